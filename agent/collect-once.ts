@@ -1,0 +1,36 @@
+import type { Logger } from 'pino';
+import { collectors } from '../collectors/index.js';
+import type { ContextStats } from '../collectors/context.js';
+import { collectSnapshot, type CollectSnapshotOptions } from '../collectors/run.js';
+import type { Snapshot } from '../collectors/snapshot.js';
+import type { Config } from './config.js';
+import { agentVersion } from './version.js';
+
+export interface CollectOnceOptions {
+  /** Make TCP-connect probes to config latency.anchors (diagnose only with --probe). */
+  probe: boolean;
+  skip?: readonly string[];
+  previous?: Snapshot;
+  signal?: AbortSignal;
+  stats?: ContextStats;
+  onProgress?: CollectSnapshotOptions['onProgress'];
+}
+
+/** One snapshot of this machine under the given config. */
+export function collectOnce(config: Config, log: Logger, opts: CollectOnceOptions): Promise<Snapshot> {
+  return collectSnapshot(collectors, {
+    agentVersion: agentVersion(),
+    log,
+    options: {
+      probeAnchors: opts.probe ? config.latency.anchors.map(({ host, port }) => ({ host, port })) : [],
+      redactCommandLines: config.privacy.redactCommandLines,
+    },
+    disabled: config.privacy.disabledCollectors,
+    timeoutMs: config.collectTimeoutMs,
+    ...(opts.skip ? { skip: opts.skip } : {}),
+    ...(opts.previous ? { previous: opts.previous } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.stats ? { stats: opts.stats } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+}

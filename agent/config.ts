@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const hostPort = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+  /** Highest RTT (ms) that fits the expected region; beyond it network.region-latency fires. */
+  expectedMaxRttMs: z.number().positive().optional(),
+});
+
+export const configSchema = z.strictObject({
+  server: z
+    .strictObject({
+      url: z.url({ protocol: /^https?$/ }).describe('Central server base URL, e.g. https://farmwatch.example.com'),
+      caFile: z.string().optional().describe('PEM bundle that signs the server certificate'),
+      clientCert: z.string().optional().describe('PEM client certificate for mTLS'),
+      clientKey: z.string().optional().describe('PEM private key for mTLS'),
+      proxy: z.url().optional().describe('HTTPS proxy URL'),
+      timeoutMs: z.number().int().min(1000).max(120_000).default(15_000),
+    })
+    .optional(),
+  enrollSecret: z.string().optional().describe('Prefer `farmwatch enroll --secret-file`; a secret here must be in a 0600 file'),
+  stateDir: z.string().optional().describe('Token, spool and baseline; default per OS (see docs/configuration.md)'),
+  deviceId: z.string().min(1).max(128).optional().describe('Overrides the id derived from the hardware'),
+  intervalSec: z.number().int().min(5).max(86_400).default(300),
+  collectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  expected: z
+    .strictObject({
+      timezones: z.array(z.string()).default([]).describe('IANA names or globs, e.g. "America/*"'),
+      locales: z.array(z.string()).default([]).describe('BCP 47 tags or globs, e.g. "en-*"'),
+      keyboardLayouts: z.array(z.string()).default([]),
+      countries: z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2, e.g. "US"')).default([]),
+    })
+    .prefault({}),
+  allow: z.strictObject({ tools: z.array(z.string()).default([]).describe('Sanctioned catalog ids, e.g. "teamviewer"') }).prefault({}),
+  latency: z.strictObject({ anchors: z.array(hostPort).default([]) }).prefault({}),
+  report: z
+    .strictObject({
+      snapshot: z.enum(['never', 'on-findings', 'always']).default('on-findings'),
+      spoolMaxBytes: z.number().int().min(1024 * 1024).default(50 * 1024 * 1024),
+    })
+    .prefault({}),
+  privacy: z
+    .strictObject({
+      redactCommandLines: z.boolean().default(false),
+      disabledCollectors: z.array(z.string()).default([]),
+      activityHours: z.boolean().default(true).describe('Keep the local-hour histogram of input activity'),
+    })
+    .prefault({}),
+  budget: z
+    .strictObject({
+      cpuMsPerCycle: z.number().positive().default(200),
+      rssMiB: z.number().positive().default(150),
+    })
+    .prefault({}),
+  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
+});
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** One line per problem: the key's path and what is allowed. */
+export function describeIssues(error: z.ZodError, file: string): string {
+  return error.issues
+    .map((issue) => {
+      const key = issue.path.join('.') || '(top level)';
+      if (issue.code === 'unrecognized_keys') {
+        const where = issue.path.length ? `${issue.path.join('.')}.` : '';
+        return `${file}: unknown key ${issue.keys.map((k) => `"${where}${k}"`).join(', ')}`;
+      }
+      return `${file}: ${key}: ${issue.message}`;
+    })
+    .join('\n');
+}
+
+export function parseConfig(raw: unknown, file = 'config'): Config {
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, file));
+  return parsed.data;
+}
+
+/** Reads --config, else FARMWATCH_CONFIG, else the embedded defaults. */
+export async function loadConfig(file: string | undefined, env = process.env): Promise<{ config: Config; file?: string }> {
+  const path = file ?? env.FARMWATCH_CONFIG;
+  if (!path) return { config: parseConfig({}) };
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${path}: cannot read the config file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+  return { config: parseConfig(raw, path), file: path };
+}
+
+export function defaultStateDir(platform: NodeJS.Platform = process.platform, env = process.env): string {
+  const root = typeof process.getuid === 'function' ? process.getuid() === 0 : false;
+  if (platform === 'win32') return join(env.ProgramData ?? 'C:\\ProgramData', 'farmwatch');
+  if (platform === 'darwin') {
+    return root ? '/Library/Application Support/farmwatch' : join(homedir(), 'Library', 'Application Support', 'farmwatch');
+  }
+  return root ? '/var/lib/farmwatch' : join(env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'farmwatch');
+}
+
+export function stateDirOf(config: Config): string {
+  return config.stateDir ?? defaultStateDir();
+}

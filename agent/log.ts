@@ -1,0 +1,15 @@
+import { pino, type Logger, type Level } from 'pino';
+
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** One logger for the process: JSON lines on stderr, so stdout carries only the command's output. */
+export function createLogger(level: Level | 'silent' = 'warn'): Logger {
+  return pino(
+    {
+      level,
+      base: { pid: process.pid },
+      redact: { paths: ['token', 'secret', '*.token', '*.secret', 'headers.authorization'], censor: '[redacted]' },
+    },
+    pino.destination({ dest: 2, sync: true }),
+  );
+}

@@ -1,0 +1,7 @@
+import { platformSource } from '../platform.js';
+import type { Collector } from '../types.js';
+import { displaysSchema, type Displays } from './schema.js';
+
+const source = platformSource<Displays>({ linux: () => import('./linux.js') });
+
+export const displays: Collector<Displays> = { name: 'displays', schema: displaysSchema, cadence: 'fast', collect: (ctx) => source(ctx) };

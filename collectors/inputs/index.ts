@@ -1,0 +1,7 @@
+import { platformSource } from '../platform.js';
+import type { Collector } from '../types.js';
+import { inputsSchema, type Inputs } from './schema.js';
+
+const source = platformSource<Inputs>({ linux: () => import('./linux.js') });
+
+export const inputs: Collector<Inputs> = { name: 'inputs', schema: inputsSchema, cadence: 'fast', collect: (ctx) => source(ctx) };

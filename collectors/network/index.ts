@@ -1,0 +1,7 @@
+import { platformSource } from '../platform.js';
+import type { Collector } from '../types.js';
+import { networkSchema, type Network } from './schema.js';
+
+const source = platformSource<Network>({ linux: () => import('./linux.js') });
+
+export const network: Collector<Network> = { name: 'network', schema: networkSchema, cadence: 'fast', collect: (ctx) => source(ctx) };

@@ -1,0 +1,116 @@
+import type { Logger } from 'pino';
+import { createContext, type ContextStats } from './context.js';
+import type { CollectorError, CollectorStatus, DomainName, Snapshot } from './snapshot.js';
+import type { CollectContext, CollectOptions, CollectResult, Collector } from './types.js';
+
+export interface CollectSnapshotOptions {
+  agentVersion: string;
+  log: Logger;
+  options: CollectOptions;
+  /** Collectors switched off by config; reported as `disabled`, never as empty. */
+  disabled?: readonly string[];
+  /** Domains to skip this cycle (slow cadence, resting); their values are taken from `previous` when given. */
+  skip?: readonly string[];
+  previous?: Snapshot;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  stats?: ContextStats;
+  /** Builds the OS context; tests inject a fake. */
+  makeContext?: (signal: AbortSignal, log: Logger) => CollectContext;
+  onProgress?: (name: string, status: CollectorStatus['status'], durationMs: number) => void;
+  now?: () => Date;
+}
+
+type AnyCollector = Collector<unknown>;
+
+/** Runs every collector concurrently, each under its own timeout; one failure never breaks the cycle. */
+export async function collectSnapshot(
+  list: readonly Collector<any>[],
+  opts: CollectSnapshotOptions,
+): Promise<Snapshot> {
+  const now = opts.now ?? (() => new Date());
+  const snapshot: Snapshot = {
+    schemaVersion: 1,
+    collectedAt: now().toISOString(),
+    agentVersion: opts.agentVersion,
+    platform: process.platform,
+    host: null, processes: null, software: null, network: null, usb: null,
+    inputs: null, displays: null, locale: null, sessions: null, activity: null,
+    errors: [],
+    collectors: {},
+  };
+  const record = snapshot as unknown as Record<string, unknown>;
+  await Promise.all(
+    (list as readonly AnyCollector[]).map(async (collector) => {
+      const { name } = collector;
+      if (opts.disabled?.includes(name)) {
+        snapshot.collectors[name] = { status: 'disabled', reason: 'switched off in config (privacy.disabledCollectors)' };
+        return;
+      }
+      if (opts.skip?.includes(name)) {
+        const prev = opts.previous ? (opts.previous as unknown as Record<string, unknown>)[name] : undefined;
+        if (prev !== undefined && prev !== null) record[name] = prev;
+        snapshot.collectors[name] = { status: 'skipped', reason: prev ? 'not due this cycle; previous reading kept' : 'not due this cycle' };
+        return;
+      }
+      const started = performance.now();
+      const result = await runOne(collector, opts);
+      const durationMs = Math.round((performance.now() - started) * 10) / 10;
+      if (result.status === 'ok') {
+        record[name as DomainName] = result.data;
+        snapshot.collectors[name] = { status: 'ok', durationMs, ...(result.notes?.length ? { notes: result.notes } : {}) };
+      } else if (result.status === 'unsupported') {
+        snapshot.collectors[name] = { status: 'unsupported', durationMs, reason: result.reason };
+      } else {
+        const error: CollectorError = { collector: name, code: result.code, message: result.message };
+        snapshot.errors.push(error);
+        snapshot.collectors[name] = { status: 'error', durationMs };
+        opts.log.warn({ collector: name, code: result.code }, result.message);
+      }
+      opts.onProgress?.(name, snapshot.collectors[name]!.status, durationMs);
+    }),
+  );
+  snapshot.errors.sort((a, b) => a.collector.localeCompare(b.collector));
+  return snapshot;
+}
+
+async function runOne(collector: AnyCollector, opts: CollectSnapshotOptions): Promise<CollectResult<unknown>> {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const controller = new AbortController();
+  const onParentAbort = () => controller.abort(opts.signal?.reason);
+  opts.signal?.addEventListener('abort', onParentAbort, { once: true });
+  const log = opts.log.child({ collector: collector.name });
+  const ctx = opts.makeContext
+    ? opts.makeContext(controller.signal, log)
+    : createContext({ log, signal: controller.signal, options: opts.options, ...(opts.stats ? { stats: opts.stats } : {}) });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<CollectResult<unknown>>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort(new Error('timeout'));
+      resolve({ status: 'error', code: 'timeout', message: `${collector.name} did not finish within ${timeoutMs} ms` });
+    }, timeoutMs);
+  });
+  try {
+    const result = await Promise.race([collector.collect(ctx).catch((err: unknown) => crashed(err)), timeout]);
+    if (result.status !== 'ok') return result;
+    const parsed = collector.schema.safeParse(result.data);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      return {
+        status: 'error',
+        code: 'parse-error',
+        message: `${collector.name} produced data outside its schema at ${first?.path.join('.') || '(root)'}: ${first?.message ?? 'invalid'}`,
+      };
+    }
+    return { ...result, data: parsed.data };
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onParentAbort);
+  }
+}
+
+function crashed(err: unknown): CollectResult<unknown> {
+  const message = err instanceof Error ? err.message : String(err);
+  const aborted = (err as { name?: string })?.name === 'AbortError';
+  return { status: 'error', code: aborted ? 'aborted' : 'failed', message: `collector threw: ${message}` };
+}

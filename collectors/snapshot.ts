@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { activitySchema } from './activity/schema.js';
+import { displaysSchema } from './displays/schema.js';
+import { hostSchema } from './host/schema.js';
+import { inputsSchema } from './inputs/schema.js';
+import { localeSchema } from './locale/schema.js';
+import { networkSchema } from './network/schema.js';
+import { processesSchema } from './processes/schema.js';
+import { sessionsSchema } from './sessions/schema.js';
+import { softwareSchema } from './software/schema.js';
+import { usbSchema } from './usb/schema.js';
+import { errorCodes, type ErrorCode } from './types.js';
+
+export const domainNames = [
+  'host', 'processes', 'software', 'network', 'usb', 'inputs', 'displays', 'locale', 'sessions', 'activity',
+] as const;
+export type DomainName = (typeof domainNames)[number];
+
+export const collectorErrorSchema = z.object({
+  collector: z.string(),
+  code: z.enum(Object.keys(errorCodes) as [ErrorCode, ...ErrorCode[]]),
+  message: z.string(),
+});
+export type CollectorError = z.infer<typeof collectorErrorSchema>;
+
+export const collectorStatusSchema = z.object({
+  status: z.enum(['ok', 'unsupported', 'error', 'disabled', 'skipped']),
+  durationMs: z.number().nonnegative().optional(),
+  reason: z.string().optional().describe('Why unsupported, disabled or skipped'),
+  notes: z.array(z.string()).optional().describe('What an ok collector wants the reader to know (e.g. "no USB bus")'),
+});
+export type CollectorStatus = z.infer<typeof collectorStatusSchema>;
+
+/** A domain is null when it was not collected: see `collectors` and `errors` for why. Unknown is never empty. */
+export const snapshotSchema = z.object({
+  schemaVersion: z.literal(1),
+  collectedAt: z.string().describe('ISO 8601'),
+  agentVersion: z.string(),
+  platform: z.string().describe('process.platform of the collecting machine'),
+  host: hostSchema.nullable(),
+  processes: processesSchema.nullable(),
+  software: softwareSchema.nullable(),
+  network: networkSchema.nullable(),
+  usb: usbSchema.nullable(),
+  inputs: inputsSchema.nullable(),
+  displays: displaysSchema.nullable(),
+  locale: localeSchema.nullable(),
+  sessions: sessionsSchema.nullable(),
+  activity: activitySchema.nullable(),
+  errors: z.array(collectorErrorSchema),
+  collectors: z.record(z.string(), collectorStatusSchema).describe('What each collector did this cycle'),
+});
+export type Snapshot = z.infer<typeof snapshotSchema>;

@@ -1,0 +1,7 @@
+import { platformSource } from '../platform.js';
+import type { Collector } from '../types.js';
+import { softwareSchema, type Software } from './schema.js';
+
+const source = platformSource<Software>({ linux: () => import('./linux.js') });
+
+export const software: Collector<Software> = { name: 'software', schema: softwareSchema, cadence: 'slow', collect: (ctx) => source(ctx) };

@@ -1,0 +1,60 @@
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+
+export interface ExecOptions {
+  /** Kill the child after this long; defaults to the context's per-command timeout. */
+  timeoutMs?: number;
+  /** Largest stdout accepted, in bytes. */
+  maxBuffer?: number;
+}
+
+/** Options a cycle hands to collectors (from config). */
+export interface CollectOptions {
+  /** TCP-connect RTT probes; empty means none are made. */
+  probeAnchors: readonly { host: string; port: number }[];
+  /** Replace command lines with argv[0] only. */
+  redactCommandLines: boolean;
+}
+
+/** Everything a collector may touch of the OS: injected, so collectors test without it. */
+export interface CollectContext {
+  /** Runs a program through execFile with a fixed argv (never a shell) and LC_ALL=C; resolves stdout. */
+  exec(file: string, args: readonly string[], opts?: ExecOptions): Promise<string>;
+  readFile(path: string): Promise<string>;
+  readFileBuffer(path: string): Promise<Buffer>;
+  /** Directory entries; rejects like fs.readdir when the directory is absent. */
+  readDir(path: string): Promise<string[]>;
+  /** Target of a symbolic link (readlink). */
+  readLink(path: string): Promise<string>;
+  now(): Date;
+  env: Readonly<Record<string, string | undefined>>;
+  log: Logger;
+  signal: AbortSignal;
+  options: CollectOptions;
+}
+
+export const errorCodes = {
+  'command-missing': 'A program the collector needs is not installed.',
+  'permission-denied': 'The OS refused access; run as root/SYSTEM or grant the permission named in the message.',
+  timeout: 'The source did not answer within its time limit.',
+  'parse-error': 'The source answered in a form the parser does not understand.',
+  aborted: 'The cycle was cancelled (shutdown or budget).',
+  failed: 'The source failed for another reason, given in the message.',
+} as const;
+export type ErrorCode = keyof typeof errorCodes;
+
+export type CollectResult<T> =
+  | { status: 'ok'; data: T; notes?: string[] }
+  | { status: 'unsupported'; platform: NodeJS.Platform; reason: string }
+  | { status: 'error'; code: ErrorCode; message: string };
+
+export interface Collector<T> {
+  readonly name: string;
+  readonly schema: z.ZodType<T>;
+  /** `slow` domains are collected at start and hourly by the daemon; `fast` ones every cycle. */
+  readonly cadence: 'fast' | 'slow';
+  collect(ctx: CollectContext): Promise<CollectResult<T>>;
+}
+
+/** What a platform file exports: the part of a collector that differs by OS. */
+export type Source<T> = (ctx: CollectContext) => Promise<CollectResult<T>>;

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { Snapshot } from '../collectors/snapshot.js';
+
+export const severities = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof severities)[number];
+
+export const levels = ['none', 'low', 'medium', 'high', 'critical'] as const;
+export type Level = (typeof levels)[number];
+
+/** Facts a finding cites: names, ids, addresses, exactly as matched. */
+export const evidenceSchema = z.record(z.string(), z.unknown());
+export type Evidence = z.infer<typeof evidenceSchema>;
+
+export const findingSchema = z.object({
+  rule: z.string().describe('Stable rule id, e.g. "remote-access.running"'),
+  title: z.string(),
+  severity: z.enum(severities),
+  confidence: z.number().min(0).max(1),
+  evidence: evidenceSchema,
+  group: z.string().optional(),
+  weight: z.number().min(0).max(1).optional(),
+  attack: z.array(z.string()).optional().describe('MITRE ATT&CK technique ids'),
+  subject: z.string().optional().describe('What the finding is about, e.g. a catalog id ("anydesk"); allow.tools matches it'),
+  suppressed: z.boolean().optional().describe('Sanctioned (allow-listed): kept for the record, not scored'),
+  suppressedBy: z.string().optional(),
+});
+export type Finding = z.infer<typeof findingSchema>;
+
+/** What a rule may know besides the snapshot: the expected region, allow-list, baseline, clock. */
+export interface RuleContext {
+  expected: {
+    timezones: readonly string[];
+    locales: readonly string[];
+    keyboardLayouts: readonly string[];
+    countries: readonly string[];
+  };
+  allowTools: readonly string[];
+  /** The device's own previous state, kept by the agent; absent on a first run or in a dry run without state. */
+  baseline?: Baseline;
+  /** Local hours (0-23) with input activity seen by the agent, counted; absent when not kept. */
+  activityHours?: readonly number[];
+  now: Date;
+}
+
+export interface Baseline {
+  firstSeen: string;
+  remoteTools: readonly string[];
+  inputDevices: readonly string[];
+  timezone?: string;
+}
+
+export interface RuleMeta {
+  id: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  /** 0-1: how strongly this alone says "remotely controlled". */
+  weight: number;
+  group: string;
+  attack: readonly string[];
+  falsePositives: readonly string[];
+}
+
+/** A finding as a rule returns it; the engine adds the rule's metadata. */
+export interface Match {
+  confidence: number;
+  evidence: Evidence;
+  subject?: string;
+  /** Overrides the rule's severity for this match (e.g. weaker shape). */
+  severity?: Severity;
+  title?: string;
+}
+
+export interface Rule extends RuleMeta {
+  evaluate(snapshot: Snapshot, context: RuleContext): Match[];
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { findingSchema, levels } from '../rules/types.js';
+
+/** Agent self-measurement for the cycle that produced the report. Open: newer agents may add fields. */
+export const healthSchema = z.looseObject({
+  cpuMs: z.number().nonnegative().optional(),
+  wallMs: z.number().nonnegative().optional(),
+  rssMiB: z.number().nonnegative().optional(),
+  forks: z.number().int().nonnegative().optional(),
+  spoolEntries: z.number().int().nonnegative().optional(),
+  spoolDropped: z.number().int().nonnegative().optional(),
+  deadLettered: z.number().int().nonnegative().optional(),
+  restraint: z.array(z.string()).optional().describe('What the agent is doing to stay within budget, and why'),
+});
+
+/** HMAC-SHA256 hex under the fleet key: the server compares places without learning them. */
+const placeHash = z.string().regex(/^[0-9a-f]{64}$/, 'HMAC-SHA256 hex');
+
+export const identitySchema = z.looseObject({
+  timezone: z.string(),
+  gatewayMac: placeHash.optional(),
+  wifiBssid: placeHash.optional(),
+  neighborMacs: z.array(placeHash).max(1024).optional(),
+});
+
+/** Wire format v1 of POST /api/v1/reports. Unknown fields are accepted (newer agents must not be locked out). */
+export const reportSchema = z.looseObject({
+  reportId: z.uuid(),
+  deviceId: z.string().min(1).max(128),
+  agentVersion: z.string().max(64),
+  collectedAt: z.iso.datetime({ offset: true }),
+  sentAt: z.iso.datetime({ offset: true }),
+  nextReportBy: z.iso.datetime({ offset: true }),
+  score: z.number().int().min(0).max(100),
+  level: z.enum(levels),
+  findings: z.array(findingSchema).max(1000),
+  agent: z.looseObject({
+    version: z.string().max(64),
+    configHash: z.string().max(128),
+    health: healthSchema,
+  }),
+  identity: identitySchema,
+  snapshot: z.looseObject({ schemaVersion: z.number() }).optional(),
+});
+export type Report = z.infer<typeof reportSchema>;
+
+export const enrollRequestSchema = z.looseObject({
+  secret: z.string().min(1).max(1024),
+  deviceId: z.string().min(1).max(128),
+  hostname: z.string().max(255),
+  platform: z.string().max(32),
+  agentVersion: z.string().max(64),
+});
+export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
+
+export const enrollResponseSchema = z.object({
+  deviceId: z.string(),
+  token: z.string().min(43),
+  fleetKey: z.string().min(43),
+});
+export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
