@@ -1,0 +1,15 @@
+import type { Snapshot } from '../collectors/snapshot.js';
+import { evaluate, type Evaluation } from './engine.js';
+import type { Rule, RuleContext } from './types.js';
+
+/** Every endpoint rule, in report order. An explicit list. */
+export const rules: readonly Rule[] = [];
+
+/** Evaluates a snapshot against every endpoint rule and scores the findings. */
+export function evaluateSnapshot(snapshot: Snapshot, context: RuleContext): Evaluation {
+  return evaluate(rules, snapshot, context);
+}
+
+export { scoreFindings, levelOf } from './score.js';
+export type { Evaluation } from './engine.js';
+export type { Finding, Rule, RuleContext, Level, Severity } from './types.js';
