@@ -35,7 +35,12 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   allow: z.strictObject({ tools: z.array(z.string()).default([]).describe('Sanctioned catalog ids, e.g. "teamviewer"') }).prefault({}),
-  latency: z.strictObject({ anchors: z.array(hostPort).default([]) }).prefault({}),
+  latency: z
+    .strictObject({
+      anchors: z.array(hostPort).default([]).describe('TCP-connect RTT probes: the agent\'s own server by default once enrolled'),
+      maxSessionRttMs: z.number().positive().optional().describe('Highest RTT of a remote-control socket inside the expected region; derived from expected.countries when unset'),
+    })
+    .prefault({}),
   report: z
     .strictObject({
       snapshot: z.enum(['never', 'on-findings', 'always']).default('on-findings'),

@@ -1,9 +1,12 @@
 import type { Snapshot } from '../collectors/snapshot.js';
 import { evaluate, type Evaluation } from './engine.js';
+import { contextRules } from './context/index.js';
+import { deviceRules } from './device/index.js';
+import { remoteAccessRules } from './remote-access/index.js';
 import type { Rule, RuleContext } from './types.js';
 
 /** Every endpoint rule, in report order. An explicit list. */
-export const rules: readonly Rule[] = [];
+export const rules: readonly Rule[] = [...remoteAccessRules, ...deviceRules, ...contextRules];
 
 /** Evaluates a snapshot against every endpoint rule and scores the findings. */
 export function evaluateSnapshot(snapshot: Snapshot, context: RuleContext): Evaluation {

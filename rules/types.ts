@@ -35,6 +35,11 @@ export interface RuleContext {
     countries: readonly string[];
   };
   allowTools: readonly string[];
+  latency: {
+    /** RTT (ms) a remote-control socket may have inside the expected region; beyond it network.session-rtt fires. */
+    maxSessionRttMs?: number;
+    anchors: readonly { host: string; port: number; expectedMaxRttMs?: number | undefined }[];
+  };
   /** The device's own previous state, kept by the agent; absent on a first run or in a dry run without state. */
   baseline?: Baseline;
   /** Local hours (0-23) with input activity seen by the agent, counted; absent when not kept. */

@@ -1,0 +1,20 @@
+import type { Baseline, RuleContext } from '../rules/types.js';
+import type { Config } from './config.js';
+
+/** What the rules know besides the snapshot, from the effective config and the device's baseline. */
+export function ruleContextFor(
+  config: Config,
+  extra: { baseline?: Baseline; activityHours?: readonly number[]; now?: Date } = {},
+): RuleContext {
+  return {
+    expected: config.expected,
+    allowTools: config.allow.tools,
+    latency: {
+      anchors: config.latency.anchors,
+      ...(config.latency.maxSessionRttMs !== undefined ? { maxSessionRttMs: config.latency.maxSessionRttMs } : {}),
+    },
+    ...(extra.baseline ? { baseline: extra.baseline } : {}),
+    ...(extra.activityHours ? { activityHours: extra.activityHours } : {}),
+    now: extra.now ?? new Date(),
+  };
+}
