@@ -10,8 +10,10 @@ export interface Evaluation extends Score {
 export function evaluate(rules: readonly Rule[], snapshot: Snapshot, context: RuleContext): Evaluation {
   const findings: Finding[] = [];
   const allowed = new Set(context.allowTools.map((t) => t.toLowerCase()));
+  // Later rules see earlier findings (same array, growing): rules/index.ts lists drift rules last.
+  const ctx: RuleContext = { ...context, findings };
   for (const rule of rules) {
-    for (const match of rule.evaluate(snapshot, context)) {
+    for (const match of rule.evaluate(snapshot, ctx)) {
       const finding: Finding = {
         rule: rule.id,
         title: match.title ?? rule.title,

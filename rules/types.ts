@@ -45,14 +45,29 @@ export interface RuleContext {
   /** Local hours (0-23) with input activity seen by the agent, counted; absent when not kept. */
   activityHours?: readonly number[];
   now: Date;
+  /** Findings of the rules evaluated before this one (the engine fills it; drift rules read remote-access.* subjects). */
+  findings?: readonly Finding[];
 }
 
-export interface Baseline {
-  firstSeen: string;
-  remoteTools: readonly string[];
-  inputDevices: readonly string[];
-  timezone?: string;
-}
+/**
+ * The device's own history, kept by the agent in its state dir (agent/baseline.ts); drift rules compare with it.
+ * `since` records when each remote tool / input device key was first seen, so a drift finding lasts a while
+ * (not just the one cycle that noticed it).
+ */
+export const baselineSchema = z.object({
+  version: z.literal(1).optional(),
+  firstSeen: z.string().describe('ISO 8601: when this baseline was started'),
+  updatedAt: z.string().optional(),
+  remoteTools: z.array(z.string()).describe('Catalog ids of remote tools ever seen (subjects of remote-access.* findings)'),
+  inputDevices: z.array(z.string()).describe('Stable input device keys (rules/context/input-key.ts)'),
+  since: z.record(z.string(), z.string()).optional().describe('"tool:<id>" or "input:<key>" → ISO first seen'),
+  timezone: z.string().optional(),
+  previousTimezone: z.string().optional(),
+  timezoneChangedAt: z.string().optional(),
+  activityHours: z.array(z.number().int().nonnegative()).length(24).optional()
+    .describe('Per local hour 0-23: cycles with recent input'),
+});
+export type Baseline = z.infer<typeof baselineSchema>;
 
 export interface RuleMeta {
   id: string;

@@ -1,0 +1,109 @@
+import type { Snapshot } from '../collectors/snapshot.js';
+import type { Evaluation } from '../rules/engine.js';
+import type { Finding, Level, RuleContext } from '../rules/types.js';
+
+export interface DiagnoseReport {
+  snapshot: Snapshot;
+  evaluation: Evaluation;
+  expected: RuleContext['expected'];
+  /** Where the snapshot came from: a file (--from) or this machine. */
+  source: { from: string } | { collected: true; probe: boolean };
+  baseline: { path: string; firstSeen?: string; problem?: string } | { path: string; absent: true };
+}
+
+const levelColour: Record<Level, string> = { none: '32', low: '36', medium: '33', high: '31', critical: '1;31' };
+
+/** The human report: plain text, ANSI colour only when asked (a TTY without NO_COLOR). */
+export function formatReport(r: DiagnoseReport, opts: { colour: boolean }): string {
+  const c = (code: string, text: string) => (opts.colour ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const { evaluation: ev, snapshot: snap } = r;
+  const out: string[] = [];
+  const where = 'from' in r.source ? `snapshot ${r.source.from}` : 'this machine';
+  out.push(`farmwatch diagnose: ${snap.host?.hostname ?? 'unknown host'} (${snap.platform}), ${where}, collected ${snap.collectedAt}`);
+  out.push('');
+  out.push(`Score ${ev.score}/100, level ${c(levelColour[ev.level], ev.level.toUpperCase())}`);
+  if (ev.groups.length) {
+    out.push(`  from: ${ev.groups.map((g) => `${g.group} ${g.p.toFixed(2)} (${g.rule})`).join(', ')}`);
+    out.push('  (per group the strongest weight x confidence; groups combined as 1 - product of (1 - p))');
+  }
+  out.push('');
+  out.push(...findingsSection(ev.findings, c));
+  out.push('');
+  out.push(...expectedSection(r.expected));
+  out.push(baselineLine(r.baseline));
+  out.push(...collectorsSection(snap));
+  out.push('');
+  const probed = 'collected' in r.source && r.source.probe;
+  out.push(
+    probed
+      ? 'Nothing was sent. Network: TCP-connect probes to config latency.anchors only (--probe).'
+      : 'Nothing was sent, and no network connection was opened.',
+  );
+  return `${out.join('\n')}\n`;
+}
+
+function findingsSection(findings: readonly Finding[], c: (code: string, t: string) => string): string[] {
+  if (findings.length === 0) return ['Findings: none.'];
+  const byGroup = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const g = f.group ?? f.rule;
+    byGroup.set(g, [...(byGroup.get(g) ?? []), f]);
+  }
+  const out = [`Findings (${findings.length}):`];
+  for (const [group, list] of byGroup) {
+    out.push(`  ${c('1', group)}`);
+    for (const f of list) {
+      const mark = f.suppressed ? c('2', ` [suppressed: ${f.suppressedBy ?? 'allow-listed'}, not scored]`) : '';
+      const attack = f.attack?.length ? `  ATT&CK ${f.attack.join(', ')}` : '';
+      const weight = f.weight === 0 ? ' (context only, never scores)' : '';
+      out.push(`    [${f.severity}] ${f.rule}: ${f.title}${mark}`);
+      out.push(`        confidence ${f.confidence.toFixed(2)}${weight}${attack}`);
+      out.push(`        evidence: ${formatEvidence(f.evidence)}`);
+    }
+  }
+  return out;
+}
+
+export function formatEvidence(evidence: Record<string, unknown>): string {
+  const parts = Object.entries(evidence).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  const text = parts.join('  ');
+  return text.length > 400 ? `${text.slice(0, 399)}…` : text;
+}
+
+function expectedSection(e: RuleContext['expected']): string[] {
+  const set = (name: string, v: readonly string[]) => (v.length ? `${name} ${v.join(', ')}` : undefined);
+  const parts = [set('time zones', e.timezones), set('locales', e.locales), set('keyboard layouts', e.keyboardLayouts), set('countries', e.countries)]
+    .filter((p): p is string => !!p);
+  if (parts.length === 0) {
+    return ['Expected region: none configured, so the locale.* rules stayed quiet (set "expected" in the config file).'];
+  }
+  return [`Expected region: ${parts.join('; ')}.`];
+}
+
+function baselineLine(b: DiagnoseReport['baseline']): string {
+  if ('absent' in b) return `Baseline: none in ${b.path} (drift rules baseline.* stay quiet; diagnose never writes one).`;
+  if (b.problem) return `Baseline: unusable, ignored: ${b.problem}`;
+  return `Baseline: ${b.path}, kept since ${b.firstSeen ?? '?'} (read only).`;
+}
+
+function collectorsSection(snap: Snapshot): string[] {
+  const entries = Object.entries(snap.collectors).sort(([a], [b]) => a.localeCompare(b));
+  const ok = entries.filter(([, s]) => s.status === 'ok').map(([n]) => n);
+  const out = [`Collectors: ${ok.length} ok${ok.length ? ` (${ok.join(', ')})` : ''}.`];
+  for (const [name, s] of entries) {
+    if (s.status === 'ok') {
+      for (const note of s.notes ?? []) out.push(`  ${name}: note: ${note}`);
+      continue;
+    }
+    if (s.status === 'error') {
+      const errs = snap.errors.filter((e) => e.collector === name);
+      const why = errs.map((e) => `${e.code}: ${e.message}`).join('; ') || 'no message';
+      out.push(`  ${name}: FAILED (${why})`);
+    } else {
+      out.push(`  ${name}: ${s.status}${s.reason ? ` (${s.reason})` : ''}`);
+    }
+  }
+  // Errors of collectors missing from the status map (an old or hand-made snapshot).
+  for (const e of snap.errors) if (!snap.collectors[e.collector]) out.push(`  ${e.collector}: FAILED (${e.code}: ${e.message})`);
+  return out;
+}
