@@ -1,7 +1,131 @@
-import type { Io } from '../usage.js';
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { loadConfig, stateDirOf } from '../config.js';
+import { deviceIdFromHardwareId, readHardwareId } from '../identity.js';
+import { createLogger } from '../log.js';
+import { saveEnrollment } from '../state.js';
+import { createTransport } from '../transport.js';
+import { parseFlags, UsageError, type Io } from '../usage.js';
+import { agentVersion } from '../version.js';
+import { enrollResponseSchema, type EnrollRequest } from '../../schema/report.js';
 
-// Placeholder until its issue lands; says so plainly rather than pretending.
-export async function main(_args: string[], io: Io): Promise<number> {
-  io.stderr.write('farmwatch enroll: not available in this build yet\n');
-  return 1;
+const usage = `Usage: farmwatch enroll --server URL (--secret-file FILE | --secret SECRET) [--config FILE]
+
+Obtains this device's token and the fleet's hashing key from the server and saves them in the state
+directory (mode 0600). Prefer --secret-file: a secret in argv shows in \`ps\`.
+The deviceId is config deviceId, else a hash of the machine id (/etc/machine-id, IOPlatformUUID, MachineGuid).
+Exit codes: 0 enrolled, 1 refused by the server or unreachable, 2 usage or config error. See docs/agent.md.
+`;
+
+export async function main(args: string[], io: Io): Promise<number> {
+  const { values } = parseFlags('enroll', args, {
+    server: { type: 'string' },
+    'secret-file': { type: 'string' },
+    secret: { type: 'string' },
+    config: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout.write(usage);
+    return 0;
+  }
+  const { config } = await loadConfig(values.config, io.env);
+  const log = createLogger(config.log.level === 'info' ? 'warn' : config.log.level);
+  const server = values.server ?? config.server?.url;
+  if (!server) throw new UsageError('farmwatch enroll: --server URL is required (see farmwatch enroll --help)');
+  if (!/^https?:\/\//.test(server) || !URL.canParse(server)) throw new UsageError(`farmwatch enroll: --server must be an http(s) URL, got "${server}"`);
+  if (config.server?.url && new URL(config.server.url).origin !== new URL(server).origin) {
+    throw new UsageError(`farmwatch enroll: --server ${server} differs from config server.url ${config.server.url}; the agent only talks to its configured server`);
+  }
+  const secret = await secretFrom(values['secret-file'], values.secret, config.enrollSecret);
+  const deviceId = config.deviceId ?? (await derivedDeviceId());
+
+  const endpoint = new URL('/api/v1/enroll', server).toString();
+  const body: EnrollRequest = { secret, deviceId, hostname: hostname(), platform: process.platform, agentVersion: agentVersion() };
+  const { default: fetch } = await import('node-fetch');
+  const transport = createTransport({
+    serverUrl: server,
+    caFile: config.server?.caFile,
+    clientCert: config.server?.clientCert,
+    clientKey: config.server?.clientKey,
+    proxy: config.server?.proxy,
+  });
+  let response;
+  try {
+    response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      agent: transport,
+      signal: AbortSignal.timeout(config.server?.timeoutMs ?? 15_000),
+      redirect: 'error',
+    });
+  } catch (err) {
+    const e = err as { code?: string; message?: string; name?: string };
+    const why = e.name === 'TimeoutError' || e.name === 'AbortError' ? 'no answer in time' : (e.code ?? e.message ?? String(err));
+    io.stderr.write(`farmwatch enroll: cannot reach ${endpoint} (${why})\n`);
+    return 1;
+  } finally {
+    transport.destroy();
+  }
+  const text = await response.text().catch(() => '');
+  if (response.status === 409) {
+    io.stderr.write(`farmwatch enroll: device ${deviceId} is already enrolled; an admin must reset device ${deviceId} before it can enroll again\n`);
+    return 1;
+  }
+  if (response.status === 401 || response.status === 403) {
+    io.stderr.write(`farmwatch enroll: the server refused the enrollment secret (HTTP ${response.status}); check --secret-file\n`);
+    return 1;
+  }
+  if (response.status !== 200 && response.status !== 201) {
+    io.stderr.write(`farmwatch enroll: ${endpoint} answered HTTP ${response.status}: ${text.slice(0, 300)}\n`);
+    return 1;
+  }
+  let parsed;
+  try {
+    parsed = enrollResponseSchema.safeParse(JSON.parse(text));
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed?.success) {
+    io.stderr.write(`farmwatch enroll: ${endpoint} answered HTTP ${response.status} without a valid enrollment (deviceId, token, fleetKey)\n`);
+    return 1;
+  }
+  const stateDir = stateDirOf(config);
+  const file = await saveEnrollment(stateDir, {
+    deviceId: parsed.data.deviceId,
+    token: parsed.data.token,
+    fleetKey: parsed.data.fleetKey,
+    serverUrl: server,
+    enrolledAt: new Date().toISOString(),
+  });
+  log.debug({ deviceId: parsed.data.deviceId, server }, 'enrolled');
+  io.stdout.write(`farmwatch enroll: device ${parsed.data.deviceId} enrolled with ${new URL(server).origin}; credentials saved in ${file}\n`);
+  return 0;
+}
+
+async function secretFrom(file: string | undefined, inline: string | undefined, fromConfig: string | undefined): Promise<string> {
+  if (file !== undefined && inline !== undefined) throw new UsageError('farmwatch enroll: give --secret-file or --secret, not both');
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`farmwatch enroll: cannot read --secret-file ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+    const secret = text.trim();
+    if (!secret) throw new UsageError(`farmwatch enroll: --secret-file ${file} is empty`);
+    return secret;
+  }
+  const secret = inline ?? fromConfig;
+  if (!secret) throw new UsageError('farmwatch enroll: --secret-file FILE (or --secret SECRET) is required (see farmwatch enroll --help)');
+  return secret;
+}
+
+async function derivedDeviceId(): Promise<string> {
+  const hardwareId = await readHardwareId();
+  if (!hardwareId) {
+    throw new UsageError('farmwatch enroll: no machine id found (/etc/machine-id, IOPlatformUUID or MachineGuid); set deviceId in the config');
+  }
+  return deviceIdFromHardwareId(hardwareId);
 }

@@ -1,7 +1,127 @@
-import type { Io } from '../usage.js';
+import type { Logger } from 'pino';
+import { loadConfig, stateDirOf, type Config } from '../config.js';
+import { CycleRunner } from '../cycle.js';
+import { createLogger } from '../log.js';
+import { Reporter } from '../reporter.js';
+import { Scheduler } from '../scheduler.js';
+import { Spool } from '../spool.js';
+import { enrollmentFile, loadEnrollment } from '../state.js';
+import { parseFlags, UsageError, type Io } from '../usage.js';
 
-// Placeholder until its issue lands; says so plainly rather than pretending.
-export async function main(_args: string[], io: Io): Promise<number> {
-  io.stderr.write('farmwatch run: not available in this build yet\n');
-  return 1;
+const usage = `Usage: farmwatch run [--config FILE] [--once]
+
+The daemon: every intervalSec (±10 % jitter) collect, evaluate, spool the report, deliver the spool to the
+server the device enrolled with. Stays in the foreground (the service manager supervises it).
+SIGTERM / SIGINT: finishes the cycle in hand, exits 0.
+  --once   one cycle and one delivery attempt, then exit 0 (even if the server is unreachable: the report stays spooled)
+Exit codes: 0 done or stopped, 2 usage/config error or not enrolled, 1 internal error. See docs/agent.md.
+`;
+
+export async function main(args: string[], io: Io): Promise<number> {
+  const { values } = parseFlags('run', args, {
+    config: { type: 'string' },
+    once: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout.write(usage);
+    return 0;
+  }
+  const { config } = await loadConfig(values.config, io.env);
+  const stateDir = stateDirOf(config);
+  const loaded = await loadEnrollment(stateDir);
+  if (loaded.status === 'missing') {
+    io.stderr.write(`farmwatch run: this device is not enrolled (no ${enrollmentFile(stateDir)}); run: farmwatch enroll --server URL --secret-file FILE\n`);
+    return 2;
+  }
+  if (loaded.status === 'invalid') {
+    io.stderr.write(`farmwatch run: ${loaded.reason}; enroll again: farmwatch enroll --server URL --secret-file FILE\n`);
+    return 2;
+  }
+  const enrollment = loaded.enrollment;
+  if (config.server?.url && !sameServer(config.server.url, enrollment.serverUrl)) {
+    throw new UsageError(
+      `farmwatch run: config server.url is ${config.server.url} but this device enrolled with ${enrollment.serverUrl}; enroll with the configured server or fix the config`,
+    );
+  }
+  const log = createLogger(config.log.level).child({ deviceId: enrollment.deviceId });
+  const spool = new Spool(stateDir, config.report.spoolMaxBytes, log.child({ part: 'spool' }));
+  await spool.open();
+  const reporter = new Reporter({
+    serverUrl: enrollment.serverUrl,
+    token: enrollment.token,
+    timeoutMs: config.server?.timeoutMs ?? 15_000,
+    caFile: config.server?.caFile,
+    clientCert: config.server?.clientCert,
+    clientKey: config.server?.clientKey,
+    proxy: config.server?.proxy,
+    spool,
+    log: log.child({ part: 'reporter' }),
+  });
+  const cycles = new CycleRunner(config, enrollment, spool, log);
+  try {
+    if (values.once) await runOnce(cycles, reporter, log);
+    else await runDaemon(config, enrollment.serverUrl, cycles, reporter, log);
+  } finally {
+    reporter.close();
+  }
+  return 0;
+}
+
+async function runOnce(cycles: CycleRunner, reporter: Reporter, log: Logger): Promise<void> {
+  await cycles.run();
+  const result = await reporter.drain();
+  log.info(result, result.stopped ? 'delivery incomplete: the rest stays spooled' : 'spool delivered');
+}
+
+async function runDaemon(config: Config, serverUrl: string, cycles: CycleRunner, reporter: Reporter, log: Logger): Promise<void> {
+  const stopDelivery = new AbortController();
+  let retryTimer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<unknown> = Promise.resolve();
+  // Delivery runs beside the loop: a cycle never waits on the network. A retry is armed when it is due before the next cycle.
+  const deliver = (): void => {
+    clearTimeout(retryTimer);
+    inFlight = reporter
+      .drain(stopDelivery.signal)
+      .then((result) => {
+        if (result.sent || result.duplicates || result.deadLettered || result.quarantined) log.info(result, 'delivery pass');
+        if (result.stopped && !stopDelivery.signal.aborted) {
+          retryTimer = setTimeout(deliver, Math.max(1_000, result.stopped.retryAt - Date.now()));
+        }
+      })
+      .catch((err: unknown) => log.error({ err }, 'delivery pass failed'));
+  };
+  const scheduler = new Scheduler({
+    intervalMs: () => cycles.intervalMs(),
+    cycle: async () => {
+      await cycles.run();
+      deliver();
+    },
+    log,
+  });
+  const onSignal = (signal: NodeJS.Signals) => {
+    log.info({ signal }, 'stopping after the cycle in hand');
+    scheduler.stop();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  log.info({ intervalSec: config.intervalSec, server: new URL(serverUrl).origin }, 'agent started');
+  try {
+    await scheduler.run();
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    clearTimeout(retryTimer);
+    stopDelivery.abort();
+    await inFlight;
+    log.info('agent stopped');
+  }
+}
+
+function sameServer(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return a === b;
+  }
 }

@@ -1,0 +1,106 @@
+import { createHash, createHmac } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import type { Snapshot } from '../collectors/snapshot.js';
+import type { Report } from '../schema/report.js';
+
+type Identity = Report['identity'];
+
+/** aa:bb:cc:dd:ee:ff from any common spelling (dashes, dots, upper case, missing leading zeros); undefined if not a MAC. */
+export function normalizeMac(raw: string): string | undefined {
+  const text = raw.trim().toLowerCase();
+  let parts: string[];
+  if (/^[0-9a-f]{12}$/.test(text)) parts = text.match(/../g) ?? [];
+  else if (/^[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}$/.test(text)) parts = text.replace(/\./g, '').match(/../g) ?? [];
+  else parts = text.split(/[:-]/);
+  if (parts.length !== 6 || !parts.every((p) => /^[0-9a-f]{1,2}$/.test(p))) return undefined;
+  return parts.map((p) => p.padStart(2, '0')).join(':');
+}
+
+/** VRRP (00:00:5e:00:01:xx) and VRRP-over-IPv6 (00:00:5e:00:02:xx) MACs belong to a router group, not to a place. */
+export function isVirtualRouterMac(mac: string): boolean {
+  return mac.startsWith('00:00:5e:00:01:') || mac.startsWith('00:00:5e:00:02:');
+}
+
+/** HMAC-SHA256 hex of a normalised MAC under the fleet key: the server compares places without learning them. */
+export function placeHash(fleetKey: string, mac: string): string {
+  return createHmac('sha256', fleetKey).update(normalizeMac(mac) ?? mac.trim().toLowerCase()).digest('hex');
+}
+
+/** Usable place MAC: parses, is not all zeros / broadcast, and is not a virtual-router MAC. */
+function placeMac(raw: string | null | undefined): string | undefined {
+  if (!raw) return undefined;
+  const mac = normalizeMac(raw);
+  if (!mac || mac === '00:00:00:00:00:00' || mac === 'ff:ff:ff:ff:ff:ff' || isVirtualRouterMac(mac)) return undefined;
+  return mac;
+}
+
+/** The report's identity block: time zone in clear, place identifiers as HMACs. */
+export function identityOf(snapshot: Snapshot, fleetKey: string, fallbackTimezone = Intl.DateTimeFormat().resolvedOptions().timeZone): Identity {
+  const identity: Identity = { timezone: snapshot.locale?.timezone ?? fallbackTimezone };
+  const net = snapshot.network?.identity;
+  if (!net) return identity;
+  const gateway = placeMac(net.gateway?.mac);
+  if (gateway) identity.gatewayMac = placeHash(fleetKey, gateway);
+  const bssid = placeMac(net.wifi?.bssid);
+  if (bssid) identity.wifiBssid = placeHash(fleetKey, bssid);
+  const neighbors = [...new Set(net.neighbors.map((n) => placeMac(n.mac)).filter((m): m is string => m !== undefined))];
+  if (neighbors.length) identity.neighborMacs = neighbors.slice(0, 1024).map((m) => placeHash(fleetKey, m)).sort();
+  return identity;
+}
+
+/**
+ * A copy of the snapshot whose place identifiers (gateway MAC, BSSID, neighbour MACs) are replaced by the same HMACs
+ * as in `identity`, so nothing leaves in clear. Virtual-router MACs are hashed too here (they are not places, but
+ * nothing raw should travel).
+ */
+export function hashSnapshotPlaces(snapshot: Snapshot, fleetKey: string): Snapshot {
+  const net = snapshot.network;
+  if (!net) return snapshot;
+  const hash = (raw: string) => placeHash(fleetKey, raw);
+  const id = net.identity;
+  return {
+    ...snapshot,
+    network: {
+      ...net,
+      identity: {
+        ...id,
+        gateway: id.gateway ? { ...id.gateway, ...(id.gateway.mac ? { mac: hash(id.gateway.mac) } : {}) } : null,
+        neighbors: id.neighbors.map((n) => ({ ...n, mac: hash(n.mac) })),
+        wifi: id.wifi ? { ...id.wifi, bssid: id.wifi.bssid ? hash(id.wifi.bssid) : id.wifi.bssid } : null,
+      },
+    },
+  };
+}
+
+/** Reads the OS's stable machine id cheaply: one file on Linux, one command on macOS and Windows. */
+export async function readHardwareId(platform: NodeJS.Platform = process.platform): Promise<string | undefined> {
+  try {
+    if (platform === 'darwin') {
+      const out = await run('/usr/sbin/ioreg', ['-rd1', '-c', 'IOPlatformExpertDevice']);
+      return /"IOPlatformUUID"\s*=\s*"([^"]+)"/.exec(out)?.[1];
+    }
+    if (platform === 'win32') {
+      const out = await run('reg', ['query', 'HKLM\\SOFTWARE\\Microsoft\\Cryptography', '/v', 'MachineGuid']);
+      return /MachineGuid\s+REG_SZ\s+(\S+)/.exec(out)?.[1];
+    }
+    for (const file of ['/etc/machine-id', '/var/lib/dbus/machine-id']) {
+      const text = (await readFile(file, 'utf8').catch(() => '')).trim();
+      if (text) return text;
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The deviceId derived from the hardware id: a hash, so the raw machine id never leaves the laptop. */
+export function deviceIdFromHardwareId(hardwareId: string): string {
+  return createHash('sha256').update(`farmwatch-device:${hardwareId.trim().toLowerCase()}`).digest('hex').slice(0, 32);
+}
+
+function run(file: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { timeout: 5_000, windowsHide: true, encoding: 'utf8' }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+  });
+}

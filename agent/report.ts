@@ -1,0 +1,78 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Snapshot } from '../collectors/snapshot.js';
+import type { Evaluation } from '../rules/index.js';
+import type { Report } from '../schema/report.js';
+import type { Config } from './config.js';
+import { hashSnapshotPlaces, identityOf } from './identity.js';
+
+type Health = Report['agent']['health'];
+
+/** The server's body limit is 1 MiB after decompression; stay clear of it. */
+export const reportByteLimit = 1024 * 1024 - 16 * 1024;
+
+export interface BuildReportInput {
+  snapshot: Snapshot;
+  evaluation: Evaluation;
+  config: Config;
+  deviceId: string;
+  fleetKey: string;
+  agentVersion: string;
+  health: Health;
+  /** When the next report is due: the server tells a stretched interval from silence by it. */
+  nextReportBy: Date;
+  now?: Date;
+}
+
+/**
+ * One report for the wire (DESIGN section 6). `sentAt` is set again at each send. Place identifiers are HMACs,
+ * in `identity` and inside the snapshot. If the report would exceed the body limit the snapshot is left out and
+ * `snapshotOmitted` says why.
+ */
+export function buildReport(input: BuildReportInput): Report {
+  const now = (input.now ?? new Date()).toISOString();
+  const { evaluation, config } = input;
+  const report: Report = {
+    reportId: randomUUID(),
+    deviceId: input.deviceId,
+    agentVersion: input.agentVersion,
+    collectedAt: input.snapshot.collectedAt,
+    sentAt: now,
+    nextReportBy: input.nextReportBy.toISOString(),
+    score: evaluation.score,
+    level: evaluation.level,
+    findings: evaluation.findings,
+    agent: { version: input.agentVersion, configHash: configHash(config), health: input.health },
+    identity: identityOf(input.snapshot, input.fleetKey),
+  };
+  const mode = config.report.snapshot;
+  if (mode === 'always' || (mode === 'on-findings' && evaluation.findings.some((f) => !f.suppressed))) {
+    const withSnapshot = { ...report, snapshot: hashSnapshotPlaces(input.snapshot, input.fleetKey) } as Report;
+    const bytes = Buffer.byteLength(JSON.stringify(withSnapshot));
+    if (bytes <= reportByteLimit) return withSnapshot;
+    return { ...report, snapshotOmitted: `snapshot left out: the report would be ${bytes} bytes, over the ${reportByteLimit}-byte limit` };
+  }
+  return report;
+}
+
+/** sha256 of the effective config as canonical JSON (keys sorted), without the enrollment secret. */
+export function configHash(config: Config): string {
+  const { enrollSecret: _secret, ...rest } = config;
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+}
+
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** now + interval × 1.1 (the most jitter can stretch it) + slack for one cycle's collection and one delivery. */
+export function nextReportBy(now: Date, intervalMs: number, config: Config): Date {
+  const slackMs = config.collectTimeoutMs + (config.server?.timeoutMs ?? 15_000);
+  return new Date(now.getTime() + Math.round(intervalMs * 1.1) + slackMs);
+}

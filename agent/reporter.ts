@@ -1,0 +1,181 @@
+import type { Agent } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import type { Logger } from 'pino';
+import type { Report } from '../schema/report.js';
+import type { Spool } from './spool.js';
+import { createTransport, type TransportOptions } from './transport.js';
+
+export interface ReporterOptions extends TransportOptions {
+  token: string;
+  spool: Spool;
+  log: Logger;
+  timeoutMs: number;
+  /** First backoff step and its cap; each delay is drawn uniformly in [0, min(cap, base × 2^failures)] (full jitter). */
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  /** After a 401: long pause (the token is not coming back by itself). */
+  authBackoffMs?: number;
+  random?: () => number;
+  now?: () => number;
+}
+
+export interface DrainResult {
+  sent: number;
+  duplicates: number;
+  deadLettered: number;
+  quarantined: number;
+  /** Why the pass stopped before the spool was empty, and when the next try is due. */
+  stopped?: { reason: string; retryAt: number };
+}
+
+const refusedForGood = new Set([400, 403, 413]);
+const bodiesWorthGzip = 16 * 1024;
+
+/** Drains the spool to the agent's one configured server, oldest first. One pass at a time. */
+export class Reporter {
+  /** Epoch ms before which no send is attempted (backoff, Retry-After, 401 pause). */
+  retryAt = 0;
+  private failures = 0;
+  private running: Promise<DrainResult> | undefined;
+  private transport: Agent | undefined;
+  private fetchFn: typeof import('node-fetch').default | undefined;
+  private readonly endpoint: string;
+  private readonly now: () => number;
+  private readonly random: () => number;
+
+  constructor(private readonly opts: ReporterOptions) {
+    this.endpoint = new URL('/api/v1/reports', opts.serverUrl).toString();
+    this.now = opts.now ?? Date.now;
+    this.random = opts.random ?? Math.random;
+  }
+
+  /** Sends what is spooled, oldest first, until empty or a transient failure; concurrent calls share one pass. */
+  drain(signal?: AbortSignal): Promise<DrainResult> {
+    this.running ??= this.pass(signal).finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  close(): void {
+    this.transport?.destroy();
+  }
+
+  private async pass(signal?: AbortSignal): Promise<DrainResult> {
+    const result: DrainResult = { sent: 0, duplicates: 0, deadLettered: 0, quarantined: 0 };
+    const { spool } = this.opts;
+    if (this.now() < this.retryAt) {
+      result.stopped = { reason: 'backing off', retryAt: this.retryAt };
+      return result;
+    }
+    for (const entry of await spool.list()) {
+      if (signal?.aborted) {
+        result.stopped = { reason: 'stopping', retryAt: this.now() };
+        break;
+      }
+      const read = await spool.read(entry);
+      if (!read.ok) {
+        await spool.quarantine(entry.name, read.reason);
+        result.quarantined += 1;
+        continue;
+      }
+      const outcome = await this.send(read.report, signal);
+      if (outcome.kind === 'ack') {
+        await spool.remove(entry);
+        this.failures = 0;
+        if (outcome.duplicate) result.duplicates += 1;
+        else result.sent += 1;
+        continue;
+      }
+      if (outcome.kind === 'refused') {
+        await spool.deadLetter(entry, outcome.reason);
+        result.deadLettered += 1;
+        continue;
+      }
+      this.retryAt = this.now() + outcome.delayMs;
+      result.stopped = { reason: outcome.reason, retryAt: this.retryAt };
+      break;
+    }
+    return result;
+  }
+
+  private async send(report: Report, signal?: AbortSignal): Promise<Outcome> {
+    const { log, timeoutMs } = this.opts;
+    const body = JSON.stringify({ ...report, sentAt: new Date(this.now()).toISOString() });
+    const gzip = Buffer.byteLength(body) > bodiesWorthGzip;
+    const fetch = await this.fetch();
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let response;
+    try {
+      response = await fetch(this.endpoint, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${this.opts.token}`,
+          ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+        },
+        body: gzip ? gzipSync(body) : body,
+        agent: this.transport,
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        redirect: 'error', // the agent talks to its configured server only
+      });
+      await response.arrayBuffer().catch(() => undefined);
+    } catch (err) {
+      const reason = timeout.aborted ? `no answer within ${timeoutMs} ms` : describeNetworkError(err);
+      return this.transient(`${this.endpoint}: ${reason}`);
+    }
+    const { status } = response;
+    if (status === 202 || status === 200) return { kind: 'ack', duplicate: status === 200 };
+    if (refusedForGood.has(status)) return { kind: 'refused', reason: `HTTP ${status}` };
+    if (status === 401) {
+      const delayMs = this.opts.authBackoffMs ?? 60 * 60_000;
+      log.error(
+        { status, server: this.opts.serverUrl, retryInMs: delayMs },
+        'the server does not accept this device\'s token (revoked or reset): run `farmwatch enroll` again after an admin resets the device; reports stay spooled meanwhile',
+      );
+      return { kind: 'retry', reason: 'HTTP 401: token not accepted', delayMs };
+    }
+    if (status === 429 || status === 503) {
+      const after = retryAfterMs(response.headers.get('retry-after'), this.now());
+      if (after !== undefined) {
+        log.warn({ status, retryAfterMs: after }, 'server asked to retry later');
+        return { kind: 'retry', reason: `HTTP ${status}, Retry-After`, delayMs: after };
+      }
+    }
+    return this.transient(`${this.endpoint}: HTTP ${status}`);
+  }
+
+  private transient(reason: string): Outcome {
+    const base = this.opts.backoffBaseMs ?? 1_000;
+    const cap = this.opts.backoffCapMs ?? 5 * 60_000;
+    const delayMs = Math.round(this.random() * Math.min(cap, base * 2 ** Math.min(this.failures, 30)));
+    this.failures += 1;
+    this.opts.log.warn({ reason, failures: this.failures, retryInMs: delayMs }, 'delivery failed; the report stays spooled');
+    return { kind: 'retry', reason, delayMs };
+  }
+
+  // node-fetch costs ~11 MiB of RSS: loaded on the first send, not at start.
+  private async fetch(): Promise<typeof import('node-fetch').default> {
+    if (!this.fetchFn) {
+      this.fetchFn = (await import('node-fetch')).default;
+      this.transport = createTransport(this.opts);
+    }
+    return this.fetchFn;
+  }
+}
+
+type Outcome = { kind: 'ack'; duplicate: boolean } | { kind: 'refused'; reason: string } | { kind: 'retry'; reason: string; delayMs: number };
+
+/** Retry-After in seconds or as an HTTP date; capped at a day so a bad header cannot silence the agent. */
+export function retryAfterMs(header: string | null, now: number): number | undefined {
+  if (!header) return undefined;
+  const text = header.trim();
+  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+  if (!Number.isFinite(ms)) return undefined;
+  return Math.min(Math.max(ms, 0), 24 * 60 * 60_000);
+}
+
+function describeNetworkError(err: unknown): string {
+  const e = err as { code?: string; message?: string; cause?: { code?: string } };
+  return e.code ?? e.cause?.code ?? e.message ?? String(err);
+}
