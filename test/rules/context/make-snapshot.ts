@@ -1,0 +1,43 @@
+import type { Snapshot } from '../../../collectors/snapshot.js';
+import type { RuleContext } from '../../../rules/types.js';
+
+/** A valid snapshot with every domain collected and empty, for rule tests to fill in. */
+export function makeSnapshot(over: Partial<Snapshot> = {}): Snapshot {
+  return {
+    schemaVersion: 1,
+    collectedAt: '2026-01-15T15:00:00.000Z',
+    agentVersion: '0.1.0',
+    platform: 'linux',
+    host: null,
+    processes: [],
+    software: { items: [] },
+    network: { connections: [], interfaces: [], identity: { gateway: null, neighbors: [], wifi: null, dnsServers: [] }, probes: [] },
+    usb: { devices: [] },
+    inputs: { devices: [] },
+    displays: { connectors: [], adapters: [] },
+    locale: {
+      timezone: 'America/Chicago', utcOffsetMinutes: -360, locale: 'en-US', languages: ['en-US'],
+      keyboardLayouts: ['us'], inputMethods: [],
+    },
+    sessions: { sessions: [] },
+    activity: { idleSeconds: 5 },
+    errors: [],
+    collectors: {},
+    ...over,
+  };
+}
+
+export function makeContext(over: Partial<RuleContext> = {}): RuleContext {
+  return {
+    expected: { timezones: [], locales: [], keyboardLayouts: [], countries: [], ...over.expected },
+    allowTools: [],
+    latency: { anchors: [] },
+    now: new Date('2026-01-15T15:00:00.000Z'),
+    ...over,
+  };
+}
+
+export function withLocale(over: Partial<NonNullable<Snapshot['locale']>>): Snapshot {
+  const base = makeSnapshot();
+  return makeSnapshot({ locale: { ...base.locale!, ...over } });
+}
