@@ -1,7 +1,73 @@
+import { errorCodeOf, failure, isMissing } from '../errors.js';
 import type { CollectContext, CollectResult } from '../types.js';
-import type { Sessions } from './schema.js';
+import { classifySession } from './classify.js';
+import { parseUtmp, UTMP_RECORD_SIZE } from './parse-utmp.js';
+import { localWhoTime, parseWho } from './parse-who.js';
+import type { Session, Sessions } from './schema.js';
 
-// Placeholder until the Linux source lands.
-export async function collect(_ctx: CollectContext): Promise<CollectResult<Sessions>> {
-  return { status: 'error', code: 'failed', message: 'the Linux sessions source is not written yet' };
+/** glibc's _PATH_UTMP, and where /var/run points on every current distribution. */
+const UTMP_PATHS = ['/var/run/utmp', '/run/utmp'] as const;
+
+async function readUtmp(ctx: CollectContext): Promise<{ path: string; buf: Buffer } | { why: string }> {
+  const why: string[] = [];
+  for (const path of UTMP_PATHS) {
+    try {
+      return { path, buf: await ctx.readFileBuffer(path) };
+    } catch (err) {
+      why.push(`${path} ${isMissing(err) ? 'absent' : `unreadable (${errorCodeOf(err)})`}`);
+    }
+  }
+  return { why: why.join(', ') };
+}
+
+function fromUtmp(path: string, buf: Buffer): CollectResult<Sessions> {
+  const parsed = parseUtmp(buf);
+  const notes: string[] = [];
+  if (parsed.remainderBytes > 0) {
+    notes.push(`${path}: ${parsed.remainderBytes} trailing byte(s) after ${parsed.records} whole ${UTMP_RECORD_SIZE}-byte record(s) ignored`);
+  }
+  const sessions: Session[] = parsed.entries.map((e) => {
+    const kind = classifySession(e.line, e.host);
+    return {
+      user: e.user,
+      type: kind.type,
+      line: e.line,
+      ...(kind.remoteHost !== undefined ? { remoteHost: kind.remoteHost } : {}),
+      ...(e.tvSec > 0 ? { since: new Date(e.tvSec * 1000).toISOString() } : {}),
+      ...(e.pid > 0 ? { pid: e.pid } : {}),
+    };
+  });
+  return { status: 'ok', data: { sessions }, ...(notes.length ? { notes } : {}) };
+}
+
+/** Fallback (one fork): `who` can answer from logind when built with systemd support, where utmp is gone. */
+async function fromWho(ctx: CollectContext, utmpWhy: string): Promise<CollectResult<Sessions>> {
+  let out: string;
+  try {
+    out = await ctx.exec('who', [], { timeoutMs: 3_000 });
+  } catch (err) {
+    return failure(err, `sessions: ${utmpWhy}; who failed`);
+  }
+  const parsed = parseWho(out);
+  const notes = [`${utmpWhy}: read \`who\` instead (one fork)`];
+  if (parsed.skipped.length > 0) notes.push(`who: ${parsed.skipped.length} line(s) not understood and skipped`);
+  if (parsed.entries.length === 0) notes.push('who listed no session (it reads the same utmp unless built with logind support)');
+  const sessions: Session[] = parsed.entries.map((e) => {
+    const kind = classifySession(e.line, e.comment ?? '');
+    const since = localWhoTime(e.time);
+    return {
+      user: e.user,
+      type: kind.type,
+      line: e.line,
+      ...(kind.remoteHost !== undefined ? { remoteHost: kind.remoteHost } : {}),
+      ...(since ? { since: since.toISOString() } : {}),
+    };
+  });
+  return { status: 'ok', data: { sessions }, notes };
+}
+
+export async function collect(ctx: CollectContext): Promise<CollectResult<Sessions>> {
+  const utmp = await readUtmp(ctx);
+  if ('buf' in utmp) return fromUtmp(utmp.path, utmp.buf);
+  return fromWho(ctx, utmp.why);
 }
