@@ -1,0 +1,169 @@
+import { createServer, type Server } from 'node:net';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { snapshotSchema } from '../../collectors/snapshot.js';
+import { foldCycle } from '../../agent/baseline.js';
+import { makeSnapshot } from '../rules/context/make-snapshot.js';
+import { farmwatch } from './cli-run.js';
+
+let dir: string;
+let snapFile: string;
+const pyongyang = makeSnapshot({
+  host: {
+    hostname: 'lab-laptop', os: { name: 'Ubuntu' }, arch: 'x64', chassis: 'laptop',
+    virtualization: { isVirtual: false }, power: { onAc: true }, lid: 'open',
+  },
+  locale: { timezone: 'Asia/Pyongyang', utcOffsetMinutes: 540, locale: 'en-US', languages: ['en-US'], keyboardLayouts: ['us'], inputMethods: [] },
+  errors: [{ collector: 'usb', code: 'permission-denied', message: 'cannot read /sys/bus/usb/devices' }],
+  collectors: { usb: { status: 'error' }, activity: { status: 'unsupported', reason: 'no idle source on this desktop' } },
+});
+
+async function config(name: string, body: unknown): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(file, JSON.stringify(body));
+  return file;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fw-diagnose-'));
+  snapFile = join(dir, 'snap.json');
+  expect(snapshotSchema.safeParse(pyongyang).success).toBe(true);
+  await writeFile(snapFile, JSON.stringify(pyongyang));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('farmwatch diagnose --from', () => {
+  it('--json prints one object with the contract fields and names locale.timezone', async () => {
+    const cfg = await config('americas.json', { expected: { timezones: ['America/*'] }, stateDir: join(dir, 'state-none') });
+    const r = await farmwatch(['diagnose', '--json', '--from', snapFile, '--config', cfg]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual(expect.arrayContaining(['score', 'level', 'findings', 'errors', 'snapshot']));
+    const tz = out.findings.find((f: { rule: string }) => f.rule === 'locale.timezone');
+    expect(tz).toMatchObject({ title: expect.any(String), severity: 'medium', evidence: { timezone: 'Asia/Pyongyang' } });
+    expect(tz.confidence).toBeGreaterThan(0);
+    expect(out.score).toBeGreaterThan(0);
+    expect(out.errors).toEqual(pyongyang.errors);
+    expect(out.snapshot.locale.timezone).toBe('Asia/Pyongyang');
+    expect(out.sent).toBe(false);
+    // Diagnose reads a baseline, never writes one.
+    await expect(stat(join(dir, 'state-none'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('human output: score, level, grouped findings with ATT&CK, failed/unsupported collectors, region, nothing sent; no colour off a TTY', async () => {
+    const cfg = await config('americas2.json', { expected: { timezones: ['America/*'] }, stateDir: join(dir, 'state-none') });
+    const r = await farmwatch(['diagnose', '--from', snapFile, '--config', cfg]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Score \d+\/100, level (LOW|MEDIUM|HIGH|CRITICAL|NONE)/);
+    expect(r.stdout).toContain('locale.timezone');
+    expect(r.stdout).toContain('timezone=Asia/Pyongyang');
+    expect(r.stdout).toContain('usb: FAILED (permission-denied: cannot read /sys/bus/usb/devices)');
+    expect(r.stdout).toContain('activity: unsupported (no idle source on this desktop)');
+    expect(r.stdout).toContain('Expected region: time zones America/*');
+    expect(r.stdout).toContain('Nothing was sent');
+    expect(r.stdout).not.toContain('\u001b[');
+  });
+
+  it('says when no expected region is configured, and locale.* stay quiet', async () => {
+    const r = await farmwatch(['diagnose', '--json', '--from', snapFile], { XDG_STATE_HOME: join(dir, 'xdg') });
+    const out = JSON.parse(r.stdout);
+    expect(out.findings.filter((f: { rule: string }) => f.rule.startsWith('locale.'))).toEqual([]);
+    expect(out.expectedConfigured).toBe(false);
+    const human = await farmwatch(['diagnose', '--from', snapFile], { XDG_STATE_HOME: join(dir, 'xdg') });
+    expect(human.stdout).toContain('Expected region: none configured');
+  });
+
+  it('--fail-on: exit 3 at or above the level, 0 below', async () => {
+    const cfg = await config('americas3.json', { expected: { timezones: ['America/*'] }, stateDir: join(dir, 'state-none') });
+    const low = await farmwatch(['diagnose', '--json', '--from', snapFile, '--config', cfg, '--fail-on', 'low']);
+    const level = JSON.parse(low.stdout).level as string;
+    expect(['low', 'medium']).toContain(level);
+    expect(low.code).toBe(3);
+    expect((await farmwatch(['diagnose', '--from', snapFile, '--config', cfg, '--fail-on', 'critical'])).code).toBe(0);
+    const bad = await farmwatch(['diagnose', '--from', snapFile, '--fail-on', 'severe']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toEqual([expect.stringContaining('--fail-on must be one of none, low, medium, high, critical')]);
+  });
+
+  it('reads the baseline in the state dir without changing it', async () => {
+    const state = join(dir, 'state-with');
+    const base = foldCycle(undefined, makeSnapshot({ collectedAt: '2025-12-01T00:00:00.000Z' }), []);
+    await import('node:fs/promises').then((fs) => fs.mkdir(state, { recursive: true }));
+    await writeFile(join(state, 'baseline.json'), JSON.stringify(base));
+    const before = await readFile(join(state, 'baseline.json'), 'utf8');
+    const cfg = await config('with-state.json', { stateDir: state });
+    const r = await farmwatch(['diagnose', '--json', '--from', snapFile, '--config', cfg]);
+    const out = JSON.parse(r.stdout);
+    expect(out.findings.find((f: { rule: string }) => f.rule === 'baseline.timezone-changed')?.evidence).toEqual({ from: 'America/Chicago', to: 'Asia/Pyongyang' });
+    expect(await readFile(join(state, 'baseline.json'), 'utf8')).toBe(before);
+    expect(await readdir(state)).toEqual(['baseline.json']);
+  });
+});
+
+describe('farmwatch diagnose: errors are one line and exit 2', () => {
+  it('a corrupt --from file names the file and the problem', async () => {
+    const corrupt = join(dir, 'corrupt.json');
+    await writeFile(corrupt, '{"schemaVersion": 1, "collectedAt": ');
+    const r = await farmwatch(['diagnose', '--from', corrupt]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/corrupt\.json: not valid JSON/)]);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a valid JSON file that is not a snapshot names the first bad key', async () => {
+    const wrong = join(dir, 'wrong.json');
+    await writeFile(wrong, JSON.stringify({ ...pyongyang, schemaVersion: 2 }));
+    const r = await farmwatch(['diagnose', '--from', wrong]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/wrong\.json: not a farmwatch snapshot: schemaVersion/)]);
+  });
+
+  it('a missing --from file', async () => {
+    const r = await farmwatch(['diagnose', '--from', join(dir, 'nope.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/nope\.json: cannot read the file \(ENOENT\)/)]);
+  });
+
+  it('a bad config file names the key and what is allowed', async () => {
+    const cfg = await config('bad.json', { expected: { timezones: 'America/*' } });
+    const r = await farmwatch(['diagnose', '--from', snapFile, '--config', cfg]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/bad\.json: expected\.timezones: .*array/i)]);
+    const unknown = await farmwatch(['diagnose', '--from', snapFile, '--config', await config('unknown.json', { expect: {} })]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim().split('\n')).toEqual([expect.stringContaining('unknown key "expect"')]);
+  });
+
+  it('an unknown flag', async () => {
+    const r = await farmwatch(['diagnose', '--send-it']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining("'--send-it'")]);
+  });
+});
+
+describe('farmwatch diagnose opens no connection unless --probe', () => {
+  let server: Server;
+  let port: number;
+  let accepted = 0;
+  beforeAll(async () => {
+    server = createServer((s) => {
+      accepted += 1;
+      s.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('collects this machine with anchors configured and connects to none of them', async () => {
+    const cfg = await config('anchors.json', { latency: { anchors: [{ host: '127.0.0.1', port }] }, stateDir: join(dir, 'state-none') });
+    const r = await farmwatch(['diagnose', '--json', '--config', cfg]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).snapshot.network?.probes ?? []).toEqual([]);
+    expect(accepted).toBe(0);
+  });
+});
