@@ -1,0 +1,87 @@
+/**
+ * fleet.colocation: several company laptops in one place are the farm itself. Pure decisions only;
+ * the server keeps a small presence table (place, device, lastSeen) and asks these functions what to do.
+ */
+
+export type PlaceKind = 'ip' | 'gateway' | 'wifi';
+
+export interface Place {
+  kind: PlaceKind;
+  /** The source address as the server saw it, or the HMAC hex the agent sent. */
+  value: string;
+}
+
+export interface ColocationPolicy {
+  minDevices: number;
+  windowHours: number;
+}
+
+export const colocationRule = {
+  id: 'fleet.colocation',
+  title: 'Several enrolled laptops share one place',
+  description:
+    'At least minDevices distinct devices reported from the same public address, behind the same gateway MAC or on the same Wi-Fi BSSID within windowHours.',
+  severity: 'high',
+  attack: ['T1219', 'T1219.003'],
+  falsePositives: ['An office or VPN egress not listed in officeNetworks', 'A shared home of two employees (below minDevices by default)'],
+} as const;
+
+export interface ReportPlaces {
+  sourceIp: string;
+  /** True when the source address lies in officeNetworks: offices and VPN egress are not places. */
+  sourceIsOffice: boolean;
+  gatewayMac?: string | undefined;
+  wifiBssid?: string | undefined;
+}
+
+/**
+ * The places one report puts its device in. Virtual-router MACs (00:00:5e:00:01:xx) arrive hashed, so the
+ * agent drops them before hashing; the server cannot tell them apart.
+ */
+export function placesOf(report: ReportPlaces): Place[] {
+  const places: Place[] = [];
+  if (!report.sourceIsOffice && report.sourceIp) places.push({ kind: 'ip', value: report.sourceIp });
+  if (report.gatewayMac) places.push({ kind: 'gateway', value: report.gatewayMac });
+  if (report.wifiBssid) places.push({ kind: 'wifi', value: report.wifiBssid });
+  return places;
+}
+
+/** The stable key of a cluster alert: one alert per place. */
+export function clusterKey(place: Place): string {
+  return `${place.kind}:${place.value}`;
+}
+
+export interface ClusterDecision {
+  deviceIds: string[];
+  summary: string;
+  evidence: Record<string, unknown>;
+}
+
+/**
+ * Given the devices seen at a place within the window (and the members an existing alert already lists),
+ * the alert to open or update, or null when the place holds fewer than minDevices.
+ */
+export function decideCluster(
+  place: Place,
+  membersInWindow: readonly string[],
+  policy: ColocationPolicy,
+  previousMembers: readonly string[] = [],
+): ClusterDecision | null {
+  const current = new Set(membersInWindow);
+  if (current.size < policy.minDevices) return null;
+  // Members who left the window stay listed: an alert records everyone who was seen there.
+  const deviceIds = [...new Set([...previousMembers, ...current])].sort();
+  const what = place.kind === 'ip' ? `source address ${place.value}` : place.kind === 'gateway' ? 'one gateway MAC' : 'one Wi-Fi BSSID';
+  return {
+    deviceIds,
+    summary: `${deviceIds.length} devices share ${what} within ${policy.windowHours} h`,
+    evidence: { placeKind: place.kind, place: place.value, windowHours: policy.windowHours, devicesInWindow: current.size },
+  };
+}
+
+/** True when the members of an alert would change: only then is the alert written again. */
+export function membersChanged(previous: readonly string[], next: readonly string[]): boolean {
+  if (previous.length !== next.length) return true;
+  const seen = new Set(previous);
+  return next.some((id) => !seen.has(id));
+}

@@ -1,0 +1,5 @@
+/** Server-side fleet rules: pure decisions over what the server has seen across devices. */
+export { colocationRule, placesOf, clusterKey, decideCluster, membersChanged } from './colocation.js';
+export type { Place, PlaceKind, ColocationPolicy, ReportPlaces, ClusterDecision } from './colocation.js';
+export { silentAgentRule, isSilent, silentSince, decideSilent } from './silent-agent.js';
+export type { DeviceSilence, SilentDecision } from './silent-agent.js';

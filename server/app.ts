@@ -1,0 +1,158 @@
+import { readFileSync } from 'node:fs';
+import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { ClientError, parseJson, readBody } from './body.js';
+import type { ServerConfig } from './config.js';
+import { networkMatcher, type ServerContext } from './context.js';
+import { IngestQueue, OverloadedError } from './ingest-queue.js';
+import { Metrics } from './metrics.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { socRoutes } from './routes/soc.js';
+import type { ServerSecrets } from './secrets.js';
+import { openSqlite, type SqliteOptions } from './storage/sqlite.js';
+import type { Storage } from './storage/types.js';
+import { hashToken } from './tokens.js';
+
+export interface ServerOptions {
+  config: ServerConfig;
+  secrets: Pick<ServerSecrets, 'enrollSecret' | 'adminToken'>;
+  logger: Logger;
+  /** Injectable clock: tests move time to see silence and retention. */
+  now?: () => Date;
+  storage?: Storage;
+  sqlite?: SqliteOptions;
+  /** Reports waiting for a commit before new ones get 429. */
+  maxQueue?: number;
+  /** Periodic fleet checks; tests switch them off and call runSilenceCheck/runPrune themselves. */
+  timers?: boolean;
+  silenceCheckMs?: number;
+  pruneMs?: number;
+}
+
+export interface FarmwatchServer {
+  app: FastifyInstance;
+  listen(): Promise<string>;
+  runSilenceCheck(): Promise<number>;
+  runPrune(): Promise<number>;
+  close(): Promise<void>;
+}
+
+const reportsPath = '/api/v1/reports';
+
+export async function createServer(options: ServerOptions): Promise<FarmwatchServer> {
+  const { config } = options;
+  const now = options.now ?? (() => new Date());
+  const storage = options.storage ?? openSqlite(config.db, options.sqlite);
+  const metrics = new Metrics();
+  const queue = new IngestQueue(storage, { colocation: config.colocation }, options.maxQueue);
+  const ctx: ServerContext = {
+    config,
+    storage,
+    queue,
+    metrics,
+    now,
+    enrollSecretHash: hashToken(options.secrets.enrollSecret),
+    adminTokenHash: hashToken(options.secrets.adminToken),
+    isOffice: networkMatcher(config.officeNetworks),
+  };
+
+  const https = config.tls && {
+    cert: readFileSync(config.tls.cert),
+    key: readFileSync(config.tls.key),
+    ...(config.tls.ca ? { ca: readFileSync(config.tls.ca) } : {}),
+    requestCert: config.tls.requireClientCert,
+    rejectUnauthorized: config.tls.requireClientCert,
+  };
+  const app = Fastify({
+    loggerInstance: options.logger,
+    // Per-request log lines at 5,000 reports/s would cost more than the ingest; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
+    bodyLimit: 1024 * 1024,
+    // Bounds on what one client may hold: slow bodies and idle keep-alive sockets are cut.
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 65_000,
+    routerOptions: { maxParamLength: 200 },
+    ...(https ? { https } : {}),
+  }) as unknown as FastifyInstance;
+
+  app.decorateRequest('bodyText', '');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', (request, payload, done) => {
+    readBody(payload)
+      .then((text) => {
+        (request as unknown as { bodyText: string }).bodyText = text;
+        done(null, parseJson(text));
+      })
+      .catch((err: Error) => done(err as FastifyError, undefined));
+  });
+
+  app.addHook('onRequest', async (request) => {
+    (request as unknown as { startedAt: number }).startedAt = performance.now();
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.routeOptions.url !== reportsPath) return;
+    metrics.observeIngest(performance.now() - (request as unknown as { startedAt: number }).startedAt);
+    if (reply.statusCode >= 400) metrics.reject(reasonOf(reply.statusCode));
+  });
+
+  // Whatever a client sends maps to a 4xx; only our own faults are 5xx, and they are logged.
+  app.setErrorHandler((err: FastifyError | ClientError | OverloadedError, request, reply) => {
+    if (err instanceof OverloadedError) {
+      return reply.code(429).header('retry-after', '1').send({ error: 'overloaded', message: 'the server is busy; retry after the Retry-After delay' });
+    }
+    const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      const code = err instanceof ClientError ? err.code : ((err as FastifyError).code ?? 'bad_request');
+      const body: Record<string, unknown> = { error: code, message: err.message };
+      if (err instanceof ClientError && err.issues) body.issues = err.issues;
+      return reply.code(status).send(body);
+    }
+    request.log.error({ err, url: request.url }, 'internal error');
+    return reply.code(status >= 500 ? status : 500).send({ error: 'internal', message: 'internal server error' });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.slice(0, 200)}` }));
+
+  ingestRoutes(app, ctx);
+  socRoutes(app, ctx);
+
+  const runSilenceCheck = () => storage.checkSilence(now(), config.silentGraceHours);
+  const runPrune = () => {
+    const t = now().getTime();
+    return storage.prune(new Date(t - config.retentionDays * 86_400_000), new Date(t - config.colocation.windowHours * 3_600_000));
+  };
+  const timers: NodeJS.Timeout[] = [];
+  const guarded = (what: string, fn: () => Promise<unknown>) => () => {
+    fn().catch((err: unknown) => options.logger.error({ err }, `${what} failed`));
+  };
+  if (options.timers ?? true) {
+    timers.push(setInterval(guarded('silence check', runSilenceCheck), options.silenceCheckMs ?? 60_000).unref());
+    timers.push(setInterval(guarded('retention prune', runPrune), options.pruneMs ?? 3_600_000).unref());
+    setImmediate(guarded('retention prune', runPrune));
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    async listen() {
+      return app.listen({ host: config.host, port: config.port });
+    },
+    runSilenceCheck,
+    runPrune,
+    close() {
+      closing ??= (async () => {
+        for (const t of timers) clearInterval(t);
+        await app.close();
+        await queue.drained();
+        await storage.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function reasonOf(status: number): string {
+  const reasons: Record<number, string> = { 400: 'invalid', 401: 'unauthorized', 403: 'forbidden', 413: 'too_large', 415: 'unsupported_media_type', 429: 'overloaded' };
+  return reasons[status] ?? `status_${status}`;
+}

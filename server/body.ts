@@ -1,0 +1,85 @@
+import type { IncomingMessage } from 'node:http';
+import { createGunzip, createInflate } from 'node:zlib';
+
+/** A client error with the status it maps to; the error handler answers it as is. */
+export class ClientError extends Error {
+  override name = 'ClientError';
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly issues?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const bodyLimit = 1024 * 1024;
+/** Deeper than any report we send; deeper JSON would overflow the stack when written back out. */
+export const maxDepth = 64;
+
+/**
+ * Reads a JSON body, inflating gzip/deflate as a stream and counting the bytes after decompression, so a
+ * gzip bomb is stopped at 1 MiB of output rather than inflated into memory.
+ */
+export function readBody(request: IncomingMessage, limit = bodyLimit): Promise<string> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new ClientError(413, 'too_large', `body over ${limit} bytes`));
+  const encoding = String(request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  let source: NodeJS.ReadableStream = request;
+  if (encoding === 'gzip' || encoding === 'x-gzip') source = request.pipe(createGunzip());
+  else if (encoding === 'deflate') source = request.pipe(createInflate());
+  else if (encoding !== 'identity') return Promise.reject(new ClientError(415, 'unsupported_encoding', `content-encoding ${encoding} is not supported (gzip, deflate)`));
+
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let raw = 0;
+    let size = 0;
+    let done = false;
+    const fail = (err: ClientError) => {
+      if (done) return;
+      done = true;
+      request.unpipe();
+      if (source !== request) (source as unknown as { destroy(): void }).destroy();
+      // Stop reading but keep the socket: the 413 still has to be written back.
+      request.resume();
+      reject(err);
+    };
+    request.on('data', (c: Buffer) => {
+      raw += c.length;
+      if (raw > limit) fail(new ClientError(413, 'too_large', `body over ${limit} bytes`));
+    });
+    request.on('aborted', () => fail(new ClientError(400, 'aborted', 'request aborted')));
+    source.on('data', (c: Buffer) => {
+      if (done) return;
+      size += c.length;
+      if (size > limit) return fail(new ClientError(413, 'too_large', `body over ${limit} bytes after decompression`));
+      chunks.push(c);
+    });
+    source.on('error', (err: Error) => fail(new ClientError(400, 'bad_encoding', `cannot decompress the body (${err.message})`)));
+    source.on('end', () => {
+      if (done) return;
+      done = true;
+      resolve(Buffer.concat(chunks, size).toString('utf8'));
+    });
+  });
+}
+
+/** JSON.parse plus a depth bound checked without recursion. */
+export function parseJson(text: string): unknown {
+  if (!text.trim()) throw new ClientError(400, 'empty_body', 'empty body: a JSON object is expected');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ClientError(400, 'invalid_json', `invalid JSON (${(err as Error).message})`);
+  }
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > maxDepth) throw new ClientError(400, 'too_deep', `JSON nested deeper than ${maxDepth} levels`);
+    for (const child of Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return value;
+}

@@ -1,0 +1,76 @@
+import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { ConfigError, describeIssues } from '../agent/config.js';
+
+/** "10.0.0.0/8", "2001:db8::/32" or a single address. */
+const cidr = z.string().refine((s) => parseCidr(s) !== null, 'an IP address or CIDR, e.g. "203.0.113.0/24"');
+
+export function parseCidr(text: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | null {
+  const [address = '', bits, ...rest] = text.trim().split('/');
+  if (rest.length) return null;
+  const version = isIP(address);
+  if (!version) return null;
+  const max = version === 4 ? 32 : 128;
+  const prefix = bits === undefined ? max : Number(bits);
+  if (!/^\d+$/.test(bits ?? String(max)) || prefix > max) return null;
+  return { address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
+}
+
+const secret = z.string().min(16, 'at least 16 characters (e.g. `openssl rand -base64 32`)').max(1024);
+
+export const serverConfigSchema = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1').describe('Listen address; 0.0.0.0 or :: for every interface'),
+  port: z.number().int().min(0).max(65535).default(8787),
+  db: z.string().min(1).default('./farmwatch.db').describe('SQLite file (WAL); created on first start'),
+  enrollSecret: secret.optional().describe('Shared secret agents present to enroll; generated on first start when unset'),
+  adminToken: secret.optional().describe('Bearer token of the SOC API; generated on first start when unset'),
+  officeNetworks: z.array(cidr).default([]).describe('Office and VPN egress networks: not places for fleet.colocation'),
+  trustedProxies: z.array(cidr).default([]).describe('Proxies whose X-Forwarded-For is believed'),
+  colocation: z
+    .strictObject({
+      minDevices: z.number().int().min(2).max(10_000).default(3),
+      windowHours: z.number().positive().max(24 * 90).default(24),
+    })
+    .prefault({}),
+  silentGraceHours: z.number().positive().max(24 * 365).default(72),
+  retentionDays: z.number().positive().max(3650).default(90),
+  tls: z
+    .strictObject({
+      cert: z.string().min(1).describe('PEM certificate chain file'),
+      key: z.string().min(1).describe('PEM private key file'),
+      ca: z.string().min(1).optional().describe('PEM CA bundle that signs client certificates'),
+      requireClientCert: z.boolean().default(false),
+    })
+    .refine((t) => !t.requireClientCert || t.ca !== undefined, { message: 'requireClientCert needs tls.ca', path: ['ca'] })
+    .optional(),
+  // Typed entries arrive with the SOC issue; an empty list is the only valid value until then.
+  forwarders: z.array(z.never({ error: 'forwarders are not supported in this version; use []' })).default([]),
+  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
+});
+export type ServerConfig = z.infer<typeof serverConfigSchema>;
+
+export function parseServerConfig(raw: unknown, file = 'server config'): ServerConfig {
+  const parsed = serverConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, file));
+  return parsed.data;
+}
+
+/** Reads --config, else FARMWATCH_SERVER_CONFIG, else the defaults. */
+export async function loadServerConfig(file: string | undefined, env = process.env): Promise<ServerConfig> {
+  const path = file ?? env.FARMWATCH_SERVER_CONFIG;
+  if (!path) return parseServerConfig({});
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${path}: cannot read the server config file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+  return parseServerConfig(raw, path);
+}

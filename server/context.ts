@@ -1,0 +1,50 @@
+import { BlockList } from 'node:net';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerConfig } from './config.js';
+import { parseCidr } from './config.js';
+import { ClientError } from './body.js';
+import type { IngestQueue } from './ingest-queue.js';
+import type { Metrics } from './metrics.js';
+import type { Storage } from './storage/types.js';
+import { bearerToken, sameSecret } from './tokens.js';
+
+/** What every route needs, handed down explicitly. */
+export interface ServerContext {
+  config: ServerConfig;
+  storage: Storage;
+  queue: IngestQueue;
+  metrics: Metrics;
+  now: () => Date;
+  enrollSecretHash: Buffer;
+  adminTokenHash: Buffer;
+  isOffice: (ip: string) => boolean;
+}
+
+/** IPv4-mapped IPv6 ("::ffff:127.0.0.1") as plain IPv4, so one address has one spelling. */
+export function normaliseIp(ip: string): string {
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}
+
+export function networkMatcher(cidrs: readonly string[]): (ip: string) => boolean {
+  const list = new BlockList();
+  for (const text of cidrs) {
+    const c = parseCidr(text);
+    if (c) list.addSubnet(c.address, c.prefix, c.family);
+  }
+  return (ip) => {
+    const addr = normaliseIp(ip);
+    try {
+      return list.check(addr, addr.includes(':') ? 'ipv6' : 'ipv4');
+    } catch {
+      return false;
+    }
+  };
+}
+
+/** onRequest hook for the SOC API: the admin token, compared in constant time, or 401. */
+export function adminOnly(ctx: ServerContext) {
+  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    const token = bearerToken(request.headers.authorization);
+    if (!token || !sameSecret(token, ctx.adminTokenHash)) throw new ClientError(401, 'unauthorized', 'admin token required: Authorization: Bearer <adminToken>');
+  };
+}

@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ClientError } from '../body.js';
+import { adminOnly, type ServerContext } from '../context.js';
+import { alertStatuses } from '../storage/types.js';
+
+const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(400).optional(),
+});
+const historyQuery = z.object({ history: z.coerce.number().int().min(1).max(1000).default(100) });
+const alertsQuery = z.object({ status: z.enum(alertStatuses).optional() });
+const alertId = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const deviceId = z.object({ id: z.string().min(1).max(128) });
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new ClientError(400, 'invalid_request', `invalid ${what}`, r.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })));
+  return r.data;
+}
+
+// The cursor is opaque to clients: base64url of the last device id of the page.
+const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
+const decodeCursor = (c: string) => Buffer.from(c, 'base64url').toString('utf8');
+
+export function socRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const onRequest = adminOnly(ctx);
+
+  app.get('/api/v1/devices', { onRequest }, async (request) => {
+    const q = parse(pageQuery, request.query, 'query');
+    const page = await ctx.storage.listDevices({ limit: q.limit, after: q.cursor ? decodeCursor(q.cursor) : undefined });
+    return page.next ? { devices: page.devices, nextCursor: encodeCursor(page.next) } : { devices: page.devices };
+  });
+
+  app.get('/api/v1/devices/:id', { onRequest }, async (request) => {
+    const { id } = parse(deviceId, request.params, 'device id');
+    const { history } = parse(historyQuery, request.query, 'query');
+    const detail = await ctx.storage.getDevice(id, history);
+    if (!detail) throw new ClientError(404, 'not_found', `no device ${id}`);
+    return detail;
+  });
+
+  app.post('/api/v1/devices/:id/reset', { onRequest }, async (request) => {
+    const { id } = parse(deviceId, request.params, 'device id');
+    if (!(await ctx.storage.resetDevice(id, ctx.now()))) throw new ClientError(404, 'not_found', `no device ${id}`);
+    request.log.warn({ deviceId: id }, 'device reset: its token is revoked and it may enroll again');
+    return { deviceId: id, reset: true };
+  });
+
+  app.get('/api/v1/alerts', { onRequest }, async (request) => {
+    const { status } = parse(alertsQuery, request.query, 'query');
+    return { alerts: await ctx.storage.listAlerts(status) };
+  });
+
+  for (const [action, to] of [['ack', 'acknowledged'], ['resolve', 'resolved']] as const) {
+    app.post(`/api/v1/alerts/:id/${action}`, { onRequest }, async (request) => {
+      const { id } = parse(alertId, request.params, 'alert id');
+      const result = await ctx.storage.transitionAlert(id, to, ctx.now());
+      if (result === 'not-found') throw new ClientError(404, 'not_found', `no alert ${id}`);
+      if (result === 'conflict') throw new ClientError(409, 'bad_transition', `alert ${id} cannot become ${to} from its current status`);
+      return { alert: result };
+    });
+  }
+
+  app.get('/healthz', async () => ({ ok: true }));
+
+  app.get('/metrics', { onRequest }, async (_request, reply) => {
+    const text = ctx.metrics.render(await ctx.storage.stats(), ctx.queue.depth);
+    return reply.type('text/plain; version=0.0.4').send(text);
+  });
+}

@@ -1,0 +1,62 @@
+/** Versioned, append-only: a released migration is never edited, a change is a new version. */
+export const migrations: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'devices, reports, presence, alerts',
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE devices (
+        device_id TEXT PRIMARY KEY,
+        hostname TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        agent_version TEXT NOT NULL,
+        token_hash BLOB,
+        enrolled_at TEXT NOT NULL,
+        last_seen TEXT,
+        last_collected_at TEXT,
+        score INTEGER,
+        level TEXT,
+        findings TEXT,
+        next_report_by TEXT,
+        next_report_ms INTEGER,
+        last_source_ip TEXT
+      );
+      CREATE UNIQUE INDEX devices_token ON devices(token_hash);
+      CREATE INDEX devices_next_report ON devices(next_report_ms);
+      CREATE TABLE reports (
+        report_id TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL,
+        collected_at TEXT NOT NULL,
+        received_ms INTEGER NOT NULL,
+        score INTEGER NOT NULL,
+        level TEXT NOT NULL,
+        source_ip TEXT NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX reports_device ON reports(device_id, received_ms);
+      CREATE INDEX reports_received ON reports(received_ms);
+      CREATE TABLE presence (
+        kind TEXT NOT NULL,
+        place TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        last_seen_ms INTEGER NOT NULL,
+        PRIMARY KEY (kind, place, device_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX presence_age ON presence(last_seen_ms);
+      CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        rule TEXT NOT NULL,
+        alert_key TEXT NOT NULL,
+        status TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        device_ids TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX alerts_active ON alerts(rule, alert_key) WHERE status <> 'resolved';
+      CREATE INDEX alerts_status ON alerts(status);
+    `,
+  },
+];

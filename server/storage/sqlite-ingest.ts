@@ -1,0 +1,94 @@
+import type Database from 'better-sqlite3';
+import { clusterKey, colocationRule, decideCluster, membersChanged, placesOf, silentAgentRule } from '../../rules/fleet/index.js';
+import { deviceAlertDrafts } from '../device-alerts.js';
+import type { IngestItem, IngestOutcome, IngestPolicy } from './types.js';
+
+/**
+ * The hot path. One transaction per batch; per report a fixed number of indexed statements: fleet rules
+ * cost O(1) per report through the presence table, and the member list of a place is read only when a
+ * device arrives at (or returns to) that place.
+ */
+export function prepareIngest(db: Database.Database) {
+  const s = {
+    insertReport: db.prepare(
+      'INSERT INTO reports (report_id, device_id, collected_at, received_ms, score, level, source_ip, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(report_id) DO NOTHING',
+    ),
+    // last_seen always moves; score, level and findings only follow a newer collection (spooled reports arrive late).
+    updateDevice: db.prepare(`
+      UPDATE devices SET
+        last_seen = @receivedAt, last_source_ip = @ip,
+        next_report_by = CASE WHEN last_collected_at IS NULL OR last_collected_at <= @collectedAt THEN @nextReportBy ELSE next_report_by END,
+        next_report_ms = CASE WHEN last_collected_at IS NULL OR last_collected_at <= @collectedAt THEN @nextReportMs ELSE next_report_ms END,
+        score = CASE WHEN last_collected_at IS NULL OR last_collected_at <= @collectedAt THEN @score ELSE score END,
+        level = CASE WHEN last_collected_at IS NULL OR last_collected_at <= @collectedAt THEN @level ELSE level END,
+        findings = CASE WHEN last_collected_at IS NULL OR last_collected_at <= @collectedAt THEN @findings ELSE findings END,
+        agent_version = @agentVersion,
+        last_collected_at = max(coalesce(last_collected_at, ''), @collectedAt)
+      WHERE device_id = @deviceId`),
+    presenceOf: db.prepare('SELECT last_seen_ms FROM presence WHERE kind = ? AND place = ? AND device_id = ?').pluck(),
+    upsertPresence: db.prepare(
+      'INSERT INTO presence (kind, place, device_id, last_seen_ms) VALUES (?, ?, ?, ?) ON CONFLICT(kind, place, device_id) DO UPDATE SET last_seen_ms = max(last_seen_ms, excluded.last_seen_ms)',
+    ),
+    membersOf: db.prepare('SELECT device_id FROM presence WHERE kind = ? AND place = ? AND last_seen_ms >= ?').pluck(),
+    activeAlert: db.prepare("SELECT id, device_ids FROM alerts WHERE rule = ? AND alert_key = ? AND status <> 'resolved'"),
+    insertAlert: db.prepare(
+      "INSERT INTO alerts (rule, alert_key, status, severity, device_ids, summary, evidence, created_at, updated_at) VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?)",
+    ),
+    updateAlert: db.prepare('UPDATE alerts SET severity = ?, device_ids = ?, summary = ?, evidence = ?, updated_at = ? WHERE id = ?'),
+    endSilence: db.prepare(
+      "UPDATE alerts SET status = 'resolved', updated_at = ?, summary = summary || ' (reported again)' WHERE rule = ? AND alert_key = ? AND status <> 'resolved'",
+    ),
+  };
+
+  function upsertAlert(rule: string, key: string, severity: string, deviceIds: string[], summary: string, evidence: unknown, at: string): void {
+    const active = s.activeAlert.get(rule, key) as { id: number; device_ids: string } | undefined;
+    if (active) s.updateAlert.run(severity, JSON.stringify(deviceIds), summary, JSON.stringify(evidence), at, active.id);
+    else s.insertAlert.run(rule, key, severity, JSON.stringify(deviceIds), summary, JSON.stringify(evidence), at, at);
+  }
+
+  function colocate(item: IngestItem, policy: IngestPolicy, at: string): void {
+    const now = item.receivedAt.getTime();
+    const windowStart = now - policy.colocation.windowHours * 3_600_000;
+    const { report } = item;
+    for (const place of placesOf({ sourceIp: item.sourceIp, sourceIsOffice: item.sourceIsOffice, gatewayMac: report.identity.gatewayMac, wifiBssid: report.identity.wifiBssid })) {
+      const seen = s.presenceOf.get(place.kind, place.value, report.deviceId) as number | undefined;
+      s.upsertPresence.run(place.kind, place.value, report.deviceId, now);
+      if (seen !== undefined && seen >= windowStart) continue; // already a member: the cluster cannot have grown
+      const members = s.membersOf.all(place.kind, place.value, windowStart) as string[];
+      if (members.length < policy.colocation.minDevices) continue;
+      const key = clusterKey(place);
+      const active = s.activeAlert.get(colocationRule.id, key) as { id: number; device_ids: string } | undefined;
+      const previous = active ? (JSON.parse(active.device_ids) as string[]) : [];
+      const decision = decideCluster(place, members, policy.colocation, previous);
+      if (!decision || (active && !membersChanged(previous, decision.deviceIds))) continue;
+      upsertAlert(colocationRule.id, key, colocationRule.severity, decision.deviceIds, decision.summary, decision.evidence, at);
+    }
+  }
+
+  const run = db.transaction((items: readonly IngestItem[], policy: IngestPolicy): IngestOutcome[] =>
+    items.map((item) => {
+      const { report } = item;
+      const at = item.receivedAt.toISOString();
+      const inserted = s.insertReport.run(report.reportId, report.deviceId, report.collectedAt, item.receivedAt.getTime(), report.score, report.level, item.sourceIp, item.body);
+      if (inserted.changes === 0) return 'duplicate';
+      s.updateDevice.run({
+        deviceId: report.deviceId,
+        receivedAt: at,
+        ip: item.sourceIp,
+        collectedAt: report.collectedAt,
+        nextReportBy: report.nextReportBy,
+        nextReportMs: Date.parse(report.nextReportBy),
+        score: report.score,
+        level: report.level,
+        findings: JSON.stringify(report.findings),
+        agentVersion: report.agentVersion,
+      });
+      colocate(item, policy, at);
+      for (const d of deviceAlertDrafts(report)) upsertAlert(d.rule, `device:${report.deviceId}`, d.severity, [report.deviceId], d.summary, d.evidence, at);
+      if (item.endsSilence) s.endSilence.run(at, silentAgentRule.id, `device:${report.deviceId}`);
+      return 'accepted';
+    }),
+  );
+
+  return (items: readonly IngestItem[], policy: IngestPolicy): IngestOutcome[] => run(items, policy);
+}

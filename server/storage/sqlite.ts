@@ -1,0 +1,204 @@
+import Database from 'better-sqlite3';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { silentAgentRule, decideSilent } from '../../rules/fleet/index.js';
+import { migrations } from './migrations.js';
+import { prepareIngest } from './sqlite-ingest.js';
+import type { Alert, AlertStatus, DeviceDetail, DeviceSummary, Storage } from './types.js';
+
+type Row = Record<string, unknown>;
+
+export interface SqliteOptions {
+  /**
+   * FULL (the default) fsyncs the WAL at every commit: a 202 means the report is on disk. Group commit keeps
+   * that affordable (one fsync per batch). NORMAL survives a process crash but not a power cut.
+   */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const m of migrations) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      record.run(m.version, m.name, new Date().toISOString());
+    })();
+  }
+  const newest = Math.max(...applied, 0);
+  const known = Math.max(...migrations.map((m) => m.version));
+  if (newest > known) throw new Error(`database schema version ${newest} is newer than this farmwatch (${known}); upgrade farmwatch`);
+  db.prepare("INSERT INTO meta (key, value) VALUES ('fleetKey', ?) ON CONFLICT(key) DO NOTHING").run(randomBytes(32).toString('base64url'));
+}
+
+const toAlert = (r: Row): Alert => ({
+  id: r.id as number,
+  rule: r.rule as string,
+  status: r.status as AlertStatus,
+  severity: r.severity as string,
+  deviceIds: JSON.parse(r.device_ids as string) as string[],
+  summary: r.summary as string,
+  evidence: JSON.parse(r.evidence as string) as Record<string, unknown>,
+  createdAt: r.created_at as string,
+  updatedAt: r.updated_at as string,
+});
+
+const toSummary = (r: Row): DeviceSummary => ({
+  deviceId: r.device_id as string,
+  hostname: r.hostname as string,
+  platform: r.platform as string,
+  lastSeen: (r.last_seen as string | null) ?? null,
+  score: (r.score as number | null) ?? null,
+  level: (r.level as string | null) ?? null,
+});
+
+export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  // Every statement prepared once, here.
+  const s = {
+    fleetKey: db.prepare("SELECT value FROM meta WHERE key = 'fleetKey'").pluck(),
+    deviceById: db.prepare('SELECT * FROM devices WHERE device_id = ?'),
+    insertDevice: db.prepare(
+      'INSERT INTO devices (device_id, hostname, platform, agent_version, token_hash, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    reenroll: db.prepare(
+      'UPDATE devices SET hostname = ?, platform = ?, agent_version = ?, token_hash = ?, enrolled_at = ? WHERE device_id = ? AND token_hash IS NULL',
+    ),
+    byToken: db.prepare('SELECT device_id, token_hash, next_report_by FROM devices WHERE token_hash = ?'),
+    devicesPage: db.prepare('SELECT * FROM devices WHERE device_id > ? ORDER BY device_id LIMIT ?'),
+    history: db.prepare('SELECT report_id, collected_at, received_ms, score, level FROM reports WHERE device_id = ? ORDER BY received_ms DESC LIMIT ?'),
+    reset: db.prepare('UPDATE devices SET token_hash = NULL WHERE device_id = ?'),
+    alertsAll: db.prepare('SELECT * FROM alerts ORDER BY id DESC'),
+    alertsByStatus: db.prepare('SELECT * FROM alerts WHERE status = ? ORDER BY id DESC'),
+    alertById: db.prepare('SELECT * FROM alerts WHERE id = ?'),
+    setAlertStatus: db.prepare('UPDATE alerts SET status = ?, updated_at = ? WHERE id = ?'),
+    overdue: db.prepare('SELECT device_id, next_report_by, last_seen FROM devices WHERE token_hash IS NOT NULL AND next_report_ms < ?'),
+    activeAlert: db.prepare("SELECT id FROM alerts WHERE rule = ? AND alert_key = ? AND status <> 'resolved'").pluck(),
+    insertAlert: db.prepare(
+      "INSERT INTO alerts (rule, alert_key, status, severity, device_ids, summary, evidence, created_at, updated_at) VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?)",
+    ),
+    pruneReports: db.prepare('DELETE FROM reports WHERE rowid IN (SELECT rowid FROM reports WHERE received_ms < ? LIMIT 5000)'),
+    prunePresence: db.prepare('DELETE FROM presence WHERE last_seen_ms < ?'),
+    devicesByLevel: db.prepare("SELECT coalesce(level, 'unknown') AS level, count(*) AS n FROM devices GROUP BY 1"),
+    alertsByRule: db.prepare('SELECT rule, status, count(*) AS n FROM alerts GROUP BY rule, status'),
+  };
+  const ingest = prepareIngest(db);
+  let closed = false;
+
+  const storage: Storage = {
+    async fleetKey() {
+      return s.fleetKey.get() as string;
+    },
+    async enroll(d) {
+      const at = d.at.toISOString();
+      return db.transaction(() => {
+        const existing = s.deviceById.get(d.deviceId) as Row | undefined;
+        if (!existing) {
+          s.insertDevice.run(d.deviceId, d.hostname, d.platform, d.agentVersion, d.tokenHash, at);
+          return 'enrolled' as const;
+        }
+        return s.reenroll.run(d.hostname, d.platform, d.agentVersion, d.tokenHash, at, d.deviceId).changes ? ('enrolled' as const) : ('conflict' as const);
+      })();
+    },
+    async authenticate(tokenHash) {
+      const row = s.byToken.get(tokenHash) as Row | undefined;
+      if (!row) return null;
+      const stored = row.token_hash as Buffer;
+      if (stored.length !== tokenHash.length || !timingSafeEqual(stored, tokenHash)) return null;
+      return { deviceId: row.device_id as string, nextReportBy: (row.next_report_by as string | null) ?? null };
+    },
+    async ingest(items, policy) {
+      return ingest(items, policy);
+    },
+    async listDevices({ limit, after }) {
+      const rows = s.devicesPage.all(after ?? '', limit + 1) as Row[];
+      const devices = rows.slice(0, limit).map(toSummary);
+      const last = devices.at(-1);
+      return rows.length > limit && last ? { devices, next: last.deviceId } : { devices };
+    },
+    async getDevice(deviceId, historyLimit) {
+      const r = s.deviceById.get(deviceId) as Row | undefined;
+      if (!r) return null;
+      const device: DeviceDetail['device'] = {
+        ...toSummary(r),
+        agentVersion: r.agent_version as string,
+        enrolledAt: r.enrolled_at as string,
+        nextReportBy: (r.next_report_by as string | null) ?? null,
+        enrolled: r.token_hash !== null,
+        lastSourceIp: (r.last_source_ip as string | null) ?? null,
+      };
+      const history = (s.history.all(deviceId, historyLimit) as Row[]).map((h) => ({
+        reportId: h.report_id as string,
+        collectedAt: h.collected_at as string,
+        receivedAt: new Date(h.received_ms as number).toISOString(),
+        score: h.score as number,
+        level: h.level as string,
+      }));
+      return { device, findings: r.findings ? (JSON.parse(r.findings as string) as unknown[]) : [], history };
+    },
+    async resetDevice(deviceId) {
+      return (s.deviceById.get(deviceId) as Row | undefined) !== undefined && (s.reset.run(deviceId), true);
+    },
+    async listAlerts(status) {
+      return ((status ? s.alertsByStatus.all(status) : s.alertsAll.all()) as Row[]).map(toAlert);
+    },
+    async transitionAlert(id, to, at) {
+      const row = s.alertById.get(id) as Row | undefined;
+      if (!row) return 'not-found';
+      const from = row.status as AlertStatus;
+      if (from === to) return toAlert(row);
+      // open → acknowledged → resolved; resolving straight from open is allowed, going back is not.
+      if (from === 'resolved') return 'conflict';
+      s.setAlertStatus.run(to, at.toISOString(), id);
+      return toAlert(s.alertById.get(id) as Row);
+    },
+    async checkSilence(now, graceHours) {
+      const rows = s.overdue.all(now.getTime() - graceHours * 3_600_000) as Row[];
+      const decisions = decideSilent(
+        rows.map((r) => ({ deviceId: r.device_id as string, nextReportBy: r.next_report_by as string | null, lastSeen: r.last_seen as string | null })),
+        now,
+        graceHours,
+      );
+      const at = now.toISOString();
+      return db.transaction(() => {
+        let opened = 0;
+        for (const d of decisions) {
+          if (s.activeAlert.get(silentAgentRule.id, `device:${d.deviceId}`) !== undefined) continue;
+          s.insertAlert.run(silentAgentRule.id, `device:${d.deviceId}`, silentAgentRule.severity, JSON.stringify([d.deviceId]), d.summary, JSON.stringify(d.evidence), at, at);
+          opened++;
+        }
+        return opened;
+      })();
+    },
+    async prune(before, presenceBefore) {
+      let total = 0;
+      // In chunks, yielding between them, so a large prune never blocks ingest for long.
+      for (;;) {
+        const n = s.pruneReports.run(before.getTime()).changes;
+        total += n;
+        if (n < 5000) break;
+        await new Promise((r) => setImmediate(r));
+      }
+      s.prunePresence.run(presenceBefore.getTime());
+      return total;
+    },
+    async stats() {
+      const devicesByLevel: Record<string, number> = {};
+      for (const r of s.devicesByLevel.all() as { level: string; n: number }[]) devicesByLevel[r.level] = r.n;
+      const alertsByRuleStatus = (s.alertsByRule.all() as { rule: string; status: string; n: number }[]).map((r) => ({ rule: r.rule, status: r.status, count: r.n }));
+      return { devicesByLevel, alertsByRuleStatus };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+  return storage;
+}

@@ -1,0 +1,91 @@
+import type { Report } from '../../schema/report.js';
+import type { ColocationPolicy } from '../../rules/fleet/index.js';
+
+/**
+ * What the server needs from a database. Every method returns a Promise so that a networked engine
+ * (PostgreSQL, for several stateless replicas) implements the same interface without touching callers.
+ * Decisions (which alert to open) live in pure functions (rules/fleet, server/device-alerts.ts) that every
+ * engine calls; an engine only stores and fetches.
+ */
+export interface Storage {
+  /** The fleet's HMAC key for place identifiers, created with the database. */
+  fleetKey(): Promise<string>;
+  enroll(device: EnrollRecord): Promise<'enrolled' | 'conflict'>;
+  /** The device a token hash belongs to, or null (unknown or revoked by a reset). */
+  authenticate(tokenHash: Buffer): Promise<DeviceAuth | null>;
+  /** Commits the whole batch in one transaction; outcomes are in the order of `items`. */
+  ingest(items: readonly IngestItem[], policy: IngestPolicy): Promise<IngestOutcome[]>;
+  listDevices(page: { limit: number; after?: string | undefined }): Promise<{ devices: DeviceSummary[]; next?: string }>;
+  getDevice(deviceId: string, historyLimit: number): Promise<DeviceDetail | null>;
+  /** Revokes the token: the device may enroll again. False when unknown. */
+  resetDevice(deviceId: string, at: Date): Promise<boolean>;
+  listAlerts(status?: AlertStatus): Promise<Alert[]>;
+  transitionAlert(id: number, to: 'acknowledged' | 'resolved', at: Date): Promise<Alert | 'not-found' | 'conflict'>;
+  /** Opens fleet.silent-agent alerts for devices silent past the grace; returns how many were opened. */
+  checkSilence(now: Date, graceHours: number): Promise<number>;
+  /** Deletes reports received before `before` and presence older than the co-location window. */
+  prune(before: Date, presenceBefore: Date): Promise<number>;
+  stats(): Promise<{ devicesByLevel: Record<string, number>; alertsByRuleStatus: { rule: string; status: string; count: number }[] }>;
+  close(): Promise<void>;
+}
+
+export interface EnrollRecord {
+  deviceId: string;
+  hostname: string;
+  platform: string;
+  agentVersion: string;
+  tokenHash: Buffer;
+  at: Date;
+}
+
+export interface DeviceAuth {
+  deviceId: string;
+  nextReportBy: string | null;
+}
+
+export interface IngestItem {
+  report: Report;
+  /** The body as received (decompressed): stored as is, so unknown fields are kept. */
+  body: string;
+  sourceIp: string;
+  sourceIsOffice: boolean;
+  receivedAt: Date;
+  /** The device was past its silence grace when this report arrived: its silent-agent alert resolves. */
+  endsSilence: boolean;
+}
+
+export type IngestOutcome = 'accepted' | 'duplicate';
+
+export interface IngestPolicy {
+  colocation: ColocationPolicy;
+}
+
+export interface DeviceSummary {
+  deviceId: string;
+  hostname: string;
+  platform: string;
+  lastSeen: string | null;
+  score: number | null;
+  level: string | null;
+}
+
+export interface DeviceDetail {
+  device: DeviceSummary & { agentVersion: string; enrolledAt: string; nextReportBy: string | null; enrolled: boolean; lastSourceIp: string | null };
+  findings: unknown[];
+  history: { reportId: string; collectedAt: string; receivedAt: string; score: number; level: string }[];
+}
+
+export const alertStatuses = ['open', 'acknowledged', 'resolved'] as const;
+export type AlertStatus = (typeof alertStatuses)[number];
+
+export interface Alert {
+  id: number;
+  rule: string;
+  status: AlertStatus;
+  severity: string;
+  deviceIds: string[];
+  summary: string;
+  evidence: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
