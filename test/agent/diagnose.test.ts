@@ -166,4 +166,13 @@ describe('farmwatch diagnose opens no connection unless --probe', () => {
     expect(JSON.parse(r.stdout).snapshot.network?.probes ?? []).toEqual([]);
     expect(accepted).toBe(0);
   });
+
+  it('--probe connects to the configured anchors only and records the RTT', async () => {
+    const cfg = await config('anchors-probe.json', { latency: { anchors: [{ host: '127.0.0.1', port }] }, stateDir: join(dir, 'state-none') });
+    const r = await farmwatch(['diagnose', '--json', '--probe', '--config', cfg]);
+    expect(r.code).toBe(0);
+    const probes = JSON.parse(r.stdout).snapshot.network.probes as { host: string; port: number; rttMs: number | null }[];
+    expect(probes).toEqual([expect.objectContaining({ host: '127.0.0.1', port, rttMs: expect.any(Number) })]);
+    expect(accepted).toBe(1);
+  });
 });
