@@ -49,7 +49,12 @@ export class Reporter {
     this.random = opts.random ?? Math.random;
   }
 
-  /** Sends what is spooled, oldest first, until empty or a transient failure; concurrent calls share one pass. */
+  private readonly hardStop = new AbortController();
+
+  /**
+   * Sends what is spooled, oldest first, until empty or a transient failure; concurrent calls share one pass.
+   * `signal` stops the pass between reports (the send in flight completes); close() cuts the send in flight.
+   */
   drain(signal?: AbortSignal): Promise<DrainResult> {
     this.running ??= this.pass(signal).finally(() => {
       this.running = undefined;
@@ -58,6 +63,7 @@ export class Reporter {
   }
 
   close(): void {
+    this.hardStop.abort(new Error('reporter closed'));
     this.transport?.destroy();
   }
 
@@ -79,7 +85,7 @@ export class Reporter {
         result.quarantined += 1;
         continue;
       }
-      const outcome = await this.send(read.report, signal);
+      const outcome = await this.send(read.report);
       if (outcome.kind === 'ack') {
         await spool.remove(entry);
         this.failures = 0;
@@ -99,7 +105,7 @@ export class Reporter {
     return result;
   }
 
-  private async send(report: Report, signal?: AbortSignal): Promise<Outcome> {
+  private async send(report: Report): Promise<Outcome> {
     const { log, timeoutMs } = this.opts;
     const body = JSON.stringify({ ...report, sentAt: new Date(this.now()).toISOString() });
     const gzip = Buffer.byteLength(body) > bodiesWorthGzip;
@@ -116,7 +122,7 @@ export class Reporter {
         },
         body: gzip ? gzipSync(body) : body,
         agent: this.transport,
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        signal: AbortSignal.any([this.hardStop.signal, timeout]),
         redirect: 'error', // the agent talks to its configured server only
       });
       await response.arrayBuffer().catch(() => undefined);

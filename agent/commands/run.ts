@@ -112,11 +112,18 @@ async function runDaemon(config: Config, serverUrl: string, cycles: CycleRunner,
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     clearTimeout(retryTimer);
+    // A send in flight gets a short grace to complete (the server may be committing it); then it is cut.
     stopDelivery.abort();
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([inFlight, new Promise((resolve) => (grace = setTimeout(resolve, stopGraceMs)))]);
+    clearTimeout(grace);
+    reporter.close();
     await inFlight;
     log.info('agent stopped');
   }
 }
+
+const stopGraceMs = 3_000;
 
 function sameServer(a: string, b: string): boolean {
   try {
