@@ -9,6 +9,8 @@ export const edidSchema = z.object({
   year: z.number().int().optional().describe('Manufacture (or model) year'),
   week: z.number().int().optional(),
   version: z.string().optional(),
+  text: z.string().optional().describe('From the 0xFE (unspecified text) descriptor'),
+  checksumValid: z.boolean().optional().describe('Base block sums to 0 mod 256; false for edited or corrupted EDIDs'),
   hex: z.string().optional().describe('Raw EDID bytes, hex'),
 });
 export type Edid = z.infer<typeof edidSchema>;
