@@ -1,0 +1,118 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { cleanup, enroll, getJson, makeReport, postReport, startServer } from './helpers.js';
+
+const colocationAlerts = async (url: string) =>
+  (await getJson(url, '/api/v1/alerts')).body.alerts.filter((a: { rule: string }) => a.rule === 'fleet.colocation') as {
+    id: number;
+    deviceIds: string[];
+    evidence: Record<string, unknown>;
+    summary: string;
+  }[];
+
+describe('fleet.colocation', () => {
+  it('opens one alert for 3 devices on loopback (not for 2) and lists members as they join', async () => {
+    const s = await startServer();
+    try {
+      const tokens = await Promise.all(['farm-1', 'farm-2', 'farm-3', 'farm-4'].map(async (id) => [id, (await enroll(s.url, id)).token] as const));
+      for (const [id, token] of tokens.slice(0, 2)) expect((await postReport(s.url, token, makeReport(id))).status).toBe(202);
+      expect(await colocationAlerts(s.url)).toEqual([]);
+
+      const [id3, token3] = tokens[2]!;
+      await postReport(s.url, token3, makeReport(id3));
+      let alerts = await colocationAlerts(s.url);
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]!.deviceIds).toEqual(['farm-1', 'farm-2', 'farm-3']);
+      expect(alerts[0]!.evidence).toMatchObject({ placeKind: 'ip', place: '127.0.0.1' });
+
+      const [id4, token4] = tokens[3]!;
+      await postReport(s.url, token4, makeReport(id4));
+      await postReport(s.url, token3, makeReport(id3));
+      alerts = await colocationAlerts(s.url);
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]!.deviceIds).toEqual(['farm-1', 'farm-2', 'farm-3', 'farm-4']);
+    } finally {
+      await s.close();
+      cleanup(s.dir);
+    }
+  });
+
+  it('ignores the source address inside officeNetworks, still sees a shared gateway MAC', async () => {
+    const s = await startServer({ officeNetworks: ['127.0.0.0/8', '::1/128'] });
+    try {
+      const ids = ['office-1', 'office-2', 'office-3'];
+      const enrolled = await Promise.all(ids.map((id) => enroll(s.url, id)));
+      for (const [i, id] of ids.entries()) await postReport(s.url, enrolled[i]!.token, makeReport(id));
+      expect(await colocationAlerts(s.url)).toEqual([]);
+
+      const gatewayMac = createHmac('sha256', Buffer.from(enrolled[0]!.fleetKey, 'base64url')).update('aa:bb:cc:dd:ee:ff').digest('hex');
+      for (const [i, id] of ids.entries()) await postReport(s.url, enrolled[i]!.token, makeReport(id, { identity: { timezone: 'UTC', gatewayMac } }));
+      const alerts = await colocationAlerts(s.url);
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]!.evidence).toMatchObject({ placeKind: 'gateway', place: gatewayMac });
+      expect(alerts[0]!.deviceIds).toEqual(ids);
+    } finally {
+      await s.close();
+      cleanup(s.dir);
+    }
+  });
+
+  it('counts only devices seen within windowHours', async () => {
+    const s = await startServer({ colocation: { minDevices: 3, windowHours: 1 } });
+    try {
+      const ids = ['w-1', 'w-2', 'w-3'];
+      const enrolled = await Promise.all(ids.map((id) => enroll(s.url, id)));
+      await postReport(s.url, enrolled[0]!.token, makeReport('w-1', {}, s.clock.now));
+      s.clock.now = new Date(s.clock.now.getTime() + 2 * 3_600_000);
+      await postReport(s.url, enrolled[1]!.token, makeReport('w-2', {}, s.clock.now));
+      await postReport(s.url, enrolled[2]!.token, makeReport('w-3', {}, s.clock.now));
+      expect(await colocationAlerts(s.url)).toEqual([]);
+    } finally {
+      await s.close();
+      cleanup(s.dir);
+    }
+  });
+});
+
+describe('fleet.silent-agent and retention', () => {
+  it('alerts on a device silent past nextReportBy + silentGraceHours, not before; resolves when it reports', async () => {
+    const s = await startServer({ silentGraceHours: 72 });
+    try {
+      const { token } = await enroll(s.url, 'quiet');
+      const start = s.clock.now;
+      await postReport(s.url, token, makeReport('quiet', {}, start)); // promises a report within 330 s
+      const silent = async () => (await getJson(s.url, '/api/v1/alerts')).body.alerts.filter((a: { rule: string }) => a.rule === 'fleet.silent-agent');
+
+      s.clock.now = new Date(start.getTime() + 60 * 3_600_000); // a weekend: not yet
+      expect(await s.server.runSilenceCheck()).toBe(0);
+      s.clock.now = new Date(start.getTime() + 73 * 3_600_000);
+      expect(await s.server.runSilenceCheck()).toBe(1);
+      expect(await s.server.runSilenceCheck()).toBe(0); // one alert, not one per check
+      const [alert] = await silent();
+      expect(alert).toMatchObject({ status: 'open', deviceIds: ['quiet'], severity: 'medium' });
+
+      await postReport(s.url, token, makeReport('quiet', {}, s.clock.now));
+      expect((await silent())[0]).toMatchObject({ id: alert.id, status: 'resolved' });
+    } finally {
+      await s.close();
+      cleanup(s.dir);
+    }
+  });
+
+  it('prunes reports older than retentionDays', async () => {
+    const s = await startServer({ retentionDays: 30 });
+    try {
+      const { token } = await enroll(s.url, 'old');
+      const start = s.clock.now;
+      await postReport(s.url, token, makeReport('old', {}, start));
+      s.clock.now = new Date(start.getTime() + 20 * 86_400_000);
+      await postReport(s.url, token, makeReport('old', {}, s.clock.now));
+      s.clock.now = new Date(start.getTime() + 31 * 86_400_000);
+      expect(await s.server.runPrune()).toBe(1);
+      expect((await getJson(s.url, '/api/v1/devices/old')).body.history).toHaveLength(1);
+    } finally {
+      await s.close();
+      cleanup(s.dir);
+    }
+  });
+});
