@@ -66,6 +66,8 @@ export const baselineSchema = z.object({
   timezoneChangedAt: z.string().optional(),
   activityHours: z.array(z.number().int().nonnegative()).length(24).optional()
     .describe('Per local hour 0-23: cycles with recent input'),
+  clamshellSince: z.string().optional()
+    .describe('ISO 8601: start of the current unbroken run of cycles in clamshell (lid closed, on AC, external display only); absent when not in one'),
 });
 export type Baseline = z.infer<typeof baselineSchema>;
 
