@@ -1,4 +1,16 @@
 import type { Rule } from '../types.js';
+import { displayVirtualAdapter } from './display-virtual-adapter.js';
+import { hostClamshell } from './host-clamshell.js';
+import { hostVirtualMachine } from './host-virtual-machine.js';
+import { ipkvmEdid } from './ipkvm-edid.js';
+import { ipkvmHidShape } from './ipkvm-hid-shape.js';
+import { ipkvmLanNeighbor } from './ipkvm-lan-neighbor.js';
+import { ipkvmUsb } from './ipkvm-usb.js';
+import { ipkvmUsbNetwork } from './ipkvm-usb-network.js';
+import { jigglerHardware } from './jiggler-hardware.js';
 
-/** ipkvm.*, jiggler.hardware, display.virtual-adapter, host.clamshell, host.virtual-machine */
-export const deviceRules: readonly Rule[] = [];
+/** ipkvm.*, jiggler.hardware, display.virtual-adapter, host.clamshell, host.virtual-machine: an explicit list. */
+export const deviceRules: readonly Rule[] = [
+  ipkvmUsb, ipkvmHidShape, ipkvmEdid, ipkvmUsbNetwork, ipkvmLanNeighbor,
+  jigglerHardware, displayVirtualAdapter, hostClamshell, hostVirtualMachine,
+];
