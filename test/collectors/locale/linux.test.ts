@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { collect } from '../../../collectors/locale/linux.js';
+import { localeSchema } from '../../../collectors/locale/schema.js';
+import { fakeContext, fixture } from '../../helpers/fake-context.js';
+
+const run = promisify(execFile);
+const dist = new URL('../../../dist/collectors/', import.meta.url).pathname;
+
+describe('locale (Linux) over fake files', () => {
+  it('reads keyboards, fcitx5 of the graphical user (owner set), env input methods and LANGUAGE', async () => {
+    const r = await collect(fakeContext({
+      env: { LANG: 'ko_KR.UTF-8', LANGUAGE: 'ko:en_US', XMODIFIERS: '@im=fcitx', HOME: '/root' },
+      dirs: { '/run/systemd/sessions': ['2', '2.ref'], '/home/alice/.config/ibus': [] },
+      links: { '/etc/localtime': '/usr/share/zoneinfo/Asia/Seoul' },
+      files: {
+        '/run/systemd/sessions/2': fixture('linux', 'logind-session-2-wayland.txt'),
+        '/etc/passwd': 'root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000:Alice:/home/alice:/bin/bash\n',
+        '/etc/default/keyboard': fixture('linux', 'etc-default-keyboard-us-kr.txt'),
+        '/etc/X11/xorg.conf.d/00-keyboard.conf': fixture('linux', 'xorg-00-keyboard.conf.txt'),
+        '/home/alice/.config/fcitx5/profile': fixture('linux', 'fcitx5-profile-hangul.txt'),
+      },
+    }));
+    if (r.status !== 'ok') throw new Error(JSON.stringify(r));
+    expect(localeSchema.safeParse(r.data).success).toBe(true);
+    expect(r.data).toMatchObject({
+      systemLocale: 'ko_KR.UTF-8', languages: ['ko', 'en_US'],
+      keyboardLayouts: ['us', 'kr(kr104)', 'ru(phonetic)'], inputMethods: ['fcitx', 'fcitx5:hangul'],
+    });
+    // The test process is not uid 1000, so alice's settings are another user's.
+    expect(r.data.owner).toBe(process.getuid?.() === 1000 ? undefined : 'alice');
+    expect(r.notes?.join(' ')).toContain('ibus is configured');
+  });
+
+  it('with nothing configured: languages from the process locale and a note, never a throw', async () => {
+    const r = await collect(fakeContext({}));
+    if (r.status !== 'ok') throw new Error(JSON.stringify(r));
+    expect(r.data.keyboardLayouts).toEqual([]);
+    expect(r.data.languages).toEqual([Intl.DateTimeFormat().resolvedOptions().locale]);
+    expect(r.notes?.join(' ')).toContain('no keyboard layout configured');
+  });
+});
+
+describe.runIf(process.platform === 'linux')('locale in a real child process under TZ=Asia/Pyongyang', () => {
+  it('reports the TZ zone, its source, its offset, and the OS zone apart', async (ctx) => {
+    if (!existsSync(`${dist}locale/linux.js`)) ctx.skip('needs `npm run build` (runs the compiled collector in a child)');
+    const script = `
+      import { pino } from 'pino';
+      import { createContext } from '${dist}context.js';
+      import { collect } from '${dist}locale/linux.js';
+      const c = createContext({ log: pino({ level: 'silent' }), signal: new AbortController().signal, options: { probeAnchors: [], redactCommandLines: false } });
+      console.log(JSON.stringify(await collect(c)));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, TZ: 'Asia/Pyongyang' }, cwd: new URL('../../..', import.meta.url).pathname,
+    });
+    const r = JSON.parse(stdout) as { status: string; data: Record<string, unknown> };
+    expect(r.status).toBe('ok');
+    expect(r.data).toMatchObject({ timezone: 'Asia/Pyongyang', timezoneSource: 'TZ', utcOffsetMinutes: 540 });
+    if (existsSync('/etc/localtime') || existsSync('/etc/timezone')) expect(r.data.systemTimezone).toBeTypeOf('string');
+    expect(r.data.systemTimezone).not.toBe('Asia/Pyongyang');
+  });
+});
