@@ -45,7 +45,7 @@ beforeAll(async () => {
     for await (const c of req) chunks.push(c as Buffer);
     const body = JSON.parse(Buffer.concat(chunks).toString()) as { reportId: string };
     const peer = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
-    received.push({ reportId: body.reportId, clientCN: peer.subject?.CN });
+    received.push({ reportId: body.reportId, clientCN: String(peer.subject?.CN) });
     res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":true}');
   });
   server.listen(0, '127.0.0.1');
