@@ -1,0 +1,104 @@
+import type { Process } from '../../collectors/processes/schema.js';
+import type { SoftwareItem } from '../../collectors/software/schema.js';
+import { NameIndex, PathIndex, type NameHit } from './name-index.js';
+import { basename, normaliseName } from './normalise.js';
+import type { CatalogName } from './schema.js';
+
+/** How a fact was matched, for the evidence. */
+export type MatchedBy = 'name' | 'exe' | 'argv0' | 'comm' | 'script' | 'path' | 'bundleId' | 'unit';
+
+export interface CatalogHit extends NameHit {
+  by: MatchedBy;
+  /** The observed value that matched (process name, exe path, bundle id, ...). */
+  value: string;
+}
+
+export interface CatalogEntry {
+  id: string;
+  names: readonly CatalogName[];
+  bundleIds: readonly string[];
+  paths: readonly { path: string; uncertain?: boolean | undefined }[];
+}
+
+// When the executable is an interpreter, the program is its first argument (Chrome Remote Desktop's Linux host is a Python script).
+const interpreters = new Set(['python', 'python2', 'python3', 'perl', 'node', 'bash', 'sh', 'java', 'mono', 'ruby']);
+
+/** A catalog compiled once: names, bundle ids and install paths in Maps; matchers for processes and software items. */
+export class CompiledCatalog<E extends CatalogEntry> {
+  readonly byId: ReadonlyMap<string, E>;
+  private readonly names = new NameIndex();
+  private readonly bundles = new Map<string, NameHit>();
+  private readonly paths = new PathIndex();
+
+  constructor(readonly entries: readonly E[]) {
+    this.byId = new Map(entries.map((e) => [e.id, e]));
+    for (const e of entries) {
+      for (const n of e.names) this.names.add(e.id, n.name, n.strength, n.uncertain ?? false);
+      for (const b of e.bundleIds) this.bundles.set(b.toLowerCase(), { id: e.id, name: b, strength: 'strong', unique: true, uncertain: false });
+      for (const p of e.paths) this.paths.add(e.id, p.path, p.uncertain ?? false);
+    }
+    this.names.seal();
+  }
+
+  lookupName(raw: string): NameHit[] {
+    return this.names.lookup(raw);
+  }
+
+  /** A process by its name, exe basename, argv[0] basename, /proc comm (15-char cut), script of an interpreter, and exe path. */
+  matchProcess(p: Process): CatalogHit[] {
+    const out: CatalogHit[] = [];
+    const seen = new Set<string>();
+    const tryName = (by: MatchedBy, value: string | undefined, comm = false): void => {
+      if (!value) return;
+      const key = comm ? value.trim().toLowerCase() : normaliseName(value);
+      if (key === '' || seen.has(key)) return;
+      seen.add(key);
+      for (const h of comm ? this.names.lookupComm(value) : this.names.lookupKey(key)) out.push({ ...h, by, value });
+    };
+    tryName('name', p.name);
+    if (p.exe) tryName('exe', basename(p.exe));
+    const argv0 = p.cmdline?.[0];
+    if (argv0) tryName('argv0', basename(argv0));
+    if (p.comm) tryName('comm', p.comm, true);
+    const exeBase = normaliseName(p.exe ?? argv0 ?? p.name).replace(/[\d.]+$/, '');
+    const script = p.cmdline?.slice(1).find((a) => !a.startsWith('-'));
+    if (interpreters.has(exeBase) && script) tryName('script', basename(script));
+    if (p.exe) for (const h of this.paths.lookup(p.exe)) out.push({ ...h, by: 'path', value: p.exe });
+    return out;
+  }
+
+  /** An installed package, app bundle, service or unit: by name (systemd instance "x@y" also as "x@"), bundle id and path. */
+  matchSoftware(item: SoftwareItem): CatalogHit[] {
+    const out: CatalogHit[] = [];
+    const key = normaliseName(item.name);
+    for (const h of this.names.lookupKey(key)) out.push({ ...h, by: 'name', value: item.name });
+    const at = key.indexOf('@');
+    if (at > 0) {
+      for (const h of this.names.lookupKey(key.slice(0, at + 1))) out.push({ ...h, by: 'unit', value: item.name });
+      for (const h of this.names.lookupKey(key.slice(0, at))) out.push({ ...h, by: 'unit', value: item.name });
+    }
+    const bundleKeys = [item.bundleId, item.source === 'launchd' ? item.name : undefined];
+    for (const b of bundleKeys) {
+      const h = b ? this.bundles.get(b.toLowerCase()) : undefined;
+      if (h) out.push({ ...h, by: 'bundleId', value: b as string });
+    }
+    if (item.path) {
+      const base = normaliseName(item.path);
+      if (base !== key) for (const h of this.names.lookupKey(base)) out.push({ ...h, by: 'path', value: item.path });
+      for (const h of this.paths.lookup(item.path)) out.push({ ...h, by: 'path', value: item.path });
+    }
+    return out;
+  }
+}
+
+/** Interface names (VPN tunnels): exact Map plus a few globs such as "zt*". */
+export class InterfaceIndex {
+  private readonly index = new NameIndex();
+  constructor(entries: readonly { id: string; interfaces: readonly { name: string; strength: 'strong' | 'weak'; uncertain?: boolean | undefined }[] }[]) {
+    for (const e of entries) for (const i of e.interfaces) this.index.add(e.id, i.name, i.strength, i.uncertain ?? false);
+    this.index.seal();
+  }
+  lookup(name: string): NameHit[] {
+    return this.index.lookupKey(name.trim().toLowerCase());
+  }
+}

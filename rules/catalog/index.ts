@@ -1,0 +1,47 @@
+import { CompiledCatalog, InterfaceIndex } from './compile.js';
+import { loadCatalogFile } from './load.js';
+import {
+  jigglerCatalogSchema, remoteAccessCatalogSchema, vpnCatalogSchema,
+  type PortRange, type RemoteTool, type SoftwareJiggler, type VpnClient,
+} from './schema.js';
+
+export interface Catalogs {
+  remoteAccess: CompiledCatalog<RemoteTool>;
+  /** Ports ordinary software shares (never evidence without a catalogued owner). */
+  commonPorts: ReadonlySet<number>;
+  /** Ports used only for remote control. */
+  remoteControlPorts: readonly PortRange[];
+  vpn: CompiledCatalog<VpnClient>;
+  vpnInterfaces: InterfaceIndex;
+  jigglers: CompiledCatalog<SoftwareJiggler>;
+}
+
+let cached: Catalogs | undefined;
+
+/** Loads, validates and compiles every catalog once (a bad file throws CatalogError at the first call). */
+export function catalogs(): Catalogs {
+  cached ??= compileCatalogs();
+  return cached;
+}
+
+export function compileCatalogs(dir?: string): Catalogs {
+  const ra = loadCatalogFile('remote-access.json', remoteAccessCatalogSchema, dir);
+  const vpn = loadCatalogFile('vpn.json', vpnCatalogSchema, dir);
+  const jig = loadCatalogFile('software-jigglers.json', jigglerCatalogSchema, dir);
+  return {
+    remoteAccess: new CompiledCatalog(ra.tools),
+    commonPorts: new Set(ra.commonPorts),
+    remoteControlPorts: ra.remoteControlPorts,
+    vpn: new CompiledCatalog(vpn.vpns),
+    vpnInterfaces: new InterfaceIndex(vpn.vpns),
+    jigglers: new CompiledCatalog(jig.tools),
+  };
+}
+
+export function remoteControlPortRange(port: number, ranges: readonly PortRange[]): PortRange | undefined {
+  return ranges.find((r) => port >= r.from && port <= r.to);
+}
+
+export { CatalogError } from './load.js';
+export type { CatalogHit, MatchedBy } from './compile.js';
+export type { RemoteTool, VpnClient, SoftwareJiggler, PortRange, ToolCategory } from './schema.js';
