@@ -51,8 +51,9 @@ export class CompiledCatalog<E extends CatalogEntry> {
     const tryName = (by: MatchedBy, value: string | undefined, comm = false): void => {
       if (!value) return;
       const key = comm ? value.trim().toLowerCase() : normaliseName(value);
-      if (key === '' || seen.has(key)) return;
-      seen.add(key);
+      const seenKey = comm ? `comm:${key}` : key;
+      if (key === '' || seen.has(seenKey)) return;
+      seen.add(seenKey);
       for (const h of comm ? this.names.lookupComm(value) : this.names.lookupKey(key)) out.push({ ...h, by, value });
     };
     tryName('name', p.name);
