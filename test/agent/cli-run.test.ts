@@ -145,22 +145,35 @@ describe('farmwatch run', () => {
   });
 
   it('SIGKILL while spooling loses nothing: every spooled entry parses or is a tmp file cleaned on restart', async () => {
-    const config = await writeAgentConfig(dir, { deviceId: 'd-kill', intervalSec: 5 });
+    // snapshot "always" makes each spool write larger (longer to hit); 503 keeps everything spooled.
+    const config = await writeAgentConfig(dir, { deviceId: 'd-kill', intervalSec: 5, report: { snapshot: 'always' } });
     expect((await enroll(config)).code).toBe(0);
     const state = join(dir, 'state');
-    server.respond = () => ({ status: 503 }); // server up but unavailable: everything stays spooled
+    server.respond = () => ({ status: 503 });
     const logged = new Set<string>();
-    const rounds = 10;
+    let cycleMs = 200;
+    let tmpLeft = 0;
+    const rounds = 12;
     for (let i = 0; i < rounds; i++) {
       const agent = new AgentProcess(['run', '--config', config]);
       await agent.waitForLog('cycle started');
-      // The cycle takes ~100-300 ms here and writes the spool at its end: kill somewhere across it.
-      await new Promise((r) => setTimeout(r, 60 + Math.random() * 260));
+      const t0 = Date.now();
+      if (i === 0) {
+        // Calibration: how long from "cycle started" to the spool write on this machine now.
+        await agent.waitForLog('cycle done: report spooled');
+        cycleMs = Date.now() - t0;
+      } else {
+        // Aim at the spool write, at the end of the cycle, with a spread either side.
+        await new Promise((r) => setTimeout(r, Math.max(0, cycleMs - 40 + Math.random() * 50)));
+      }
       agent.child.kill('SIGKILL');
       const exit = await agent.exited;
       expect(exit.signal).toBe('SIGKILL');
       for (const l of agent.logs()) if (l.msg === 'cycle done: report spooled') logged.add(String(l.reportId));
+      if ((await readdir(join(state, 'spool'))).some((n) => n.endsWith('.tmp'))) tmpLeft += 1;
     }
+    // Informational: how many kills landed inside a write (a tmp file left behind).
+    console.info(`SIGKILL rounds: ${rounds}, kills that left a tmp file: ${tmpLeft}, reports logged as spooled: ${logged.size}`);
     // Every report the agent said it spooled is there, complete and valid.
     const names = await readdir(join(state, 'spool'));
     const entries = names.filter((n) => n.endsWith('.json'));
