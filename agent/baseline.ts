@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Snapshot } from '../collectors/snapshot.js';
 import { remoteToolSubjects } from '../rules/context/drift.js';
 import { inputDeviceKey, isPluggable } from '../rules/context/input-key.js';
+import { clamshellFacts } from '../rules/device/host-clamshell.js';
 import { baselineSchema, type Baseline, type Finding } from '../rules/types.js';
 
 export const baselineFile = 'baseline.json';
@@ -113,6 +114,8 @@ export function foldCycle(
     next.previousTimezone = previous.previousTimezone;
     next.timezoneChangedAt = previous.timezoneChangedAt;
   }
+  // host.clamshell: when the current unbroken run of clamshell cycles began (absent when not in one).
+  if (clamshellFacts(snapshot)) next.clamshellSince = previous?.clamshellSince ?? nowIso;
   if (opts.activityHours !== false) {
     const hours = previous?.activityHours ? [...previous.activityHours] : new Array<number>(24).fill(0);
     const idle = snapshot.activity?.idleSeconds;

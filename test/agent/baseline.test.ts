@@ -70,6 +70,18 @@ describe('agent baseline', () => {
     ]);
   });
 
+  it('keeps the start of the current clamshell run for host.clamshell, and drops it when the lid opens', () => {
+    const shut = makeSnapshot({
+      host: { hostname: 'h', os: { name: 'Ubuntu' }, arch: 'x64', virtualization: { isVirtual: false }, power: { onAc: true }, lid: 'closed' },
+      displays: { connectors: [{ name: 'eDP-1', builtin: true, connected: true, enabled: false }, { name: 'HDMI-A-1', builtin: false, connected: true }], adapters: [] },
+    });
+    const first = foldCycle(undefined, { ...shut, collectedAt: '2026-01-15T10:00:00.000Z' }, []);
+    const second = foldCycle(first, { ...shut, collectedAt: '2026-01-15T18:00:00.000Z' }, []);
+    expect(second.clamshellSince).toBe('2026-01-15T10:00:00.000Z');
+    const open = foldCycle(second, { ...shut, host: { ...shut.host!, lid: 'open' } }, []);
+    expect(open.clamshellSince).toBeUndefined();
+  });
+
   it('reads the local hour in the given zone, falling back on an unknown zone name', () => {
     expect(localHour('2026-01-15T15:00:00.000Z', 'Asia/Pyongyang')).toBe(0);
     expect(localHour('2026-01-15T15:00:00.000Z', 'Not/AZone')).toBe(new Date('2026-01-15T15:00:00.000Z').getHours());
