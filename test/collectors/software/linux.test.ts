@@ -48,6 +48,22 @@ describe('software on Linux', () => {
     ]);
   });
 
+  it('parses a large status file in chunks with the same result as in one piece', async () => {
+    const stanzas = fixture('linux', 'dpkg-status-this-machine.txt').trimEnd().split('\n\n');
+    // ~1 MB: the recorded stanzas renamed 60 times, plus the multiarch pair twice (counted once).
+    const copies = Array.from({ length: 60 }, (_, n) => stanzas.map((st) => st.replace(/^Package: (.*)$/m, `Package: $1-${n}`)).join('\n\n'));
+    const multiarch = 'Package: libc6\nStatus: install ok installed\nVersion: 2.36\n';
+    const text = [...copies, multiarch, ...copies.map((c) => c.replace(/^Package: /gm, 'Package: x')), multiarch].join('\n\n') + '\n';
+    expect(text.length).toBeGreaterThan(512 * 1024);
+    const os = debianLaptop();
+    os.files['/var/lib/dpkg/status'] = text;
+    const result = await collect(fakeContext(os));
+    if (result.status !== 'ok') throw new Error(JSON.stringify(result));
+    const dpkg = result.data.items.filter((i) => i.source === 'dpkg');
+    expect(dpkg).toHaveLength(60 * 14 * 2 + 1);
+    expect(new Set(dpkg.map((i) => i.name)).size).toBe(dpkg.length);
+  });
+
   it('runs one rpm -qa only where there is rpm and no dpkg', async () => {
     const os = debianLaptop();
     delete os.files['/var/lib/dpkg/status'];
