@@ -28,11 +28,23 @@ async function optional<T>(p: Promise<T>): Promise<T | undefined> {
   }
 }
 
+function withStart(p: Process, startTicks: number, facts: CycleFacts): Process {
+  if (facts.bootTime !== undefined) p.startTime = new Date((facts.bootTime + startTicks / CLK_TCK) * 1000).toISOString();
+  return p;
+}
+
+function rootName(facts: CycleFacts): { user?: string } {
+  const user = facts.users.get(0);
+  return user === undefined ? {} : { user };
+}
+
 async function readProcess(ctx: CollectContext, pid: string, facts: CycleFacts): Promise<Process | undefined> {
   const dir = `/proc/${pid}`;
   try {
     const stat = parseStat(await ctx.readFile(`${dir}/stat`));
     if (!stat) return undefined;
+    // Kernel threads (often half of all pids on a laptop) have no argv, no exe and run as root: no more reads.
+    if (stat.kernelThread) return withStart({ pid: stat.pid, ppid: stat.ppid, name: stat.comm, comm: stat.comm, uid: 0, ...rootName(facts) }, stat.startTicks, facts);
     // exe is EACCES for other users' processes unless root (and for kernel threads ENOENT): keep the process.
     const [status, cmdline, exe] = await Promise.all([
       optional(ctx.readFile(`${dir}/status`)),
@@ -47,10 +59,7 @@ async function readProcess(ctx: CollectContext, pid: string, facts: CycleFacts):
     if (argv.length > 0) p.cmdline = facts.redact ? argv.slice(0, 1) : argv;
     if (uid !== undefined) p.uid = uid;
     if (user !== undefined) p.user = user;
-    if (facts.bootTime !== undefined) {
-      p.startTime = new Date((facts.bootTime + stat.startTicks / CLK_TCK) * 1000).toISOString();
-    }
-    return p;
+    return withStart(p, stat.startTicks, facts);
   } catch (err) {
     if (vanished(err)) return undefined;
     throw err;

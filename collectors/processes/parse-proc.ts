@@ -14,7 +14,12 @@ export interface ProcStat {
   ppid: number;
   /** Start time in clock ticks after boot. */
   startTicks: number;
+  /** PF_KTHREAD set in the flags field: a kernel thread (no argv, no exe, always uid 0). */
+  kernelThread: boolean;
 }
+
+/** PF_KTHREAD of include/linux/sched.h. */
+const PF_KTHREAD = 0x00200000;
 
 /**
  * /proc/PID/stat: "pid (comm) state ppid ...". comm may hold spaces and parentheses, so it runs
@@ -27,9 +32,11 @@ export function parseStat(text: string): ProcStat | undefined {
   const pid = Number(text.slice(0, open).trim());
   const rest = text.slice(close + 1).trim().split(/\s+/);
   const ppid = Number(rest[1]);
+  const flags = Number(rest[6]);
   const startTicks = Number(rest[19]);
   if (!Number.isInteger(pid) || !Number.isInteger(ppid) || !Number.isFinite(startTicks)) return undefined;
-  return { pid, comm: text.slice(open + 1, close), ppid, startTicks };
+  const kernelThread = Number.isInteger(flags) && (flags & PF_KTHREAD) !== 0;
+  return { pid, comm: text.slice(open + 1, close), ppid, startTicks, kernelThread };
 }
 
 /** Boot time (seconds since the epoch) from the `btime` line of /proc/stat. */

@@ -45,13 +45,15 @@ describe.runIf(process.platform === 'linux')('processes on this Linux machine', 
 
 describe('processes over a fake /proc', () => {
   const base = {
-    dirs: { '/proc': ['1', '9399', '777', 'self', 'stat', 'net'] },
+    dirs: { '/proc': ['1', '2', '9399', '777', 'self', 'stat', 'net'] },
     files: {
       '/proc/stat': fixture('linux', 'proc-stat.txt'),
       '/etc/passwd': 'root:x:0:0:root:/root:/bin/bash\n',
       '/proc/1/stat': fixture('linux', 'proc-stat-pid1.txt'),
       '/proc/1/status': fixture('linux', 'proc-status-pid1.txt'),
       '/proc/1/cmdline': '/sbin/init\0splash\0',
+      // kthreadd: only its stat exists here, so reading anything else would fail the test.
+      '/proc/2/stat': fixture('linux', 'proc-stat-kthreadd.txt'),
       '/proc/9399/stat': fixture('linux', 'proc-stat-odd-name.txt'),
       '/proc/9399/status': fixture('linux', 'proc-status-odd-name.txt'),
       '/proc/9399/cmdline': './my (odd) proc\x00300\x00',
@@ -62,9 +64,11 @@ describe('processes over a fake /proc', () => {
   it('skips a vanished process silently, keeps one whose exe is unreadable, redacts argv', async () => {
     const r = await collect(fakeContext({ ...base, options: { redactCommandLines: true } }));
     if (r.status !== 'ok') throw new Error(JSON.stringify(r));
-    expect(r.data.map((p) => p.pid)).toEqual([1, 9399]);
+    expect(r.data.map((p) => p.pid)).toEqual([1, 2, 9399]);
     expect(r.notes).toBeUndefined();
-    const odd = r.data[1];
+    expect(r.data[1]).toMatchObject({ name: 'kthreadd', uid: 0, user: 'root' });
+    expect(r.data[1]?.cmdline).toBeUndefined();
+    const odd = r.data[2];
     expect(odd).toMatchObject({ name: 'my (odd) proc', user: 'root', uid: 0, cmdline: ['./my (odd) proc'] });
     expect(odd?.exe).toBeUndefined();
     // btime 1795627526 + 78588 ticks / 100

@@ -9,12 +9,12 @@ import { fixture, fixturesDir } from '../../helpers/fake-context.js';
 describe('parseStat on recorded /proc/PID/stat', () => {
   it('keeps a name holding spaces and parentheses whole', () => {
     const s = parseStat(fixture('linux', 'proc-stat-odd-name.txt'));
-    expect(s).toEqual({ pid: 9399, comm: 'my (odd) proc', ppid: 1, startTicks: 78588 });
+    expect(s).toEqual({ pid: 9399, comm: 'my (odd) proc', ppid: 1, startTicks: 78588, kernelThread: false });
   });
 
   it('reads pid 1 and a kernel thread (ppid 0 / 2)', () => {
-    expect(parseStat(fixture('linux', 'proc-stat-pid1.txt'))).toMatchObject({ pid: 1, comm: 'process_api', ppid: 0 });
-    expect(parseStat(fixture('linux', 'proc-stat-kthreadd.txt'))).toMatchObject({ pid: 2, comm: 'kthreadd', ppid: 0 });
+    expect(parseStat(fixture('linux', 'proc-stat-pid1.txt'))).toMatchObject({ pid: 1, comm: 'process_api', ppid: 0, kernelThread: false });
+    expect(parseStat(fixture('linux', 'proc-stat-kthreadd.txt'))).toMatchObject({ pid: 2, comm: 'kthreadd', ppid: 0, kernelThread: true });
   });
 
   it('refuses garbage and a line cut before starttime', () => {
