@@ -12,7 +12,14 @@ export interface Fact {
   hit: CatalogHit;
   where: 'process' | 'software';
   pid?: number;
+  /** False for a second hit on the same process or item (kept for confirmation, left out of the evidence). */
+  primary: boolean;
   evidence: Record<string, unknown>;
+}
+
+/** The evidence of the primary facts, at most `max`. */
+export function evidenceOf(list: readonly Fact[], max = 10): Record<string, unknown>[] {
+  return list.filter((f) => f.primary).slice(0, max).map((f) => f.evidence);
 }
 
 export interface EntryPresence<E> {
@@ -47,19 +54,23 @@ export function presenceOf<E extends CatalogEntry>(
     for (const hit of catalog.matchProcess(proc)) {
       const p = get(hit.id);
       if (!p) continue;
+      const primary = !p.pids.has(proc.pid);
       p.pids.add(proc.pid);
       p.running.push({
-        hit, where: 'process', pid: proc.pid,
+        hit, where: 'process', pid: proc.pid, primary,
         evidence: { process: proc.name, pid: proc.pid, ...(proc.exe ? { exe: proc.exe } : {}), ...(proc.user ? { user: proc.user } : {}), matched: hit.name, by: hit.by },
       });
     }
   }
   for (const item of snapshot.software?.items ?? []) {
+    const seen = new Set<string>();
     for (const hit of catalog.matchSoftware(item)) {
       const p = get(hit.id);
       if (!p) continue;
+      const primary = !seen.has(hit.id);
+      seen.add(hit.id);
       p.installed.push({
-        hit, where: 'software',
+        hit, where: 'software', primary,
         evidence: { software: item.name, source: item.source, ...(item.path ? { path: item.path } : {}), ...(item.bundleId ? { bundleId: item.bundleId } : {}), ...(item.version ? { version: item.version } : {}), matched: hit.name, by: hit.by },
       });
     }

@@ -1,5 +1,5 @@
 import { defineRule, type Match } from '../types.js';
-import { controlConfidence, remotePresence, type EntryPresence, type Fact } from './presence.js';
+import { controlConfidence, evidenceOf, remotePresence, type EntryPresence, type Fact } from './presence.js';
 import type { RemoteTool } from '../catalog/index.js';
 
 const MAX_FACTS = 10;
@@ -12,7 +12,7 @@ export function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 function facts(list: Fact[]): Record<string, unknown>[] {
-  return list.slice(0, MAX_FACTS).map((f) => f.evidence);
+  return evidenceOf(list, MAX_FACTS);
 }
 function toolEvidence(p: EntryPresence<RemoteTool>): Record<string, unknown> {
   return { tool: p.entry.name, vendor: p.entry.vendor, category: p.entry.category, ...(p.weakOnly ? { note: 'generic names only, confirmed by a second fact' } : {}) };

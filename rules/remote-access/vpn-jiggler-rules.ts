@@ -1,6 +1,6 @@
 import { catalogs } from '../catalog/index.js';
 import { defineRule, type Match } from '../types.js';
-import { presenceOf } from './presence.js';
+import { evidenceOf, presenceOf } from './presence.js';
 import { round } from './tool-rules.js';
 
 export const networkVpn = defineRule({
@@ -38,8 +38,8 @@ export const networkVpn = defineRule({
         ...(vpn.kind === 'mesh' ? { severity: 'low' as const } : {}),
         evidence: {
           vpn: vpn.name, kind: vpn.kind,
-          ...(p?.running.length ? { processes: p.running.slice(0, 10).map((f) => f.evidence) } : {}),
-          ...(p?.installed.length ? { installed: p.installed.slice(0, 10).map((f) => f.evidence) } : {}),
+          ...(p?.running.length ? { processes: evidenceOf(p.running) } : {}),
+          ...(p?.installed.length ? { installed: evidenceOf(p.installed) } : {}),
           ...(iface.length ? { interfaces: iface.map(({ name, up }) => ({ name, up })) } : {}),
         },
       });
@@ -66,8 +66,8 @@ export const jigglerSoftware = defineRule({
         title: `${p.entry.name} ${running ? 'is running' : 'is installed'}`,
         evidence: {
           tool: p.entry.name, kind: p.entry.kind,
-          ...(running ? { processes: p.running.slice(0, 10).map((f) => f.evidence) } : {}),
-          ...(p.installed.length ? { installed: p.installed.slice(0, 10).map((f) => f.evidence) } : {}),
+          ...(running ? { processes: evidenceOf(p.running) } : {}),
+          ...(p.installed.length ? { installed: evidenceOf(p.installed) } : {}),
         },
       });
     }
