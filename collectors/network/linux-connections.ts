@@ -44,14 +44,13 @@ export async function readConnections(ctx: CollectContext, proc: ProcFds = procF
   if (readable === 0) return { sockets: undefined, notes, error: firstError };
 
   // Inode 0: TIME_WAIT and other sockets no longer held by any file; nothing to look up.
-  const wanted = new Map<number, number>();
-  for (const r of rows) if (r.inode !== 0) wanted.set(r.inode, r.uid);
+  const wanted = new Set(rows.map((r) => r.inode).filter((i) => i !== 0));
   // ss is started first so that it runs while this process walks the fd tables.
   const [rtt, owners] = await Promise.all([
     readRtt(ctx, rows, notes),
     findSocketOwners(wanted, proc, { signal: ctx.signal }),
   ]);
-  const unowned = [...wanted.keys()].filter((i) => !owners.byInode.has(i)).length;
+  const unowned = [...wanted].filter((i) => !owners.byInode.has(i)).length;
   if (owners.deniedProcesses > 0) {
     notes.push(
       `${owners.deniedProcesses} process(es) refused reading their open files (not root): ${unowned} socket(s) have no owning pid`,

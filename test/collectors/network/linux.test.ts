@@ -121,7 +121,6 @@ function fakeMachine(over: { files?: Record<string, string>; commands?: Record<s
 
 const deniedProc: ProcFds = {
   pids: () => ['1', '4242'],
-  uid: (pid) => (pid === '1' ? 0 : 1000),
   fds: (pid) => {
     if (pid === '1') throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
     return ['3'];

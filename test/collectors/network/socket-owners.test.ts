@@ -4,12 +4,11 @@ import { findSocketOwners, type ProcFds } from '../../../collectors/network/sock
 const denied = () => Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
 const gone = () => Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
 
-/** An in-memory /proc: pid → { uid, fds: fd → link target | an error }. */
-function fakeProc(table: Record<string, { uid: number; name?: string; fds: Record<string, string> | Error }>): ProcFds & { linkCalls: number } {
+/** An in-memory /proc: pid → { fds: fd → link target | an error }. */
+function fakeProc(table: Record<string, { name?: string; fds: Record<string, string> | Error }>): ProcFds & { linkCalls: number } {
   const proc = {
     linkCalls: 0,
     pids: () => Object.keys(table),
-    uid: (pid: string) => table[pid]?.uid,
     fds: (pid: string) => {
       const fds = table[pid]?.fds;
       if (fds === undefined) throw gone();
@@ -30,11 +29,11 @@ function fakeProc(table: Record<string, { uid: number; name?: string; fds: Recor
 describe('findSocketOwners', () => {
   it('maps socket inodes to pid and name; counts processes that refuse', async () => {
     const proc = fakeProc({
-      '1': { uid: 0, name: 'systemd', fds: { '0': '/dev/null', '5': 'socket:[100]' } },
-      '800': { uid: 0, fds: denied() },
-      '900': { uid: 1000, name: 'anydesk', fds: { '3': 'socket:[200]', '4': 'pipe:[9]', '7': 'socket:[999]' } },
+      '1': { name: 'systemd', fds: { '0': '/dev/null', '5': 'socket:[100]' } },
+      '800': { fds: denied() },
+      '900': { name: 'anydesk', fds: { '3': 'socket:[200]', '4': 'pipe:[9]', '7': 'socket:[999]' } },
     });
-    const owners = await findSocketOwners(new Map([[100, 0], [200, 1000], [300, 1000]]), proc);
+    const owners = await findSocketOwners(new Set([100, 200, 300]), proc);
     expect(owners.byInode).toEqual(
       new Map([
         [100, { pid: 1, process: 'systemd' }],
@@ -45,27 +44,26 @@ describe('findSocketOwners', () => {
     expect(owners.walkedAll).toBe(true);
   });
 
-  it('reads likely owners (same uid) first and stops once every inode is found', async () => {
-    const table: Parameters<typeof fakeProc>[0] = {};
-    for (let p = 1; p <= 50; p++) table[String(p)] = { uid: 0, fds: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [String(i), `/dev/x${i}`])) };
-    table['4000'] = { uid: 1000, name: 'rustdesk', fds: { '9': 'socket:[42]' } };
+  it('stops reading as soon as every wanted inode is found', async () => {
+    const table: Parameters<typeof fakeProc>[0] = { '7': { name: 'rustdesk', fds: { '8': '/dev/null', '9': 'socket:[42]' } } };
+    for (let p = 100; p <= 150; p++) table[String(p)] = { fds: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [String(i), `/dev/x${i}`])) };
     const proc = fakeProc(table);
-    const owners = await findSocketOwners(new Map([[42, 1000]]), proc);
-    expect(owners.byInode.get(42)).toEqual({ pid: 4000, process: 'rustdesk' });
-    expect(proc.linkCalls).toBe(1);
+    const owners = await findSocketOwners(new Set([42]), proc);
+    expect(owners.byInode.get(42)).toEqual({ pid: 7, process: 'rustdesk' });
+    expect(proc.linkCalls).toBe(2);
     expect(owners.walkedAll).toBe(false);
   });
 
   it('nothing wanted → no /proc access at all', async () => {
-    const proc = fakeProc({ '1': { uid: 0, fds: { '0': 'socket:[1]' } } });
-    const owners = await findSocketOwners(new Map(), proc);
+    const proc = fakeProc({ '1': { fds: { '0': 'socket:[1]' } } });
+    const owners = await findSocketOwners(new Set(), proc);
     expect(owners.byInode.size).toBe(0);
     expect(proc.linkCalls).toBe(0);
   });
 
   it('yields to the event loop between slices instead of blocking', async () => {
     const table: Parameters<typeof fakeProc>[0] = {};
-    for (let p = 1; p <= 200; p++) table[String(p)] = { uid: 0, fds: { '0': `socket:[${p}]` } };
+    for (let p = 1; p <= 200; p++) table[String(p)] = { fds: { '0': `socket:[${p}]` } };
     const slow = fakeProc(table);
     const link = slow.link;
     slow.link = (pid, fd) => {
@@ -76,7 +74,7 @@ describe('findSocketOwners', () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 0);
     try {
-      const owners = await findSocketOwners(new Map([[999_999, 0]]), slow, { sliceMs: 5 });
+      const owners = await findSocketOwners(new Set([999_999]), slow, { sliceMs: 5 });
       expect(owners.byInode.size).toBe(0);
     } finally {
       clearInterval(timer);
@@ -87,6 +85,6 @@ describe('findSocketOwners', () => {
   it('stops with the abort reason when the cycle is cancelled', async () => {
     const ac = new AbortController();
     ac.abort(new Error('shutdown'));
-    await expect(findSocketOwners(new Map([[1, 0]]), fakeProc({ '1': { uid: 0, fds: {} } }), { signal: ac.signal })).rejects.toThrow('shutdown');
+    await expect(findSocketOwners(new Set([1]), fakeProc({ '1': { fds: {} } }), { signal: ac.signal })).rejects.toThrow('shutdown');
   });
 });
