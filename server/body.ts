@@ -65,21 +65,33 @@ export function readBody(request: IncomingMessage, limit = bodyLimit): Promise<s
   });
 }
 
-/** JSON.parse plus a depth bound checked without recursion. */
+/**
+ * The nesting depth of JSON text, in one pass over its characters (strings skipped): cheaper than walking
+ * the parsed value, and it refuses a 100k-deep array before JSON.parse builds it.
+ */
+export function exceedsDepth(text: string, limit = maxDepth): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > limit) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
+}
+
+/** JSON.parse behind a depth bound: deeper JSON would overflow the stack when written back out. */
 export function parseJson(text: string): unknown {
   if (!text.trim()) throw new ClientError(400, 'empty_body', 'empty body: a JSON object is expected');
-  let value: unknown;
+  if (exceedsDepth(text)) throw new ClientError(400, 'too_deep', `JSON nested deeper than ${maxDepth} levels`);
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     throw new ClientError(400, 'invalid_json', `invalid JSON (${(err as Error).message})`);
   }
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length) {
-    const [v, depth] = stack.pop() as [unknown, number];
-    if (v === null || typeof v !== 'object') continue;
-    if (depth > maxDepth) throw new ClientError(400, 'too_deep', `JSON nested deeper than ${maxDepth} levels`);
-    for (const child of Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
-  }
-  return value;
 }

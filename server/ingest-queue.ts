@@ -18,7 +18,8 @@ interface Pending {
  */
 export class IngestQueue {
   private pending: Pending[] = [];
-  private flushing = false;
+  /** Reports handed to storage and not yet answered (committed, waiting for their fsync). */
+  private inFlight = 0;
   private scheduled = false;
   private idle: (() => void)[] = [];
 
@@ -30,11 +31,11 @@ export class IngestQueue {
   ) {}
 
   get depth(): number {
-    return this.pending.length;
+    return this.pending.length + this.inFlight;
   }
 
   submit(item: IngestItem): Promise<IngestOutcome> {
-    if (this.pending.length >= this.maxPending) return Promise.reject(new OverloadedError('ingest queue full'));
+    if (this.depth >= this.maxPending) return Promise.reject(new OverloadedError('ingest queue full'));
     return new Promise((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       this.schedule();
@@ -43,30 +44,32 @@ export class IngestQueue {
 
   /** Resolves once every report submitted so far is committed (used at shutdown). */
   drained(): Promise<void> {
-    if (!this.pending.length && !this.flushing) return Promise.resolve();
+    if (!this.depth) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
   private schedule(): void {
-    if (this.scheduled || this.flushing) return;
+    if (this.scheduled) return;
     this.scheduled = true;
     // setImmediate runs after the poll phase: every request read in this turn joins the batch.
     setImmediate(() => {
       this.scheduled = false;
-      void this.flush();
+      this.flush();
     });
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.pending.length) {
-        const batch = this.pending.splice(0, this.maxBatch);
-        await this.commit(batch);
-      }
-    } finally {
-      this.flushing = false;
-      for (const done of this.idle.splice(0)) done();
+  /**
+   * Not awaited: while one batch waits for its fsync, the next one is already committed, so batches
+   * pipeline. Storage must apply the calls in order (SQLite does: its transaction runs inside the call).
+   */
+  private flush(): void {
+    while (this.pending.length) {
+      const batch = this.pending.splice(0, this.maxBatch);
+      this.inFlight += batch.length;
+      void this.commit(batch).finally(() => {
+        this.inFlight -= batch.length;
+        if (!this.depth) for (const done of this.idle.splice(0)) done();
+      });
     }
   }
 

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { enrollRequestSchema, reportSchema, type EnrollResponse } from '../../schema/report.js';
-import { isSilent } from '../../rules/fleet/index.js';
 import { ClientError } from '../body.js';
 import { normaliseIp, type ServerContext } from '../context.js';
 import type { DeviceAuth } from '../storage/types.js';
@@ -60,7 +59,6 @@ export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
         sourceIp,
         sourceIsOffice: ctx.isOffice(sourceIp),
         receivedAt,
-        endsSilence: isSilent(device.nextReportBy, receivedAt, ctx.config.silentGraceHours),
       });
       if (outcome === 'duplicate') {
         ctx.metrics.duplicates++;

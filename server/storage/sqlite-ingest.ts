@@ -25,7 +25,8 @@ export function prepareIngest(db: Database.Database) {
         agent_version = @agentVersion,
         last_collected_at = max(coalesce(last_collected_at, ''), @collectedAt)
       WHERE device_id = @deviceId`),
-    presenceOf: db.prepare('SELECT last_seen_ms FROM presence WHERE kind = ? AND place = ? AND device_id = ?').pluck(),
+    // Steady state: one statement per place. It changes a row only when the device was already there within the window.
+    touchPresence: db.prepare('UPDATE presence SET last_seen_ms = max(last_seen_ms, ?) WHERE kind = ? AND place = ? AND device_id = ? AND last_seen_ms >= ?'),
     upsertPresence: db.prepare(
       'INSERT INTO presence (kind, place, device_id, last_seen_ms) VALUES (?, ?, ?, ?) ON CONFLICT(kind, place, device_id) DO UPDATE SET last_seen_ms = max(last_seen_ms, excluded.last_seen_ms)',
     ),
@@ -51,9 +52,9 @@ export function prepareIngest(db: Database.Database) {
     const windowStart = now - policy.colocation.windowHours * 3_600_000;
     const { report } = item;
     for (const place of placesOf({ sourceIp: item.sourceIp, sourceIsOffice: item.sourceIsOffice, gatewayMac: report.identity.gatewayMac, wifiBssid: report.identity.wifiBssid })) {
-      const seen = s.presenceOf.get(place.kind, place.value, report.deviceId) as number | undefined;
+      // Already a member within the window: the cluster cannot have grown, nothing else to read.
+      if (s.touchPresence.run(now, place.kind, place.value, report.deviceId, windowStart).changes) continue;
       s.upsertPresence.run(place.kind, place.value, report.deviceId, now);
-      if (seen !== undefined && seen >= windowStart) continue; // already a member: the cluster cannot have grown
       const members = s.membersOf.all(place.kind, place.value, windowStart) as string[];
       if (members.length < policy.colocation.minDevices) continue;
       const key = clusterKey(place);
@@ -85,7 +86,8 @@ export function prepareIngest(db: Database.Database) {
       });
       colocate(item, policy, at);
       for (const d of deviceAlertDrafts(report)) upsertAlert(d.rule, `device:${report.deviceId}`, d.severity, [report.deviceId], d.summary, d.evidence, at);
-      if (item.endsSilence) s.endSilence.run(at, silentAgentRule.id, `device:${report.deviceId}`);
+      // A report ends a silence: an indexed no-op unless a silent-agent alert is active for this device.
+      s.endSilence.run(at, silentAgentRule.id, `device:${report.deviceId}`);
       return 'accepted';
     }),
   );

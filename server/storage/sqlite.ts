@@ -3,16 +3,18 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { silentAgentRule, decideSilent } from '../../rules/fleet/index.js';
 import { migrations } from './migrations.js';
 import { prepareIngest } from './sqlite-ingest.js';
+import { WalSync } from './wal-sync.js';
 import type { Alert, AlertStatus, DeviceDetail, DeviceSummary, Storage } from './types.js';
 
 type Row = Record<string, unknown>;
 
 export interface SqliteOptions {
   /**
-   * FULL (the default) fsyncs the WAL at every commit: a 202 means the report is on disk. Group commit keeps
-   * that affordable (one fsync per batch). NORMAL survives a process crash but not a power cut.
+   * 'wal-fsync' (the default): commits without a blocking fsync, then fdatasync of the WAL off the event loop
+   * before ingest resolves (see wal-sync.ts): a 202 means the report is on disk. 'full': SQLite's own fsync at
+   * every commit, on the event loop. 'normal': no fsync before answering; survives a process crash, not a power cut.
    */
-  synchronous?: 'FULL' | 'NORMAL';
+  durability?: 'wal-fsync' | 'full' | 'normal';
 }
 
 function migrate(db: Database.Database): void {
@@ -56,9 +58,11 @@ const toSummary = (r: Row): DeviceSummary => ({
 export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  const durability = options.durability ?? 'wal-fsync';
+  db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  const wal = durability === 'wal-fsync' ? new WalSync(`${file}-wal`) : undefined;
 
   // Every statement prepared once, here.
   const s = {
@@ -70,7 +74,7 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
     reenroll: db.prepare(
       'UPDATE devices SET hostname = ?, platform = ?, agent_version = ?, token_hash = ?, enrolled_at = ? WHERE device_id = ? AND token_hash IS NULL',
     ),
-    byToken: db.prepare('SELECT device_id, token_hash, next_report_by FROM devices WHERE token_hash = ?'),
+    byToken: db.prepare('SELECT device_id, token_hash FROM devices WHERE token_hash = ?'),
     devicesPage: db.prepare('SELECT * FROM devices WHERE device_id > ? ORDER BY device_id LIMIT ?'),
     history: db.prepare('SELECT report_id, collected_at, received_ms, score, level FROM reports WHERE device_id = ? ORDER BY received_ms DESC LIMIT ?'),
     reset: db.prepare('UPDATE devices SET token_hash = NULL WHERE device_id = ?'),
@@ -89,7 +93,14 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
     alertsByRule: db.prepare('SELECT rule, status, count(*) AS n FROM alerts GROUP BY rule, status'),
   };
   const ingest = prepareIngest(db);
+  /** Writes answer only once on disk: enrollment hands out a token the server must not forget. */
+  const durable = async <T>(value: T): Promise<T> => {
+    await wal?.sync();
+    return value;
+  };
   let closed = false;
+  // Token hash → device id, so the hot path skips a lookup; a reset drops the device's entry at once.
+  const tokens = new Map<string, string>();
 
   const storage: Storage = {
     async fleetKey() {
@@ -97,24 +108,31 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
     },
     async enroll(d) {
       const at = d.at.toISOString();
-      return db.transaction(() => {
+      return durable(db.transaction(() => {
         const existing = s.deviceById.get(d.deviceId) as Row | undefined;
         if (!existing) {
           s.insertDevice.run(d.deviceId, d.hostname, d.platform, d.agentVersion, d.tokenHash, at);
           return 'enrolled' as const;
         }
         return s.reenroll.run(d.hostname, d.platform, d.agentVersion, d.tokenHash, at, d.deviceId).changes ? ('enrolled' as const) : ('conflict' as const);
-      })();
+      })());
     },
     async authenticate(tokenHash) {
+      const key = tokenHash.toString('base64');
+      const cached = tokens.get(key);
+      if (cached) return { deviceId: cached };
       const row = s.byToken.get(tokenHash) as Row | undefined;
       if (!row) return null;
       const stored = row.token_hash as Buffer;
       if (stored.length !== tokenHash.length || !timingSafeEqual(stored, tokenHash)) return null;
-      return { deviceId: row.device_id as string, nextReportBy: (row.next_report_by as string | null) ?? null };
+      if (tokens.size >= 500_000) tokens.clear();
+      tokens.set(key, row.device_id as string);
+      return { deviceId: row.device_id as string };
     },
     async ingest(items, policy) {
-      return ingest(items, policy);
+      const outcomes = ingest(items, policy);
+      await wal?.sync();
+      return outcomes;
     },
     async listDevices({ limit, after }) {
       const rows = s.devicesPage.all(after ?? '', limit + 1) as Row[];
@@ -143,7 +161,8 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
       return { device, findings: r.findings ? (JSON.parse(r.findings as string) as unknown[]) : [], history };
     },
     async resetDevice(deviceId) {
-      return (s.deviceById.get(deviceId) as Row | undefined) !== undefined && (s.reset.run(deviceId), true);
+      for (const [key, id] of tokens) if (id === deviceId) tokens.delete(key);
+      return durable(s.reset.run(deviceId).changes > 0);
     },
     async listAlerts(status) {
       return ((status ? s.alertsByStatus.all(status) : s.alertsAll.all()) as Row[]).map(toAlert);
@@ -156,7 +175,7 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
       // open → acknowledged → resolved; resolving straight from open is allowed, going back is not.
       if (from === 'resolved') return 'conflict';
       s.setAlertStatus.run(to, at.toISOString(), id);
-      return toAlert(s.alertById.get(id) as Row);
+      return durable(toAlert(s.alertById.get(id) as Row));
     },
     async checkSilence(now, graceHours) {
       const rows = s.overdue.all(now.getTime() - graceHours * 3_600_000) as Row[];
@@ -166,7 +185,7 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
         graceHours,
       );
       const at = now.toISOString();
-      return db.transaction(() => {
+      return durable(db.transaction(() => {
         let opened = 0;
         for (const d of decisions) {
           if (s.activeAlert.get(silentAgentRule.id, `device:${d.deviceId}`) !== undefined) continue;
@@ -174,7 +193,7 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
           opened++;
         }
         return opened;
-      })();
+      })());
     },
     async prune(before, presenceBefore) {
       let total = 0;
@@ -197,6 +216,7 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
     async close() {
       if (closed) return;
       closed = true;
+      await wal?.close();
       db.close();
     },
   };

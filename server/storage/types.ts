@@ -40,7 +40,6 @@ export interface EnrollRecord {
 
 export interface DeviceAuth {
   deviceId: string;
-  nextReportBy: string | null;
 }
 
 export interface IngestItem {
@@ -50,8 +49,6 @@ export interface IngestItem {
   sourceIp: string;
   sourceIsOffice: boolean;
   receivedAt: Date;
-  /** The device was past its silence grace when this report arrived: its silent-agent alert resolves. */
-  endsSilence: boolean;
 }
 
 export type IngestOutcome = 'accepted' | 'duplicate';

@@ -1,0 +1,149 @@
+/**
+ * Ingest benchmark: `farmwatch server` in a child process on loopback (SQLite in a temp dir), N enrolled
+ * devices, 50 keep-alive connections firing reports for a bounded time. Prints reports/s and latency
+ * percentiles; writes nothing but its temp dir, which it removes.
+ *
+ *   npm run build && node dist/scripts/bench/ingest.js [--mix a|b] [--seconds 10] [--connections 50] [--devices 200]
+ *
+ * Mix a: ~2 KB reports with three findings and no snapshot. Mix b: the same plus a ~30 KB snapshot.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    mix: { type: 'string', default: 'a' },
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    devices: { type: 'string', default: '200' },
+  },
+});
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const deviceCount = Number(values.devices);
+const withSnapshot = values.mix === 'b';
+
+const cli = fileURLToPath(new URL('../../agent/cli.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'fw-bench-'));
+const secrets = { enrollSecret: 'bench-enroll-secret-0123456789', adminToken: 'bench-admin-token-0123456789' };
+writeFileSync(join(dir, 'server.json'), JSON.stringify({ ...secrets, log: { level: 'warn' } }));
+
+const agent = new Agent({ keepAlive: true, maxSockets: connections });
+
+function send(base: string, path: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}${path}`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const finding = (i: number) => ({
+  rule: ['remote-access.running', 'locale.timezone', 'network.vpn'][i],
+  title: ['AnyDesk is running', 'Time zone outside the expected region', 'Consumer VPN client installed'][i],
+  severity: ['medium', 'low', 'medium'][i],
+  confidence: 0.8,
+  group: ['remote-access', 'locale', 'network'][i],
+  weight: 0.5,
+  attack: ['T1219'],
+  subject: ['anydesk', 'Asia/Seoul', 'astrill'][i],
+  evidence: { process: 'AnyDesk', path: '/opt/anydesk/anydesk', pid: 4242 + i, cmdline: '/opt/anydesk/anydesk --service'.padEnd(300, ' ') },
+});
+
+// ~30 KB: the processes and connections a snapshot carries, in the shape the agent sends.
+const snapshot = {
+  schemaVersion: 1,
+  processes: Array.from({ length: 160 }, (_, i) => ({ pid: 1000 + i, ppid: 1, name: `proc-${i}`, path: `/usr/bin/proc-${i}`, cmdline: `/usr/bin/proc-${i} --flag`, user: 'alice' })),
+  connections: Array.from({ length: 60 }, (_, i) => ({ proto: 'tcp', localAddress: '10.0.0.5', localPort: 40000 + i, remoteAddress: '93.184.216.34', remotePort: 443, state: 'ESTABLISHED' })),
+};
+
+function reportBody(deviceId: string): string {
+  const now = new Date();
+  return JSON.stringify({
+    reportId: randomUUID(),
+    deviceId,
+    agentVersion: '0.1.0',
+    collectedAt: now.toISOString(),
+    sentAt: now.toISOString(),
+    nextReportBy: new Date(now.getTime() + 330_000).toISOString(),
+    score: 55,
+    level: 'medium',
+    findings: [finding(0), finding(1), finding(2)],
+    agent: { version: '0.1.0', configHash: 'f'.repeat(64), health: { cpuMs: 61, wallMs: 410, rssMiB: 62, forks: 1, spoolEntries: 0 } },
+    identity: { timezone: 'America/Chicago', gatewayMac: 'a'.repeat(64), wifiBssid: 'b'.repeat(64) },
+    ...(withSnapshot ? { snapshot } : {}),
+  });
+}
+
+async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+  // FARMWATCH_BENCH_NODE_ARGS (e.g. --cpu-prof) passes flags to the server process when profiling it.
+  const nodeArgs = (process.env.FARMWATCH_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'server', '--config', join(dir, 'server.json'), '--port', '0', '--db', join(dir, 'bench.db')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (c: Buffer) => {
+      const m = /listening on (http:\/\/\S+)/.exec(c.toString());
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        child.on('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+const { url, stop } = await startServer();
+try {
+  const tokens: [string, string][] = [];
+  for (let i = 0; i < deviceCount; i++) {
+    const deviceId = `bench-${i}`;
+    const r = await send(url, '/api/v1/enroll', JSON.stringify({ secret: secrets.enrollSecret, deviceId, hostname: deviceId, platform: 'linux', agentVersion: '0.1.0' }), {});
+    tokens.push([deviceId, (JSON.parse(r.text) as { token: string }).token]);
+  }
+  const sample = reportBody('bench-0');
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  const deadline = performance.now() + seconds * 1000;
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (performance.now() < deadline) {
+      const [deviceId, token] = tokens[next++ % tokens.length] as [string, string];
+      const body = reportBody(deviceId);
+      const t0 = performance.now();
+      const r = await send(url, '/api/v1/reports', body, { authorization: `Bearer ${token}` });
+      latencies.push(performance.now() - t0);
+      statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+    }
+  }
+  const started = performance.now();
+  await Promise.all(Array.from({ length: connections }, worker));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]?.toFixed(1);
+  const accepted = statuses.get(202) ?? 0;
+  console.log(
+    `mix ${values.mix} (${Buffer.byteLength(sample)} B/report, ${withSnapshot ? 'with' : 'no'} snapshot), ${connections} connections, ${deviceCount} devices, ${elapsed.toFixed(1)} s`,
+  );
+  console.log(`accepted ${accepted} (${(accepted / elapsed).toFixed(0)} reports/s); statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+  console.log(`latency ms: p50 ${pct(50)}  p90 ${pct(90)}  p99 ${pct(99)}  max ${latencies.at(-1)?.toFixed(1)}`);
+} finally {
+  agent.destroy();
+  await stop();
+  rmSync(dir, { recursive: true, force: true });
+}
