@@ -6,8 +6,9 @@ export const hostVirtualMachine = defineRule({
   description:
     'SMBIOS/DMI says the machine itself is a virtual machine (not that it hosts one: a laptop with Hyper-V or WSL is ' +
     'not a VM). A company laptop image running as a VM can be reached from anywhere and hides the hardware.',
-  severity: 'medium',
-  weight: 0.4,
+  // Low alone (score ≈ 27): VDI and CI machines are VMs too; it adds weight beside KVM or remote-access findings.
+  severity: 'low',
+  weight: 0.3,
   group: 'host',
   attack: ['T1564.006'],
   falsePositives: ['Sanctioned virtual desktops (VDI, cloud PCs) and test machines'],
