@@ -93,7 +93,7 @@ export const ipkvmHidShape = defineRule({
   falsePositives: [
     'KVM switches and some docking stations that emulate keyboard and absolute mouse',
     'Presentation remotes or accessibility devices that report absolute positions',
-    'Graphics tablets with a driver disk from makers not listed, when input kinds are unknown',
+    'Graphics tablets with a driver disk from makers not listed, and keyboards with a built-in card reader, when input kinds are unknown',
   ],
   evaluate(snapshot) {
     const usb = snapshot.usb?.devices ?? [];
