@@ -26,7 +26,9 @@ export const localeTimezone = defineRule({
     if (!locale || context.expected.timezones.length === 0) return [];
     const expected = globMatcher(context.expected.timezones);
     const zones = [locale.timezone, locale.systemTimezone].filter((z): z is string => !!z);
-    const outside = [...new Set(zones)].filter((z) => !expected(z));
+    // An OS left on its UTC default under a user zone inside the region is an install default, not a place.
+    const userInside = expected(locale.timezone);
+    const outside = [...new Set(zones)].filter((z) => !expected(z) && !(userInside && z !== locale.timezone && neutralZone.test(z)));
     if (outside.length === 0) return [];
     const neutral = outside.every((z) => neutralZone.test(z));
     return [

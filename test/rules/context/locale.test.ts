@@ -35,6 +35,11 @@ describe('locale.timezone', () => {
     expect(localeTimezone.evaluate(s, americas)[0]?.evidence.outside).toEqual(['Asia/Shenyang']);
   });
 
+  it('ignores an OS left on UTC when the user zone is inside the region', () => {
+    expect(localeTimezone.evaluate(withLocale({ timezone: 'America/New_York', systemTimezone: 'Etc/UTC' }), americas)).toEqual([]);
+    expect(localeTimezone.evaluate(withLocale({ timezone: 'Asia/Seoul', systemTimezone: 'Etc/UTC' }), americas)[0]?.evidence.outside).toEqual(['Asia/Seoul', 'Etc/UTC']);
+  });
+
   it('gives UTC a low confidence: odd for a laptop, not foreign', () => {
     const [m] = localeTimezone.evaluate(withLocale({ timezone: 'Etc/UTC' }), americas);
     expect(m?.confidence).toBeLessThan(0.5);
