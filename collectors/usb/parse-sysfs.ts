@@ -15,10 +15,11 @@ export type InterfaceAttrs = Partial<Record<(typeof interfaceAttrs)[number], str
 export interface RawUsbInterface { name: string; attrs: InterfaceAttrs; driver?: string }
 export interface RawUsbDevice { port: string; attrs: DeviceAttrs; interfaces: RawUsbInterface[] }
 
-/** "1-2", "1-2.3", "usb1" are devices; "1-2:1.0" is an interface; anything else in the folder is not ours. */
+/** "1-2", "1-2.3", "usb1" are devices; "1-2:1.0" is an interface (of "1-2"); anything else is not ours. */
 export function classifySysfsName(name: string): { device: string } | { interfaceOf: string } | undefined {
-  const iface = /^((?:\d+-[\d.]+)|(?:usb\d+)):\d+\.\d+$/.exec(name);
-  if (iface) return { interfaceOf: iface[1]! };
+  const iface = /^(\d+-[\d.]+):\d+\.\d+$/.exec(name);
+  // A root hub "usbN" names its interface "N-0:1.0".
+  if (iface) return { interfaceOf: iface[1]!.replace(/^(\d+)-0$/, 'usb$1') };
   if (/^\d+-\d+(?:\.\d+)*$/.test(name) || /^usb\d+$/.test(name)) return { device: name };
   return undefined;
 }

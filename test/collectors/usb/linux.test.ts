@@ -55,8 +55,11 @@ describe('usb on Linux (sysfs)', () => {
         { number: 3, class: 8, subclass: 6, protocol: 0x50, driver: 'usb-storage' },
       ],
     });
-    // The root hub's interface is named "1-0:1.0" in sysfs and belongs to no "1-0" device: it is not invented.
-    expect(result.data.devices[1]).toMatchObject({ port: 'usb1', deviceClass: 9, bcdDevice: '6.08', serial: '0000:00:14.0', interfaces: [] });
+    // The root hub's interface is named "1-0:1.0" in sysfs: it belongs to "usb1".
+    expect(result.data.devices[1]).toMatchObject({
+      port: 'usb1', deviceClass: 9, bcdDevice: '6.08', serial: '0000:00:14.0',
+      interfaces: [{ number: 0, class: 9, subclass: 0, protocol: 0, driver: 'hub' }],
+    });
   });
 
   it('skips a device with a truncated or garbage id and says so, keeping the others', async () => {
