@@ -31,6 +31,8 @@ export class CycleRunner {
   private slowAt = 0;
   private stretch = 1;
   private lastRssMiB = 0;
+  /** The config the collectors see: with no latency.anchors configured, the agent's own server is the anchor. */
+  private readonly collectConfig: Config;
 
   constructor(
     private readonly config: Config,
@@ -38,7 +40,9 @@ export class CycleRunner {
     private readonly spool: Spool,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.collectConfig = config.latency.anchors.length ? config : { ...config, latency: { ...config.latency, anchors: [serverAnchor(enrollment.serverUrl)] } };
+  }
 
   /** The interval until the next cycle: intervalSec, stretched while the agent is over its CPU budget. */
   intervalMs(): number {
@@ -59,14 +63,14 @@ export class CycleRunner {
     if (slowDue && overRss && this.previous) restraint.push(`RSS ${this.lastRssMiB} MiB over budget ${config.budget.rssMiB} MiB: slow collectors postponed`);
     log.info({ slow: !skipSlow }, 'cycle started');
 
-    const snapshot = await collectOnce(config, log, {
+    const snapshot = await collectOnce(this.collectConfig, log, {
       probe: true,
       stats,
       ...(skipSlow ? { skip: slowCollectors, ...(this.previous ? { previous: this.previous } : {}) } : {}),
     });
     if (!skipSlow) this.slowAt = startedAt;
     this.previous = snapshot;
-    const evaluation = evaluateSnapshot(snapshot, ruleContextFor(config, { now: new Date(startedAt) }));
+    const evaluation = evaluateSnapshot(snapshot, ruleContextFor(this.collectConfig, { now: new Date(startedAt) }));
 
     const cpu = process.cpuUsage(cpu0);
     const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
@@ -101,4 +105,9 @@ export class CycleRunner {
     log.info({ reportId: report.reportId, score: report.score, level: report.level, findings: report.findings.length, ...health }, 'cycle done: report spooled');
     return { report, spooledAs: entry.name };
   }
+}
+
+function serverAnchor(serverUrl: string): { host: string; port: number } {
+  const url = new URL(serverUrl);
+  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) };
 }
