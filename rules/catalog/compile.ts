@@ -23,6 +23,42 @@ export interface CatalogEntry {
 // When the executable is an interpreter, the program is its first argument (Chrome Remote Desktop's Linux host is a Python script).
 const interpreters = new Set(['python', 'python2', 'python3', 'perl', 'node', 'bash', 'sh', 'java', 'mono', 'ruby']);
 
+interface ProcessKey {
+  by: MatchedBy;
+  value: string;
+  key: string;
+}
+
+// The same snapshot is matched against several catalogs: normalise each process's names once.
+const keysMemo = new WeakMap<Process, ProcessKey[]>();
+
+function processKeys(p: Process): ProcessKey[] {
+  const cached = keysMemo.get(p);
+  if (cached) return cached;
+  const out: ProcessKey[] = [];
+  const seen = new Set<string>();
+  const add = (by: MatchedBy, value: string | undefined): void => {
+    if (!value) return;
+    const key = by === 'comm' ? value.trim().toLowerCase() : normaliseName(value);
+    const seenKey = by === 'comm' ? `comm:${key}` : key;
+    if (key === '' || seen.has(seenKey)) return;
+    seen.add(seenKey);
+    out.push({ by, value, key });
+  };
+  add('name', p.name);
+  if (p.exe) add('exe', p.exe);
+  const argv0 = p.cmdline?.[0];
+  if (argv0) add('argv0', argv0);
+  if (p.comm) add('comm', p.comm);
+  const exeBase = normaliseName(p.exe ?? argv0 ?? p.name).replace(/[\d.]+$/, '');
+  if (interpreters.has(exeBase)) {
+    const script = p.cmdline?.slice(1).find((a) => !a.startsWith('-'));
+    if (script) add('script', basename(script));
+  }
+  keysMemo.set(p, out);
+  return out;
+}
+
 /** A catalog compiled once: names, bundle ids and install paths in Maps; matchers for processes and software items. */
 export class CompiledCatalog<E extends CatalogEntry> {
   readonly byId: ReadonlyMap<string, E>;
@@ -47,23 +83,10 @@ export class CompiledCatalog<E extends CatalogEntry> {
   /** A process by its name, exe basename, argv[0] basename, /proc comm (15-char cut), script of an interpreter, and exe path. */
   matchProcess(p: Process): CatalogHit[] {
     const out: CatalogHit[] = [];
-    const seen = new Set<string>();
-    const tryName = (by: MatchedBy, value: string | undefined, comm = false): void => {
-      if (!value) return;
-      const key = comm ? value.trim().toLowerCase() : normaliseName(value);
-      const seenKey = comm ? `comm:${key}` : key;
-      if (key === '' || seen.has(seenKey)) return;
-      seen.add(seenKey);
-      for (const h of comm ? this.names.lookupComm(value) : this.names.lookupKey(key)) out.push({ ...h, by, value });
-    };
-    tryName('name', p.name);
-    if (p.exe) tryName('exe', basename(p.exe));
-    const argv0 = p.cmdline?.[0];
-    if (argv0) tryName('argv0', basename(argv0));
-    if (p.comm) tryName('comm', p.comm, true);
-    const exeBase = normaliseName(p.exe ?? argv0 ?? p.name).replace(/[\d.]+$/, '');
-    const script = p.cmdline?.slice(1).find((a) => !a.startsWith('-'));
-    if (interpreters.has(exeBase) && script) tryName('script', basename(script));
+    for (const c of processKeys(p)) {
+      const hits = c.by === 'comm' ? this.names.lookupComm(c.key) : this.names.lookupKey(c.key);
+      for (const h of hits) out.push({ ...h, by: c.by, value: c.value });
+    }
     if (p.exe) for (const h of this.paths.lookup(p.exe)) out.push({ ...h, by: 'path', value: p.exe });
     return out;
   }
