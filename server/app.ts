@@ -39,6 +39,10 @@ export interface FarmwatchServer {
 
 const reportsPath = '/api/v1/reports';
 
+interface FastifyReplyLike {
+  code(status: number): { send(body: unknown): unknown };
+}
+
 export async function createServer(options: ServerOptions): Promise<FarmwatchServer> {
   const { config } = options;
   const now = options.now ?? (() => new Date());
@@ -74,6 +78,12 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
     connectionTimeout: 60_000,
     keepAliveTimeout: 65_000,
     routerOptions: { maxParamLength: 200 },
+    // Errors raised before routing (bad URL, over-long parameters) answer in the same shape as ours.
+    frameworkErrors: (err, _request, reply) => {
+      const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+      // The route's generic status type is unknown here; the raw reply takes any 4xx.
+      (reply as unknown as FastifyReplyLike).code(status).send({ error: codeOf(err), message: err.message.slice(0, 200) });
+    },
     ...(https ? { https } : {}),
   }) as unknown as FastifyInstance;
 
@@ -104,7 +114,7 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
     }
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
     if (status >= 400 && status < 500) {
-      const code = err instanceof ClientError ? err.code : ((err as FastifyError).code ?? 'bad_request');
+      const code = err instanceof ClientError ? err.code : codeOf(err as FastifyError);
       const body: Record<string, unknown> = { error: code, message: err.message };
       if (err instanceof ClientError && err.issues) body.issues = err.issues;
       return reply.code(status).send(body);
@@ -150,6 +160,19 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
       return closing;
     },
   };
+}
+
+/** Fastify's own client-error codes, renamed into the documented list (docs/api.md). */
+const fastifyCodes: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'too_large',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'empty_body',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+  FST_ERR_MAX_PARAM_LENGTH: 'uri_too_long',
+  FST_ERR_BAD_URL: 'bad_url',
+};
+function codeOf(err: FastifyError): string {
+  return fastifyCodes[err.code] ?? 'bad_request';
 }
 
 function reasonOf(status: number): string {
