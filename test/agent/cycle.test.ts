@@ -49,4 +49,19 @@ describe('CycleRunner (real collectors on this machine)', () => {
     expect(third.collectors.software?.status).not.toBe('skipped');
     expect((await spool.list()).length).toBe(3);
   });
+
+  it('over its CPU budget, stretches the interval (up to ×4) and says so in health.restraint', async () => {
+    const { log } = captureLog();
+    const config = parseConfig({ stateDir: dir, intervalSec: 60, budget: { cpuMsPerCycle: 0.001 } });
+    const spool = new Spool(dir, config.report.spoolMaxBytes, log);
+    await spool.open();
+    const runner = new CycleRunner(config, enrollment, spool, log);
+    expect(runner.intervalMs()).toBe(60_000);
+    const first = await runner.run();
+    expect(runner.intervalMs()).toBe(120_000);
+    expect(first.report.agent.health.restraint?.[0]).toMatch(/over budget .* interval stretched ×2/);
+    await runner.run();
+    await runner.run();
+    expect(runner.intervalMs()).toBe(240_000);
+  });
 });
