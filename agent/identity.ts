@@ -22,9 +22,12 @@ export function isVirtualRouterMac(mac: string): boolean {
   return mac.startsWith('00:00:5e:00:01:') || mac.startsWith('00:00:5e:00:02:');
 }
 
-/** HMAC-SHA256 hex of a normalised MAC under the fleet key: the server compares places without learning them. */
+/**
+ * HMAC-SHA256 hex of a normalised MAC under the fleet key: the server compares places without learning them.
+ * The key is the fleet key's bytes (it travels base64url-encoded), the same convention as the server's.
+ */
 export function placeHash(fleetKey: string, mac: string): string {
-  return createHmac('sha256', fleetKey).update(normalizeMac(mac) ?? mac.trim().toLowerCase()).digest('hex');
+  return createHmac('sha256', Buffer.from(fleetKey, 'base64url')).update(normalizeMac(mac) ?? mac.trim().toLowerCase()).digest('hex');
 }
 
 /** Usable place MAC: parses, is not all zeros / broadcast, and is not a virtual-router MAC. */

@@ -8,7 +8,8 @@ import type { Evaluation } from '../../rules/index.js';
 import { reportSchema } from '../../schema/report.js';
 
 const fleetKey = 'fleet-key-'.repeat(5);
-const hmac = (mac: string) => createHmac('sha256', fleetKey).update(mac).digest('hex');
+// The HMAC key is the fleet key's bytes: it travels base64url-encoded (as the server's tests compute it).
+const hmac = (mac: string) => createHmac('sha256', Buffer.from(fleetKey, 'base64url')).update(mac).digest('hex');
 
 function snapshot(network: Snapshot['network'] = null): Snapshot {
   return {
