@@ -84,7 +84,12 @@ export function presenceOf<E extends CatalogEntry>(
       const ports = portsOf(p.entry);
       const byPort = ports.size > 0 && sockets.some((s) => s.pid !== undefined && p.pids.has(s.pid) && (ports.has(s.localPort) || ports.has(s.remotePort)));
       const keys = new Map<string, boolean>();
-      for (const f of facts) if (f.hit.by !== 'path') keys.set(f.hit.name.toLowerCase(), (keys.get(f.hit.name.toLowerCase()) ?? false) || f.hit.unique);
+      // A wildcard pattern is the noisiest kind of name: it never counts as the confirming second name
+      // (NVDA's nvda.exe + nvda_slave.exe would otherwise confirm each other on every screen-reader laptop).
+      for (const f of facts) {
+        if (f.hit.by === 'path' || /[*?]/.test(f.hit.name)) continue;
+        keys.set(f.hit.name.toLowerCase(), (keys.get(f.hit.name.toLowerCase()) ?? false) || f.hit.unique);
+      }
       const twoNames = keys.size >= 2 && [...keys.values()].some(Boolean);
       const byPath = facts.some((f) => f.hit.by === 'path') && keys.size >= 1;
       confirmed = byPort || twoNames || byPath;
