@@ -1,0 +1,50 @@
+import { failure } from '../errors.js';
+import { parseIoreg } from '../parse-ioreg.js';
+import type { CollectContext, CollectResult } from '../types.js';
+import { usbFromIoreg } from './parse-ioreg-usb.js';
+import { parseSystemProfilerUsb } from './parse-system-profiler-usb.js';
+import type { Usb } from './schema.js';
+
+export const ioregUsbDevices = ['-r', '-d', '1', '-c', 'IOUSBHostDevice', '-l', '-w0'] as const;
+export const ioregUsbInterfaces = ['-r', '-d', '1', '-c', 'IOUSBHostInterface', '-l', '-w0'] as const;
+export const systemProfilerUsb = ['-json', 'SPUSBDataType'] as const;
+
+/** Fallback (slow, no interfaces): system_profiler, for when ioreg itself fails. */
+async function fromSystemProfiler(ctx: CollectContext, why: string): Promise<CollectResult<Usb>> {
+  let text: string;
+  try {
+    text = await ctx.exec('system_profiler', systemProfilerUsb, { timeoutMs: 15_000, maxBuffer: 16 << 20 });
+  } catch (err) {
+    return failure(err, `${why}; system_profiler SPUSBDataType failed`);
+  }
+  try {
+    const { devices, problems } = parseSystemProfilerUsb(text);
+    return { status: 'ok', data: { devices }, notes: [`${why}: read system_profiler SPUSBDataType (no interface descriptors; deviceClass 0 = unknown)`, ...problems] };
+  } catch (err) {
+    return { status: 'error', code: 'parse-error', message: `${why}; ${(err as Error).message}` };
+  }
+}
+
+/** macOS USB: two `ioreg` forks (devices, interfaces), IOUSBHostFamily (macOS 10.11+, Intel and Apple silicon). */
+export async function collect(ctx: CollectContext): Promise<CollectResult<Usb>> {
+  const opts = { timeoutMs: 5_000, maxBuffer: 16 << 20 };
+  const [devText, ifText] = await Promise.allSettled([
+    ctx.exec('ioreg', ioregUsbDevices, opts),
+    ctx.exec('ioreg', ioregUsbInterfaces, opts),
+  ]);
+  if (devText.status === 'rejected') {
+    return fromSystemProfiler(ctx, `ioreg -c IOUSBHostDevice failed (${(devText.reason as Error).message})`);
+  }
+  const notes: string[] = [];
+  const devices = parseIoreg(devText.value).nodes;
+  let interfaces = parseIoreg(ifText.status === 'fulfilled' ? ifText.value : '').nodes;
+  if (ifText.status === 'rejected') {
+    notes.push(`ioreg -c IOUSBHostInterface failed: interfaces unknown (${(ifText.reason as Error).message})`);
+    interfaces = [];
+  }
+  const parsed = usbFromIoreg(devices, interfaces);
+  notes.push(...parsed.problems);
+  if (parsed.devices.length === 0 && devText.value.trim() !== '') notes.push('ioreg printed USB output but no device was understood');
+  if (devText.value.trim() === '') notes.push('ioreg lists no IOUSBHostDevice: no USB device attached (built-in keyboards and trackpads on SPI are not USB)');
+  return { status: 'ok', data: { devices: parsed.devices }, ...(notes.length ? { notes } : {}) };
+}

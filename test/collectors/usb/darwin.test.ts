@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { collect, ioregUsbDevices, ioregUsbInterfaces, systemProfilerUsb } from '../../../collectors/usb/darwin.js';
+import { parseSystemProfilerUsb } from '../../../collectors/usb/parse-system-profiler-usb.js';
+import { bcdText } from '../../../collectors/usb/parse-ioreg-usb.js';
+import { usbSchema } from '../../../collectors/usb/schema.js';
+import { fakeContext, fixture } from '../../helpers/fake-context.js';
+
+const dev = `ioreg ${ioregUsbDevices.join(' ')}`;
+const ifs = `ioreg ${ioregUsbInterfaces.join(' ')}`;
+const sp = `system_profiler ${systemProfilerUsb.join(' ')}`;
+
+describe('usb darwin source', () => {
+  it('reads devices and interfaces from two ioreg forks, joined by locationID', async () => {
+    const ctx = fakeContext({ commands: { [dev]: fixture('darwin', 'ioreg-usb-devices.txt'), [ifs]: fixture('darwin', 'ioreg-usb-interfaces.txt') } });
+    const r = await collect(ctx);
+    expect(r.status).toBe('ok');
+    if (r.status !== 'ok') return;
+    expect(usbSchema.safeParse(r.data).success).toBe(true);
+    expect(ctx.execCalls).toHaveLength(2);
+    const kvm = r.data.devices.find((d) => d.vendorId === '1d6b');
+    expect(kvm).toMatchObject({ port: '0x01120000', productId: '0104', manufacturer: 'JetKVM', bcdDevice: '1.00', speedMbps: 480 });
+    expect(kvm?.interfaces.map((i) => [i.number, i.class, i.subclass, i.protocol])).toEqual([[0, 3, 1, 1], [1, 3, 0, 2], [2, 8, 6, 80]]);
+    const hub = r.data.devices.find((d) => d.port === '0x01100000');
+    expect(hub).toMatchObject({ vendorId: '2109', productId: '0812', deviceClass: 9, speedMbps: 5000, serial: '000000000' });
+    expect(r.data.devices.find((d) => d.vendorId === '046d')?.interfaces).toHaveLength(2);
+  });
+
+  it('keeps devices when the interface query fails, and says interfaces are unknown', async () => {
+    const ctx = fakeContext({ commands: { [dev]: fixture('darwin', 'ioreg-usb-devices.txt'), [ifs]: new Error('ioreg: killed') } });
+    const r = await collect(ctx);
+    expect(r.status === 'ok' && r.data.devices.length).toBe(3);
+    expect(r.status === 'ok' && r.notes?.some((n) => n.includes('interfaces unknown'))).toBe(true);
+  });
+
+  it('falls back to system_profiler when ioreg is missing', async () => {
+    const ctx = fakeContext({ commands: { [sp]: fixture('darwin', 'system_profiler-SPUSBDataType-json.txt') } });
+    const r = await collect(ctx);
+    expect(r.status).toBe('ok');
+    if (r.status !== 'ok') return;
+    expect(r.data.devices.map((d) => `${d.vendorId}:${d.productId}@${d.port}`)).toEqual([
+      '2109:2817@0x00100000', '1d6b:0104@0x00120000', '05ac:029c@0x00200000',
+    ]);
+    expect(r.notes?.some((n) => n.includes('Truncated entry'))).toBe(true);
+  });
+
+  it('is an error with code command-missing when neither tool exists', async () => {
+    const r = await collect(fakeContext({}));
+    expect(r).toMatchObject({ status: 'error', code: 'command-missing' });
+  });
+
+  it('reports truncated system_profiler JSON as a parse-error', async () => {
+    const text = fixture('darwin', 'system_profiler-SPUSBDataType-json.txt').slice(0, 300);
+    const r = await collect(fakeContext({ commands: { [sp]: text } }));
+    expect(r).toMatchObject({ status: 'error', code: 'parse-error' });
+  });
+});
+
+describe('parseSystemProfilerUsb', () => {
+  it('reads the real cyme capture shape: nested hubs, Apple vendor, serials', () => {
+    const { devices } = parseSystemProfilerUsb(fixture('darwin', 'system_profiler-SPUSBDataType-json.txt'));
+    expect(devices.find((d) => d.vendorId === '05ac')).toMatchObject({ product: 'Magic Keyboard', serial: 'XXXXXXXXXXXX', speedMbps: 12 });
+    expect(devices.find((d) => d.vendorId === '2109')?.manufacturer).toBe('VIA Labs, Inc.');
+  });
+  it('bcd text as lsusb prints it', () => {
+    expect([bcdText(0x0100), bcdText(0x9b00), bcdText(0x0453)]).toEqual(['1.00', '9b.00', '4.53']);
+  });
+});
