@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 
 const hostPort = z.strictObject({
-  host: z.string().min(1),
-  port: z.number().int().min(1).max(65535),
+  host: z.string().min(1).describe('Host name or IP address to TCP-connect to'),
+  port: z.number().int().min(1).max(65535).describe('TCP port'),
   /** Highest RTT (ms) that fits the expected region; beyond it network.region-latency fires. */
   expectedMaxRttMs: z.number().positive().optional(),
 });
@@ -18,20 +18,20 @@ export const configSchema = z.strictObject({
       clientCert: z.string().optional().describe('PEM client certificate for mTLS'),
       clientKey: z.string().optional().describe('PEM private key for mTLS'),
       proxy: z.url().optional().describe('HTTPS proxy URL'),
-      timeoutMs: z.number().int().min(1000).max(120_000).default(15_000),
+      timeoutMs: z.number().int().min(1000).max(120_000).default(15_000).describe('Timeout of one HTTP request to the server (ms)'),
     })
     .optional(),
   enrollSecret: z.string().optional().describe('Prefer `farmwatch enroll --secret-file`; a secret here must be in a 0600 file'),
   stateDir: z.string().optional().describe('Token, spool and baseline; default per OS (see docs/configuration.md)'),
   deviceId: z.string().min(1).max(128).optional().describe('Overrides the id derived from the hardware'),
-  intervalSec: z.number().int().min(5).max(86_400).default(300),
-  collectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  intervalSec: z.number().int().min(5).max(86_400).default(300).describe('Seconds between two cycles of `farmwatch run` (±10 % jitter)'),
+  collectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000).describe('Timeout of one collector (ms); a collector past it is an error in the snapshot'),
   expected: z
     .strictObject({
       timezones: z.array(z.string()).default([]).describe('IANA names or globs, e.g. "America/*"'),
       locales: z.array(z.string()).default([]).describe('BCP 47 tags or globs, e.g. "en-*"'),
-      keyboardLayouts: z.array(z.string()).default([]),
-      countries: z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2, e.g. "US"')).default([]),
+      keyboardLayouts: z.array(z.string()).default([]).describe('Expected keyboard layouts, e.g. "us", "de" (context only, never scores)'),
+      countries: z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2, e.g. "US"')).default([]).describe('Where the laptop is expected to be (ISO 3166-1 alpha-2); sets the RTT expected of a remote-control socket'),
     })
     .prefault({}),
   allow: z.strictObject({ tools: z.array(z.string()).default([]).describe('Sanctioned catalog ids, e.g. "teamviewer"') }).prefault({}),
@@ -43,24 +43,24 @@ export const configSchema = z.strictObject({
     .prefault({}),
   report: z
     .strictObject({
-      snapshot: z.enum(['never', 'on-findings', 'always']).default('on-findings'),
-      spoolMaxBytes: z.number().int().min(1024 * 1024).default(50 * 1024 * 1024),
+      snapshot: z.enum(['never', 'on-findings', 'always']).default('on-findings').describe('When the report carries the full snapshot (see docs/privacy.md)'),
+      spoolMaxBytes: z.number().int().min(1024 * 1024).default(50 * 1024 * 1024).describe('Size bound of the on-disk spool of unsent reports; the oldest are dropped (and counted) past it'),
     })
     .prefault({}),
   privacy: z
     .strictObject({
-      redactCommandLines: z.boolean().default(false),
-      disabledCollectors: z.array(z.string()).default([]),
+      redactCommandLines: z.boolean().default(false).describe('Keep only argv[0] of each process command line (the arguments are dropped before anything is kept or sent)'),
+      disabledCollectors: z.array(z.string()).default([]).describe('Collector names never run, e.g. "activity", "sessions"'),
       activityHours: z.boolean().default(true).describe('Keep the local-hour histogram of input activity'),
     })
     .prefault({}),
   budget: z
     .strictObject({
-      cpuMsPerCycle: z.number().positive().default(200),
-      rssMiB: z.number().positive().default(150),
+      cpuMsPerCycle: z.number().positive().default(200).describe('CPU time (ms) per cycle past which the interval is doubled (up to a cap) until a cycle fits again'),
+      rssMiB: z.number().positive().default(150).describe('Resident memory (MiB) past which the hourly slow collectors (software, host) are postponed'),
     })
     .prefault({}),
-  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
+  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level (JSON lines on stderr)') }).prefault({}),
 });
 export type Config = z.infer<typeof configSchema>;
 
