@@ -46,7 +46,8 @@ interface FastifyReplyLike {
 export async function createServer(options: ServerOptions): Promise<FarmwatchServer> {
   const { config } = options;
   const now = options.now ?? (() => new Date());
-  const storage = options.storage ?? openSqlite(config.db, options.sqlite);
+  const storage =
+    options.storage ?? openSqlite(config.db, { onBackgroundError: (message) => options.logger.error({ message }, 'sqlite checkpoint failed'), ...options.sqlite });
   const metrics = new Metrics();
   const queue = new IngestQueue(storage, { colocation: config.colocation }, options.maxQueue);
   const ctx: ServerContext = {
