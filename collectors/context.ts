@@ -15,6 +15,8 @@ export interface RealContextInit {
   options: CollectOptions;
   defaultTimeoutMs?: number;
   stats?: ContextStats;
+  /** The cycle's shared work (CollectContext.cycle); one map per collectSnapshot call. */
+  cycle?: Map<string, Promise<unknown>>;
 }
 
 /** The real OS behind CollectContext: execFile with fixed argv, never a shell. */
@@ -26,7 +28,7 @@ export function createContext(init: RealContextInit): CollectContext {
     exec(file: string, args: readonly string[], opts: ExecOptions = {}) {
       if (stats) stats.forks += 1;
       return new Promise<string>((resolve, reject) => {
-        execFile(
+        const child = execFile(
           file,
           [...args],
           {
@@ -39,6 +41,10 @@ export function createContext(init: RealContextInit): CollectContext {
           },
           (err, stdout) => (err ? reject(err) : resolve(stdout)),
         );
+        if (opts.input !== undefined) {
+          child.stdin?.on('error', () => {}); // a child that exits before reading its stdin: the exit callback reports it
+          child.stdin?.end(opts.input);
+        }
       });
     },
     readFile: (path) =>
@@ -51,6 +57,7 @@ export function createContext(init: RealContextInit): CollectContext {
     log: init.log,
     signal: init.signal,
     options: init.options,
+    ...(init.cycle ? { cycle: init.cycle } : {}),
   };
 }
 

@@ -16,7 +16,7 @@ export interface CollectSnapshotOptions {
   signal?: AbortSignal;
   stats?: ContextStats;
   /** Builds the OS context; tests inject a fake. */
-  makeContext?: (signal: AbortSignal, log: Logger) => CollectContext;
+  makeContext?: (signal: AbortSignal, log: Logger, cycle: Map<string, Promise<unknown>>) => CollectContext;
   onProgress?: (name: string, status: CollectorStatus['status'], durationMs: number) => void;
   now?: () => Date;
 }
@@ -40,6 +40,8 @@ export async function collectSnapshot(
     collectors: {},
   };
   const record = snapshot as unknown as Record<string, unknown>;
+  // Work the collectors of this cycle share (the one Windows PowerShell inventory): created once, handed to every context.
+  const cycle = new Map<string, Promise<unknown>>();
   await Promise.all(
     (list as readonly AnyCollector[]).map(async (collector) => {
       const { name } = collector;
@@ -54,7 +56,7 @@ export async function collectSnapshot(
         return;
       }
       const started = performance.now();
-      const result = await runOne(collector, opts);
+      const result = await runOne(collector, opts, cycle);
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
       if (result.status === 'ok') {
         record[name as DomainName] = result.data;
@@ -74,15 +76,19 @@ export async function collectSnapshot(
   return snapshot;
 }
 
-async function runOne(collector: AnyCollector, opts: CollectSnapshotOptions): Promise<CollectResult<unknown>> {
+async function runOne(
+  collector: AnyCollector,
+  opts: CollectSnapshotOptions,
+  cycle: Map<string, Promise<unknown>>,
+): Promise<CollectResult<unknown>> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const controller = new AbortController();
   const onParentAbort = () => controller.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', onParentAbort, { once: true });
   const log = opts.log.child({ collector: collector.name });
   const ctx = opts.makeContext
-    ? opts.makeContext(controller.signal, log)
-    : createContext({ log, signal: controller.signal, options: opts.options, ...(opts.stats ? { stats: opts.stats } : {}) });
+    ? opts.makeContext(controller.signal, log, cycle)
+    : createContext({ log, signal: controller.signal, options: opts.options, cycle, ...(opts.stats ? { stats: opts.stats } : {}) });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<CollectResult<unknown>>((resolve) => {
     timer = setTimeout(() => {

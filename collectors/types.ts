@@ -6,6 +6,8 @@ export interface ExecOptions {
   timeoutMs?: number;
   /** Largest stdout accepted, in bytes. */
   maxBuffer?: number;
+  /** Text written to the child's stdin, which is then closed (a script for `powershell -Command -`). */
+  input?: string;
 }
 
 /** Options a cycle hands to collectors (from config). */
@@ -31,6 +33,11 @@ export interface CollectContext {
   log: Logger;
   signal: AbortSignal;
   options: CollectOptions;
+  /**
+   * Work shared by the collectors of one cycle (one collectSnapshot call), keyed by name: e.g. the single Windows
+   * PowerShell inventory that every win32 source reads. Absent outside a cycle: then nothing is shared.
+   */
+  cycle?: Map<string, Promise<unknown>>;
 }
 
 export const errorCodes = {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import type { CollectContext, CollectOptions } from '../../collectors/types.js';
+import type { CollectContext, CollectOptions, ExecOptions } from '../../collectors/types.js';
 
 export const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
@@ -16,10 +16,12 @@ export interface FakeOs {
   dirs?: Record<string, string[]>;
   links?: Record<string, string>;
   /** Keyed by "file arg1 arg2"; a function gets the args; an Error is thrown as the exec failure. */
-  commands?: Record<string, string | Error | ((args: readonly string[]) => string)>;
+  commands?: Record<string, string | Error | ((args: readonly string[], opts: ExecOptions) => string)>;
   env?: Record<string, string | undefined>;
   now?: Date;
   options?: Partial<CollectOptions>;
+  /** The cycle's shared-work map (CollectContext.cycle); give the same map to several contexts to share. */
+  cycle?: Map<string, Promise<unknown>>;
 }
 
 function enoent(path: string): Error {
@@ -32,7 +34,7 @@ export function fakeContext(os: FakeOs = {}): CollectContext & { execCalls: stri
   const files = os.files ?? {};
   return {
     execCalls,
-    async exec(file, args) {
+    async exec(file, args, opts = {}) {
       execCalls.push([file, ...args]);
       const key = [file, ...args].join(' ');
       const entry = os.commands?.[key] ?? os.commands?.[file];
@@ -40,7 +42,7 @@ export function fakeContext(os: FakeOs = {}): CollectContext & { execCalls: stri
         throw Object.assign(new Error(`spawn ${file} ENOENT`), { code: 'ENOENT' });
       }
       if (entry instanceof Error) throw entry;
-      return typeof entry === 'function' ? entry(args) : entry;
+      return typeof entry === 'function' ? entry(args, opts) : entry;
     },
     async readFile(path) {
       const v = files[path];
@@ -67,5 +69,6 @@ export function fakeContext(os: FakeOs = {}): CollectContext & { execCalls: stri
     log: pino({ level: 'silent' }),
     signal: new AbortController().signal,
     options: { probeAnchors: [], redactCommandLines: false, ...os.options },
+    ...(os.cycle ? { cycle: os.cycle } : {}),
   };
 }
