@@ -41,6 +41,8 @@ export class Checkpointer {
       this.worker.once('message', () => resolve());
       this.worker.once('exit', () => resolve());
     });
+    // Unref'd while running (it must not keep the process alive); held while we wait for it to finish.
+    this.worker.ref();
     this.worker.postMessage('stop');
     await Promise.race([stopped, new Promise((r) => setTimeout(r, 2000).unref())]);
     await this.worker.terminate();
