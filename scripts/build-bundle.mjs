@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// npm run build:bundle [-- --out DIR]
+// One CommonJS file with the laptop side of farmwatch (agent CLI, collectors, rules, catalogs) that runs with
+// no node_modules. CommonJS because Node 20's single-executable support (scripts/build-sea.mjs) runs CommonJS only.
+//
+// What is special about it:
+// - the catalogs (rules/catalogs/*.json) and the package version are read at run time with readFileSync next to
+//   import.meta.url. The bundle has no such files, so the project's own modules get a `node:fs` whose readFileSync
+//   answers from an embedded, read-only copy under a virtual root (and falls through to the real disk elsewhere).
+//   The sources stay as they are: the non-bundled path reads the files from disk as before.
+// - `farmwatch server` is replaced by a stub that says the server is not part of the laptop build.
+// - the build fails if any server code, fastify, better-sqlite3 or a native module (.node) got in.
+import { build } from 'esbuild';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// A file URL that is absolute on every OS (Windows needs a drive letter) and exists on none.
+const virtualModuleUrl = 'file:///C:/farmwatch-embedded/rules/device/catalogs.js';
+const virtualRootUrl = 'file:///C:/farmwatch-embedded/';
+const forbidden = [/^server\//, /node_modules\/(fastify|@fastify|better-sqlite3|bindings|pino-pretty)\//, /\.node$/];
+
+async function embeddedFiles() {
+  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+  const files = { 'package.json': JSON.stringify({ name: pkg.name, version: pkg.version, type: 'commonjs' }) };
+  const dir = join(root, 'rules', 'catalogs');
+  for (const name of (await readdir(dir)).filter((n) => n.endsWith('.json')).sort()) {
+    files[`rules/catalogs/${name}`] = await readFile(join(dir, name), 'utf8');
+  }
+  return files;
+}
+
+function embeddedFsSource(files) {
+  return `
+import * as fs from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+export * from 'node:fs';
+const files = ${JSON.stringify(files)};
+const root = resolve(fileURLToPath(${JSON.stringify(virtualRootUrl)}));
+function embeddedKey(p) {
+  let s;
+  if (typeof p === 'string') s = p.startsWith('file:') ? fileURLToPath(p) : p;
+  else if (p instanceof URL) s = fileURLToPath(p);
+  else return undefined;
+  const full = resolve(s);
+  if (full !== root && !full.startsWith(root + sep)) return undefined;
+  return full.slice(root.length + 1).split(sep).join('/');
+}
+export function readFileSync(p, options) {
+  const key = embeddedKey(p);
+  if (key === undefined) return fs.readFileSync(p, options);
+  const text = files[key];
+  if (text === undefined) {
+    const err = new Error("ENOENT: no such file in the farmwatch bundle, open '" + String(p) + "'");
+    err.code = 'ENOENT';
+    err.errno = -2;
+    err.syscall = 'open';
+    err.path = String(p);
+    throw err;
+  }
+  const encoding = typeof options === 'string' ? options : options?.encoding;
+  return encoding ? text : Buffer.from(text, 'utf8');
+}
+export default { ...fs, readFileSync };
+`;
+}
+
+const serverStubSource = `
+export async function main(_args, io) {
+  io.stderr.write('farmwatch server: the server is not part of the laptop build; install the farmwatch npm package on the server host (see docs/deployment.md)\\n');
+  return 2;
+}
+`;
+
+const entrySource = `
+import { main } from './agent/main.ts';
+main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
+  (code) => { process.exitCode = code; },
+  (err) => { process.stderr.write(String(err && err.stack || err) + '\\n'); process.exitCode = 1; },
+);
+`;
+
+function laptopPlugin(files) {
+  const isOwnSource = (path) => path.startsWith(root + sep) && !path.includes(`${sep}node_modules${sep}`);
+  return {
+    name: 'farmwatch-laptop',
+    setup(b) {
+      b.onResolve({ filter: /^(node:)?fs$/ }, (args) =>
+        isOwnSource(args.importer) ? { path: 'embedded-fs', namespace: 'farmwatch' } : undefined,
+      );
+      b.onResolve({ filter: /\/commands\/server\.js$/ }, (args) =>
+        isOwnSource(args.importer) ? { path: 'server-stub', namespace: 'farmwatch' } : undefined,
+      );
+      b.onLoad({ filter: /^embedded-fs$/, namespace: 'farmwatch' }, () => ({ contents: embeddedFsSource(files), loader: 'js', resolveDir: root }));
+      b.onLoad({ filter: /^server-stub$/, namespace: 'farmwatch' }, () => ({ contents: serverStubSource, loader: 'js', resolveDir: root }));
+    },
+  };
+}
+
+export async function buildBundle(outDir = join(root, 'dist', 'bundle')) {
+  const started = Date.now();
+  const outfile = join(outDir, 'farmwatch.cjs');
+  await mkdir(outDir, { recursive: true });
+  const result = await build({
+    stdin: { contents: entrySource, resolveDir: root, sourcefile: 'farmwatch-bundle-entry.ts', loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile,
+    minify: true,
+    legalComments: 'eof',
+    metafile: true,
+    logLevel: 'warning',
+    define: { 'import.meta.url': JSON.stringify(virtualModuleUrl) },
+    banner: { js: '#!/usr/bin/env node\n// farmwatch laptop agent, bundled by scripts/build-bundle.mjs; third-party licence notices at the end of the file.' },
+    plugins: [laptopPlugin(await embeddedFiles())],
+  });
+  const inputs = Object.keys(result.metafile.inputs).map((p) => relative(root, resolve(root, p)).split(sep).join('/'));
+  const bad = inputs.filter((p) => forbidden.some((re) => re.test(p)));
+  if (bad.length) throw new Error(`the laptop bundle must not contain server code or native modules: ${bad.join(', ')}`);
+  await writeFile(join(outDir, 'inputs.json'), `${JSON.stringify(inputs.sort(), null, 2)}\n`);
+  const { size } = await stat(outfile);
+  return { outfile, size, ms: Date.now() - started, inputs };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { out: { type: 'string' } } });
+  try {
+    const { outfile, size, ms } = await buildBundle(values.out ? resolve(values.out) : undefined);
+    process.stdout.write(`${relative(process.cwd(), outfile)}: ${(size / 1024).toFixed(0)} KiB in ${ms} ms\n`);
+  } catch (err) {
+    process.stderr.write(`build:bundle: ${err.message}\n`);
+    process.exitCode = 1;
+  }
+}
