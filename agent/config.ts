@@ -7,7 +7,7 @@ const hostPort = z.strictObject({
   host: z.string().min(1).describe('Host name or IP address to TCP-connect to'),
   port: z.number().int().min(1).max(65535).describe('TCP port'),
   /** Highest RTT (ms) that fits the expected region; beyond it network.region-latency fires. */
-  expectedMaxRttMs: z.number().positive().optional(),
+  expectedMaxRttMs: z.number().positive().optional().describe('Highest RTT (ms) to this anchor that fits the expected region'),
 });
 
 export const configSchema = z.strictObject({
