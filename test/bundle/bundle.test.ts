@@ -1,0 +1,74 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeModulesAbove, repoRoot, runIn, scenarioSnapshot } from './run-isolated.js';
+
+// Builds the bundle with the same script as `npm run build:bundle` (into a temp dir), then runs it from an empty
+// temp dir: nothing of the repository (node_modules, rules/catalogs, package.json) is reachable from there.
+let buildDir: string;
+let runDir: string;
+let bundle: string;
+
+beforeAll(async () => {
+  buildDir = mkdtempSync(join(tmpdir(), 'farmwatch-bundle-build-'));
+  runDir = mkdtempSync(join(tmpdir(), 'farmwatch-bundle-run-'));
+  const built = await runIn(repoRoot, process.execPath, [join(repoRoot, 'scripts', 'build-bundle.mjs'), '--out', buildDir]);
+  expect(built.stderr).toBe('');
+  expect(built.code).toBe(0);
+  bundle = join(runDir, 'farmwatch.cjs');
+  copyFileSync(join(buildDir, 'farmwatch.cjs'), bundle);
+}, 120_000);
+
+afterAll(() => {
+  rmSync(buildDir, { recursive: true, force: true });
+  rmSync(runDir, { recursive: true, force: true });
+});
+
+const node = (...args: string[]) => runIn(runDir, process.execPath, [bundle, ...args]);
+
+describe('the laptop bundle (dist/bundle/farmwatch.cjs)', () => {
+  it('runs from a directory with no node_modules anywhere above it', () => {
+    expect(nodeModulesAbove(runDir)).toEqual([]);
+  });
+
+  it('diagnose --json collects this machine and evaluates it', async () => {
+    const r = await node('diagnose', '--json');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { score: number; level: string; findings: unknown[]; errors: unknown[]; snapshot: { platform: string; processes: unknown } };
+    expect(report.score).toBeGreaterThanOrEqual(0);
+    expect(['none', 'low', 'medium', 'high', 'critical']).toContain(report.level);
+    expect(report.snapshot.platform).toBe(process.platform);
+    expect(Array.isArray(report.snapshot.processes)).toBe(true);
+  });
+
+  it.each(['nanokvm', 'anydesk-astrill-pyongyang'])('uses the embedded catalogs: %s fires its labelled catalog rules', async (name) => {
+    const { file, rules } = scenarioSnapshot(name, runDir);
+    const r = await node('diagnose', '--json', '--from', file);
+    expect(r.code).toBe(0);
+    const fired = new Set((JSON.parse(r.stdout) as { findings: { rule: string }[] }).findings.map((f) => f.rule));
+    // Rules that need config (locale.timezone wants expected.timezones) are left to the scenario test.
+    for (const rule of rules.filter((id) => /^(ipkvm|remote-access|network\.vpn)/.test(id))) expect(fired).toContain(rule);
+    expect(fired.size).toBeGreaterThan(0);
+  });
+
+  it('prints the version and the JSON Schemas without package.json', async () => {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    expect((await node('--version')).stdout.trim()).toBe(pkg.version);
+    const schema = await node('schema');
+    expect(Object.keys(JSON.parse(schema.stdout) as object)).toEqual(expect.arrayContaining(['snapshot', 'config', 'report']));
+  });
+
+  it('answers `server` with exit 2: the server is not part of the laptop build', async () => {
+    const r = await node('server');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not part of the laptop build/);
+  });
+
+  it('holds no server code, no fastify, no better-sqlite3 and no native module', () => {
+    const inputs = JSON.parse(readFileSync(join(buildDir, 'inputs.json'), 'utf8')) as string[];
+    expect(inputs.some((p) => p.startsWith('collectors/'))).toBe(true);
+    expect(inputs.filter((p) => /^server\/|fastify|better-sqlite3|\.node$/.test(p))).toEqual([]);
+    expect(readFileSync(bundle, 'utf8')).not.toMatch(/require\("(better-sqlite3|fastify)"\)/);
+  });
+});
