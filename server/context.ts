@@ -26,18 +26,27 @@ export function normaliseIp(ip: string): string {
 }
 
 export function networkMatcher(cidrs: readonly string[]): (ip: string) => boolean {
+  if (!cidrs.length) return () => false;
   const list = new BlockList();
   for (const text of cidrs) {
     const c = parseCidr(text);
     if (c) list.addSubnet(c.address, c.prefix, c.family);
   }
+  // BlockList.check allocates per call; a fleet reports from few addresses, so remember the answers.
+  const seen = new Map<string, boolean>();
   return (ip) => {
+    const known = seen.get(ip);
+    if (known !== undefined) return known;
     const addr = normaliseIp(ip);
+    let inside = false;
     try {
-      return list.check(addr, addr.includes(':') ? 'ipv6' : 'ipv4');
+      inside = list.check(addr, addr.includes(':') ? 'ipv6' : 'ipv4');
     } catch {
-      return false;
+      inside = false;
     }
+    if (seen.size >= 100_000) seen.clear();
+    seen.set(ip, inside);
+    return inside;
   };
 }
 

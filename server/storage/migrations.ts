@@ -16,7 +16,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
         last_collected_at TEXT,
         score INTEGER,
         level TEXT,
-        findings TEXT,
+        latest_report_id TEXT,
         next_report_by TEXT,
         next_report_ms INTEGER,
         last_source_ip TEXT

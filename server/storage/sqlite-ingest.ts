@@ -13,7 +13,8 @@ export function prepareIngest(db: Database.Database) {
     insertReport: db.prepare(
       'INSERT INTO reports (report_id, device_id, collected_at, received_ms, score, level, source_ip, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(report_id) DO NOTHING',
     ),
-    // last_seen always moves; score, level and findings only follow a newer collection (spooled reports arrive late).
+    // last_seen always moves; score, level and the latest report only follow a newer collection (spooled reports
+    // arrive late). Findings are read from that report's stored body when asked for: the device row stays small.
     updateDevice: db.prepare(`
       UPDATE devices SET
         last_seen = @receivedAt, last_source_ip = @ip,
@@ -21,7 +22,7 @@ export function prepareIngest(db: Database.Database) {
         next_report_ms = CASE WHEN last_collected_at IS NULL OR last_collected_at <= @collectedAt THEN @nextReportMs ELSE next_report_ms END,
         score = CASE WHEN last_collected_at IS NULL OR last_collected_at <= @collectedAt THEN @score ELSE score END,
         level = CASE WHEN last_collected_at IS NULL OR last_collected_at <= @collectedAt THEN @level ELSE level END,
-        findings = CASE WHEN last_collected_at IS NULL OR last_collected_at <= @collectedAt THEN @findings ELSE findings END,
+        latest_report_id = CASE WHEN last_collected_at IS NULL OR last_collected_at <= @collectedAt THEN @reportId ELSE latest_report_id END,
         agent_version = @agentVersion,
         last_collected_at = max(coalesce(last_collected_at, ''), @collectedAt)
       WHERE device_id = @deviceId`),
@@ -81,7 +82,7 @@ export function prepareIngest(db: Database.Database) {
         nextReportMs: Date.parse(report.nextReportBy),
         score: report.score,
         level: report.level,
-        findings: JSON.stringify(report.findings),
+        reportId: report.reportId,
         agentVersion: report.agentVersion,
       });
       colocate(item, policy, at);

@@ -85,6 +85,7 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
     byToken: db.prepare('SELECT device_id, token_hash FROM devices WHERE token_hash = ?'),
     devicesPage: db.prepare('SELECT * FROM devices WHERE device_id > ? ORDER BY device_id LIMIT ?'),
     history: db.prepare('SELECT report_id, collected_at, received_ms, score, level FROM reports WHERE device_id = ? ORDER BY received_ms DESC LIMIT ?'),
+    reportBody: db.prepare('SELECT body FROM reports WHERE report_id = ?').pluck(),
     reset: db.prepare('UPDATE devices SET token_hash = NULL WHERE device_id = ?'),
     alertsAll: db.prepare('SELECT * FROM alerts ORDER BY id DESC'),
     alertsByStatus: db.prepare('SELECT * FROM alerts WHERE status = ? ORDER BY id DESC'),
@@ -166,7 +167,9 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
         score: h.score as number,
         level: h.level as string,
       }));
-      return { device, findings: r.findings ? (JSON.parse(r.findings as string) as unknown[]) : [], history };
+      const latest = r.latest_report_id ? (s.reportBody.get(r.latest_report_id) as string | undefined) : undefined;
+      const findings = latest ? ((JSON.parse(latest) as { findings?: unknown[] }).findings ?? []) : [];
+      return { device, findings, history };
     },
     async resetDevice(deviceId) {
       for (const [key, id] of tokens) if (id === deviceId) tokens.delete(key);
