@@ -57,6 +57,34 @@ describe('fleet.colocation', () => {
     }
   });
 
+  it('believes X-Forwarded-For only from trustedProxies', async () => {
+    const forwarded = (i: number) => ({ 'x-forwarded-for': `198.51.100.${i}` });
+    const untrusted = await startServer();
+    try {
+      for (const id of ['xff-1', 'xff-2', 'xff-3']) {
+        const { token } = await enroll(untrusted.url, id);
+        await postReport(untrusted.url, token, makeReport(id), forwarded(7));
+      }
+      const [alert] = await colocationAlerts(untrusted.url);
+      expect(alert?.evidence).toMatchObject({ placeKind: 'ip', place: '127.0.0.1' });
+    } finally {
+      await untrusted.close();
+      cleanup(untrusted.dir);
+    }
+    const proxied = await startServer({ trustedProxies: ['127.0.0.1', '::1'] });
+    try {
+      for (const [i, id] of ['p-1', 'p-2', 'p-3'].entries()) {
+        const { token } = await enroll(proxied.url, id);
+        await postReport(proxied.url, token, makeReport(id), forwarded(i < 2 ? 7 : 8));
+      }
+      expect(await colocationAlerts(proxied.url)).toEqual([]); // two at .7, one at .8
+      expect((await getJson(proxied.url, '/api/v1/devices/p-3')).body.device.lastSourceIp).toBe('198.51.100.8');
+    } finally {
+      await proxied.close();
+      cleanup(proxied.dir);
+    }
+  });
+
   it('counts only devices seen within windowHours', async () => {
     const s = await startServer({ colocation: { minDevices: 3, windowHours: 1 } });
     try {
