@@ -50,6 +50,7 @@ export function readBody(request: IncomingMessage, limit = bodyLimit): Promise<s
       if (raw > limit) fail(new ClientError(413, 'too_large', `body over ${limit} bytes`));
     });
     request.on('aborted', () => fail(new ClientError(400, 'aborted', 'request aborted')));
+    request.on('error', (err: Error) => fail(new ClientError(400, 'aborted', `request stream failed (${err.message})`)));
     source.on('data', (c: Buffer) => {
       if (done) return;
       size += c.length;
