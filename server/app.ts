@@ -134,8 +134,12 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
     return storage.prune(new Date(t - config.retentionDays * 86_400_000), new Date(t - config.colocation.windowHours * 3_600_000));
   };
   const timers: NodeJS.Timeout[] = [];
+  // Background work runs one task at a time, and close() waits for the one in hand before closing storage.
+  let background: Promise<unknown> = Promise.resolve();
+  let stopped = false;
   const guarded = (what: string, fn: () => Promise<unknown>) => () => {
-    fn().catch((err: unknown) => options.logger.error({ err }, `${what} failed`));
+    if (stopped) return;
+    background = background.then(() => (stopped ? undefined : fn())).catch((err: unknown) => options.logger.error({ err }, `${what} failed`));
   };
   if (options.timers ?? true) {
     timers.push(setInterval(guarded('silence check', runSilenceCheck), options.silenceCheckMs ?? 60_000).unref());
@@ -153,8 +157,10 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
     runPrune,
     close() {
       closing ??= (async () => {
+        stopped = true;
         for (const t of timers) clearInterval(t);
         await app.close();
+        await background;
         await queue.drained();
         await storage.close();
       })();

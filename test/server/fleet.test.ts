@@ -127,6 +127,25 @@ describe('fleet.silent-agent and retention', () => {
     }
   });
 
+  it('runs the silence check on its own timer', async () => {
+    const s = await startServer({}, { timers: true, silenceCheckMs: 50 });
+    try {
+      const { token } = await enroll(s.url, 'timer');
+      await postReport(s.url, token, makeReport('timer', {}, s.clock.now));
+      s.clock.now = new Date(s.clock.now.getTime() + 100 * 3_600_000);
+      const deadline = Date.now() + 5000;
+      let found = false;
+      while (!found && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        found = (await getJson(s.url, '/api/v1/alerts?status=open')).body.alerts.some((a: { rule: string }) => a.rule === 'fleet.silent-agent');
+      }
+      expect(found).toBe(true);
+    } finally {
+      await s.close();
+      cleanup(s.dir);
+    }
+  });
+
   it('prunes reports older than retentionDays', async () => {
     const s = await startServer({ retentionDays: 30 });
     try {
