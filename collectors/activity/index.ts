@@ -2,6 +2,6 @@ import { platformSource } from '../platform.js';
 import type { Collector } from '../types.js';
 import { activitySchema, type Activity } from './schema.js';
 
-const source = platformSource<Activity>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js') });
+const source = platformSource<Activity>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js'), win32: () => import('./win32.js') });
 
 export const activity: Collector<Activity> = { name: 'activity', schema: activitySchema, cadence: 'fast', collect: (ctx) => source(ctx) };

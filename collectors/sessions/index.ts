@@ -2,6 +2,6 @@ import { platformSource } from '../platform.js';
 import type { Collector } from '../types.js';
 import { sessionsSchema, type Sessions } from './schema.js';
 
-const source = platformSource<Sessions>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js') });
+const source = platformSource<Sessions>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js'), win32: () => import('./win32.js') });
 
 export const sessions: Collector<Sessions> = { name: 'sessions', schema: sessionsSchema, cadence: 'fast', collect: (ctx) => source(ctx) };

@@ -2,6 +2,6 @@ import { platformSource } from '../platform.js';
 import type { Collector } from '../types.js';
 import { softwareSchema, type Software } from './schema.js';
 
-const source = platformSource<Software>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js') });
+const source = platformSource<Software>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js'), win32: () => import('./win32.js') });
 
 export const software: Collector<Software> = { name: 'software', schema: softwareSchema, cadence: 'slow', collect: (ctx) => source(ctx) };

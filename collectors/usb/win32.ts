@@ -1,0 +1,16 @@
+import type { CollectContext, CollectResult } from '../types.js';
+import { sectionData } from '../win32/inventory.js';
+import { pnpEntities, usbFromPnp } from './parse-pnp.js';
+import type { Usb } from './schema.js';
+
+/** Windows USB devices: present Win32_PnPEntity nodes under USB\ (with their MI_ functions), from the inventory. */
+export async function collect(ctx: CollectContext): Promise<CollectResult<Usb>> {
+  const s = await sectionData(ctx, 'pnp');
+  if (!('data' in s)) return s;
+  const { entities, absent, busDescError } = pnpEntities(s.data);
+  const { devices, notes } = usbFromPnp(entities);
+  if (absent) notes.push(`${absent} PnP devices not present (remembered from earlier) left out`);
+  if (busDescError) notes.push(`device product strings unavailable (DEVPKEY_Device_BusReportedDeviceDesc): ${busDescError}`);
+  notes.push('manufacturer strings not read on Windows (PnP names the driver vendor, not the device\'s iManufacturer); root hubs left out');
+  return { status: 'ok', data: { devices }, notes };
+}
