@@ -15,7 +15,7 @@ const deviceId = z.object({ id: z.string().min(1).max(128) });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
-  if (!r.success) throw new ClientError(400, 'invalid_request', `invalid ${what}`, r.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })));
+  if (!r.success) throw new ClientError(400, 'invalid_request', `invalid ${what}`, r.error.issues.map((i) => ({ path: i.path.map(String), code: i.code, message: i.message })));
   return r.data;
 }
 
