@@ -46,7 +46,7 @@ export function placesOf(report: ReportPlaces): Place[] {
   return places;
 }
 
-/** The stable key of a cluster alert: one alert per place. */
+/** The key of the place that opened a cluster alert; further places of the same devices join that alert. */
 export function clusterKey(place: Place): string {
   return `${place.kind}:${place.value}`;
 }
@@ -75,7 +75,7 @@ export function decideCluster(
   return {
     deviceIds,
     summary: `${deviceIds.length} devices share ${what} within ${policy.windowHours} h`,
-    evidence: { placeKind: place.kind, place: place.value, windowHours: policy.windowHours, devicesInWindow: current.size },
+    evidence: { placeKind: place.kind, place: place.value, places: [place], windowHours: policy.windowHours, devicesInWindow: current.size },
   };
 }
 
@@ -84,4 +84,49 @@ export function membersChanged(previous: readonly string[], next: readonly strin
   if (previous.length !== next.length) return true;
   const seen = new Set(previous);
   return next.some((id) => !seen.has(id));
+}
+
+export interface OpenCluster {
+  id: number;
+  deviceIds: readonly string[];
+  evidence: Record<string, unknown>;
+}
+
+/**
+ * The open cluster alert these members belong to, if any: the same laptops seen behind one address and one gateway
+ * are one farm, so one alert. Overlap must reach minDevices (or the whole smaller cluster) so that one laptop that
+ * moved between two places does not merge two farms.
+ */
+export function clusterToJoin(members: readonly string[], open: readonly OpenCluster[], policy: ColocationPolicy): OpenCluster | undefined {
+  const mine = new Set(members);
+  let best: OpenCluster | undefined;
+  let bestOverlap = 0;
+  for (const cluster of open) {
+    const overlap = cluster.deviceIds.filter((id) => mine.has(id)).length;
+    const needed = Math.min(policy.minDevices, mine.size, cluster.deviceIds.length);
+    if (overlap >= needed && overlap > bestOverlap) {
+      best = cluster;
+      bestOverlap = overlap;
+    }
+  }
+  return best;
+}
+
+/** The decision for a place, merged into an existing cluster alert: members united, every place listed once. */
+export function joinCluster(cluster: OpenCluster, place: Place, decision: ClusterDecision): ClusterDecision {
+  const deviceIds = [...new Set([...cluster.deviceIds, ...decision.deviceIds])].sort();
+  const known = Array.isArray(cluster.evidence.places) ? (cluster.evidence.places as Place[]) : placeOfEvidence(cluster.evidence);
+  const places = [...known.filter((p) => p.kind !== place.kind || p.value !== place.value), place];
+  const kinds = [...new Set(places.map((p) => p.kind))].join(', ');
+  return {
+    deviceIds,
+    summary: `${deviceIds.length} devices share ${places.length} places (${kinds}) within ${cluster.evidence.windowHours ?? decision.evidence.windowHours} h`,
+    evidence: { ...decision.evidence, places },
+  };
+}
+
+function placeOfEvidence(evidence: Record<string, unknown>): Place[] {
+  const kind = evidence.placeKind;
+  const value = evidence.place;
+  return (kind === 'ip' || kind === 'gateway' || kind === 'wifi') && typeof value === 'string' ? [{ kind, value }] : [];
 }

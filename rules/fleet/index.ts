@@ -1,5 +1,5 @@
 /** Server-side fleet rules: pure decisions over what the server has seen across devices. */
-export { colocationRule, placesOf, clusterKey, decideCluster, membersChanged } from './colocation.js';
-export type { Place, PlaceKind, ColocationPolicy, ReportPlaces, ClusterDecision } from './colocation.js';
+export { colocationRule, placesOf, clusterKey, decideCluster, membersChanged, clusterToJoin, joinCluster } from './colocation.js';
+export type { Place, PlaceKind, ColocationPolicy, ReportPlaces, ClusterDecision, OpenCluster } from './colocation.js';
 export { silentAgentRule, isSilent, silentSince, decideSilent } from './silent-agent.js';
 export type { DeviceSilence, SilentDecision } from './silent-agent.js';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { clusterKey, colocationRule, decideCluster, membersChanged, placesOf, silentAgentRule } from '../../rules/fleet/index.js';
+import { clusterKey, clusterToJoin, colocationRule, decideCluster, joinCluster, membersChanged, placesOf, silentAgentRule } from '../../rules/fleet/index.js';
 import { deviceAlertDrafts } from '../device-alerts.js';
 import type { IngestItem, IngestOutcome, IngestPolicy } from './types.js';
 
@@ -8,6 +8,12 @@ import type { IngestItem, IngestOutcome, IngestPolicy } from './types.js';
  * cost O(1) per report through the presence table, and the member list of a place is read only when a
  * device arrives at (or returns to) that place.
  */
+interface AlertRow {
+  id: number;
+  device_ids: string;
+  evidence: string;
+}
+
 export function prepareIngest(db: Database.Database) {
   const s = {
     insertReport: db.prepare(
@@ -32,7 +38,9 @@ export function prepareIngest(db: Database.Database) {
       'INSERT INTO presence (kind, place, device_id, last_seen_ms) VALUES (?, ?, ?, ?) ON CONFLICT(kind, place, device_id) DO UPDATE SET last_seen_ms = max(last_seen_ms, excluded.last_seen_ms)',
     ),
     membersOf: db.prepare('SELECT device_id FROM presence WHERE kind = ? AND place = ? AND last_seen_ms >= ?').pluck(),
-    activeAlert: db.prepare("SELECT id, device_ids FROM alerts WHERE rule = ? AND alert_key = ? AND status <> 'resolved'"),
+    activeAlert: db.prepare("SELECT id, device_ids, evidence FROM alerts WHERE rule = ? AND alert_key = ? AND status <> 'resolved'"),
+    // Open clusters are few (each is a farm): read only when a place first reaches minDevices.
+    openClusters: db.prepare("SELECT id, device_ids, evidence FROM alerts WHERE rule = ? AND status <> 'resolved'"),
     insertAlert: db.prepare(
       "INSERT INTO alerts (rule, alert_key, status, severity, device_ids, summary, evidence, created_at, updated_at) VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?)",
     ),
@@ -59,10 +67,23 @@ export function prepareIngest(db: Database.Database) {
       const members = s.membersOf.all(place.kind, place.value, windowStart) as string[];
       if (members.length < policy.colocation.minDevices) continue;
       const key = clusterKey(place);
-      const active = s.activeAlert.get(colocationRule.id, key) as { id: number; device_ids: string } | undefined;
+      const active = s.activeAlert.get(colocationRule.id, key) as AlertRow | undefined;
       const previous = active ? (JSON.parse(active.device_ids) as string[]) : [];
       const decision = decideCluster(place, members, policy.colocation, previous);
       if (!decision || (active && !membersChanged(previous, decision.deviceIds))) continue;
+      if (!active) {
+        const open = (s.openClusters.all(colocationRule.id) as AlertRow[]).map((r) => ({
+          id: r.id,
+          deviceIds: JSON.parse(r.device_ids) as string[],
+          evidence: JSON.parse(r.evidence) as Record<string, unknown>,
+        }));
+        const cluster = clusterToJoin(members, open, policy.colocation);
+        if (cluster) {
+          const joined = joinCluster(cluster, place, decision);
+          s.updateAlert.run(colocationRule.severity, JSON.stringify(joined.deviceIds), joined.summary, JSON.stringify(joined.evidence), at, cluster.id);
+          continue;
+        }
+      }
       upsertAlert(colocationRule.id, key, colocationRule.severity, decision.deviceIds, decision.summary, decision.evidence, at);
     }
   }
