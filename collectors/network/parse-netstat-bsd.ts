@@ -1,0 +1,69 @@
+import { canonicalIp } from './ip.js';
+import type { Socket } from './schema.js';
+
+/**
+ * Pure parser of macOS/BSD `netstat -an` tables, read by header so that one parser takes `netstat -anvW -p tcp|udp`
+ * (pid column; on recent macOS "process:pid") and the older `netstat -An` (Socket/Flowhash columns, no pid).
+ * Addresses are "a.b.c.d.port", "v6addr.port", "*.port" and "*.*". UDP rows have no state: the column is empty.
+ * Rows whose address does not parse (netstat -An truncates long IPv6 addresses without -W) are skipped and counted.
+ */
+export interface NetstatParse {
+  sockets: Socket[];
+  skipped: string[];
+}
+
+const STATES = /^(CLOSED|LISTEN|SYN_SENT|SYN_RCVD|ESTABLISHED|CLOSE_WAIT|FIN_WAIT_1|CLOSING|LAST_ACK|FIN_WAIT_2|TIME_WAIT)$/;
+
+function endpoint(text: string, family: 4 | 6): { address: string; port: number } | undefined {
+  const dot = text.lastIndexOf('.');
+  if (dot <= 0) return undefined;
+  const host = text.slice(0, dot), portText = text.slice(dot + 1);
+  const port = portText === '*' ? 0 : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return undefined;
+  if (host === '*') return { address: family === 6 ? '::' : '0.0.0.0', port };
+  const address = canonicalIp(host);
+  if (!address || (family === 4) !== !address.includes(':')) return undefined;
+  return { address, port };
+}
+
+export function parseBsdNetstat(text: string): NetstatParse {
+  const sockets: Socket[] = [];
+  const skipped: string[] = [];
+  let cols: string[] | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || /^Active /.test(line)) continue;
+    if (/\bProto\b/.test(line) && /Local Address/.test(line)) {
+      cols = line.replace('Local Address', 'Local').replace('Foreign Address', 'Foreign').split(/\s+/);
+      continue;
+    }
+    if (!cols) { skipped.push(raw); continue; }
+    const tok = line.split(/\s+/);
+    const protoAt = cols.indexOf('Proto');
+    const proto = tok[protoAt] ?? '';
+    const pm = /^(tcp|udp)(4|6|46)$/.exec(proto);
+    if (!pm) {
+      if (!/^(unix|icm|kctl|kevt|ndrv|vsock)/i.test(proto)) skipped.push(raw); // other families are not ours
+      continue;
+    }
+    const stateAt = cols.indexOf('(state)');
+    if (stateAt >= 0 && !STATES.test(tok[stateAt] ?? '')) tok.splice(stateAt, 0, ''); // UDP: no state word
+    const family = pm[2] === '4' ? 4 : 6;
+    const local = endpoint(tok[cols.indexOf('Local')] ?? '', family);
+    const remote = endpoint(tok[cols.indexOf('Foreign')] ?? '', family);
+    if (!local || !remote) { skipped.push(raw); continue; }
+    const protocol = pm[1] as 'tcp' | 'udp';
+    const state = protocol === 'tcp' ? tok[stateAt] ?? '' : remote.port !== 0 ? 'ESTABLISHED' : 'UNCONN';
+    const socket: Socket = {
+      protocol, family, localAddress: local.address, localPort: local.port, remoteAddress: remote.address, remotePort: remote.port, state,
+    };
+    const pidAt = cols.findIndex((c) => c === 'pid' || c === 'process:pid');
+    const owner = pidAt >= 0 ? /^(?:(.*):)?(\d+)$/.exec(tok[pidAt] ?? '') : null;
+    if (owner && Number(owner[2]) > 0) {
+      socket.pid = Number(owner[2]);
+      if (owner[1]) socket.process = owner[1];
+    }
+    sockets.push(socket);
+  }
+  return { sockets, skipped };
+}
