@@ -49,7 +49,7 @@ export interface PnpUsbId {
  * "HID\VID_1D6B&PID_0104&MI_01&Col02\8&…" → ids (lower-case hex), interface and collection numbers.
  */
 export function parsePnpUsbId(id: string): PnpUsbId | undefined {
-  const m = /^(?:USB|HID)\\VID_([0-9A-F]{4})&PID_([0-9A-F]{4})((?:&[A-Z]+_[0-9A-F]+)*)\\(.*)$/i.exec(id);
+  const m = /^(?:USB|HID)\\VID_([0-9A-F]{4})&PID_([0-9A-F]{4})((?:&(?:Col[0-9A-F]{2}|[A-Z]+_[0-9A-F]+))*)\\(.*)$/i.exec(id);
   if (!m) return undefined;
   const mi = /&MI_([0-9A-F]{2})/i.exec(m[3]!);
   const col = /&Col([0-9A-F]{2})/i.exec(m[3]!);

@@ -7,7 +7,7 @@ import type { Collector } from '../../../collectors/types.js';
 import { inventoryScript, powershellArgs } from '../../../collectors/win32/inventory-script.js';
 import { parseInventory, powershell, runInventory } from '../../../collectors/win32/inventory.js';
 import { collectors } from '../../../collectors/index.js';
-import { fakeContext, fixture } from '../../helpers/fake-context.js';
+import { fakeContext, fixture, type FakeOs } from '../../helpers/fake-context.js';
 
 const inventory = fixture('win32', 'inventory-laptop-ipkvm.json');
 const sources = {
@@ -33,7 +33,7 @@ async function windowsCollectors(): Promise<Collector<unknown>[]> {
   );
 }
 
-async function windowsCycle(commands: Parameters<typeof fakeContext>[0]['commands']) {
+async function windowsCycle(commands: NonNullable<FakeOs['commands']>) {
   const contexts: ReturnType<typeof fakeContext>[] = [];
   const snapshot = await collectSnapshot(await windowsCollectors(), {
     agentVersion: 'test', log: pino({ level: 'silent' }), options: { probeAnchors: [], redactCommandLines: false },
