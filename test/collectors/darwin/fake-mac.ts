@@ -27,8 +27,8 @@ export function fakeMac(): FakeOs {
       '/etc/resolv.conf': fixture('darwin', 'resolv.conf'),
       [`${prefs}/com.apple.HIToolbox.plist`]: buf('com.apple.HIToolbox.plist'),
       [`${prefs}/.GlobalPreferences.plist`]: buf('GlobalPreferences.plist'),
-      '/Applications/AnyDesk.app/Contents/Info.plist': buf('Info.plist--anydesk-binary.plist'),
-      '/Applications/Google Chrome.app/Contents/Info.plist': buf('Info.plist--chrome-xml.plist'),
+      '/Applications/AnyDesk.app/Contents/Info.plist': buf('Info.plist--AnyDesk.plist'),
+      '/Applications/Google Chrome.app/Contents/Info.plist': buf('Info.plist--Google Chrome.plist'),
       '/Library/LaunchDaemons/com.anydesk.anydesk.service.plist': buf('launchd--com.anydesk.anydesk.service.plist'),
     },
     commands: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { airportPath, arpArgs, collect, ifconfigArgs, netstatTcp, netstatUdp, routeArgs } from '../../../collectors/network/darwin.js';
+import { airportPath, arpArgs, collect, ifconfigArgs, netstatTcp, netstatUdp, networksetupArgs, routeArgs } from '../../../collectors/network/darwin.js';
 import { parseBsdNetstat } from '../../../collectors/network/parse-netstat-bsd.js';
 import { parseAirportI, parseIpconfigSummary } from '../../../collectors/network/parse-wifi-macos.js';
 import { networkSchema } from '../../../collectors/network/schema.js';
@@ -44,6 +44,14 @@ describe('network darwin source', () => {
     expect(r.data.identity.neighbors.map((n) => n.ip)).toEqual(['192.168.1.1', '192.168.1.50']);
     expect(r.data.identity.dnsServers).toEqual(['192.168.1.1', '2001:db8:5::1']);
     expect(r.data.identity.wifi).toEqual({ interface: 'en0', ssid: null, bssid: null, unavailableReason: expect.stringMatching(/Location Services/) });
+  });
+
+  it('an ifconfig without `type:` lines (older macOS) asks networksetup for the hardware ports', async () => {
+    const noTypes = fixture('darwin', 'ifconfig-v.txt').split('\n').filter((l) => !/^\ttype: /.test(l)).join('\n');
+    const ctx = fakeContext(mac({ [k('ifconfig', ifconfigArgs)]: noTypes, [k('networksetup', networksetupArgs)]: fixture('darwin', 'networksetup-listallhardwareports.txt') }));
+    const r = await collect(ctx);
+    expect(ctx.execCalls.some((c) => c[0] === 'networksetup')).toBe(true);
+    expect(r.status === 'ok' && Object.fromEntries(r.data.interfaces.map((i) => [i.name, i.kind]))).toMatchObject({ en0: 'wifi', awdl0: 'virtual', en5: 'other' });
   });
 
   it('with location permission the SSID and BSSID are read', async () => {

@@ -16,11 +16,11 @@ describe('software darwin source', () => {
         '/Users/alice/Library/LaunchAgents': ['com.example.updater.plist'],
       },
       files: {
-        '/Applications/AnyDesk.app/Contents/Info.plist': f('Info.plist--anydesk-binary.plist'),
-        '/Applications/Google Chrome.app/Contents/Info.plist': f('Info.plist--chrome-xml.plist'),
-        '/Applications/Broken.app/Contents/Info.plist': f('Info.plist--anydesk-binary.plist').subarray(0, 50),
+        '/Applications/AnyDesk.app/Contents/Info.plist': f('Info.plist--AnyDesk.plist'),
+        '/Applications/Google Chrome.app/Contents/Info.plist': f('Info.plist--Google Chrome.plist'),
+        '/Applications/Broken.app/Contents/Info.plist': f('Info.plist--AnyDesk.plist').subarray(0, 50),
         '/Library/LaunchDaemons/com.anydesk.anydesk.service.plist': f('launchd--com.anydesk.anydesk.service.plist'),
-        '/Users/alice/Library/LaunchAgents/com.example.updater.plist': f('launchd--disabled.plist'),
+        '/Users/alice/Library/LaunchAgents/com.example.updater.plist': f('launchd--com.example.updater.plist'),
       },
     });
     const r = await collect(ctx);

@@ -1,0 +1,53 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ioregHidSystem } from '../../../collectors/activity/darwin.js';
+import { ioregClcd, ioregDisplayConnect } from '../../../collectors/displays/darwin.js';
+import { ioregClamshell, ioregPlatform, pmsetBatt } from '../../../collectors/host/darwin.js';
+import { ioregHidArgs } from '../../../collectors/inputs/darwin.js';
+import { arpArgs, ifconfigArgs, netstatTcp, netstatUdp, networksetupArgs, routeArgs } from '../../../collectors/network/darwin.js';
+import { psArgs } from '../../../collectors/processes/darwin.js';
+import { lsofScreenSharing } from '../../../collectors/sessions/darwin.js';
+import { ioregUsbDevices, ioregUsbInterfaces, systemProfilerUsb } from '../../../collectors/usb/darwin.js';
+import { fixturesDir } from '../../helpers/fake-context.js';
+
+const script = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'scripts', 'record-fixtures'), 'utf8');
+/** `run FILE CMD ARGS...` lines of the script with a fixed file name. */
+const recorded = new Map([...script.matchAll(/^run ([\w.-]+)\s+(.+)$/gm)].map((m) => [m[1]!, m[2]!.trim().replace(/\s+/g, ' ')]));
+
+/** What each collector runs (its exported argv), under the file name its fixture has. */
+const collectorCommands: Record<string, string> = {
+  'ioreg-platform.txt': ['ioreg', ...ioregPlatform].join(' '),
+  'ioreg-clamshell.txt': ['ioreg', ...ioregClamshell].join(' '),
+  'pmset-g-batt.txt': ['pmset', ...pmsetBatt].join(' '),
+  'ps-axww-o-pid-ppid-uid-user-lstart-comm-args.txt': ['ps', ...psArgs].join(' '),
+  'netstat-anvW-p-tcp.txt': ['netstat', ...netstatTcp].join(' '),
+  'netstat-anvW-p-udp.txt': ['netstat', ...netstatUdp].join(' '),
+  'ifconfig-v.txt': ['ifconfig', ...ifconfigArgs].join(' '),
+  'route-n-get-default.txt': ['route', ...routeArgs].join(' '),
+  'arp-an.txt': ['arp', ...arpArgs].join(' '),
+  'networksetup-listallhardwareports.txt': ['networksetup', ...networksetupArgs].join(' '),
+  'ioreg-usb-devices.txt': ['ioreg', ...ioregUsbDevices].join(' '),
+  'ioreg-usb-interfaces.txt': ['ioreg', ...ioregUsbInterfaces].join(' '),
+  'system_profiler-SPUSBDataType-json.txt': ['system_profiler', ...systemProfilerUsb].join(' '),
+  'ioreg-hid-devices.txt': ['ioreg', ...ioregHidArgs].join(' '),
+  'ioreg-displayconnect.txt': ['ioreg', ...ioregDisplayConnect].join(' '),
+  'ioreg-appleclcd2.txt': ['ioreg', ...ioregClcd].join(' '),
+  'ioreg-hidsystem.txt': ['ioreg', ...ioregHidSystem].join(' '),
+  'who.txt': 'who',
+  'lsof-iTCP5900.txt': ['lsof', ...lsofScreenSharing].join(' '),
+};
+
+describe('scripts/record-fixtures', () => {
+  it('records exactly the commands the darwin collectors run, under the fixture file names', () => {
+    expect(Object.fromEntries(recorded)).toEqual(collectorCommands);
+  });
+  it('every recorded file name exists in test/fixtures/darwin and is listed in SOURCES.md', () => {
+    const sources = readFileSync(join(fixturesDir, 'darwin', 'SOURCES.md'), 'utf8');
+    for (const name of recorded.keys()) {
+      expect(existsSync(join(fixturesDir, 'darwin', name)), name).toBe(true);
+      expect(sources.includes(name), name).toBe(true);
+    }
+  });
+});
