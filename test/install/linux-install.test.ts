@@ -39,7 +39,7 @@ const mode = (path: string) => statSync(path).mode & 0o777;
 const config = () => join(root, 'etc', 'farmwatch', 'agent.json');
 const exe = () => join(root, 'opt', 'farmwatch', 'farmwatch');
 
-describe('scripts/install/linux/install.sh --root', () => {
+describe('scripts/install/linux/install.sh --root', { timeout: 90_000 }, () => {
   it('lays out the binary, the /usr/bin link, the unit, the config and a 0700 state dir', async () => {
     const r = await install('--binary', bundle, '--server', 'https://farmwatch.example.com');
     expect(r.code, r.stderr).toBe(0);

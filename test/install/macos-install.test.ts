@@ -49,7 +49,7 @@ describe.skipIf(!python)('com.farmwatch.agent.plist (skipped without python3: it
   });
 });
 
-describe('scripts/install/macos/install.sh --root', () => {
+describe('scripts/install/macos/install.sh --root', { timeout: 90_000 }, () => {
   it('lays out the binary, link, plist and a 0700 folder with the config; uninstall keeps or purges it', async () => {
     const root = mkdtempSync(join(work, 'root-'));
     const home = join(root, 'Library', 'Application Support', 'farmwatch');
