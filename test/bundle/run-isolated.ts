@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-export const repoRoot = new URL('../../', import.meta.url).pathname;
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface Ran {
   code: number;
@@ -14,7 +15,8 @@ export interface Ran {
 
 /** Runs a command in `cwd` with a minimal environment (no NODE_OPTIONS, no NODE_PATH, HOME inside the temp dir). */
 export async function runIn(cwd: string, file: string, args: readonly string[], timeout = 60_000): Promise<Ran> {
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, XDG_STATE_HOME: join(cwd, 'state') };
+  // Windows needs SystemRoot (and keeps PATH as Path) for a child process to start at all.
+  const env = { PATH: process.env.PATH ?? process.env.Path ?? '/usr/bin:/bin', HOME: cwd, XDG_STATE_HOME: join(cwd, 'state'), ...(process.env.SystemRoot ? { SystemRoot: process.env.SystemRoot } : {}) };
   try {
     const { stdout, stderr } = await run(file, args, { cwd, env, encoding: 'utf8', timeout, maxBuffer: 64 * 1024 * 1024 });
     return { code: 0, stdout, stderr };

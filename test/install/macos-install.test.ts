@@ -18,15 +18,20 @@ const python = (() => {
   }
 })();
 
+// The installers are POSIX sh scripts; on Windows (no sh, no file modes) install.ps1 is the installer instead.
+const posixShell = process.platform !== 'win32';
 let work: string;
 let bundle: string;
 beforeAll(async () => {
+  if (!posixShell) return;
   work = mkdtempSync(join(tmpdir(), 'farmwatch-macos-install-'));
   const built = await runIn(repoRoot, process.execPath, [join(repoRoot, 'scripts', 'build-bundle.mjs'), '--out', join(work, 'build')]);
   expect(built.code, built.stderr).toBe(0);
   bundle = join(work, 'build', 'farmwatch.cjs');
 }, 120_000);
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
 
 describe.skipIf(!python)('com.farmwatch.agent.plist (skipped without python3: its plistlib is the parser)', () => {
   const plist = python
@@ -49,7 +54,7 @@ describe.skipIf(!python)('com.farmwatch.agent.plist (skipped without python3: it
   });
 });
 
-describe('scripts/install/macos/install.sh --root', { timeout: 90_000 }, () => {
+describe.skipIf(posixShell === false)('scripts/install/macos/install.sh --root', { timeout: 90_000 }, () => {
   it('lays out the binary, link, plist and a 0700 folder with the config; uninstall keeps or purges it', async () => {
     const root = mkdtempSync(join(work, 'root-'));
     const home = join(root, 'Library', 'Application Support', 'farmwatch');
