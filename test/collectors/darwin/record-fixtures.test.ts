@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -49,5 +51,33 @@ describe('scripts/record-fixtures', () => {
       expect(existsSync(join(fixturesDir, 'darwin', name)), name).toBe(true);
       expect(sources.includes(name), name).toBe(true);
     }
+  });
+});
+
+describe('record-fixtures anonymisation (its sed program, run by the real sed)', () => {
+  it('masks serials, UUIDs and MACs past the OUI, and leaves IPv6 addresses alone', () => {
+    const program = /cat >>"\$script" <<'SED'\n([\s\S]*?)\nSED\n/.exec(script)?.[1];
+    expect(program).toBeDefined();
+    const file = join(mkdtempSync(join(tmpdir(), 'fw-anon-')), 'anon.sed');
+    writeFileSync(file, `${program}\n`);
+    const input = [
+      '    "IOPlatformSerialNumber" = "C02ABC123XYZ"',
+      '    "IOPlatformUUID" = "1A2B3C4D-1111-2222-3333-444455556666"',
+      '? (192.168.1.1) at 3c:37:86:15:ad:f9 on en0 ifscope [ethernet]',
+      '\tether 0:e0:4c:68:1:2',
+      '\tinet6 fe80::1c2b:3aff:fe4d:5e6f%en0 prefixlen 64',
+      '      "serial_num" : "1A161FDF6003P7",',
+      '    "USB Serial Number" = "0123456789AB"',
+    ].join('\n');
+    const out = execFileSync('sed', ['-E', '-f', file], { input, encoding: 'utf8' }).trimEnd().split('\n');
+    expect(out).toEqual([
+      '    "IOPlatformSerialNumber" = "XXXXXXXXXX"',
+      '    "IOPlatformUUID" = "00000000-0000-4000-8000-000000000000"',
+      '? (192.168.1.1) at 3c:37:86:00:00:00 on en0 ifscope [ethernet]',
+      '\tether 0:e0:4c:00:00:00',
+      '\tinet6 fe80::1c2b:3aff:fe4d:5e6f%en0 prefixlen 64',
+      '      "serial_num" : "XXXXXXXXXX",',
+      '    "USB Serial Number" = "XXXXXXXXXX"',
+    ]);
   });
 });
