@@ -59,4 +59,22 @@ export const migrations: readonly { version: number; name: string; sql: string }
       CREATE INDEX alerts_status ON alerts(status);
     `,
   },
+  {
+    version: 2,
+    name: 'forwarder outbox',
+    // One row per (alert change, forwarder), written in the alert's transaction; deleted once delivered.
+    sql: `
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        forwarder TEXT NOT NULL,
+        alert_id INTEGER NOT NULL,
+        event TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        next_attempt_ms INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+      );
+      CREATE INDEX outbox_due ON outbox(forwarder, next_attempt_ms);
+    `,
+  },
 ];

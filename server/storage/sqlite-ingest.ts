@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { clusterKey, clusterToJoin, colocationRule, decideCluster, joinCluster, membersChanged, placesOf, silentAgentRule } from '../../rules/fleet/index.js';
 import { deviceAlertDrafts } from '../device-alerts.js';
+import type { AlertChanged } from '../forwarders/sqlite-outbox.js';
 import type { IngestItem, IngestOutcome, IngestPolicy } from './types.js';
 
 /**
@@ -14,7 +15,8 @@ interface AlertRow {
   evidence: string;
 }
 
-export function prepareIngest(db: Database.Database) {
+/** `changed` writes forwarder outbox rows in this same transaction (server/forwarders/sqlite-outbox.ts). */
+export function prepareIngest(db: Database.Database, changed: AlertChanged = () => {}) {
   const s = {
     insertReport: db.prepare(
       'INSERT INTO reports (report_id, device_id, collected_at, received_ms, score, level, source_ip, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(report_id) DO NOTHING',
@@ -38,7 +40,7 @@ export function prepareIngest(db: Database.Database) {
       'INSERT INTO presence (kind, place, device_id, last_seen_ms) VALUES (?, ?, ?, ?) ON CONFLICT(kind, place, device_id) DO UPDATE SET last_seen_ms = max(last_seen_ms, excluded.last_seen_ms)',
     ),
     membersOf: db.prepare('SELECT device_id FROM presence WHERE kind = ? AND place = ? AND last_seen_ms >= ?').pluck(),
-    activeAlert: db.prepare("SELECT id, device_ids, evidence FROM alerts WHERE rule = ? AND alert_key = ? AND status <> 'resolved'"),
+    activeAlert: db.prepare("SELECT id, device_ids, evidence, status, severity, summary FROM alerts WHERE rule = ? AND alert_key = ? AND status <> 'resolved'"),
     // Open clusters are few (each is a farm): read only when a place first reaches minDevices.
     openClusters: db.prepare("SELECT id, device_ids, evidence FROM alerts WHERE rule = ? AND status <> 'resolved'"),
     insertAlert: db.prepare(
@@ -46,14 +48,16 @@ export function prepareIngest(db: Database.Database) {
     ),
     updateAlert: db.prepare('UPDATE alerts SET severity = ?, device_ids = ?, summary = ?, evidence = ?, updated_at = ? WHERE id = ?'),
     endSilence: db.prepare(
-      "UPDATE alerts SET status = 'resolved', updated_at = ?, summary = summary || ' (reported again)' WHERE rule = ? AND alert_key = ? AND status <> 'resolved'",
-    ),
+      "UPDATE alerts SET status = 'resolved', updated_at = ?, summary = summary || ' (reported again)' WHERE rule = ? AND alert_key = ? AND status <> 'resolved' RETURNING id",
+    ).pluck(),
   };
 
   function upsertAlert(rule: string, key: string, severity: string, deviceIds: string[], summary: string, evidence: unknown, at: string): void {
     const active = s.activeAlert.get(rule, key) as { id: number; device_ids: string } | undefined;
-    if (active) s.updateAlert.run(severity, JSON.stringify(deviceIds), summary, JSON.stringify(evidence), at, active.id);
-    else s.insertAlert.run(rule, key, severity, JSON.stringify(deviceIds), summary, JSON.stringify(evidence), at, at);
+    if (active) {
+      s.updateAlert.run(severity, JSON.stringify(deviceIds), summary, JSON.stringify(evidence), at, active.id);
+      changed(active.id, 'update', active);
+    } else changed(Number(s.insertAlert.run(rule, key, severity, JSON.stringify(deviceIds), summary, JSON.stringify(evidence), at, at).lastInsertRowid), 'new');
   }
 
   function colocate(item: IngestItem, policy: IngestPolicy, at: string): void {
@@ -81,6 +85,7 @@ export function prepareIngest(db: Database.Database) {
         if (cluster) {
           const joined = joinCluster(cluster, place, decision);
           s.updateAlert.run(colocationRule.severity, JSON.stringify(joined.deviceIds), joined.summary, JSON.stringify(joined.evidence), at, cluster.id);
+          changed(cluster.id, 'update');
           continue;
         }
       }
@@ -109,7 +114,7 @@ export function prepareIngest(db: Database.Database) {
       colocate(item, policy, at);
       for (const d of deviceAlertDrafts(report)) upsertAlert(d.rule, `device:${report.deviceId}`, d.severity, [report.deviceId], d.summary, d.evidence, at);
       // A report ends a silence: an indexed no-op unless a silent-agent alert is active for this device.
-      s.endSilence.run(at, silentAgentRule.id, `device:${report.deviceId}`);
+      for (const id of s.endSilence.all(at, silentAgentRule.id, `device:${report.deviceId}`) as number[]) changed(id, 'update');
       return 'accepted';
     }),
   );

@@ -3,6 +3,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { silentAgentRule, decideSilent } from '../../rules/fleet/index.js';
 import { migrations } from './migrations.js';
 import { prepareIngest } from './sqlite-ingest.js';
+import { prepareOutboxQueue, prepareOutboxWriter } from '../forwarders/sqlite-outbox.js';
 import { WalSync } from './wal-sync.js';
 import { Checkpointer } from './checkpointer.js';
 import type { Alert, AlertStatus, DeviceDetail, DeviceSummary, Storage } from './types.js';
@@ -18,6 +19,8 @@ export interface SqliteOptions {
   durability?: 'wal-fsync' | 'full' | 'normal';
   /** Where checkpoint failures are reported (they do not stop ingest: the WAL only grows). */
   onBackgroundError?: (message: string) => void;
+  /** Names of the configured forwarders: each alert change writes one outbox row per name, in its transaction. */
+  forwarders?: readonly string[];
 }
 
 function migrate(db: Database.Database): void {
@@ -101,7 +104,9 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
     devicesByLevel: db.prepare("SELECT coalesce(level, 'unknown') AS level, count(*) AS n FROM devices GROUP BY 1"),
     alertsByRule: db.prepare('SELECT rule, status, count(*) AS n FROM alerts GROUP BY rule, status'),
   };
-  const ingest = prepareIngest(db);
+  const alertChanged = prepareOutboxWriter(db, options.forwarders ?? []);
+  const ingest = prepareIngest(db, alertChanged);
+  const outbox = prepareOutboxQueue(db);
   /** Writes answer only once on disk: enrollment hands out a token the server must not forget. */
   const durable = async <T>(value: T): Promise<T> => {
     await wal?.sync();
@@ -185,7 +190,10 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
       if (from === to) return toAlert(row);
       // open → acknowledged → resolved; resolving straight from open is allowed, going back is not.
       if (from === 'resolved') return 'conflict';
-      s.setAlertStatus.run(to, at.toISOString(), id);
+      db.transaction(() => {
+        s.setAlertStatus.run(to, at.toISOString(), id);
+        alertChanged(id, 'update');
+      })();
       return durable(toAlert(s.alertById.get(id) as Row));
     },
     async checkSilence(now, graceHours) {
@@ -200,7 +208,8 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
         let opened = 0;
         for (const d of decisions) {
           if (s.activeAlert.get(silentAgentRule.id, `device:${d.deviceId}`) !== undefined) continue;
-          s.insertAlert.run(silentAgentRule.id, `device:${d.deviceId}`, silentAgentRule.severity, JSON.stringify([d.deviceId]), d.summary, JSON.stringify(d.evidence), at, at);
+          const inserted = s.insertAlert.run(silentAgentRule.id, `device:${d.deviceId}`, silentAgentRule.severity, JSON.stringify([d.deviceId]), d.summary, JSON.stringify(d.evidence), at, at);
+          alertChanged(Number(inserted.lastInsertRowid), 'new');
           opened++;
         }
         return opened;
@@ -230,6 +239,19 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
       await checkpointer.stop();
       await wal?.close();
       db.close();
+    },
+    // Outbox bookkeeping is not fsynced: a delivery forgotten in a power cut is sent again (at least once).
+    async claimOutbox(forwarder, nowMs, limit, leaseMs) {
+      return closed ? [] : outbox.claim(forwarder, nowMs, limit, leaseMs);
+    },
+    async removeOutbox(id) {
+      if (!closed) outbox.remove(id);
+    },
+    async retryOutbox(id, nextAttemptMs, error) {
+      if (!closed) outbox.retry(id, nextAttemptMs, error);
+    },
+    async outboxStats() {
+      return closed ? [] : outbox.stats();
     },
   };
   return storage;

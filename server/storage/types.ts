@@ -27,6 +27,14 @@ export interface Storage {
   prune(before: Date, presenceBefore: Date): Promise<number>;
   stats(): Promise<{ devicesByLevel: Record<string, number>; alertsByRuleStatus: { rule: string; status: string; count: number }[] }>;
   close(): Promise<void>;
+  /** Forwarder outbox: up to `limit` due rows of one forwarder, leased (not due again) for `leaseMs`. */
+  claimOutbox(forwarder: string, nowMs: number, limit: number, leaseMs: number): Promise<OutboxRow[]>;
+  /** Delivered, or dropped after the give-up age: the row is deleted. */
+  removeOutbox(id: number): Promise<void>;
+  /** A failed attempt: counted, due again at `nextAttemptMs`. */
+  retryOutbox(id: number, nextAttemptMs: number, error: string): Promise<void>;
+  /** Undelivered rows per forwarder (names no longer configured included). */
+  outboxStats(): Promise<{ forwarder: string; pending: number; oldestMs: number }[]>;
 }
 
 export interface EnrollRecord {
@@ -85,4 +93,24 @@ export interface Alert {
   evidence: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;
+}
+
+/** One change of an alert, as every forwarder formats it; written to the outbox in the alert's own transaction. */
+export interface AlertEvent {
+  /** Unique per change, the same for every forwarder: receivers may de-duplicate on it (delivery is at least once). */
+  uid: string;
+  kind: 'new' | 'update';
+  /** ISO time of the change (the alert's updatedAt). */
+  at: string;
+  alert: Alert;
+  /** The alert's devices with their enrolled hostnames (at most 50). */
+  devices: { deviceId: string; hostname: string | null }[];
+}
+
+export interface OutboxRow {
+  id: number;
+  forwarder: string;
+  attempts: number;
+  createdMs: number;
+  event: AlertEvent;
 }
