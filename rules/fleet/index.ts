@@ -3,3 +3,8 @@ export { colocationRule, placesOf, clusterKey, decideCluster, membersChanged, cl
 export type { Place, PlaceKind, ColocationPolicy, ReportPlaces, ClusterDecision, OpenCluster } from './colocation.js';
 export { silentAgentRule, isSilent, silentSince, decideSilent } from './silent-agent.js';
 export type { DeviceSilence, SilentDecision } from './silent-agent.js';
+export { rareToolRule, rareTool, remoteToolsOf } from './rare-tool.js';
+export type { RareToolPolicy } from './rare-tool.js';
+export { sharedFingerprintRule, sharedFingerprint, similarRtts, rttVector, fingerprintKey, defaultFingerprintPolicy } from './shared-fingerprint.js';
+export type { FingerprintPolicy, FingerprintMember } from './shared-fingerprint.js';
+export { neighborDevicesRule, neighborDevices } from './neighbor-devices.js';

@@ -1,0 +1,28 @@
+import type { Finding, Severity } from '../types.js';
+
+/** Metadata of a server-side rule (geo.*, fleet.*): the same fields as an agent rule's, for the same finding shape. */
+export interface ServerRuleMeta {
+  id: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  weight: number;
+  group: string;
+  attack: readonly string[];
+  falsePositives: readonly string[];
+}
+
+/** A finding in the wire shape (rules/types.ts), so the device page lists server findings beside the agent's. */
+export function serverFinding(rule: ServerRuleMeta, confidence: number, evidence: Record<string, unknown>, subject?: string, severity?: Severity): Finding {
+  return {
+    rule: rule.id,
+    title: rule.title,
+    severity: severity ?? rule.severity,
+    confidence: Math.round(Math.min(1, Math.max(0, confidence)) * 100) / 100,
+    evidence,
+    group: rule.group,
+    weight: rule.weight,
+    attack: [...rule.attack],
+    ...(subject !== undefined ? { subject } : {}),
+  };
+}
