@@ -3,6 +3,7 @@ import { collectors } from '../collectors/index.js';
 import type { ContextStats } from '../collectors/context.js';
 import { collectSnapshot, type CollectSnapshotOptions } from '../collectors/run.js';
 import type { Snapshot } from '../collectors/snapshot.js';
+import type { Collector } from '../collectors/types.js';
 import type { Config } from './config.js';
 import { agentVersion } from './version.js';
 
@@ -14,11 +15,14 @@ export interface CollectOnceOptions {
   signal?: AbortSignal;
   stats?: ContextStats;
   onProgress?: CollectSnapshotOptions['onProgress'];
+  /** Tests: another collector list / OS context (the daemon's self-restraint test injects a slow collector). */
+  collectors?: readonly Collector<any>[];
+  makeContext?: CollectSnapshotOptions['makeContext'];
 }
 
 /** One snapshot of this machine under the given config. */
 export function collectOnce(config: Config, log: Logger, opts: CollectOnceOptions): Promise<Snapshot> {
-  return collectSnapshot(collectors, {
+  return collectSnapshot(opts.collectors ?? collectors, {
     agentVersion: agentVersion(),
     log,
     options: {
@@ -32,5 +36,6 @@ export function collectOnce(config: Config, log: Logger, opts: CollectOnceOption
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.stats ? { stats: opts.stats } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.makeContext ? { makeContext: opts.makeContext } : {}),
   });
 }

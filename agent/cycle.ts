@@ -1,10 +1,14 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { ContextStats } from '../collectors/context.js';
 import type { Snapshot } from '../collectors/snapshot.js';
 import { evaluateSnapshot } from '../rules/index.js';
+import type { Baseline, Finding } from '../rules/types.js';
 import type { Report } from '../schema/report.js';
-import { collectOnce } from './collect-once.js';
-import type { Config } from './config.js';
+import { BaselineError, loadBaseline, updateBaseline } from './baseline.js';
+import { collectOnce, type CollectOnceOptions } from './collect-once.js';
+import { stateDirOf, type Config } from './config.js';
+import { decideRestraint, initialRestraint, restingNow, slowCadence, tickRests, type RestraintState } from './restraint.js';
 import { buildReport, nextReportBy } from './report.js';
 import { ruleContextFor } from './rule-context.js';
 import type { Spool } from './spool.js';
@@ -12,25 +16,39 @@ import type { Enrollment } from './state.js';
 import { agentVersion } from './version.js';
 
 /** Collectors whose data changes slowly: run at start and hourly, their previous reading reused between. */
-export const slowCollectors = ['software', 'host'] as const;
+export const slowCollectors = slowCadence;
 const slowEveryMs = 60 * 60_000;
-const maxStretch = 4;
+/** Resolution of the event-loop monitor during a cycle (ms); the reported block is the delay above it. */
+const loopResolutionMs = 1;
 
 export interface CycleResult {
   report: Report;
   spooledAs: string;
 }
 
+export interface CycleOptions {
+  now?: () => number;
+  /** Tests: the collector list and OS context of each cycle (default: this machine's collectors). */
+  collectors?: CollectOnceOptions['collectors'];
+  makeContext?: CollectOnceOptions['makeContext'];
+}
+
 /**
- * One cycle: collect (slow collectors hourly), evaluate, measure, build the report, spool it durably.
+ * One cycle: collect (slow collectors hourly, resting ones not at all), evaluate against the device's baseline,
+ * fold the cycle into the baseline, measure, decide self-restraint, build the report, spool it durably.
  * Sends nothing itself: delivery is the reporter's, so a cycle never waits on the network.
- * Holds the state one cycle hands to the next (previous snapshot, self-restraint).
+ * Holds the state one cycle hands to the next (previous snapshot, baseline, self-restraint).
  */
 export class CycleRunner {
   private previous: Snapshot | undefined;
-  private slowAt = 0;
-  private stretch = 1;
+  /** When each slow collector last ran (epoch ms). */
+  private readonly slowRanAt = new Map<string, number>();
+  private restraint: RestraintState = initialRestraint;
   private lastRssMiB = 0;
+  private baseline: Baseline | undefined;
+  private baselineLoaded = false;
+  private readonly now: () => number;
+  private readonly options: CycleOptions;
   /** The config the collectors see: with no latency.anchors configured, the agent's own server is the anchor. */
   private readonly collectConfig: Config;
 
@@ -39,14 +57,17 @@ export class CycleRunner {
     private readonly enrollment: Enrollment,
     private readonly spool: Spool,
     private readonly log: Logger,
-    private readonly now: () => number = Date.now,
+    nowOrOptions: (() => number) | CycleOptions = {},
   ) {
+    const opts: CycleOptions = typeof nowOrOptions === 'function' ? { now: nowOrOptions } : nowOrOptions;
+    this.options = opts;
+    this.now = opts.now ?? Date.now;
     this.collectConfig = config.latency.anchors.length ? config : { ...config, latency: { ...config.latency, anchors: [serverAnchor(enrollment.serverUrl)] } };
   }
 
   /** The interval until the next cycle: intervalSec, stretched while the agent is over its CPU budget. */
   intervalMs(): number {
-    return this.config.intervalSec * 1000 * this.stretch;
+    return this.config.intervalSec * 1000 * this.restraint.stretch;
   }
 
   async run(): Promise<CycleResult> {
@@ -54,42 +75,70 @@ export class CycleRunner {
     const startedAt = this.now();
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
+    const loop = monitorEventLoopDelay({ resolution: loopResolutionMs });
+    loop.enable();
     const stats: ContextStats = { forks: 0 };
-    const restraint: string[] = [];
+    const stateDir = stateDirOf(config);
+    if (!this.baselineLoaded) await this.loadBaseline(stateDir);
 
-    const slowDue = !this.previous || startedAt - this.slowAt >= slowEveryMs;
-    const overRss = this.lastRssMiB > config.budget.rssMiB;
-    const skipSlow = this.previous !== undefined && (!slowDue || overRss);
-    if (slowDue && overRss && this.previous) restraint.push(`RSS ${this.lastRssMiB} MiB over budget ${config.budget.rssMiB} MiB: slow collectors postponed`);
-    log.info({ slow: !skipSlow }, 'cycle started');
+    const resting = restingNow(this.restraint);
+    const overRss = this.previous !== undefined && this.lastRssMiB > config.budget.rssMiB;
+    const skip = [...resting];
+    for (const name of slowCollectors) {
+      const ranAt = this.slowRanAt.get(name);
+      const due = ranAt === undefined || startedAt - ranAt >= slowEveryMs;
+      if (this.previous && (!due || overRss) && !skip.includes(name)) skip.push(name);
+    }
+    log.info({ skip }, 'cycle started');
 
     const snapshot = await collectOnce(this.collectConfig, log, {
       probe: true,
       stats,
-      ...(skipSlow ? { skip: slowCollectors, ...(this.previous ? { previous: this.previous } : {}) } : {}),
+      ...(skip.length ? { skip, ...(this.previous ? { previous: this.previous } : {}) } : {}),
+      ...(this.options.collectors ? { collectors: this.options.collectors } : {}),
+      ...(this.options.makeContext ? { makeContext: this.options.makeContext } : {}),
     });
-    if (!skipSlow) this.slowAt = startedAt;
+    for (const name of slowCollectors) {
+      const status = snapshot.collectors[name]?.status;
+      if (status && status !== 'skipped') this.slowRanAt.set(name, startedAt);
+    }
     this.previous = snapshot;
-    const evaluation = evaluateSnapshot(snapshot, ruleContextFor(this.collectConfig, { now: new Date(startedAt) }));
+    const now = new Date(startedAt);
+    const evaluation = evaluateSnapshot(
+      snapshot,
+      ruleContextFor(this.collectConfig, {
+        ...(this.baseline ? { baseline: this.baseline } : {}),
+        ...(config.privacy.activityHours && this.baseline?.activityHours ? { activityHours: this.baseline.activityHours } : {}),
+        now,
+      }),
+    );
+    await this.updateBaseline(stateDir, snapshot, evaluation, now);
 
     const cpu = process.cpuUsage(cpu0);
     const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
     const rssMiB = Math.round((process.memoryUsage.rss() / 1048576) * 10) / 10;
     this.lastRssMiB = rssMiB;
-    this.stretch = cpuMs > config.budget.cpuMsPerCycle ? Math.min(this.stretch * 2, maxStretch) : Math.max(1, this.stretch / 2);
-    if (this.stretch > 1) restraint.push(`cycle CPU ${cpuMs} ms over budget ${config.budget.cpuMsPerCycle} ms: interval stretched ×${this.stretch}`);
+    const collectorMs: Record<string, number> = {};
+    for (const [name, c] of Object.entries(snapshot.collectors)) if (c.durationMs !== undefined) collectorMs[name] = c.durationMs;
+    const decision = decideRestraint(tickRests(this.restraint), { cpuMs, rssMiB, collectorMs }, config.budget);
+    this.restraint = decision.state;
+    if (decision.rested) log.warn({ collector: decision.rested.collector, cycles: decision.rested.cycles, cpuMs, rssMiB, collectorMs }, `self-restraint: ${decision.rested.reason}`);
+    if (overRss) decision.health.restraint = [...(decision.health.restraint ?? []), `RSS over budget ${config.budget.rssMiB} MiB at the start of the cycle: slow collectors postponed`];
 
     const counts = await this.spool.counters();
+    loop.disable();
+    const maxEventLoopBlockMs = Math.max(0, Math.round(loop.max / 1e6 - loopResolutionMs));
     const health: Report['agent']['health'] = {
       cpuMs,
       wallMs: Math.round(performance.now() - wall0),
       rssMiB,
       forks: stats.forks,
+      maxEventLoopBlockMs,
       spoolEntries: counts.entries,
       spoolDropped: counts.dropped,
       deadLettered: counts.deadLettered,
       ...(counts.quarantined ? { quarantined: counts.quarantined } : {}),
-      ...(restraint.length ? { restraint } : {}),
+      ...decision.health,
     };
     const report = buildReport({
       snapshot,
@@ -102,8 +151,35 @@ export class CycleRunner {
       nextReportBy: nextReportBy(new Date(this.now()), this.intervalMs(), config),
     });
     const entry = await this.spool.add(report, this.now());
-    log.info({ reportId: report.reportId, score: report.score, level: report.level, findings: report.findings.length, ...health }, 'cycle done: report spooled');
+    const { restraintState: _state, ...logged } = health;
+    log.info({ reportId: report.reportId, score: report.score, level: report.level, findings: report.findings.length, ...logged }, 'cycle done: report spooled');
     return { report, spooledAs: entry.name };
+  }
+
+  /** Once per daemon: a corrupt baseline is logged and replaced by the next update (never stops the agent). */
+  private async loadBaseline(stateDir: string): Promise<void> {
+    this.baselineLoaded = true;
+    try {
+      this.baseline = await loadBaseline(stateDir);
+    } catch (err) {
+      if (!(err instanceof BaselineError)) throw err;
+      this.log.warn({ err: err.message }, 'baseline unreadable: starting a new one');
+    }
+  }
+
+  private async updateBaseline(stateDir: string, snapshot: Snapshot, evaluation: { findings: readonly Finding[] }, now: Date): Promise<void> {
+    try {
+      const result = await updateBaseline(stateDir, snapshot, evaluation, {
+        intervalSec: this.config.intervalSec,
+        activityHours: this.config.privacy.activityHours,
+        now,
+      });
+      if (result.reset) this.log.warn({ reason: result.reset }, 'baseline replaced');
+      this.baseline = result.baseline;
+    } catch (err) {
+      // A full disk must not stop detection: the cycle's report still goes out; drift rules use the last baseline.
+      this.log.error({ err }, 'baseline update failed');
+    }
   }
 }
 

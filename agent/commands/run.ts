@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { constants, getPriority, setPriority } from 'node:os';
 import type { Logger } from 'pino';
 import { loadConfig, stateDirOf, type Config } from '../config.js';
 import { CycleRunner } from '../cycle.js';
@@ -45,6 +47,7 @@ export async function main(args: string[], io: Io): Promise<number> {
     );
   }
   const log = createLogger(config.log.level).child({ deviceId: enrollment.deviceId });
+  lowerOwnPriority(log);
   const spool = new Spool(stateDir, config.report.spoolMaxBytes, log.child({ part: 'spool' }));
   await spool.open();
   const reporter = new Reporter({
@@ -124,6 +127,29 @@ async function runDaemon(config: Config, serverUrl: string, cycles: CycleRunner,
 }
 
 const stopGraceMs = 3_000;
+
+/**
+ * Lowers this process's scheduling priority, never raises it (a service manager may have set it lower already).
+ * On Linux a nice value belongs to a thread: every thread that exists now (libuv's pool, V8's workers) is lowered;
+ * threads started later inherit it from the main thread.
+ */
+function lowerOwnPriority(log: Logger): void {
+  const target = constants.priority.PRIORITY_BELOW_NORMAL; // 10 on POSIX; BELOW_NORMAL_PRIORITY_CLASS on Windows
+  let ids: number[] = [0];
+  if (process.platform === 'linux') {
+    try {
+      ids = readdirSync('/proc/self/task').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+    } catch {
+      // No /proc: the main thread alone.
+    }
+  }
+  try {
+    for (const id of ids) if (getPriority(id) < target) setPriority(id, target);
+    log.debug({ priority: getPriority(0), threads: ids.length }, 'scheduling priority lowered');
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'could not lower the scheduling priority');
+  }
+}
 
 function sameServer(a: string, b: string): boolean {
   try {
