@@ -8,6 +8,8 @@ import { IngestQueue, OverloadedError } from './ingest-queue.js';
 import { Metrics } from './metrics.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { socRoutes } from './routes/soc.js';
+import { createAdminApp } from './dashboard/admin-listener.js';
+import { registerDashboard, type Dashboard } from './dashboard/index.js';
 import type { ServerSecrets } from './secrets.js';
 import { openSqlite, type SqliteOptions } from './storage/sqlite.js';
 import type { Storage } from './storage/types.js';
@@ -31,7 +33,11 @@ export interface ServerOptions {
 
 export interface FarmwatchServer {
   app: FastifyInstance;
+  /** Starts the ingest listener (its address is returned) and, with adminPort, the admin listener. */
   listen(): Promise<string>;
+  /** The dashboard's sign-in links; its address is dashboardUrl() once listening. */
+  dashboard: Dashboard;
+  dashboardUrl(): string;
   runSilenceCheck(): Promise<number>;
   runPrune(): Promise<number>;
   close(): Promise<void>;
@@ -126,7 +132,13 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.slice(0, 200)}` }));
 
   ingestRoutes(app, ctx);
-  socRoutes(app, ctx);
+  // With adminPort, the SOC API and the dashboard listen apart from ingest (docs/dashboard.md).
+  const adminApp = config.adminPort === undefined ? undefined : createAdminApp(config, options.logger);
+  socRoutes(adminApp ?? app, ctx);
+  if (adminApp) app.get('/healthz', async () => ({ ok: true }));
+  const dashboard = registerDashboard(adminApp ?? app, ctx);
+  let ingestAddress = '';
+  let adminAddress: string | undefined;
 
   const runSilenceCheck = () => storage.checkSilence(now(), config.silentGraceHours);
   const runPrune = () => {
@@ -151,14 +163,19 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
   return {
     app,
     async listen() {
-      return app.listen({ host: config.host, port: config.port });
+      ingestAddress = await app.listen({ host: config.host, port: config.port });
+      if (adminApp) adminAddress = await adminApp.listen({ host: config.adminHost ?? '127.0.0.1', port: config.adminPort ?? 0 });
+      return ingestAddress;
     },
+    dashboard,
+    dashboardUrl: () => `${adminAddress ?? ingestAddress}/dashboard/`,
     runSilenceCheck,
     runPrune,
     close() {
       closing ??= (async () => {
         stopped = true;
         for (const t of timers) clearInterval(t);
+        await adminApp?.close();
         await app.close();
         await background;
         await queue.drained();

@@ -22,6 +22,8 @@ const secret = z.string().min(16, 'at least 16 characters (e.g. `openssl rand -b
 export const serverConfigSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1').describe('Listen address; 0.0.0.0 or :: for every interface'),
   port: z.number().int().min(0).max(65535).default(8787),
+  adminHost: z.string().min(1).optional().describe('Listen address of the dashboard and the SOC API when adminPort is set; default 127.0.0.1'),
+  adminPort: z.number().int().min(0).max(65535).optional().describe('When set, the dashboard and the SOC API listen here and not on host:port (which keeps ingest only)'),
   db: z.string().min(1).default('./farmwatch.db').describe('SQLite file (WAL); created on first start'),
   enrollSecret: secret.optional().describe('Shared secret agents present to enroll; generated on first start when unset'),
   adminToken: secret.optional().describe('Bearer token of the SOC API; generated on first start when unset'),

@@ -3,6 +3,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { silentAgentRule, decideSilent } from '../../rules/fleet/index.js';
 import { migrations } from './migrations.js';
 import { prepareIngest } from './sqlite-ingest.js';
+import { sqliteDashboard } from './sqlite-dashboard.js';
 import { prepareOutboxQueue, prepareOutboxWriter } from '../forwarders/sqlite-outbox.js';
 import { WalSync } from './wal-sync.js';
 import { Checkpointer } from './checkpointer.js';
@@ -117,6 +118,7 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
   const tokens = new Map<string, string>();
 
   const storage: Storage = {
+    ...sqliteDashboard(db),
     async fleetKey() {
       return s.fleetKey.get() as string;
     },

@@ -7,7 +7,7 @@ import type { ColocationPolicy } from '../../rules/fleet/index.js';
  * Decisions (which alert to open) live in pure functions (rules/fleet, server/device-alerts.ts) that every
  * engine calls; an engine only stores and fetches.
  */
-export interface Storage {
+export interface Storage extends DashboardStorage {
   /** The fleet's HMAC key for place identifiers, created with the database. */
   fleetKey(): Promise<string>;
   enroll(device: EnrollRecord): Promise<'enrolled' | 'conflict'>;
@@ -113,4 +113,27 @@ export interface OutboxRow {
   attempts: number;
   createdMs: number;
   event: AlertEvent;
+}
+
+/** What the SOC dashboard reads besides the SOC API's methods (server/dashboard/). */
+export interface DashboardStorage {
+  /** Counts by level, a histogram of scores in tens (10 buckets, 90-100 in the last), the `limit` highest-scoring devices, and enrolled devices whose promised report is overdue at `now` (oldest first, `limit`). */
+  fleetOverview(now: Date, limit: number): Promise<FleetOverview>;
+  /** The device's latest report as it was received (findings, identity, snapshot if sent), or null. */
+  latestReport(deviceId: string): Promise<Record<string, unknown> | null>;
+  /** Enrolled hostnames of these device ids (unknown ids are absent). */
+  hostnamesOf(deviceIds: readonly string[]): Promise<Map<string, string>>;
+}
+
+export interface FleetDevice extends DeviceSummary {
+  nextReportBy: string | null;
+  enrolled: boolean;
+}
+
+export interface FleetOverview {
+  total: number;
+  byLevel: Record<string, number>;
+  histogram: number[];
+  devices: FleetDevice[];
+  silent: FleetDevice[];
 }

@@ -1,0 +1,206 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { ClientError } from '../body.js';
+import type { ServerContext } from '../context.js';
+import type { Alert } from '../storage/types.js';
+import { sameSecret } from '../tokens.js';
+import { html } from './html.js';
+import { page } from './layout.js';
+import { alertsPage, alertTabs } from './pages/alerts.js';
+import { clustersPage } from './pages/clusters.js';
+import { devicePage, notFoundPage } from './pages/device.js';
+import { fleetPage } from './pages/fleet.js';
+import { loginPage, oncePage } from './pages/login.js';
+import { defaultSessionPolicy, sameCsrf, SessionStore, type Session, type SessionPolicy } from './sessions.js';
+import { icon, stylesheet } from './style.js';
+
+export interface Dashboard {
+  sessions: SessionStore;
+  /** A single-use sign-in link (for `farmwatch demo`); made in-process only, never over HTTP. */
+  loginLink(baseUrl: string, ttlMs?: number): string;
+}
+
+const cookieName = 'fw_session';
+// No script anywhere: the policy forbids it, so even an escaping mistake could not run an agent's text.
+const csp = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const colocationRule = 'fleet.colocation';
+const alertId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+function cookieOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === cookieName) return v.join('=');
+  }
+  return undefined;
+}
+
+function setCookie(reply: FastifyReply, request: FastifyRequest, value: string, clear = false): void {
+  // A browser-session cookie (no Max-Age): the server enforces idle and absolute expiry itself.
+  const attrs = [`${cookieName}=${value}`, 'Path=/dashboard', 'HttpOnly', 'SameSite=Strict'];
+  if (clear) attrs.push('Max-Age=0');
+  if (request.protocol === 'https') attrs.push('Secure');
+  reply.header('set-cookie', attrs.join('; '));
+}
+
+/** Defence in depth beside SameSite=Strict and the CSRF token: a POST whose Origin is another site is refused. */
+function sameOrigin(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/** Back to the dashboard page the form was on (Referer is sent same-origin only), else the alerts. */
+function backTo(request: FastifyRequest): string {
+  try {
+    const ref = new URL(request.headers.referer ?? '');
+    if (ref.host === request.headers.host && ref.pathname.startsWith('/dashboard/') && !ref.pathname.startsWith('/dashboard/login')) return ref.pathname + ref.search;
+  } catch {
+    /* no usable Referer */
+  }
+  return '/dashboard/alerts';
+}
+
+const formOf = (request: FastifyRequest): Record<string, string> => (request.body && typeof request.body === 'object' ? (request.body as Record<string, string>) : {});
+
+export function registerDashboard(app: FastifyInstance, ctx: ServerContext, policy: Partial<SessionPolicy> = {}): Dashboard {
+  const sessions = new SessionStore(() => ctx.now().getTime(), { ...defaultSessionPolicy, ...policy });
+
+  app.register(async (scope) => {
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16_384 }, (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    });
+    scope.addHook('onSend', async (_request, reply, payload) => {
+      reply.header('content-security-policy', csp);
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('referrer-policy', 'same-origin');
+      reply.header('x-frame-options', 'DENY');
+      if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+      return payload;
+    });
+    scope.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
+      const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+      if (status === 500) request.log.error({ err, url: request.url }, 'dashboard error');
+      const message = status === 500 ? 'internal error: see the server log' : err.message;
+      return reply.code(status).type('text/html; charset=utf-8').send(page('Error', html`<h1>Error ${status}</h1><p>${message}</p><p><a href="/dashboard/">Back</a></p>`));
+    });
+
+    const send = (reply: FastifyReply, body: string, status = 200) => reply.code(status).type('text/html; charset=utf-8').send(body);
+    /** The session of a page request, or a redirect to the sign-in page. */
+    const pageSession = (request: FastifyRequest, reply: FastifyReply): Session | undefined => {
+      const session = sessions.get(cookieOf(request));
+      if (!session) void reply.redirect('/dashboard/login', 303);
+      return session;
+    };
+    /** The session of a state change: a live session, its CSRF token in the form, no foreign Origin. */
+    const postSession = (request: FastifyRequest): Session => {
+      if (!sameOrigin(request)) throw new ClientError(403, 'forbidden', 'cross-site request refused');
+      const session = sessions.get(cookieOf(request));
+      if (!session) throw new ClientError(403, 'forbidden', 'not signed in (or the session expired): sign in again');
+      if (!sameCsrf(formOf(request).csrf, session)) throw new ClientError(403, 'forbidden', 'the form is stale (CSRF token mismatch): reload the page');
+      return session;
+    };
+    const startSession = (request: FastifyRequest, reply: FastifyReply) => {
+      const session = sessions.create();
+      setCookie(reply, request, session.id);
+      request.log.info('dashboard: signed in');
+      return reply.redirect('/dashboard/', 303);
+    };
+    const names = async (alerts: readonly Alert[]) => ctx.storage.hostnamesOf([...new Set(alerts.flatMap((a) => a.deviceIds))]);
+
+    scope.get('/dashboard/assets/style.css', async (_request, reply) => reply.header('cache-control', 'max-age=3600').type('text/css; charset=utf-8').send(stylesheet));
+    scope.get('/dashboard/assets/icon.svg', async (_request, reply) => reply.header('cache-control', 'max-age=86400').type('image/svg+xml').send(icon));
+    scope.get('/dashboard', async (_request, reply) => reply.redirect('/dashboard/', 301));
+
+    scope.get('/dashboard/login', async (request, reply) => {
+      if (sessions.get(cookieOf(request))) return reply.redirect('/dashboard/', 303);
+      return send(reply, loginPage());
+    });
+    scope.post('/dashboard/login', async (request, reply) => {
+      if (!sameOrigin(request)) throw new ClientError(403, 'forbidden', 'cross-site request refused');
+      const token = formOf(request).token;
+      if (typeof token !== 'string' || token.length > 1024 || !sameSecret(token, ctx.adminTokenHash)) {
+        request.log.warn('dashboard: sign-in with a wrong admin token');
+        return send(reply, loginPage('That is not the admin token.'), 401);
+      }
+      return startSession(request, reply);
+    });
+    scope.get('/dashboard/login/once', async (request, reply) => {
+      const t = (request.query as Record<string, unknown>).t;
+      return send(reply, oncePage(typeof t === 'string' ? t.slice(0, 100) : ''));
+    });
+    scope.post('/dashboard/login/once', async (request, reply) => {
+      if (!sameOrigin(request)) throw new ClientError(403, 'forbidden', 'cross-site request refused');
+      if (!sessions.redeemOnce(formOf(request).once)) return send(reply, loginPage('That one-time link was used already or has expired; sign in with the admin token.'), 401);
+      return startSession(request, reply);
+    });
+    scope.post('/dashboard/logout', async (request, reply) => {
+      const session = postSession(request);
+      sessions.destroy(session.id);
+      setCookie(reply, request, '', true);
+      return reply.redirect('/dashboard/login', 303);
+    });
+
+    scope.get('/dashboard/', async (request, reply) => {
+      const session = pageSession(request, reply);
+      if (!session) return reply;
+      const now = ctx.now();
+      const [overview, open] = await Promise.all([ctx.storage.fleetOverview(now, 200), ctx.storage.listAlerts('open')]);
+      return send(reply, fleetPage(overview, open.length, session, now));
+    });
+
+    scope.get('/dashboard/alerts', async (request, reply) => {
+      const session = pageSession(request, reply);
+      if (!session) return reply;
+      const asked = (request.query as Record<string, unknown>).status;
+      const tab = alertTabs.find((t) => t === asked) ?? 'active';
+      const all = await ctx.storage.listAlerts(tab === 'active' || tab === 'all' ? undefined : tab);
+      const alerts = (tab === 'active' ? all.filter((a) => a.status !== 'resolved') : all).slice(0, 500);
+      return send(reply, alertsPage(tab, alerts, await names(alerts), session, ctx.now()));
+    });
+
+    for (const [action, to] of [['ack', 'acknowledged'], ['resolve', 'resolved']] as const) {
+      scope.post(`/dashboard/alerts/:id/${action}`, async (request, reply) => {
+        postSession(request);
+        const id = alertId.safeParse((request.params as { id: string }).id);
+        if (!id.success) throw new ClientError(400, 'invalid_request', 'invalid alert id');
+        const result = await ctx.storage.transitionAlert(id.data, to, ctx.now());
+        if (result === 'not-found') throw new ClientError(404, 'not_found', `no alert ${id.data}`);
+        if (result === 'conflict') throw new ClientError(409, 'bad_transition', `alert ${id.data} cannot become ${to} from its current status`);
+        request.log.info({ alertId: id.data, status: to }, 'dashboard: alert changed');
+        return reply.redirect(backTo(request), 303);
+      });
+    }
+
+    scope.get('/dashboard/devices/:id', async (request, reply) => {
+      const session = pageSession(request, reply);
+      if (!session) return reply;
+      const id = (request.params as { id: string }).id;
+      const detail = id.length <= 128 ? await ctx.storage.getDevice(id, 200) : null;
+      if (!detail) return send(reply, notFoundPage(`No device ${id}.`, session), 404);
+      const [report, all] = await Promise.all([ctx.storage.latestReport(id), ctx.storage.listAlerts()]);
+      const alerts = all.filter((a) => a.deviceIds.includes(id)).slice(0, 100);
+      return send(reply, devicePage(detail, report, alerts, await names(alerts), session, ctx.now()));
+    });
+
+    scope.get('/dashboard/clusters', async (request, reply) => {
+      const session = pageSession(request, reply);
+      if (!session) return reply;
+      const all = await ctx.storage.listAlerts();
+      const clusters = all.filter((a) => a.rule === colocationRule).sort((a, b) => Number(a.status === 'resolved') - Number(b.status === 'resolved')).slice(0, 100);
+      return send(reply, clustersPage(clusters, await names(clusters), session, ctx.now()));
+    });
+  });
+
+  return {
+    sessions,
+    loginLink(baseUrl, ttlMs = 15 * 60_000) {
+      return `${baseUrl.replace(/\/$/, '')}/dashboard/login/once?t=${sessions.issueOnce(ttlMs)}`;
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { ago, evidenceList, levelBadge } from '../format.js';
+import { html, type Html } from '../html.js';
+import { actionButton, page } from '../layout.js';
+import type { Session } from '../sessions.js';
+import type { Alert } from '../../storage/types.js';
+import { deviceLink } from './common.js';
+
+export const alertTabs = ['active', 'open', 'acknowledged', 'resolved', 'all'] as const;
+export type AlertTab = (typeof alertTabs)[number];
+
+export function alertActions(a: Alert, session: Session): Html {
+  return html`${a.status === 'open' ? actionButton(`/dashboard/alerts/${a.id}/ack`, 'Acknowledge', session, true) : ''}
+${a.status !== 'resolved' ? actionButton(`/dashboard/alerts/${a.id}/resolve`, 'Resolve', session) : html`<span class="muted">–</span>`}`;
+}
+
+export function alertRows(alerts: readonly Alert[], names: Map<string, string>, session: Session, now: Date): Html {
+  if (!alerts.length) return html`<p class="muted">No alerts here.</p>`;
+  return html`<table class="alerts"><tr><th>#</th><th>Rule</th><th>Severity</th><th>Status</th><th>Devices</th><th>Summary and evidence</th><th>Since</th><th></th></tr>${alerts.map(
+    (a) => html`<tr id="alert-${a.id}"><td>${a.id}</td><td><code>${a.rule}</code></td><td>${levelBadge(a.severity)}</td><td><span class="badge status">${a.status}</span></td>
+<td>${a.deviceIds.slice(0, 20).map((id, i) => html`${i ? html`<br>` : ''}${deviceLink(id, names.get(id))}`)}${a.deviceIds.length > 20 ? html`<br><span class="muted">and ${a.deviceIds.length - 20} more</span>` : ''}</td>
+<td>${a.summary}<details><summary>evidence</summary>${evidenceList(a.evidence)}</details></td><td>${ago(a.createdAt, now)}<br><span class="muted">updated ${ago(a.updatedAt, now)}</span></td><td>${alertActions(a, session)}</td></tr>`,
+  )}</table>`;
+}
+
+export function alertsPage(tab: AlertTab, alerts: readonly Alert[], names: Map<string, string>, session: Session, now: Date, notice?: string): string {
+  return page(
+    'Alerts',
+    html`<h1>Alerts</h1>${notice ? html`<p class="notice">${notice}</p>` : ''}
+<p class="tabs">${alertTabs.map((t) => html`<a href="/dashboard/alerts?status=${t}"${t === tab ? html` class="active"` : ''}>${t}</a>`)}</p>
+${alertRows(alerts, names, session, now)}${alerts.length >= 500 ? html`<p class="muted">The newest 500 are shown.</p>` : ''}`,
+    session,
+    'alerts',
+  );
+}

@@ -1,0 +1,38 @@
+import { ago, placeKinds, shortPlace } from '../format.js';
+import { html } from '../html.js';
+import { page } from '../layout.js';
+import type { Session } from '../sessions.js';
+import type { Alert } from '../../storage/types.js';
+import { alertActions } from './alerts.js';
+import { deviceLink } from './common.js';
+
+interface PlaceLike {
+  kind: string;
+  value: string;
+}
+
+function placesOf(evidence: Record<string, unknown>): PlaceLike[] {
+  const list = Array.isArray(evidence.places) ? evidence.places : [{ kind: evidence.placeKind, value: evidence.place }];
+  return list.filter((p): p is PlaceLike => !!p && typeof p === 'object' && typeof (p as PlaceLike).kind === 'string' && typeof (p as PlaceLike).value === 'string');
+}
+
+/** fleet.colocation alerts: which laptops, which shared place (HMACs shortened), since when. */
+export function clustersPage(clusters: readonly Alert[], names: Map<string, string>, session: Session, now: Date): string {
+  const body = clusters.length
+    ? clusters.map((a) => {
+        const places = placesOf(a.evidence);
+        return html`<div class="panel cluster" id="cluster-${a.id}"><h2>${a.deviceIds.length} devices in one place <span class="badge status">${a.status}</span></h2>
+<p>${a.summary}</p>
+<table><tr><th>Shared place</th><th>Value</th></tr>${places.map((p) => html`<tr><td>${placeKinds[p.kind] ?? p.kind}</td><td>${shortPlace(p.value)}</td></tr>`)}</table>
+<p>Since ${ago(a.createdAt, now)}, last change ${ago(a.updatedAt, now)}${typeof a.evidence.windowHours === 'number' ? html`, within a ${a.evidence.windowHours} h window` : ''}.</p>
+<p><strong>Devices:</strong> ${a.deviceIds.slice(0, 100).map((id, i) => html`${i ? ', ' : ''}${deviceLink(id, names.get(id))}`)}</p>
+<p>Alert #${a.id}: ${alertActions(a, session)}</p></div>`;
+      })
+    : html`<p class="muted">No co-location cluster: no place holds the configured number of devices within the window.</p>`;
+  return page(
+    'Co-location',
+    html`<h1>Co-location clusters</h1><p class="muted">Several enrolled laptops behind one public address, one gateway or one Wi-Fi network (<code>fleet.colocation</code>). Gateway MACs and BSSIDs arrive as HMACs under the fleet key: the server compares places without learning them.</p>${body}`,
+    session,
+    'clusters',
+  );
+}
