@@ -14,6 +14,7 @@ import type { ServerSecrets } from './secrets.js';
 import { openSqlite, type SqliteOptions } from './storage/sqlite.js';
 import type { Storage } from './storage/types.js';
 import { hashToken } from './tokens.js';
+import { createForwarders, forwarderNames } from './forwarders/index.js';
 
 export interface ServerOptions {
   config: ServerConfig;
@@ -31,6 +32,8 @@ export interface ServerOptions {
   pruneMs?: number;
 }
 
+  /** How often the forwarders look for due outbox rows (default 500 ms). */
+  forwarderPollMs?: number;
 export interface FarmwatchServer {
   app: FastifyInstance;
   /** Starts the ingest listener (its address is returned) and, with adminPort, the admin listener. */
@@ -53,10 +56,18 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
   const { config } = options;
   const now = options.now ?? (() => new Date());
   const storage =
-    options.storage ?? openSqlite(config.db, { onBackgroundError: (message) => options.logger.error({ message }, 'sqlite checkpoint failed'), ...options.sqlite });
+    options.storage ?? openSqlite(config.db, {
+      onBackgroundError: (message) => options.logger.error({ message }, 'sqlite checkpoint failed'),
+      forwarders: forwarderNames(config.forwarders),
+      ...options.sqlite,
+    });
   const metrics = new Metrics();
   const queue = new IngestQueue(storage, { colocation: config.colocation }, options.maxQueue);
   const ctx: ServerContext = {
+  // Alert events leave through the outbox, off the ingest path (server/forwarders/).
+  const forwarders = createForwarders(config.forwarders, storage, options.logger, options.forwarderPollMs ? { pollMs: options.forwarderPollMs } : {});
+  metrics.sections.push(() => forwarders.metricsText());
+  forwarders.start();
     config,
     storage,
     queue,
@@ -183,6 +194,7 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
       })();
       return closing;
     },
+        await forwarders.stop();
   };
 }
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError, describeIssues } from '../agent/config.js';
+import { forwardersSchema } from './forwarders/config.js';
 
 /** "10.0.0.0/8", "2001:db8::/32" or a single address. */
 const cidr = z.string().refine((s) => parseCidr(s) !== null, 'an IP address or CIDR, e.g. "203.0.113.0/24"');
@@ -46,8 +47,7 @@ export const serverConfigSchema = z.strictObject({
     })
     .refine((t) => !t.requireClientCert || t.ca !== undefined, { message: 'requireClientCert needs tls.ca', path: ['ca'] })
     .optional(),
-  // Typed entries arrive with the SOC issue; an empty list is the only valid value until then.
-  forwarders: z.array(z.never({ error: 'forwarders are not supported in this version; use []' })).default([]),
+  forwarders: forwardersSchema.describe('SIEM forwarders (docs/forwarders.md): each alert change goes to each, through the outbox'),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;

@@ -10,6 +10,8 @@ export class Metrics {
   private readonly latencyCounts: number[] = buckets.map(() => 0);
   private latencySum = 0;
   private latencyCount = 0;
+  /** Series other parts render (forwarders), appended after ours on /metrics. */
+  readonly sections: (() => Promise<string>)[] = [];
 
   reject(reason: string): void {
     this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + 1);

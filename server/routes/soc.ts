@@ -65,7 +65,8 @@ export function socRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/healthz', async () => ({ ok: true }));
 
   app.get('/metrics', { onRequest }, async (_request, reply) => {
-    const text = ctx.metrics.render(await ctx.storage.stats(), ctx.queue.depth);
+    let text = ctx.metrics.render(await ctx.storage.stats(), ctx.queue.depth);
+    for (const section of ctx.metrics.sections) text += await section();
     return reply.type('text/plain; version=0.0.4').send(text);
   });
 }

@@ -1,0 +1,84 @@
+import type { AlertEvent } from '../storage/types.js';
+import { ruleInfo } from './rule-info.js';
+
+/** Slack mrkdwn: &, < and > are the control characters (Slack "Formatting text for app surfaces"). */
+export const slackEscape = (v: string): string => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/**
+ * Slack has no escape for *, _, ~ and `: agent text goes into plain_text objects (never parsed as markup); the
+ * notification `text` is sent with mrkdwn off.
+ */
+const plain = (text: string) => ({ type: 'plain_text', text: text.slice(0, 2_000) || ' ', emoji: false });
+
+/** CommonMark backslash escapes for every ASCII punctuation mark that Teams' markdown subset could act on. */
+export const markdownEscape = (v: string): string => v.replace(/[\\`*_{}[\]()#+\-.!<>|~&=]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+
+interface Facts {
+  title: string;
+  lines: [string, string][];
+}
+
+function factsOf(event: AlertEvent): Facts {
+  const { alert } = event;
+  const info = ruleInfo(alert.rule);
+  const findings = Array.isArray(alert.evidence.findings) ? (alert.evidence.findings as Record<string, unknown>[]) : [];
+  const lines: [string, string][] = [
+    ['Alert', `#${alert.id} (${event.kind}, ${alert.status})`],
+    ['Severity', alert.severity],
+    ['Rule', alert.rule],
+    ['Devices', event.devices.map((d) => (d.hostname ? `${d.hostname} (${d.deviceId})` : d.deviceId)).join(', ')],
+    ['Summary', alert.summary],
+  ];
+  if (info.attack.length) lines.push(['ATT&CK', info.attack.join(', ')]);
+  for (const f of findings.slice(0, 5)) lines.push([String(f.title ?? 'finding'), JSON.stringify(f.evidence ?? {}).slice(0, 500)]);
+  return { title: `farmwatch: ${info.title}`, lines };
+}
+
+export function slackPayload(event: AlertEvent): Record<string, unknown> {
+  const { title, lines } = factsOf(event);
+  return {
+    text: slackEscape(`${title}: ${event.alert.summary}`),
+    mrkdwn: false,
+    blocks: [
+      { type: 'header', text: plain(title.slice(0, 150)) },
+      ...lines.map(([k, v]) => ({ type: 'section', fields: [{ type: 'mrkdwn', text: `*${slackEscape(k)}*` }, plain(v)] })),
+    ],
+  };
+}
+
+/** A Teams Workflows (Power Automate) message carrying an Adaptive Card 1.4. */
+export function teamsPayload(event: AlertEvent): Record<string, unknown> {
+  const { title, lines } = factsOf(event);
+  return {
+    type: 'message',
+    attachments: [
+      {
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        content: {
+          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+          type: 'AdaptiveCard',
+          version: '1.4',
+          body: [
+            { type: 'TextBlock', text: markdownEscape(title), weight: 'Bolder', size: 'Medium', wrap: true },
+            { type: 'FactSet', facts: lines.map(([k, v]) => ({ title: markdownEscape(k), value: markdownEscape(v) })) },
+          ],
+        },
+      },
+    ],
+  };
+}
+
+/** The webhook `json` body: the event itself (JSON needs no further escaping). */
+export const jsonPayload = (event: AlertEvent): Record<string, unknown> => ({ ...event });
+
+/** Splunk HEC event body (time in epoch seconds). */
+export function splunkPayload(event: AlertEvent, opts: { index?: string | undefined; sourcetype?: string | undefined }): Record<string, unknown> {
+  const first = event.devices[0];
+  return {
+    time: Date.parse(event.at) / 1000,
+    host: first?.hostname ?? first?.deviceId ?? 'farmwatch',
+    source: 'farmwatch',
+    sourcetype: opts.sourcetype ?? 'farmwatch:alert',
+    ...(opts.index ? { index: opts.index } : {}),
+    event,
+  };
+}
