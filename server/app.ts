@@ -12,9 +12,9 @@ import { createAdminApp } from './dashboard/admin-listener.js';
 import { registerDashboard, type Dashboard } from './dashboard/index.js';
 import type { ServerSecrets } from './secrets.js';
 import { openSqlite, type SqliteOptions } from './storage/sqlite.js';
+import { createForwarders, forwarderNames } from './forwarders/index.js';
 import type { Storage } from './storage/types.js';
 import { hashToken } from './tokens.js';
-import { createForwarders, forwarderNames } from './forwarders/index.js';
 
 export interface ServerOptions {
   config: ServerConfig;
@@ -30,10 +30,10 @@ export interface ServerOptions {
   timers?: boolean;
   silenceCheckMs?: number;
   pruneMs?: number;
-}
-
   /** How often the forwarders look for due outbox rows (default 500 ms). */
   forwarderPollMs?: number;
+}
+
 export interface FarmwatchServer {
   app: FastifyInstance;
   /** Starts the ingest listener (its address is returned) and, with adminPort, the admin listener. */
@@ -62,12 +62,12 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
       ...options.sqlite,
     });
   const metrics = new Metrics();
-  const queue = new IngestQueue(storage, { colocation: config.colocation }, options.maxQueue);
-  const ctx: ServerContext = {
   // Alert events leave through the outbox, off the ingest path (server/forwarders/).
   const forwarders = createForwarders(config.forwarders, storage, options.logger, options.forwarderPollMs ? { pollMs: options.forwarderPollMs } : {});
   metrics.sections.push(() => forwarders.metricsText());
   forwarders.start();
+  const queue = new IngestQueue(storage, { colocation: config.colocation }, options.maxQueue);
+  const ctx: ServerContext = {
     config,
     storage,
     queue,
@@ -190,11 +190,11 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
         await app.close();
         await background;
         await queue.drained();
+        await forwarders.stop();
         await storage.close();
       })();
       return closing;
     },
-        await forwarders.stop();
   };
 }
 
