@@ -58,3 +58,11 @@ process.stdout.write(
     `budget: median ≤ 2 ms → ${q(0.5) <= 2 ? 'met' : 'MISSED'}`,
   ].join('\n') + '\n',
 );
+// Last line, for scripts/bench/run-all.ts.
+process.stdout.write(
+  `${JSON.stringify({ rules: rules.length, processes: procs.length, sockets: conns.length, findings: first.findings.length, runs, firstMs: round3(firstMs), medianMs: round3(q(0.5)), p95Ms: round3(q(0.95)), p99Ms: round3(q(0.99)), maxMs: round3(times[times.length - 1]!) })}\n`,
+);
+
+function round3(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

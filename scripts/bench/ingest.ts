@@ -142,6 +142,14 @@ try {
   );
   console.log(`accepted ${accepted} (${(accepted / elapsed).toFixed(0)} reports/s); statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
   console.log(`latency ms: p50 ${pct(50)}  p90 ${pct(90)}  p99 ${pct(99)}  max ${latencies.at(-1)?.toFixed(1)}`);
+  // Last line, for scripts/bench/run-all.ts.
+  console.log(
+    JSON.stringify({
+      mix: values.mix, bytesPerReport: Buffer.byteLength(sample), connections, devices: deviceCount, seconds: Math.round(elapsed * 10) / 10,
+      accepted, reportsPerSec: Math.round(accepted / elapsed), statuses: Object.fromEntries(statuses),
+      p50Ms: Number(pct(50)), p90Ms: Number(pct(90)), p99Ms: Number(pct(99)),
+    }),
+  );
 } finally {
   agent.destroy();
   await stop();

@@ -62,3 +62,5 @@ for (const s of snaps) {
 }
 console.log(`compile catalogs: median ${median(compileTimes).toFixed(2)} ms over ${compileTimes.length} runs (first ${compileTimes[0]!.toFixed(2)} ms; budget 50 ms)`);
 console.log(`evaluate 400 processes / 251 sockets, all rules: median ${median(evalTimes).toFixed(3)} ms over ${runs} runs (budget 2 ms; ${findings} findings)`);
+// Last line, for scripts/bench/run-all.ts.
+console.log(JSON.stringify({ compileMedianMs: Math.round(median(compileTimes) * 100) / 100, compileFirstMs: Math.round(compileTimes[0]! * 100) / 100, evaluateMedianMs: Math.round(median(evalTimes) * 1000) / 1000, runs, findings }));
