@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumMissing, launchChromium, type Browser } from '../../scripts/chromium.js';
+import { cleanup, secrets } from '../server/helpers.js';
+import { hostile, seedFleet, startDashboardServer, type Seeded } from './helpers.js';
+
+const missing = chromiumMissing();
+
+// Skipped only where no Chromium is installed (the reason is printed); CI installs it (.ci/run).
+describe.skipIf(missing !== undefined)(`dashboard in a real browser${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  let s: Seeded;
+  let b: Browser;
+  let hostileId: string;
+  beforeAll(async () => {
+    s = await startDashboardServer();
+    ({ hostileId } = await seedFleet(s));
+    b = await launchChromium();
+  });
+  afterAll(async () => {
+    await b?.close();
+    await s?.close();
+    if (s) cleanup(s.dir);
+  });
+
+  it('signs in, shows the fleet, a device, acknowledges an alert and shows the cluster, with no console error', async () => {
+    const { page } = b;
+    await page.goto(`${s.url}/dashboard/`);
+    expect(new URL(page.url()).pathname).toBe('/dashboard/login');
+    await page.fill('#token', 'wrong-token-wrong-token');
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.textContent('.error')).toContain('not the admin token');
+    b.problems.splice(0); // the 401 of a wrong token is logged by Chromium as a failed resource: expected here.
+    await page.fill('#token', secrets.adminToken);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${s.url}/dashboard/`);
+    const cookies = await b.context.cookies();
+    expect(cookies.map((c) => ({ name: c.name, httpOnly: c.httpOnly, sameSite: c.sameSite }))).toEqual([{ name: 'fw_session', httpOnly: true, sameSite: 'Strict' }]);
+    expect(cookies[0]!.value).not.toContain(secrets.adminToken);
+
+    // The fleet: every simulated laptop, the histogram drawn.
+    const devices = await page.locator('#devices').innerText();
+    for (const n of ['01', '02', '03', '04', '05']) expect(devices).toContain(`SIMULATED-laptop-${n}`);
+    expect(await page.locator('svg[aria-label="Score histogram"] rect.bar').count()).toBe(10);
+    expect(await page.locator('#silent').innerText()).toContain('SIMULATED-laptop-03');
+
+    // A device page: chart and findings.
+    await page.click('#devices a:text("SIMULATED-laptop-01")');
+    await page.waitForURL(/\/dashboard\/devices\/simulated-01$/);
+    expect(await page.locator('svg[aria-label="Score over time"] circle').count()).toBe(7);
+    expect(await page.locator('table.findings').innerText()).toContain('T1219.003');
+
+    // Acknowledge an open alert of this device from its page.
+    const row = page.locator('table.alerts tr', { hasText: 'ipkvm.usb' });
+    await row.locator('button:text("Acknowledge")').click();
+    await page.waitForURL(/\/dashboard\/devices\/simulated-01$/);
+    expect(await page.locator('table.alerts tr', { hasText: 'ipkvm.usb' }).innerText()).toContain('acknowledged');
+
+    // The co-location cluster.
+    await page.click('nav a:text("Co-location")');
+    const cluster = await page.locator('.cluster').first().innerText();
+    for (const n of ['01', '02', '03']) expect(cluster).toContain(`SIMULATED-laptop-${n}`);
+    expect(cluster).toContain('gateway MAC (HMAC)');
+
+    // Sign out: back to the sign-in page, the old cookie is gone.
+    await page.click('header button:text("Sign out")');
+    await page.waitForURL(`${s.url}/dashboard/login`);
+    expect(b.problems).toEqual([]);
+  });
+
+  it('shows what an agent sent as text: a <script> process runs nothing and opens no dialog', async () => {
+    const { page } = b;
+    await page.goto(`${s.url}/dashboard/login`);
+    await page.fill('#token', secrets.adminToken);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${s.url}/dashboard/`);
+    const response = await page.goto(`${s.url}/dashboard/devices/${hostileId}`);
+    const raw = (await response!.text());
+    expect(raw).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(raw).not.toContain(hostile);
+    expect(await page.locator('table.findings').innerText()).toContain(hostile);
+    expect(await page.locator('h1').innerText()).toContain('"><img src=x onerror=alert(2)>');
+    expect(await page.locator('main script, main img').count()).toBe(0);
+    expect(b.problems).toEqual([]);
+  });
+});
