@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { findingSchema, levels } from '../rules/types.js';
+import { devicePolicySchema } from './policy.js';
 
 /** Agent self-measurement for the cycle that produced the report. Open: newer agents may add fields. */
 export const healthSchema = z.looseObject({
@@ -38,6 +39,9 @@ export const reportSchema = z.looseObject({
     version: z.string().max(64),
     configHash: z.string().max(128),
     health: healthSchema,
+    codeHash: z.string().max(128).optional().describe('SHA-256 of the agent\'s own code files, computed once at start'),
+    policyVersion: z.number().int().nonnegative().optional().describe('Version of the server policy this report was evaluated under'),
+    stopping: z.boolean().optional().describe('The last report of a service being stopped'),
   }),
   identity: identitySchema,
   snapshot: z.looseObject({ schemaVersion: z.number() }).optional(),
@@ -50,6 +54,9 @@ export const enrollRequestSchema = z.looseObject({
   hostname: z.string().max(255),
   platform: z.string().max(32),
   agentVersion: z.string().max(64),
+  publicKey: z.string().max(200).optional().describe('Ed25519 public key, base64 SPKI DER: every report is then signed'),
+  hardwareId: z.string().max(128).optional().describe('SHA-256 hex of the machine id: the same hardware under two ids waits for approval'),
+  serial: z.string().max(128).optional().describe('Hardware serial, matched with the imported inventory'),
 });
 export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
 
@@ -57,5 +64,6 @@ export const enrollResponseSchema = z.object({
   deviceId: z.string(),
   token: z.string().min(43),
   fleetKey: z.string().min(43),
+  policy: devicePolicySchema.optional(),
 });
 export type EnrollResponse = z.infer<typeof enrollResponseSchema>;

@@ -8,6 +8,8 @@ import { IngestQueue, OverloadedError } from './ingest-queue.js';
 import { Metrics } from './metrics.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { socRoutes } from './routes/soc.js';
+import { lifecycleRoutes } from './lifecycle/routes.js';
+import { policyRoutes } from './policy/routes.js';
 import { createAdminApp } from './dashboard/admin-listener.js';
 import { registerDashboard, type Dashboard } from './dashboard/index.js';
 import type { ServerSecrets } from './secrets.js';
@@ -146,6 +148,8 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
   // With adminPort, the SOC API and the dashboard listen apart from ingest (docs/dashboard.md).
   const adminApp = config.adminPort === undefined ? undefined : createAdminApp(config, options.logger);
   socRoutes(adminApp ?? app, ctx);
+  lifecycleRoutes(adminApp ?? app, ctx);
+  policyRoutes(adminApp ?? app, ctx);
   if (adminApp) app.get('/healthz', async () => ({ ok: true }));
   const dashboard = registerDashboard(adminApp ?? app, ctx);
   let ingestAddress = '';

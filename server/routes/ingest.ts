@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { enrollRequestSchema, reportSchema, type EnrollResponse } from '../../schema/report.js';
+import { reportSchema } from '../../schema/report.js';
 import { ClientError } from '../body.js';
 import { normaliseIp, type ServerContext } from '../context.js';
+import { enrollHandler } from '../lifecycle/enroll.js';
+import { guardOf } from '../lifecycle/guard.js';
 import type { DeviceAuth } from '../storage/types.js';
-import { bearerToken, hashToken, newToken, sameSecret } from '../tokens.js';
+import { bearerToken, hashToken } from '../tokens.js';
 
 const issuesOf = (error: z.ZodError) =>
   error.issues.slice(0, 50).map((i) => ({ path: i.path.map(String), code: i.code, message: i.message }));
@@ -12,27 +14,7 @@ const issuesOf = (error: z.ZodError) =>
 const deviceOf = new WeakMap<FastifyRequest, DeviceAuth>();
 
 export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.post('/api/v1/enroll', async (request, reply) => {
-    const parsed = enrollRequestSchema.safeParse(request.body);
-    if (!parsed.success) throw new ClientError(400, 'invalid_request', 'invalid enroll request', issuesOf(parsed.error));
-    const req = parsed.data;
-    if (!sameSecret(req.secret, ctx.enrollSecretHash)) throw new ClientError(401, 'bad_secret', 'wrong enroll secret');
-    const token = newToken();
-    const outcome = await ctx.storage.enroll({
-      deviceId: req.deviceId,
-      hostname: req.hostname,
-      platform: req.platform,
-      agentVersion: req.agentVersion,
-      tokenHash: hashToken(token),
-      at: ctx.now(),
-    });
-    if (outcome === 'conflict') {
-      throw new ClientError(409, 'already_enrolled', `device ${req.deviceId} is already enrolled; an admin resets it (POST /api/v1/devices/:id/reset) before it can enroll again`);
-    }
-    request.log.info({ deviceId: req.deviceId, hostname: req.hostname }, 'device enrolled');
-    const response: EnrollResponse = { deviceId: req.deviceId, token, fleetKey: await ctx.storage.fleetKey() };
-    return reply.code(200).send(response);
-  });
+  app.post('/api/v1/enroll', async (request, reply) => enrollHandler(ctx, request, reply));
 
   app.post(
     '/api/v1/reports',
@@ -47,25 +29,30 @@ export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
     async (request, reply) => {
       const device = deviceOf.get(request) as DeviceAuth;
+      const body = (request as FastifyRequest & { bodyText: string }).bodyText;
+      const guard = guardOf(ctx);
+      const signed = await guard.verify(request, device.deviceId, body);
       const parsed = reportSchema.safeParse(request.body);
       if (!parsed.success) throw new ClientError(400, 'invalid_report', 'the report does not match the v1 schema', issuesOf(parsed.error));
       const report = parsed.data;
       if (report.deviceId !== device.deviceId) throw new ClientError(403, 'device_mismatch', 'the report names another device than the token');
+      const judged = await guard.judge(report);
       const receivedAt = ctx.now();
       const sourceIp = normaliseIp(request.ip);
       const outcome = await ctx.queue.submit({
         report,
-        body: (request as FastifyRequest & { bodyText: string }).bodyText,
+        body,
         sourceIp,
         sourceIsOffice: ctx.isOffice(sourceIp),
         receivedAt,
+        guard: { ...signed, ...judged.guard },
       });
       if (outcome === 'duplicate') {
         ctx.metrics.duplicates++;
-        return reply.code(200).send({ duplicate: true });
+        return reply.code(200).send({ duplicate: true, policy: judged.policy });
       }
       ctx.metrics.accepted++;
-      return reply.code(202).send({ accepted: true });
+      return reply.code(202).send({ accepted: true, policy: judged.policy });
     },
   );
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ClientError } from '../body.js';
 import { adminOnly, type ServerContext } from '../context.js';
 import { alertStatuses } from '../storage/types.js';
+import { guardOf } from '../lifecycle/guard.js';
 
 const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -37,12 +38,14 @@ export function socRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const { history } = parse(historyQuery, request.query, 'query');
     const detail = await ctx.storage.getDevice(id, history);
     if (!detail) throw new ClientError(404, 'not_found', `no device ${id}`);
-    return detail;
+    // Issue 6: status, signing, clock skew, policy version, integrity hashes, the server's own score.
+    return { ...detail, standing: await ctx.storage.deviceStanding(id) };
   });
 
   app.post('/api/v1/devices/:id/reset', { onRequest }, async (request) => {
     const { id } = parse(deviceId, request.params, 'device id');
     if (!(await ctx.storage.resetDevice(id, ctx.now()))) throw new ClientError(404, 'not_found', `no device ${id}`);
+    guardOf(ctx).forget(id);
     request.log.warn({ deviceId: id }, 'device reset: its token is revoked and it may enroll again');
     return { deviceId: id, reset: true };
   });

@@ -1,3 +1,5 @@
+import { lifecycleMigration, signedReportsMigration } from '../lifecycle/migrations.js';
+
 /** Versioned, append-only: a released migration is never edited, a change is a new version. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
   {
@@ -77,4 +79,6 @@ export const migrations: readonly { version: number; name: string; sql: string }
       CREATE INDEX outbox_due ON outbox(forwarder, next_attempt_ms);
     `,
   },
+  lifecycleMigration,
+  signedReportsMigration,
 ];

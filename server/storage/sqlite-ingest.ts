@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { clusterKey, clusterToJoin, colocationRule, decideCluster, joinCluster, membersChanged, placesOf, silentAgentRule } from '../../rules/fleet/index.js';
 import { deviceAlertDrafts } from '../device-alerts.js';
+import { prepareGuardRecord } from '../verdict/sqlite-record.js';
 import type { AlertChanged } from '../forwarders/sqlite-outbox.js';
 import type { IngestItem, IngestOutcome, IngestPolicy } from './types.js';
 
@@ -93,12 +94,16 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
     }
   }
 
+  // Issue 6: the server's verdict and the agent's integrity, recorded in this transaction (server/verdict/).
+  const judge = prepareGuardRecord(db, upsertAlert);
+
   const run = db.transaction((items: readonly IngestItem[], policy: IngestPolicy): IngestOutcome[] =>
     items.map((item) => {
       const { report } = item;
       const at = item.receivedAt.toISOString();
       const inserted = s.insertReport.run(report.reportId, report.deviceId, report.collectedAt, item.receivedAt.getTime(), report.score, report.level, item.sourceIp, item.body);
       if (inserted.changes === 0) return 'duplicate';
+      const judged = judge(item, at);
       s.updateDevice.run({
         deviceId: report.deviceId,
         receivedAt: at,
@@ -112,7 +117,7 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
         agentVersion: report.agentVersion,
       });
       colocate(item, policy, at);
-      for (const d of deviceAlertDrafts(report)) upsertAlert(d.rule, `device:${report.deviceId}`, d.severity, [report.deviceId], d.summary, d.evidence, at);
+      for (const d of deviceAlertDrafts(judged)) upsertAlert(d.rule, `device:${report.deviceId}`, d.severity, [report.deviceId], d.summary, d.evidence, at);
       // A report ends a silence: an indexed no-op unless a silent-agent alert is active for this device.
       for (const id of s.endSilence.all(at, silentAgentRule.id, `device:${report.deviceId}`) as number[]) changed(id, 'update');
       return 'accepted';

@@ -3,6 +3,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { silentAgentRule, decideSilent } from '../../rules/fleet/index.js';
 import { migrations } from './migrations.js';
 import { prepareIngest } from './sqlite-ingest.js';
+import { lifecycleStorage } from '../lifecycle/sqlite.js';
 import { sqliteDashboard } from './sqlite-dashboard.js';
 import { prepareOutboxQueue, prepareOutboxWriter } from '../forwarders/sqlite-outbox.js';
 import { WalSync } from './wal-sync.js';
@@ -90,7 +91,7 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
     devicesPage: db.prepare('SELECT * FROM devices WHERE device_id > ? ORDER BY device_id LIMIT ?'),
     history: db.prepare('SELECT report_id, collected_at, received_ms, score, level FROM reports WHERE device_id = ? ORDER BY received_ms DESC LIMIT ?'),
     reportBody: db.prepare('SELECT body FROM reports WHERE report_id = ?').pluck(),
-    reset: db.prepare('UPDATE devices SET token_hash = NULL WHERE device_id = ?'),
+    reset: db.prepare("UPDATE devices SET token_hash = NULL, status = 'active' WHERE device_id = ?"),
     alertsAll: db.prepare('SELECT * FROM alerts ORDER BY id DESC'),
     alertsByStatus: db.prepare('SELECT * FROM alerts WHERE status = ? ORDER BY id DESC'),
     alertById: db.prepare('SELECT * FROM alerts WHERE id = ?'),
@@ -116,8 +117,12 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
   let closed = false;
   // Token hash → device id, so the hot path skips a lookup; a reset drops the device's entry at once.
   const tokens = new Map<string, string>();
+  const forgetTokens = (deviceId: string) => {
+    for (const [key, id] of tokens) if (id === deviceId) tokens.delete(key);
+  };
 
   const storage: Storage = {
+    ...lifecycleStorage(db, { durable, forgetTokens }),
     ...sqliteDashboard(db),
     async fleetKey() {
       return s.fleetKey.get() as string;

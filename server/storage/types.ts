@@ -1,5 +1,6 @@
 import type { Report } from '../../schema/report.js';
 import type { ColocationPolicy } from '../../rules/fleet/index.js';
+import type { IngestGuard, LifecycleStorage } from '../lifecycle/storage-types.js';
 
 /**
  * What the server needs from a database. Every method returns a Promise so that a networked engine
@@ -7,7 +8,7 @@ import type { ColocationPolicy } from '../../rules/fleet/index.js';
  * Decisions (which alert to open) live in pure functions (rules/fleet, server/device-alerts.ts) that every
  * engine calls; an engine only stores and fetches.
  */
-export interface Storage extends DashboardStorage {
+export interface Storage extends DashboardStorage, LifecycleStorage {
   /** The fleet's HMAC key for place identifiers, created with the database. */
   fleetKey(): Promise<string>;
   enroll(device: EnrollRecord): Promise<'enrolled' | 'conflict'>;
@@ -57,6 +58,8 @@ export interface IngestItem {
   sourceIp: string;
   sourceIsOffice: boolean;
   receivedAt: Date;
+  /** Issue 6: the server's verdict, nonce and clock skew of this report (server/lifecycle/storage-types.ts). */
+  guard?: IngestGuard;
 }
 
 export type IngestOutcome = 'accepted' | 'duplicate';

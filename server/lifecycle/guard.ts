@@ -1,0 +1,155 @@
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { DevicePolicy } from '../../schema/policy.js';
+import type { Report } from '../../schema/report.js';
+import { noncePattern, signatureHeaders, signedBytes, timestampPattern } from '../../schema/signing.js';
+import { ClientError } from '../body.js';
+import type { ServerContext } from '../context.js';
+import { resolvePolicy, type InventoryRow, type PolicyRecord } from '../policy/schema.js';
+import { serverVerdict } from '../verdict/verdict.js';
+import type { DeviceSecurity, IngestGuard } from './storage-types.js';
+
+/** ±10 minutes: a report signed further from the server's clock is refused (and the skew recorded). */
+export const maxSkewMs = 10 * 60_000;
+
+interface Known {
+  security: DeviceSecurity;
+  key: KeyObject | null;
+  policy?: DevicePolicy;
+}
+
+/** Ed25519 public key from base64 SPKI DER; throws on anything else. */
+export function parsePublicKey(base64: string): KeyObject {
+  const key = createPublicKey({ key: Buffer.from(base64, 'base64'), format: 'der', type: 'spki' });
+  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`an Ed25519 key is required, got ${key.asymmetricKeyType ?? 'unknown'}`);
+  return key;
+}
+
+/**
+ * The report route's checks beyond the token, with what they need cached in memory: each device's public key,
+ * the current policy and inventory, the nonces of the replay window. Admin changes call forget()/reloadPolicy().
+ */
+export class Guard {
+  private policy: PolicyRecord | undefined;
+  private inventory = new Map<string, InventoryRow>();
+  private readonly devices = new Map<string, Known>();
+  /** "deviceId nonce" → epoch ms; entries older than the window are dropped as new ones come. */
+  private readonly nonces = new Map<string, number>();
+  private loaded: Promise<void> | undefined;
+
+  constructor(private readonly ctx: ServerContext) {}
+
+  private load(): Promise<void> {
+    this.loaded ??= (async () => {
+      await this.reloadPolicy();
+      for (const n of await this.ctx.storage.recentNonces(this.ctx.now().getTime() - 2 * maxSkewMs)) this.nonces.set(`${n.deviceId} ${n.nonce}`, n.seenMs);
+    })();
+    return this.loaded;
+  }
+
+  async reloadPolicy(): Promise<PolicyRecord> {
+    const [policy, rows] = await Promise.all([this.ctx.storage.currentPolicy(), this.ctx.storage.inventory()]);
+    this.policy = policy;
+    this.inventory = new Map(rows.map((r) => [r.key, r]));
+    for (const known of this.devices.values()) delete known.policy;
+    return policy;
+  }
+
+  forget(deviceId: string): void {
+    this.devices.delete(deviceId);
+  }
+
+  private async known(deviceId: string): Promise<Known> {
+    await this.load();
+    let known = this.devices.get(deviceId);
+    if (!known) {
+      const security = await this.ctx.storage.deviceSecurity(deviceId);
+      if (!security) throw new ClientError(401, 'unauthorized', 'unknown device');
+      let key: KeyObject | null = null;
+      try {
+        key = security.publicKey ? parsePublicKey(security.publicKey) : null;
+      } catch {
+        key = null;
+      }
+      known = { security, key };
+      if (this.devices.size >= 200_000) this.devices.clear();
+      this.devices.set(deviceId, known);
+    }
+    return known;
+  }
+
+  async policyFor(deviceId: string): Promise<DevicePolicy> {
+    const known = await this.known(deviceId);
+    known.policy ??= resolvePolicy(this.policy as PolicyRecord, known.security, this.inventory);
+    return known.policy;
+  }
+
+  /** Policy for an enrollment answer (the device row was just written). */
+  async policyForNew(deviceId: string): Promise<DevicePolicy> {
+    this.forget(deviceId);
+    return this.policyFor(deviceId);
+  }
+
+  /**
+   * Checks the signature headers of a report from a device that registered a key (a device without one, from an
+   * agent before signing, may send unsigned reports). Refusals are 401 with the reason; a reused nonce is 409.
+   */
+  async verify(request: FastifyRequest, deviceId: string, body: string): Promise<IngestGuard> {
+    const { key } = await this.known(deviceId);
+    const h = request.headers;
+    const signature = h[signatureHeaders.signature];
+    const timestamp = h[signatureHeaders.timestamp];
+    const nonce = h[signatureHeaders.nonce];
+    if (!key) return { signed: false };
+    if (typeof signature !== 'string' || typeof timestamp !== 'string' || typeof nonce !== 'string') {
+      throw new ClientError(401, 'signature_required', `this device registered a signing key: every report must carry ${Object.values(signatureHeaders).join(', ')}`);
+    }
+    if (!timestampPattern.test(timestamp) || !noncePattern.test(nonce)) throw new ClientError(401, 'bad_signature', 'malformed signature timestamp or nonce');
+    const now = this.ctx.now().getTime();
+    const skewMs = Number(timestamp) - now;
+    const skewS = Math.round(skewMs / 1000);
+    let valid = false;
+    try {
+      valid = verify(null, signedBytes(timestamp, nonce, body), key, Buffer.from(signature, 'base64'));
+    } catch {
+      valid = false;
+    }
+    if (!valid) throw new ClientError(401, 'bad_signature', 'the report signature does not verify against the key registered at enrollment (altered body, wrong key, or bad headers)');
+    if (Math.abs(skewMs) > maxSkewMs) {
+      await this.ctx.storage.recordClockSkew(deviceId, skewS);
+      throw new ClientError(401, 'clock_skew', `clock skew ${skewS} s: the report's time is outside ±${maxSkewMs / 1000} s of the server's clock; fix the laptop's clock (NTP)`);
+    }
+    const seen = `${deviceId} ${nonce}`;
+    if (this.nonces.has(seen)) throw new ClientError(409, 'replayed', 'this signature nonce was already used: a replayed report is refused');
+    this.remember(seen, now);
+    return { signed: true, nonce, clockSkewS: skewS };
+  }
+
+  private remember(seen: string, now: number): void {
+    this.nonces.set(seen, now);
+    // Map iteration is insertion order: the oldest come first, so pruning stops at the first one still in the window.
+    if (this.nonces.size % 1024 === 0) {
+      for (const [k, t] of this.nonces) {
+        if (t >= now - 2 * maxSkewMs) break;
+        this.nonces.delete(k);
+      }
+    }
+  }
+
+  /** The server's verdict and what the response tells the agent about its policy. */
+  async judge(report: Report): Promise<{ guard: IngestGuard; policy: DevicePolicy | { version: number } }> {
+    const policy = await this.policyFor(report.deviceId);
+    const verdict = serverVerdict(report, policy, (this.policy as PolicyRecord).body.thresholds);
+    // The whole policy only when the agent's is stale: most responses stay a few bytes.
+    return { guard: { verdict }, policy: report.agent.policyVersion === policy.version ? { version: policy.version } : policy };
+  }
+}
+
+const guards = new WeakMap<ServerContext, Guard>();
+
+/** One guard per server (its caches live as long as the server). */
+export function guardOf(ctx: ServerContext): Guard {
+  let guard = guards.get(ctx);
+  if (!guard) guards.set(ctx, (guard = new Guard(ctx)));
+  return guard;
+}

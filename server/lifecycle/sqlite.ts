@@ -1,0 +1,224 @@
+import type Database from 'better-sqlite3';
+import { timingSafeEqual } from 'node:crypto';
+import { policyBodySchema, type InventoryRow, type PolicyRecord } from '../policy/schema.js';
+import type { DeviceStanding, DeviceStatus, LifecycleStorage, PendingEnrollment } from './storage-types.js';
+import { isPlaceholderSerial } from './placeholder-serial.js';
+
+type Row = Record<string, unknown>;
+
+export interface LifecycleDeps {
+  /** Resolves once the WAL is on disk (tokens handed out must survive a crash). */
+  durable: <T>(value: T) => Promise<T>;
+  /** Drops the device's cached token hashes: its old token fails at once. */
+  forgetTokens: (deviceId: string) => void;
+}
+
+const toPending = (r: Row): PendingEnrollment => ({
+  id: r.id as number,
+  deviceId: r.device_id as string,
+  hostname: r.hostname as string,
+  platform: r.platform as string,
+  hardwareId: (r.hardware_id as string | null) ?? null,
+  serial: (r.serial as string | null) ?? null,
+  reason: r.reason as string,
+  status: r.status as PendingEnrollment['status'],
+  createdAt: r.created_at as string,
+  decidedAt: (r.decided_at as string | null) ?? null,
+});
+
+const toInventory = (r: Row): InventoryRow => ({
+  key: r.key as string,
+  employee: (r.employee as string | null) ?? null,
+  country: (r.country as string | null) ?? null,
+  group: (r.grp as string | null) ?? null,
+});
+
+/** SQLite side of LifecycleStorage: every statement prepared once; every write durable before it answers. */
+export function lifecycleStorage(db: Database.Database, deps: LifecycleDeps): LifecycleStorage {
+  const { durable, forgetTokens } = deps;
+  const s = {
+    latestPolicy: db.prepare('SELECT version, body, created_at FROM policy_versions ORDER BY version DESC LIMIT 1'),
+    insertPolicy: db.prepare('INSERT INTO policy_versions (version, body, created_at) VALUES (?, ?, ?)'),
+    clearInventory: db.prepare('DELETE FROM inventory'),
+    insertInventory: db.prepare('INSERT OR REPLACE INTO inventory (key, employee, country, grp) VALUES (?, ?, ?, ?)'),
+    inventory: db.prepare('SELECT * FROM inventory ORDER BY key'),
+    missing: db.prepare(`SELECT i.* FROM inventory i WHERE NOT EXISTS (
+      SELECT 1 FROM devices d WHERE d.device_id = i.key OR d.serial = i.key OR d.hostname = i.key) ORDER BY i.key`),
+    device: db.prepare('SELECT * FROM devices WHERE device_id = ?'),
+    byHardware: db.prepare('SELECT device_id FROM devices WHERE hardware_id = ? AND device_id <> ? AND status <> ? LIMIT 1').pluck(),
+    secretByHash: db.prepare('SELECT * FROM enroll_secrets WHERE secret_hash = ?'),
+    useSecret: db.prepare('UPDATE enroll_secrets SET uses_left = uses_left - 1 WHERE id = ? AND uses_left > 0'),
+    insertSecret: db.prepare('INSERT INTO enroll_secrets (name, secret_hash, expires_at, uses_left, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    secrets: db.prepare('SELECT name, expires_at, uses_left, created_at FROM enroll_secrets ORDER BY name'),
+    insertDevice: db.prepare(`INSERT INTO devices (device_id, hostname, platform, agent_version, token_hash, enrolled_at, status, status_at, hardware_id, serial, public_key)
+      VALUES (@deviceId, @hostname, @platform, @agentVersion, @tokenHash, @at, 'active', @at, @hardwareId, @serial, @publicKey)`),
+    // Re-enrollment replaces the credentials and forgets the previous integrity hashes (a reimage changes them).
+    reenroll: db.prepare(`UPDATE devices SET hostname = @hostname, platform = @platform, agent_version = @agentVersion, token_hash = @tokenHash,
+      enrolled_at = @at, status = 'active', status_at = @at, hardware_id = @hardwareId, serial = @serial, public_key = @publicKey,
+      config_hash = NULL, code_hash = NULL, policy_version = NULL, integrity_agent_version = NULL WHERE device_id = @deviceId`),
+    pendingFor: db.prepare("SELECT * FROM pending_enrollments WHERE device_id = ? AND status IN ('pending', 'approved', 'denied') ORDER BY id DESC"),
+    insertPending: db.prepare(`INSERT INTO pending_enrollments (device_id, hostname, platform, agent_version, hardware_id, serial, public_key, reason, status, created_at)
+      VALUES (@deviceId, @hostname, @platform, @agentVersion, @hardwareId, @serial, @publicKey, @reason, 'pending', @at)`),
+    pendingById: db.prepare('SELECT * FROM pending_enrollments WHERE id = ?'),
+    pendingOpen: db.prepare("SELECT * FROM pending_enrollments WHERE status = 'pending' ORDER BY id"),
+    decide: db.prepare('UPDATE pending_enrollments SET status = ?, decided_at = ? WHERE id = ?'),
+    rotate: db.prepare("UPDATE devices SET token_hash = ? WHERE device_id = ? AND status = 'active' AND token_hash IS NOT NULL"),
+    setStatus: db.prepare('UPDATE devices SET status = ?, status_at = ?, token_hash = NULL WHERE device_id = ?'),
+    resolveDeviceAlerts: db.prepare(
+      "UPDATE alerts SET status = 'resolved', updated_at = ?, summary = summary || ' (device decommissioned)' WHERE alert_key = ? AND status <> 'resolved'",
+    ),
+    nonces: db.prepare('SELECT device_id, nonce, seen_ms FROM nonces WHERE seen_ms >= ?'),
+    pruneNonces: db.prepare('DELETE FROM nonces WHERE seen_ms < ?'),
+    skew: db.prepare('UPDATE devices SET clock_skew_s = ? WHERE device_id = ?'),
+  };
+
+  const keyMatches = (stored: unknown, given: string | null) => typeof stored === 'string' && given !== null && stored === given;
+
+  const enroll = db.transaction((r: Parameters<LifecycleStorage['enrollDevice']>[0]) => {
+    const at = r.at.toISOString();
+    const params = { ...r, at };
+    const existing = s.device.get(r.deviceId) as Row | undefined;
+    // An approved request completes with the same key (or, for keyless agents, the same hardware) without another use of a secret.
+    const pending = s.pendingFor.all(r.deviceId) as Row[];
+    const sameRequester = (p: Row) => (r.publicKey ? keyMatches(p.public_key, r.publicKey) : keyMatches(p.hardware_id, r.hardwareId));
+    const approved = pending.find((p) => p.status === 'approved' && sameRequester(p));
+    if (pending.some((p) => p.status === 'denied' && sameRequester(p))) {
+      return { status: 'refused', code: 'enrollment_denied', reason: `an admin denied this enrollment of ${r.deviceId}`, httpStatus: 403 } as const;
+    }
+    let secretName: string | null = null;
+    if (!approved && r.secret.kind === 'named') {
+      const secret = s.secretByHash.get(r.secret.hash) as Row | undefined;
+      if (!secret || !timingSafeEqual(secret.secret_hash as Buffer, r.secret.hash)) return { status: 'refused', code: 'bad_secret', reason: 'wrong enroll secret', httpStatus: 401 } as const;
+      if (Date.parse(secret.expires_at as string) <= r.at.getTime()) {
+        return { status: 'refused', code: 'secret_expired', reason: `enroll secret "${secret.name as string}" expired at ${secret.expires_at as string}`, httpStatus: 401 } as const;
+      }
+      if (!s.useSecret.run(secret.id).changes) return { status: 'refused', code: 'secret_used_up', reason: `enroll secret "${secret.name as string}" has no uses left`, httpStatus: 401 } as const;
+      secretName = secret.name as string;
+    }
+    if (approved) {
+      s.decide.run('used', at, approved.id);
+      if (existing) s.reenroll.run(params);
+      else s.insertDevice.run(params);
+      forgetTokens(r.deviceId);
+      return { status: 'enrolled', secretName } as const;
+    }
+    const status = existing?.status as DeviceStatus | undefined;
+    if (status === 'revoked' || status === 'decommissioned') {
+      return { status: 'refused', code: `device_${status}`, reason: `device ${r.deviceId} is ${status}; an admin resets it (POST /api/v1/devices/:id/reset) before it can enroll again`, httpStatus: 409 } as const;
+    }
+    const queue = (reason: string, collision: 'device-id' | 'hardware' | 'placeholder-serial') => {
+      const open = pending.find((p) => p.status === 'pending' && sameRequester(p));
+      const id = open ? (open.id as number) : Number(s.insertPending.run({ ...params, reason }).lastInsertRowid);
+      return { status: 'pending', id, reason, collision } as const;
+    };
+    if (existing && existing.token_hash !== null) return queue(`device id ${r.deviceId} is already enrolled`, 'device-id');
+    const twin = r.hardwareId ? (s.byHardware.get(r.hardwareId, r.deviceId, 'decommissioned') as string | undefined) : undefined;
+    if (twin) return queue(`the same hardware is enrolled as ${twin}`, 'hardware');
+    if (r.serial !== null && isPlaceholderSerial(r.serial)) return queue(`placeholder serial "${r.serial}"`, 'placeholder-serial');
+    if (existing) s.reenroll.run(params);
+    else s.insertDevice.run(params);
+    return { status: 'enrolled', secretName } as const;
+  });
+
+  return {
+    async currentPolicy() {
+      const r = s.latestPolicy.get() as Row | undefined;
+      if (!r) return { version: 0, body: policyBodySchema.parse({}), createdAt: new Date(0).toISOString() };
+      return { version: r.version as number, body: policyBodySchema.parse(JSON.parse(r.body as string)), createdAt: r.created_at as string };
+    },
+    async putPolicy(body, at, inventory) {
+      const record = db.transaction((): PolicyRecord => {
+        const latest = s.latestPolicy.get() as Row | undefined;
+        const version = ((latest?.version as number | undefined) ?? 0) + 1;
+        s.insertPolicy.run(version, JSON.stringify(body), at.toISOString());
+        if (inventory) {
+          s.clearInventory.run();
+          for (const row of inventory) s.insertInventory.run(row.key, row.employee, row.country, row.group);
+        }
+        return { version, body, createdAt: at.toISOString() };
+      })();
+      return durable(record);
+    },
+    async inventory() {
+      return (s.inventory.all() as Row[]).map(toInventory);
+    },
+    async missingInventory() {
+      return (s.missing.all() as Row[]).map(toInventory);
+    },
+    async enrollDevice(request) {
+      return durable(enroll(request));
+    },
+    async createEnrollSecret(secret) {
+      const changes = s.insertSecret.run(secret.name, secret.hash, secret.expiresAt.toISOString(), secret.uses, secret.at.toISOString()).changes;
+      return durable(changes ? 'created' : 'conflict');
+    },
+    async listEnrollSecrets() {
+      return (s.secrets.all() as Row[]).map((r) => ({ name: r.name as string, expiresAt: r.expires_at as string, usesLeft: r.uses_left as number, createdAt: r.created_at as string }));
+    },
+    async rotateToken(deviceId, tokenHash) {
+      const changed = s.rotate.run(tokenHash, deviceId).changes > 0;
+      if (changed) forgetTokens(deviceId);
+      return durable(changed);
+    },
+    async setDeviceStatus(deviceId, status, at) {
+      const changed = db.transaction(() => {
+        if (!s.setStatus.run(status, at.toISOString(), deviceId).changes) return false;
+        if (status === 'decommissioned') s.resolveDeviceAlerts.run(at.toISOString(), `device:${deviceId}`);
+        return true;
+      })();
+      forgetTokens(deviceId);
+      return durable(changed);
+    },
+    async listPendingEnrollments() {
+      return (s.pendingOpen.all() as Row[]).map(toPending);
+    },
+    async decidePending(id, decision, at) {
+      const row = s.pendingById.get(id) as Row | undefined;
+      if (!row) return 'not-found';
+      if (row.status !== 'pending') return row.status === decision ? toPending(row) : 'conflict';
+      s.decide.run(decision, at.toISOString(), id);
+      return durable(toPending(s.pendingById.get(id) as Row));
+    },
+    async deviceSecurity(deviceId) {
+      const r = s.device.get(deviceId) as Row | undefined;
+      if (!r) return null;
+      return {
+        deviceId,
+        hostname: r.hostname as string,
+        serial: (r.serial as string | null) ?? null,
+        publicKey: (r.public_key as string | null) ?? null,
+        status: r.status as DeviceStatus,
+      };
+    },
+    async deviceStanding(deviceId) {
+      const r = s.device.get(deviceId) as Row | undefined;
+      return r ? standingOf(r) : null;
+    },
+    async recentNonces(sinceMs) {
+      s.pruneNonces.run(sinceMs);
+      return (s.nonces.all(sinceMs) as Row[]).map((r) => ({ deviceId: r.device_id as string, nonce: r.nonce as string, seenMs: r.seen_ms as number }));
+    },
+    async recordClockSkew(deviceId, skewS) {
+      s.skew.run(skewS, deviceId);
+    },
+  };
+}
+
+export function standingOf(r: Row): DeviceStanding {
+  const text = (v: unknown) => (v as string | null | undefined) ?? null;
+  const num = (v: unknown) => (v as number | null | undefined) ?? null;
+  return {
+    status: (r.status as DeviceStatus | undefined) ?? 'active',
+    statusAt: text(r.status_at),
+    serial: text(r.serial),
+    hardwareId: text(r.hardware_id),
+    signed: r.signed === 1,
+    publicKeyRegistered: typeof r.public_key === 'string',
+    clockSkewS: num(r.clock_skew_s),
+    policyVersion: num(r.policy_version),
+    configHash: text(r.config_hash),
+    codeHash: text(r.code_hash),
+    serverScore: num(r.server_score),
+    serverLevel: text(r.server_level),
+  };
+}

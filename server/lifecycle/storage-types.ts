@@ -1,0 +1,115 @@
+import type { Level } from '../../rules/types.js';
+import type { Finding } from '../../rules/types.js';
+import type { InventoryRow, PolicyBody, PolicyRecord } from '../policy/schema.js';
+
+/** Device standing: enrolled and reporting, or taken out by an admin. */
+export const deviceStatuses = ['active', 'revoked', 'decommissioned'] as const;
+export type DeviceStatus = (typeof deviceStatuses)[number];
+
+/** What the server decided about one report, beside what the agent said (server/verdict/). */
+export interface ServerVerdict {
+  score: number;
+  level: Level;
+  /** The findings the server scored (its own evaluation, plus agent-only rules such as baseline drift). */
+  findings: Finding[];
+  /** Set when the agent's score is far below the server's: itself a finding (agent.score-mismatch). */
+  mismatch?: Finding;
+}
+
+/** Per-report extras the report route hands to ingest (all optional: storage tests send plain items). */
+export interface IngestGuard {
+  verdict?: ServerVerdict;
+  /** The signed report's nonce, kept (per device) for the replay window. */
+  nonce?: string;
+  clockSkewS?: number;
+  signed?: boolean;
+}
+
+export interface LifecycleEnroll {
+  deviceId: string;
+  hostname: string;
+  platform: string;
+  agentVersion: string;
+  tokenHash: Buffer;
+  publicKey: string | null;
+  hardwareId: string | null;
+  serial: string | null;
+  /** The legacy fleet secret, or the hash of a named one (checked, and one use taken, in the same transaction). */
+  secret: { kind: 'legacy' } | { kind: 'named'; hash: Buffer };
+  at: Date;
+}
+
+export type LifecycleEnrollOutcome =
+  | { status: 'enrolled'; secretName: string | null }
+  | { status: 'pending'; id: number; reason: string; collision: 'device-id' | 'hardware' | 'placeholder-serial' }
+  | { status: 'refused'; code: string; reason: string; httpStatus: 401 | 403 | 409 };
+
+export interface PendingEnrollment {
+  id: number;
+  deviceId: string;
+  hostname: string;
+  platform: string;
+  hardwareId: string | null;
+  serial: string | null;
+  reason: string;
+  status: 'pending' | 'approved' | 'denied' | 'used';
+  createdAt: string;
+  decidedAt: string | null;
+}
+
+export interface EnrollSecretInfo {
+  name: string;
+  expiresAt: string;
+  usesLeft: number;
+  createdAt: string;
+}
+
+/** What the report route needs of a device besides its token: its key and the keys of its inventory row. */
+export interface DeviceSecurity {
+  deviceId: string;
+  hostname: string;
+  serial: string | null;
+  publicKey: string | null;
+  status: DeviceStatus;
+}
+
+export interface DeviceStanding {
+  status: DeviceStatus;
+  statusAt: string | null;
+  serial: string | null;
+  hardwareId: string | null;
+  signed: boolean;
+  publicKeyRegistered: boolean;
+  clockSkewS: number | null;
+  policyVersion: number | null;
+  configHash: string | null;
+  codeHash: string | null;
+  /** The server's verdict on the latest report (`device.score`/`level` stay the agent's own, as sent). */
+  serverScore: number | null;
+  serverLevel: string | null;
+}
+
+/** Issue 6: central policy, device lifecycle, signed reports. Implemented for SQLite in server/lifecycle/sqlite.ts. */
+export interface LifecycleStorage {
+  currentPolicy(): Promise<PolicyRecord>;
+  /** Stores a new version of the policy; the inventory, when given, replaces the imported one in the same transaction. */
+  putPolicy(body: PolicyBody, at: Date, inventory?: readonly InventoryRow[]): Promise<PolicyRecord>;
+  inventory(): Promise<InventoryRow[]>;
+  /** Inventory rows matching no device (by id, serial or hostname) that ever enrolled. */
+  missingInventory(): Promise<InventoryRow[]>;
+  enrollDevice(request: LifecycleEnroll): Promise<LifecycleEnrollOutcome>;
+  createEnrollSecret(secret: { name: string; hash: Buffer; expiresAt: Date; uses: number; at: Date }): Promise<'created' | 'conflict'>;
+  listEnrollSecrets(): Promise<EnrollSecretInfo[]>;
+  /** A new token hash for an active device; the old token fails at once. False when unknown or not active. */
+  rotateToken(deviceId: string, tokenHash: Buffer, at: Date): Promise<boolean>;
+  /** revoked: token dropped, enrollment refused until a reset. decommissioned: also its open alerts resolved, never silent. */
+  setDeviceStatus(deviceId: string, status: 'revoked' | 'decommissioned', at: Date): Promise<boolean>;
+  listPendingEnrollments(): Promise<PendingEnrollment[]>;
+  decidePending(id: number, decision: 'approved' | 'denied', at: Date): Promise<PendingEnrollment | 'not-found' | 'conflict'>;
+  deviceSecurity(deviceId: string): Promise<DeviceSecurity | null>;
+  deviceStanding(deviceId: string): Promise<DeviceStanding | null>;
+  /** Nonces seen since `sinceMs` (loaded at start so that a restart does not reopen the replay window). */
+  recentNonces(sinceMs: number): Promise<{ deviceId: string; nonce: string; seenMs: number }[]>;
+  /** Records a refused report's clock skew; accepted reports record theirs in ingest. */
+  recordClockSkew(deviceId: string, skewS: number): Promise<void>;
+}

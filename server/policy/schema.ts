@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { expectedRegionSchema, snapshotModes, type DevicePolicy, type ExpectedRegion } from '../../schema/policy.js';
+
+/** One scope of the policy (defaults, a group, a device): what it sets replaces what the wider scope said. */
+const scopeSchema = z.strictObject({
+  expected: expectedRegionSchema.partial().optional(),
+  allowTools: z.array(z.string().max(128)).max(500).optional(),
+  reportSnapshot: z.enum(snapshotModes).optional(),
+});
+
+/** The policy document an admin PUTs (GET returns it with its version). Versions are assigned by the server. */
+export const policyBodySchema = z.strictObject({
+  catalogVersion: z.string().max(64).optional(),
+  defaults: scopeSchema.prefault({}),
+  groups: z.record(z.string().max(128), scopeSchema).default({}),
+  devices: z.record(z.string().max(128), scopeSchema.extend({ group: z.string().max(128).optional() })).default({}),
+  weights: z.record(z.string().max(128), z.number().min(0).max(1)).default({}),
+  thresholds: z
+    .strictObject({
+      /** agent.score-mismatch when the server's score exceeds the agent's by this many points... */
+      scoreMismatchPoints: z.number().int().min(1).max(100).default(30),
+      /** ...or its level is this many levels higher. */
+      scoreMismatchLevels: z.number().int().min(1).max(4).default(2),
+    })
+    .prefault({}),
+});
+export type PolicyBody = z.infer<typeof policyBodySchema>;
+
+export interface PolicyRecord {
+  version: number;
+  body: PolicyBody;
+  createdAt: string;
+}
+
+/** A row of the imported inventory: a device id or serial (or hostname), who has it, where it should be. */
+export interface InventoryRow {
+  key: string;
+  employee: string | null;
+  country: string | null;
+  group: string | null;
+}
+
+export interface DeviceKeys {
+  deviceId: string;
+  serial?: string | null | undefined;
+  hostname?: string | null | undefined;
+}
+
+const emptyRegion = (): ExpectedRegion => ({ timezones: [], locales: [], keyboardLayouts: [], countries: [] });
+
+/** The device's own row of the inventory: by device id first, then serial, then hostname. */
+export function inventoryRowOf(device: DeviceKeys, inventory: ReadonlyMap<string, InventoryRow>): InventoryRow | undefined {
+  return inventory.get(device.deviceId) ?? (device.serial ? inventory.get(device.serial) : undefined) ?? (device.hostname ? inventory.get(device.hostname) : undefined);
+}
+
+/** Pure: defaults, then the group (device entry's, else inventory's), then the device entry, then the inventory country. */
+export function resolvePolicy(policy: PolicyRecord, device: DeviceKeys, inventory: ReadonlyMap<string, InventoryRow>): DevicePolicy {
+  const { body } = policy;
+  const row = inventoryRowOf(device, inventory);
+  const own = body.devices[device.deviceId] ?? (device.serial ? body.devices[device.serial] : undefined);
+  const groupName = own?.group ?? row?.group ?? undefined;
+  const group = groupName ? body.groups[groupName] : undefined;
+  const expected = emptyRegion();
+  let allowTools: string[] = [];
+  let reportSnapshot: DevicePolicy['reportSnapshot'];
+  for (const scope of [body.defaults, group, own]) {
+    if (!scope) continue;
+    for (const key of Object.keys(expected) as (keyof ExpectedRegion)[]) {
+      const list = scope.expected?.[key];
+      if (list) expected[key] = [...list];
+    }
+    if (scope.allowTools) allowTools = [...scope.allowTools];
+    if (scope.reportSnapshot) reportSnapshot = scope.reportSnapshot;
+  }
+  // The inventory names where the employee works: it fixes the country unless the device entry says otherwise.
+  if (row?.country && !own?.expected?.countries) expected.countries = [row.country];
+  return {
+    version: policy.version,
+    ...(body.catalogVersion ? { catalogVersion: body.catalogVersion } : {}),
+    ...(groupName ? { group: groupName } : {}),
+    expected,
+    allowTools,
+    weights: { ...body.weights },
+    ...(reportSnapshot ? { reportSnapshot } : {}),
+  };
+}

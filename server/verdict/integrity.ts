@@ -1,0 +1,77 @@
+import type { Report } from '../../schema/report.js';
+
+/** Server-side rules about the agent itself: ids are contracts like every rule id (docs/threat-model.md). */
+export const agentTamperedRule = {
+  id: 'agent.tampered',
+  title: "The agent's config or code changed without a policy or version change",
+  severity: 'high',
+  falsePositives: ['IT edited the local config file by hand or through device management', 'A hot-fixed agent build that kept its version number'],
+} as const;
+export const agentStoppedRule = {
+  id: 'agent.stopped',
+  title: "The agent's service was stopped",
+  severity: 'medium',
+  falsePositives: ['A shutdown or reboot stops the service too (its reports resume after boot)', 'An upgrade restarting the service'],
+} as const;
+export const scoreMismatchRule = {
+  id: 'agent.score-mismatch',
+  title: "The agent scored itself far below the server's verdict",
+  severity: 'high',
+  falsePositives: ['An agent that has not yet received the current policy (its report names an older policy version)'],
+} as const;
+
+/** What the server remembers of a device's previous report, to tell a change. */
+export interface IntegrityState {
+  configHash: string | null;
+  codeHash: string | null;
+  policyVersion: number | null;
+  agentVersion: string | null;
+}
+
+export interface IntegrityDraft {
+  rule: string;
+  severity: string;
+  summary: string;
+  evidence: Record<string, unknown>;
+}
+
+/**
+ * Pure. A config hash that changes while the policy version and the agent version stay the same, or a code hash
+ * that changes under the same agent version, is a change nobody announced: agent.tampered. A report that says
+ * the service is stopping: agent.stopped. The first report after enrollment sets the reference.
+ */
+export function integrityDrafts(previous: IntegrityState | null, report: Report): IntegrityDraft[] {
+  const drafts: IntegrityDraft[] = [];
+  const agent = report.agent;
+  const codeHash = agent.codeHash ?? null;
+  const policyVersion = agent.policyVersion ?? null;
+  if (previous && previous.agentVersion === agent.version) {
+    const changed: string[] = [];
+    const evidence: Record<string, unknown> = { reportId: report.reportId, agentVersion: agent.version, policyVersion };
+    if (previous.configHash && previous.configHash !== agent.configHash && previous.policyVersion === policyVersion) {
+      changed.push('config');
+      Object.assign(evidence, { previousConfigHash: previous.configHash, configHash: agent.configHash });
+    }
+    if (previous.codeHash && codeHash && previous.codeHash !== codeHash) {
+      changed.push('code');
+      Object.assign(evidence, { previousCodeHash: previous.codeHash, codeHash });
+    }
+    if (changed.length) {
+      drafts.push({
+        rule: agentTamperedRule.id,
+        severity: agentTamperedRule.severity,
+        summary: `${report.deviceId}: the agent's ${changed.join(' and ')} changed with no policy or agent version change`,
+        evidence: { changed, ...evidence },
+      });
+    }
+  }
+  if (agent.stopping === true) {
+    drafts.push({
+      rule: agentStoppedRule.id,
+      severity: agentStoppedRule.severity,
+      summary: `${report.deviceId}: the agent's service was stopped at ${report.sentAt}`,
+      evidence: { reportId: report.reportId, sentAt: report.sentAt, agentVersion: agent.version },
+    });
+  }
+  return drafts;
+}
