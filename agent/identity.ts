@@ -49,6 +49,9 @@ export function identityOf(snapshot: Snapshot, fleetKey: string, fallbackTimezon
   if (bssid) identity.wifiBssid = placeHash(fleetKey, bssid);
   const neighbors = [...new Set(net.neighbors.map((n) => placeMac(n.mac)).filter((m): m is string => m !== undefined))];
   if (neighbors.length) identity.neighborMacs = neighbors.slice(0, 1024).map((m) => placeHash(fleetKey, m)).sort();
+  // The laptop's own MACs, hashed alike, so the server can find it in another laptop's neighbour table.
+  const own = [...new Set((snapshot.network?.interfaces ?? []).filter((i) => i.kind !== 'loopback').map((i) => placeMac(i.mac)).filter((m): m is string => m !== undefined))];
+  if (own.length) identity.selfMacs = own.slice(0, 64).map((m) => placeHash(fleetKey, m)).sort();
   return identity;
 }
 

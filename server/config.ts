@@ -30,6 +30,23 @@ export const serverConfigSchema = z.strictObject({
   adminToken: secret.optional().describe('Bearer token of the SOC API; generated on first start when unset'),
   officeNetworks: z.array(cidr).default([]).describe('Office and VPN egress networks: not places for fleet.colocation'),
   trustedProxies: z.array(cidr).default([]).describe('Proxies whose X-Forwarded-For is believed'),
+  // Issue 9 (docs/geo.md): geolocation, geo.* and fleet intelligence rules.
+  egressNetworks: z.array(cidr).default([]).describe('VPN/SASE egress networks the company uses: no co-location, no geo rules there'),
+  expected: z.strictObject({ countries: z.array(z.string().regex(/^[A-Za-z]{2}$/, 'ISO 3166 alpha-2, e.g. "US"')).default([]) }).prefault({}),
+  geo: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      countryDb: z.string().min(1).optional().describe('MMDB country database (GeoIP2/GeoLite2 Country or ip-location-db); default: the bundled one'),
+      asnDb: z.string().min(1).optional().describe('MMDB ASN database (GeoIP2/GeoLite2 ASN) or an ip-location-db ASN -num.csv; default: the bundled one'),
+      hostingAsns: z.array(z.number().int().positive()).default([]).describe('More hosting/VPN ASNs for geo.hosting-network'),
+      maxSpeedKmh: z.number().positive().max(100_000).default(1000),
+      slackKm: z.number().nonnegative().max(20_000).default(300),
+    })
+    .prefault({}),
+  rareTool: z.strictObject({ maxPercent: z.number().positive().max(100).default(1), minFleetDevices: z.number().int().min(1).default(20) }).prefault({}),
+  fingerprint: z
+    .strictObject({ maxDiffMs: z.number().nonnegative().default(5), maxDiffRatio: z.number().min(0).max(1).default(0.2), minCommonAnchors: z.number().int().min(1).default(1) })
+    .prefault({}),
   colocation: z
     .strictObject({
       minDevices: z.number().int().min(2).max(10_000).default(3),

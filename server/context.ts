@@ -5,6 +5,7 @@ import { parseCidr } from './config.js';
 import { ClientError } from './body.js';
 import type { IngestQueue } from './ingest-queue.js';
 import type { Metrics } from './metrics.js';
+import type { Geo } from './geo/open.js';
 import type { Storage } from './storage/types.js';
 import { bearerToken, sameSecret } from './tokens.js';
 
@@ -18,6 +19,8 @@ export interface ServerContext {
   enrollSecretHash: Buffer;
   adminTokenHash: Buffer;
   isOffice: (ip: string) => boolean;
+  /** Issue 9: source country/ASN lookup; null without a database. */
+  geo?: Geo | null;
 }
 
 /** IPv4-mapped IPv6 ("::ffff:127.0.0.1") as plain IPv4, so one address has one spelling. */
