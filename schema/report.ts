@@ -22,6 +22,7 @@ export const identitySchema = z.looseObject({
   gatewayMac: placeHash.optional(),
   wifiBssid: placeHash.optional(),
   neighborMacs: z.array(placeHash).max(1024).optional(),
+  selfMacs: z.array(placeHash).max(64).optional().describe("HMACs of the laptop's own interface MACs: fleet.neighbor-devices finds it in others' neighbour tables"),
 });
 
 /** Wire format v1 of POST /api/v1/reports. Unknown fields are accepted (newer agents must not be locked out). */

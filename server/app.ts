@@ -6,6 +6,8 @@ import type { ServerConfig } from './config.js';
 import { networkMatcher, type ServerContext } from './context.js';
 import { IngestQueue, OverloadedError } from './ingest-queue.js';
 import { Metrics } from './metrics.js';
+import { intelPolicyOf, startGeo } from './geo/start.js';
+import { carrierGradeNat } from './geo/special.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { socRoutes } from './routes/soc.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
@@ -57,6 +59,8 @@ interface FastifyReplyLike {
 export async function createServer(options: ServerOptions): Promise<FarmwatchServer> {
   const { config } = options;
   const now = options.now ?? (() => new Date());
+  // Before storage opens: a bad configured database stops the start with one line naming the file.
+  const geo = startGeo(config, options.logger);
   const storage =
     options.storage ?? openSqlite(config.db, {
       onBackgroundError: (message) => options.logger.error({ message }, 'sqlite checkpoint failed'),
@@ -68,7 +72,7 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
   const forwarders = createForwarders(config.forwarders, storage, options.logger, options.forwarderPollMs ? { pollMs: options.forwarderPollMs } : {});
   metrics.sections.push(() => forwarders.metricsText());
   forwarders.start();
-  const queue = new IngestQueue(storage, { colocation: config.colocation }, options.maxQueue);
+  const queue = new IngestQueue(storage, { colocation: config.colocation, intel: intelPolicyOf(config, geo !== null) }, options.maxQueue);
   const ctx: ServerContext = {
     config,
     storage,
@@ -77,7 +81,9 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
     now,
     enrollSecretHash: hashToken(options.secrets.enrollSecret),
     adminTokenHash: hashToken(options.secrets.adminToken),
-    isOffice: networkMatcher(config.officeNetworks),
+    // Offices, VPN/SASE egress and carrier-grade NAT are no place: neither co-location nor geo rules judge them.
+    isOffice: networkMatcher([...config.officeNetworks, ...config.egressNetworks, carrierGradeNat]),
+    geo,
   };
 
   const https = config.tls && {

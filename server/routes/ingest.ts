@@ -44,6 +44,7 @@ export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
         body,
         sourceIp,
         sourceIsOffice: ctx.isOffice(sourceIp),
+        source: ctx.geo?.lookup(sourceIp),
         receivedAt,
         guard: { ...signed, ...judged.guard },
       });

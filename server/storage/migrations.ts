@@ -1,5 +1,7 @@
 import { lifecycleMigration, signedReportsMigration } from '../lifecycle/migrations.js';
 
+import { geoMigration } from '../geo/migration.js';
+
 /** Versioned, append-only: a released migration is never edited, a change is a new version. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
   {
@@ -79,6 +81,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
       CREATE INDEX outbox_due ON outbox(forwarder, next_attempt_ms);
     `,
   },
+  geoMigration,
   lifecycleMigration,
   signedReportsMigration,
 ];

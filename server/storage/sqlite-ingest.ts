@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { clusterKey, clusterToJoin, colocationRule, decideCluster, joinCluster, membersChanged, placesOf, silentAgentRule } from '../../rules/fleet/index.js';
 import { deviceAlertDrafts } from '../device-alerts.js';
+import { prepareIntel } from '../geo/sqlite-intel.js';
 import { prepareGuardRecord } from '../verdict/sqlite-record.js';
 import type { AlertChanged } from '../forwarders/sqlite-outbox.js';
 import type { IngestItem, IngestOutcome, IngestPolicy } from './types.js';
@@ -97,6 +98,9 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
   // Issue 6: the server's verdict and the agent's integrity, recorded in this transaction (server/verdict/).
   const judge = prepareGuardRecord(db, upsertAlert);
 
+  // Issue 9: source country/ASN, geo.* and fleet intelligence rules (server/geo/sqlite-intel.ts).
+  const intel = prepareIntel(db, upsertAlert);
+
   const run = db.transaction((items: readonly IngestItem[], policy: IngestPolicy): IngestOutcome[] =>
     items.map((item) => {
       const { report } = item;
@@ -117,6 +121,7 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
         agentVersion: report.agentVersion,
       });
       colocate(item, policy, at);
+      if (policy.intel) intel(item, policy.intel, at, inserted.lastInsertRowid);
       for (const d of deviceAlertDrafts(judged)) upsertAlert(d.rule, `device:${report.deviceId}`, d.severity, [report.deviceId], d.summary, d.evidence, at);
       // A report ends a silence: an indexed no-op unless a silent-agent alert is active for this device.
       for (const id of s.endSilence.all(at, silentAgentRule.id, `device:${report.deviceId}`) as number[]) changed(id, 'update');

@@ -3,6 +3,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { silentAgentRule, decideSilent } from '../../rules/fleet/index.js';
 import { migrations } from './migrations.js';
 import { prepareIngest } from './sqlite-ingest.js';
+import { prepareIntelReads } from '../geo/sqlite-intel.js';
 import { lifecycleStorage } from '../lifecycle/sqlite.js';
 import { sqliteDashboard } from './sqlite-dashboard.js';
 import { prepareOutboxQueue, prepareOutboxWriter } from '../forwarders/sqlite-outbox.js';
@@ -122,6 +123,7 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
   };
 
   const storage: Storage = {
+    ...prepareIntelReads(db),
     ...lifecycleStorage(db, { durable, forgetTokens }),
     ...sqliteDashboard(db),
     async fleetKey() {

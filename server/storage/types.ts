@@ -1,5 +1,8 @@
 import type { Report } from '../../schema/report.js';
 import type { ColocationPolicy } from '../../rules/fleet/index.js';
+import type { Finding } from '../../rules/types.js';
+import type { SourceGeo } from '../geo/open.js';
+import type { IntelPolicy } from '../geo/policy.js';
 import type { IngestGuard, LifecycleStorage } from '../lifecycle/storage-types.js';
 
 /**
@@ -36,6 +39,13 @@ export interface Storage extends DashboardStorage, LifecycleStorage {
   retryOutbox(id: number, nextAttemptMs: number, error: string): Promise<void>;
   /** Undelivered rows per forwarder (names no longer configured included). */
   outboxStats(): Promise<{ forwarder: string; pending: number; oldestMs: number }[]>;
+  /** Issue 9: the source country/ASN of the device's latest report and the server's own findings on it; null when unknown. */
+  deviceIntel(deviceId: string): Promise<DeviceIntel | null>;
+}
+
+export interface DeviceIntel {
+  source: { country: string | null; asn: number | null; asOrg: string | null };
+  serverFindings: Finding[];
 }
 
 export interface EnrollRecord {
@@ -58,6 +68,8 @@ export interface IngestItem {
   sourceIp: string;
   sourceIsOffice: boolean;
   receivedAt: Date;
+  /** Issue 9: country and ASN of sourceIp (server/geo), absent without a database. */
+  source?: SourceGeo | undefined;
   /** Issue 6: the server's verdict, nonce and clock skew of this report (server/lifecycle/storage-types.ts). */
   guard?: IngestGuard;
 }
@@ -66,6 +78,8 @@ export type IngestOutcome = 'accepted' | 'duplicate';
 
 export interface IngestPolicy {
   colocation: ColocationPolicy;
+  /** Issue 9: geo and fleet-intelligence rules; absent, they do not run. */
+  intel?: IntelPolicy;
 }
 
 export interface DeviceSummary {
