@@ -32,6 +32,8 @@ export function backoffMs(attempt: number, policy: Pick<RetryPolicy, 'minDelayMs
 interface Lane extends Route {
   inFlight: number;
   claiming: boolean;
+  /** After a failure the target is taken as down: no claim until this time (one probe per backoff, not one per row). */
+  pausedUntil: number;
   counters: ForwarderCounters;
 }
 
@@ -53,7 +55,7 @@ export class Dispatcher {
     private readonly pollMs = 500,
     private readonly clock: () => number = Date.now,
   ) {
-    this.lanes = routes.map((r) => ({ ...r, inFlight: 0, claiming: false, counters: { delivered: 0, failed: 0, dropped: 0 } }));
+    this.lanes = routes.map((r) => ({ ...r, inFlight: 0, claiming: false, pausedUntil: 0, counters: { delivered: 0, failed: 0, dropped: 0 } }));
   }
 
   get counters(): ReadonlyMap<string, ForwarderCounters> {
@@ -69,7 +71,8 @@ export class Dispatcher {
   /** Claims due rows for every forwarder with a free slot. Safe to call at any time (it never overlaps itself). */
   tick(): void {
     if (this.stopped) return;
-    for (const lane of this.lanes) if (!lane.claiming && lane.inFlight < lane.concurrency) void this.claim(lane);
+    const now = this.clock();
+    for (const lane of this.lanes) if (!lane.claiming && lane.inFlight < lane.concurrency && now >= lane.pausedUntil) void this.claim(lane);
   }
 
   private async claim(lane: Lane): Promise<void> {
@@ -103,6 +106,7 @@ export class Dispatcher {
         new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error(`timed out after ${lane.retry.timeoutMs} ms`)), { once: true })),
       ]);
       lane.counters.delivered++;
+      lane.pausedUntil = 0;
       await this.storage.removeOutbox(row.id);
     } catch (err) {
       lane.counters.failed++;
@@ -115,6 +119,7 @@ export class Dispatcher {
         return;
       }
       const delay = backoffMs(row.attempts + 1, lane.retry);
+      lane.pausedUntil = Math.max(lane.pausedUntil, now + delay);
       if (row.attempts === 0 || row.attempts % 10 === 9) this.log.warn({ forwarder: lane.name, attempts: row.attempts + 1, retryInMs: delay, err: message }, 'forwarder send failed');
       await this.storage.retryOutbox(row.id, now + delay, message).catch(() => {});
     }

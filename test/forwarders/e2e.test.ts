@@ -57,7 +57,7 @@ describe('forwarders end to end: a high-scoring report reaches every target', ()
       activity_id: 1,
       severity_id: 4,
       status_id: 1,
-      risk_score: 81,
+      risk_score: 60,
       metadata: { product: { name: 'farmwatch', vendor_name: 'farmwatch' }, version: expect.stringMatching(/^1\.\d+\.\d+$/) },
       finding_info: { title: 'Remote-access software is running', analytic: { name: 'remote-access.running', type_id: 1 } },
       device: { uid: 'laptop-17', hostname: 'laptop-17.local' },

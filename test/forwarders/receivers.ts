@@ -42,7 +42,7 @@ export async function tcpSyslogReceiver(port = 0): Promise<{ port: number; messa
   const sockets = new Set<Socket>();
   const server: NetServer = createNetServer((socket) => {
     sockets.add(socket);
-    let buffer = Buffer.alloc(0);
+    let buffer: Buffer = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
       const parsed = parseOctetCounted(Buffer.concat([buffer, chunk]));
       messages.push(...parsed.messages);
@@ -88,16 +88,16 @@ export const hostileProcess = '<script>alert(1)</script> *bold* _it_ `code` | a=
 /** A high-scoring report whose finding names the hostile process: it opens one remote-access.running alert. */
 export function highReport(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    // weight × confidence = 0.81: the server's own scoring (server/verdict) agrees on 81, high.
-    score: 81,
+    // The server re-scores with the catalog weight (remote-access.running: 0.6) × confidence 1 = 60, high.
+    score: 60,
     level: 'high',
     findings: [
       {
         rule: 'remote-access.running',
         title: 'Remote-access tool running',
         severity: 'high',
-        confidence: 0.9,
-        weight: 0.9,
+        confidence: 1,
+        weight: 0.6,
         group: 'remote-access',
         subject: 'anydesk',
         attack: ['T1219'],
