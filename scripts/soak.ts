@@ -3,21 +3,24 @@
  * processes churning. Reports the agent's RSS (peak, steady, slope after warm-up), its longest event-loop block
  * (health.maxEventLoopBlockMs of every cycle), its nice value, and checks through the server's admin API that every
  * report the agent produced arrived exactly once. Exits 1 when a check fails. Not a test; bounded in time.
- *   npm run soak -- [--minutes 10] [--processes 300] [--json]
+ *   npm run soak -- [--minutes 10] [--processes 300] [--json] [--record]
+ * --record writes the result into the soak section of docs/BENCHMARKS.md (which `npm run bench` keeps).
  * Linux only (/proc for RSS and nice).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { soakBegin, soakEnd } from './bench/doc.js';
 
 const { values } = parseArgs({
   options: {
     minutes: { type: 'string', default: '10' },
     processes: { type: 'string', default: '300' },
     json: { type: 'boolean', default: false },
+    record: { type: 'boolean', default: false },
   },
 });
 const minutes = Number(values.minutes);
@@ -64,8 +67,9 @@ function node(args: string[], capture: 'stdout' | 'stderr' | 'both'): { child: C
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  if ((child.exitCode !== null || child.signalCode !== null) && child.stdout?.readableEnded !== false) return Promise.resolve(child.exitCode);
+  // 'close', not 'exit': the last log lines are read only once stdio has been drained.
+  return new Promise((resolve) => child.once('close', (code) => resolve(code)));
 }
 
 async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
@@ -255,9 +259,44 @@ async function main(): Promise<number> {
     for (const [k, v] of Object.entries(result)) process.stdout.write(`${k}: ${v}\n`);
     process.stdout.write(failures.length ? `FAIL\n- ${failures.join('\n- ')}\n` : 'PASS\n');
   }
+  if (values.record) record({ ...result, failures });
   server.child.kill('SIGTERM');
   await exited(server.child);
   return failures.length ? 1 : 0;
+}
+
+/** Replaces the soak section of docs/BENCHMARKS.md (or appends one). */
+function record(result: Record<string, unknown> & { failures: string[] }): void {
+  const doc = fileURLToPath(new URL('../../docs/BENCHMARKS.md', import.meta.url));
+  const text = existsSync(doc) ? readFileSync(doc, 'utf8') : '# Benchmarks\n';
+  const args = [`--minutes ${minutes}`, ...(extraCount !== 300 ? [`--processes ${extraCount}`] : [])].join(' ');
+  const section = [
+    soakBegin,
+    '',
+    '## Soak',
+    '',
+    `\`npm run soak -- ${args} --record\` (scripts/soak.ts), ${new Date().toISOString()}, on ${cpus()[0]?.model ?? 'unknown'} ×${cpus().length}, Node ${process.version}.`,
+    '`farmwatch server` (port 0, temp SQLite, generated secrets) and one enrolled `farmwatch run` at intervalSec 5, with',
+    `${extraCount} extra processes of which a tenth are killed and replaced every 3 s. RSS from /proc/PID/status every 2 s,`,
+    'slope by least squares after the warm-up (a fifth of the run, at most 1 min); stalls are the largest',
+    'health.maxEventLoopBlockMs of any cycle; delivery is checked against the server\'s device history and its',
+    'duplicate counter. Budgets: RSS ≤ 80 MiB, no block > 50 ms, no growth, every report once.',
+    '',
+    `Result: **${result.failures.length ? `FAIL (${result.failures.join('; ')})` : 'PASS'}**`,
+    '',
+    '| | |',
+    '|---|---|',
+    ...Object.entries(result)
+      .filter(([k]) => k !== 'failures')
+      .map(([k, v]) => `| ${k} | ${String(v)} |`),
+    '',
+    soakEnd,
+  ].join('\n');
+  const b = text.indexOf(soakBegin);
+  const e = text.indexOf(soakEnd);
+  const next = b >= 0 && e > b ? text.slice(0, b) + section + text.slice(e + soakEnd.length) : `${text.trimEnd()}\n\n${section}\n`;
+  writeFileSync(doc, next);
+  say(`recorded in ${doc}`);
 }
 
 function cleanup(): void {

@@ -1,0 +1,110 @@
+/**
+ * `npm run bench`: every benchmark as a child process, one after the other, each under a time bound; reads the JSON
+ * line(s) each one prints and WRITES docs/BENCHMARKS.md (machine, commands, medians, ratios, budget, PASS/OVER).
+ * The soak section of that file (between the soak markers, written by `npm run soak -- --record`) is kept as is.
+ *   npm run bench [-- --quick]   (--quick: fewer runs, shorter ingest; for a smoke check, not for the record)
+ * Exit code 0 when every benchmark ran (a figure over budget is reported, not an error); 1 when one failed to run.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { benchmarkDoc, soakBegin, soakEnd, type StepResult } from './doc.js';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } } });
+const quick = values.quick;
+const docPath = values.out ?? fileURLToPath(new URL('../../../docs/BENCHMARKS.md', import.meta.url));
+const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+
+export interface Step {
+  id: string;
+  script: string;
+  args: string[];
+  timeoutMs: number;
+}
+
+const steps: Step[] = [
+  { id: 'collect', script: 'collect.js', args: ['--runs', quick ? '2' : '7', '--processes', '400'], timeoutMs: 240_000 },
+  { id: 'evaluate', script: 'evaluate.js', args: ['--runs', quick ? '300' : '2000'], timeoutMs: 60_000 },
+  { id: 'rules-catalog', script: 'rules-catalog.js', args: [], timeoutMs: 60_000 },
+  { id: 'ingest-a', script: 'ingest.js', args: ['--mix', 'a', '--seconds', quick ? '3' : '10'], timeoutMs: 90_000 },
+  { id: 'ingest-b', script: 'ingest.js', args: ['--mix', 'b', '--seconds', quick ? '3' : '10'], timeoutMs: 90_000 },
+  { id: 'spool', script: 'spool.js', args: ['--reports', quick ? '100' : '500'], timeoutMs: 90_000 },
+  { id: 'network', script: 'network.js', args: ['--load', '--cycles', quick ? '3' : '10'], timeoutMs: 90_000 },
+  { id: 'hardware', script: 'hardware.js', args: ['--cycles', quick ? '3' : '20'], timeoutMs: 60_000 },
+  // The daemon itself (RSS, stalls, delivery): a short soak, 300 churning processes, interval 5 s.
+  { id: 'daemon', script: '../soak.js', args: ['--minutes', quick ? '0.5' : '1.5', '--json'], timeoutMs: 5 * 60_000 },
+];
+
+function load(): string {
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+}
+
+function runStep(step: Step): Promise<StepResult> {
+  const started = performance.now();
+  const loadBefore = load();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [here(step.script), ...step.args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGTERM'), step.timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const json = stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l) as Record<string, unknown>];
+          } catch {
+            return [];
+          }
+        });
+      resolve({
+        id: step.id,
+        command: `node dist/scripts/bench/${step.script} ${step.args.join(' ')}`.replace('bench/../', ''),
+        code,
+        signal,
+        seconds: Math.round((performance.now() - started) / 100) / 10,
+        loadBefore,
+        json,
+        text: stdout.split('\n').filter((l) => l && !l.startsWith('{')),
+        stderrTail: stderr.slice(-1500),
+      });
+    });
+  });
+}
+
+const startedAt = new Date();
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`,
+  loadAtStart: load(),
+};
+process.stderr.write(`bench: ${machine.cpu}, ${machine.cores} cores, load ${machine.loadAtStart}\n`);
+
+const results: StepResult[] = [];
+for (const step of steps) {
+  process.stderr.write(`bench: ${step.id} …`);
+  const r = await runStep(step);
+  process.stderr.write(` ${r.code === 0 ? 'done' : `exit ${r.code ?? r.signal}`} in ${r.seconds} s (load before ${r.loadBefore})\n`);
+  if (r.code !== 0 && r.stderrTail) process.stderr.write(`${r.stderrTail}\n`);
+  results.push(r);
+}
+
+const previous = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '';
+const b = previous.indexOf(soakBegin);
+const e = previous.indexOf(soakEnd);
+const keptSoak = b >= 0 && e > b ? previous.slice(b, e + soakEnd.length) : undefined;
+const doc = benchmarkDoc({ machine, startedAt, finishedAt: new Date(), loadAtEnd: load(), quick, results, keptSoak });
+writeFileSync(docPath, doc);
+process.stderr.write(`bench: wrote ${docPath}\n`);
+process.exit(results.every((r) => r.code === 0 || r.id === 'daemon') ? 0 : 1);
