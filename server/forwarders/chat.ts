@@ -29,7 +29,8 @@ function factsOf(event: AlertEvent): Facts {
     ['Summary', alert.summary],
   ];
   if (info.attack.length) lines.push(['ATT&CK', info.attack.join(', ')]);
-  for (const f of findings.slice(0, 5)) lines.push([String(f.title ?? 'finding'), JSON.stringify(f.evidence ?? {}).slice(0, 500)]);
+  // Labels are ours; everything the agent sent (titles, evidence) is a value.
+  for (const f of findings.slice(0, 5)) lines.push(['Finding', `${String(f.title ?? '')}: ${JSON.stringify(f.evidence ?? {}).slice(0, 500)}`]);
   return { title: `farmwatch: ${info.title}`, lines };
 }
 
