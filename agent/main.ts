@@ -15,6 +15,7 @@ const commands: Record<string, CommandEntry> = {
   run: { summary: 'The daemon: collect, evaluate and report every intervalSec', load: () => import('./commands/run.js') },
   server: { summary: 'The central server: ingest, fleet rules, alerts, API', load: () => import('./commands/server.js') },
   schema: { summary: 'Print the JSON Schemas of snapshot, config and report', load: () => import('./commands/schema.js') },
+  demo: { summary: 'The whole system on this machine: server, this agent, simulated laptops, dashboard', load: () => import('./commands/demo.js') },
 };
 
 function help(): string {
