@@ -10,6 +10,7 @@ import { collectOnce, type CollectOnceOptions } from './collect-once.js';
 import { stateDirOf, type Config } from './config.js';
 import { decideRestraint, initialRestraint, restingNow, slowCadence, tickRests, type RestraintState } from './restraint.js';
 import { buildReport, nextReportBy } from './report.js';
+import { applyPolicy, loadPolicy, reweigh } from './policy.js';
 import { ruleContextFor } from './rule-context.js';
 import type { Spool } from './spool.js';
 import type { Enrollment } from './state.js';
@@ -104,14 +105,16 @@ export class CycleRunner {
     }
     this.previous = snapshot;
     const now = new Date(startedAt);
-    const evaluation = evaluateSnapshot(
+    // Issue 6: the server's policy (agent/policy.ts) restricts the local config and sets rule weights.
+    const policy = await loadPolicy(stateDir);
+    const evaluation = reweigh(evaluateSnapshot(
       snapshot,
-      ruleContextFor(this.collectConfig, {
+      ruleContextFor(applyPolicy(this.collectConfig, policy), {
         ...(this.baseline ? { baseline: this.baseline } : {}),
         ...(config.privacy.activityHours && this.baseline?.activityHours ? { activityHours: this.baseline.activityHours } : {}),
         now,
       }),
-    );
+    ), policy);
     await this.updateBaseline(stateDir, snapshot, evaluation, now);
 
     const cpu = process.cpuUsage(cpu0);
@@ -149,6 +152,7 @@ export class CycleRunner {
       agentVersion: agentVersion(),
       health,
       nextReportBy: nextReportBy(new Date(this.now()), this.intervalMs(), config),
+      policy,
     });
     const entry = await this.spool.add(report, this.now());
     const { restraintState: _state, ...logged } = health;

@@ -4,6 +4,9 @@ import type { Evaluation } from '../rules/index.js';
 import type { Report } from '../schema/report.js';
 import type { Config } from './config.js';
 import { hashSnapshotPlaces, identityOf } from './identity.js';
+import type { DevicePolicy } from '../schema/policy.js';
+import { codeHash } from './code-hash.js';
+import { applyPolicy } from './policy.js';
 
 type Health = Report['agent']['health'];
 
@@ -21,6 +24,8 @@ export interface BuildReportInput {
   /** When the next report is due: the server tells a stretched interval from silence by it. */
   nextReportBy: Date;
   now?: Date;
+  /** The server's policy this cycle ran under (issue 6): its version is reported, its snapshot mode applies. */
+  policy?: DevicePolicy | undefined;
 }
 
 /**
@@ -41,10 +46,16 @@ export function buildReport(input: BuildReportInput): Report {
     score: evaluation.score,
     level: evaluation.level,
     findings: evaluation.findings,
-    agent: { version: input.agentVersion, configHash: configHash(config), health: input.health },
+    agent: {
+      version: input.agentVersion,
+      configHash: configHash(config),
+      health: input.health,
+      ...(codeHash() ? { codeHash: codeHash() } : {}),
+      ...(input.policy ? { policyVersion: input.policy.version } : {}),
+    },
     identity: identityOf(input.snapshot, input.fleetKey),
   };
-  const mode = config.report.snapshot;
+  const mode = applyPolicy(config, input.policy).report.snapshot;
   if (mode === 'always' || (mode === 'on-findings' && evaluation.findings.some((f) => !f.suppressed))) {
     const withSnapshot = { ...report, snapshot: hashSnapshotPlaces(input.snapshot, input.fleetKey) } as Report;
     const bytes = Buffer.byteLength(JSON.stringify(withSnapshot));

@@ -17,6 +17,9 @@ export interface ReporterOptions extends TransportOptions {
   authBackoffMs?: number;
   random?: () => number;
   now?: () => number;
+  /** Issue 6: signature headers for a body (agent/signing.ts), and what to do with an acknowledged response body (the policy). */
+  sign?: ((body: string) => Record<string, string>) | undefined;
+  onAccepted?: ((responseBody: string) => Promise<void> | void) | undefined;
 }
 
 export interface DrainResult {
@@ -60,6 +63,11 @@ export class Reporter {
       this.running = undefined;
     });
     return this.running;
+  }
+
+  /** One send outside the spool (the stopping report): true when the server acknowledged it. */
+  async sendNow(report: Report): Promise<boolean> {
+    return (await this.send(report)).kind === 'ack';
   }
 
   close(): void {
@@ -112,6 +120,7 @@ export class Reporter {
     const fetch = await this.fetch();
     const timeout = AbortSignal.timeout(timeoutMs);
     let response;
+    let text = '';
     try {
       response = await fetch(this.endpoint, {
         method: 'POST',
@@ -119,24 +128,28 @@ export class Reporter {
           'content-type': 'application/json',
           authorization: `Bearer ${this.opts.token}`,
           ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+          ...this.opts.sign?.(body),
         },
         body: gzip ? gzipSync(body) : body,
         agent: this.transport,
         signal: AbortSignal.any([this.hardStop.signal, timeout]),
         redirect: 'error', // the agent talks to its configured server only
       });
-      await response.arrayBuffer().catch(() => undefined);
+      text = await response.text().catch(() => '');
     } catch (err) {
       const reason = timeout.aborted ? `no answer within ${timeoutMs} ms` : describeNetworkError(err);
       return this.transient(`${this.endpoint}: ${reason}`);
     }
     const { status } = response;
-    if (status === 202 || status === 200) return { kind: 'ack', duplicate: status === 200 };
+    if (status === 202 || status === 200) {
+      await Promise.resolve(this.opts.onAccepted?.(text)).catch((err: unknown) => log.warn({ err }, 'could not keep the server\'s answer (policy)'));
+      return { kind: 'ack', duplicate: status === 200 };
+    }
     if (refusedForGood.has(status)) return { kind: 'refused', reason: `HTTP ${status}` };
     if (status === 401) {
       const delayMs = this.opts.authBackoffMs ?? 60 * 60_000;
       log.error(
-        { status, server: this.opts.serverUrl, retryInMs: delayMs },
+        { status, server: this.opts.serverUrl, retryInMs: delayMs, answer: text.slice(0, 300) },
         'the server does not accept this device\'s token (revoked or reset): run `farmwatch enroll` again after an admin resets the device; reports stay spooled meanwhile',
       );
       return { kind: 'retry', reason: 'HTTP 401: token not accepted', delayMs };

@@ -4,6 +4,9 @@ import { loadConfig, stateDirOf } from '../config.js';
 import { deviceIdFromHardwareId, readHardwareId } from '../identity.js';
 import { createLogger } from '../log.js';
 import { saveEnrollment } from '../state.js';
+import { createHash } from 'node:crypto';
+import { savePolicyFrom } from '../policy.js';
+import { ensureKeyPair } from '../signing.js';
 import { createTransport } from '../transport.js';
 import { parseFlags, UsageError, type Io } from '../usage.js';
 import { agentVersion } from '../version.js';
@@ -41,7 +44,20 @@ export async function main(args: string[], io: Io): Promise<number> {
   const deviceId = config.deviceId ?? (await derivedDeviceId());
 
   const endpoint = new URL('/api/v1/enroll', server).toString();
-  const body: EnrollRequest = { secret, deviceId, hostname: hostname(), platform: process.platform, agentVersion: agentVersion() };
+  const stateDir = stateDirOf(config);
+  // Issue 6: the device's signing key (made once, 0600) and a hash of the machine id, for collision checks.
+  const publicKey = await ensureKeyPair(stateDir);
+  // An explicit deviceId in config is the admin's statement of identity (labs, several agents on one host): no hardware check then.
+  const hardwareId = config.deviceId ? undefined : await readHardwareId();
+  const body: EnrollRequest = {
+    secret,
+    deviceId,
+    hostname: hostname(),
+    platform: process.platform,
+    agentVersion: agentVersion(),
+    publicKey,
+    ...(hardwareId ? { hardwareId: createHash('sha256').update(hardwareId).digest('hex') } : {}),
+  };
   const { default: fetch } = await import('node-fetch');
   const transport = createTransport({
     serverUrl: server,
@@ -70,6 +86,15 @@ export async function main(args: string[], io: Io): Promise<number> {
   }
   const text = await response.text().catch(() => '');
   if (response.status === 409) {
+    const pending = pendingOf(text);
+    if (pending?.error === 'pending_approval') {
+      io.stderr.write(`farmwatch enroll: enrollment ${pending.id} of device ${deviceId} waits for an admin's approval (${pending.reason}); run enroll again once approved\n`);
+      return 1;
+    }
+    if (pending) {
+      io.stderr.write(`farmwatch enroll: device ${deviceId} is already enrolled; an admin must reset device ${deviceId} or approve enrollment ${pending.id} before it can enroll again\n`);
+      return 1;
+    }
     io.stderr.write(`farmwatch enroll: device ${deviceId} is already enrolled; an admin must reset device ${deviceId} before it can enroll again\n`);
     return 1;
   }
@@ -91,7 +116,7 @@ export async function main(args: string[], io: Io): Promise<number> {
     io.stderr.write(`farmwatch enroll: ${endpoint} answered HTTP ${response.status} without a valid enrollment (deviceId, token, fleetKey)\n`);
     return 1;
   }
-  const stateDir = stateDirOf(config);
+  if (parsed.data.policy) await savePolicyFrom(stateDir, parsed.data.policy);
   const file = await saveEnrollment(stateDir, {
     deviceId: parsed.data.deviceId,
     token: parsed.data.token,
@@ -128,4 +153,15 @@ async function derivedDeviceId(): Promise<string> {
     throw new UsageError('farmwatch enroll: no machine id found (/etc/machine-id, IOPlatformUUID or MachineGuid); set deviceId in the config');
   }
   return deviceIdFromHardwareId(hardwareId);
+}
+
+/** The approval-queue entry of a 409 answer (issue 6), when the server queued this enrollment. */
+function pendingOf(text: string): { id: number; reason: string; error: string } | undefined {
+  try {
+    const body = JSON.parse(text) as { error?: unknown; pending?: { id?: unknown; reason?: unknown } };
+    const pending = body.pending;
+    return typeof pending?.id === 'number' ? { id: pending.id, reason: String(pending.reason ?? ''), error: String(body.error) } : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -8,6 +8,11 @@ import { Reporter } from '../reporter.js';
 import { Scheduler } from '../scheduler.js';
 import { Spool } from '../spool.js';
 import { enrollmentFile, loadEnrollment } from '../state.js';
+import type { Report } from '../../schema/report.js';
+import { computeCodeHash } from '../code-hash.js';
+import { savePolicyFrom } from '../policy.js';
+import { loadSigner } from '../signing.js';
+import { sendStoppingReport } from '../stopping.js';
 import { parseFlags, UsageError, type Io } from '../usage.js';
 
 const usage = `Usage: farmwatch run [--config FILE] [--once]
@@ -60,7 +65,11 @@ export async function main(args: string[], io: Io): Promise<number> {
     proxy: config.server?.proxy,
     spool,
     log: log.child({ part: 'reporter' }),
+    // Issue 6: reports signed with the device key; the policy in each answer kept for the next cycle.
+    sign: await loadSigner(stateDir),
+    onAccepted: async (text) => void (await savePolicyFrom(stateDir, policyOf(text))),
   });
+  await computeCodeHash();
   const cycles = new CycleRunner(config, enrollment, spool, log);
   try {
     if (values.once) await runOnce(cycles, reporter, log);
@@ -78,6 +87,7 @@ async function runOnce(cycles: CycleRunner, reporter: Reporter, log: Logger): Pr
 }
 
 async function runDaemon(config: Config, serverUrl: string, cycles: CycleRunner, reporter: Reporter, log: Logger): Promise<void> {
+  let last: Report | undefined;
   const stopDelivery = new AbortController();
   let retryTimer: NodeJS.Timeout | undefined;
   let inFlight: Promise<unknown> = Promise.resolve();
@@ -97,7 +107,7 @@ async function runDaemon(config: Config, serverUrl: string, cycles: CycleRunner,
   const scheduler = new Scheduler({
     intervalMs: () => cycles.intervalMs(),
     cycle: async () => {
-      await cycles.run();
+      last = (await cycles.run()).report;
       deliver();
     },
     log,
@@ -120,6 +130,7 @@ async function runDaemon(config: Config, serverUrl: string, cycles: CycleRunner,
     let grace: NodeJS.Timeout | undefined;
     await Promise.race([inFlight, new Promise((resolve) => (grace = setTimeout(resolve, stopGraceMs)))]);
     clearTimeout(grace);
+    await sendStoppingReport(last, reporter, log, stopGraceMs);
     reporter.close();
     await inFlight;
     log.info('agent stopped');
@@ -127,6 +138,15 @@ async function runDaemon(config: Config, serverUrl: string, cycles: CycleRunner,
 }
 
 const stopGraceMs = 3_000;
+
+/** The `policy` of a report answer, or undefined (an older server sends none). */
+function policyOf(text: string): unknown {
+  try {
+    return (JSON.parse(text) as { policy?: unknown }).policy;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Lowers this process's scheduling priority, never raises it (a service manager may have set it lower already).

@@ -141,7 +141,11 @@ describe('farmwatch run', () => {
     expect((await agent.exited).code).toBe(0);
     expect(Date.now() - started).toBeLessThan(3_000);
     // The delivery pass may or may not have started: either way the report is delivered or still spooled.
-    expect(server.committed.size + (await spooled(join(dir, 'state'))).length).toBe(1);
+    const received = [...server.committed.values()];
+    const stopping = received.filter((r) => (r.body.agent as { stopping?: boolean }).stopping === true);
+    expect(received.length - stopping.length + (await spooled(join(dir, 'state'))).length).toBe(1);
+    // Issue 6: the service announced its stop with one last report (outside the spool).
+    expect(stopping).toHaveLength(1);
   });
 
   it('SIGKILL while spooling loses nothing: every spooled entry parses or is a tmp file cleaned on restart', async () => {
