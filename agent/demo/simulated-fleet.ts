@@ -60,14 +60,14 @@ function plans(): Plan[] {
     gateway: '02:00:5e:10:00:01',
     reports: [6, 5, 4, 3, 2, 1, 0]
       .filter((h) => h >= lastHoursAgo)
-      .map((h) => ({ hoursAgo: h + n * 0.05, findings: h >= 5 ? [timezone('Asia/Pyongyang')] : h >= 3 ? [timezone('Asia/Pyongyang'), anydesk()] : [timezone('Asia/Pyongyang'), anydesk(), pikvm()] })),
+      .map((h) => ({ hoursAgo: h ? h + n * 0.05 : n * 0.004, findings: h >= 5 ? [timezone('Asia/Pyongyang')] : h >= 3 ? [timezone('Asia/Pyongyang'), anydesk()] : [timezone('Asia/Pyongyang'), anydesk(), pikvm()] })),
   });
   return [
     farm(1, 0),
     farm(2, 0),
     farm(3, 2),
-    { n: 4, gateway: '02:00:5e:20:00:04', reports: [5, 3, 1, 0].map((h) => ({ hoursAgo: h + 0.2, findings: h <= 3 ? [crd(), timezone('Asia/Shanghai')] : [crd()] })) },
-    { n: 5, gateway: '02:00:5e:30:00:05', reports: [5, 3, 1, 0].map((h) => ({ hoursAgo: h + 0.25, findings: [] })) },
+    { n: 4, gateway: '02:00:5e:20:00:04', reports: [5, 3, 1, 0].map((h) => ({ hoursAgo: h ? h + 0.2 : 0.016, findings: h <= 3 ? [crd(), timezone('Asia/Shanghai')] : [crd()] })) },
+    { n: 5, gateway: '02:00:5e:30:00:05', reports: [5, 3, 1, 0].map((h) => ({ hoursAgo: h ? h + 0.25 : 0.02, findings: [] })) },
   ];
 }
 
@@ -88,18 +88,20 @@ export async function seedSimulatedFleet(options: SimulatedFleetOptions): Promis
   const base = options.serverUrl.replace(/\/$/, '');
   const all = plans();
   const enrolled = new Map<number, { deviceId: string; hostname: string; token: string; fleetKey: string }>();
-  for (const plan of all) {
-    const hostname = simulatedHostname(plan.n);
-    const deviceId = `simulated-${String(plan.n).padStart(2, '0')}`;
-    const res = await post(`${base}/api/v1/enroll`, { secret: options.enrollSecret, deviceId, hostname, platform: 'win32', agentVersion: 'simulated' });
-    if (res.status !== 200) throw new Error(`enroll ${hostname}: HTTP ${res.status} ${await res.text()}`);
-    const { token, fleetKey } = (await res.json()) as { token: string; fleetKey: string };
-    enrolled.set(plan.n, { deviceId, hostname, token, fleetKey });
-  }
-  options.log?.(`enrolled ${all.length} simulated laptops (${all.map((p) => simulatedHostname(p.n)).join(', ')})`);
-  const timeline = all.flatMap((plan) => plan.reports.map((r) => ({ plan, ...r }))).sort((a, b) => b.hoursAgo - a.hoursAgo);
   const now = Date.now();
   try {
+    // Enrolled before their first report: seven hours ago on the server's clock, when it can be moved.
+    options.setClockOffset?.(7 * hour);
+    for (const plan of all) {
+      const hostname = simulatedHostname(plan.n);
+      const deviceId = `simulated-${String(plan.n).padStart(2, '0')}`;
+      const res = await post(`${base}/api/v1/enroll`, { secret: options.enrollSecret, deviceId, hostname, platform: 'win32', agentVersion: 'simulated' });
+      if (res.status !== 200) throw new Error(`enroll ${hostname}: HTTP ${res.status} ${await res.text()}`);
+      const { token, fleetKey } = (await res.json()) as { token: string; fleetKey: string };
+      enrolled.set(plan.n, { deviceId, hostname, token, fleetKey });
+    }
+    options.log?.(`enrolled ${all.length} simulated laptops (${all.map((p) => simulatedHostname(p.n)).join(', ')})`);
+    const timeline = all.flatMap((plan) => plan.reports.map((r) => ({ plan, ...r }))).sort((a, b) => b.hoursAgo - a.hoursAgo);
     for (const { plan, hoursAgo, findings } of timeline) {
       const device = enrolled.get(plan.n)!;
       const offset = Math.round(hoursAgo * hour);
@@ -125,6 +127,6 @@ export async function seedSimulatedFleet(options: SimulatedFleetOptions): Promis
   } finally {
     options.setClockOffset?.(0);
   }
-  options.log?.(`sent ${timeline.length} simulated reports spread over the last 6 hours`);
+  options.log?.(`sent ${all.reduce((n, p) => n + p.reports.length, 0)} simulated reports spread over the last 6 hours`);
   return [...enrolled.values()].map(({ deviceId, hostname }) => ({ deviceId, hostname }));
 }

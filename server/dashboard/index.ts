@@ -150,8 +150,8 @@ export function registerDashboard(app: FastifyInstance, ctx: ServerContext, poli
       const session = pageSession(request, reply);
       if (!session) return reply;
       const now = ctx.now();
-      const [overview, open] = await Promise.all([ctx.storage.fleetOverview(now, 200), ctx.storage.listAlerts('open')]);
-      return send(reply, fleetPage(overview, open.length, session, now));
+      const [overview, open] = await Promise.all([ctx.storage.fleetOverview(new Date(now.getTime() - ctx.config.silentGraceHours * 3_600_000), 200), ctx.storage.listAlerts('open')]);
+      return send(reply, fleetPage(overview, open.length, ctx.config.silentGraceHours, session, now));
     });
 
     scope.get('/dashboard/alerts', async (request, reply) => {

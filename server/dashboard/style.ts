@@ -20,6 +20,8 @@ a { color:var(--accent); }
 .card { background:var(--card); border:1px solid var(--line); border-radius:6px; padding:12px 16px; min-width:110px; }
 .card .n { font-size:24px; font-weight:700; } .card .k { color:var(--muted); }
 .panel { background:var(--card); border:1px solid var(--line); border-radius:6px; padding:14px 16px; margin-bottom:16px; }
+.panel > h2:first-child { margin-top:0; }
+td.actions { white-space:nowrap; }
 .row { display:flex; flex-wrap:wrap; gap:16px; align-items:flex-start; }
 table { border-collapse:collapse; width:100%; background:var(--card); border:1px solid var(--line); }
 th, td { text-align:left; padding:7px 10px; border-bottom:1px solid var(--line); vertical-align:top; }

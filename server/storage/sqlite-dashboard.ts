@@ -26,7 +26,7 @@ export function sqliteDashboard(db: Database.Database): DashboardStorage {
     hostnames: db.prepare('SELECT device_id, hostname FROM devices WHERE device_id IN (SELECT value FROM json_each(?))'),
   };
   return {
-    async fleetOverview(now, limit) {
+    async fleetOverview(overdueBefore, limit) {
       const byLevel: Record<string, number> = {};
       for (const r of s.byLevel.all() as { level: string; n: number }[]) byLevel[r.level] = r.n;
       const histogram = Array.from({ length: 10 }, () => 0);
@@ -36,7 +36,7 @@ export function sqliteDashboard(db: Database.Database): DashboardStorage {
         byLevel,
         histogram,
         devices: (s.topDevices.all(limit) as Row[]).map(toFleetDevice),
-        silent: (s.silent.all(now.getTime(), limit) as Row[]).map(toFleetDevice),
+        silent: (s.silent.all(overdueBefore.getTime(), limit) as Row[]).map(toFleetDevice),
       };
     },
     async latestReport(deviceId) {

@@ -134,8 +134,8 @@ export interface OutboxRow {
 
 /** What the SOC dashboard reads besides the SOC API's methods (server/dashboard/). */
 export interface DashboardStorage {
-  /** Counts by level, a histogram of scores in tens (10 buckets, 90-100 in the last), the `limit` highest-scoring devices, and enrolled devices whose promised report is overdue at `now` (oldest first, `limit`). */
-  fleetOverview(now: Date, limit: number): Promise<FleetOverview>;
+  /** Counts by level, a histogram of scores in tens (10 buckets, 90-100 in the last), the `limit` highest-scoring devices, and enrolled devices whose promised report was due before `overdueBefore` (oldest first, `limit`). */
+  fleetOverview(overdueBefore: Date, limit: number): Promise<FleetOverview>;
   /** The device's latest report as it was received (findings, identity, snapshot if sent), or null. */
   latestReport(deviceId: string): Promise<Record<string, unknown> | null>;
   /** Enrolled hostnames of these device ids (unknown ids are absent). */

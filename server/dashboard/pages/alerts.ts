@@ -18,7 +18,7 @@ export function alertRows(alerts: readonly Alert[], names: Map<string, string>, 
   return html`<table class="alerts"><tr><th>#</th><th>Rule</th><th>Severity</th><th>Status</th><th>Devices</th><th>Summary and evidence</th><th>Since</th><th></th></tr>${alerts.map(
     (a) => html`<tr id="alert-${a.id}"><td>${a.id}</td><td><code>${a.rule}</code></td><td>${levelBadge(a.severity)}</td><td><span class="badge status">${a.status}</span></td>
 <td>${a.deviceIds.slice(0, 20).map((id, i) => html`${i ? html`<br>` : ''}${deviceLink(id, names.get(id))}`)}${a.deviceIds.length > 20 ? html`<br><span class="muted">and ${a.deviceIds.length - 20} more</span>` : ''}</td>
-<td>${a.summary}<details><summary>evidence</summary>${evidenceList(a.evidence)}</details></td><td>${ago(a.createdAt, now)}<br><span class="muted">updated ${ago(a.updatedAt, now)}</span></td><td>${alertActions(a, session)}</td></tr>`,
+<td>${a.summary}<details><summary>evidence</summary>${evidenceList(a.evidence)}</details></td><td>${ago(a.createdAt, now)}<br><span class="muted">updated ${ago(a.updatedAt, now)}</span></td><td class="actions">${alertActions(a, session)}</td></tr>`,
   )}</table>`;
 }
 

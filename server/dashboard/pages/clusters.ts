@@ -26,7 +26,7 @@ export function clustersPage(clusters: readonly Alert[], names: Map<string, stri
 <table><tr><th>Shared place</th><th>Value</th></tr>${places.map((p) => html`<tr><td>${placeKinds[p.kind] ?? p.kind}</td><td>${shortPlace(p.value)}</td></tr>`)}</table>
 <p>Since ${ago(a.createdAt, now)}, last change ${ago(a.updatedAt, now)}${typeof a.evidence.windowHours === 'number' ? html`, within a ${a.evidence.windowHours} h window` : ''}.</p>
 <p><strong>Devices:</strong> ${a.deviceIds.slice(0, 100).map((id, i) => html`${i ? ', ' : ''}${deviceLink(id, names.get(id))}`)}</p>
-<p>Alert #${a.id}: ${alertActions(a, session)}</p></div>`;
+<div class="actions">Alert #${a.id}: ${alertActions(a, session)}</div></div>`;
       })
     : html`<p class="muted">No co-location cluster: no place holds the configured number of devices within the window.</p>`;
   return page(

@@ -6,7 +6,7 @@ import { histogramSvg } from '../svg.js';
 import type { FleetDevice, FleetOverview } from '../../storage/types.js';
 import { deviceLink } from './common.js';
 
-export function fleetPage(o: FleetOverview, openAlerts: number, session: Session, now: Date): string {
+export function fleetPage(o: FleetOverview, openAlerts: number, graceHours: number, session: Session, now: Date): string {
   const levels = [...levelNames].reverse();
   const cards = [...levels, 'unknown'].map(
     (l) => html`<div class="card"><div class="n">${o.byLevel[l] ?? 0}</div><div class="k"><span class="badge level-${levelClass(l)}">${l === 'unknown' ? 'no report' : l}</span></div></div>`,
@@ -19,14 +19,14 @@ export function fleetPage(o: FleetOverview, openAlerts: number, session: Session
     html`<h1>Fleet</h1>
 <div class="cards"><div class="card"><div class="n">${o.total}</div><div class="k">devices</div></div>${cards}
 <div class="card"><div class="n"><a href="/dashboard/alerts">${openAlerts}</a></div><div class="k">open alerts</div></div>
-<div class="card"><div class="n">${o.silent.length}</div><div class="k">overdue agents</div></div></div>
+<div class="card"><div class="n">${o.silent.length}</div><div class="k">silent agents</div></div></div>
 <div class="row"><div class="panel"><h2>Score histogram</h2>${histogramSvg(o.histogram)}</div>
 <div class="panel" id="silent"><h2>Silent agents</h2>${
       o.silent.length
-        ? html`<p class="muted">Enrolled devices whose promised report is late (a <code>fleet.silent-agent</code> alert opens past the grace period).</p><table><tr><th>Device</th><th>Last seen</th><th>Report was due</th></tr>${o.silent.map(
+        ? html`<p class="muted">Enrolled devices whose promised report is more than ${graceHours} h late (<code>silentGraceHours</code>, the threshold of <code>fleet.silent-agent</code>).</p><table><tr><th>Device</th><th>Last seen</th><th>Report was due</th></tr>${o.silent.map(
             (d) => html`<tr><td>${deviceLink(d.deviceId, d.hostname)}</td><td>${ago(d.lastSeen, now)}</td><td>${ago(d.nextReportBy, now)}</td></tr>`,
           )}</table>`
-        : html`<p class="muted">None: every enrolled agent reported when it promised.</p>`
+        : html`<p class="muted">None: no enrolled agent is more than ${graceHours} h late.</p>`
     }</div></div>
 <h2>Devices by score</h2>${o.devices.length < o.total ? html`<p class="muted">The ${o.devices.length} highest of ${o.total}.</p>` : ''}
 <table id="devices">${head}${o.devices.map(row)}</table>`,
