@@ -98,9 +98,10 @@ describe('forwarders with a target down', () => {
       const pending = await metric(withDead, /farmwatch_forwarder_pending\{forwarder="webhook"\} (\d+)/);
       expect(failed).toBeGreaterThan(0);
       expect(pending).toBeGreaterThanOrEqual(devices);
-      // Behaviour, not a benchmark: a constant 50 ms absorbs scheduler noise on a loaded 2-core machine.
+      // Behaviour, not a benchmark: a blocked ingest would take seconds (the hanging target's 1 s timeout per send);
+      // the constant 100 ms absorbs scheduler noise on a loaded 2-core machine.
       if (process.env.FW_PRINT) console.log(`ingest of ${8 * devices} reports: ${took.dead.toFixed(0)} ms with dead targets, ${took.none.toFixed(0)} ms without`);
-      expect(took.dead).toBeLessThan(2 * took.none + 50);
+      expect(took.dead).toBeLessThan(2 * took.none + 100);
     } finally {
       await Promise.all([withDead.close(), without.close()]);
       await hole.close();
