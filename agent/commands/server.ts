@@ -54,6 +54,7 @@ export async function main(args: string[], io: Io): Promise<number> {
   log.info({ address, db: config.db }, 'farmwatch server listening');
   // One line on stdout, so scripts and tests learn the address (and the port when 0 was asked).
   io.stdout.write(`farmwatch server listening on ${address}\n`);
+  io.stdout.write(`farmwatch dashboard at ${server.dashboardUrl()} (sign in with the adminToken; docs/dashboard.md)\n`);
 
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
