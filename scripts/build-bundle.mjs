@@ -8,7 +8,8 @@
 //   import.meta.url. The bundle has no such files, so the project's own modules get a `node:fs` whose readFileSync
 //   answers from an embedded, read-only copy under a virtual root (and falls through to the real disk elsewhere).
 //   The sources stay as they are: the non-bundled path reads the files from disk as before.
-// - `farmwatch server` is replaced by a stub that says the server is not part of the laptop build.
+// - `farmwatch server` and `farmwatch demo` (which runs a server) are replaced by a stub that says the server is not
+//   part of the laptop build.
 // - the build fails if any server code, fastify, better-sqlite3 or a native module (.node) got in.
 import { build } from 'esbuild';
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
@@ -68,9 +69,9 @@ export default { ...fs, readFileSync };
 `;
 }
 
-const serverStubSource = `
+const serverStubSource = (command) => `
 export async function main(_args, io) {
-  io.stderr.write('farmwatch server: the server is not part of the laptop build; install the farmwatch npm package on the server host (see docs/deployment.md)\\n');
+  io.stderr.write('farmwatch ${command}: the server is not part of the laptop build; install the farmwatch npm package on the server host (see docs/deployment.md)\\n');
   return 2;
 }
 `;
@@ -91,11 +92,15 @@ function laptopPlugin(files) {
       b.onResolve({ filter: /^(node:)?fs$/ }, (args) =>
         isOwnSource(args.importer) ? { path: 'embedded-fs', namespace: 'farmwatch' } : undefined,
       );
-      b.onResolve({ filter: /\/commands\/server\.js$/ }, (args) =>
-        isOwnSource(args.importer) ? { path: 'server-stub', namespace: 'farmwatch' } : undefined,
+      b.onResolve({ filter: /\/commands\/(server|demo)\.js$/ }, (args) =>
+        isOwnSource(args.importer) ? { path: `${/(server|demo)\.js$/.exec(args.path)[1]}-stub`, namespace: 'farmwatch' } : undefined,
       );
       b.onLoad({ filter: /^embedded-fs$/, namespace: 'farmwatch' }, () => ({ contents: embeddedFsSource(files), loader: 'js', resolveDir: root }));
-      b.onLoad({ filter: /^server-stub$/, namespace: 'farmwatch' }, () => ({ contents: serverStubSource, loader: 'js', resolveDir: root }));
+      b.onLoad({ filter: /^(server|demo)-stub$/, namespace: 'farmwatch' }, (args) => ({
+        contents: serverStubSource(args.path.replace(/-stub$/, '')),
+        loader: 'js',
+        resolveDir: root,
+      }));
     },
   };
 }
