@@ -40,7 +40,6 @@ form.inline { display:inline; }
 .login { max-width:380px; margin:80px auto; }
 .login input[type=password] { width:100%; padding:8px; font:inherit; border:1px solid #aab3c2; border-radius:4px; margin:6px 0 12px; }
 .error { color:var(--critical); font-weight:600; }
-.notice { background:#fff7df; border:1px solid #ecd27b; padding:8px 12px; border-radius:4px; margin-bottom:12px; }
 .tabs a { margin-right:12px; } .tabs a.active { font-weight:700; text-decoration:none; color:var(--fg); }
 svg.chart { background:#fff; }
 svg.chart text { font:11px system-ui, sans-serif; fill:var(--muted); }

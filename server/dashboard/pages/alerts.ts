@@ -22,10 +22,10 @@ export function alertRows(alerts: readonly Alert[], names: Map<string, string>, 
   )}</table>`;
 }
 
-export function alertsPage(tab: AlertTab, alerts: readonly Alert[], names: Map<string, string>, session: Session, now: Date, notice?: string): string {
+export function alertsPage(tab: AlertTab, alerts: readonly Alert[], names: Map<string, string>, session: Session, now: Date): string {
   return page(
     'Alerts',
-    html`<h1>Alerts</h1>${notice ? html`<p class="notice">${notice}</p>` : ''}
+    html`<h1>Alerts</h1>
 <p class="tabs">${alertTabs.map((t) => html`<a href="/dashboard/alerts?status=${t}"${t === tab ? html` class="active"` : ''}>${t}</a>`)}</p>
 ${alertRows(alerts, names, session, now)}${alerts.length >= 500 ? html`<p class="muted">The newest 500 are shown.</p>` : ''}`,
     session,
