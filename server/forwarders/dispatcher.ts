@@ -47,6 +47,8 @@ export class Dispatcher {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly sends = new Set<Promise<void>>();
+  /** Aborts the sends in hand at stop: a hanging target must not hold a shutdown for its whole timeout. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly storage: Storage,
@@ -99,11 +101,11 @@ export class Dispatcher {
   }
 
   private async deliver(lane: Lane, row: OutboxRow): Promise<void> {
-    const signal = AbortSignal.timeout(lane.retry.timeoutMs);
+    const signal = AbortSignal.any([AbortSignal.timeout(lane.retry.timeoutMs), this.stopping.signal]);
     try {
       await Promise.race([
         lane.sender.send(row.event, signal),
-        new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error(`timed out after ${lane.retry.timeoutMs} ms`)), { once: true })),
+        new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error(this.stopping.signal.aborted ? 'server stopping' : `timed out after ${lane.retry.timeoutMs} ms`)), { once: true })),
       ]);
       lane.counters.delivered++;
       lane.pausedUntil = 0;
@@ -125,10 +127,11 @@ export class Dispatcher {
     }
   }
 
-  /** Stops claiming, lets the sends in hand finish (each is bounded by its timeout), closes the transports. */
+  /** Stops claiming, aborts the sends in hand (they are retried after the next start), closes the transports. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    this.stopping.abort();
     while (this.lanes.some((l) => l.claiming) || this.sends.size) {
       await Promise.allSettled([...this.sends]);
       if (this.lanes.some((l) => l.claiming)) await new Promise((r) => setTimeout(r, 5));

@@ -139,3 +139,28 @@ describe('forwarders with a target down', () => {
     }
   });
 });
+
+describe('forwarders at shutdown', () => {
+  it('close() does not wait for a hanging target; the event is sent after the next start', async () => {
+    const hole = await blackHole();
+    const first = await startServer({ forwarders: [{ type: 'webhook', url: hole.url, format: 'json', name: 'soc', retry: { timeoutMs: 30_000 } }] }, { forwarderPollMs: 50 });
+    const { token } = await enroll(first.url, 'stop-1');
+    expect((await postReport(first.url, token, makeReport('stop-1', highReport()))).status).toBe(202);
+    await new Promise((r) => setTimeout(r, 300)); // the send is in flight, hanging
+    const t0 = Date.now();
+    await first.close();
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    await hole.close();
+
+    const receiver = await httpReceiver();
+    const second = await startServer({ forwarders: [{ type: 'webhook', url: `${receiver.url}/hook`, format: 'json', name: 'soc', retry: { minDelayMs: 50, maxDelayMs: 100 } }] }, { forwarderPollMs: 50 }, first.dir);
+    try {
+      await waitFor(() => receiver.requests.length > 0, 5_000, 'the event aborted at shutdown');
+      expect(JSON.parse(receiver.requests[0]?.body ?? '')).toMatchObject({ alert: { deviceIds: ['stop-1'] } });
+    } finally {
+      await second.close();
+      await receiver.close();
+      cleanup(first.dir);
+    }
+  });
+});
