@@ -122,6 +122,30 @@ describe('forwarders end to end: a high-scoring report reaches every target', ()
 });
 
 describe('forwarders and fleet alerts', () => {
+  it('a co-location cluster is forwarded when it opens and again when a device joins it', async () => {
+    const receiver = await httpReceiver();
+    const server = await startServer({ colocation: { minDevices: 3 }, forwarders: [{ type: 'webhook', url: `${receiver.url}/hook`, format: 'json' }] }, { forwarderPollMs: 100 });
+    try {
+      // Low reports from one address (loopback counts as a place): no device alert, only the cluster.
+      for (const id of ['farm-1', 'farm-2', 'farm-3', 'farm-4']) {
+        const { token } = await enroll(server.url, id);
+        expect((await postReport(server.url, token, makeReport(id))).status).toBe(202);
+      }
+      await waitFor(() => receiver.requests.length >= 2, 5_000, 'cluster events');
+      await new Promise((r) => setTimeout(r, 300));
+      const events = receiver.requests.map((r) => JSON.parse(r.body));
+      expect(events.map((e) => [e.kind, e.alert.rule, e.alert.deviceIds.length])).toEqual([
+        ['new', 'fleet.colocation', 3],
+        ['update', 'fleet.colocation', 4],
+      ]);
+      expect(events[1].devices.map((d: { hostname: string }) => d.hostname)).toContain('farm-4.local');
+    } finally {
+      await server.close();
+      await receiver.close();
+      cleanup(server.dir);
+    }
+  });
+
   it('a silent agent opens an alert that is forwarded, and its next report forwards the resolution', async () => {
     const receiver = await httpReceiver();
     const server = await startServer({ silentGraceHours: 1, forwarders: [{ type: 'webhook', url: `${receiver.url}/hook`, format: 'json' }] }, { forwarderPollMs: 100 });
