@@ -1,4 +1,5 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOctetCounted } from '../../server/forwarders/rfc5424.js';
@@ -15,9 +16,8 @@ describe('forwarders end to end: a high-scoring report reaches every target', ()
   beforeAll(async () => {
     http = await httpReceiver();
     syslog = await tcpSyslogReceiver();
-    server = await startServer({}, {}, undefined);
-    await server.close();
-    ocsfPath = join(server.dir, 'siem', 'ocsf.jsonl');
+    const dir = mkdtempSync(join(tmpdir(), 'fw-forwarders-'));
+    ocsfPath = join(dir, 'siem', 'ocsf.jsonl');
     server = await startServer(
       {
         forwarders: [
@@ -28,7 +28,7 @@ describe('forwarders end to end: a high-scoring report reaches every target', ()
         ],
       },
       { forwarderPollMs: 200 },
-      server.dir,
+      dir,
     );
   });
   afterAll(async () => {
