@@ -1,16 +1,7 @@
-import type { Finding, Severity } from '../types.js';
+import type { Finding, RuleMeta, Severity } from '../types.js';
 
-/** Metadata of a server-side rule (geo.*, fleet.*): the same fields as an agent rule's, for the same finding shape. */
-export interface ServerRuleMeta {
-  id: string;
-  title: string;
-  description: string;
-  severity: Severity;
-  weight: number;
-  group: string;
-  attack: readonly string[];
-  falsePositives: readonly string[];
-}
+/** A server-side rule (geo.*, fleet.*) declares the same metadata as an agent rule, for the same finding shape. */
+export type ServerRuleMeta = RuleMeta;
 
 /** A finding in the wire shape (rules/types.ts), so the device page lists server findings beside the agent's. */
 export function serverFinding(rule: ServerRuleMeta, confidence: number, evidence: Record<string, unknown>, subject?: string, severity?: Severity): Finding {

@@ -1,30 +1,19 @@
 import type { Snapshot } from '../../../collectors/snapshot.js';
 import type { RuleContext } from '../../../rules/types.js';
+import { emptySnapshot } from '../../helpers/snapshot.js';
 
-/** A valid snapshot with every domain collected and empty, for rule tests to fill in. */
+/** A valid snapshot with every domain collected and empty, for rule tests to fill in: a laptop in America/Chicago. */
 export function makeSnapshot(over: Partial<Snapshot> = {}): Snapshot {
-  return {
-    schemaVersion: 1,
+  return emptySnapshot({
     collectedAt: '2026-01-15T15:00:00.000Z',
     agentVersion: '0.1.0',
-    platform: 'linux',
-    host: null,
-    processes: [],
-    software: { items: [] },
-    network: { connections: [], interfaces: [], identity: { gateway: null, neighbors: [], wifi: null, dnsServers: [] }, probes: [] },
-    usb: { devices: [] },
-    inputs: { devices: [] },
-    displays: { connectors: [], adapters: [] },
     locale: {
       timezone: 'America/Chicago', utcOffsetMinutes: -360, locale: 'en-US', languages: ['en-US'],
       keyboardLayouts: ['us'], inputMethods: [],
     },
-    sessions: { sessions: [] },
     activity: { idleSeconds: 5 },
-    errors: [],
-    collectors: {},
     ...over,
-  };
+  });
 }
 
 export function makeContext(over: Partial<RuleContext> = {}): RuleContext {
