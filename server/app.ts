@@ -14,6 +14,7 @@ import { lifecycleRoutes } from './lifecycle/routes.js';
 import { policyRoutes } from './policy/routes.js';
 import { createAdminApp } from './dashboard/admin-listener.js';
 import { registerDashboard, type Dashboard } from './dashboard/index.js';
+import { unusedSocketCloser } from './unused-sockets.js';
 import type { ServerSecrets } from './secrets.js';
 import { openSqlite, type SqliteOptions } from './storage/sqlite.js';
 import { createForwarders, forwarderNames } from './forwarders/index.js';
@@ -158,6 +159,7 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
   policyRoutes(adminApp ?? app, ctx);
   if (adminApp) app.get('/healthz', async () => ({ ok: true }));
   const dashboard = registerDashboard(adminApp ?? app, ctx);
+  const dropUnused = [app, ...(adminApp ? [adminApp] : [])].map((a) => unusedSocketCloser(a.server));
   let ingestAddress = '';
   let adminAddress: string | undefined;
 
@@ -196,6 +198,7 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
       closing ??= (async () => {
         stopped = true;
         for (const t of timers) clearInterval(t);
+        for (const drop of dropUnused) drop();
         await adminApp?.close();
         await app.close();
         await background;

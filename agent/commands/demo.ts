@@ -134,15 +134,10 @@ export async function main(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
-type Closable = { close(): Promise<void>; app: { server: { closeAllConnections(): void } } };
+type Closable = { close(): Promise<void> };
 
 async function cleanUp(server: Closable | undefined, dir: string, say: (line: string) => void): Promise<void> {
-  if (server) {
-    // A browser keeps speculative sockets open that never carry a request; after a grace they are cut, not waited for.
-    const cut = setTimeout(() => server.app.server.closeAllConnections(), 1_000);
-    await server.close();
-    clearTimeout(cut);
-  }
+  await server?.close();
   await rm(dir, { recursive: true, force: true });
   say(`stopped; removed ${dir}`);
 }
