@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, launchChromium } from '../../scripts/chromium.js';
 
 const cli = resolve('dist/agent/cli.js');
-// In CI (.ci/run installs Chromium) a missing browser fails the run instead of skipping it.
-const missing = (process.env.CI ? undefined : chromiumMissing()) ?? (existsSync(cli) ? undefined : `${cli} is missing: run npm run build first (npm test does)`);
+// .ci/run installs Chromium and sets FARMWATCH_REQUIRE_CHROMIUM: there a missing browser fails instead of skipping.
+const missing = (process.env.FARMWATCH_REQUIRE_CHROMIUM ? undefined : chromiumMissing()) ?? (existsSync(cli) ? undefined : `${cli} is missing: run npm run build first (npm test does)`);
 
 /** Reads the child's stdout until `pattern` matches; fails with what was printed on timeout or exit. */
 function waitFor(child: ChildProcess, out: { text: string }, pattern: RegExp, ms: number): Promise<RegExpExecArray> {
@@ -85,5 +85,29 @@ describe.skipIf(missing !== undefined)(`farmwatch demo in a real browser${missin
     } finally {
       await browser.close();
     }
+  });
+});
+
+describe('farmwatch demo arguments', () => {
+  const run = async (args: string[]) => {
+    const { main } = await import('../../agent/main.js');
+    const { PassThrough } = await import('node:stream');
+    let stdout = '';
+    let stderr = '';
+    const out = new PassThrough().on('data', (c: Buffer) => (stdout += c.toString()));
+    const err = new PassThrough().on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await main(['demo', ...args], { stdout: out, stderr: err, env: process.env });
+    return { code, stdout, stderr };
+  };
+
+  it('explains itself with --help and refuses a bad --port or --cycles with exit 2, starting nothing', async () => {
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: farmwatch demo/);
+    const port = await run(['--port', '70000']);
+    expect(port.code).toBe(2);
+    expect(port.stderr).toContain('--port must be 0-65535');
+    expect((await run(['--cycles', '0'])).stderr).toContain('--cycles must be 1-20');
+    expect((await run(['--bogus'])).code).toBe(2);
   });
 });
