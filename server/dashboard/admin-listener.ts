@@ -15,7 +15,8 @@ export function createAdminApp(config: ServerConfig, logger: Logger): FastifyIns
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
-    bodyLimit: 64 * 1024,
+    // The same bound as ingest: the admin API takes policy documents (PUT /api/v1/policy).
+    bodyLimit: 1024 * 1024,
     requestTimeout: 30_000,
     routerOptions: { maxParamLength: 200 },
     ...(https ? { https } : {}),
