@@ -17,6 +17,8 @@ import { registerDashboard, type Dashboard } from './dashboard/index.js';
 import { unusedSocketCloser } from './unused-sockets.js';
 import type { ServerSecrets } from './secrets.js';
 import { openSqlite, type SqliteOptions } from './storage/sqlite.js';
+import { openPostgres } from './storage/pg.js';
+import { postgresOf } from './config.js';
 import { createForwarders, forwarderNames } from './forwarders/index.js';
 import type { Storage } from './storage/types.js';
 import { hashToken } from './tokens.js';
@@ -62,12 +64,22 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
   const now = options.now ?? (() => new Date());
   // Before storage opens: a bad configured database stops the start with one line naming the file.
   const geo = startGeo(config, options.logger);
+  const postgres = postgresOf(config);
   const storage =
-    options.storage ?? openSqlite(config.db, {
-      onBackgroundError: (message) => options.logger.error({ message }, 'sqlite checkpoint failed'),
-      forwarders: forwarderNames(config.forwarders),
-      ...options.sqlite,
-    });
+    options.storage ??
+    (postgres
+      ? await openPostgres({
+          ...postgres,
+          forwarders: forwarderNames(config.forwarders),
+          onBackgroundError: (message) => options.logger.error({ message }, 'postgres background error'),
+          // One replica runs the periodic jobs; this line says which (docs/postgres.md).
+          onTimerLock: (held) => options.logger.info({ held }, held ? 'this replica runs the periodic jobs' : 'this replica no longer runs the periodic jobs'),
+        })
+      : openSqlite(config.db, {
+          onBackgroundError: (message) => options.logger.error({ message }, 'sqlite checkpoint failed'),
+          forwarders: forwarderNames(config.forwarders),
+          ...options.sqlite,
+        }));
   const metrics = new Metrics();
   // Alert events leave through the outbox, off the ingest path (server/forwarders/).
   const forwarders = createForwarders(config.forwarders, storage, options.logger, options.forwarderPollMs ? { pollMs: options.forwarderPollMs } : {});
@@ -176,10 +188,12 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
     if (stopped) return;
     background = background.then(() => (stopped ? undefined : fn())).catch((err: unknown) => options.logger.error({ err }, `${what} failed`));
   };
+  // Several replicas on PostgreSQL: only the one holding the timers' lock runs them; another takes over on its next tick.
+  const leading = (fn: () => Promise<unknown>) => async () => ((await storage.holdsTimers?.()) ?? true ? fn() : undefined);
   if (options.timers ?? true) {
-    timers.push(setInterval(guarded('silence check', runSilenceCheck), options.silenceCheckMs ?? 60_000).unref());
-    timers.push(setInterval(guarded('retention prune', runPrune), options.pruneMs ?? 3_600_000).unref());
-    setImmediate(guarded('retention prune', runPrune));
+    timers.push(setInterval(guarded('silence check', leading(runSilenceCheck)), options.silenceCheckMs ?? 60_000).unref());
+    timers.push(setInterval(guarded('retention prune', leading(runPrune)), options.pruneMs ?? 3_600_000).unref());
+    setImmediate(guarded('retention prune', leading(runPrune)));
   }
 
   let closing: Promise<void> | undefined;

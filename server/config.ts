@@ -25,7 +25,15 @@ export const serverConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8787),
   adminHost: z.string().min(1).optional().describe('Listen address of the dashboard and the SOC API when adminPort is set; default 127.0.0.1'),
   adminPort: z.number().int().min(0).max(65535).optional().describe('When set, the dashboard and the SOC API listen here and not on host:port (which keeps ingest only)'),
-  db: z.string().min(1).default('./farmwatch.db').describe('SQLite file (WAL); created on first start'),
+  db: z.string().min(1).default('./farmwatch.db').describe('SQLite file (WAL); created on first start. A postgres:// URL selects PostgreSQL (docs/postgres.md)'),
+  // Issue 10: PostgreSQL for several replicas on one database (docs/postgres.md); wins over `db` when set.
+  database: z
+    .strictObject({
+      url: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL, e.g. "postgres://farmwatch:secret@db.internal:5432/farmwatch"'),
+      poolSize: z.number().int().min(1).max(200).default(10).describe('Connections per replica'),
+    })
+    .optional()
+    .describe('PostgreSQL: several `farmwatch server` replicas may share it'),
   enrollSecret: secret.optional().describe('Shared secret agents present to enroll; generated on first start when unset'),
   adminToken: secret.optional().describe('Bearer token of the SOC API; generated on first start when unset'),
   officeNetworks: z.array(cidr).default([]).describe('Office and VPN egress networks: not places for fleet.colocation'),
@@ -68,6 +76,27 @@ export const serverConfigSchema = z.strictObject({
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
+
+const postgresUrl = /^postgres(ql)?:\/\//;
+
+/** The PostgreSQL the config names (a `database` block, or `db` as a postgres:// URL), or null for SQLite. */
+export function postgresOf(config: Pick<ServerConfig, 'db' | 'database'>): { url: string; poolSize: number } | null {
+  if (config.database) return config.database;
+  return postgresUrl.test(config.db) ? { url: config.db, poolSize: 10 } : null;
+}
+
+/** The database for logs: a URL without its password. */
+export function describeDb(config: Pick<ServerConfig, 'db' | 'database'>): string {
+  const pg = postgresOf(config);
+  if (!pg) return config.db;
+  try {
+    const url = new URL(pg.url);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
+}
 
 export function parseServerConfig(raw: unknown, file = 'server config'): ServerConfig {
   const parsed = serverConfigSchema.safeParse(raw);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, open, readFile } from 'node:fs/promises';
 import { ConfigError } from '../agent/config.js';
-import type { ServerConfig } from './config.js';
+import { postgresOf, type ServerConfig } from './config.js';
 
 export interface ServerSecrets {
   enrollSecret: string;
@@ -19,6 +19,8 @@ export const secretsFileOf = (db: string): string => `${db}.secrets.json`;
  */
 export async function resolveSecrets(config: ServerConfig): Promise<ServerSecrets> {
   if (config.enrollSecret && config.adminToken) return { enrollSecret: config.enrollSecret, adminToken: config.adminToken, generated: false };
+  // Replicas share one database and must share the secrets: no file beside a PostgreSQL URL (docs/postgres.md).
+  if (postgresOf(config)) throw new ConfigError('with PostgreSQL (db as a postgres:// URL, or database.url), set enrollSecret and adminToken in the server config: every replica needs the same ones');
   const file = secretsFileOf(config.db);
   let stored: Partial<Record<'enrollSecret' | 'adminToken', string>> = {};
   let exists = true;

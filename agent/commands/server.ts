@@ -9,7 +9,7 @@ Options:
   --config FILE   server config (JSON); default FARMWATCH_SERVER_CONFIG, else built-in defaults
   --host H        listen address (overrides "host"; default 127.0.0.1)
   --port N        listen port (overrides "port"; default 8787; 0 picks a free one)
-  --db FILE       SQLite database file (overrides "db"; default ./farmwatch.db)
+  --db FILE|URL   SQLite database file, or a postgres:// URL (overrides "db"; default ./farmwatch.db)
   --help          this text
 
 Without enrollSecret/adminToken in the config, they are generated on first start into
@@ -34,7 +34,7 @@ export async function main(args: string[], io: Io): Promise<number> {
     if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`farmwatch server: --port must be 0-65535, not "${values.port}"`);
   }
   // Loaded here, not at the top: `farmwatch --help` never pays for Fastify and SQLite.
-  const { loadServerConfig, parseServerConfig } = await import('../../server/config.js');
+  const { describeDb, loadServerConfig, parseServerConfig } = await import('../../server/config.js');
   const { resolveSecrets } = await import('../../server/secrets.js');
   const { createServer } = await import('../../server/app.js');
   const { createLogger } = await import('../log.js');
@@ -49,9 +49,11 @@ export async function main(args: string[], io: Io): Promise<number> {
   const log = createLogger(config.log.level);
   const secrets = await resolveSecrets(config);
   if (secrets.generated) log.warn({ file: secrets.file }, 'generated enrollSecret and adminToken; read them from this file (mode 0600)');
-  const server = await createServer({ config, secrets, logger: log });
+  // Tests of several replicas shorten the periodic jobs' tick (docs/postgres.md): FARMWATCH_TIMER_TICK_MS.
+  const tick = Number(io.env.FARMWATCH_TIMER_TICK_MS ?? '');
+  const server = await createServer({ config, secrets, logger: log, ...(tick > 0 ? { silenceCheckMs: tick, pruneMs: tick } : {}) });
   const address = await server.listen();
-  log.info({ address, db: config.db }, 'farmwatch server listening');
+  log.info({ address, db: describeDb(config) }, 'farmwatch server listening');
   // One line on stdout, so scripts and tests learn the address (and the port when 0 was asked).
   io.stdout.write(`farmwatch server listening on ${address}\n`);
   io.stdout.write(`farmwatch dashboard at ${server.dashboardUrl()} (sign in with the adminToken; docs/dashboard.md)\n`);

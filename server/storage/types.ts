@@ -41,6 +41,11 @@ export interface Storage extends DashboardStorage, LifecycleStorage {
   outboxStats(): Promise<{ forwarder: string; pending: number; oldestMs: number }[]>;
   /** Issue 9: the source country/ASN of the device's latest report and the server's own findings on it; null when unknown. */
   deviceIntel(deviceId: string): Promise<DeviceIntel | null>;
+  /**
+   * Issue 10: whether this replica runs the periodic jobs now (PostgreSQL: it holds the timers' advisory lock,
+   * taken when free). Absent (SQLite, one process): always.
+   */
+  holdsTimers?(): Promise<boolean>;
 }
 
 export interface DeviceIntel {

@@ -1,11 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engines } from '../helpers/engines.js';
 import { admin, cleanup, enroll, getJson, json, makeReport, postJson, postReport, secrets, startServer, type Running } from './helpers.js';
 
-describe('farmwatch server API', () => {
+// Issue 10: the same API tests on every storage engine (PostgreSQL when a test cluster is up; test/helpers/engines.ts).
+describe.each(engines)('farmwatch server API (%s)', (_name, engine) => {
   let s: Running;
   beforeAll(async () => {
-    s = await startServer();
+    s = await startServer({ db: await engine.db() });
   });
   afterAll(async () => {
     await s.close();

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { cleanup, enroll, getJson, makeReport, postReport, startServer } from './helpers.js';
+import { engines } from '../helpers/engines.js';
+import { cleanup, enroll, getJson, makeReport, postReport, startServer as startOn } from './helpers.js';
 
 const colocationAlerts = async (url: string) =>
   (await getJson(url, '/api/v1/alerts')).body.alerts.filter((a: { rule: string }) => a.rule === 'fleet.colocation') as {
@@ -9,6 +10,10 @@ const colocationAlerts = async (url: string) =>
     evidence: Record<string, unknown>;
     summary: string;
   }[];
+
+// Issue 10: every test on every storage engine (PostgreSQL when a test cluster is up; test/helpers/engines.ts).
+describe.each(engines)('fleet rules and timers (%s)', (_name, engine) => {
+const startServer = async (config: Record<string, unknown> = {}, extra: Parameters<typeof startOn>[1] = {}) => startOn({ db: await engine.db(), ...config }, extra);
 
 describe('fleet.colocation', () => {
   it('opens one alert for 3 devices on loopback (not for 2) and lists members as they join', async () => {
@@ -162,4 +167,5 @@ describe('fleet.silent-agent and retention', () => {
       cleanup(s.dir);
     }
   });
+});
 });
