@@ -3,13 +3,16 @@ import { z } from 'zod';
 import { ClientError } from '../body.js';
 import type { ServerContext } from '../context.js';
 import type { Alert } from '../storage/types.js';
-import { sameSecret } from '../tokens.js';
+import { guardOf } from '../lifecycle/guard.js';
+import { hashToken, newToken, sameSecret } from '../tokens.js';
+import { deviceHref } from './format.js';
 import { html } from './html.js';
 import { page } from './layout.js';
 import { alertsPage, alertTabs } from './pages/alerts.js';
 import { clustersPage } from './pages/clusters.js';
 import { devicePage, notFoundPage } from './pages/device.js';
 import { fleetPage } from './pages/fleet.js';
+import { deviceActions, pendingPage, rotatedPage } from './pages/lifecycle.js';
 import { loginPage, oncePage } from './pages/login.js';
 import { defaultSessionPolicy, sameCsrf, SessionStore, type Session, type SessionPolicy } from './sessions.js';
 import { icon, stylesheet } from './style.js';
@@ -70,6 +73,7 @@ const formOf = (request: FastifyRequest): Record<string, string> => (request.bod
 
 export function registerDashboard(app: FastifyInstance, ctx: ServerContext, policy: Partial<SessionPolicy> = {}): Dashboard {
   const sessions = new SessionStore(() => ctx.now().getTime(), { ...defaultSessionPolicy, ...policy });
+  const guard = guardOf(ctx);
 
   app.register(async (scope) => {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16_384 }, (_request, body, done) => {
@@ -185,8 +189,53 @@ export function registerDashboard(app: FastifyInstance, ctx: ServerContext, poli
       if (!detail) return send(reply, notFoundPage(`No device ${id}.`, session), 404);
       const [report, all] = await Promise.all([ctx.storage.latestReport(id), ctx.storage.listAlerts()]);
       const alerts = all.filter((a) => a.deviceIds.includes(id)).slice(0, 100);
-      return send(reply, devicePage(detail, report, alerts, await names(alerts), session, ctx.now()));
+      const standing = await ctx.storage.deviceStanding(id);
+      return send(reply, devicePage(detail, report, alerts, await names(alerts), session, ctx.now(), standing));
     });
+
+    // Device lifecycle from the dashboard: the same storage calls as the admin API (server/lifecycle/routes.ts).
+    for (const action of deviceActions) {
+      scope.post(`/dashboard/devices/:id/${action}`, async (request, reply) => {
+        const session = postSession(request);
+        const id = (request.params as { id: string }).id;
+        if (id.length > 128) throw new ClientError(400, 'invalid_request', 'invalid device id');
+        const at = ctx.now();
+        let token: string | undefined;
+        let done: boolean;
+        if (action === 'rotate') {
+          token = newToken();
+          done = await ctx.storage.rotateToken(id, hashToken(token), at);
+        } else if (action === 'reset') {
+          done = await ctx.storage.resetDevice(id, at);
+        } else {
+          done = await ctx.storage.setDeviceStatus(id, action === 'revoke' ? 'revoked' : 'decommissioned', at);
+        }
+        if (!done) throw new ClientError(404, 'not_found', `no device ${id} in a state that allows ${action}`);
+        guard.forget(id);
+        request.log.warn({ deviceId: id, action }, 'dashboard: device lifecycle');
+        if (token) return send(reply, rotatedPage(id, token, session));
+        return reply.redirect(deviceHref(id), 303);
+      });
+    }
+
+    scope.get('/dashboard/enrollments', async (request, reply) => {
+      const session = pageSession(request, reply);
+      if (!session) return reply;
+      return send(reply, pendingPage(await ctx.storage.listPendingEnrollments(), session, ctx.now()));
+    });
+
+    for (const decision of ['approved', 'denied'] as const) {
+      scope.post(`/dashboard/enrollments/:id/${decision === 'approved' ? 'approve' : 'deny'}`, async (request, reply) => {
+        postSession(request);
+        const id = alertId.safeParse((request.params as { id: string }).id);
+        if (!id.success) throw new ClientError(400, 'invalid_request', 'invalid enrollment id');
+        const result = await ctx.storage.decidePending(id.data, decision, ctx.now());
+        if (result === 'not-found') throw new ClientError(404, 'not_found', `no pending enrollment ${id.data}`);
+        if (result === 'conflict') throw new ClientError(409, 'bad_transition', `enrollment ${id.data} was already decided`);
+        request.log.warn({ pendingId: id.data, decision }, 'dashboard: enrollment decided');
+        return reply.redirect('/dashboard/enrollments', 303);
+      });
+    }
 
     scope.get('/dashboard/clusters', async (request, reply) => {
       const session = pageSession(request, reply);

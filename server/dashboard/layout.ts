@@ -5,6 +5,7 @@ const nav = [
   ['fleet', '/dashboard/', 'Fleet'],
   ['alerts', '/dashboard/alerts', 'Alerts'],
   ['clusters', '/dashboard/clusters', 'Co-location'],
+  ['enrollments', '/dashboard/enrollments', 'Enrollments'],
 ] as const;
 
 export type Section = (typeof nav)[number][0];

@@ -8,8 +8,9 @@ const toFleetDevice = (r: Row): FleetDevice => ({
   hostname: r.hostname as string,
   platform: r.platform as string,
   lastSeen: (r.last_seen as string | null) ?? null,
-  score: (r.score as number | null) ?? null,
-  level: (r.level as string | null) ?? null,
+  // The server's verdict where it has one: the laptop's user may be the adversary (issue 6).
+  score: ((r.server_score ?? r.score) as number | null) ?? null,
+  level: ((r.server_level ?? r.level) as string | null) ?? null,
   nextReportBy: (r.next_report_by as string | null) ?? null,
   enrolled: r.token_hash !== null,
 });
@@ -18,9 +19,13 @@ const toFleetDevice = (r: Row): FleetDevice => ({
 export function sqliteDashboard(db: Database.Database): DashboardStorage {
   const s = {
     total: db.prepare('SELECT count(*) FROM devices').pluck(),
-    byLevel: db.prepare("SELECT coalesce(level, 'unknown') AS level, count(*) AS n FROM devices GROUP BY 1"),
-    histogram: db.prepare('SELECT min(score / 10, 9) AS bucket, count(*) AS n FROM devices WHERE score IS NOT NULL GROUP BY 1'),
-    topDevices: db.prepare('SELECT * FROM devices ORDER BY score IS NULL, score DESC, last_seen DESC, device_id LIMIT ?'),
+    byLevel: db.prepare("SELECT coalesce(server_level, level, 'unknown') AS level, count(*) AS n FROM devices GROUP BY 1"),
+    histogram: db.prepare(
+      'SELECT min(coalesce(server_score, score) / 10, 9) AS bucket, count(*) AS n FROM devices WHERE coalesce(server_score, score) IS NOT NULL GROUP BY 1',
+    ),
+    topDevices: db.prepare(
+      'SELECT * FROM devices ORDER BY coalesce(server_score, score) IS NULL, coalesce(server_score, score) DESC, last_seen DESC, device_id LIMIT ?',
+    ),
     silent: db.prepare('SELECT * FROM devices WHERE token_hash IS NOT NULL AND next_report_ms < ? ORDER BY next_report_ms LIMIT ?'),
     latestBody: db.prepare('SELECT r.body FROM devices d JOIN reports r ON r.report_id = d.latest_report_id WHERE d.device_id = ?').pluck(),
     hostnames: db.prepare('SELECT device_id, hostname FROM devices WHERE device_id IN (SELECT value FROM json_each(?))'),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, getJson, secrets } from '../server/helpers.js';
+import { cleanup, enroll, getJson, makeReport, postReport, secrets } from '../server/helpers.js';
 import { hostile, hostileHost, seedFleet, startDashboardServer, type Seeded } from './helpers.js';
 
 interface Page {
@@ -121,6 +121,32 @@ describe('dashboard over HTTP (real server, real SQLite, seeded through the inge
     expect((await post(s, `/dashboard/alerts/${target.id}/ack`, { csrf }, { cookie })).status).toBe(409);
     // The admin API with a Bearer token is unchanged.
     expect((await getJson(s.url, '/api/v1/alerts', {})).status).toBe(401);
+  });
+
+  it('leads with the server verdict and runs device lifecycle actions with the CSRF token', async () => {
+    const { token } = await enroll(s.url, 'lifecycle-laptop');
+    // The laptop claims "none" for a finding the server weighs as strong: the server's verdict leads on the page.
+    const finding = { rule: 'remote-access.running', title: 'AnyDesk is running', severity: 'medium', confidence: 0.95, weight: 0.9, group: 'remote-access', subject: 'anydesk', evidence: { process: 'anydesk' } };
+    expect((await postReport(s.url, token, makeReport('lifecycle-laptop', { score: 0, level: 'none', findings: [finding] }))).status).toBe(202);
+    const device = await get(s, '/dashboard/devices/lifecycle-laptop', cookie);
+    expect(device.text).toContain('Server verdict');
+    expect(device.text).toMatch(/score \(server\)/);
+    expect(device.text).not.toMatch(/<div class="n">0<\/div><div class="k">score \(server\)/);
+    const csrf = csrfOf(device.text);
+    expect(device.text).toContain('action="/dashboard/devices/lifecycle-laptop/revoke"');
+    expect((await post(s, '/dashboard/devices/lifecycle-laptop/revoke', { csrf: 'x'.repeat(43) }, { cookie })).status).toBe(403);
+    expect((await post(s, '/dashboard/devices/lifecycle-laptop/revoke', { csrf }, { cookie })).status).toBe(303);
+    // Revoked: the old token is refused at once.
+    expect((await postReport(s.url, token, makeReport('lifecycle-laptop'))).status).toBe(401);
+    expect((await post(s, '/dashboard/devices/lifecycle-laptop/reset', { csrf }, { cookie })).status).toBe(303);
+    const again = await enroll(s.url, 'lifecycle-laptop');
+    const rotated = await post(s, '/dashboard/devices/lifecycle-laptop/rotate', { csrf }, { cookie });
+    expect(rotated.status).toBe(200);
+    const newToken = /<pre><code>([A-Za-z0-9_-]{43})<\/code><\/pre>/.exec(rotated.text)?.[1];
+    expect(newToken).toBeDefined();
+    expect((await postReport(s.url, again.token, makeReport('lifecycle-laptop'))).status).toBe(401);
+    expect((await postReport(s.url, newToken!, makeReport('lifecycle-laptop'))).status).toBe(202);
+    expect((await get(s, '/dashboard/enrollments', cookie)).text).toContain('Enrollments waiting for approval');
   });
 
   it('expires an idle session and ends one on sign-out', async () => {

@@ -4,7 +4,9 @@ import { page } from '../layout.js';
 import type { Session } from '../sessions.js';
 import { scoreChartSvg } from '../svg.js';
 import type { Alert, DeviceDetail } from '../../storage/types.js';
+import type { DeviceStanding } from '../../lifecycle/storage-types.js';
 import { alertRows } from './alerts.js';
+import { standingPanel } from './lifecycle.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -29,19 +31,31 @@ function collectorErrors(report: Obj | null): Html {
   )}</table>`;
 }
 
-export function devicePage(detail: DeviceDetail, report: Obj | null, alerts: readonly Alert[], names: Map<string, string>, session: Session, now: Date): string {
+export function devicePage(
+  detail: DeviceDetail,
+  report: Obj | null,
+  alerts: readonly Alert[],
+  names: Map<string, string>,
+  session: Session,
+  now: Date,
+  standing: DeviceStanding | null = null,
+): string {
   const d = detail.device;
+  // The server's verdict leads (the laptop's user may be the adversary); the agent's own score is shown beside it.
+  const score = standing?.serverScore ?? d.score;
+  const level = standing?.serverLevel ?? d.level;
   const simulated = d.hostname.startsWith('SIMULATED-');
   const points = detail.history.map((h) => ({ at: h.collectedAt, score: h.score }));
   return page(
     d.hostname,
-    html`<h1>${d.hostname} ${levelBadge(d.level)}${simulated ? html` <span class="badge simulated">simulated by farmwatch demo</span>` : ''}</h1>
-<div class="cards"><div class="card"><div class="n">${d.score ?? '–'}</div><div class="k">score</div></div>
+    html`<h1>${d.hostname} ${levelBadge(level)}${simulated ? html` <span class="badge simulated">simulated by farmwatch demo</span>` : ''}</h1>
+<div class="cards"><div class="card"><div class="n">${score ?? '–'}</div><div class="k">score (server)</div></div>
 <div class="card"><div class="k">device id</div><code>${d.deviceId}</code></div>
 <div class="card"><div class="k">platform · agent</div>${d.platform} · ${d.agentVersion}</div>
 <div class="card"><div class="k">last seen</div>${ago(d.lastSeen, now)}${d.lastSourceIp ? html` from <code>${d.lastSourceIp}</code>` : ''}</div>
 <div class="card"><div class="k">next report due</div>${ago(d.nextReportBy, now)}</div>
 <div class="card"><div class="k">enrolled</div>${ago(d.enrolledAt, now)}${d.enrolled ? '' : html` <span class="badge status">reset</span>`}</div></div>
+${standingPanel(d.deviceId, { score: d.score, level: d.level }, standing, session)}
 <div class="panel"><h2>Score over time</h2>${scoreChartSvg(points)}<p class="muted">The last ${points.length} reports.</p></div>
 <h2>Findings of the latest report</h2>${findingsTable(detail.findings)}
 <h2>Collector errors</h2>${collectorErrors(report)}
