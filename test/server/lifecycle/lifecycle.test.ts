@@ -1,8 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, getJson, makeReport, postJson, postReport, startServer, type Running } from '../helpers.js';
+import { cleanup, getJson, makeReport, postJson, postReport, type Running } from '../helpers.js';
+import { engines } from '../../helpers/engines.js';
+import { serverOn } from '../engine-server.js';
 import { adminSend, deviceKey, enrollWith, postSigned, signatureFor } from './signed.js';
 
 // Issue 6 "Done when" (lifecycle and signed reports): a real server on loopback, real SQLite, real HTTP.
+
+
+// Issue 10: every test on every storage engine (PostgreSQL when a test cluster is up; test/helpers/engines.ts).
+describe.each(engines)('%s engine', (_name, engine) => {
+const startServer = serverOn(engine);
 
 describe('device lifecycle', () => {
   let s: Running;
@@ -163,4 +170,5 @@ describe('signed reports', () => {
       s = await startServer({}, {}, s.dir);
     }
   });
+});
 });

@@ -1,12 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptySnapshot } from '../../helpers/snapshot.js';
-import { cleanup, getJson, makeReport, postReport, startServer, type Running } from '../helpers.js';
+import { cleanup, getJson, makeReport, postReport, type Running } from '../helpers.js';
+import { engines } from '../../helpers/engines.js';
+import { serverOn } from '../engine-server.js';
 import { adminSend, enrollWith } from './signed.js';
 
 // Issue 6 "Done when" (server side): the server's verdict, central policy, tamper evidence, inventory.
 
 const alertsOf = async (s: Running, deviceId: string, rule: string) =>
   (await getJson(s.url, '/api/v1/alerts')).body.alerts.filter((a: { rule: string; deviceIds: string[] }) => a.rule === rule && a.deviceIds.includes(deviceId));
+
+
+// Issue 10: every test on every storage engine (PostgreSQL when a test cluster is up; test/helpers/engines.ts).
+describe.each(engines)('%s engine', (_name, engine) => {
+const startServer = serverOn(engine);
 
 describe("the server's verdict and policy", () => {
   let s: Running;
@@ -92,4 +99,5 @@ describe("the server's verdict and policy", () => {
     expect(bad.body.issues.map((i: { path: string[] }) => i.path.join('.'))).toEqual(expect.arrayContaining(['defaults.expected.countries.0', 'weights.locale.timezone']));
     expect((await getJson(s.url, '/api/v1/policy')).body.version).toBe(before);
   });
+});
 });
