@@ -131,6 +131,8 @@ export function benchmarkDoc(input: DocInput): string {
   out.push('');
   out.push(...ingestProse, '');
 
+  out.push(...postgresSection(by('ingest-pg')));
+
   out.push('## Spool: write and drain', '');
   out.push(
     'scripts/bench/spool.ts writes ~2 KB reports to a fresh spool (each written to a temp file, fsynced, renamed, as a',
@@ -172,3 +174,25 @@ const ingestProse = [
   'worker thread; fleet rules at one indexed UPDATE per place per report; device rows that no longer carry the',
   'findings JSON.',
 ];
+
+/** Issue 10: scripts/bench/ingest-pg.ts, SQLite beside PostgreSQL with one and two replicas (docs/postgres.md). */
+function postgresSection(step: StepResult | undefined): string[] {
+  const out = ['## PostgreSQL ingest', ''];
+  if (!step) return [...out, 'Not run: PostgreSQL is not installed here (`apt-get install -y postgresql`).', ''];
+  out.push(
+    'scripts/bench/ingest-pg.ts: mix a (as above), the same load against `farmwatch server` on SQLite, on PostgreSQL with',
+    'one replica and with two (connections split between them), one after the other on this machine. PostgreSQL is a',
+    'throwaway local cluster with fsync on. Sizing (docs/postgres.md): bytes per stored report, reports table with its',
+    'TOAST and indexes.',
+    '',
+    '| engine | replicas | reports/s | p50 | p90 | p99 | statuses |',
+    '|---|---|---|---|---|---|---|',
+  );
+  for (const j of step.json.filter((x) => x.engine !== undefined)) {
+    out.push(`| ${String(j.engine)} | ${fmt(num(j.replicas))} | ${fmt(num(j.reportsPerSec))} | ${fmt(num(j.p50Ms))} ms | ${fmt(num(j.p90Ms))} ms | ${fmt(num(j.p99Ms))} ms | ${JSON.stringify(j.statuses ?? {})} |`);
+  }
+  const storage = step.json.find((x) => x.storage === true);
+  if (storage) out.push('', `Stored: ${fmt(num(storage.bytesPerReport))} B per report (body ${fmt(num(storage.bodyBytes))} B): 1,000 laptops at 288 reports a day ≈ ${fmt(num(storage.mibPer1000LaptopsPerDay))} MiB a day.`);
+  out.push('');
+  return out;
+}

@@ -11,6 +11,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchmarkDoc, soakBegin, soakEnd, type StepResult } from './doc.js';
+import { pgBinDir } from '../pg-cluster.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } } });
 const quick = values.quick;
@@ -30,6 +31,8 @@ const steps: Step[] = [
   { id: 'rules-catalog', script: 'rules-catalog.js', args: [], timeoutMs: 60_000 },
   { id: 'ingest-a', script: 'ingest.js', args: ['--mix', 'a', '--seconds', quick ? '3' : '10'], timeoutMs: 90_000 },
   { id: 'ingest-b', script: 'ingest.js', args: ['--mix', 'b', '--seconds', quick ? '3' : '10'], timeoutMs: 90_000 },
+  // Issue 10: SQLite, PostgreSQL × 1 and × 2 replicas under the same load, and bytes per stored report (skipped without PostgreSQL).
+  ...(pgBinDir() ? [{ id: 'ingest-pg', script: 'ingest-pg.js', args: ['--seconds', quick ? '3' : '10'], timeoutMs: 180_000 }] : []),
   { id: 'spool', script: 'spool.js', args: ['--reports', quick ? '100' : '500'], timeoutMs: 90_000 },
   { id: 'network', script: 'network.js', args: ['--load', '--cycles', quick ? '3' : '10'], timeoutMs: 90_000 },
   { id: 'hardware', script: 'hardware.js', args: ['--cycles', quick ? '3' : '20'], timeoutMs: 60_000 },
