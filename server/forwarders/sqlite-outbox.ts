@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import type { Alert, AlertEvent, AlertStatus, OutboxRow } from '../storage/types.js';
+import type { AlertEvent, OutboxRow } from '../storage/types.js';
+import { toAlert as rowToAlert } from '../storage/rows.js';
 
 type Row = Record<string, unknown>;
 
@@ -15,17 +16,6 @@ export interface AlertBefore {
 /** Called inside the transaction that changed the alert. */
 export type AlertChanged = (alertId: number, kind: 'new' | 'update', before?: AlertBefore) => void;
 
-const rowToAlert = (r: Row): Alert => ({
-  id: r.id as number,
-  rule: r.rule as string,
-  status: r.status as AlertStatus,
-  severity: r.severity as string,
-  deviceIds: JSON.parse(r.device_ids as string) as string[],
-  summary: r.summary as string,
-  evidence: JSON.parse(r.evidence as string) as Record<string, unknown>,
-  createdAt: r.created_at as string,
-  updatedAt: r.updated_at as string,
-});
 
 /**
  * The outbox writer. With no forwarder configured it is a no-op, so the default server pays nothing. An update

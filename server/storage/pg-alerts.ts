@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { Alert, AlertEvent, AlertStatus } from './types.js';
+import type { AlertEvent } from './types.js';
 import type { AlertBefore } from '../forwarders/sqlite-outbox.js';
+import { toAlert } from './rows.js';
+export { toAlert };
 
 export type Row = Record<string, unknown>;
 export type Db = pg.Pool | pg.PoolClient;
@@ -9,17 +11,6 @@ export type Db = pg.Pool | pg.PoolClient;
 export const rows = async <T = Row>(db: Db, sql: string, params: unknown[] = []): Promise<T[]> => (await db.query(sql, params)).rows as T[];
 export const one = async <T = Row>(db: Db, sql: string, params: unknown[] = []): Promise<T | undefined> => (await rows<T>(db, sql, params))[0];
 
-export const toAlert = (r: Row): Alert => ({
-  id: r.id as number,
-  rule: r.rule as string,
-  status: r.status as AlertStatus,
-  severity: r.severity as string,
-  deviceIds: JSON.parse(r.device_ids as string) as string[],
-  summary: r.summary as string,
-  evidence: JSON.parse(r.evidence as string) as Record<string, unknown>,
-  createdAt: r.created_at as string,
-  updatedAt: r.updated_at as string,
-});
 
 /** Advisory lock keys: one 64-bit hash per name, taken by hashtextextended in SQL. */
 export const lockSql = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';

@@ -9,7 +9,8 @@ import { sqliteDashboard } from './sqlite-dashboard.js';
 import { prepareOutboxQueue, prepareOutboxWriter } from '../forwarders/sqlite-outbox.js';
 import { WalSync } from './wal-sync.js';
 import { Checkpointer } from './checkpointer.js';
-import type { Alert, AlertStatus, DeviceDetail, DeviceSummary, Storage } from './types.js';
+import type { AlertStatus, DeviceDetail, DeviceSummary, Storage } from './types.js';
+import { toAlert } from './rows.js';
 
 type Row = Record<string, unknown>;
 
@@ -43,17 +44,6 @@ function migrate(db: Database.Database): void {
   db.prepare("INSERT INTO meta (key, value) VALUES ('fleetKey', ?) ON CONFLICT(key) DO NOTHING").run(randomBytes(32).toString('base64url'));
 }
 
-const toAlert = (r: Row): Alert => ({
-  id: r.id as number,
-  rule: r.rule as string,
-  status: r.status as AlertStatus,
-  severity: r.severity as string,
-  deviceIds: JSON.parse(r.device_ids as string) as string[],
-  summary: r.summary as string,
-  evidence: JSON.parse(r.evidence as string) as Record<string, unknown>,
-  createdAt: r.created_at as string,
-  updatedAt: r.updated_at as string,
-});
 
 const toSummary = (r: Row): DeviceSummary => ({
   deviceId: r.device_id as string,
