@@ -232,6 +232,8 @@ async function main(): Promise<number> {
     rssSlopeMiBPerHour: round1(slope(steady)),
     rssGrowthMiB: round1(growthMiB),
     maxEventLoopBlockMs: Math.max(...stalls),
+    firstCycleBlockMs: stalls[0] ?? null,
+    laterCyclesMaxBlockMs: stalls.length > 1 ? Math.max(...stalls.slice(1)) : null,
     nice,
     reportsProduced: produced.length + stoppingSent,
     stoppingReportSent: stoppingSent === 1,

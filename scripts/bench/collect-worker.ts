@@ -30,10 +30,15 @@ function cpuMsWithChildren(): number {
 
 type Cycle = () => Promise<unknown>;
 
-async function lean(): Promise<Cycle> {
+/**
+ * `lean`: every collector. `lean-same`: the domains the naive collector covers too (systeminformation has no
+ * installed-software inventory, so `software` is left out): the fair side of the ratio.
+ */
+async function lean(sameDomains: boolean): Promise<Cycle> {
   const { pino } = await import('pino');
-  const { collectors } = await import('../../collectors/index.js');
+  const { collectors: all } = await import('../../collectors/index.js');
   const { collectSnapshot } = await import('../../collectors/run.js');
+  const collectors = sameDomains ? all.filter((c) => c.name !== 'software') : all;
   return async () => {
   const snap = await collectSnapshot(collectors, {
     agentVersion: 'bench',
@@ -66,12 +71,14 @@ async function naive(): Promise<Cycle> {
 }
 
 const mode = process.argv[2];
-if (mode !== 'lean' && mode !== 'naive') {
-  process.stderr.write('usage: collect-worker lean|naive\n');
+if (mode !== 'lean' && mode !== 'lean-same' && mode !== 'naive') {
+  process.stderr.write('usage: collect-worker lean|lean-same|naive\n');
   process.exit(2);
 }
+// The collectors as `farmwatch run` runs them: with the daemon's V8 settings (agent/v8-daemon.ts).
+if (mode !== 'naive') (await import('../../agent/v8-daemon.js')).tuneV8ForDaemon();
 // Modules are loaded before measuring: the daemon pays for them once, not per cycle.
-const cycle = await (mode === 'lean' ? lean() : naive());
+const cycle = await (mode === 'naive' ? naive() : lean(mode === 'lean-same'));
 
 async function measure() {
   const loop = monitorEventLoopDelay({ resolution: 1 });
