@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { AlertEvent } from './types.js';
 import type { AlertBefore } from '../forwarders/sqlite-outbox.js';
-import { toAlert } from './rows.js';
+import { alertUnchanged, toAlert } from './rows.js';
 export { toAlert };
 
 export type Row = Record<string, unknown>;
@@ -50,6 +50,7 @@ export function pgUpsertAlert(changed: AlertChangedPg): UpsertAlertPg {
     for (let tries = 0; tries < 3; tries++) {
       const active = await one(db, "SELECT id, device_ids, status, severity, summary FROM alerts WHERE rule = $1 AND alert_key = $2 AND status <> 'resolved' FOR UPDATE", [rule, key]);
       if (active) {
+        if (alertUnchanged(active, severity, summary, deviceIds)) return;
         await db.query('UPDATE alerts SET severity = $1, device_ids = $2, summary = $3, evidence = $4, updated_at = $5 WHERE id = $6', [
           severity, JSON.stringify(deviceIds), summary, JSON.stringify(evidence), at, active.id,
         ]);

@@ -5,6 +5,7 @@ import { prepareIntel } from '../geo/sqlite-intel.js';
 import { prepareGuardRecord } from '../verdict/sqlite-record.js';
 import type { AlertChanged } from '../forwarders/sqlite-outbox.js';
 import type { IngestItem, IngestOutcome, IngestPolicy } from './types.js';
+import { alertUnchanged } from './rows.js';
 
 /**
  * The hot path. One transaction per batch; per report a fixed number of indexed statements: fleet rules
@@ -55,8 +56,9 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
   };
 
   function upsertAlert(rule: string, key: string, severity: string, deviceIds: string[], summary: string, evidence: unknown, at: string): void {
-    const active = s.activeAlert.get(rule, key) as { id: number; device_ids: string } | undefined;
+    const active = s.activeAlert.get(rule, key) as { id: number; device_ids: string; severity: string; summary: string } | undefined;
     if (active) {
+      if (alertUnchanged(active, severity, summary, deviceIds)) return;
       s.updateAlert.run(severity, JSON.stringify(deviceIds), summary, JSON.stringify(evidence), at, active.id);
       changed(active.id, 'update', active);
     } else changed(Number(s.insertAlert.run(rule, key, severity, JSON.stringify(deviceIds), summary, JSON.stringify(evidence), at, at).lastInsertRowid), 'new');

@@ -130,6 +130,27 @@ describe.each(engines)('farmwatch server API (%s)', (_name, engine) => {
     expect((await getJson(s.url, '/api/v1/alerts')).body.alerts.some((a: { rule: string; deviceIds: string[] }) => a.rule !== 'fleet.colocation' && a.deviceIds.includes('dev-low'))).toBe(false);
   });
 
+  it('writes an alert again only when its severity, summary or members change', async () => {
+    const { token } = await enroll(s.url, 'dev-steady');
+    const finding = { rule: 'ipkvm.usb', title: 'Known IP-KVM USB gadget', severity: 'high', confidence: 0.9, evidence: { usb: '1d6b:0104' } };
+    const alertOf = async () =>
+      (await getJson(s.url, '/api/v1/alerts')).body.alerts.find((a: { rule: string; deviceIds: string[] }) => a.rule === 'ipkvm.usb' && a.deviceIds.includes('dev-steady'));
+    const first = makeReport('dev-steady', { score: 90, level: 'critical', findings: [finding] });
+    expect((await postReport(s.url, token, first)).status).toBe(202);
+    const opened = await alertOf();
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await postReport(s.url, token, makeReport('dev-steady', { score: 90, level: 'critical', findings: [finding] }))).status).toBe(202);
+    expect(await alertOf()).toEqual(opened);
+    // A stronger finding changes the server's verdict, so the summary: the alert is written again.
+    const stronger = { ...finding, confidence: 1, severity: 'critical' };
+    expect((await postReport(s.url, token, makeReport('dev-steady', { score: 95, level: 'critical', findings: [stronger] }))).status).toBe(202);
+    const updated = await alertOf();
+    expect(updated.id).toBe(opened.id);
+    expect(updated.severity).toBe('critical');
+    expect(updated.summary).not.toBe(opened.summary);
+    expect(updated.evidence.reportId).not.toBe(opened.evidence.reportId);
+  });
+
   it('answers /healthz without a token and /metrics with one', async () => {
     expect((await getJson(s.url, '/healthz', {})).body).toEqual({ ok: true });
     expect((await fetch(`${s.url}/metrics`)).status).toBe(401);
