@@ -11,13 +11,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { freshDatabase, startPgCluster } from '../pg-cluster.js';
+import { finding, jsonSender } from './ingest-load.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,32 +33,7 @@ const deviceCount = Number(values.devices);
 const cli = fileURLToPath(new URL('../../agent/cli.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fw-bench-pg-'));
 const secrets = { enrollSecret: 'bench-enroll-secret-0123456789', adminToken: 'bench-admin-token-0123456789' };
-const agent = new Agent({ keepAlive: true, maxSockets: connections });
-
-function send(base: string, path: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${base}${path}`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-// Mix a of ingest.ts: three findings, no snapshot.
-const finding = (i: number) => ({
-  rule: ['remote-access.running', 'locale.timezone', 'network.vpn'][i],
-  title: ['AnyDesk is running', 'Time zone outside the expected region', 'Consumer VPN client installed'][i],
-  severity: ['medium', 'low', 'medium'][i],
-  confidence: 0.8,
-  group: ['remote-access', 'locale', 'network'][i],
-  weight: 0.5,
-  attack: ['T1219'],
-  subject: ['anydesk', 'Asia/Seoul', 'astrill'][i],
-  evidence: { process: 'AnyDesk', path: '/opt/anydesk/anydesk', pid: 4242 + i, cmdline: '/opt/anydesk/anydesk --service'.padEnd(300, ' ') },
-});
+const send = jsonSender(connections);
 
 function reportBody(deviceId: string): string {
   const now = new Date();
@@ -170,7 +145,7 @@ try {
   for (const line of lines) console.log(JSON.stringify(line));
   console.log(JSON.stringify({ storage: true, reports: n, bytesPerReport: perReport, bodyBytes: Math.round(Number(r?.body)), databaseBytes: Number(r?.database), mibPer1000LaptopsPerDay: Math.round(perThousandPerDay / 2 ** 20) }));
 } finally {
-  agent.destroy();
+  send.close();
   await Promise.all(children.map(stop));
   await cluster.stop();
   rmSync(dir, { recursive: true, force: true });

@@ -10,11 +10,11 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { finding, jsonSender } from './ingest-load.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,31 +34,7 @@ const dir = mkdtempSync(join(tmpdir(), 'fw-bench-'));
 const secrets = { enrollSecret: 'bench-enroll-secret-0123456789', adminToken: 'bench-admin-token-0123456789' };
 writeFileSync(join(dir, 'server.json'), JSON.stringify({ ...secrets, log: { level: 'warn' } }));
 
-const agent = new Agent({ keepAlive: true, maxSockets: connections });
-
-function send(base: string, path: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${base}${path}`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-const finding = (i: number) => ({
-  rule: ['remote-access.running', 'locale.timezone', 'network.vpn'][i],
-  title: ['AnyDesk is running', 'Time zone outside the expected region', 'Consumer VPN client installed'][i],
-  severity: ['medium', 'low', 'medium'][i],
-  confidence: 0.8,
-  group: ['remote-access', 'locale', 'network'][i],
-  weight: 0.5,
-  attack: ['T1219'],
-  subject: ['anydesk', 'Asia/Seoul', 'astrill'][i],
-  evidence: { process: 'AnyDesk', path: '/opt/anydesk/anydesk', pid: 4242 + i, cmdline: '/opt/anydesk/anydesk --service'.padEnd(300, ' ') },
-});
+const send = jsonSender(connections);
 
 // ~30 KB: the processes and connections a snapshot carries, in the shape the agent sends.
 const snapshot = {
@@ -151,7 +127,7 @@ try {
     }),
   );
 } finally {
-  agent.destroy();
+  send.close();
   await stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,0 +1,37 @@
+/** What the ingest benchmarks share: a keep-alive JSON sender and the findings of report mix a. Side-effect free. */
+import { Agent, request } from 'node:http';
+
+export type Send = (base: string, path: string, body: string, headers: Record<string, string>) => Promise<{ status: number; text: string }>;
+
+/** POSTs JSON over keep-alive connections, at most `connections` at once; `close()` ends them. */
+export function jsonSender(connections: number): Send & { close(): void } {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const send: Send = (base, path, body, headers) =>
+    new Promise((resolve, reject) => {
+      const req = request(
+        `${base}${path}`,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  return Object.assign(send, { close: () => agent.destroy() });
+}
+
+/** Finding i (0-2) of mix a: an AnyDesk, a time zone and a VPN finding, with a 300-character command line. */
+export const finding = (i: number) => ({
+  rule: ['remote-access.running', 'locale.timezone', 'network.vpn'][i],
+  title: ['AnyDesk is running', 'Time zone outside the expected region', 'Consumer VPN client installed'][i],
+  severity: ['medium', 'low', 'medium'][i],
+  confidence: 0.8,
+  group: ['remote-access', 'locale', 'network'][i],
+  weight: 0.5,
+  attack: ['T1219'],
+  subject: ['anydesk', 'Asia/Seoul', 'astrill'][i],
+  evidence: { process: 'AnyDesk', path: '/opt/anydesk/anydesk', pid: 4242 + i, cmdline: '/opt/anydesk/anydesk --service'.padEnd(300, ' ') },
+});
