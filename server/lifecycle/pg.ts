@@ -1,30 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
-import { policyBodySchema, type InventoryRow, type PolicyRecord } from '../policy/schema.js';
+import { policyBodySchema, type PolicyRecord } from '../policy/schema.js';
 import { lockSql, one, rows, type Db, type Row } from '../storage/pg-alerts.js';
-import type { DeviceStatus, LifecycleEnrollOutcome, LifecycleStorage, PendingEnrollment } from './storage-types.js';
+import type { DeviceStatus, LifecycleEnrollOutcome, LifecycleStorage } from './storage-types.js';
 import { isPlaceholderSerial } from './placeholder-serial.js';
-import { standingOf } from './sqlite.js';
-
-const toPending = (r: Row): PendingEnrollment => ({
-  id: r.id as number,
-  deviceId: r.device_id as string,
-  hostname: r.hostname as string,
-  platform: r.platform as string,
-  hardwareId: (r.hardware_id as string | null) ?? null,
-  serial: (r.serial as string | null) ?? null,
-  reason: r.reason as string,
-  status: r.status as PendingEnrollment['status'],
-  createdAt: r.created_at as string,
-  decidedAt: (r.decided_at as string | null) ?? null,
-});
-
-const toInventory = (r: Row): InventoryRow => ({
-  key: r.key as string,
-  employee: (r.employee as string | null) ?? null,
-  country: (r.country as string | null) ?? null,
-  group: (r.grp as string | null) ?? null,
-});
+import { standingOf, toInventory, toPending } from './rows.js';
 
 /** Runs `fn` in one transaction on one pooled connection. */
 export async function inTransaction<T>(pool: pg.Pool, fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
