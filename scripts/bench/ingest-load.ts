@@ -1,4 +1,5 @@
 /** What the ingest benchmarks share: a keep-alive JSON sender and the findings of report mix a. Side-effect free. */
+import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 
 export type Send = (base: string, path: string, body: string, headers: Record<string, string>) => Promise<{ status: number; text: string }>;
@@ -35,3 +36,22 @@ export const finding = (i: number) => ({
   subject: ['anydesk', 'Asia/Seoul', 'astrill'][i],
   evidence: { process: 'AnyDesk', path: '/opt/anydesk/anydesk', pid: 4242 + i, cmdline: '/opt/anydesk/anydesk --service'.padEnd(300, ' ') },
 });
+
+/** A mix-a report body (about 2.3 KB, three findings) for `deviceId`, plus `snapshot` when given (mix b). */
+export function reportBody(deviceId: string, snapshot?: unknown): string {
+  const now = new Date();
+  return JSON.stringify({
+    reportId: randomUUID(),
+    deviceId,
+    agentVersion: '0.1.0',
+    collectedAt: now.toISOString(),
+    sentAt: now.toISOString(),
+    nextReportBy: new Date(now.getTime() + 330_000).toISOString(),
+    score: 55,
+    level: 'medium',
+    findings: [finding(0), finding(1), finding(2)],
+    agent: { version: '0.1.0', configHash: 'f'.repeat(64), health: { cpuMs: 61, wallMs: 410, rssMiB: 62, forks: 1, spoolEntries: 0 } },
+    identity: { timezone: 'America/Chicago', gatewayMac: 'a'.repeat(64), wifiBssid: 'b'.repeat(64) },
+    ...(snapshot === undefined ? {} : { snapshot }),
+  });
+}

@@ -9,7 +9,6 @@
  * Prints one JSON line per configuration, then one with the storage figures (read by scripts/bench/run-all.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { freshDatabase, startPgCluster } from '../pg-cluster.js';
-import { finding, jsonSender } from './ingest-load.js';
+import { jsonSender, reportBody } from './ingest-load.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,22 +34,6 @@ const dir = mkdtempSync(join(tmpdir(), 'fw-bench-pg-'));
 const secrets = { enrollSecret: 'bench-enroll-secret-0123456789', adminToken: 'bench-admin-token-0123456789' };
 const send = jsonSender(connections);
 
-function reportBody(deviceId: string): string {
-  const now = new Date();
-  return JSON.stringify({
-    reportId: randomUUID(),
-    deviceId,
-    agentVersion: '0.1.0',
-    collectedAt: now.toISOString(),
-    sentAt: now.toISOString(),
-    nextReportBy: new Date(now.getTime() + 330_000).toISOString(),
-    score: 55,
-    level: 'medium',
-    findings: [finding(0), finding(1), finding(2)],
-    agent: { version: '0.1.0', configHash: 'f'.repeat(64), health: { cpuMs: 61, wallMs: 410, rssMiB: 62, forks: 1, spoolEntries: 0 } },
-    identity: { timezone: 'America/Chicago', gatewayMac: 'a'.repeat(64), wifiBssid: 'b'.repeat(64) },
-  });
-}
 
 async function startServer(db: string, name: string): Promise<{ url: string; child: ChildProcess }> {
   const config = join(dir, `${name}.json`);

@@ -8,13 +8,12 @@
  * Mix a: ~2 KB reports with three findings and no snapshot. Mix b: the same plus a ~30 KB snapshot.
  */
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { finding, jsonSender } from './ingest-load.js';
+import { jsonSender, reportBody } from './ingest-load.js';
 
 const { values } = parseArgs({
   options: {
@@ -43,23 +42,6 @@ const snapshot = {
   connections: Array.from({ length: 60 }, (_, i) => ({ proto: 'tcp', localAddress: '10.0.0.5', localPort: 40000 + i, remoteAddress: '93.184.216.34', remotePort: 443, state: 'ESTABLISHED' })),
 };
 
-function reportBody(deviceId: string): string {
-  const now = new Date();
-  return JSON.stringify({
-    reportId: randomUUID(),
-    deviceId,
-    agentVersion: '0.1.0',
-    collectedAt: now.toISOString(),
-    sentAt: now.toISOString(),
-    nextReportBy: new Date(now.getTime() + 330_000).toISOString(),
-    score: 55,
-    level: 'medium',
-    findings: [finding(0), finding(1), finding(2)],
-    agent: { version: '0.1.0', configHash: 'f'.repeat(64), health: { cpuMs: 61, wallMs: 410, rssMiB: 62, forks: 1, spoolEntries: 0 } },
-    identity: { timezone: 'America/Chicago', gatewayMac: 'a'.repeat(64), wifiBssid: 'b'.repeat(64) },
-    ...(withSnapshot ? { snapshot } : {}),
-  });
-}
 
 async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
   // FARMWATCH_BENCH_NODE_ARGS (e.g. --cpu-prof) passes flags to the server process when profiling it.
@@ -92,7 +74,7 @@ try {
     const r = await send(url, '/api/v1/enroll', JSON.stringify({ secret: secrets.enrollSecret, deviceId, hostname: deviceId, platform: 'linux', agentVersion: '0.1.0' }), {});
     tokens.push([deviceId, (JSON.parse(r.text) as { token: string }).token]);
   }
-  const sample = reportBody('bench-0');
+  const sample = reportBody('bench-0', withSnapshot ? snapshot : undefined);
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   const deadline = performance.now() + seconds * 1000;
@@ -100,7 +82,7 @@ try {
   async function worker(): Promise<void> {
     while (performance.now() < deadline) {
       const [deviceId, token] = tokens[next++ % tokens.length] as [string, string];
-      const body = reportBody(deviceId);
+      const body = reportBody(deviceId, withSnapshot ? snapshot : undefined);
       const t0 = performance.now();
       const r = await send(url, '/api/v1/reports', body, { authorization: `Bearer ${token}` });
       latencies.push(performance.now() - t0);
