@@ -14,6 +14,8 @@ export interface CollectOnceOptions {
   previous?: Snapshot;
   signal?: AbortSignal;
   stats?: ContextStats;
+  /** The daemon's collector memory, kept for its lifetime (CollectContext.memory). */
+  memory?: Map<string, unknown>;
   onProgress?: CollectSnapshotOptions['onProgress'];
   /** Tests: another collector list / OS context (the daemon's self-restraint test injects a slow collector). */
   collectors?: readonly Collector<any>[];
@@ -35,6 +37,7 @@ export function collectOnce(config: Config, log: Logger, opts: CollectOnceOption
     ...(opts.previous ? { previous: opts.previous } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.stats ? { stats: opts.stats } : {}),
+    ...(opts.memory ? { memory: opts.memory } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.makeContext ? { makeContext: opts.makeContext } : {}),
   });

@@ -42,6 +42,8 @@ export interface CycleOptions {
  */
 export class CycleRunner {
   private previous: Snapshot | undefined;
+  /** What collectors keep between cycles (socket owners, unchanged processes): lives as long as the daemon. */
+  private readonly collectorMemory = new Map<string, unknown>();
   /** When each slow collector last ran (epoch ms). */
   private readonly slowRanAt = new Map<string, number>();
   private restraint: RestraintState = initialRestraint;
@@ -95,6 +97,7 @@ export class CycleRunner {
     const snapshot = await collectOnce(this.collectConfig, log, {
       probe: true,
       stats,
+      memory: this.collectorMemory,
       ...(skip.length ? { skip, ...(this.previous ? { previous: this.previous } : {}) } : {}),
       ...(this.options.collectors ? { collectors: this.options.collectors } : {}),
       ...(this.options.makeContext ? { makeContext: this.options.makeContext } : {}),

@@ -17,6 +17,8 @@ export interface RealContextInit {
   stats?: ContextStats;
   /** The cycle's shared work (CollectContext.cycle); one map per collectSnapshot call. */
   cycle?: Map<string, Promise<unknown>>;
+  /** State collectors keep between cycles (CollectContext.memory); the daemon's, for its lifetime. */
+  memory?: Map<string, unknown>;
 }
 
 /** The real OS behind CollectContext: execFile with fixed argv, never a shell. */
@@ -58,6 +60,7 @@ export function createContext(init: RealContextInit): CollectContext {
     signal: init.signal,
     options: init.options,
     ...(init.cycle ? { cycle: init.cycle } : {}),
+    ...(init.memory ? { memory: init.memory } : {}),
   };
 }
 

@@ -15,6 +15,8 @@ export interface CollectSnapshotOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   stats?: ContextStats;
+  /** What collectors keep from one cycle to the next (CollectContext.memory): the daemon passes the same map every cycle. */
+  memory?: Map<string, unknown>;
   /** Builds the OS context; tests inject a fake. */
   makeContext?: (signal: AbortSignal, log: Logger, cycle: Map<string, Promise<unknown>>) => CollectContext;
   onProgress?: (name: string, status: CollectorStatus['status'], durationMs: number) => void;
@@ -88,7 +90,7 @@ async function runOne(
   const log = opts.log.child({ collector: collector.name });
   const ctx = opts.makeContext
     ? opts.makeContext(controller.signal, log, cycle)
-    : createContext({ log, signal: controller.signal, options: opts.options, cycle, ...(opts.stats ? { stats: opts.stats } : {}) });
+    : createContext({ log, signal: controller.signal, options: opts.options, cycle, ...(opts.stats ? { stats: opts.stats } : {}), ...(opts.memory ? { memory: opts.memory } : {}) });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<CollectResult<unknown>>((resolve) => {
     timer = setTimeout(() => {

@@ -38,6 +38,11 @@ export interface CollectContext {
    * PowerShell inventory that every win32 source reads. Absent outside a cycle: then nothing is shared.
    */
   cycle?: Map<string, Promise<unknown>>;
+  /**
+   * What a collector keeps from one cycle to the next, under its own key (memory.ts): the daemon holds one map for
+   * its lifetime. Absent for a one-shot run (`collect`, `diagnose`): then everything is read afresh.
+   */
+  memory?: Map<string, unknown>;
 }
 
 export const errorCodes = {

@@ -1,9 +1,10 @@
 import { errorCodeOf } from '../errors.js';
+import { memoryOf } from '../memory.js';
 import type { CollectContext } from '../types.js';
 import { parseProcNetSockets, type ProcSocket } from './parse-proc-net-sockets.js';
 import { parseSsTcpInfo, socketKey } from './parse-ss.js';
 import type { Socket } from './schema.js';
-import { findSocketOwners, procFds, type ProcFds } from './socket-owners.js';
+import { createOwnerMemory, findSocketOwners, procFds, type ProcFds } from './socket-owners.js';
 
 const tables = [
   { file: 'tcp', protocol: 'tcp', family: 4 },
@@ -22,6 +23,8 @@ export interface Connections {
 
 /** Sockets from /proc/net/{tcp,tcp6,udp,udp6}, owners from /proc/PID/fd, RTT from one `ss -tinH`. */
 export async function readConnections(ctx: CollectContext, proc: ProcFds = procFds): Promise<Connections> {
+  // where each socket was found last cycle (socket-owners.ts): the daemon's memory, else a fresh one
+  const memory = memoryOf(ctx, 'network.socketOwners', createOwnerMemory);
   const notes: string[] = [];
   const rows: ProcSocket[] = [];
   let readable = 0;
@@ -48,7 +51,7 @@ export async function readConnections(ctx: CollectContext, proc: ProcFds = procF
   // ss is started first so that it runs while this process walks the fd tables.
   const [rtt, owners] = await Promise.all([
     readRtt(ctx, rows, notes),
-    findSocketOwners(wanted, proc, { signal: ctx.signal }),
+    findSocketOwners(wanted, proc, { signal: ctx.signal, memory }),
   ]);
   const unowned = [...wanted].filter((i) => !owners.byInode.has(i)).length;
   if (owners.deniedProcesses > 0) {

@@ -39,25 +39,54 @@ export const procFds: ProcFds = {
 export interface Owners {
   /** socket inode → owner */
   byInode: Map<number, { pid: number; process?: string }>;
-  /** Processes whose fd table we could not read (EACCES when not root). */
+  /** Processes whose fd table we could not read (EACCES when not root); from the last walk when none ran. */
   deniedProcesses: number;
   /** readlink calls made: the walk's cost. */
   linksRead: number;
-  /** False when the walk stopped early because every wanted inode was found. */
+  /** False when the walk stopped early (every wanted inode found) or was not needed at all. */
   walkedAll: boolean;
+  /** Sockets confirmed where the previous cycle found them, one readlink each, without a walk. */
+  remembered: number;
 }
+
+/**
+ * What one cycle's lookup leaves for the next, so that a steady machine is not walked again every cycle:
+ * where each socket was found (checked again with one readlink), and which sockets no visible process holds
+ * (a kernel socket or another PID namespace's: without memory they force the full walk every cycle).
+ */
+export interface OwnerMemory {
+  found: Map<number, { pid: string; fd: string }>;
+  /** inode → full walks in a row that found no owner, and the cycle of the last one. */
+  unowned: Map<number, { misses: number; walkedAt: number }>;
+  deniedProcesses: number;
+  cycle: number;
+}
+
+export function createOwnerMemory(): OwnerMemory {
+  return { found: new Map(), unowned: new Map(), deniedProcesses: 0, cycle: 0 };
+}
+
+/**
+ * A socket missed by two full walks in a row is held by no visible process; it is searched for again only every
+ * this many cycles. Two walks, not one: a daemon that forks and exits between our readdir of /proc and the walk
+ * hides its socket from one walk.
+ */
+const UNOWNED_AFTER_MISSES = 2;
+const RECHECK_UNOWNED_EVERY = 12;
 
 export interface WalkOptions {
   /** Longest synchronous stretch before yielding to the event loop (DESIGN §8: no block over 20 ms). */
   sliceMs?: number;
   signal?: AbortSignal;
+  /** Carried from cycle to cycle by the caller; without it every cycle walks as if it were the first. */
+  memory?: OwnerMemory;
 }
 
 /**
- * Maps the wanted socket inodes to the processes holding them by reading /proc/PID/fd links, once per cycle,
- * in time slices; the walk stops as soon as every inode is found. (Reading likely owners first, by the socket's
- * uid, was tried: the stat of every /proc/PID cost 3–7 ms here and rarely saved anything, since a socket held by
- * no visible process forces the full walk anyway.)
+ * Maps the wanted socket inodes to the processes holding them. Sockets found last cycle are confirmed with one
+ * readlink of the same fd; the rest are searched for by reading /proc/PID/fd links, in time slices, stopping as
+ * soon as every one is found. (Reading likely owners first, by the socket's uid, was tried: the stat of every
+ * /proc/PID cost 3–7 ms here and rarely saved anything.)
  */
 export async function findSocketOwners(
   wanted: ReadonlySet<number>,
@@ -65,51 +94,96 @@ export async function findSocketOwners(
   opts: WalkOptions = {},
 ): Promise<Owners> {
   const sliceMs = opts.sliceMs ?? 5;
+  const memory = opts.memory ?? createOwnerMemory();
+  memory.cycle += 1;
   const byInode = new Map<number, { pid: number; process?: string }>();
-  const result: Owners = { byInode, deniedProcesses: 0, linksRead: 0, walkedAll: true };
-  if (wanted.size === 0) return result;
-  const pids = proc.pids();
-  const names = new Map<number, string | undefined>();
-  let sliceStart = performance.now();
-  for (const pid of pids) {
-    if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
-    if (performance.now() - sliceStart > sliceMs) {
-      await yieldToLoop();
-      sliceStart = performance.now();
+  const found = new Map<number, { pid: string; fd: string }>();
+  const result: Owners = { byInode, deniedProcesses: memory.deniedProcesses, linksRead: 0, walkedAll: false, remembered: 0 };
+  const names = new Map<string, string | undefined>();
+  const own = (inode: number, pid: string, fd: string) => {
+    found.set(inode, { pid, fd });
+    if (!names.has(pid)) names.set(pid, proc.name(pid)); // read every cycle: an exec keeps the fds but changes the program
+    const name = names.get(pid);
+    byInode.set(inode, name === undefined ? { pid: Number(pid) } : { pid: Number(pid), process: name });
+  };
+
+  for (const inode of wanted) {
+    const at = memory.found.get(inode);
+    if (!at) continue;
+    result.linksRead++;
+    if (linkOf(proc, at.pid, at.fd) === `socket:[${inode}]`) {
+      own(inode, at.pid, at.fd);
+      result.remembered++;
     }
-    let fds: string[];
-    try {
-      fds = proc.fds(pid);
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === 'EACCES' || code === 'EPERM') result.deniedProcesses++;
-      continue; // ENOENT: the process exited meanwhile
-    }
-    for (const fd of fds) {
-      // one process may hold thousands of fds: yield inside it too
-      if ((result.linksRead & 511) === 511 && performance.now() - sliceStart > sliceMs) {
+  }
+  const search = new Set<number>();
+  for (const inode of wanted) {
+    if (byInode.has(inode)) continue;
+    const miss = memory.unowned.get(inode);
+    const settled = miss && miss.misses >= UNOWNED_AFTER_MISSES && memory.cycle - miss.walkedAt < RECHECK_UNOWNED_EVERY;
+    if (!settled) search.add(inode);
+  }
+
+  if (search.size > 0) {
+    const pids = proc.pids();
+    let denied = 0;
+    let left = search.size;
+    let sliceStart = performance.now();
+    result.walkedAll = true;
+    walk: for (const [i, pid] of pids.entries()) {
+      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
+      if (performance.now() - sliceStart > sliceMs) {
         await yieldToLoop();
         sliceStart = performance.now();
       }
-      let target: string;
+      let fds: string[];
       try {
-        target = proc.link(pid, fd);
-      } catch {
-        continue; // fd closed meanwhile
+        fds = proc.fds(pid);
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code === 'EACCES' || code === 'EPERM') denied++;
+        continue; // ENOENT: the process exited meanwhile
       }
-      result.linksRead++;
-      if (!target.startsWith('socket:[')) continue;
-      const inode = Number(target.slice(8, -1));
-      if (!wanted.has(inode) || byInode.has(inode)) continue;
-      const n = Number(pid);
-      if (!names.has(n)) names.set(n, proc.name(pid));
-      const name = names.get(n);
-      byInode.set(inode, name === undefined ? { pid: n } : { pid: n, process: name });
+      for (const fd of fds) {
+        // one process may hold thousands of fds: yield inside it too
+        if ((result.linksRead & 511) === 511 && performance.now() - sliceStart > sliceMs) {
+          await yieldToLoop();
+          sliceStart = performance.now();
+        }
+        const target = linkOf(proc, pid, fd);
+        if (target === undefined) continue; // fd closed meanwhile
+        result.linksRead++;
+        if (!target.startsWith('socket:[')) continue;
+        const inode = Number(target.slice(8, -1));
+        if (!search.has(inode) || byInode.has(inode)) continue;
+        own(inode, pid, fd);
+        if (--left === 0) {
+          result.walkedAll = i === pids.length - 1;
+          break walk;
+        }
+      }
     }
-    if (byInode.size === wanted.size) {
-      result.walkedAll = pid === pids[pids.length - 1];
-      break;
+    if (result.walkedAll) {
+      result.deniedProcesses = memory.deniedProcesses = denied;
+      for (const inode of search) {
+        if (byInode.has(inode)) continue;
+        memory.unowned.set(inode, { misses: (memory.unowned.get(inode)?.misses ?? 0) + 1, walkedAt: memory.cycle });
+      }
+    } else {
+      result.deniedProcesses = Math.max(denied, memory.deniedProcesses);
     }
   }
+
+  // Only this cycle's sockets are remembered: the memory never outgrows the socket tables.
+  memory.found = found;
+  for (const inode of memory.unowned.keys()) if (!wanted.has(inode) || byInode.has(inode)) memory.unowned.delete(inode);
   return result;
+}
+
+function linkOf(proc: ProcFds, pid: string, fd: string): string | undefined {
+  try {
+    return proc.link(pid, fd);
+  } catch {
+    return undefined;
+  }
 }

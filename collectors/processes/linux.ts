@@ -1,7 +1,8 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { errorCodeOf, failure, isMissing } from '../errors.js';
 import type { CollectContext, CollectResult } from '../types.js';
-import { CLK_TCK, parseBootTime, parseCmdline, parsePasswd, parseStat, parseStatusUid, processName } from './parse-proc.js';
+import { memoryOf } from '../memory.js';
+import { CLK_TCK, parseBootTime, parseCmdline, parsePasswd, parseStat, parseStatusUid, processName, type ProcStat } from './parse-proc.js';
 import type { Process, Processes } from './schema.js';
 
 /** Processes read per turn of the event loop: keeps each block well under 20 ms at ~400 processes. */
@@ -38,7 +39,41 @@ function rootName(facts: CycleFacts): { user?: string } {
   return user === undefined ? {} : { user };
 }
 
-async function readProcess(ctx: CollectContext, pid: string, facts: CycleFacts): Promise<Process | undefined> {
+/**
+ * What status and cmdline gave for a process, reused while stat and exe say it is the same program: same start time
+ * (same process, not a reused pid), same comm and exe (no exec since). Those two reads are most of a process's cost.
+ * What can change without an exec (a setuid, a program rewriting its argv) is read again at least every
+ * REFRESH_EVERY cycles, a share of the processes each cycle.
+ */
+interface Known {
+  startTicks: number;
+  comm: string;
+  exe: string | undefined;
+  argv: string[];
+  uid: number | undefined;
+  readAtCycle: number;
+}
+
+interface ProcessMemory {
+  cycle: number;
+  known: Map<number, Known>;
+}
+
+const REFRESH_EVERY = 12;
+
+function stillKnown(known: Known | undefined, stat: ProcStat, exe: string | undefined, cycle: number): known is Known {
+  return (
+    known !== undefined &&
+    known.startTicks === stat.startTicks &&
+    known.comm === stat.comm &&
+    known.exe === exe &&
+    // each process has its turn every REFRESH_EVERY cycles (by pid), so that each cycle refreshes a share, not all
+    (cycle + stat.pid) % REFRESH_EVERY !== 0 &&
+    cycle - known.readAtCycle < REFRESH_EVERY
+  );
+}
+
+async function readProcess(ctx: CollectContext, pid: string, facts: CycleFacts, memory: ProcessMemory, next: Map<number, Known>): Promise<Process | undefined> {
   const dir = `/proc/${pid}`;
   try {
     const stat = parseStat(await ctx.readFile(`${dir}/stat`));
@@ -46,13 +81,21 @@ async function readProcess(ctx: CollectContext, pid: string, facts: CycleFacts):
     // Kernel threads (often half of all pids on a laptop) have no argv, no exe and run as root: no more reads.
     if (stat.kernelThread) return withStart({ pid: stat.pid, ppid: stat.ppid, name: stat.comm, comm: stat.comm, uid: 0, ...rootName(facts) }, stat.startTicks, facts);
     // exe is EACCES for other users' processes unless root (and for kernel threads ENOENT): keep the process.
-    const [status, cmdline, exe] = await Promise.all([
-      optional(ctx.readFile(`${dir}/status`)),
-      optional(ctx.readFile(`${dir}/cmdline`)),
-      ctx.readLink(`${dir}/exe`).catch(() => undefined),
-    ]);
-    const argv = cmdline === undefined ? [] : parseCmdline(cmdline);
-    const uid = status === undefined ? undefined : parseStatusUid(status);
+    const exe = await ctx.readLink(`${dir}/exe`).catch(() => undefined);
+    let known = memory.known.get(stat.pid);
+    if (!stillKnown(known, stat, exe, memory.cycle)) {
+      const [status, cmdline] = await Promise.all([optional(ctx.readFile(`${dir}/status`)), optional(ctx.readFile(`${dir}/cmdline`))]);
+      known = {
+        startTicks: stat.startTicks,
+        comm: stat.comm,
+        exe,
+        argv: cmdline === undefined ? [] : parseCmdline(cmdline),
+        uid: status === undefined ? undefined : parseStatusUid(status),
+        readAtCycle: memory.cycle,
+      };
+    }
+    next.set(stat.pid, known);
+    const { argv, uid } = known;
     const user = uid === undefined ? undefined : facts.users.get(uid);
     const p: Process = { pid: stat.pid, ppid: stat.ppid, name: processName(exe, argv, stat.comm), comm: stat.comm };
     if (exe) p.exe = exe;
@@ -87,6 +130,10 @@ export async function collect(ctx: CollectContext): Promise<CollectResult<Proces
     notes.push(`/etc/passwd unreadable (${errorCodeOf(err)}): user names left out, uids kept`);
   }
   const pids = entries.filter((e) => /^\d+$/.test(e));
+  const memory = memoryOf<ProcessMemory>(ctx, 'processes.known', () => ({ cycle: 0, known: new Map() }));
+  memory.cycle += 1;
+  // only the processes alive this cycle are remembered
+  const next = new Map<number, Known>();
   const out: Process[] = [];
   let unreadable = 0;
   for (let i = 0; i < pids.length; i += CHUNK) {
@@ -94,7 +141,7 @@ export async function collect(ctx: CollectContext): Promise<CollectResult<Proces
     if (i > 0) await yieldToLoop();
     const batch = await Promise.all(
       pids.slice(i, i + CHUNK).map((pid) =>
-        readProcess(ctx, pid, facts).catch(() => {
+        readProcess(ctx, pid, facts, memory, next).catch(() => {
           unreadable += 1;
           return undefined;
         }),
@@ -102,6 +149,7 @@ export async function collect(ctx: CollectContext): Promise<CollectResult<Proces
     );
     for (const p of batch) if (p) out.push(p);
   }
+  memory.known = next;
   if (unreadable > 0) notes.push(`${unreadable} process(es) listed in /proc could not be read and were left out`);
   if (out.length === 0) return { status: 'error', code: 'failed', message: 'processes: /proc listed no readable process' };
   out.sort((a, b) => a.pid - b.pid);

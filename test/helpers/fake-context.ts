@@ -22,6 +22,8 @@ export interface FakeOs {
   options?: Partial<CollectOptions>;
   /** The cycle's shared-work map (CollectContext.cycle); give the same map to several contexts to share. */
   cycle?: Map<string, Promise<unknown>>;
+  /** The daemon's memory between cycles (CollectContext.memory); give the same map to successive contexts. */
+  memory?: Map<string, unknown>;
 }
 
 function enoent(path: string): Error {
@@ -70,5 +72,6 @@ export function fakeContext(os: FakeOs = {}): CollectContext & { execCalls: stri
     signal: new AbortController().signal,
     options: { probeAnchors: [], redactCommandLines: false, ...os.options },
     ...(os.cycle ? { cycle: os.cycle } : {}),
+    ...(os.memory ? { memory: os.memory } : {}),
   };
 }

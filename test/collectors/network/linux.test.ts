@@ -84,6 +84,28 @@ describe.runIf(process.platform === 'linux')('network on this Linux machine (rea
     const wifi = data.interfaces.some((i) => i.kind === 'wifi');
     expect(stats.forks).toBeLessThanOrEqual(wifi ? 2 : 1);
   });
+
+  it.skipIf(process.platform !== 'linux')('cycle after cycle (owner memory): a socket opened later gets its pid, one closed leaves', async () => {
+    const memory = new Map<string, unknown>(); // the daemon's: kept from cycle to cycle
+    const ctx = createContext({ log: pino({ level: 'silent' }), signal: new AbortController().signal, options: { probeAnchors: [], redactCommandLines: false }, memory });
+    const listener = (data: Network, port: number) => data.connections.find((c) => c.protocol === 'tcp' && c.localPort === port && c.state === 'LISTEN');
+    const first = networkSchema.parse(ok(await collectLinux(ctx)).data);
+    const again = networkSchema.parse(ok(await collectLinux(ctx)).data);
+    const port = pairs[0]!.server;
+    expect(listener(again, port)).toEqual(listener(first, port));
+    expect(listener(again, port)).toMatchObject({ pid: process.pid });
+    expect(memory.has('network.socketOwners')).toBe(true);
+
+    const late = createServer();
+    await new Promise<void>((resolve) => late.listen(0, '127.0.0.1', resolve));
+    const latePort = (late.address() as AddressInfo).port;
+    const third = networkSchema.parse(ok(await collectLinux(ctx)).data);
+    expect(listener(third, latePort)).toMatchObject({ pid: process.pid });
+    await new Promise((r) => late.close(r));
+    const fourth = networkSchema.parse(ok(await collectLinux(ctx)).data);
+    expect(listener(fourth, latePort)).toBeUndefined();
+    expect(listener(fourth, port)).toMatchObject({ pid: process.pid });
+  });
 });
 
 /** A small fake machine: wlp5s0 (Wi-Fi, no iw but iwconfig), usb0 (RNDIS gadget), lo. */

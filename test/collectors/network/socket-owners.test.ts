@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findSocketOwners, type ProcFds } from '../../../collectors/network/socket-owners.js';
+import { createOwnerMemory, findSocketOwners, type ProcFds } from '../../../collectors/network/socket-owners.js';
 
 const denied = () => Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
 const gone = () => Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
@@ -86,5 +86,77 @@ describe('findSocketOwners', () => {
     const ac = new AbortController();
     ac.abort(new Error('shutdown'));
     await expect(findSocketOwners(new Set([1]), fakeProc({ '1': { fds: {} } }), { signal: ac.signal })).rejects.toThrow('shutdown');
+  });
+
+  describe('memory between cycles', () => {
+    function machine() {
+      const table: Parameters<typeof fakeProc>[0] = {
+        '10': { name: 'anydesk', fds: { '3': 'socket:[500]' } },
+        '20': { name: 'sshd', fds: { '4': 'socket:[600]' } },
+      };
+      for (let p = 100; p < 140; p++) table[String(p)] = { fds: { '0': '/dev/null', '1': '/dev/null' } };
+      return { table, proc: fakeProc(table) };
+    }
+
+    it('confirms last cycle\'s sockets with one readlink each instead of walking', async () => {
+      const { proc } = machine();
+      const memory = createOwnerMemory();
+      const first = await findSocketOwners(new Set([500, 600]), proc, { memory });
+      expect(first.remembered).toBe(0);
+      proc.linkCalls = 0;
+      const second = await findSocketOwners(new Set([500, 600]), proc, { memory });
+      expect(second.byInode).toEqual(new Map([[500, { pid: 10, process: 'anydesk' }], [600, { pid: 20, process: 'sshd' }]]));
+      expect(second.remembered).toBe(2);
+      expect(proc.linkCalls).toBe(2);
+    });
+
+    it('walks again for a socket that moved, and reads the name afresh (an exec keeps the fds)', async () => {
+      const { table, proc } = machine();
+      const memory = createOwnerMemory();
+      await findSocketOwners(new Set([500]), proc, { memory });
+      table['10'] = { name: 'bash', fds: { '3': '/dev/null' } };
+      table['130'] = { name: 'anydesk', fds: { '9': 'socket:[500]' } };
+      const moved = await findSocketOwners(new Set([500]), proc, { memory });
+      expect(moved.byInode.get(500)).toEqual({ pid: 130, process: 'anydesk' });
+      expect(moved.remembered).toBe(0);
+      table['130'] = { name: 'rustdesk', fds: { '9': 'socket:[500]' } };
+      const renamed = await findSocketOwners(new Set([500]), proc, { memory });
+      expect(renamed.byInode.get(500)).toEqual({ pid: 130, process: 'rustdesk' });
+      expect(renamed.remembered).toBe(1);
+    });
+
+    it('a socket no process holds stops forcing the walk after two misses, and is looked for again later', async () => {
+      const { table, proc } = machine();
+      table['30'] = { fds: denied() };
+      const memory = createOwnerMemory();
+      const walks: boolean[] = [];
+      for (let cycle = 1; cycle <= 14; cycle++) {
+        proc.linkCalls = 0;
+        const r = await findSocketOwners(new Set([500, 777]), proc, { memory });
+        expect(r.byInode.has(777)).toBe(false);
+        expect(r.deniedProcesses).toBe(1);
+        walks.push(proc.linkCalls > 1);
+      }
+      // cycles 1–2 walk (two misses), 3–13 only confirm 500, cycle 14 (12 after the last walk) walks again
+      expect(walks).toEqual([true, true, false, false, false, false, false, false, false, false, false, false, false, true]);
+    });
+
+    it('the unowned socket found later is owned again at once', async () => {
+      const { table, proc } = machine();
+      const memory = createOwnerMemory();
+      await findSocketOwners(new Set([777]), proc, { memory });
+      table['131'] = { name: 'rustdesk', fds: { '5': 'socket:[777]' } };
+      const r = await findSocketOwners(new Set([777]), proc, { memory });
+      expect(r.byInode.get(777)).toEqual({ pid: 131, process: 'rustdesk' });
+    });
+
+    it('forgets sockets that left the tables', async () => {
+      const { proc } = machine();
+      const memory = createOwnerMemory();
+      await findSocketOwners(new Set([500, 600, 777]), proc, { memory });
+      await findSocketOwners(new Set([500]), proc, { memory });
+      expect([...memory.found.keys()]).toEqual([500]);
+      expect(memory.unowned.size).toBe(0);
+    });
   });
 });

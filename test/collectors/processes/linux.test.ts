@@ -42,6 +42,32 @@ describe.runIf(process.platform === 'linux')('processes on this Linux machine', 
     expect(r.data.some((p) => p.pid === 1)).toBe(true);
     expect(stats.forks).toBe(0);
   });
+
+  it.skipIf(process.platform !== 'linux')('cycle after cycle (memory): an exec in the same pid is read afresh', async () => {
+    const memory = new Map<string, unknown>();
+    const ctx = createContext({ log: pino({ level: 'silent' }), signal: new AbortController().signal, options: { probeAnchors: [], redactCommandLines: false }, memory });
+    const shell = spawn('/bin/sh', ['-c', 'read line; exec /bin/sleep 61'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    try {
+      await new Promise((resolve) => shell.once('spawn', resolve));
+      const find = async () => {
+        const r = await collect(ctx);
+        if (r.status !== 'ok') throw new Error(JSON.stringify(r));
+        return r.data.find((p) => p.pid === shell.pid);
+      };
+      const before = await find();
+      expect(before?.cmdline).toEqual(['/bin/sh', '-c', 'read line; exec /bin/sleep 61']);
+      expect(await find()).toEqual(before);
+      shell.stdin!.end('go\n');
+      let after = await find();
+      for (let i = 0; i < 50 && after?.comm !== 'sleep'; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        after = await find();
+      }
+      expect(after).toMatchObject({ pid: shell.pid, comm: 'sleep', name: 'sleep', cmdline: ['/bin/sleep', '61'], startTime: before?.startTime });
+    } finally {
+      shell.kill();
+    }
+  });
 });
 
 describe('processes over a fake /proc', () => {
@@ -85,6 +111,66 @@ describe('processes over a fake /proc', () => {
     expect(r.data[0]?.startTime).toBeUndefined();
     expect(r.data[0]?.user).toBeUndefined();
     expect(r.notes?.join(' ')).toMatch(/start times left out.*user names left out/);
+  });
+
+  describe('memory between cycles', () => {
+    /** The fake /proc of `base`, counting reads of status and cmdline. */
+    function counting(files: Record<string, string>, links: Record<string, string> = {}, memory = new Map<string, unknown>()) {
+      const reads: string[] = [];
+      const ctx = fakeContext({ ...base, files, links, memory });
+      const readFile = ctx.readFile.bind(ctx);
+      ctx.readFile = (path) => {
+        if (/\/(status|cmdline)$/.test(path)) reads.push(path);
+        return readFile(path);
+      };
+      return { ctx, reads, memory };
+    }
+    const run = async (ctx: ReturnType<typeof fakeContext>) => {
+      const r = await collect(ctx);
+      if (r.status !== 'ok') throw new Error(JSON.stringify(r));
+      return r.data;
+    };
+
+    it('reuses status and cmdline while stat and exe show the same program', async () => {
+      const links = { '/proc/1/exe': '/usr/lib/systemd/systemd' };
+      const first = counting(base.files, links);
+      const one = await run(first.ctx);
+      expect(first.reads).toHaveLength(4);
+      const second = counting(base.files, links, first.memory);
+      expect(await run(second.ctx)).toEqual(one);
+      expect(second.reads).toEqual([]);
+    });
+
+    it('reads again after an exec (exe or comm changed) and when the pid was reused (start time changed)', async () => {
+      const { memory } = counting(base.files);
+      await run(counting(base.files, { '/proc/1/exe': '/usr/lib/systemd/systemd' }, memory).ctx);
+      const exec = counting({ ...base.files, '/proc/1/cmdline': '/usr/bin/anydesk\0--service\0' }, { '/proc/1/exe': '/usr/bin/anydesk' }, memory);
+      const afterExec = await run(exec.ctx);
+      expect(afterExec[0]).toMatchObject({ pid: 1, name: 'anydesk', cmdline: ['/usr/bin/anydesk', '--service'] });
+      expect(exec.reads).toEqual(['/proc/1/status', '/proc/1/cmdline']);
+
+      const stat = base.files['/proc/9399/stat'];
+      const reusedStat = stat.replace(/^(\d+ \(.*\) (?:\S+ ){19})(\d+)/, (_, head: string, start: string) => `${head}${Number(start) + 500}`);
+      expect(reusedStat).not.toBe(stat);
+      const reused = counting({ ...base.files, '/proc/9399/stat': reusedStat, '/proc/9399/cmdline': 'rustdesk\0' }, { '/proc/1/exe': '/usr/bin/anydesk' }, memory);
+      const afterReuse = await run(reused.ctx);
+      expect(afterReuse.find((p) => p.pid === 9399)?.cmdline).toEqual(['rustdesk']);
+      expect(reused.reads).toEqual(['/proc/9399/status', '/proc/9399/cmdline']);
+    });
+
+    it('reads each process again once every 12 cycles, a share per cycle', async () => {
+      const memory = new Map<string, unknown>();
+      await run(counting(base.files, {}, memory).ctx);
+      const readsPerCycle: number[] = [];
+      for (let cycle = 2; cycle <= 25; cycle++) {
+        const c = counting(base.files, {}, memory);
+        await run(c.ctx);
+        readsPerCycle.push(c.reads.length / 2);
+      }
+      // two user processes (1 and 9399), each refreshed on its own turn: twice in 24 cycles, never together
+      expect(readsPerCycle.reduce((a, b) => a + b, 0)).toBe(4);
+      expect(Math.max(...readsPerCycle)).toBe(1);
+    });
   });
 
   it('returns an error when /proc itself cannot be listed', async () => {
