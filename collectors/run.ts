@@ -18,7 +18,7 @@ export interface CollectSnapshotOptions {
   /** What collectors keep from one cycle to the next (CollectContext.memory): the daemon passes the same map every cycle. */
   memory?: Map<string, unknown>;
   /** Builds the OS context; tests inject a fake. */
-  makeContext?: (signal: AbortSignal, log: Logger, cycle: Map<string, Promise<unknown>>) => CollectContext;
+  makeContext?: (signal: AbortSignal, log: Logger, cycle: Map<string, Promise<unknown>>, memory?: Map<string, unknown>) => CollectContext;
   onProgress?: (name: string, status: CollectorStatus['status'], durationMs: number) => void;
   now?: () => Date;
 }
@@ -89,7 +89,7 @@ async function runOne(
   opts.signal?.addEventListener('abort', onParentAbort, { once: true });
   const log = opts.log.child({ collector: collector.name });
   const ctx = opts.makeContext
-    ? opts.makeContext(controller.signal, log, cycle)
+    ? opts.makeContext(controller.signal, log, cycle, opts.memory)
     : createContext({ log, signal: controller.signal, options: opts.options, cycle, ...(opts.stats ? { stats: opts.stats } : {}), ...(opts.memory ? { memory: opts.memory } : {}) });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<CollectResult<unknown>>((resolve) => {

@@ -43,6 +43,35 @@ async function runner(list: { current: Processes }, clock: { t: number }) {
 const quiet: Processes = [{ pid: 1, name: 'systemd', exe: '/usr/lib/systemd/systemd' }, { pid: 900, name: 'bash', exe: '/usr/bin/bash' }];
 const withAnyDesk: Processes = [...quiet, { pid: 4242, name: 'anydesk', exe: '/usr/bin/anydesk', user: 'alice' }];
 
+describe('the daemon keeps one collector memory for its lifetime', () => {
+  it('every cycle of a daemon hands collectors the same memory; another daemon starts with its own', async () => {
+    const seen: (Map<string, unknown> | undefined)[] = [];
+    const remembering: Collector<unknown> = {
+      name: 'processes', schema: processesSchema, cadence: 'fast',
+      collect: async (ctx) => {
+        seen.push(ctx.memory);
+        return { status: 'ok', data: quiet };
+      },
+    };
+    const { log } = captureLog();
+    const config = parseConfig({ stateDir: dir, intervalSec: 300 });
+    const spool = new Spool(dir, config.report.spoolMaxBytes, log);
+    await spool.open();
+    const daemon = () => new CycleRunner(config, enrollment, spool, log, {
+      collectors: [remembering],
+      makeContext: (signal, _log, _cycle, memory) => ({ ...fakeContext(memory ? { memory } : {}), signal }),
+    });
+    const first = daemon();
+    await first.run();
+    await first.run();
+    await daemon().run();
+    expect(seen[0]).toBeInstanceOf(Map);
+    expect(seen[1]).toBe(seen[0]);
+    expect(seen[2]).toBeInstanceOf(Map);
+    expect(seen[2]).not.toBe(seen[0]);
+  });
+});
+
 describe('the daemon cycle keeps the device baseline', () => {
   it('a remote tool that appears after the learning day gives baseline.new-remote-tool on the next cycle', async () => {
     const list = { current: quiet };
