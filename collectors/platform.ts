@@ -9,18 +9,28 @@ type Loader<T> = () => Promise<{ collect: Source<T> }>;
 export function platformSource<T>(
   loaders: Partial<Record<NodeJS.Platform, Loader<T>>>,
   platform: NodeJS.Platform = process.platform,
-): Source<T> {
+): PlatformSource<T> {
   const load = loaders[platform];
   if (!load) {
-    return async (): Promise<CollectResult<T>> => ({
+    const unsupported = async (): Promise<CollectResult<T>> => ({
       status: 'unsupported',
       platform,
       reason: `no ${platform} source yet`,
     });
+    return Object.assign(unsupported, { prepare: async () => {} });
   }
   let loaded: Promise<{ collect: Source<T> }> | undefined;
-  return async (ctx: CollectContext) => {
+  const source = async (ctx: CollectContext) => {
     loaded ??= load();
     return (await loaded).collect(ctx);
   };
+  return Object.assign(source, {
+    prepare: async () => {
+      loaded ??= load();
+      await loaded;
+    },
+  });
 }
+
+/** A platform's source, with `prepare` to load its code ahead of the first cycle. */
+export type PlatformSource<T> = Source<T> & { prepare(): Promise<void> };

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { createContext, type ContextStats } from './context.js';
 import type { CollectorError, CollectorStatus, DomainName, Snapshot } from './snapshot.js';
@@ -24,6 +25,14 @@ export interface CollectSnapshotOptions {
 }
 
 type AnyCollector = Collector<unknown>;
+
+/** Loads every collector's platform code, one per turn of the event loop: the daemon does it before its first cycle. */
+export async function prepareCollectors(list: readonly Collector<any>[]): Promise<void> {
+  for (const collector of list) {
+    await collector.prepare?.();
+    await yieldToLoop();
+  }
+}
 
 /** Runs every collector concurrently, each under its own timeout; one failure never breaks the cycle. */
 export async function collectSnapshot(

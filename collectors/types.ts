@@ -66,6 +66,8 @@ export interface Collector<T> {
   /** `slow` domains are collected at start and hourly by the daemon; `fast` ones every cycle. */
   readonly cadence: 'fast' | 'slow';
   collect(ctx: CollectContext): Promise<CollectResult<T>>;
+  /** Loads the platform's code ahead of the first cycle (the daemon's start); collect() loads it otherwise. */
+  prepare?(): Promise<void>;
 }
 
 /** What a platform file exports: the part of a collector that differs by OS. */

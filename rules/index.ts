@@ -1,4 +1,6 @@
 import type { Snapshot } from '../collectors/snapshot.js';
+import { prepareCatalogs } from './catalog/index.js';
+import { prepareDeviceCatalogs } from './device/catalogs.js';
 import { evaluate, type Evaluation } from './engine.js';
 import { contextRules } from './context/index.js';
 import { deviceRules } from './device/index.js';
@@ -11,6 +13,15 @@ export const rules: readonly Rule[] = [...remoteAccessRules, ...deviceRules, ...
 /** Evaluates a snapshot against every endpoint rule and scores the findings. */
 export function evaluateSnapshot(snapshot: Snapshot, context: RuleContext): Evaluation {
   return evaluate(rules, snapshot, context);
+}
+
+/**
+ * Loads what the first evaluation would otherwise load in one block (the catalogs), a file per turn of the event loop.
+ * Optional: evaluateSnapshot loads anything not prepared on first use.
+ */
+export async function prepareRules(): Promise<void> {
+  await prepareCatalogs();
+  await prepareDeviceCatalogs();
 }
 
 export { scoreFindings, levelOf } from './score.js';

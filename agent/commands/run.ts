@@ -71,6 +71,7 @@ export async function main(args: string[], io: Io): Promise<number> {
   });
   await computeCodeHash();
   const cycles = new CycleRunner(config, enrollment, spool, log);
+  log.info(await cycles.prepare(), 'agent ready: collectors and catalogs loaded');
   try {
     if (values.once) await runOnce(cycles, reporter, log);
     else await runDaemon(config, enrollment.serverUrl, cycles, reporter, log);

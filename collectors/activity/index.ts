@@ -4,4 +4,4 @@ import { activitySchema, type Activity } from './schema.js';
 
 const source = platformSource<Activity>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js'), win32: () => import('./win32.js') });
 
-export const activity: Collector<Activity> = { name: 'activity', schema: activitySchema, cadence: 'fast', collect: (ctx) => source(ctx) };
+export const activity: Collector<Activity> = { name: 'activity', schema: activitySchema, cadence: 'fast', collect: (ctx) => source(ctx), prepare: source.prepare };

@@ -4,4 +4,4 @@ import { displaysSchema, type Displays } from './schema.js';
 
 const source = platformSource<Displays>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js'), win32: () => import('./win32.js') });
 
-export const displays: Collector<Displays> = { name: 'displays', schema: displaysSchema, cadence: 'fast', collect: (ctx) => source(ctx) };
+export const displays: Collector<Displays> = { name: 'displays', schema: displaysSchema, cadence: 'fast', collect: (ctx) => source(ctx), prepare: source.prepare };

@@ -4,4 +4,4 @@ import { networkSchema, type Network } from './schema.js';
 
 const source = platformSource<Network>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js'), win32: () => import('./win32.js') });
 
-export const network: Collector<Network> = { name: 'network', schema: networkSchema, cadence: 'fast', collect: (ctx) => source(ctx) };
+export const network: Collector<Network> = { name: 'network', schema: networkSchema, cadence: 'fast', collect: (ctx) => source(ctx), prepare: source.prepare };

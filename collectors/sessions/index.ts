@@ -4,4 +4,4 @@ import { sessionsSchema, type Sessions } from './schema.js';
 
 const source = platformSource<Sessions>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js'), win32: () => import('./win32.js') });
 
-export const sessions: Collector<Sessions> = { name: 'sessions', schema: sessionsSchema, cadence: 'fast', collect: (ctx) => source(ctx) };
+export const sessions: Collector<Sessions> = { name: 'sessions', schema: sessionsSchema, cadence: 'fast', collect: (ctx) => source(ctx), prepare: source.prepare };

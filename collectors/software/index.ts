@@ -4,4 +4,4 @@ import { softwareSchema, type Software } from './schema.js';
 
 const source = platformSource<Software>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js'), win32: () => import('./win32.js') });
 
-export const software: Collector<Software> = { name: 'software', schema: softwareSchema, cadence: 'slow', collect: (ctx) => source(ctx) };
+export const software: Collector<Software> = { name: 'software', schema: softwareSchema, cadence: 'slow', collect: (ctx) => source(ctx), prepare: source.prepare };

@@ -4,4 +4,4 @@ import { usbSchema, type Usb } from './schema.js';
 
 const source = platformSource<Usb>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js'), win32: () => import('./win32.js') });
 
-export const usb: Collector<Usb> = { name: 'usb', schema: usbSchema, cadence: 'fast', collect: (ctx) => source(ctx) };
+export const usb: Collector<Usb> = { name: 'usb', schema: usbSchema, cadence: 'fast', collect: (ctx) => source(ctx), prepare: source.prepare };

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import {
@@ -69,6 +70,21 @@ export function loadDeviceCatalogs(dir?: URL): DeviceCatalogs {
 }
 
 let cached: DeviceCatalogs | undefined;
+
+/** The shipped catalogs read ahead of the first evaluation, one file per turn of the event loop (the daemon's start). */
+export async function prepareDeviceCatalogs(): Promise<DeviceCatalogs> {
+  if (cached) return cached;
+  const read = <S extends z.ZodType>(file: string, schema: S) => readCatalog(defaultDirs, file, schema);
+  const ipkvm = read(catalogFiles.ipkvm, ipkvmCatalogSchema);
+  await yieldToLoop();
+  const jigglers = read(catalogFiles.jigglers, jigglerCatalogSchema);
+  await yieldToLoop();
+  const virtualDisplays = read(catalogFiles.virtualDisplays, virtualDisplayCatalogSchema);
+  await yieldToLoop();
+  const macPrefixes = read(catalogFiles.macPrefixes, macPrefixCatalogSchema);
+  cached ??= { ipkvm, jigglers, virtualDisplays, macPrefixes };
+  return cached;
+}
 
 /** The shipped catalogs, read once on first use (not at import time), then kept. */
 export function deviceCatalogs(): DeviceCatalogs {

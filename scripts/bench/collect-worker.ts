@@ -41,8 +41,9 @@ const STEADY_CYCLES = 4;
 async function lean(sameDomains: boolean): Promise<Cycle> {
   const { pino } = await import('pino');
   const { collectors: all } = await import('../../collectors/index.js');
-  const { collectSnapshot } = await import('../../collectors/run.js');
+  const { collectSnapshot, prepareCollectors } = await import('../../collectors/run.js');
   const collectors = sameDomains ? all.filter((c) => c.name !== 'software') : all;
+  await prepareCollectors(collectors); // as the daemon does before its first cycle
   const memory = new Map<string, unknown>(); // kept from cycle to cycle, as the daemon keeps it (CollectContext.memory)
   return async () => {
   const snap = await collectSnapshot(collectors, {

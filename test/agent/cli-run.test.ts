@@ -102,6 +102,9 @@ describe('farmwatch run', () => {
     await writeFile(join(state, 'enrollment.json'), JSON.stringify({ ...enrollment, serverUrl: `http://127.0.0.1:${port}` }));
     const r = await farmwatch(['run', '--once', '--config', config]);
     expect(r.code).toBe(0);
+    // start-up work is done and measured before the first cycle (agent/cycle.ts prepare)
+    const ready = r.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; wallMs?: number; maxEventLoopBlockMs?: number }).find((l) => l.msg.startsWith('agent ready'));
+    expect(ready).toMatchObject({ wallMs: expect.any(Number), maxEventLoopBlockMs: expect.any(Number) });
     const files = await spooled(state);
     expect(files).toHaveLength(1);
     const report = reportSchema.parse(JSON.parse(await readFile(join(state, 'spool', files[0]!), 'utf8')));

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { catalogs, compileCatalogs, CatalogError } from '../../../rules/catalog/index.js';
 import { normaliseName } from '../../../rules/catalog/normalise.js';
 import { packageRoot } from '../../../rules/catalog/package-root.js';
@@ -72,5 +72,19 @@ describe('remote-access catalog', () => {
     expect(() => compileCatalogs(dir)).toThrow(/tools\.3\.source/);
     writeFileSync(join(dir, 'remote-access.json'), '{ not json');
     expect(() => compileCatalogs(dir)).toThrow(/remote-access\.json/);
+  });
+});
+
+describe('preparing the catalogs ahead of the first evaluation (the daemon start)', () => {
+  it('what prepare loads is what the rules then use, without loading again', async () => {
+    vi.resetModules(); // fresh module state: nothing cached by the tests above
+    const fresh = await import('../../../rules/catalog/index.js');
+    const device = await import('../../../rules/device/catalogs.js');
+    const prepared = await fresh.prepareCatalogs();
+    expect(fresh.catalogs()).toBe(prepared);
+    expect(prepared.remoteAccess.entries).toEqual(compileCatalogs().remoteAccess.entries);
+    const preparedDevice = await device.prepareDeviceCatalogs();
+    expect(device.deviceCatalogs()).toBe(preparedDevice);
+    expect(preparedDevice).toEqual(device.loadDeviceCatalogs());
   });
 });

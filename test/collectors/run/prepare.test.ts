@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { platformSource } from '../../../collectors/platform.js';
+import { prepareCollectors } from '../../../collectors/run.js';
+import type { Collector } from '../../../collectors/types.js';
+import { z } from 'zod';
+
+describe('preparing collectors ahead of the first cycle', () => {
+  it('loads a platform source once: prepare() then collect() share one load', async () => {
+    let loads = 0;
+    const source = platformSource<number>({
+      linux: async () => {
+        loads++;
+        return { collect: async () => ({ status: 'ok', data: 7 }) };
+      },
+    }, 'linux');
+    await source.prepare();
+    expect(loads).toBe(1);
+    expect(await source({} as never)).toEqual({ status: 'ok', data: 7 });
+    expect(loads).toBe(1);
+  });
+
+  it('an unsupported platform prepares to nothing and still says unsupported', async () => {
+    const source = platformSource<number>({}, 'aix');
+    await source.prepare();
+    expect(await source({} as never)).toMatchObject({ status: 'unsupported', platform: 'aix' });
+  });
+
+  it('prepares each collector in its own turn of the event loop, and skips those without prepare', async () => {
+    const order: string[] = [];
+    const make = (name: string, prepare?: () => void): Collector<number> => ({
+      name, schema: z.number(), cadence: 'fast',
+      collect: async () => ({ status: 'ok', data: 1 }),
+      ...(prepare ? { prepare: async () => prepare() } : {}),
+    });
+    await prepareCollectors([
+      // work queued for the event loop while `a` prepares runs before `c` prepares: the loop got a turn between them
+      make('a', () => {
+        order.push('a');
+        setImmediate(() => order.push('loop turn'));
+      }),
+      make('b'),
+      make('c', () => order.push('c')),
+    ]);
+    expect(order).toEqual(['a', 'loop turn', 'c']);
+  });
+});
