@@ -12,23 +12,21 @@ import {
 import { countryMismatch, countryZones, hostingAsns, hostingNetwork, impossibleTravel, timezoneMismatch, type SourceFacts } from '../../rules/geo/index.js';
 import type { Finding } from '../../rules/types.js';
 import type { IngestItem } from '../storage/types.js';
+import type { DeviceBefore } from '../verdict/sqlite-record.js';
 import type { IntelPolicy } from './policy.js';
 
 type UpsertAlert = (rule: string, key: string, severity: string, deviceIds: string[], summary: string, evidence: unknown, at: string) => void;
 
 /**
- * Issue 9 on the hot path, inside the ingest transaction. Per report: one device read and one write, and for each
+ * Issue 9 on the hot path, inside the ingest transaction. Per report (the device row read and written by the caller), for each
  * rule a bounded number of indexed statements (tools of the report, its own MACs, its neighbours, the devices behind
  * its gateway+BSSID); no scan of history. Findings are stored on the report and the device, and each opens or
  * updates one alert per (device, rule).
  */
 export function prepareIntel(db: Database.Database, upsertAlert: UpsertAlert) {
   const s = {
-    previous: db.prepare('SELECT travel_country, travel_ms FROM devices WHERE device_id = ?'),
-    updateDevice: db.prepare(`UPDATE devices SET source_country = @country, source_asn = @asn, source_as_org = @asOrg, server_findings = @findings,
-      travel_country = coalesce(@travelCountry, travel_country), travel_ms = CASE WHEN @travelCountry IS NULL THEN travel_ms ELSE @atMs END
-      WHERE device_id = @deviceId`),
-    updateReport: db.prepare('UPDATE reports SET source_country = ?, source_asn = ?, server_findings = ? WHERE rowid = ?'),
+    // country and ASN went in with the row (sqlite-ingest.ts); only findings, when there are any, update it
+    updateReport: db.prepare('UPDATE reports SET server_findings = ? WHERE rowid = ?'),
     joinFleet: db.prepare('INSERT INTO fleet_members (device_id) VALUES (?) ON CONFLICT DO NOTHING'),
     bump: db.prepare('INSERT INTO fleet_counts (key, n) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1'),
     count: db.prepare('SELECT n FROM fleet_counts WHERE key = ?').pluck(),
@@ -80,7 +78,7 @@ export function prepareIntel(db: Database.Database, upsertAlert: UpsertAlert) {
     return out;
   }
 
-  return (item: IngestItem, policy: IntelPolicy, at: string, reportRowid: number | bigint): void => {
+  return (item: IngestItem, policy: IntelPolicy, at: string, reportRowid: number | bigint, prev: Pick<DeviceBefore, 'travel_country' | 'travel_ms'> | undefined): IntelColumns => {
     const { report } = item;
     const atMs = item.receivedAt.getTime();
     const geo = item.source ?? {};
@@ -88,7 +86,6 @@ export function prepareIntel(db: Database.Database, upsertAlert: UpsertAlert) {
     const results: { finding: Finding; deviceIds: string[] }[] = [];
     let travelCountry: string | null = null;
     if (policy.geo && !facts.skipped) {
-      const prev = s.previous.get(report.deviceId) as { travel_country: string | null; travel_ms: number | null } | undefined;
       const previous = prev?.travel_country && prev.travel_ms !== null ? { country: prev.travel_country, atMs: prev.travel_ms } : null;
       const geoFindings = [
         countryMismatch(facts, policy.expectedCountries),
@@ -103,8 +100,7 @@ export function prepareIntel(db: Database.Database, upsertAlert: UpsertAlert) {
 
     const findings = results.map((r) => r.finding);
     const json = findings.length ? JSON.stringify(findings) : null;
-    s.updateReport.run(geo.country ?? null, geo.asn ?? null, json, reportRowid);
-    s.updateDevice.run({ deviceId: report.deviceId, country: geo.country ?? null, asn: geo.asn ?? null, asOrg: geo.asOrg ?? null, findings: json, travelCountry, atMs });
+    if (json) s.updateReport.run(json, reportRowid);
     const source = { ip: item.sourceIp, country: geo.country ?? null, asn: geo.asn ?? null, asOrg: geo.asOrg ?? null };
     for (const { finding, deviceIds } of results) {
       const others = deviceIds.length > 1 ? ` with ${deviceIds.filter((d) => d !== report.deviceId).join(', ')}` : '';
@@ -115,7 +111,19 @@ export function prepareIntel(db: Database.Database, upsertAlert: UpsertAlert) {
         reportId: report.reportId,
       }, at);
     }
+    return { country: geo.country ?? null, asn: geo.asn ?? null, asOrg: geo.asOrg ?? null, findings: json, travelCountry, atMs };
   };
+}
+
+/** Intel's columns of the device row, written by the ingest's one device update (server/storage/sqlite-ingest.ts). */
+export interface IntelColumns {
+  country: string | null;
+  asn: number | null;
+  asOrg: string | null;
+  findings: string | null;
+  /** null: the travel columns keep their value. */
+  travelCountry: string | null;
+  atMs: number;
 }
 
 /** The device page's additions: where its latest report came from and the server's own findings on it. */

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { clusterKey, clusterToJoin, colocationRule, decideCluster, joinCluster, membersChanged, placesOf, silentAgentRule } from '../../rules/fleet/index.js';
 import { deviceAlertDrafts } from '../device-alerts.js';
-import { prepareIntel } from '../geo/sqlite-intel.js';
-import { prepareGuardRecord } from '../verdict/sqlite-record.js';
+import { prepareIntel, type IntelColumns } from '../geo/sqlite-intel.js';
+import { prepareGuardRecord, type DeviceBefore, type IntegrityColumns } from '../verdict/sqlite-record.js';
 import type { AlertChanged } from '../forwarders/sqlite-outbox.js';
 import type { IngestItem, IngestOutcome, IngestPolicy } from './types.js';
 import { alertUnchanged } from './rows.js';
@@ -21,11 +21,19 @@ interface AlertRow {
 /** `changed` writes forwarder outbox rows in this same transaction (server/forwarders/sqlite-outbox.ts). */
 export function prepareIngest(db: Database.Database, changed: AlertChanged = () => {}) {
   const s = {
+    // The server's score and the source's country and ASN are known before the transaction: written with the row, so
+    // that the row (body included) is written once, not updated twice more.
     insertReport: db.prepare(
-      'INSERT INTO reports (report_id, device_id, collected_at, received_ms, score, level, source_ip, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(report_id) DO NOTHING',
+      `INSERT INTO reports (report_id, device_id, collected_at, received_ms, score, level, source_ip, body, server_score, server_level, source_country, source_asn)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(report_id) DO NOTHING`,
     ),
     // last_seen always moves; score, level and the latest report only follow a newer collection (spooled reports
     // arrive late). Findings are read from that report's stored body when asked for: the device row stays small.
+    // One read and one write of the device row per report: what the verdict (integrity) and intel (source, travel)
+    // modules need of it is read here, and their columns are written with the ingest's own.
+    deviceBefore: db.prepare(
+      'SELECT last_collected_at, config_hash, code_hash, policy_version, integrity_agent_version, travel_country, travel_ms FROM devices WHERE device_id = ?',
+    ),
     updateDevice: db.prepare(`
       UPDATE devices SET
         last_seen = @receivedAt, last_source_ip = @ip,
@@ -35,7 +43,21 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
         level = CASE WHEN last_collected_at IS NULL OR last_collected_at <= @collectedAt THEN @level ELSE level END,
         latest_report_id = CASE WHEN last_collected_at IS NULL OR last_collected_at <= @collectedAt THEN @reportId ELSE latest_report_id END,
         agent_version = @agentVersion,
-        last_collected_at = max(coalesce(last_collected_at, ''), @collectedAt)
+        last_collected_at = max(coalesce(last_collected_at, ''), @collectedAt),
+        server_score = CASE WHEN @integrity THEN @serverScore ELSE server_score END,
+        server_level = CASE WHEN @integrity THEN @serverLevel ELSE server_level END,
+        config_hash = CASE WHEN @integrity THEN @configHash ELSE config_hash END,
+        code_hash = CASE WHEN @integrity THEN coalesce(@codeHash, code_hash) ELSE code_hash END,
+        policy_version = CASE WHEN @integrity THEN @policyVersion ELSE policy_version END,
+        integrity_agent_version = CASE WHEN @integrity THEN @integrityAgentVersion ELSE integrity_agent_version END,
+        signed = CASE WHEN @integrity THEN @signed ELSE signed END,
+        clock_skew_s = CASE WHEN @integrity THEN coalesce(@skew, clock_skew_s) ELSE clock_skew_s END,
+        source_country = CASE WHEN @intel THEN @country ELSE source_country END,
+        source_asn = CASE WHEN @intel THEN @asn ELSE source_asn END,
+        source_as_org = CASE WHEN @intel THEN @asOrg ELSE source_as_org END,
+        server_findings = CASE WHEN @intel THEN @findings ELSE server_findings END,
+        travel_country = CASE WHEN @intel THEN coalesce(@travelCountry, travel_country) ELSE travel_country END,
+        travel_ms = CASE WHEN @intel AND @travelCountry IS NOT NULL THEN @atMs ELSE travel_ms END
       WHERE device_id = @deviceId`),
     // Steady state: one statement per place. It changes a row only when the device was already there within the window.
     touchPresence: db.prepare('UPDATE presence SET last_seen_ms = max(last_seen_ms, ?) WHERE kind = ? AND place = ? AND device_id = ? AND last_seen_ms >= ?'),
@@ -107,9 +129,16 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
     items.map((item) => {
       const { report } = item;
       const at = item.receivedAt.toISOString();
-      const inserted = s.insertReport.run(report.reportId, report.deviceId, report.collectedAt, item.receivedAt.getTime(), report.score, report.level, item.sourceIp, item.body);
+      const verdict = item.guard?.verdict;
+      const inserted = s.insertReport.run(
+        report.reportId, report.deviceId, report.collectedAt, item.receivedAt.getTime(), report.score, report.level, item.sourceIp, item.body,
+        verdict?.score ?? null, verdict?.level ?? null, item.source?.country ?? null, item.source?.asn ?? null,
+      );
       if (inserted.changes === 0) return 'duplicate';
-      const judged = judge(item, at);
+      const before = s.deviceBefore.get(report.deviceId) as DeviceBefore | undefined;
+      const { judged, integrity } = judge(item, at, before);
+      colocate(item, policy, at);
+      const intelColumns = policy.intel ? intel(item, policy.intel, at, inserted.lastInsertRowid, before) : null;
       s.updateDevice.run({
         deviceId: report.deviceId,
         receivedAt: at,
@@ -121,9 +150,9 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
         level: report.level,
         reportId: report.reportId,
         agentVersion: report.agentVersion,
+        ...withIntegrity(integrity),
+        ...withIntel(intelColumns),
       });
-      colocate(item, policy, at);
-      if (policy.intel) intel(item, policy.intel, at, inserted.lastInsertRowid);
       for (const d of deviceAlertDrafts(judged)) upsertAlert(d.rule, `device:${report.deviceId}`, d.severity, [report.deviceId], d.summary, d.evidence, at);
       // A report ends a silence: an indexed no-op unless a silent-agent alert is active for this device.
       for (const id of s.endSilence.all(at, silentAgentRule.id, `device:${report.deviceId}`) as number[]) changed(id, 'update');
@@ -132,4 +161,32 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
   );
 
   return (items: readonly IngestItem[], policy: IngestPolicy): IngestOutcome[] => run(items, policy);
+}
+
+/** Named parameters of the device update for the verdict's columns; `integrity` 0 leaves them as they are. */
+function withIntegrity(c: IntegrityColumns | null) {
+  return {
+    integrity: c ? 1 : 0,
+    serverScore: c?.serverScore ?? null,
+    serverLevel: c?.serverLevel ?? null,
+    configHash: c?.configHash ?? null,
+    codeHash: c?.codeHash ?? null,
+    policyVersion: c?.policyVersion ?? null,
+    integrityAgentVersion: c?.integrityAgentVersion ?? null,
+    signed: c?.signed ?? 0,
+    skew: c?.skew ?? null,
+  };
+}
+
+/** Named parameters of the device update for intel's columns; `intel` 0 (intel off) leaves them as they are. */
+function withIntel(c: IntelColumns | null) {
+  return {
+    intel: c ? 1 : 0,
+    country: c?.country ?? null,
+    asn: c?.asn ?? null,
+    asOrg: c?.asOrg ?? null,
+    findings: c?.findings ?? null,
+    travelCountry: c?.travelCountry ?? null,
+    atMs: c?.atMs ?? 0,
+  };
 }
