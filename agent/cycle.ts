@@ -1,4 +1,3 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { ContextStats } from '../collectors/context.js';
 import type { Snapshot } from '../collectors/snapshot.js';
@@ -13,6 +12,7 @@ import { stateDirOf, type Config } from './config.js';
 import { decideRestraint, initialRestraint, restingNow, slowCadence, tickRests, type RestraintState } from './restraint.js';
 import { buildReport, nextReportBy } from './report.js';
 import { applyPolicy, loadPolicy, reweigh } from './policy.js';
+import { startLoopMonitor } from './loop-monitor.js';
 import { ruleContextFor } from './rule-context.js';
 import type { Spool } from './spool.js';
 import type { Enrollment } from './state.js';
@@ -82,22 +82,20 @@ export class CycleRunner {
    */
   async prepare(): Promise<{ wallMs: number; maxEventLoopBlockMs: number }> {
     const wall0 = performance.now();
-    const loop = monitorEventLoopDelay({ resolution: loopResolutionMs });
-    loop.enable();
+    const loop = await startLoopMonitor(loopResolutionMs);
     if (!this.baselineLoaded) await this.loadBaseline(stateDirOf(this.config));
     await prepareCollectors(this.options.collectors ?? collectors);
     await prepareRules();
-    loop.disable();
-    return { wallMs: Math.round(performance.now() - wall0), maxEventLoopBlockMs: Math.max(0, Math.round(loop.max / 1e6 - loopResolutionMs)) };
+    const maxEventLoopBlockMs = loop.stop();
+    return { wallMs: Math.round(performance.now() - wall0), maxEventLoopBlockMs };
   }
 
   async run(): Promise<CycleResult> {
     const { config, log } = this;
+    const loop = await startLoopMonitor(loopResolutionMs);
     const startedAt = this.now();
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
-    const loop = monitorEventLoopDelay({ resolution: loopResolutionMs });
-    loop.enable();
     const stats: ContextStats = { forks: 0 };
     const stateDir = stateDirOf(config);
     if (!this.baselineLoaded) await this.loadBaseline(stateDir);
@@ -150,8 +148,7 @@ export class CycleRunner {
     if (overRss) decision.health.restraint = [...(decision.health.restraint ?? []), `RSS over budget ${config.budget.rssMiB} MiB at the start of the cycle: slow collectors postponed`];
 
     const counts = await this.spool.counters();
-    loop.disable();
-    const maxEventLoopBlockMs = Math.max(0, Math.round(loop.max / 1e6 - loopResolutionMs));
+    const maxEventLoopBlockMs = loop.stop();
     const health: Report['agent']['health'] = {
       cpuMs,
       wallMs: Math.round(performance.now() - wall0),

@@ -8,7 +8,7 @@
 import childProcess from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { startLoopMonitor } from '../../agent/loop-monitor.js';
 
 let forks = 0;
 // Count every child process, whichever child_process function a library uses.
@@ -89,8 +89,7 @@ const cycle = await (mode === 'naive' ? naive() : lean(mode === 'lean-same'));
 
 /** `cycles` cycles back to back; CPU and wall are per cycle (averaged: the CPU clock ticks in 10 ms steps). */
 async function measure(cycles: number) {
-  const loop = monitorEventLoopDelay({ resolution: 1 });
-  loop.enable();
+  const loop = await startLoopMonitor();
   forks = 0;
   const cpuBefore = cpuMsWithChildren();
   const started = performance.now();
@@ -98,8 +97,7 @@ async function measure(cycles: number) {
   for (let i = 0; i < cycles; i++) seen = await cycle();
   const wallMs = (performance.now() - started) / cycles;
   const cpuMs = Math.round((cpuMsWithChildren() - cpuBefore) / cycles);
-  loop.disable();
-  return { cpuMs, wallMs: Math.round(wallMs), forks: forks / cycles, maxBlockMs: Math.round(loop.max / 1e6), seen };
+  return { cpuMs, wallMs: Math.round(wallMs), forks: forks / cycles, maxBlockMs: loop.stop(), seen };
 }
 
 // The first cycle; then one more, as a daemon has run before it settles; then the steady cycles, measured together.

@@ -3,7 +3,7 @@
  * wall time per run, CPU, forks, longest event-loop block.
  *   npm run build && node dist/scripts/bench/hardware.js [--cycles 20]
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { startLoopMonitor } from '../../agent/loop-monitor.js';
 import { pino } from 'pino';
 import { createContext } from '../../collectors/context.js';
 import { displays } from '../../collectors/displays/index.js';
@@ -23,15 +23,14 @@ for (const collector of [usb, inputs, displays, software] as Collector<unknown>[
   });
   await collector.collect(ctx); // warm-up: lazy import of the Linux source
   stats.forks = 0;
-  const loop = monitorEventLoopDelay({ resolution: 1 });
-  loop.enable();
+  const loop = await startLoopMonitor();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let last = await collector.collect(ctx);
   for (let i = 1; i < cycles; i++) last = await collector.collect(ctx);
   const wallMs = (performance.now() - t0) / cycles;
   const cpu = process.cpuUsage(cpu0);
-  loop.disable();
+  const maxLoopBlockMs = loop.stop();
   const data = last.status === 'ok' ? (last.data as Record<string, unknown[]>) : {};
   console.log(JSON.stringify({
     collector: collector.name,
@@ -41,6 +40,6 @@ for (const collector of [usb, inputs, displays, software] as Collector<unknown>[
     wallMs: Math.round(wallMs * 100) / 100,
     cpuMs: Math.round(((cpu.user + cpu.system) / 1000 / cycles) * 100) / 100,
     forksPerRun: stats.forks / cycles,
-    maxLoopBlockMs: Math.round(loop.max / 1e6),
+    maxLoopBlockMs,
   }));
 }

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { startLoopMonitor } from '../../agent/loop-monitor.js';
 import { pino } from 'pino';
 import { createContext } from '../../collectors/context.js';
 import { network } from '../../collectors/network/index.js';
@@ -42,8 +42,7 @@ const ctx = createContext({
 });
 await network.collect(ctx); // warm-up: lazy import of the Linux source
 stats.forks = 0;
-const loop = monitorEventLoopDelay({ resolution: 1 });
-loop.enable();
+const loop = await startLoopMonitor();
 // On a shared, loaded machine wall-clock gaps include time the OS gave to other processes; the CPU this
 // process burned between two timer ticks bounds the longest synchronous stretch without that noise.
 let maxGapCpuMs = 0;
@@ -59,7 +58,7 @@ let last: Awaited<ReturnType<typeof network.collect>> | undefined;
 for (let i = 0; i < cycles; i++) last = await network.collect(ctx);
 const wall = (performance.now() - t0) / cycles;
 const cpu = (cpuMsWithChildren() - cpu0) / cycles;
-loop.disable();
+const maxBlockMs = loop.stop();
 clearInterval(tick);
 const procs = readFileSync('/proc/loadavg', 'utf8').split(' ')[3];
 console.log(JSON.stringify({
@@ -71,7 +70,7 @@ console.log(JSON.stringify({
   wallMsPerCycle: Math.round(wall * 10) / 10,
   cpuMsPerCycle: Math.round(cpu * 10) / 10,
   forksPerCycle: stats.forks / cycles,
-  maxEventLoopDelayMs: Math.round(loop.max / 1e5) / 10,
+  maxEventLoopDelayMs: maxBlockMs,
   maxCpuBetweenTicksMs: Math.round(maxGapCpuMs * 10) / 10,
   loadavg: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
 }));
