@@ -1,7 +1,15 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { platformSource } from '../platform.js';
 import type { Collector } from '../types.js';
 import { localeSchema, type Locale } from './schema.js';
 
 const source = platformSource<Locale>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js'), win32: () => import('./win32.js') });
 
-export const locale: Collector<Locale> = { name: 'locale', schema: localeSchema, cadence: 'fast', collect: (ctx) => source(ctx), prepare: source.prepare };
+export const locale: Collector<Locale> = { name: 'locale', schema: localeSchema, cadence: 'fast', collect: (ctx) => source(ctx),
+  prepare: async () => {
+    await source.prepare();
+    await yieldToLoop();
+    // ICU loads its time-zone and locale data on the first Intl call (~12 ms here): in its own turn, not in the first cycle.
+    Intl.DateTimeFormat().resolvedOptions();
+  },
+};

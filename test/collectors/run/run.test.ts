@@ -44,3 +44,35 @@ describe('preparing collectors ahead of the first cycle', () => {
     expect(order).toEqual(['a', 'loop turn', 'c']);
   });
 });
+
+describe('collectSnapshot runs collectors concurrently, each starting in its own turn of the event loop', () => {
+  it('the event loop gets a turn between two collectors\' synchronous starts, and both still overlap', async () => {
+    const { collectSnapshot } = await import('../../../collectors/run.js');
+    const { pino } = await import('pino');
+    const order: string[] = [];
+    let releaseA!: () => void;
+    const aWaits = new Promise<void>((r) => (releaseA = r));
+    const a: Collector<number> = {
+      name: 'processes', schema: z.number(), cadence: 'fast',
+      collect: async () => {
+        order.push('a starts');
+        setImmediate(() => order.push('loop turn'));
+        await aWaits; // still running when b starts: concurrent, not one after the other
+        order.push('a ends');
+        return { status: 'ok', data: 1 };
+      },
+    };
+    const b: Collector<number> = {
+      name: 'network', schema: z.number(), cadence: 'fast',
+      collect: async () => {
+        order.push('b starts');
+        releaseA();
+        return { status: 'ok', data: 2 };
+      },
+    };
+    const snap = await collectSnapshot([a, b], { agentVersion: 't', log: pino({ level: 'silent' }), options: { probeAnchors: [], redactCommandLines: false }, makeContext: (signal) => ({ signal }) as never });
+    expect(order).toEqual(['a starts', 'loop turn', 'b starts', 'a ends']);
+    expect(snap.collectors.processes?.status).toBe('ok');
+    expect(snap.collectors.network?.status).toBe('ok');
+  });
+});
