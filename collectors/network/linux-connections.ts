@@ -1,3 +1,4 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { errorCodeOf } from '../errors.js';
 import { memoryOf } from '../memory.js';
 import type { CollectContext } from '../types.js';
@@ -29,30 +30,30 @@ export async function readConnections(ctx: CollectContext, proc: ProcFds = procF
   const rows: ProcSocket[] = [];
   let readable = 0;
   let firstError: unknown;
-  const texts = await Promise.all(
-    tables.map((t) => ctx.readFile(`/proc/net/${t.file}`).then((text) => ({ text }), (err: unknown) => ({ err }))),
-  );
-  tables.forEach((t, i) => {
-    const got = texts[i]!;
+  // One table per turn of the event loop: /proc files are read synchronously (context.ts), and the kernel takes ~3 ms
+  // to produce each TCP table even when nearly empty, more with hundreds of sockets.
+  for (const t of tables) {
+    const got = await ctx.readFile(`/proc/net/${t.file}`).then((text) => ({ text }), (err: unknown) => ({ err }));
+    await yieldToLoop();
     if ('err' in got) {
       firstError ??= got.err;
       notes.push(`/proc/net/${t.file} unreadable (${errorCodeOf(got.err)})${t.family === 6 ? ': IPv6 may be disabled' : ''}; its sockets are missing`);
-      return;
+      continue;
     }
     readable++;
     const parsed = parseProcNetSockets(got.text, t.protocol, t.family);
     rows.push(...parsed.sockets);
     if (parsed.skipped) notes.push(`/proc/net/${t.file}: ${parsed.skipped} unreadable line(s) skipped`);
-  });
+  }
   if (readable === 0) return { sockets: undefined, notes, error: firstError };
 
   // Inode 0: TIME_WAIT and other sockets no longer held by any file; nothing to look up.
   const wanted = new Set(rows.map((r) => r.inode).filter((i) => i !== 0));
-  // ss is started first so that it runs while this process walks the fd tables.
-  const [rtt, owners] = await Promise.all([
-    readRtt(ctx, rows, notes),
-    findSocketOwners(wanted, proc, { signal: ctx.signal, memory }),
-  ]);
+  // ss is started first (a fork costs the parent a few ms: in a turn of its own) so that it runs while this process
+  // walks the fd tables.
+  const rttRead = readRtt(ctx, rows, notes);
+  await yieldToLoop();
+  const [rtt, owners] = await Promise.all([rttRead, findSocketOwners(wanted, proc, { signal: ctx.signal, memory })]);
   const unowned = [...wanted].filter((i) => !owners.byInode.has(i)).length;
   if (owners.deniedProcesses > 0) {
     notes.push(
