@@ -8,7 +8,7 @@
  * Mix a: ~2 KB reports with three findings and no snapshot. Mix b: the same plus a ~30 KB snapshot.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +43,19 @@ const snapshot = {
 };
 
 
-async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+/** CPU ms a process has used (utime + stime of /proc/PID/stat): the server's cost per report moves less with load than reports/s. */
+function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return NaN; // not Linux
+  }
+}
+
+async function startServer(): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void> }> {
   // FARMWATCH_BENCH_NODE_ARGS (e.g. --cpu-prof) passes flags to the server process when profiling it.
   const nodeArgs = (process.env.FARMWATCH_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, cli, 'server', '--config', join(dir, 'server.json'), '--port', '0', '--db', join(dir, 'bench.db')], {
@@ -58,6 +70,7 @@ async function startServer(): Promise<{ url: string; stop: () => Promise<void> }
   });
   return {
     url,
+    pid: child.pid,
     stop: () =>
       new Promise((resolve) => {
         child.on('exit', () => resolve());
@@ -66,7 +79,7 @@ async function startServer(): Promise<{ url: string; stop: () => Promise<void> }
   };
 }
 
-const { url, stop } = await startServer();
+const { url, pid, stop } = await startServer();
 try {
   const tokens: [string, string][] = [];
   for (let i = 0; i < deviceCount; i++) {
@@ -90,8 +103,10 @@ try {
     }
   }
   const started = performance.now();
+  const serverCpu0 = cpuMsOf(pid);
   await Promise.all(Array.from({ length: connections }, worker));
   const elapsed = (performance.now() - started) / 1000;
+  const serverCpuMs = cpuMsOf(pid) - serverCpu0;
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]?.toFixed(1);
   const accepted = statuses.get(202) ?? 0;
@@ -100,12 +115,14 @@ try {
   );
   console.log(`accepted ${accepted} (${(accepted / elapsed).toFixed(0)} reports/s); statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
   console.log(`latency ms: p50 ${pct(50)}  p90 ${pct(90)}  p99 ${pct(99)}  max ${latencies.at(-1)?.toFixed(1)}`);
+  const serverCpuUsPerReport = Math.round((serverCpuMs * 1000) / Math.max(1, accepted));
+  console.log(`server CPU: ${serverCpuUsPerReport} µs per accepted report (${(serverCpuMs / 1000 / elapsed).toFixed(2)} cores busy)`);
   // Last line, for scripts/bench/run-all.ts.
   console.log(
     JSON.stringify({
       mix: values.mix, bytesPerReport: Buffer.byteLength(sample), connections, devices: deviceCount, seconds: Math.round(elapsed * 10) / 10,
       accepted, reportsPerSec: Math.round(accepted / elapsed), statuses: Object.fromEntries(statuses),
-      p50Ms: Number(pct(50)), p90Ms: Number(pct(90)), p99Ms: Number(pct(99)),
+      p50Ms: Number(pct(50)), p90Ms: Number(pct(90)), p99Ms: Number(pct(99)), serverCpuUsPerReport,
     }),
   );
 } finally {

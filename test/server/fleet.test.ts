@@ -107,6 +107,57 @@ describe('fleet.colocation', () => {
   });
 });
 
+describe('fleet.colocation with devices that keep reporting', () => {
+  it('a device reporting every 10 s stays a member of a 36 s window (its presence time never lags more than a tenth of it)', async () => {
+    const s = await startServer({ colocation: { minDevices: 3, windowHours: 0.01 } });
+    try {
+      const enrolled = await Promise.all(['k-1', 'k-2', 'k-3'].map((id) => enroll(s.url, id)));
+      const t0 = s.clock.now.getTime();
+      for (let t = 0; t <= 60_000; t += 10_000) {
+        s.clock.now = new Date(t0 + t);
+        expect((await postReport(s.url, enrolled[0]!.token, makeReport('k-1', {}, s.clock.now))).status).toBe(202);
+      }
+      s.clock.now = new Date(t0 + 65_000);
+      await postReport(s.url, enrolled[1]!.token, makeReport('k-2', {}, s.clock.now));
+      await postReport(s.url, enrolled[2]!.token, makeReport('k-3', {}, s.clock.now));
+      const alerts = await colocationAlerts(s.url);
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]!.deviceIds).toEqual(['k-1', 'k-2', 'k-3']);
+    } finally {
+      await s.close();
+      cleanup(s.dir);
+    }
+  });
+
+  it.runIf(engine.name === 'sqlite')('SQLite: a report within a minute of the last one does not rewrite the presence row', async () => {
+    const file = await engine.db();
+    const s = await startOn({ db: file });
+    try {
+      const { token } = await enroll(s.url, 'p-1');
+      const t0 = s.clock.now.getTime();
+      await postReport(s.url, token, makeReport('p-1', {}, s.clock.now));
+      s.clock.now = new Date(t0 + 30_000);
+      await postReport(s.url, token, makeReport('p-1', {}, s.clock.now));
+      const Database = (await import('better-sqlite3')).default;
+      const read = () => {
+        const db = new Database(file, { readonly: true });
+        try {
+          return db.prepare("SELECT last_seen_ms FROM presence WHERE device_id = 'p-1'").pluck().all() as number[];
+        } finally {
+          db.close();
+        }
+      };
+      expect(read()).toEqual([t0]);
+      s.clock.now = new Date(t0 + 61_000);
+      await postReport(s.url, token, makeReport('p-1', {}, s.clock.now));
+      expect(read()).toEqual([t0 + 61_000]);
+    } finally {
+      await s.close();
+      cleanup(s.dir);
+    }
+  });
+});
+
 describe('fleet.silent-agent and retention', () => {
   it('alerts on a device silent past nextReportBy + silentGraceHours, not before; resolves when it reports', async () => {
     const s = await startServer({ silentGraceHours: 72 });

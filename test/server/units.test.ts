@@ -19,6 +19,8 @@ describe('exceedsDepth', () => {
       { numRuns: 500 },
     );
     expect(exceedsDepth('{"a":"[[[[\\"[[[["}', 1)).toBe(false);
+    expect(exceedsDepth('[[["\\\\"]]]', 2)).toBe(true); // an escaped backslash ends before the closing quote
+    expect(exceedsDepth('{"a":"[[[[', 1)).toBe(false); // unterminated: left to JSON.parse to refuse
   });
 });
 
