@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Snapshot } from '../collectors/snapshot.js';
 import type { Evaluation } from '../rules/index.js';
 import type { Report } from '../schema/report.js';
@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { hashSnapshotPlaces, identityOf } from './identity.js';
 import type { DevicePolicy } from '../schema/policy.js';
 import { codeHash } from './code-hash.js';
+import { newReportId } from './report-id.js';
 import { applyPolicy } from './policy.js';
 
 type Health = Report['agent']['health'];
@@ -37,7 +38,7 @@ export function buildReport(input: BuildReportInput): Report {
   const now = (input.now ?? new Date()).toISOString();
   const { evaluation, config } = input;
   const report: Report = {
-    reportId: randomUUID(),
+    reportId: newReportId(),
     deviceId: input.deviceId,
     agentVersion: input.agentVersion,
     collectedAt: input.snapshot.collectedAt,

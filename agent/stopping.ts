@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Report } from '../schema/report.js';
+import { newReportId } from './report-id.js';
 import type { Reporter } from './reporter.js';
 
 /** The service's last word: the previous report's findings, marked `agent.stopping`, no snapshot. */
@@ -8,7 +8,7 @@ export function stoppingReport(last: Report, now: Date): Report {
   const { snapshot: _snapshot, ...rest } = last;
   return {
     ...rest,
-    reportId: randomUUID(),
+    reportId: newReportId(),
     collectedAt: now.toISOString(),
     sentAt: now.toISOString(),
     agent: { ...last.agent, stopping: true },

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { scoreFindings } from '../../rules/score.js';
 import type { Finding } from '../../rules/types.js';
 import type { Report } from '../../schema/report.js';
 import { placeHash } from '../identity.js';
+import { newReportId } from '../report-id.js';
 
 /**
  * Made-up laptops for `farmwatch demo`, the dashboard tests and the screenshots, sent through the real enroll and
@@ -109,7 +109,7 @@ export async function seedSimulatedFleet(options: SimulatedFleetOptions): Promis
       const at = new Date(now - offset).toISOString();
       const { score, level } = scoreFindings(findings);
       const report: Report = {
-        reportId: randomUUID(),
+        reportId: newReportId(),
         deviceId: device.deviceId,
         agentVersion: 'simulated',
         collectedAt: at,

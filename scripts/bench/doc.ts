@@ -172,7 +172,7 @@ const ingestProse = [
   'devices, then 50 keep-alive HTTP connections (node:http Agent) send reports for the given seconds, each from the',
   'next device in turn. All devices report from loopback with the same gateway and BSSID hashes, so every report also',
   'goes through fleet.colocation (one cluster of 200 members). Latency is measured by the client, request to answer.',
-  'Load generator and server share the machine\'s cores. Mix a runs three times against the same server; the run with',
+  'Load generator and server share the machine\'s cores. After an untimed 2 s warm-up, mix a runs three times against the same server; the run with',
   'the median reports/s is the figure. Server CPU per report (utime + stime of the server process over the run, divided',
   'by the reports accepted) moves less with the machine\'s other load than reports/s: one core at 200 µs per report is',
   '5,000 reports/s. Mix b carries a ~29 KB snapshot: the server then spends',

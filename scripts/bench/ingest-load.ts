@@ -1,6 +1,6 @@
 /** What the ingest benchmarks share: a keep-alive JSON sender and the findings of report mix a. Side-effect free. */
-import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
+import { newReportId } from '../../agent/report-id.js';
 
 export type Send = (base: string, path: string, body: string, headers: Record<string, string>) => Promise<{ status: number; text: string }>;
 
@@ -41,7 +41,7 @@ export const finding = (i: number) => ({
 export function reportBody(deviceId: string, snapshot?: unknown): string {
   const now = new Date();
   return JSON.stringify({
-    reportId: randomUUID(),
+    reportId: newReportId(), // as agents send them (agent/report-id.ts)
     deviceId,
     agentVersion: '0.1.0',
     collectedAt: now.toISOString(),

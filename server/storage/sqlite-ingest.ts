@@ -65,7 +65,8 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
       'INSERT INTO presence (kind, place, device_id, last_seen_ms) VALUES (?, ?, ?, ?) ON CONFLICT(kind, place, device_id) DO UPDATE SET last_seen_ms = max(last_seen_ms, excluded.last_seen_ms)',
     ),
     membersOf: db.prepare('SELECT device_id FROM presence WHERE kind = ? AND place = ? AND last_seen_ms >= ?').pluck(),
-    activeAlert: db.prepare("SELECT id, device_ids, evidence, status, severity, summary FROM alerts WHERE rule = ? AND alert_key = ? AND status <> 'resolved'"),
+    // Not the evidence: it is rewritten, never read, here (a device alert's evidence is a few KB, read three times a report).
+    activeAlert: db.prepare("SELECT id, device_ids, status, severity, summary FROM alerts WHERE rule = ? AND alert_key = ? AND status <> 'resolved'"),
     // Open clusters are few (each is a farm): read only when a place first reaches minDevices.
     openClusters: db.prepare("SELECT id, device_ids, evidence FROM alerts WHERE rule = ? AND status <> 'resolved'"),
     insertAlert: db.prepare(
@@ -104,7 +105,7 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
       const members = s.membersOf.all(place.kind, place.value, windowStart) as string[];
       if (members.length < policy.colocation.minDevices) continue;
       const key = clusterKey(place);
-      const active = s.activeAlert.get(colocationRule.id, key) as AlertRow | undefined;
+      const active = s.activeAlert.get(colocationRule.id, key) as Pick<AlertRow, 'id' | 'device_ids'> | undefined;
       const previous = active ? (JSON.parse(active.device_ids) as string[]) : [];
       const decision = decideCluster(place, members, policy.colocation, previous);
       if (!decision || (active && !membersChanged(previous, decision.deviceIds))) continue;
