@@ -129,33 +129,6 @@ describe('fleet.colocation with devices that keep reporting', () => {
     }
   });
 
-  it.runIf(engine.name === 'sqlite')('SQLite: a report within a minute of the last one does not rewrite the presence row', async () => {
-    const file = await engine.db();
-    const s = await startOn({ db: file });
-    try {
-      const { token } = await enroll(s.url, 'p-1');
-      const t0 = s.clock.now.getTime();
-      await postReport(s.url, token, makeReport('p-1', {}, s.clock.now));
-      s.clock.now = new Date(t0 + 30_000);
-      await postReport(s.url, token, makeReport('p-1', {}, s.clock.now));
-      const Database = (await import('better-sqlite3')).default;
-      const read = () => {
-        const db = new Database(file, { readonly: true });
-        try {
-          return db.prepare("SELECT last_seen_ms FROM presence WHERE device_id = 'p-1'").pluck().all() as number[];
-        } finally {
-          db.close();
-        }
-      };
-      expect(read()).toEqual([t0]);
-      s.clock.now = new Date(t0 + 61_000);
-      await postReport(s.url, token, makeReport('p-1', {}, s.clock.now));
-      expect(read()).toEqual([t0 + 61_000]);
-    } finally {
-      await s.close();
-      cleanup(s.dir);
-    }
-  });
 });
 
 describe('fleet.silent-agent and retention', () => {
@@ -219,4 +192,35 @@ describe('fleet.silent-agent and retention', () => {
     }
   });
 });
+});
+
+// The presence write-back is the SQLite engine's (server/storage/sqlite-ingest.ts); PostgreSQL writes every report.
+describe('SQLite presence rows', () => {
+  it('a report within a minute of the last one does not rewrite the presence row', async () => {
+    const s = await startOn();
+    const file = s.db;
+    try {
+      const { token } = await enroll(s.url, 'p-1');
+      const t0 = s.clock.now.getTime();
+      await postReport(s.url, token, makeReport('p-1', {}, s.clock.now));
+      s.clock.now = new Date(t0 + 30_000);
+      await postReport(s.url, token, makeReport('p-1', {}, s.clock.now));
+      const Database = (await import('better-sqlite3')).default;
+      const read = () => {
+        const db = new Database(file, { readonly: true });
+        try {
+          return db.prepare("SELECT last_seen_ms FROM presence WHERE device_id = 'p-1'").pluck().all() as number[];
+        } finally {
+          db.close();
+        }
+      };
+      expect(read()).toEqual([t0]);
+      s.clock.now = new Date(t0 + 61_000);
+      await postReport(s.url, token, makeReport('p-1', {}, s.clock.now));
+      expect(read()).toEqual([t0 + 61_000]);
+    } finally {
+      await s.close();
+      cleanup(s.dir);
+    }
+  });
 });
