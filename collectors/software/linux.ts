@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { errorCodeOf, isMissing } from '../errors.js';
+import { memoryOf } from '../memory.js';
 import type { CollectContext, CollectResult } from '../types.js';
 import { parseDpkgStatus } from './parse-dpkg.js';
 import { parseRpmQa, rpmQueryArgs } from './parse-rpm.js';
@@ -44,6 +46,10 @@ async function packages(ctx: CollectContext): Promise<Part> {
     if (!isMissing(err)) return { items: [], notes: [`${dpkgStatus} unreadable (${why(err)})`], failed: true };
     return rpmPackages(ctx);
   }
+  // The daemon's memory: the same file (by digest, ~0.4 ms for 640 KB against 4–15 ms to parse) gives the same list.
+  const memory = memoryOf<{ digest: string; part: Part | undefined }>(ctx, 'software.dpkg', () => ({ digest: '', part: undefined }));
+  const digest = createHash('sha1').update(buffer).digest('hex');
+  if (memory.part && memory.digest === digest) return memory.part;
   // Package names and versions are ASCII by policy; stray non-UTF-8 bytes in descriptions decode to U+FFFD.
   const text = buffer.toString('utf8');
   // A desktop's status file is 1-3 MB: parse it in stanza-aligned chunks, yielding between them, so that the
@@ -60,7 +66,10 @@ async function packages(ctx: CollectContext): Promise<Part> {
     start = end;
     if (start < text.length) await new Promise((resolve) => setImmediate(resolve));
   }
-  return { items, notes: summarise('dpkg', problems) };
+  const part = { items, notes: summarise('dpkg', problems) };
+  memory.digest = digest;
+  memory.part = part;
+  return part;
 }
 
 async function rpmPackages(ctx: CollectContext): Promise<Part> {

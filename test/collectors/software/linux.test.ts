@@ -97,4 +97,25 @@ describe('software on Linux', () => {
     expect(result).toMatchObject({ status: 'error', code: 'failed' });
     if (result.status === 'error') expect(result.message).toContain('/var/lib/dpkg/status unreadable (permission-denied');
   });
+
+  it('cycle after cycle (memory): the same status file is not parsed again; a changed one is', async () => {
+    const memory = new Map<string, unknown>();
+    const machine = debianLaptop();
+    const run = async (os: FakeOs) => {
+      const r = await collect(fakeContext({ ...os, memory }));
+      if (r.status !== 'ok') throw new Error(JSON.stringify(r));
+      return r.data.items.filter((i) => i.source === 'dpkg');
+    };
+    const first = await run(machine);
+    expect(first).toHaveLength(14);
+    const again = await run(machine);
+    expect(again).toEqual(first);
+    // the very list kept from the first parse (no new parse): same objects
+    expect(again[0]).toBe(first[0]);
+    const status = machine.files['/var/lib/dpkg/status'] as string;
+    const installed = `${status.trimEnd()}\n\nPackage: anydesk\nStatus: install ok installed\nVersion: 6.3.0\nArchitecture: amd64\n\n`;
+    const changed = await run({ ...machine, files: { ...machine.files, '/var/lib/dpkg/status': installed } });
+    expect(changed).toHaveLength(15);
+    expect(changed.map((i) => i.name)).toContain('anydesk');
+  });
 });
