@@ -42,8 +42,8 @@ function rootName(facts: CycleFacts): { user?: string } {
 /**
  * What status and cmdline gave for a process, reused while stat and exe say it is the same program: same start time
  * (same process, not a reused pid), same comm and exe (no exec since). Those two reads are most of a process's cost.
- * What can change without an exec (a setuid, a program rewriting its argv) is read again at least every
- * REFRESH_EVERY cycles, a share of the processes each cycle.
+ * What can change without an exec (a setuid, a program rewriting its argv) is read again on the process's turn, once
+ * every REFRESH_EVERY cycles (by pid): a share of the processes each cycle, and nothing kept longer than that.
  */
 interface Known {
   startTicks: number;
@@ -51,7 +51,6 @@ interface Known {
   exe: string | undefined;
   argv: string[];
   uid: number | undefined;
-  readAtCycle: number;
 }
 
 interface ProcessMemory {
@@ -67,9 +66,7 @@ function stillKnown(known: Known | undefined, stat: ProcStat, exe: string | unde
     known.startTicks === stat.startTicks &&
     known.comm === stat.comm &&
     known.exe === exe &&
-    // each process has its turn every REFRESH_EVERY cycles (by pid), so that each cycle refreshes a share, not all
-    (cycle + stat.pid) % REFRESH_EVERY !== 0 &&
-    cycle - known.readAtCycle < REFRESH_EVERY
+    (cycle + stat.pid) % REFRESH_EVERY !== 0
   );
 }
 
@@ -91,7 +88,6 @@ async function readProcess(ctx: CollectContext, pid: string, facts: CycleFacts, 
         exe,
         argv: cmdline === undefined ? [] : parseCmdline(cmdline),
         uid: status === undefined ? undefined : parseStatusUid(status),
-        readAtCycle: memory.cycle,
       };
     }
     next.set(stat.pid, known);
