@@ -5,10 +5,11 @@ import type { Finding } from '../../rules/types.js';
 import { inTransaction, pgLifecycleStorage } from '../lifecycle/pg.js';
 import { one, pgOutboxWriter, pgUpsertAlert, rows, toAlert, type Row } from './pg-alerts.js';
 import { pgDashboard } from './pg-dashboard.js';
+import { toDeviceDetail, toSummary } from './rows.js';
 import { pgIngest } from './pg-ingest.js';
 import { pgMigrations } from './pg-migrations.js';
 import { TimerLock } from './pg-timer-lock.js';
-import type { AlertEvent, AlertStatus, DeviceDetail, DeviceSummary, Storage } from './types.js';
+import type { AlertEvent, AlertStatus, Storage } from './types.js';
 
 export interface PostgresOptions {
   url: string;
@@ -55,14 +56,6 @@ async function migrate(pool: pg.Pool): Promise<void> {
   }
 }
 
-const toSummary = (r: Row): DeviceSummary => ({
-  deviceId: r.device_id as string,
-  hostname: r.hostname as string,
-  platform: r.platform as string,
-  lastSeen: (r.last_seen as string | null) ?? null,
-  score: (r.score as number | null) ?? null,
-  level: (r.level as string | null) ?? null,
-});
 
 /**
  * Storage on PostgreSQL, for several stateless replicas on one database (docs/postgres.md). Same semantics as
@@ -125,24 +118,9 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
     async getDevice(deviceId, historyLimit) {
       const r = await one(pool, 'SELECT * FROM devices WHERE device_id = $1', [deviceId]);
       if (!r) return null;
-      const device: DeviceDetail['device'] = {
-        ...toSummary(r),
-        agentVersion: r.agent_version as string,
-        enrolledAt: r.enrolled_at as string,
-        nextReportBy: (r.next_report_by as string | null) ?? null,
-        enrolled: r.token_hash !== null,
-        lastSourceIp: (r.last_source_ip as string | null) ?? null,
-      };
-      const history = (await rows(pool, 'SELECT report_id, collected_at, received_ms, score, level FROM reports WHERE device_id = $1 ORDER BY received_ms DESC LIMIT $2', [deviceId, historyLimit])).map((h) => ({
-        reportId: h.report_id as string,
-        collectedAt: h.collected_at as string,
-        receivedAt: new Date(h.received_ms as number).toISOString(),
-        score: h.score as number,
-        level: h.level as string,
-      }));
+      const history = await rows(pool, 'SELECT report_id, collected_at, received_ms, score, level FROM reports WHERE device_id = $1 ORDER BY received_ms DESC LIMIT $2', [deviceId, historyLimit]);
       const latest = r.latest_report_id ? (await one<{ body: string }>(pool, 'SELECT body FROM reports WHERE report_id = $1', [r.latest_report_id]))?.body : undefined;
-      const findings = latest ? ((JSON.parse(latest) as { findings?: unknown[] }).findings ?? []) : [];
-      return { device, findings, history };
+      return toDeviceDetail(r, history, latest);
     },
     async resetDevice(deviceId) {
       return Boolean((await pool.query("UPDATE devices SET token_hash = NULL, status = 'active' WHERE device_id = $1", [deviceId])).rowCount);

@@ -1,4 +1,4 @@
-import type { Alert, AlertStatus } from './types.js';
+import type { Alert, AlertStatus, DeviceDetail, DeviceSummary } from './types.js';
 
 type Row = Record<string, unknown>;
 
@@ -22,4 +22,36 @@ export const toAlert = (r: Row): Alert => ({
  */
 export function alertUnchanged(active: Row, severity: string, summary: string, deviceIds: readonly string[]): boolean {
   return active.severity === severity && active.summary === summary && active.device_ids === JSON.stringify(deviceIds);
+}
+
+/** A devices row as the fleet list shows it: the same columns on both engines. */
+export const toSummary = (r: Row): DeviceSummary => ({
+  deviceId: r.device_id as string,
+  hostname: r.hostname as string,
+  platform: r.platform as string,
+  lastSeen: (r.last_seen as string | null) ?? null,
+  score: (r.score as number | null) ?? null,
+  level: (r.level as string | null) ?? null,
+});
+
+/** A device's page: its row, its recent reports (newest first) and the findings of its latest report's stored body. */
+export function toDeviceDetail(r: Row, history: readonly Row[], latestBody: string | undefined): DeviceDetail {
+  return {
+    device: {
+      ...toSummary(r),
+      agentVersion: r.agent_version as string,
+      enrolledAt: r.enrolled_at as string,
+      nextReportBy: (r.next_report_by as string | null) ?? null,
+      enrolled: r.token_hash !== null,
+      lastSourceIp: (r.last_source_ip as string | null) ?? null,
+    },
+    findings: latestBody ? ((JSON.parse(latestBody) as { findings?: unknown[] }).findings ?? []) : [],
+    history: history.map((h) => ({
+      reportId: h.report_id as string,
+      collectedAt: h.collected_at as string,
+      receivedAt: new Date(h.received_ms as number).toISOString(),
+      score: h.score as number,
+      level: h.level as string,
+    })),
+  };
 }

@@ -9,8 +9,8 @@ import { sqliteDashboard } from './sqlite-dashboard.js';
 import { prepareOutboxQueue, prepareOutboxWriter } from '../forwarders/sqlite-outbox.js';
 import { WalSync } from './wal-sync.js';
 import { Checkpointer } from './checkpointer.js';
-import type { AlertStatus, DeviceDetail, DeviceSummary, Storage } from './types.js';
-import { toAlert } from './rows.js';
+import type { AlertStatus, Storage } from './types.js';
+import { toAlert, toDeviceDetail, toSummary } from './rows.js';
 
 type Row = Record<string, unknown>;
 
@@ -45,14 +45,6 @@ function migrate(db: Database.Database): void {
 }
 
 
-const toSummary = (r: Row): DeviceSummary => ({
-  deviceId: r.device_id as string,
-  hostname: r.hostname as string,
-  platform: r.platform as string,
-  lastSeen: (r.last_seen as string | null) ?? null,
-  score: (r.score as number | null) ?? null,
-  level: (r.level as string | null) ?? null,
-});
 
 export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
   const db = new Database(file);
@@ -156,24 +148,8 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
     async getDevice(deviceId, historyLimit) {
       const r = s.deviceById.get(deviceId) as Row | undefined;
       if (!r) return null;
-      const device: DeviceDetail['device'] = {
-        ...toSummary(r),
-        agentVersion: r.agent_version as string,
-        enrolledAt: r.enrolled_at as string,
-        nextReportBy: (r.next_report_by as string | null) ?? null,
-        enrolled: r.token_hash !== null,
-        lastSourceIp: (r.last_source_ip as string | null) ?? null,
-      };
-      const history = (s.history.all(deviceId, historyLimit) as Row[]).map((h) => ({
-        reportId: h.report_id as string,
-        collectedAt: h.collected_at as string,
-        receivedAt: new Date(h.received_ms as number).toISOString(),
-        score: h.score as number,
-        level: h.level as string,
-      }));
       const latest = r.latest_report_id ? (s.reportBody.get(r.latest_report_id) as string | undefined) : undefined;
-      const findings = latest ? ((JSON.parse(latest) as { findings?: unknown[] }).findings ?? []) : [];
-      return { device, findings, history };
+      return toDeviceDetail(r, s.history.all(deviceId, historyLimit) as Row[], latest);
     },
     async resetDevice(deviceId) {
       for (const [key, id] of tokens) if (id === deviceId) tokens.delete(key);
