@@ -1,31 +1,21 @@
 import type pg from 'pg';
-import { one, rows, type Row } from './pg-alerts.js';
-import type { DashboardStorage, FleetDevice } from './types.js';
-
-const toFleetDevice = (r: Row): FleetDevice => ({
-  deviceId: r.device_id as string,
-  hostname: r.hostname as string,
-  platform: r.platform as string,
-  lastSeen: (r.last_seen as string | null) ?? null,
-  score: (r.score as number | null) ?? null,
-  level: (r.level as string | null) ?? null,
-  nextReportBy: (r.next_report_by as string | null) ?? null,
-  enrolled: r.token_hash !== null,
-});
+import { one, rows } from './pg-alerts.js';
+import { toFleetDevice } from './rows.js';
+import type { DashboardStorage } from './types.js';
 
 /** The dashboard's reads on PostgreSQL (twin of sqlite-dashboard.ts): aggregates in SQL, bounded lists. */
 export function pgDashboard(pool: pg.Pool): DashboardStorage {
   return {
     async fleetOverview(overdueBefore, limit) {
       const byLevel: Record<string, number> = {};
-      for (const r of await rows<{ level: string; n: number }>(pool, "SELECT coalesce(level, 'unknown') AS level, count(*) AS n FROM devices GROUP BY 1")) byLevel[r.level] = r.n;
+      for (const r of await rows<{ level: string; n: number }>(pool, "SELECT coalesce(server_level, level, 'unknown') AS level, count(*) AS n FROM devices GROUP BY 1")) byLevel[r.level] = r.n;
       const histogram = Array.from({ length: 10 }, () => 0);
-      for (const r of await rows<{ bucket: number; n: number }>(pool, 'SELECT least(score / 10, 9) AS bucket, count(*) AS n FROM devices WHERE score IS NOT NULL GROUP BY 1')) histogram[r.bucket] = r.n;
+      for (const r of await rows<{ bucket: number; n: number }>(pool, 'SELECT least(coalesce(server_score, score) / 10, 9) AS bucket, count(*) AS n FROM devices WHERE coalesce(server_score, score) IS NOT NULL GROUP BY 1')) histogram[r.bucket] = r.n;
       return {
         total: (await one<{ n: number }>(pool, 'SELECT count(*) AS n FROM devices'))?.n ?? 0,
         byLevel,
         histogram,
-        devices: (await rows(pool, 'SELECT * FROM devices ORDER BY score IS NULL, score DESC, last_seen COLLATE "C" DESC, device_id COLLATE "C" LIMIT $1', [limit])).map(toFleetDevice),
+        devices: (await rows(pool, 'SELECT * FROM devices ORDER BY coalesce(server_score, score) IS NULL, coalesce(server_score, score) DESC, last_seen COLLATE "C" DESC, device_id COLLATE "C" LIMIT $1', [limit])).map(toFleetDevice),
         silent: (await rows(pool, 'SELECT * FROM devices WHERE token_hash IS NOT NULL AND next_report_ms < $1 ORDER BY next_report_ms LIMIT $2', [overdueBefore.getTime(), limit])).map(toFleetDevice),
       };
     },

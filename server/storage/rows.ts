@@ -1,4 +1,4 @@
-import type { Alert, AlertStatus, DeviceDetail, DeviceSummary } from './types.js';
+import type { Alert, AlertStatus, DeviceDetail, DeviceSummary, FleetDevice } from './types.js';
 
 type Row = Record<string, unknown>;
 
@@ -55,3 +55,12 @@ export function toDeviceDetail(r: Row, history: readonly Row[], latestBody: stri
     })),
   };
 }
+
+/** A devices row on the dashboard's fleet page, both engines: the server's verdict where it has one (the laptop's user may be the adversary, issue 6). */
+export const toFleetDevice = (r: Row): FleetDevice => ({
+  ...toSummary(r),
+  score: ((r.server_score ?? r.score) as number | null) ?? null,
+  level: ((r.server_level ?? r.level) as string | null) ?? null,
+  nextReportBy: (r.next_report_by as string | null) ?? null,
+  enrolled: r.token_hash !== null,
+});

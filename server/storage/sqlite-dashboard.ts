@@ -1,19 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { DashboardStorage, FleetDevice } from './types.js';
+import { toFleetDevice } from './rows.js';
+import type { DashboardStorage } from './types.js';
 
 type Row = Record<string, unknown>;
-
-const toFleetDevice = (r: Row): FleetDevice => ({
-  deviceId: r.device_id as string,
-  hostname: r.hostname as string,
-  platform: r.platform as string,
-  lastSeen: (r.last_seen as string | null) ?? null,
-  // The server's verdict where it has one: the laptop's user may be the adversary (issue 6).
-  score: ((r.server_score ?? r.score) as number | null) ?? null,
-  level: ((r.server_level ?? r.level) as string | null) ?? null,
-  nextReportBy: (r.next_report_by as string | null) ?? null,
-  enrolled: r.token_hash !== null,
-});
 
 /** The dashboard's reads (SQLite): aggregates in SQL, bounded lists, statements prepared once. */
 export function sqliteDashboard(db: Database.Database): DashboardStorage {
