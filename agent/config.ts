@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { reportByteBudget } from '../schema/report.js';
 
 const hostPort = z.strictObject({
   host: z.string().min(1).describe('Host name or IP address to TCP-connect to'),
@@ -45,6 +46,13 @@ export const configSchema = z.strictObject({
     .strictObject({
       snapshot: z.enum(['never', 'on-findings', 'always']).default('on-findings').describe('When the report carries the full snapshot (see docs/privacy.md)'),
       spoolMaxBytes: z.number().int().min(1024 * 1024).default(50 * 1024 * 1024).describe('Size bound of the on-disk spool of unsent reports; the oldest are dropped (and counted) past it'),
+      maxBytes: z
+        .number()
+        .int()
+        .min(64 * 1024)
+        .max(reportByteBudget)
+        .default(reportByteBudget)
+        .describe("Byte budget of one report (JSON): past it the agent trims snapshot bulk and marks the report `truncated` (docs/agent.md). The default is the server's 1 MiB body limit minus 16 KiB; lower it behind a proxy with a smaller limit"),
     })
     .prefault({}),
   privacy: z

@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { Snapshot } from '../collectors/snapshot.js';
 import type { Evaluation } from '../rules/index.js';
-import type { Report } from '../schema/report.js';
+import { reportByteBudget, type Report } from '../schema/report.js';
 import type { Config } from './config.js';
 import { hashSnapshotPlaces, identityOf } from './identity.js';
 import type { DevicePolicy } from '../schema/policy.js';
 import { codeHash } from './code-hash.js';
 import { newReportId } from './report-id.js';
 import { applyPolicy } from './policy.js';
+import { fitReport } from './report-budget.js';
 
 type Health = Report['agent']['health'];
 
-/** The server's body limit is 1 MiB after decompression; stay clear of it. */
-export const reportByteLimit = 1024 * 1024 - 16 * 1024;
+/** The default byte budget of a report: the server's body limit (1 MiB after decompression) minus headroom. */
+export const reportByteLimit = reportByteBudget;
 
 export interface BuildReportInput {
   snapshot: Snapshot;
@@ -31,8 +32,8 @@ export interface BuildReportInput {
 
 /**
  * One report for the wire (DESIGN section 6). `sentAt` is set again at each send. Place identifiers are HMACs,
- * in `identity` and inside the snapshot. If the report would exceed the body limit the snapshot is left out and
- * `snapshotOmitted` says why.
+ * in `identity` and inside the snapshot. A report over `report.maxBytes` is trimmed to fit, snapshot bulk first,
+ * and marked `truncated`; only when the snapshot must go whole does `snapshotOmitted` say so.
  */
 export function buildReport(input: BuildReportInput): Report {
   const now = (input.now ?? new Date()).toISOString();
@@ -57,13 +58,11 @@ export function buildReport(input: BuildReportInput): Report {
     identity: identityOf(input.snapshot, input.fleetKey),
   };
   const mode = applyPolicy(config, input.policy).report.snapshot;
-  if (mode === 'always' || (mode === 'on-findings' && evaluation.findings.some((f) => !f.suppressed))) {
-    const withSnapshot = { ...report, snapshot: hashSnapshotPlaces(input.snapshot, input.fleetKey) } as Report;
-    const bytes = Buffer.byteLength(JSON.stringify(withSnapshot));
-    if (bytes <= reportByteLimit) return withSnapshot;
-    return { ...report, snapshotOmitted: `snapshot left out: the report would be ${bytes} bytes, over the ${reportByteLimit}-byte limit` };
-  }
-  return report;
+  const full = mode === 'always' || (mode === 'on-findings' && evaluation.findings.some((f) => !f.suppressed))
+    ? ({ ...report, snapshot: hashSnapshotPlaces(input.snapshot, input.fleetKey) } as Report)
+    : report;
+  // Never a report the server would refuse as too large: snapshot bulk is trimmed, and said so (agent/report-budget.ts).
+  return fitReport(full, config.report.maxBytes);
 }
 
 /** sha256 of the effective config as canonical JSON (keys sorted), without the enrollment secret. */

@@ -2,6 +2,7 @@ import type { Agent } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { Report } from '../schema/report.js';
+import { refusedNotice } from './refused-notice.js';
 import type { Spool } from './spool.js';
 import { createTransport, type TransportOptions } from './transport.js';
 
@@ -27,6 +28,8 @@ export interface DrainResult {
   duplicates: number;
   deadLettered: number;
   quarantined: number;
+  /** Reports refused as too large (413) whose replacement, naming them, the server acknowledged. */
+  refusedNoticed?: number;
   /** Why the pass stopped before the spool was empty, and when the next try is due. */
   stopped?: { reason: string; retryAt: number };
 }
@@ -104,6 +107,7 @@ export class Reporter {
       if (outcome.kind === 'refused') {
         await spool.deadLetter(entry, outcome.reason);
         result.deadLettered += 1;
+        if (outcome.status === 413 && !(await this.noticeTooLarge(read.report, outcome.bytes, result))) break;
         continue;
       }
       this.retryAt = this.now() + outcome.delayMs;
@@ -111,6 +115,33 @@ export class Reporter {
       break;
     }
     return result;
+  }
+
+  /**
+   * A report refused as too large is not lost without a trace: a small report replacing it (its findings, no snapshot,
+   * `agent.health.refused`) goes at once, before newer reports, so the server raises agent.report-refused. If that
+   * cannot be delivered now it is spooled; false then, and the pass stops for the backoff.
+   */
+  private async noticeTooLarge(refused: Report, bytes: number, result: DrainResult): Promise<boolean> {
+    const { log, spool } = this.opts;
+    log.error(
+      { reportId: refused.reportId, bytes, budget: refused.truncated?.budget },
+      'the server refused a report as too large (HTTP 413): a smaller report naming it goes instead. If a proxy in front of the server has a lower body limit, set report.maxBytes below it',
+    );
+    const notice = refusedNotice(refused, bytes, 413, new Date(this.now()));
+    const outcome = await this.send(notice);
+    if (outcome.kind === 'ack') {
+      result.refusedNoticed = (result.refusedNoticed ?? 0) + 1;
+      return true;
+    }
+    if (outcome.kind === 'refused') {
+      log.error({ reportId: notice.reportId, refusedReportId: refused.reportId, reason: outcome.reason }, 'the server refused the report naming a refused report too: given up');
+      return true;
+    }
+    await spool.add(notice, this.now());
+    this.retryAt = this.now() + outcome.delayMs;
+    result.stopped = { reason: outcome.reason, retryAt: this.retryAt };
+    return false;
   }
 
   private async send(report: Report): Promise<Outcome> {
@@ -145,7 +176,7 @@ export class Reporter {
       await Promise.resolve(this.opts.onAccepted?.(text)).catch((err: unknown) => log.warn({ err }, 'could not keep the server\'s answer (policy)'));
       return { kind: 'ack', duplicate: status === 200 };
     }
-    if (refusedForGood.has(status)) return { kind: 'refused', reason: `HTTP ${status}` };
+    if (refusedForGood.has(status)) return { kind: 'refused', reason: `HTTP ${status}`, status, bytes: Buffer.byteLength(body) };
     if (status === 401) {
       const delayMs = this.opts.authBackoffMs ?? 60 * 60_000;
       log.error(
@@ -183,7 +214,10 @@ export class Reporter {
   }
 }
 
-type Outcome = { kind: 'ack'; duplicate: boolean } | { kind: 'refused'; reason: string } | { kind: 'retry'; reason: string; delayMs: number };
+type Outcome =
+  | { kind: 'ack'; duplicate: boolean }
+  | { kind: 'refused'; reason: string; status: number; bytes: number }
+  | { kind: 'retry'; reason: string; delayMs: number };
 
 /** Retry-After in seconds or as an HTTP date; capped at a day so a bad header cannot silence the agent. */
 export function retryAfterMs(header: string | null, now: number): number | undefined {

@@ -2,6 +2,36 @@ import { z } from 'zod';
 import { findingSchema, levels } from '../rules/types.js';
 import { devicePolicySchema } from './policy.js';
 
+/**
+ * The server's body limit for one report, in bytes after decompression (server/body.ts). The agent keeps each report
+ * `reportHeadroomBytes` under it (agent/report-budget.ts), so a report is trimmed and marked rather than refused.
+ */
+export const reportBodyLimit = 1024 * 1024;
+export const reportHeadroomBytes = 16 * 1024;
+/** The default and highest byte budget of one report the agent builds (config `report.maxBytes`). */
+export const reportByteBudget = reportBodyLimit - reportHeadroomBytes;
+
+/** Set by the agent when its report was cut to fit the byte budget: what was cut, so nothing is lost silently. */
+export const truncatedSchema = z.looseObject({
+  bytesBefore: z.number().int().nonnegative().describe('Size of the report as built, in bytes of JSON'),
+  bytesAfter: z.number().int().nonnegative().optional().describe('Size after trimming'),
+  budget: z.number().int().nonnegative().optional().describe('The byte budget it was cut to'),
+  cuts: z
+    .array(z.looseObject({ path: z.string().max(200), removed: z.number().int().nonnegative() }))
+    .max(64)
+    .describe('Each list or field cut, e.g. {"path": "snapshot.processes", "removed": 540}'),
+});
+export type Truncated = z.infer<typeof truncatedSchema>;
+
+/** A report the server refused as too large (HTTP 413), told in the agent's next, smaller report. */
+export const refusedSchema = z.looseObject({
+  reportId: z.uuid().describe('The refused report'),
+  bytes: z.number().int().nonnegative().describe('Its size in bytes of JSON as sent'),
+  status: z.number().int().describe('The HTTP status it got (413)'),
+  collectedAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type Refused = z.infer<typeof refusedSchema>;
+
 /** Agent self-measurement for the cycle that produced the report. Open: newer agents may add fields. */
 export const healthSchema = z.looseObject({
   cpuMs: z.number().nonnegative().optional(),
@@ -12,6 +42,7 @@ export const healthSchema = z.looseObject({
   spoolDropped: z.number().int().nonnegative().optional(),
   deadLettered: z.number().int().nonnegative().optional(),
   restraint: z.array(z.string()).optional().describe('What the agent is doing to stay within budget, and why'),
+  refused: refusedSchema.optional().describe('The server refused a report as too large: this report replaces it (the server alerts agent.report-refused)'),
 });
 
 /** HMAC-SHA256 hex under the fleet key: the server compares places without learning them. */
@@ -46,6 +77,7 @@ export const reportSchema = z.looseObject({
   }),
   identity: identitySchema,
   snapshot: z.looseObject({ schemaVersion: z.number() }).optional(),
+  truncated: truncatedSchema.optional().describe('The agent cut this report to fit its byte budget (docs/agent.md): what was cut'),
 });
 export type Report = z.infer<typeof reportSchema>;
 

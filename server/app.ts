@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { ClientError, parseJson, readBody } from './body.js';
+import { bodyLimit, ClientError, parseJson, readBody } from './body.js';
 import type { ServerConfig } from './config.js';
 import { networkMatcher, type ServerContext } from './context.js';
 import { IngestQueue, OverloadedError } from './ingest-queue.js';
@@ -39,6 +39,8 @@ export interface ServerOptions {
   pruneMs?: number;
   /** How often the forwarders look for due outbox rows (default 500 ms). */
   forwarderPollMs?: number;
+  /** Tests: a smaller body limit than the agent's budget, to see what a 413 leaves behind. */
+  bodyLimit?: number;
 }
 
 export interface FarmwatchServer {
@@ -111,7 +113,7 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
     // Per-request log lines at 5,000 reports/s would cost more than the ingest; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
-    bodyLimit: 1024 * 1024,
+    bodyLimit: options.bodyLimit ?? bodyLimit,
     // Bounds on what one client may hold: slow bodies and idle keep-alive sockets are cut.
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
@@ -129,7 +131,7 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
   app.decorateRequest('bodyText', '');
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', (request, payload, done) => {
-    readBody(payload)
+    readBody(payload, options.bodyLimit)
       .then((text) => {
         (request as unknown as { bodyText: string }).bodyText = text;
         done(null, parseJson(text));

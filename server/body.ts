@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { createGunzip, createInflate } from 'node:zlib';
+import { reportBodyLimit } from '../schema/report.js';
 
 /** A client error with the status it maps to; the error handler answers it as is. */
 export class ClientError extends Error {
@@ -14,7 +15,8 @@ export class ClientError extends Error {
   }
 }
 
-export const bodyLimit = 1024 * 1024;
+/** One constant with the agent, which keeps its reports under it (schema/report.ts). */
+export const bodyLimit = reportBodyLimit;
 /** Deeper than any report we send; deeper JSON would overflow the stack when written back out. */
 export const maxDepth = 64;
 

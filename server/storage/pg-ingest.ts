@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { clusterKey, clusterToJoin, colocationRule, decideCluster, joinCluster, membersChanged, placesOf, silentAgentRule } from '../../rules/fleet/index.js';
 import type { Report } from '../../schema/report.js';
 import { deviceAlertDrafts } from '../device-alerts.js';
-import { integrityDrafts, scoreMismatchRule } from '../verdict/integrity.js';
+import { integrityDrafts, refusedDrafts, scoreMismatchRule } from '../verdict/integrity.js';
 import { pgIntel } from '../geo/pg-intel.js';
 import { lockSql, one, rows, type AlertChangedPg, type Db, type UpsertAlertPg } from './pg-alerts.js';
 import type { IngestItem, IngestOutcome, IngestPolicy } from './types.js';
@@ -48,6 +48,7 @@ export function pgIngest(pool: pg.Pool, upsertAlert: UpsertAlertPg, changed: Ale
           report.agent.policyVersion ?? null, report.agent.version, guard?.signed ? 1 : 0, guard?.clockSkewS ?? null],
       );
     }
+    for (const d of refusedDrafts(report)) await upsertAlert(db, d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at);
     if (verdict?.mismatch) {
       await upsertAlert(db, scoreMismatchRule.id, key, scoreMismatchRule.severity, [report.deviceId], `${report.deviceId}: ${verdict.mismatch.title}`, verdict.mismatch.evidence, at);
     }

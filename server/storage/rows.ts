@@ -36,6 +36,8 @@ export const toSummary = (r: Row): DeviceSummary => ({
 
 /** A device's page: its row, its recent reports (newest first) and the findings of its latest report's stored body. */
 export function toDeviceDetail(r: Row, history: readonly Row[], latestBody: string | undefined): DeviceDetail {
+  const latest = latestBody ? (JSON.parse(latestBody) as { findings?: unknown[]; truncated?: unknown }) : undefined;
+  const truncated = latest?.truncated;
   return {
     device: {
       ...toSummary(r),
@@ -45,7 +47,8 @@ export function toDeviceDetail(r: Row, history: readonly Row[], latestBody: stri
       enrolled: r.token_hash !== null,
       lastSourceIp: (r.last_source_ip as string | null) ?? null,
     },
-    findings: latestBody ? ((JSON.parse(latestBody) as { findings?: unknown[] }).findings ?? []) : [],
+    findings: latest?.findings ?? [],
+    ...(truncated && typeof truncated === 'object' && !Array.isArray(truncated) ? { truncated: truncated as Record<string, unknown> } : {}),
     history: history.map((h) => ({
       reportId: h.report_id as string,
       collectedAt: h.collected_at as string,

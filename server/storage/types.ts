@@ -99,6 +99,8 @@ export interface DeviceSummary {
 export interface DeviceDetail {
   device: DeviceSummary & { agentVersion: string; enrolledAt: string; nextReportBy: string | null; enrolled: boolean; lastSourceIp: string | null };
   findings: unknown[];
+  /** The latest report's `truncated` field when the agent cut it to fit the body limit (what was cut); absent otherwise. */
+  truncated?: Record<string, unknown>;
   history: { reportId: string; collectedAt: string; receivedAt: string; score: number; level: string }[];
 }
 

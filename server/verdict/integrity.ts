@@ -75,3 +75,43 @@ export function integrityDrafts(previous: IntegrityState | null, report: Report)
   }
   return drafts;
 }
+
+/**
+ * A report the server refused as too large (HTTP 413) and the agent named in its next report (`agent.health.refused`).
+ * The agent trims its reports to fit the server's body limit, so a refusal means a proxy with a lower limit, an
+ * agent without that trimming, or a report inflated on purpose; either way a report was lost and the SOC should know.
+ */
+export const reportRefusedRule = {
+  id: 'agent.report-refused',
+  title: 'The server refused a report of this device as too large',
+  severity: 'medium',
+  attack: [] as readonly string[],
+  falsePositives: [
+    'A reverse proxy in front of the server with a body limit below 1 MiB (set report.maxBytes on the agents below it)',
+    'An older agent that did not yet trim its reports to the body limit',
+  ],
+} as const;
+
+/**
+ * Pure. A report naming a refused one raises agent.report-refused, whatever its collection time: the refused report is
+ * lost either way (unlike integrityDrafts, which only judge the device's newest report).
+ */
+export function refusedDrafts(report: Report): IntegrityDraft[] {
+  const refused = report.agent.health.refused;
+  if (!refused) return [];
+  return [
+    {
+      rule: reportRefusedRule.id,
+      severity: reportRefusedRule.severity,
+      summary: `${report.deviceId}: the server refused report ${refused.reportId} (${refused.bytes} bytes) with HTTP ${refused.status}; report ${report.reportId} replaced it without its snapshot`,
+      evidence: {
+        refusedReportId: refused.reportId,
+        bytes: refused.bytes,
+        status: refused.status,
+        ...(refused.collectedAt ? { collectedAt: refused.collectedAt } : {}),
+        reportId: report.reportId,
+        agentVersion: report.agent.version,
+      },
+    },
+  ];
+}

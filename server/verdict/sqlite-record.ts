@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Report } from '../../schema/report.js';
 import type { IngestItem } from '../storage/types.js';
-import { integrityDrafts, scoreMismatchRule } from './integrity.js';
+import { integrityDrafts, refusedDrafts, scoreMismatchRule } from './integrity.js';
 
 type UpsertAlert = (rule: string, key: string, severity: string, deviceIds: string[], summary: string, evidence: unknown, at: string) => void;
 
@@ -65,6 +65,7 @@ export function prepareGuardRecord(db: Database.Database, upsertAlert: UpsertAle
         skew: guard?.clockSkewS ?? null,
       };
     }
+    for (const d of refusedDrafts(report)) upsertAlert(d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at);
     if (verdict?.mismatch) {
       upsertAlert(scoreMismatchRule.id, key, scoreMismatchRule.severity, [report.deviceId], `${report.deviceId}: ${verdict.mismatch.title}`, verdict.mismatch.evidence, at);
     }

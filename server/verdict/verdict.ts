@@ -33,7 +33,8 @@ function underPolicy(f: Finding, allowed: ReadonlySet<string>, weights: Readonly
  * Pure: the server's own verdict on a report. With a snapshot, the endpoint rules run again under the server's
  * policy (the agent's local `allow` and `expected` do not count); findings of rules the server cannot evaluate
  * (drift against the agent's baseline, activity hours) are taken from the agent. Without a snapshot, the agent's
- * findings are re-scored with the policy's allow list and weights. A server score far above the agent's is
+ * findings are re-scored with the policy's allow list and weights; with a trimmed snapshot, the agent's findings the
+ * server could not reproduce are kept as well (keptFromAgent). A server score far above the agent's is
  * itself a finding (agent.score-mismatch).
  */
 export function serverVerdict(report: Report, policy: DevicePolicy, thresholds: MismatchThresholds): ServerVerdict {
@@ -43,6 +44,7 @@ export function serverVerdict(report: Report, policy: DevicePolicy, thresholds: 
   if (snapshot?.success) {
     const own = evaluateSnapshot(snapshot.data, ruleContext(policy, report)).findings.filter((f) => !agentOnly(f.rule));
     findings = [...own, ...report.findings.filter((f) => agentOnly(f.rule) || !knownRules.has(f.rule))];
+    if (snapshotTrimmed(report)) findings.push(...keptFromAgent(report.findings, own));
   }
   findings = findings.map((f) => underPolicy(f, allowed, policy.weights));
   const { score, level } = scoreFindings(findings);
@@ -70,6 +72,25 @@ export function serverVerdict(report: Report, policy: DevicePolicy, thresholds: 
     verdict.findings = [...findings, verdict.mismatch];
   }
   return verdict;
+}
+
+/** The agent cut lists out of the snapshot to fit the body limit (agent/report-budget.ts): the server sees less than it did. */
+const snapshotTrimmed = (report: Report) => (report.truncated?.cuts ?? []).some((c) => c.path.startsWith('snapshot.'));
+
+/**
+ * A trimmed snapshot can lack the very process, package or socket a finding rests on, so the server's own evaluation
+ * would lose a finding the agent made: its verdict would drop because the report was too large. So, for a truncated
+ * report, every agent finding of an endpoint rule that the server did not reproduce (same rule and subject) is kept,
+ * its evidence marked. Keeping them can only raise the verdict (weights and the allow list stay the server's), which is
+ * why a hostile agent gains nothing by claiming a truncation; the report's `truncated` field stays visible on the device.
+ * Chosen over re-evaluating only the untrimmed rules: which rule reads which list is the rules' business, not the server's.
+ */
+function keptFromAgent(agentFindings: readonly Finding[], own: readonly Finding[]): Finding[] {
+  const key = (f: Finding) => `${f.rule}\u0000${f.subject ?? ''}`;
+  const reproduced = new Set(own.map(key));
+  return agentFindings
+    .filter((f) => knownRules.has(f.rule) && !agentOnly(f.rule) && !reproduced.has(key(f)))
+    .map((f) => ({ ...f, evidence: { ...f.evidence, keptFromAgent: 'the report was truncated: the server could not re-check this finding on the trimmed snapshot' } }));
 }
 
 /**

@@ -20,6 +20,14 @@ function findingsTable(findings: readonly unknown[]): Html {
   )}</table>`;
 }
 
+/** A report the agent cut to fit the server's body limit says so: what went, and that the server kept what it could not re-check. */
+function truncationNote(truncated: unknown): Html | string {
+  if (!isObj(truncated)) return '';
+  const cuts = Array.isArray(truncated.cuts) ? truncated.cuts.filter(isObj) : [];
+  return html`<p class="muted"><span class="badge status">truncated</span> The agent trimmed the latest report to fit the server's body limit (${valueText(truncated.bytesBefore, 20)} bytes as built):
+${cuts.slice(0, 20).map((c, i) => html`${i ? ', ' : ''}<code>${valueText(c.path, 100)}</code> −${valueText(c.removed, 20)}`)}. Findings the server could not re-check on the trimmed snapshot are kept from the agent.</p>`;
+}
+
 /** Collector errors of the latest snapshot; the snapshot travels only when the agent's report.snapshot says so. */
 function collectorErrors(report: Obj | null): Html {
   const snapshot = report?.snapshot;
@@ -57,7 +65,7 @@ export function devicePage(
 <div class="card"><div class="k">enrolled</div>${ago(d.enrolledAt, now)}${d.enrolled ? '' : html` <span class="badge status">reset</span>`}</div></div>
 ${standingPanel(d.deviceId, { score: d.score, level: d.level }, standing, session)}
 <div class="panel"><h2>Score over time</h2>${scoreChartSvg(points)}<p class="muted">The last ${points.length} reports.</p></div>
-<h2>Findings of the latest report</h2>${findingsTable(detail.findings)}
+<h2>Findings of the latest report</h2>${truncationNote(detail.truncated)}${findingsTable(detail.findings)}
 <h2>Collector errors</h2>${collectorErrors(report)}
 <h2>Alerts</h2>${alertRows(alerts, names, session, now)}`,
     session,

@@ -1,0 +1,192 @@
+import type { Report, Truncated } from '../schema/report.js';
+
+/**
+ * Fits a report into a byte budget (the server's body limit minus headroom), so the server never refuses it as too
+ * large: a refused report is lost, a trimmed one arrives and says what it lacks. Pure and total.
+ *
+ * Snapshot bulk goes first, in this order, each step only as far as needed:
+ *   1. processes no finding cites (by pid), bulkiest first;
+ *   2. command lines of the processes left, cut to argv[0];
+ *   3. installed software no finding cites (by name), bulkiest first;
+ *   4. any other list of the snapshot, the bulkiest list first and its bulkiest items first;
+ *   5. the whole snapshot (`snapshotOmitted` says so, as before);
+ * and only then the findings' evidence: long strings and lists inside it are shortened. Findings themselves are never
+ * removed: every point of the score stays traceable. What was cut is in `truncated` (schema/report.ts).
+ */
+export function fitReport(report: Report, budget: number): Report {
+  const measured = byteSize(report);
+  if (measured <= budget) return report;
+  // A report cut before (a refused one, fitted again smaller) keeps its first size and its earlier cuts.
+  const prior = report.truncated;
+  const bytesBefore = Math.max(measured, prior?.bytesBefore ?? 0);
+  const work: Working = { report: { ...report }, cuts: new Map((prior?.cuts ?? []).map((c) => [c.path, c.removed])), evidenceCut: new Set() };
+  // The marker itself costs bytes: keep room for it while trimming.
+  const target = Math.max(0, budget - markerRoom);
+  const snapshot = isObj(report.snapshot) ? structuredClone(report.snapshot) : undefined;
+  if (snapshot) work.report.snapshot = snapshot as Report['snapshot'];
+  const cited = citedBy(report.findings);
+
+  const steps: ((over: number) => void)[] = snapshot
+    ? [
+        (over) => dropItems(work, snapshot, 'processes', over, (p) => !(isObj(p) && typeof p.pid === 'number' && cited.pids.has(p.pid))),
+        (over) => cutCommandLines(work, snapshot, over),
+        (over) => {
+          const software = snapshot.software;
+          if (isObj(software)) dropItems(work, software, 'items', over, (s) => !(isObj(s) && typeof s.name === 'string' && cited.names.has(s.name)), 'software.items');
+        },
+        (over) => dropOtherLists(work, snapshot, over),
+        () => {
+          delete work.report.snapshot;
+          work.report.snapshotOmitted = `snapshot left out: the report would be ${bytesBefore} bytes, over the ${budget}-byte budget`;
+          addCut(work, 'snapshot', 1);
+        },
+      ]
+    : [];
+  steps.push(
+    () => shortenEvidence(work, evidenceStringMax, evidenceListMax),
+    () => shortenEvidence(work, 64, 1),
+  );
+  for (const step of steps) {
+    const over = byteSize(work.report) - target;
+    if (over <= 0) break;
+    step(over);
+  }
+  const truncated: Truncated = {
+    bytesBefore,
+    bytesAfter: 0,
+    budget,
+    cuts: [...work.cuts].map(([path, removed]) => ({ path, removed })),
+  };
+  const out: Report = { ...work.report, truncated };
+  truncated.bytesAfter = byteSize(out);
+  return out;
+}
+
+export const byteSize = (value: unknown): number => Buffer.byteLength(JSON.stringify(value) ?? '');
+
+interface Working {
+  report: Report;
+  /** path → items removed (or fields cut), in the order first cut. */
+  cuts: Map<string, number>;
+  /** Indexes of the findings whose evidence was shortened (two passes may touch the same one). */
+  evidenceCut: Set<number>;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Room for `truncated` and `snapshotOmitted`: a few cuts and numbers. */
+const markerRoom = 2048;
+const evidenceStringMax = 256;
+const evidenceListMax = 5;
+/** How deep the evidence walks go: evidence is a few levels at most; deeper is left as is. */
+const maxWalkDepth = 8;
+
+function addCut(work: Working, path: string, removed: number): void {
+  if (removed > 0) work.cuts.set(path, (work.cuts.get(path) ?? 0) + removed);
+}
+
+/** Pids and software names the findings' evidence cites, at any depth: the items a finding rests on are kept longest. */
+function citedBy(findings: Report['findings']): { pids: Set<number>; names: Set<string> } {
+  const pids = new Set<number>();
+  const names = new Set<string>();
+  const walk = (value: unknown, depth: number): void => {
+    if (depth > maxWalkDepth) return;
+    if (Array.isArray(value)) {
+      for (const v of value) walk(v, depth + 1);
+    } else if (isObj(value)) {
+      for (const [key, v] of Object.entries(value)) {
+        if ((key === 'pid' || key === 'ppid') && typeof v === 'number') pids.add(v);
+        else if (key === 'software' && typeof v === 'string') names.add(v);
+        else walk(v, depth + 1);
+      }
+    }
+  };
+  for (const f of findings) walk(f.evidence, 0);
+  return { pids, names };
+}
+
+/**
+ * Removes items of `holder[key]` that `removable` allows, bulkiest first, until `over` bytes are gone. Each item's
+ * size is measured once; the removed bytes are counted with the comma between items.
+ */
+function dropItems(work: Working, holder: Obj, key: string, over: number, removable: (item: unknown) => boolean, path = key): number {
+  const list = holder[key];
+  if (!Array.isArray(list) || !list.length) return 0;
+  const candidates = list
+    .map((item: unknown, index) => ({ index, bytes: removable(item) ? byteSize(item) + 1 : -1 }))
+    .filter((c) => c.bytes >= 0)
+    .sort((a, b) => b.bytes - a.bytes || a.index - b.index);
+  const gone = new Set<number>();
+  let freed = 0;
+  for (const c of candidates) {
+    if (freed >= over) break;
+    gone.add(c.index);
+    freed += c.bytes;
+  }
+  if (!gone.size) return 0;
+  holder[key] = list.filter((_: unknown, i: number) => !gone.has(i));
+  addCut(work, `snapshot.${path}`, gone.size);
+  return freed;
+}
+
+/** Cuts command lines to argv[0], the longest first: the process and its name stay, its arguments go. */
+function cutCommandLines(work: Working, snapshot: Obj, over: number): void {
+  const list = snapshot.processes;
+  if (!Array.isArray(list)) return;
+  const long = list
+    .filter((p): p is Obj => isObj(p) && Array.isArray(p.cmdline) && p.cmdline.length > 1)
+    .map((p) => ({ p, bytes: byteSize((p.cmdline as unknown[]).slice(1)) }))
+    .sort((a, b) => b.bytes - a.bytes);
+  let freed = 0;
+  let cut = 0;
+  for (const { p, bytes } of long) {
+    if (freed >= over) break;
+    p.cmdline = (p.cmdline as unknown[]).slice(0, 1);
+    freed += bytes;
+    cut += 1;
+  }
+  addCut(work, 'snapshot.processes[].cmdline', cut);
+}
+
+/** Every other list of the snapshot (found by walking its objects), the bulkiest list first. */
+function dropOtherLists(work: Working, snapshot: Obj, over: number): void {
+  const lists: { holder: Obj; key: string; path: string; bytes: number }[] = [];
+  const walk = (obj: Obj, prefix: string, depth: number): void => {
+    if (depth > maxWalkDepth) return;
+    for (const [key, v] of Object.entries(obj)) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      if (Array.isArray(v) && v.length) lists.push({ holder: obj, key, path, bytes: byteSize(v) });
+      else if (isObj(v)) walk(v, path, depth + 1);
+    }
+  };
+  walk(snapshot, '', 0);
+  lists.sort((a, b) => b.bytes - a.bytes);
+  let left = over;
+  for (const l of lists) {
+    if (left <= 0) break;
+    left -= dropItems(work, l.holder, l.key, left, () => true, l.path);
+  }
+}
+
+/**
+ * Shortens the evidence of every finding: strings past `stringMax` characters end in "…", lists keep their first
+ * `listMax` items. The finding (rule, subject, severity, confidence) stays whole and still scores.
+ */
+function shortenEvidence(work: Working, stringMax: number, listMax: number): void {
+  const shorten = (value: unknown, depth: number): unknown => {
+    if (typeof value === 'string') return value.length > stringMax ? `${value.slice(0, stringMax)}…` : value;
+    if (depth > maxWalkDepth) return value;
+    if (Array.isArray(value)) return value.slice(0, listMax).map((v) => shorten(v, depth + 1));
+    if (isObj(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shorten(v, depth + 1)]));
+    return value;
+  };
+  work.report.findings = work.report.findings.map((f, i) => {
+    const before = JSON.stringify(f.evidence);
+    const evidence = shorten(f.evidence, 0) as Obj;
+    if (JSON.stringify(evidence) === before) return f;
+    work.evidenceCut.add(i);
+    return { ...f, evidence };
+  });
+  if (work.evidenceCut.size) work.cuts.set('findings[].evidence', work.evidenceCut.size);
+}
