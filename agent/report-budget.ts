@@ -37,6 +37,8 @@ export function fitReport(report: Report, budget: number): Report {
         (over) => dropOtherLists(work, snapshot, over),
         () => {
           delete work.report.snapshot;
+          // The whole snapshot going says it all: the lists cut from it before are no longer worth listing.
+          for (const path of [...work.cuts.keys()]) if (path.startsWith('snapshot.')) work.cuts.delete(path);
           work.report.snapshotOmitted = `snapshot left out: the report would be ${bytesBefore} bytes, over the ${budget}-byte budget`;
           addCut(work, 'snapshot', 1);
         },
@@ -58,7 +60,12 @@ export function fitReport(report: Report, budget: number): Report {
     cuts: [...work.cuts].map(([path, removed]) => ({ path, removed })),
   };
   const out: Report = { ...work.report, truncated };
-  truncated.bytesAfter = byteSize(out);
+  // Its own digits count: measured again until the number states the size it is part of.
+  for (let i = 0; i < 3; i++) {
+    const size = byteSize(out);
+    if (size === truncated.bytesAfter) break;
+    truncated.bytesAfter = size;
+  }
   return out;
 }
 

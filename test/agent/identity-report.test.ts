@@ -97,13 +97,18 @@ describe('buildReport', () => {
     expect(always.identity.gatewayMac).toBe(hmac('aa:bb:cc:0d:0e:0f'));
   });
 
-  it('leaves out a snapshot that would push the report over the body limit, and says so', () => {
+  it('trims a snapshot that would push the report over the body limit, and says what it cut', () => {
     const huge = snapshot(net);
     huge.errors = Array.from({ length: 12_000 }, (_, i) => ({ collector: 'processes', code: 'failed' as const, message: `error ${i} ${'x'.repeat(80)}` }));
     const report = buildReport({ ...base, snapshot: huge, evaluation: evaluation(), config: parseConfig({ report: { snapshot: 'always' } }) });
-    expect(report.snapshot).toBeUndefined();
-    expect(String(report.snapshotOmitted)).toMatch(/over the \d+-byte limit/);
-    expect(Buffer.byteLength(JSON.stringify(report))).toBeLessThan(reportByteLimit);
+    expect(report.snapshot).toBeDefined();
+    expect(report.truncated?.cuts).toEqual([{ path: 'snapshot.errors', removed: expect.any(Number) }]);
+    expect(Buffer.byteLength(JSON.stringify(report))).toBeLessThanOrEqual(reportByteLimit);
+    expect(reportSchema.safeParse(report).success).toBe(true);
+    // A lower budget (report.maxBytes, behind a proxy with a smaller limit) is kept too.
+    const small = buildReport({ ...base, snapshot: huge, evaluation: evaluation(), config: parseConfig({ report: { snapshot: 'always', maxBytes: 100_000 } }) });
+    expect(Buffer.byteLength(JSON.stringify(small))).toBeLessThanOrEqual(100_000);
+    expect(small.truncated?.budget).toBe(100_000);
   });
 
   it('hashes the effective config canonically (key order does not matter) and never the enrollment secret', () => {

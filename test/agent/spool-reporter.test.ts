@@ -56,15 +56,20 @@ describe('spool + reporter against a real HTTP server on loopback', () => {
     expect(await spool.list()).toEqual([]);
   });
 
-  it('moves a report refused for good (400, 403, 413) to dead-letter without blocking the ones behind it', async () => {
+  it('moves a report refused for good (400, 403, 413) to dead-letter without blocking the ones behind it; a 413 is named in a small report sent at once', async () => {
     const ids = await spoolReports(5);
     const refused = new Map([[ids[1]!, 400], [ids[2]!, 413], [ids[3]!, 403]]);
     server.respond = (q) => (refused.has(q.reportId) ? { status: refused.get(q.reportId)! } : undefined);
     const r = reporter();
     const result = await r.drain();
     r.close();
-    expect(result).toMatchObject({ sent: 2, deadLettered: 3 });
-    expect([...server.committed.keys()]).toEqual([ids[0], ids[4]]);
+    expect(result).toMatchObject({ sent: 2, deadLettered: 3, refusedNoticed: 1 });
+    const committed = [...server.committed.values()];
+    // The notice goes right after the refused report, before the newer ones behind it.
+    expect(committed.map((q) => q.reportId)).toEqual([ids[0], expect.any(String), ids[4]]);
+    const notice = committed[1]!.body as { agent: { health: { refused?: Record<string, unknown> } } };
+    expect(notice.agent.health.refused).toMatchObject({ reportId: ids[2], status: 413 });
+    expect(notice.agent.health.refused?.bytes).toBeGreaterThan(0);
     const dead = await readdir(spool.deadLetterDir);
     expect(dead.map((n) => n.slice(-41, -5)).sort()).toEqual([ids[1], ids[2], ids[3]].sort());
     expect((await spool.counters()).deadLettered).toBe(3);
