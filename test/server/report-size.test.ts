@@ -14,7 +14,7 @@ import { captureLog } from '../agent/log-capture.js';
 import { engines } from '../helpers/engines.js';
 import { emptySnapshot, proc, ruleContext } from '../helpers/snapshot.js';
 import { serverOn } from './engine-server.js';
-import { cleanup, enroll, getJson, makeReport, postReport, type Running } from './helpers.js';
+import { cleanup, enroll, getJson, makeReport, postReport, secrets, type Running } from './helpers.js';
 
 // A report too large for the server's body limit used to be refused (413), dead-lettered by the agent and never seen.
 
@@ -58,6 +58,20 @@ async function deliver(url: string, token: string, report: Report) {
   }
 }
 
+/** A page of the dashboard, signed in with the admin token like a SOC analyst. */
+async function dashboardPage(s: Running, path: string): Promise<string> {
+  const login = await fetch(`${s.url}/dashboard/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token: secrets.adminToken }).toString(),
+    redirect: 'manual',
+  });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const page = await fetch(`${s.url}${path}`, { headers: { cookie } });
+  expect(page.status).toBe(200);
+  return page.text();
+}
+
 const alertsOf = async (s: Running, deviceId: string, rule: string) =>
   (await getJson(s.url, '/api/v1/alerts')).body.alerts.filter((a: { rule: string; deviceIds: string[] }) => a.rule === rule && a.deviceIds.includes(deviceId));
 
@@ -96,6 +110,11 @@ describe.each(engines)('%s engine', (_name, engine) => {
       expect(detail.standing.serverScore).toBe(report.score);
       expect(detail.standing.serverLevel).toBe(report.level);
       expect(report.score).toBeGreaterThan(0);
+
+      // The dashboard's device page says so too.
+      const page = await dashboardPage(s, '/dashboard/devices/size-big');
+      expect(page).toContain('<span class="badge status">truncated</span>');
+      expect(page).toContain(`<code>snapshot.processes</code> −${report.truncated!.cuts[0]!.removed}`);
     });
 
     it("a truncated report's findings that the trimmed snapshot cannot show are kept by the server; an untruncated one gets no such credit", async () => {
