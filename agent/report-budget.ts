@@ -17,12 +17,13 @@ export function fitReport(report: Report, budget: number): Report {
   const measured = byteSize(report);
   if (measured <= budget) return report;
   // A report cut before (a refused one, fitted again smaller) keeps its first size and its earlier cuts.
-  const prior = report.truncated;
+  const { truncated: prior, ...rest } = report;
   const bytesBefore = Math.max(measured, prior?.bytesBefore ?? 0);
-  const work: Working = { report: { ...report }, cuts: new Map((prior?.cuts ?? []).map((c) => [c.path, c.removed])), evidenceCut: new Set() };
+  const work: Working = { report: rest, cuts: new Map((prior?.cuts ?? []).map((c) => [c.path, c.removed])), evidenceCut: new Set(), owned: new Set() };
   // The marker itself costs bytes: keep room for it while trimming.
   const target = Math.max(0, budget - markerRoom);
-  const snapshot = isObj(report.snapshot) ? structuredClone(report.snapshot) : undefined;
+  // Copy on write: only the objects on the way to a cut list are copied, the caller's report is never changed.
+  const snapshot = isObj(report.snapshot) ? own(work, report.snapshot) : undefined;
   if (snapshot) work.report.snapshot = snapshot as Report['snapshot'];
   const cited = citedBy(report.findings);
 
@@ -31,8 +32,9 @@ export function fitReport(report: Report, budget: number): Report {
         (over) => dropItems(work, snapshot, 'processes', over, (p) => !(isObj(p) && typeof p.pid === 'number' && cited.pids.has(p.pid))),
         (over) => cutCommandLines(work, snapshot, over),
         (over) => {
-          const software = snapshot.software;
-          if (isObj(software)) dropItems(work, software, 'items', over, (s) => !(isObj(s) && typeof s.name === 'string' && cited.names.has(s.name)), 'software.items');
+          if (!isObj(snapshot.software)) return;
+          const software = (snapshot.software = own(work, snapshot.software));
+          dropItems(work, software, 'items', over, (s) => !(isObj(s) && typeof s.name === 'string' && cited.names.has(s.name)), 'software.items');
         },
         (over) => dropOtherLists(work, snapshot, over),
         () => {
@@ -48,25 +50,18 @@ export function fitReport(report: Report, budget: number): Report {
     () => shortenEvidence(work, evidenceStringMax, evidenceListMax),
     () => shortenEvidence(work, 64, 1),
   );
+  // A full measure of a megabyte report costs ~10 ms: once before each step, no more.
+  let size = prior ? byteSize(work.report) : measured;
   for (const step of steps) {
-    const over = byteSize(work.report) - target;
-    if (over <= 0) break;
-    step(over);
+    if (size <= target) break;
+    step(size - target);
+    size = byteSize(work.report);
   }
-  const truncated: Truncated = {
-    bytesBefore,
-    bytesAfter: 0,
-    budget,
-    cuts: [...work.cuts].map(([path, removed]) => ({ path, removed })),
-  };
-  const out: Report = { ...work.report, truncated };
-  // Its own digits count: measured again until the number states the size it is part of.
-  for (let i = 0; i < 3; i++) {
-    const size = byteSize(out);
-    if (size === truncated.bytesAfter) break;
-    truncated.bytesAfter = size;
-  }
-  return out;
+  const truncated: Truncated = { bytesBefore, bytesAfter: 0, budget, cuts: [...work.cuts].map(([path, removed]) => ({ path, removed })) };
+  // `truncated` goes last, after a comma: its size is added, and its own digits counted until they state the total.
+  const sizeWith = () => size + Buffer.byteLength(`,"truncated":${JSON.stringify(truncated)}`);
+  for (let i = 0; i < 3 && truncated.bytesAfter !== sizeWith(); i++) truncated.bytesAfter = sizeWith();
+  return { ...work.report, truncated };
 }
 
 export const byteSize = (value: unknown): number => Buffer.byteLength(JSON.stringify(value) ?? '');
@@ -77,6 +72,16 @@ interface Working {
   cuts: Map<string, number>;
   /** Indexes of the findings whose evidence was shortened (two passes may touch the same one). */
   evidenceCut: Set<number>;
+  /** Objects copied from the caller's report, which this call may change. */
+  owned: Set<object>;
+}
+
+/** A copy of `obj` this call may change (the same copy when asked again). */
+function own(work: Working, obj: Obj): Obj {
+  if (work.owned.has(obj)) return obj;
+  const copy = { ...obj };
+  work.owned.add(copy);
+  return copy;
 }
 
 type Obj = Record<string, unknown>;
@@ -142,37 +147,41 @@ function cutCommandLines(work: Working, snapshot: Obj, over: number): void {
   const list = snapshot.processes;
   if (!Array.isArray(list)) return;
   const long = list
-    .filter((p): p is Obj => isObj(p) && Array.isArray(p.cmdline) && p.cmdline.length > 1)
-    .map((p) => ({ p, bytes: byteSize((p.cmdline as unknown[]).slice(1)) }))
+    .map((p: unknown, index) => ({ p, index }))
+    .filter((c): c is { p: Obj; index: number } => isObj(c.p) && Array.isArray(c.p.cmdline) && c.p.cmdline.length > 1)
+    .map((c) => ({ ...c, bytes: byteSize((c.p.cmdline as unknown[]).slice(1)) }))
     .sort((a, b) => b.bytes - a.bytes);
+  const cut = new Set<number>();
   let freed = 0;
-  let cut = 0;
-  for (const { p, bytes } of long) {
+  for (const { index, bytes } of long) {
     if (freed >= over) break;
-    p.cmdline = (p.cmdline as unknown[]).slice(0, 1);
+    cut.add(index);
     freed += bytes;
-    cut += 1;
   }
-  addCut(work, 'snapshot.processes[].cmdline', cut);
+  if (!cut.size) return;
+  snapshot.processes = list.map((p: unknown, i) => (cut.has(i) ? { ...(p as Obj), cmdline: ((p as Obj).cmdline as unknown[]).slice(0, 1) } : p));
+  addCut(work, 'snapshot.processes[].cmdline', cut.size);
 }
 
 /** Every other list of the snapshot (found by walking its objects), the bulkiest list first. */
 function dropOtherLists(work: Working, snapshot: Obj, over: number): void {
-  const lists: { holder: Obj; key: string; path: string; bytes: number }[] = [];
-  const walk = (obj: Obj, prefix: string, depth: number): void => {
-    if (depth > maxWalkDepth) return;
+  const lists: { keys: string[]; bytes: number }[] = [];
+  const walk = (obj: Obj, keys: string[]): void => {
+    if (keys.length > maxWalkDepth) return;
     for (const [key, v] of Object.entries(obj)) {
-      const path = prefix ? `${prefix}.${key}` : key;
-      if (Array.isArray(v) && v.length) lists.push({ holder: obj, key, path, bytes: byteSize(v) });
-      else if (isObj(v)) walk(v, path, depth + 1);
+      if (Array.isArray(v) && v.length) lists.push({ keys: [...keys, key], bytes: byteSize(v) });
+      else if (isObj(v)) walk(v, [...keys, key]);
     }
   };
-  walk(snapshot, '', 0);
+  walk(snapshot, []);
   lists.sort((a, b) => b.bytes - a.bytes);
   let left = over;
-  for (const l of lists) {
+  for (const { keys } of lists) {
     if (left <= 0) break;
-    left -= dropItems(work, l.holder, l.key, left, () => true, l.path);
+    // The objects on the way to the list are copied before it is replaced.
+    let holder = snapshot;
+    for (const key of keys.slice(0, -1)) holder = (holder[key] = own(work, holder[key] as Obj));
+    left -= dropItems(work, holder, keys.at(-1) as string, left, () => true, keys.join('.'));
   }
 }
 

@@ -74,6 +74,11 @@ describe('fitReport', () => {
     const withOthers = fitReport(report, 30_000);
     expect(cutPaths(withOthers).slice(0, 3)).toEqual(['snapshot.processes[].cmdline', 'snapshot.software.items', 'snapshot.network.connections']);
     expect(byteSize(withOthers)).toBeLessThanOrEqual(30_000);
+    // Copy on write: the report it was given is as it was.
+    const original = report.snapshot as unknown as Snapshot;
+    expect(original.processes!.every((p) => p.cmdline!.length === 3)).toBe(true);
+    expect([original.software!.items.length, original.network!.connections.length]).toEqual([201, 400]);
+    expect(byteSize(report)).toBe(size);
     for (const r of [onlyCmdlines, withSoftware, withOthers]) {
       expect(r.findings).toEqual(report.findings);
       expect(reportSchema.safeParse(r).success).toBe(true);
