@@ -57,11 +57,19 @@ export function fitReport(report: Report, budget: number): Report {
     step(size - target);
     size = byteSize(work.report);
   }
-  const truncated: Truncated = { bytesBefore, bytesAfter: 0, budget, cuts: [...work.cuts].map(([path, removed]) => ({ path, removed })) };
+  const truncated: Truncated = { bytesBefore, bytesAfter: 0, budget, cuts: wireCuts(work.cuts) };
   // `truncated` goes last, after a comma: its size is added, and its own digits counted until they state the total.
   const sizeWith = () => size + Buffer.byteLength(`,"truncated":${JSON.stringify(truncated)}`);
   for (let i = 0; i < 3 && truncated.bytesAfter !== sizeWith(); i++) truncated.bytesAfter = sizeWith();
   return { ...work.report, truncated };
+}
+
+/** The cuts as the wire schema takes them (at most `maxCuts`, paths of at most 200 characters): the rest summed in one. */
+function wireCuts(cuts: ReadonlyMap<string, number>): Truncated['cuts'] {
+  const list = [...cuts].map(([path, removed]) => ({ path: path.slice(0, 200), removed }));
+  if (list.length <= maxCuts) return list;
+  const rest = list.slice(maxCuts - 1).reduce((sum, c) => sum + c.removed, 0);
+  return [...list.slice(0, maxCuts - 1), { path: 'other lists', removed: rest }];
 }
 
 export const byteSize = (value: unknown): number => Buffer.byteLength(JSON.stringify(value) ?? '');
@@ -90,6 +98,8 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 /** Room for `truncated` and `snapshotOmitted`: a few cuts and numbers. */
 const markerRoom = 2048;
 const evidenceStringMax = 256;
+/** schema/report.ts takes at most 64 cuts. */
+const maxCuts = 64;
 const evidenceListMax = 5;
 /** How deep the evidence walks go: evidence is a few levels at most; deeper is left as is. */
 const maxWalkDepth = 8;

@@ -112,6 +112,14 @@ describe('fitReport', () => {
     const fitted = fitReport(odd, 4_000);
     expect(fitted.snapshot).toBeUndefined();
     expect(fitted.truncated?.bytesBefore).toBe(byteSize(odd));
+    // A snapshot of a hundred lists: the cuts still fit the wire schema.
+    const lists = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`list${i}-${'k'.repeat(300)}`, ['z'.repeat(2000)]]));
+    const many = fitReport({ ...report, snapshot: { schemaVersion: 1, lists } } as unknown as Report, 45_000);
+    expect(many.snapshot).toBeDefined();
+    expect(many.truncated?.cuts).toHaveLength(64);
+    expect(many.truncated?.cuts.at(-1)?.path).toBe('other lists');
+    expect(many.truncated?.cuts.every((c) => c.path.length <= 200)).toBe(true);
+    expect(reportSchema.safeParse(many).success).toBe(true);
   });
 
   it('the report replacing a refused one keeps its findings and score, names it, and fits the notice budget', () => {
