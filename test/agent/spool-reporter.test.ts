@@ -76,6 +76,25 @@ describe('spool + reporter against a real HTTP server on loopback', () => {
     expect(logs.lines().filter((l) => String(l.msg).includes('dead-letter'))).toHaveLength(3);
   });
 
+  it('spools the report naming a 413-refused one when it cannot go at once, and delivers it on the next pass', async () => {
+    let clock = 1_000_000;
+    const [big, after] = await spoolReports(2);
+    server.respond = (q) => (q.reportId === big ? { status: 413 } : server.requests.length === 2 ? { status: 503 } : undefined);
+    const r = reporter({ now: () => clock, random: () => 1, backoffBaseMs: 1_000 });
+    const first = await r.drain();
+    expect(first).toMatchObject({ sent: 0, deadLettered: 1, stopped: { reason: expect.stringContaining('HTTP 503'), retryAt: clock + 1_000 } });
+    expect(first.refusedNoticed).toBeUndefined();
+    // Spooled: it survives a restart like any report.
+    expect((await spool.list()).map((e) => e.name.slice(-41, -5))).toEqual([after, server.requests[1]!.reportId]);
+    clock += 1_000;
+    const second = await r.drain();
+    r.close();
+    expect(second).toMatchObject({ sent: 2, deadLettered: 0 });
+    const notice = server.committed.get(server.requests[1]!.reportId)!.body as { agent: { health: { refused?: { reportId: string } } } };
+    expect(notice.agent.health.refused?.reportId).toBe(big);
+    expect(await spool.list()).toEqual([]);
+  });
+
   it('honours 429 Retry-After: no send before it, delivery after it', async () => {
     let clock = 1_000_000;
     const ids = await spoolReports(2);
