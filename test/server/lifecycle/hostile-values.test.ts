@@ -27,6 +27,32 @@ const anydesk = finding('remote-access.running', { subject: 'anydesk', title: 'A
 const prototypeNames = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
 const agent = (policyVersion: number) => ({ agent: { version: '0.1.0', configHash: 'h', health: {}, policyVersion } });
 
+describe.each(engines)('%s engine: geo rules on a time zone the laptop names', (_name, engine) => {
+  const startServer = serverOn(engine);
+  let s: Running;
+  beforeAll(async () => {
+    // Sources through X-Forwarded-For from a trusted proxy, looked up in the shipped databases.
+    s = await startServer({ trustedProxies: ['127.0.0.1'], expected: { countries: ['US'] } });
+  });
+  afterAll(async () => {
+    await s.close();
+    cleanup(s.dir);
+  });
+
+  it('a time zone named after an Object.prototype member is compared as a name: the batch is stored, no crash', async () => {
+    const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty'];
+    const devices = await Promise.all([...names, 'honest'].map(async (id) => ({ id, token: (await enrollWith(s.url, { deviceId: id })).body.token as string })));
+    // Together, so they share a group commit: one hostile report must not fail its neighbours.
+    const statuses = await Promise.all(
+      devices.map(({ id, token }) =>
+        postReport(s.url, token, makeReport(id, { identity: { timezone: names.includes(id) ? id : 'America/New_York' } }), { 'x-forwarded-for': '8.8.8.8' }).then((r) => r.status),
+      ),
+    );
+    expect(statuses).toEqual(devices.map(() => 202));
+    for (const { id } of devices) expect((await getJson(s.url, `/api/v1/devices/${id}`)).body.source?.country).toBe('US');
+  });
+});
+
 describe.each(engines)('%s engine', (_name, engine) => {
   const startServer = serverOn(engine);
   let s: Running;
