@@ -27,6 +27,8 @@ export interface IgnoredFindings {
   unknownRules: string[];
   /** Findings of a known rule beyond the strongest findingsPerRuleCap of that rule. */
   overCapFindings: number;
+  /** A snapshot was sent but the server could not judge it (invalid, or a rule threw): the agent's findings were used. */
+  snapshotProblem?: string;
 }
 
 /** Per-report extras the report route hands to ingest (all optional: storage tests send plain items). */

@@ -51,11 +51,8 @@ export function serverVerdict(report: Report, policy: DevicePolicy, thresholds: 
   // Object.entries reads the policy's own keys only; lookups then go through the Map.
   const weights = new Map(Object.entries(policy.weights).filter((e): e is [string, number] => Number.isFinite(e[1])));
   let candidates: Finding[] = report.findings;
-  const snapshot = report.snapshot ? snapshotSchema.safeParse(report.snapshot) : undefined;
-  if (snapshot?.success) {
-    const own = evaluateSnapshot(snapshot.data, ruleContext(policy, report)).findings.filter((f) => !agentOnly(f.rule));
-    candidates = [...own, ...report.findings.filter((f) => agentOnly(f.rule) || !endpointRule(f.rule))];
-  }
+  const own = report.snapshot ? ownEvaluation(report.snapshot, policy, report) : undefined;
+  if (own && 'findings' in own) candidates = [...own.findings, ...report.findings.filter((f) => agentOnly(f.rule) || !endpointRule(f.rule))];
   // A rule id the server does not know is the agent's invention (or a newer agent's rule): counted, never scored.
   const unknown = candidates.filter((f) => !endpointRule(f.rule));
   const judged = candidates.filter((f) => endpointRule(f.rule)).map((f) => underPolicy(f, allowed, weights));
@@ -64,14 +61,16 @@ export function serverVerdict(report: Report, policy: DevicePolicy, thresholds: 
     unknownRuleFindings: unknown.length,
     unknownRules: [...new Set(unknown.map((f) => String(f.rule)))].slice(0, unknownRulesShown).map((id) => id.slice(0, 128)),
     overCapFindings: overCap,
+    ...(own && 'problem' in own ? { snapshotProblem: own.problem } : {}),
   };
   const { score, level } = scoreFindings(findings);
   const verdict: ServerVerdict = { score, level, findings, ignored };
   const ignoredCount = ignored.unknownRuleFindings + ignored.overCapFindings;
-  if (ignoredCount > 0) {
+  if (ignoredCount > 0 || ignored.snapshotProblem) {
+    const why = [`${ignored.unknownRuleFindings} of unknown rules`, `${ignored.overCapFindings} over the per-rule cap`, ...(ignored.snapshotProblem ? ['a snapshot the server could not judge'] : [])];
     verdict.implausible = {
       rule: implausibleFindingsRule.id,
-      title: `${implausibleFindingsRule.title} (${ignored.unknownRuleFindings} of unknown rules, ${ignored.overCapFindings} over the per-rule cap)`,
+      title: `${implausibleFindingsRule.title} (${why.join(', ')})`,
       severity: implausibleFindingsRule.severity,
       confidence: 1,
       weight: 0,
@@ -103,6 +102,24 @@ export function serverVerdict(report: Report, policy: DevicePolicy, thresholds: 
   }
   verdict.findings = [...findings, ...(verdict.mismatch ? [verdict.mismatch] : []), ...(verdict.implausible ? [verdict.implausible] : [])];
   return verdict;
+}
+
+/**
+ * The endpoint rules on the report's snapshot, or why they could not run. A snapshot the server cannot read, or that
+ * makes a rule throw, leaves the agent's findings to be re-scored: that must not pass unseen, so the problem is kept
+ * (bounded) for the implausible-findings trace.
+ */
+function ownEvaluation(raw: unknown, policy: DevicePolicy, report: Report): { findings: Finding[] } | { problem: string } {
+  const parsed = snapshotSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { problem: `invalid snapshot: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unreadable'}`.slice(0, 300) };
+  }
+  try {
+    return { findings: evaluateSnapshot(parsed.data, ruleContext(policy, report)).findings.filter((f) => !agentOnly(f.rule)) };
+  } catch (err) {
+    return { problem: `the server's rules failed on the snapshot: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300) };
+  }
 }
 
 /**

@@ -82,6 +82,15 @@ describe.each(engines)('%s engine', (_name, engine) => {
     expect(counter(await metricsOf(s), 'farmwatch_findings_ignored_total{reason="unknown_rule"}')).toBeGreaterThanOrEqual(prototypeNames.length);
   });
 
+  it('a snapshot the server cannot judge falls back to the agent\'s findings, and says so: agent.implausible-findings', async () => {
+    const { body: e } = await enrollWith(s.url, { deviceId: 'snap-1' });
+    // Passes the report schema (an object with a schemaVersion), not the snapshot's.
+    const snapshot = { schemaVersion: 1, collectors: 'none', processes: 42 };
+    expect((await postReport(s.url, e.token, makeReport('snap-1', { score: 0, level: 'none', findings: [], snapshot, ...agent(e.policy.version) }))).status).toBe(202);
+    const trace = (await alertsOf(s, 'snap-1')).find((a) => a.rule === 'agent.implausible-findings');
+    expect(trace?.evidence).toMatchObject({ unknownRuleFindings: 0, overCapFindings: 0, snapshotProblem: expect.stringMatching(/^invalid snapshot: /) });
+  });
+
   it("a device or group named after an Object.prototype member gets the defaults, and policy weights are read as the policy's own keys only", async () => {
     const put = await adminSend(s.url, 'PUT', '/api/v1/policy', { defaults: { allowTools: ['teamviewer'] }, weights: { 'remote-access.running': 0.8 } });
     expect(put.status).toBe(200);

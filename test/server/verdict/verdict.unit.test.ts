@@ -71,6 +71,13 @@ describe('serverVerdict is total', () => {
     expect(verdictAlertDrafts(report([]), v)).toEqual([]);
   });
 
+  it('a snapshot that does not parse leaves a trace naming why; the agent\'s findings are re-scored', () => {
+    const v = serverVerdict(report([finding('remote-access.running', { subject: 'anydesk' })], { snapshot: { schemaVersion: 1, os: 7 } }), policy(), thresholds);
+    expect(v.score).toBe(57);
+    expect(v.ignored?.snapshotProblem).toMatch(/^invalid snapshot: /);
+    expect(v.implausible?.evidence).toMatchObject({ snapshotProblem: v.ignored?.snapshotProblem });
+  });
+
   it('the trace names at most 20 invented ids, each cut to 128 characters', () => {
     const findings = Array.from({ length: 300 }, (_, i) => finding(`${'x'.repeat(500)}${i}`));
     const v = serverVerdict(report(findings), policy(), thresholds);
