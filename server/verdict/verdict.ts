@@ -44,7 +44,8 @@ function underPolicy(f: Finding, allowed: ReadonlySet<string>, weights: Readonly
  * policy (the agent's local `allow` and `expected` do not count); findings of rules the server cannot evaluate
  * (drift against the agent's baseline, activity hours) are taken from the agent. Without a snapshot, the agent's
  * findings are re-scored with the policy's allow list and weights. A server score far above the agent's is
- * itself a finding (agent.score-mismatch).
+ * itself a finding (agent.score-mismatch). Total: any report gives an integer score 0-100; findings of rule ids the
+ * server does not know, beyond a rule's cap, or an unjudgeable snapshot are counted (agent.implausible-findings).
  */
 export function serverVerdict(report: Report, policy: DevicePolicy, thresholds: MismatchThresholds): ServerVerdict {
   const allowed = new Set(policy.allowTools.map((t) => t.toLowerCase()));
