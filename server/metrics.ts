@@ -7,6 +7,10 @@ export class Metrics {
   accepted = 0;
   duplicates = 0;
   readonly rejected = new Map<string, number>();
+  /** Findings the server's verdict did not count, by reason (unknown_rule, over_rule_cap): an agent inventing them. */
+  readonly ignoredFindings = new Map<string, number>();
+  /** New finding alerts the per-device cap (thresholds.maxOpenAlertsPerDevice) did not open. */
+  alertsWithheld = 0;
   private readonly latencyCounts: number[] = buckets.map(() => 0);
   private latencySum = 0;
   private latencyCount = 0;
@@ -15,6 +19,10 @@ export class Metrics {
 
   reject(reason: string): void {
     this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + 1);
+  }
+
+  ignoreFindings(reason: string, count: number): void {
+    this.ignoredFindings.set(reason, (this.ignoredFindings.get(reason) ?? 0) + count);
   }
 
   /** Time from the request's arrival to its answer on POST /api/v1/reports, committed reports included. */
@@ -34,6 +42,10 @@ export class Metrics {
     out.push(`farmwatch_reports_duplicate_total ${this.duplicates}`);
     family('farmwatch_reports_rejected_total', 'counter', 'Reports refused, by reason');
     for (const [reason, n] of this.rejected) out.push(`farmwatch_reports_rejected_total{reason="${escape(reason)}"} ${n}`);
+    family('farmwatch_findings_ignored_total', 'counter', "Findings in reports the server judged that its verdict did not count, by reason");
+    for (const reason of ['unknown_rule', 'over_rule_cap']) out.push(`farmwatch_findings_ignored_total{reason="${reason}"} ${this.ignoredFindings.get(reason) ?? 0}`);
+    family('farmwatch_alerts_withheld_total', 'counter', 'New finding alerts not opened: the device was at its cap of open alerts');
+    out.push(`farmwatch_alerts_withheld_total ${this.alertsWithheld}`);
     family('farmwatch_alerts', 'gauge', 'Alerts by rule and status');
     for (const a of stats.alertsByRuleStatus) out.push(`farmwatch_alerts{rule="${escape(a.rule)}",status="${escape(a.status)}"} ${a.count}`);
     family('farmwatch_devices', 'gauge', 'Enrolled devices by the level of their latest report');

@@ -18,9 +18,10 @@ export const isNonBootHid = (i: UsbInterface): boolean => i.class === HID && i.s
 
 export const isMassStorage = (i: UsbInterface): boolean => i.class === MASS_STORAGE;
 
-const netDrivers: Record<string, string> = {
-  rndis_host: 'RNDIS', cdc_ncm: 'CDC-NCM', cdc_ether: 'CDC-ECM', cdc_eem: 'CDC-EEM',
-};
+// A Map: the driver name comes from the snapshot, and "constructor" must not name a network function.
+const netDrivers = new Map<string, string>([
+  ['rndis_host', 'RNDIS'], ['cdc_ncm', 'CDC-NCM'], ['cdc_ether', 'CDC-ECM'], ['cdc_eem', 'CDC-EEM'],
+]);
 
 /**
  * The network function an interface offers (RNDIS, CDC-ECM/NCM/EEM), or null. Precise on purpose: CDC-ACM serial
@@ -28,7 +29,8 @@ const netDrivers: Record<string, string> = {
  * CDC data interface (0x0a) only accompanies one of these.
  */
 export function networkFunction(i: UsbInterface): string | null {
-  if (i.driver !== undefined && netDrivers[i.driver] !== undefined) return netDrivers[i.driver] ?? null;
+  const byDriver = i.driver === undefined ? undefined : netDrivers.get(i.driver);
+  if (byDriver !== undefined) return byDriver;
   if (i.class === CDC) {
     if (i.subclass === 0x06) return 'CDC-ECM';
     if (i.subclass === 0x0d) return 'CDC-NCM';

@@ -37,8 +37,8 @@ export function haversineKm(a: readonly [number, number], b: readonly [number, n
 
 /** The least distance between any principal city of one country and any of the other (a lower bound, so fair). */
 export function countryDistanceKm(from: string, to: string, table: CountryZones): number | null {
-  const a = table.countries[from];
-  const b = table.countries[to];
+  const a = Object.hasOwn(table.countries, from) ? table.countries[from] : undefined;
+  const b = Object.hasOwn(table.countries, to) ? table.countries[to] : undefined;
   if (!a || !b) return null;
   let best = Infinity;
   for (const p of a.points) for (const q of b.points) best = Math.min(best, haversineKm(p, q));

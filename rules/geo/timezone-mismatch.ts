@@ -17,7 +17,8 @@ export const timezoneMismatchRule: ServerRuleMeta = {
 /** The zone a name stands for: link (alias) names such as Asia/Calcutta or US/Eastern resolved through tzdata. */
 export function canonicalZone(zone: string, table: CountryZones): string {
   let z = zone;
-  for (let i = 0; i < 4 && table.links[z]; i++) z = table.links[z] as string;
+  // The zone is the laptop's to name: only the table's own links count, never an inherited "constructor".
+  for (let i = 0; i < 4 && Object.hasOwn(table.links, z); i++) z = table.links[z] as string;
   return z;
 }
 
@@ -26,7 +27,7 @@ const placeless = (zone: string) => zone === 'UTC' || zone === 'GMT' || zone.sta
 
 export function timezoneMismatch(source: SourceFacts, timezone: string, table: CountryZones): Finding | null {
   if (source.skipped || !source.country) return null;
-  const country = table.countries[source.country];
+  const country = Object.hasOwn(table.countries, source.country) ? table.countries[source.country] : undefined;
   if (!country) return null;
   const mine = canonicalZone(timezone, table);
   if (placeless(mine)) return null;

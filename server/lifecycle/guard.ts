@@ -139,9 +139,14 @@ export class Guard {
   /** The server's verdict and what the response tells the agent about its policy. */
   async judge(report: Report): Promise<{ guard: IngestGuard; policy: DevicePolicy | { version: number } }> {
     const policy = await this.policyFor(report.deviceId);
-    const verdict = serverVerdict(report, policy, (this.policy as PolicyRecord).body.thresholds);
+    const { thresholds } = (this.policy as PolicyRecord).body;
+    const verdict = serverVerdict(report, policy, thresholds);
+    const { metrics } = this.ctx;
+    if (verdict.ignored?.unknownRuleFindings) metrics.ignoreFindings('unknown_rule', verdict.ignored.unknownRuleFindings);
+    if (verdict.ignored?.overCapFindings) metrics.ignoreFindings('over_rule_cap', verdict.ignored.overCapFindings);
+    const guard = { verdict, maxOpenAlertsPerDevice: thresholds.maxOpenAlertsPerDevice, onAlertsWithheld: (n: number) => (metrics.alertsWithheld += n) };
     // The whole policy only when the agent's is stale: most responses stay a few bytes.
-    return { guard: { verdict }, policy: report.agent.policyVersion === policy.version ? { version: policy.version } : policy };
+    return { guard, policy: report.agent.policyVersion === policy.version ? { version: policy.version } : policy };
   }
 }
 

@@ -14,6 +14,21 @@ export interface ServerVerdict {
   findings: Finding[];
   /** Set when the agent's score is far below the server's: itself a finding (agent.score-mismatch). */
   mismatch?: Finding;
+  /** Set when findings were not counted (invented rule ids, over the per-rule cap): agent.implausible-findings. */
+  implausible?: Finding;
+  /** The agent's findings the verdict did not count, and why. */
+  ignored?: IgnoredFindings;
+}
+
+export interface IgnoredFindings {
+  /** Findings whose rule id is no endpoint rule the server knows. */
+  unknownRuleFindings: number;
+  /** Those ids, distinct, the first 20 (each cut to 128 characters). */
+  unknownRules: string[];
+  /** Findings of a known rule beyond the strongest findingsPerRuleCap of that rule. */
+  overCapFindings: number;
+  /** A snapshot was sent but the server could not judge it (invalid, or a rule threw): the agent's findings were used. */
+  snapshotProblem?: string;
 }
 
 /** Per-report extras the report route hands to ingest (all optional: storage tests send plain items). */
@@ -23,6 +38,10 @@ export interface IngestGuard {
   nonce?: string;
   clockSkewS?: number;
   signed?: boolean;
+  /** The policy's cap on a device's open finding alerts (thresholds.maxOpenAlertsPerDevice). */
+  maxOpenAlertsPerDevice?: number;
+  /** Told how many finding alerts the cap withheld (a server metric). */
+  onAlertsWithheld?: (count: number) => void;
 }
 
 export interface LifecycleEnroll {

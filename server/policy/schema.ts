@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { expectedRegionSchema, snapshotModes, type DevicePolicy, type ExpectedRegion } from '../../schema/policy.js';
+import { defaultMaxOpenAlertsPerDevice } from '../device-alerts.js';
 
 /** One scope of the policy (defaults, a group, a device): what it sets replaces what the wider scope said. */
 const scopeSchema = z.strictObject({
@@ -21,6 +22,8 @@ export const policyBodySchema = z.strictObject({
       scoreMismatchPoints: z.number().int().min(1).max(100).default(30),
       /** ...or its level is this many levels higher. */
       scoreMismatchLevels: z.number().int().min(1).max(4).default(2),
+      /** A device's open finding alerts (one per rule at most); past it new ones wait. Tamper-class alerts never wait. */
+      maxOpenAlertsPerDevice: z.number().int().min(1).max(1000).default(defaultMaxOpenAlertsPerDevice),
     })
     .prefault({}),
 });
@@ -53,13 +56,17 @@ export function inventoryRowOf(device: DeviceKeys, inventory: ReadonlyMap<string
   return inventory.get(device.deviceId) ?? (device.serial ? inventory.get(device.serial) : undefined) ?? (device.hostname ? inventory.get(device.hostname) : undefined);
 }
 
+/** A record's own entry: undefined for a key the record only inherits ("constructor", "__proto__", "toString"). */
+const ownEntry = <T>(record: Readonly<Record<string, T>>, key: string): T | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
+
 /** Pure: defaults, then the group (device entry's, else inventory's), then the device entry, then the inventory country. */
 export function resolvePolicy(policy: PolicyRecord, device: DeviceKeys, inventory: ReadonlyMap<string, InventoryRow>): DevicePolicy {
   const { body } = policy;
   const row = inventoryRowOf(device, inventory);
-  const own = body.devices[device.deviceId] ?? (device.serial ? body.devices[device.serial] : undefined);
+  // Device ids and serials are chosen by the laptop: read as the policy's own keys, never inherited ones ("constructor").
+  const own = ownEntry(body.devices, device.deviceId) ?? (device.serial ? ownEntry(body.devices, device.serial) : undefined);
   const groupName = own?.group ?? row?.group ?? undefined;
-  const group = groupName ? body.groups[groupName] : undefined;
+  const group = groupName ? ownEntry(body.groups, groupName) : undefined;
   const expected = emptyRegion();
   let allowTools: string[] = [];
   let reportSnapshot: DevicePolicy['reportSnapshot'];

@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import { clusterKey, clusterToJoin, colocationRule, decideCluster, joinCluster, membersChanged, placesOf, silentAgentRule } from '../../rules/fleet/index.js';
 import type { Report } from '../../schema/report.js';
-import { deviceAlertDrafts } from '../device-alerts.js';
-import { integrityDrafts, refusedDrafts, scoreMismatchRule } from '../verdict/integrity.js';
+import { boundDeviceAlerts, deviceAlertDrafts, deviceAlertRules } from '../device-alerts.js';
+import { integrityDrafts, refusedDrafts } from '../verdict/integrity.js';
+import { verdictAlertDrafts } from '../verdict/verdict-alerts.js';
 import { pgIntel } from '../geo/pg-intel.js';
 import { lockSql, one, rows, type AlertChangedPg, type Db, type UpsertAlertPg } from './pg-alerts.js';
 import type { IngestItem, IngestOutcome, IngestPolicy } from './types.js';
@@ -49,9 +50,7 @@ export function pgIngest(pool: pg.Pool, upsertAlert: UpsertAlertPg, changed: Ale
       );
     }
     for (const d of refusedDrafts(report)) await upsertAlert(db, d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at);
-    if (verdict?.mismatch) {
-      await upsertAlert(db, scoreMismatchRule.id, key, scoreMismatchRule.severity, [report.deviceId], `${report.deviceId}: ${verdict.mismatch.title}`, verdict.mismatch.evidence, at);
-    }
+    for (const d of verdictAlertDrafts(report, verdict)) await upsertAlert(db, d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at);
     return verdict ? { ...report, score: verdict.score, level: verdict.level, findings: verdict.findings } : report;
   }
 
@@ -99,7 +98,7 @@ export function pgIngest(pool: pg.Pool, upsertAlert: UpsertAlertPg, changed: Ale
     }
   }
 
-  async function one_(db: Db, item: IngestItem, policy: IngestPolicy): Promise<IngestOutcome> {
+  async function one_(db: Db, item: IngestItem, policy: IngestPolicy, afterCommit: (() => void)[]): Promise<IngestOutcome> {
     const { report } = item;
     const at = item.receivedAt.toISOString();
     const inserted = await db.query(
@@ -123,7 +122,15 @@ export function pgIngest(pool: pg.Pool, upsertAlert: UpsertAlertPg, changed: Ale
     );
     await colocate(db, item, policy, at);
     if (policy.intel) await intel(db, item, policy.intel, at);
-    for (const d of deviceAlertDrafts(judged)) await upsertAlert(db, d.rule, `device:${report.deviceId}`, d.severity, [report.deviceId], d.summary, d.evidence, at);
+    const drafts = deviceAlertDrafts(judged);
+    if (drafts.length) {
+      // The device's open finding alerts, for the per-device cap (the device's advisory lock keeps replicas apart).
+      const key = `device:${report.deviceId}`;
+      const open = await rows<{ rule: string }>(db, "SELECT rule FROM alerts WHERE rule = ANY($1::text[]) AND alert_key = $2 AND status <> 'resolved'", [deviceAlertRules, key]);
+      const { write, withheld } = boundDeviceAlerts(drafts, new Set(open.map((r) => r.rule)), item.guard?.maxOpenAlertsPerDevice);
+      for (const d of write) await upsertAlert(db, d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at);
+      if (withheld.length) afterCommit.push(() => item.guard?.onAlertsWithheld?.(withheld.length));
+    }
     const ended = await rows<{ id: number }>(
       db,
       "UPDATE alerts SET status = 'resolved', updated_at = $1, summary = summary || ' (reported again)' WHERE rule = $2 AND alert_key = $3 AND status <> 'resolved' RETURNING id",
@@ -141,8 +148,11 @@ export function pgIngest(pool: pg.Pool, upsertAlert: UpsertAlertPg, changed: Ale
         await client.query('BEGIN');
         await client.query('SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) k', [devices]);
         const outcomes: IngestOutcome[] = [];
-        for (const item of items) outcomes.push(await one_(client, item, policy));
+        // Counters told only once the batch is committed: a batch run again must not count twice.
+        const afterCommit: (() => void)[] = [];
+        for (const item of items) outcomes.push(await one_(client, item, policy, afterCommit));
         await client.query('COMMIT');
+        for (const told of afterCommit) told();
         return outcomes;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => {});

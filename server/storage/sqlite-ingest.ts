@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { clusterKey, clusterToJoin, colocationRule, decideCluster, joinCluster, membersChanged, placesOf, silentAgentRule } from '../../rules/fleet/index.js';
-import { deviceAlertDrafts } from '../device-alerts.js';
+import { boundDeviceAlerts, deviceAlertDrafts, deviceAlertRules } from '../device-alerts.js';
 import { prepareIntel, type IntelColumns } from '../geo/sqlite-intel.js';
 import { prepareGuardRecord, type DeviceBefore, type IntegrityColumns } from '../verdict/sqlite-record.js';
 import type { AlertChanged } from '../forwarders/sqlite-outbox.js';
@@ -67,6 +67,10 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
     membersOf: db.prepare('SELECT device_id FROM presence WHERE kind = ? AND place = ? AND last_seen_ms >= ?').pluck(),
     // Not the evidence: it is rewritten, never read, here (a device alert's evidence is a few KB, read three times a report).
     activeAlert: db.prepare("SELECT id, device_ids, status, severity, summary FROM alerts WHERE rule = ? AND alert_key = ? AND status <> 'resolved'"),
+    // The device's open finding alerts, for the per-device cap: one probe of the active-alert index per rule.
+    openFindingAlerts: db
+      .prepare(`SELECT rule FROM alerts WHERE rule IN (${deviceAlertRules.map(() => '?').join(', ')}) AND alert_key = ? AND status <> 'resolved'`)
+      .pluck(),
     // Open clusters are few (each is a farm): read only when a place first reaches minDevices.
     openClusters: db.prepare("SELECT id, device_ids, evidence FROM alerts WHERE rule = ? AND status <> 'resolved'"),
     insertAlert: db.prepare(
@@ -133,6 +137,9 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
   // Issue 9: source country/ASN, geo.* and fleet intelligence rules (server/geo/sqlite-intel.ts).
   const intel = prepareIntel(db, upsertAlert);
 
+  // Counters are told once the transaction has committed: a rolled-back batch counts nothing.
+  let afterCommit: (() => void)[] = [];
+
   const run = db.transaction((items: readonly IngestItem[], policy: IngestPolicy): IngestOutcome[] =>
     items.map((item) => {
       const { report } = item;
@@ -161,14 +168,26 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
         ...withIntegrity(integrity),
         ...withIntel(intelColumns),
       });
-      for (const d of deviceAlertDrafts(judged)) upsertAlert(d.rule, `device:${report.deviceId}`, d.severity, [report.deviceId], d.summary, d.evidence, at);
+      const drafts = deviceAlertDrafts(judged);
+      if (drafts.length) {
+        const key = `device:${report.deviceId}`;
+        const open = new Set(s.openFindingAlerts.all(...deviceAlertRules, key) as string[]);
+        const { write, withheld } = boundDeviceAlerts(drafts, open, item.guard?.maxOpenAlertsPerDevice);
+        for (const d of write) upsertAlert(d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at);
+        if (withheld.length) afterCommit.push(() => item.guard?.onAlertsWithheld?.(withheld.length));
+      }
       // A report ends a silence: an indexed no-op unless a silent-agent alert is active for this device.
       for (const id of s.endSilence.all(at, silentAgentRule.id, `device:${report.deviceId}`) as number[]) changed(id, 'update');
       return 'accepted';
     }),
   );
 
-  return (items: readonly IngestItem[], policy: IngestPolicy): IngestOutcome[] => run(items, policy);
+  return (items: readonly IngestItem[], policy: IngestPolicy): IngestOutcome[] => {
+    afterCommit = [];
+    const outcomes = run(items, policy);
+    for (const told of afterCommit) told();
+    return outcomes;
+  };
 }
 
 /** Named parameters of the device update for the verdict's columns; `integrity` 0 leaves them as they are. */

@@ -20,6 +20,13 @@ export const scoreMismatchRule = {
   falsePositives: ['An agent that has not yet received the current policy (its report names an older policy version)'],
 } as const;
 
+export const implausibleFindingsRule = {
+  id: 'agent.implausible-findings',
+  title: 'The agent sent findings no farmwatch agent of this server sends',
+  severity: 'medium',
+  falsePositives: ['An agent newer than the server, with rules the server does not know yet: upgrade the server first'],
+} as const;
+
 /** What the server remembers of a device's previous report, to tell a change. */
 export interface IntegrityState {
   configHash: string | null;

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Report } from '../../schema/report.js';
 import type { IngestItem } from '../storage/types.js';
-import { integrityDrafts, refusedDrafts, scoreMismatchRule } from './integrity.js';
+import { integrityDrafts, refusedDrafts } from './integrity.js';
+import { verdictAlertDrafts } from './verdict-alerts.js';
 
 type UpsertAlert = (rule: string, key: string, severity: string, deviceIds: string[], summary: string, evidence: unknown, at: string) => void;
 
@@ -66,9 +67,7 @@ export function prepareGuardRecord(db: Database.Database, upsertAlert: UpsertAle
       };
     }
     for (const d of refusedDrafts(report)) upsertAlert(d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at);
-    if (verdict?.mismatch) {
-      upsertAlert(scoreMismatchRule.id, key, scoreMismatchRule.severity, [report.deviceId], `${report.deviceId}: ${verdict.mismatch.title}`, verdict.mismatch.evidence, at);
-    }
+    for (const d of verdictAlertDrafts(report, verdict)) upsertAlert(d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at);
     const judged = verdict ? { ...report, score: verdict.score, level: verdict.level, findings: verdict.findings } : report;
     return { judged, integrity };
   };

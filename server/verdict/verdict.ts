@@ -1,27 +1,37 @@
 import { snapshotSchema } from '../../collectors/snapshot.js';
-import { evaluateSnapshot, rules, scoreFindings, type Finding, type RuleContext } from '../../rules/index.js';
+import { evaluateSnapshot, scoreFindings, type Finding, type RuleContext } from '../../rules/index.js';
 import { levels } from '../../rules/types.js';
 import type { DevicePolicy } from '../../schema/policy.js';
 import type { Report } from '../../schema/report.js';
-import type { ServerVerdict } from '../lifecycle/storage-types.js';
-import { scoreMismatchRule } from './integrity.js';
+import type { IgnoredFindings, ServerVerdict } from '../lifecycle/storage-types.js';
+import { capPerRule } from './finding-cap.js';
+import { implausibleFindingsRule, scoreMismatchRule } from './integrity.js';
+import { endpointRule } from './known-rules.js';
 
 export interface MismatchThresholds {
   scoreMismatchPoints: number;
   scoreMismatchLevels: number;
 }
 
+/** The invented rule ids an implausible-findings trace names: enough to recognise the agent, bounded. */
+const unknownRulesShown = 20;
+
 function ruleContext(policy: DevicePolicy, report: Report): RuleContext {
   return { expected: policy.expected, allowTools: policy.allowTools, latency: { anchors: [] }, now: new Date(report.collectedAt) };
 }
 
-/** Suppression and weight as the server's policy says, whatever the agent marked. */
-function underPolicy(f: Finding, allowed: ReadonlySet<string>, weights: Readonly<Record<string, number>>): Finding {
+/**
+ * Suppression, weight and group as the server's policy and rules say, whatever the agent marked. Only findings of
+ * rules the server knows come here. The weight is the policy's, else the rule's own: an agent cannot lower a finding
+ * by sending weight 0; the group is the rule's: an agent cannot merge two groups so that only the stronger counts.
+ */
+function underPolicy(f: Finding, allowed: ReadonlySet<string>, weights: ReadonlyMap<string, number>): Finding {
   const { suppressed: _s, suppressedBy: _b, ...rest } = f;
   const out: Finding = { ...rest };
-  // The weight is the policy's, else the server's own rule's: an agent cannot lower a finding by sending weight 0.
-  const weight = weights[f.rule] ?? ruleWeights.get(f.rule);
+  const rule = endpointRule(f.rule);
+  const weight = weights.get(f.rule) ?? rule?.weight;
   if (weight !== undefined) out.weight = weight;
+  if (rule) out.group = rule.group;
   if (f.subject !== undefined && allowed.has(f.subject.toLowerCase())) {
     out.suppressed = true;
     out.suppressedBy = `policy allowTools: ${f.subject}`;
@@ -35,20 +45,44 @@ function underPolicy(f: Finding, allowed: ReadonlySet<string>, weights: Readonly
  * (drift against the agent's baseline, activity hours) are taken from the agent. Without a snapshot, the agent's
  * findings are re-scored with the policy's allow list and weights; with a trimmed snapshot, the agent's findings the
  * server could not reproduce are kept as well (keptFromAgent). A server score far above the agent's is
- * itself a finding (agent.score-mismatch).
+ * itself a finding (agent.score-mismatch). Total: any report gives an integer score 0-100; findings of rule ids the
+ * server does not know, beyond a rule's cap, or an unjudgeable snapshot are counted (agent.implausible-findings).
  */
 export function serverVerdict(report: Report, policy: DevicePolicy, thresholds: MismatchThresholds): ServerVerdict {
   const allowed = new Set(policy.allowTools.map((t) => t.toLowerCase()));
-  let findings: Finding[] = report.findings;
-  const snapshot = report.snapshot ? snapshotSchema.safeParse(report.snapshot) : undefined;
-  if (snapshot?.success) {
-    const own = evaluateSnapshot(snapshot.data, ruleContext(policy, report)).findings.filter((f) => !agentOnly(f.rule));
-    findings = [...own, ...report.findings.filter((f) => agentOnly(f.rule) || !knownRules.has(f.rule))];
-    if (snapshotTrimmed(report)) findings.push(...keptFromAgent(report.findings, own));
+  // Object.entries reads the policy's own keys only; lookups then go through the Map.
+  const weights = new Map(Object.entries(policy.weights).filter((e): e is [string, number] => Number.isFinite(e[1])));
+  let candidates: Finding[] = report.findings;
+  const own = report.snapshot ? ownEvaluation(report.snapshot, policy, report) : undefined;
+  if (own && 'findings' in own) {
+    candidates = [...own.findings, ...report.findings.filter((f) => agentOnly(f.rule) || !endpointRule(f.rule))];
+    if (snapshotTrimmed(report)) candidates.push(...keptFromAgent(report.findings, own.findings));
   }
-  findings = findings.map((f) => underPolicy(f, allowed, policy.weights));
+  // A rule id the server does not know is the agent's invention (or a newer agent's rule): counted, never scored.
+  const unknown = candidates.filter((f) => !endpointRule(f.rule));
+  const judged = candidates.filter((f) => endpointRule(f.rule)).map((f) => underPolicy(f, allowed, weights));
+  const { kept: findings, overCap } = capPerRule(judged);
+  const ignored: IgnoredFindings = {
+    unknownRuleFindings: unknown.length,
+    unknownRules: [...new Set(unknown.map((f) => String(f.rule)))].slice(0, unknownRulesShown).map((id) => id.slice(0, 128)),
+    overCapFindings: overCap,
+    ...(own && 'problem' in own ? { snapshotProblem: own.problem } : {}),
+  };
   const { score, level } = scoreFindings(findings);
-  const verdict: ServerVerdict = { score, level, findings };
+  const verdict: ServerVerdict = { score, level, findings, ignored };
+  const ignoredCount = ignored.unknownRuleFindings + ignored.overCapFindings;
+  if (ignoredCount > 0 || ignored.snapshotProblem) {
+    const why = [`${ignored.unknownRuleFindings} of unknown rules`, `${ignored.overCapFindings} over the per-rule cap`, ...(ignored.snapshotProblem ? ['a snapshot the server could not judge'] : [])];
+    verdict.implausible = {
+      rule: implausibleFindingsRule.id,
+      title: `${implausibleFindingsRule.title} (${why.join(', ')})`,
+      severity: implausibleFindingsRule.severity,
+      confidence: 1,
+      weight: 0,
+      group: 'agent',
+      evidence: { reportId: report.reportId, agentVersion: report.agent.version, ...ignored },
+    };
+  }
   const levelGap = levels.indexOf(level) - levels.indexOf(report.level);
   if (score - report.score >= thresholds.scoreMismatchPoints || levelGap >= thresholds.scoreMismatchLevels) {
     verdict.mismatch = {
@@ -67,10 +101,11 @@ export function serverVerdict(report: Report, policy: DevicePolicy, thresholds: 
         agentPolicyVersion: report.agent.policyVersion ?? null,
         serverPolicyVersion: policy.version,
         serverRules: [...new Set(findings.filter((f) => !f.suppressed && (f.weight ?? 0) > 0).map((f) => f.rule))],
+        ignoredFindings: ignoredCount,
       },
     };
-    verdict.findings = [...findings, verdict.mismatch];
   }
+  verdict.findings = [...findings, ...(verdict.mismatch ? [verdict.mismatch] : []), ...(verdict.implausible ? [verdict.implausible] : [])];
   return verdict;
 }
 
@@ -89,8 +124,26 @@ function keptFromAgent(agentFindings: readonly Finding[], own: readonly Finding[
   const key = (f: Finding) => `${f.rule}\u0000${f.subject ?? ''}`;
   const reproduced = new Set(own.map(key));
   return agentFindings
-    .filter((f) => knownRules.has(f.rule) && !agentOnly(f.rule) && !reproduced.has(key(f)))
+    .filter((f) => endpointRule(f.rule) && !agentOnly(f.rule) && !reproduced.has(key(f)))
     .map((f) => ({ ...f, evidence: { ...f.evidence, keptFromAgent: 'the report was truncated: the server could not re-check this finding on the trimmed snapshot' } }));
+}
+
+/**
+ * The endpoint rules on the report's snapshot, or why they could not run. A snapshot the server cannot read, or that
+ * makes a rule throw, leaves the agent's findings to be re-scored: that must not pass unseen, so the problem is kept
+ * (bounded) for the implausible-findings trace.
+ */
+function ownEvaluation(raw: unknown, policy: DevicePolicy, report: Report): { findings: Finding[] } | { problem: string } {
+  const parsed = snapshotSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { problem: `invalid snapshot: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unreadable'}`.slice(0, 300) };
+  }
+  try {
+    return { findings: evaluateSnapshot(parsed.data, ruleContext(policy, report)).findings.filter((f) => !agentOnly(f.rule)) };
+  } catch (err) {
+    return { problem: `the server's rules failed on the snapshot: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300) };
+  }
 }
 
 /**
@@ -100,5 +153,3 @@ function keptFromAgent(agentFindings: readonly Finding[], own: readonly Finding[
  */
 const agentOnlyRules = new Set(['activity.off-hours', 'host.clamshell', 'ipkvm.lan-neighbor', 'network.region-latency']);
 const agentOnly = (rule: string) => rule.startsWith('baseline.') || agentOnlyRules.has(rule);
-const knownRules = new Set(rules.map((r) => r.id));
-const ruleWeights = new Map(rules.map((r) => [r.id, r.weight]));

@@ -20,6 +20,12 @@ describe('ipkvm.usb-network', () => {
     expect(m?.evidence).toMatchObject({ port: '1-2', vendorId: '1d6b', network: ['RNDIS'], interface: 'usb0', mac: '02:11:22:33:44:55' });
   });
 
+  it('a driver named after an Object.prototype member is no network function', () => {
+    for (const driver of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) expect(networkFunction({ number: 1, class: 3, subclass: 0, protocol: 0, driver })).toBeNull();
+    const d = usbDevice({ vendorId: '046d', productId: 'c31c', interfaces: [hid(0, 1, 1), { number: 1, class: 3, subclass: 0, protocol: 0, driver: 'constructor' }] });
+    expect(run(ipkvmUsbNetwork, snapshot({ usb: { devices: [d] } }))).toEqual([]);
+  });
+
   it('matches a composite device with a keyboard and CDC-NCM even with other ids', () => {
     const d = usbDevice({ vendorId: '046d', productId: 'c31c', interfaces: [hid(0, 1, 1), { number: 1, class: 2, subclass: 0x0d, protocol: 0 }, { number: 2, class: 0x0a, subclass: 0, protocol: 1 }] });
     const [m] = run(ipkvmUsbNetwork, snapshot({ usb: { devices: [d] } }));
