@@ -6,11 +6,12 @@ import { noncePattern, signatureHeaders, signedBytes, timestampPattern } from '.
 import { ClientError } from '../body.js';
 import type { ServerContext } from '../context.js';
 import { resolvePolicy, type InventoryRow, type PolicyRecord } from '../policy/schema.js';
+import { allowedSkewMs } from '../verdict/report-times.js';
 import { serverVerdict } from '../verdict/verdict.js';
 import type { DeviceSecurity, IngestGuard } from './storage-types.js';
 
 /** ±10 minutes: a report signed further from the server's clock is refused (and the skew recorded). */
-export const maxSkewMs = 10 * 60_000;
+export const maxSkewMs = allowedSkewMs;
 
 interface Known {
   security: DeviceSecurity;
@@ -116,8 +117,9 @@ export class Guard {
     }
     if (!valid) throw new ClientError(401, 'bad_signature', 'the report signature does not verify against the key registered at enrollment (altered body, wrong key, or bad headers)');
     if (Math.abs(skewMs) > maxSkewMs) {
-      await this.ctx.storage.recordClockSkew(deviceId, skewS);
-      throw new ClientError(401, 'clock_skew', `clock skew ${skewS} s: the report's time is outside ±${maxSkewMs / 1000} s of the server's clock; fix the laptop's clock (NTP)`);
+      await this.ctx.storage.recordClockSkew(deviceId, skewS, new Date(now));
+      // The answer's Date header carries the server's clock: an agent signs its retry with it (agent/reporter.ts).
+      throw new ClientError(401, 'clock_skew', `clock skew ${skewS} s: the report's time is outside ±${maxSkewMs / 1000} s of the server's clock; sign with the server's time (the Date header of this answer) and fix the laptop's clock (NTP)`);
     }
     const seen = `${deviceId} ${nonce}`;
     if (this.nonces.has(seen)) throw new ClientError(409, 'replayed', 'this signature nonce was already used: a replayed report is refused');
@@ -139,9 +141,10 @@ export class Guard {
   /** The server's verdict and what the response tells the agent about its policy. */
   async judge(report: Report): Promise<{ guard: IngestGuard; policy: DevicePolicy | { version: number } }> {
     const policy = await this.policyFor(report.deviceId);
-    const verdict = serverVerdict(report, policy, (this.policy as PolicyRecord).body.thresholds);
+    const { thresholds } = (this.policy as PolicyRecord).body;
+    const verdict = serverVerdict(report, policy, thresholds);
     // The whole policy only when the agent's is stale: most responses stay a few bytes.
-    return { guard: { verdict }, policy: report.agent.policyVersion === policy.version ? { version: policy.version } : policy };
+    return { guard: { verdict, maxReportGapMs: thresholds.maxReportGapSec * 1000 }, policy: report.agent.policyVersion === policy.version ? { version: policy.version } : policy };
   }
 }
 

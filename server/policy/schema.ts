@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { expectedRegionSchema, snapshotModes, type DevicePolicy, type ExpectedRegion } from '../../schema/policy.js';
+import { defaultMaxReportGapSec } from '../verdict/report-times.js';
 
 /** One scope of the policy (defaults, a group, a device): what it sets replaces what the wider scope said. */
 const scopeSchema = z.strictObject({
@@ -21,6 +22,12 @@ export const policyBodySchema = z.strictObject({
       scoreMismatchPoints: z.number().int().min(1).max(100).default(30),
       /** ...or its level is this many levels higher. */
       scoreMismatchLevels: z.number().int().min(1).max(4).default(2),
+      /**
+       * The longest next-report promise (nextReportBy − collectedAt) the server believes, in seconds; a longer one is
+       * cut to this (fleet.silent-agent's schedule) and leaves agent.clock-skew. Default 27 h: the agent's longest
+       * interval (a day) with its jitter and one cycle's slack.
+       */
+      maxReportGapSec: z.number().int().min(60).max(7 * 86_400).default(defaultMaxReportGapSec),
     })
     .prefault({}),
 });

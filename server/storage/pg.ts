@@ -109,6 +109,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
       return { deviceId: row.device_id as string };
     },
     ingest,
+    recordClockSkew: ingest.skewRefused,
     async listDevices({ limit, after }) {
       const list = await rows(pool, 'SELECT * FROM devices WHERE device_id COLLATE "C" > $1 ORDER BY device_id COLLATE "C" LIMIT $2', [after ?? '', limit + 1]);
       const devices = list.slice(0, limit).map(toSummary);

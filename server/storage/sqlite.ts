@@ -139,6 +139,10 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
       await wal?.sync();
       return outcomes;
     },
+    async recordClockSkew(deviceId, skewS, at) {
+      ingest.skewRefused(deviceId, skewS, at);
+      await wal?.sync();
+    },
     async listDevices({ limit, after }) {
       const rows = s.devicesPage.all(after ?? '', limit + 1) as Row[];
       const devices = rows.slice(0, limit).map(toSummary);

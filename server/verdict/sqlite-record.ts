@@ -1,7 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { Report } from '../../schema/report.js';
 import type { IngestItem } from '../storage/types.js';
+import { reportObservation, type SkewObservation } from './clock-skew.js';
 import { integrityDrafts, scoreMismatchRule } from './integrity.js';
+import type { ReportTimes } from './report-times.js';
 
 type UpsertAlert = (rule: string, key: string, severity: string, deviceIds: string[], summary: string, evidence: unknown, at: string) => void;
 
@@ -14,6 +16,7 @@ export interface DeviceBefore {
   integrity_agent_version: string | null;
   travel_country: string | null;
   travel_ms: number | null;
+  clock_skew_s: number | null;
 }
 
 /** Integrity columns of the device row, written by the ingest's one device update; null when the report is not the newest. */
@@ -25,7 +28,6 @@ export interface IntegrityColumns {
   policyVersion: number | null;
   integrityAgentVersion: string;
   signed: 0 | 1;
-  skew: number | null;
 }
 
 /**
@@ -33,18 +35,20 @@ export interface IntegrityColumns {
  * nothing (the caller read the device row) and writes no device column (it returns them for the caller's one update).
  * Returns the report as the server judges it (its score, level and findings), which the caller stores and alerts on.
  */
-export function prepareGuardRecord(db: Database.Database, upsertAlert: UpsertAlert) {
+export function prepareGuardRecord(db: Database.Database, upsertAlert: UpsertAlert, observeSkew: (obs: SkewObservation, previousSkewS: number | null) => void) {
   const s = {
     nonce: db.prepare('INSERT OR IGNORE INTO nonces (device_id, nonce, seen_ms) VALUES (?, ?, ?)'),
   };
 
-  return (item: IngestItem, at: string, prev: DeviceBefore | undefined): { judged: Report; integrity: IntegrityColumns | null } => {
+  /** `times`: the report's times as the server judges them (./report-times.ts), which decide whether it is the newest. */
+  return (item: IngestItem, at: string, prev: DeviceBefore | undefined, times: ReportTimes): { judged: Report; integrity: IntegrityColumns | null } => {
     const { report, guard } = item;
     const key = `device:${report.deviceId}`;
     if (guard?.nonce) s.nonce.run(report.deviceId, guard.nonce, item.receivedAt.getTime());
     const verdict = guard?.verdict;
+    observeSkew(reportObservation(report.deviceId, at, times), prev?.clock_skew_s ?? null);
     // A spooled report arriving after a newer one says nothing about the device's present state.
-    const newest = !prev || prev.last_collected_at === null || prev.last_collected_at <= report.collectedAt;
+    const newest = times.newest;
     let integrity: IntegrityColumns | null = null;
     if (newest) {
       const drafts = integrityDrafts(
@@ -62,7 +66,6 @@ export function prepareGuardRecord(db: Database.Database, upsertAlert: UpsertAle
         policyVersion: report.agent.policyVersion ?? null,
         integrityAgentVersion: report.agent.version,
         signed: guard?.signed ? 1 : 0,
-        skew: guard?.clockSkewS ?? null,
       };
     }
     if (verdict?.mismatch) {
