@@ -33,7 +33,7 @@ export interface StatedTimes {
 export type TimeAdjustment = 'clock-skew' | 'collected-in-future' | 'promise-beyond-policy';
 
 export interface ReportTimes {
-  /** The collection time on the server's clock, at most receivedAt + allowed skew (ISO, UTC). */
+  /** The collection time on the server's clock, at most receivedAt (ISO, UTC). */
   collectedAt: string;
   collectedMs: number;
   /** The promised next report on the server's clock, at most collectedAt + the policy's longest gap. */
@@ -57,12 +57,12 @@ const parsed = (text: string | null | undefined, fallback: number) => {
 };
 
 /**
- * `lastCollectedAt` is the device's stored latest collection (null before its first report). A stored time beyond
- * the allowed skew of this receive time, written before this defence existed, is read as that bound, so that it
- * cannot freeze the device either.
+ * A collection cannot happen after its report arrived: the collection time is at most the receive time (a clock a
+ * little ahead costs nothing), and one beyond the allowed skew is also recorded. `lastCollectedAt` is the device's
+ * stored latest collection (null before its first report); a stored time after this receive time was written before
+ * this defence existed (or under a server clock since set back): it is not believed, so it cannot freeze the device.
  */
 export function reportTimes(stated: StatedTimes, receivedAtMs: number, lastCollectedAt: string | null, limits: TimeLimits = defaultTimeLimits, signatureSkewMs = 0): ReportTimes {
-  const latest = receivedAtMs + limits.allowedSkewMs;
   const sentSkewMs = parsed(stated.sentAt, receivedAtMs) - receivedAtMs;
   const skewMs = Math.abs(signatureSkewMs) > Math.abs(sentSkewMs) ? signatureSkewMs : sentSkewMs;
   const adjusted: TimeAdjustment[] = [];
@@ -71,10 +71,8 @@ export function reportTimes(stated: StatedTimes, receivedAtMs: number, lastColle
   const shiftMs = Math.abs(sentSkewMs) > limits.allowedSkewMs ? sentSkewMs : 0;
   const statedCollected = parsed(stated.collectedAt, receivedAtMs);
   let collectedMs = statedCollected - shiftMs;
-  if (collectedMs > latest) {
-    adjusted.push('collected-in-future');
-    collectedMs = latest;
-  }
+  if (collectedMs > receivedAtMs + limits.allowedSkewMs) adjusted.push('collected-in-future');
+  collectedMs = Math.min(collectedMs, receivedAtMs);
   collectedMs = Math.max(0, collectedMs);
   let gapMs = parsed(stated.nextReportBy, statedCollected) - statedCollected;
   if (gapMs > limits.maxReportGapMs) {
@@ -82,13 +80,13 @@ export function reportTimes(stated: StatedTimes, receivedAtMs: number, lastColle
     gapMs = limits.maxReportGapMs;
   }
   const nextReportMs = Math.max(0, collectedMs + gapMs);
-  const previous = lastCollectedAt === null ? null : Math.min(parsed(lastCollectedAt, 0), latest);
+  const previous = lastCollectedAt === null ? null : parsed(lastCollectedAt, 0);
   return {
     collectedAt: iso(collectedMs),
     collectedMs,
     nextReportBy: iso(nextReportMs),
     nextReportMs,
-    newest: previous === null || previous <= collectedMs,
+    newest: previous === null || previous > receivedAtMs || previous <= collectedMs,
     skewS: Math.round(skewMs / 1000),
     adjusted,
     evidence: adjusted.length
