@@ -65,6 +65,7 @@ const parsed = (text: string | null | undefined, fallback: number) => {
 export function reportTimes(stated: StatedTimes, receivedAtMs: number, lastCollectedAt: string | null, limits: TimeLimits = defaultTimeLimits, signatureSkewMs = 0): ReportTimes {
   const sentSkewMs = parsed(stated.sentAt, receivedAtMs) - receivedAtMs;
   const skewMs = Math.abs(signatureSkewMs) > Math.abs(sentSkewMs) ? signatureSkewMs : sentSkewMs;
+  const skewS = Math.round(skewMs / 1000) || 0; // never -0
   const adjusted: TimeAdjustment[] = [];
   if (Math.abs(skewMs) > limits.allowedSkewMs) adjusted.push('clock-skew');
   // A laptop whose clock is off stamped all its times with that clock: moved onto the server's by sentAt's offset.
@@ -87,12 +88,12 @@ export function reportTimes(stated: StatedTimes, receivedAtMs: number, lastColle
     nextReportBy: iso(nextReportMs),
     nextReportMs,
     newest: previous === null || previous > receivedAtMs || previous <= collectedMs,
-    skewS: Math.round(skewMs / 1000),
+    skewS,
     adjusted,
     evidence: adjusted.length
       ? {
           adjusted,
-          skewS: Math.round(skewMs / 1000),
+          skewS,
           receivedAt: iso(receivedAtMs),
           stated: { collectedAt: stated.collectedAt, sentAt: stated.sentAt, nextReportBy: stated.nextReportBy },
           used: { collectedAt: iso(collectedMs), nextReportBy: iso(nextReportMs) },
