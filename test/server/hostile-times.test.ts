@@ -1,6 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Reporter } from '../../agent/reporter.js';
 import { ensureKeyPair, loadSigner } from '../../agent/signing.js';
@@ -9,7 +11,7 @@ import type { Report } from '../../schema/report.js';
 import { engines } from '../helpers/engines.js';
 import { captureLog } from '../agent/log-capture.js';
 import { serverOn } from './engine-server.js';
-import { cleanup, getJson, makeReport, type Running } from './helpers.js';
+import { cleanup, enroll, getJson, makeReport, postReport, startServer as startOn, type Running } from './helpers.js';
 import { adminSend, deviceKey, enrollWith, postSigned, signatureFor } from './lifecycle/signed.js';
 
 // The laptop's user picks every time a report states: a real server on loopback judges them by its own clock.
@@ -177,6 +179,45 @@ describe.each(engines)('%s engine', (_name, engine) => {
         const [alert] = await alertsOf(deviceId, 'agent.clock-skew');
         expect(alert).toMatchObject({ status: 'open', severity: 'low' });
       });
+    }
+  });
+});
+
+describe.each(engines)('%s engine: a promise stored before report times were judged on the server clock', (name, engine) => {
+  it('counts at most 7 days (the policy cap at its largest) after the server last heard from the device', async () => {
+    const url = await engine.db();
+    const s = await startOn({ db: url, silentGraceHours: 72 });
+    try {
+      const { token } = await enroll(s.url, 'legacy');
+      const t0 = s.clock.now;
+      expect((await postReport(s.url, token, makeReport('legacy', {}, t0))).status).toBe(202);
+      // What the ingest stored for a year-9999 report before this defence.
+      const far = '9999-12-31T23:59:59.000Z';
+      const sql = 'UPDATE devices SET next_report_by = $1, next_report_ms = $2, last_collected_at = $1 WHERE device_id = $3';
+      if (name === 'postgres') {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.query(sql, [far, Date.parse(far), 'legacy']);
+        await client.end();
+      } else {
+        const db = new Database(url);
+        db.prepare('UPDATE devices SET next_report_by = ?, next_report_ms = ?, last_collected_at = ? WHERE device_id = ?').run(far, Date.parse(far), far, 'legacy');
+        db.close();
+      }
+      const silent = async () => ((await getJson(s.url, '/api/v1/alerts')).body.alerts as AlertBody[]).filter((a) => a.rule === 'fleet.silent-agent' && a.deviceIds.includes('legacy'));
+      s.clock.now = new Date(t0.getTime() + 7 * 24 * hour + 71 * hour);
+      await s.server.runSilenceCheck();
+      expect(await silent()).toEqual([]);
+      s.clock.now = new Date(t0.getTime() + 7 * 24 * hour + 73 * hour);
+      await s.server.runSilenceCheck();
+      const [alert] = await silent();
+      expect(alert?.evidence).toMatchObject({ nextReportBy: far, believedNextReportBy: new Date(t0.getTime() + 7 * 24 * hour + 10 * 60_000).toISOString() });
+      // And the device's next report is the newest again: the stored year-9999 collection is not believed.
+      expect((await postReport(s.url, token, makeReport('legacy', { score: 86, level: 'critical', findings: [kvm] }, s.clock.now))).status).toBe(202);
+      expect((await getJson(s.url, '/api/v1/devices/legacy')).body.device.level).toBe('critical');
+    } finally {
+      await s.close();
+      cleanup(s.dir);
     }
   });
 });
