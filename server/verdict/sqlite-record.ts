@@ -31,8 +31,9 @@ export interface IntegrityColumns {
 }
 
 /**
- * Inside the ingest transaction, per accepted report: the nonce insert of a signed report and the alerts; reads
- * nothing (the caller read the device row) and writes no device column (it returns them for the caller's one update).
+ * Inside the ingest transaction, per accepted report: the nonce insert of a signed report and the alerts. It reads
+ * no device column (the caller read the device row; agent.clock-skew reads its own alert only when the clock is off)
+ * and writes none (it returns them for the caller's one update).
  * Returns the report as the server judges it (its score, level and findings), which the caller stores and alerts on.
  */
 export function prepareGuardRecord(db: Database.Database, upsertAlert: UpsertAlert, observeSkew: (obs: SkewObservation, previousSkewS: number | null) => void) {
