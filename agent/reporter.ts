@@ -18,8 +18,11 @@ export interface ReporterOptions extends TransportOptions {
   authBackoffMs?: number;
   random?: () => number;
   now?: () => number;
-  /** Issue 6: signature headers for a body (agent/signing.ts), and what to do with an acknowledged response body (the policy). */
-  sign?: ((body: string) => Record<string, string>) | undefined;
+  /**
+   * Signature headers for a body, signed at `atMs` (agent/signing.ts), and what to do with an acknowledged response
+   * body (the policy).
+   */
+  sign?: ((body: string, atMs?: number) => Record<string, string>) | undefined;
   onAccepted?: ((responseBody: string) => Promise<void> | void) | undefined;
 }
 
@@ -41,6 +44,12 @@ const bodiesWorthGzip = 16 * 1024;
 export class Reporter {
   /** Epoch ms before which no send is attempted (backoff, Retry-After, 401 pause). */
   retryAt = 0;
+  /**
+   * The server's clock minus the laptop's, learned from the Date header of every answer: reports are signed with
+   * the server's time, so that a laptop with a wrong clock still reports (sentAt stays the laptop's own clock: the
+   * server measures the skew from it and records agent.clock-skew).
+   */
+  clockOffsetMs = 0;
   private failures = 0;
   private running: Promise<DrainResult> | undefined;
   private transport: Agent | undefined;
@@ -144,7 +153,7 @@ export class Reporter {
     return false;
   }
 
-  private async send(report: Report): Promise<Outcome> {
+  private async send(report: Report, skewRetry = false): Promise<Outcome> {
     const { log, timeoutMs } = this.opts;
     const body = JSON.stringify({ ...report, sentAt: new Date(this.now()).toISOString() });
     const gzip = Buffer.byteLength(body) > bodiesWorthGzip;
@@ -159,13 +168,14 @@ export class Reporter {
           'content-type': 'application/json',
           authorization: `Bearer ${this.opts.token}`,
           ...(gzip ? { 'content-encoding': 'gzip' } : {}),
-          ...this.opts.sign?.(body),
+          ...this.opts.sign?.(body, this.now() + this.clockOffsetMs),
         },
         body: gzip ? gzipSync(body) : body,
         agent: this.transport,
         signal: AbortSignal.any([this.hardStop.signal, timeout]),
         redirect: 'error', // the agent talks to its configured server only
       });
+      this.learnClock(response.headers.get('date'));
       text = await response.text().catch(() => '');
     } catch (err) {
       const reason = timeout.aborted ? `no answer within ${timeoutMs} ms` : describeNetworkError(err);
@@ -177,6 +187,12 @@ export class Reporter {
       return { kind: 'ack', duplicate: status === 200 };
     }
     if (refusedForGood.has(status)) return { kind: 'refused', reason: `HTTP ${status}`, status, bytes: Buffer.byteLength(body) };
+    if (status === 401 && errorCode(text) === 'clock_skew') {
+      // The refusal's Date header just taught the server's clock: one prompt retry signed with it, not the token pause.
+      log.warn({ status, clockOffsetMs: this.clockOffsetMs, answer: text.slice(0, 300) }, "the server refused this laptop's clock; signing with the server's time (fix the laptop's clock: NTP)");
+      if (!skewRetry) return this.send(report, true);
+      return this.transient(`${this.endpoint}: HTTP 401 clock_skew after signing with the server's time`);
+    }
     if (status === 401) {
       const delayMs = this.opts.authBackoffMs ?? 60 * 60_000;
       log.error(
@@ -193,6 +209,17 @@ export class Reporter {
       }
     }
     return this.transient(`${this.endpoint}: HTTP ${status}`);
+  }
+
+  /**
+   * The Date header has a resolution of one second: the server's clock is taken as its middle, and an offset under
+   * two seconds (what that resolution and the round trip blur) counts as none.
+   */
+  private learnClock(date: string | null): void {
+    const serverMs = date ? Date.parse(date) : Number.NaN;
+    if (!Number.isFinite(serverMs)) return;
+    const offsetMs = serverMs + 500 - this.now();
+    this.clockOffsetMs = Math.abs(offsetMs) < 2_000 ? 0 : offsetMs;
   }
 
   private transient(reason: string): Outcome {
@@ -226,6 +253,16 @@ export function retryAfterMs(header: string | null, now: number): number | undef
   const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
   if (!Number.isFinite(ms)) return undefined;
   return Math.min(Math.max(ms, 0), 24 * 60 * 60_000);
+}
+
+/** The `error` code of a server's JSON answer, or undefined. */
+function errorCode(text: string): string | undefined {
+  try {
+    const code = (JSON.parse(text) as { error?: unknown }).error;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function describeNetworkError(err: unknown): string {

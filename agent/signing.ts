@@ -31,14 +31,18 @@ export async function ensureKeyPair(stateDir: string): Promise<string> {
   return (createPublicKey(key).export({ type: 'spki', format: 'der' }) as Buffer).toString('base64');
 }
 
-export type Signer = (body: string) => Record<string, string>;
+/** `atMs`: the time to sign with; the reporter passes the server's clock as it last learned it (agent/reporter.ts). */
+export type Signer = (body: string, atMs?: number) => Record<string, string>;
 
-/** Signs each report body with a fresh nonce and the current time (schema/signing.ts); undefined without a key. */
+/**
+ * Signs each report body with a fresh nonce and a time (schema/signing.ts): `atMs` when given, else the laptop's
+ * clock; undefined without a key.
+ */
 export async function loadSigner(stateDir: string, now: () => number = Date.now): Promise<Signer | undefined> {
   const key = await readKey(stateDir);
   if (!key) return undefined;
-  return (body) => {
-    const timestamp = String(now());
+  return (body, atMs) => {
+    const timestamp = String(Math.round(atMs ?? now()));
     const nonce = randomBytes(16).toString('base64url');
     return {
       [signatureHeaders.timestamp]: timestamp,

@@ -1,7 +1,7 @@
 /** Server-side fleet rules: pure decisions over what the server has seen across devices. */
 export { colocationRule, placesOf, clusterKey, decideCluster, membersChanged, clusterToJoin, joinCluster } from './colocation.js';
 export type { Place, PlaceKind, ColocationPolicy, ReportPlaces, ClusterDecision, OpenCluster } from './colocation.js';
-export { silentAgentRule, isSilent, silentSince, decideSilent } from './silent-agent.js';
+export { silentAgentRule, isSilent, silentSince, decideSilent, believedPromise, longestPromiseMs } from './silent-agent.js';
 export type { DeviceSilence, SilentDecision } from './silent-agent.js';
 export { rareToolRule, rareTool, remoteToolsOf } from './rare-tool.js';
 export type { RareToolPolicy } from './rare-tool.js';

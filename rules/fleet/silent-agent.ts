@@ -24,6 +24,22 @@ export interface SilentDecision {
   evidence: Record<string, unknown>;
 }
 
+/**
+ * The longest promise the server keeps after it last heard from a device: the policy's cap on nextReportBy at its
+ * largest (7 days) plus the allowed clock skew. The ingest never stores a longer one; a longer stored promise dates from
+ * before report times were judged on the server's clock, and counts only this long after lastSeen (the server's own
+ * receive time), so that it cannot keep a device from ever turning silent.
+ */
+export const longestPromiseMs = 7 * 86_400_000 + 10 * 60_000;
+
+/** The promise the silence check believes: nextReportBy, at most longestPromiseMs after lastSeen. */
+export function believedPromise(d: DeviceSilence): string | null {
+  if (!d.nextReportBy) return null;
+  const promised = Date.parse(d.nextReportBy);
+  const bound = d.lastSeen ? Date.parse(d.lastSeen) + longestPromiseMs : Number.NaN;
+  return Number.isFinite(bound) && !(promised <= bound) ? new Date(bound).toISOString() : d.nextReportBy;
+}
+
 /** The instant after which a device counts as silent. */
 export function silentSince(nextReportBy: string, graceHours: number): number {
   return Date.parse(nextReportBy) + graceHours * 3_600_000;
@@ -37,13 +53,14 @@ export function isSilent(nextReportBy: string | null, now: Date, graceHours: num
 
 export function decideSilent(devices: readonly DeviceSilence[], now: Date, graceHours: number): SilentDecision[] {
   return devices
-    .filter((d) => isSilent(d.nextReportBy, now, graceHours))
-    .map((d) => {
-      const lateHours = Math.floor((now.getTime() - Date.parse(d.nextReportBy as string)) / 3_600_000);
+    .map((d) => ({ d, promise: believedPromise(d) }))
+    .filter(({ promise }) => isSilent(promise, now, graceHours))
+    .map(({ d, promise }) => {
+      const lateHours = Math.floor((now.getTime() - Date.parse(promise as string)) / 3_600_000);
       return {
         deviceId: d.deviceId,
-        summary: `${d.deviceId} promised a report by ${d.nextReportBy} and has been silent ${lateHours} h`,
-        evidence: { nextReportBy: d.nextReportBy, lastSeen: d.lastSeen, graceHours, lateHours },
+        summary: `${d.deviceId} promised a report by ${promise} and has been silent ${lateHours} h`,
+        evidence: { nextReportBy: d.nextReportBy, ...(promise !== d.nextReportBy ? { believedNextReportBy: promise } : {}), lastSeen: d.lastSeen, graceHours, lateHours },
       };
     });
 }

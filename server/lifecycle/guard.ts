@@ -6,11 +6,12 @@ import { noncePattern, signatureHeaders, signedBytes, timestampPattern } from '.
 import { ClientError } from '../body.js';
 import type { ServerContext } from '../context.js';
 import { resolvePolicy, type InventoryRow, type PolicyRecord } from '../policy/schema.js';
+import { allowedSkewMs } from '../verdict/report-times.js';
 import { serverVerdict } from '../verdict/verdict.js';
 import type { DeviceSecurity, IngestGuard } from './storage-types.js';
 
 /** ±10 minutes: a report signed further from the server's clock is refused (and the skew recorded). */
-export const maxSkewMs = 10 * 60_000;
+export const maxSkewMs = allowedSkewMs;
 
 interface Known {
   security: DeviceSecurity;
@@ -116,8 +117,9 @@ export class Guard {
     }
     if (!valid) throw new ClientError(401, 'bad_signature', 'the report signature does not verify against the key registered at enrollment (altered body, wrong key, or bad headers)');
     if (Math.abs(skewMs) > maxSkewMs) {
-      await this.ctx.storage.recordClockSkew(deviceId, skewS);
-      throw new ClientError(401, 'clock_skew', `clock skew ${skewS} s: the report's time is outside ±${maxSkewMs / 1000} s of the server's clock; fix the laptop's clock (NTP)`);
+      await this.ctx.storage.recordClockSkew(deviceId, skewS, new Date(now));
+      // The answer's Date header carries the server's clock: an agent signs its retry with it (agent/reporter.ts).
+      throw new ClientError(401, 'clock_skew', `clock skew ${skewS} s: the report's time is outside ±${maxSkewMs / 1000} s of the server's clock; sign with the server's time (the Date header of this answer) and fix the laptop's clock (NTP)`);
     }
     const seen = `${deviceId} ${nonce}`;
     if (this.nonces.has(seen)) throw new ClientError(409, 'replayed', 'this signature nonce was already used: a replayed report is refused');
@@ -144,7 +146,7 @@ export class Guard {
     const { metrics } = this.ctx;
     if (verdict.ignored?.unknownRuleFindings) metrics.ignoreFindings('unknown_rule', verdict.ignored.unknownRuleFindings);
     if (verdict.ignored?.overCapFindings) metrics.ignoreFindings('over_rule_cap', verdict.ignored.overCapFindings);
-    const guard = { verdict, maxOpenAlertsPerDevice: thresholds.maxOpenAlertsPerDevice, onAlertsWithheld: (n: number) => (metrics.alertsWithheld += n) };
+    const guard = { verdict, maxReportGapMs: thresholds.maxReportGapSec * 1000, maxOpenAlertsPerDevice: thresholds.maxOpenAlertsPerDevice, onAlertsWithheld: (n: number) => (metrics.alertsWithheld += n) };
     // The whole policy only when the agent's is stale: most responses stay a few bytes.
     return { guard, policy: report.agent.policyVersion === policy.version ? { version: policy.version } : policy };
   }

@@ -26,7 +26,7 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (db: pg.PoolClient) =>
  * PostgreSQL side of LifecycleStorage (twin of server/lifecycle/sqlite.ts). An enrollment holds the device's
  * advisory lock (the one ingest takes), so two replicas never enroll one device id twice.
  */
-export function pgLifecycleStorage(pool: pg.Pool): LifecycleStorage {
+export function pgLifecycleStorage(pool: pg.Pool): Omit<LifecycleStorage, 'recordClockSkew'> {
   const keyMatches = (stored: unknown, given: string | null) => typeof stored === 'string' && given !== null && stored === given;
   const insertDevice = `INSERT INTO devices (device_id, hostname, platform, agent_version, token_hash, enrolled_at, status, status_at, hardware_id, serial, public_key)
     VALUES ($1, $2, $3, $4, $5, $6, 'active', $6, $7, $8, $9)`;
@@ -173,9 +173,6 @@ export function pgLifecycleStorage(pool: pg.Pool): LifecycleStorage {
       return (await rows(pool, 'SELECT device_id, nonce, seen_ms FROM nonces WHERE seen_ms >= $1', [sinceMs])).map((r) => ({
         deviceId: r.device_id as string, nonce: r.nonce as string, seenMs: r.seen_ms as number,
       }));
-    },
-    async recordClockSkew(deviceId, skewS) {
-      await pool.query('UPDATE devices SET clock_skew_s = $1 WHERE device_id = $2', [skewS, deviceId]);
     },
   };
 }

@@ -15,7 +15,8 @@ export interface LifecycleDeps {
 }
 
 /** SQLite side of LifecycleStorage: every statement prepared once; every write durable before it answers. */
-export function lifecycleStorage(db: Database.Database, deps: LifecycleDeps): LifecycleStorage {
+/** recordClockSkew writes an alert: the storage implements it with the ingest's alert writer (server/storage/sqlite-ingest.ts). */
+export function lifecycleStorage(db: Database.Database, deps: LifecycleDeps): Omit<LifecycleStorage, 'recordClockSkew'> {
   const { durable, forgetTokens } = deps;
   const s = {
     latestPolicy: db.prepare('SELECT version, body, created_at FROM policy_versions ORDER BY version DESC LIMIT 1'),
@@ -50,7 +51,6 @@ export function lifecycleStorage(db: Database.Database, deps: LifecycleDeps): Li
     ),
     nonces: db.prepare('SELECT device_id, nonce, seen_ms FROM nonces WHERE seen_ms >= ?'),
     pruneNonces: db.prepare('DELETE FROM nonces WHERE seen_ms < ?'),
-    skew: db.prepare('UPDATE devices SET clock_skew_s = ? WHERE device_id = ?'),
   };
 
   const keyMatches = (stored: unknown, given: string | null) => typeof stored === 'string' && given !== null && stored === given;
@@ -178,9 +178,6 @@ export function lifecycleStorage(db: Database.Database, deps: LifecycleDeps): Li
     async recentNonces(sinceMs) {
       s.pruneNonces.run(sinceMs);
       return (s.nonces.all(sinceMs) as Row[]).map((r) => ({ deviceId: r.device_id as string, nonce: r.nonce as string, seenMs: r.seen_ms as number }));
-    },
-    async recordClockSkew(deviceId, skewS) {
-      s.skew.run(skewS, deviceId);
     },
   };
 }

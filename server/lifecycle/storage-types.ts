@@ -42,6 +42,8 @@ export interface IngestGuard {
   maxOpenAlertsPerDevice?: number;
   /** Told how many finding alerts the cap withheld (a server metric). */
   onAlertsWithheld?: (count: number) => void;
+  /** The central policy's longest believed next-report promise (thresholds.maxReportGapSec), in ms. */
+  maxReportGapMs?: number;
 }
 
 export interface LifecycleEnroll {
@@ -129,6 +131,9 @@ export interface LifecycleStorage {
   deviceStanding(deviceId: string): Promise<DeviceStanding | null>;
   /** Nonces seen since `sinceMs` (loaded at start so that a restart does not reopen the replay window). */
   recentNonces(sinceMs: number): Promise<{ deviceId: string; nonce: string; seenMs: number }[]>;
-  /** Records a refused report's clock skew; accepted reports record theirs in ingest. */
-  recordClockSkew(deviceId: string, skewS: number): Promise<void>;
+  /**
+   * Records a refused report's clock skew on the device (its standing and agent.clock-skew, at `at` on the server's
+   * clock); accepted reports record theirs in ingest.
+   */
+  recordClockSkew(deviceId: string, skewS: number, at: Date): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { expectedRegionSchema, snapshotModes, type DevicePolicy, type ExpectedRegion } from '../../schema/policy.js';
 import { defaultMaxOpenAlertsPerDevice } from '../device-alerts.js';
+import { defaultMaxReportGapSec } from '../verdict/report-times.js';
 
 /** One scope of the policy (defaults, a group, a device): what it sets replaces what the wider scope said. */
 const scopeSchema = z.strictObject({
@@ -24,6 +25,12 @@ export const policyBodySchema = z.strictObject({
       scoreMismatchLevels: z.number().int().min(1).max(4).default(2),
       /** A device's open finding alerts (one per rule at most); past it new ones wait. Tamper-class alerts never wait. */
       maxOpenAlertsPerDevice: z.number().int().min(1).max(1000).default(defaultMaxOpenAlertsPerDevice),
+      /**
+       * The longest next-report promise (nextReportBy − collectedAt) the server believes, in seconds; a longer one is
+       * cut to this (fleet.silent-agent's schedule) and leaves agent.clock-skew. Default 27 h: the agent's longest
+       * interval (a day) with its jitter and one cycle's slack.
+       */
+      maxReportGapSec: z.number().int().min(60).max(7 * 86_400).default(defaultMaxReportGapSec),
     })
     .prefault({}),
 });

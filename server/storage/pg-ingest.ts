@@ -4,8 +4,12 @@ import type { Report } from '../../schema/report.js';
 import { boundDeviceAlerts, deviceAlertDrafts, deviceAlertRules } from '../device-alerts.js';
 import { integrityDrafts, refusedDrafts } from '../verdict/integrity.js';
 import { verdictAlertDrafts } from '../verdict/verdict-alerts.js';
+import { refusedSignature, reportObservation } from '../verdict/clock-skew.js';
+import { pgClockSkewRecord } from '../verdict/pg-clock-skew.js';
+import { timesOf, type ReportTimes } from '../verdict/report-times.js';
 import { pgIntel } from '../geo/pg-intel.js';
-import { lockSql, one, rows, type AlertChangedPg, type Db, type UpsertAlertPg } from './pg-alerts.js';
+import { inTransaction } from '../lifecycle/pg.js';
+import { lockSql, one, rows, type AlertChangedPg, type Db, type Row, type UpsertAlertPg } from './pg-alerts.js';
 import type { IngestItem, IngestOutcome, IngestPolicy } from './types.js';
 
 /** Errors where the whole batch is simply run again: a deadlock between replicas, or a lost race on a unique key. */
@@ -20,16 +24,17 @@ const retryable = new Set(['40P01', '40001', '23505']);
  */
 export function pgIngest(pool: pg.Pool, upsertAlert: UpsertAlertPg, changed: AlertChangedPg) {
   const intel = pgIntel(upsertAlert);
+  const observeSkew = pgClockSkewRecord(upsertAlert, changed);
 
-  async function judge(db: Db, item: IngestItem, at: string): Promise<Report> {
+  /** `times`: the report's times as the server judges them (server/verdict/report-times.ts), which decide whether it is the newest. */
+  async function judge(db: Db, item: IngestItem, at: string, prev: Row | undefined, times: ReportTimes): Promise<Report> {
     const { report, guard } = item;
     const key = `device:${report.deviceId}`;
     if (guard?.nonce) await db.query('INSERT INTO nonces (device_id, nonce, seen_ms) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [report.deviceId, guard.nonce, item.receivedAt.getTime()]);
     const verdict = guard?.verdict;
     if (verdict) await db.query('UPDATE reports SET server_score = $1, server_level = $2 WHERE report_id = $3', [verdict.score, verdict.level, report.reportId]);
-    const prev = await one(db, 'SELECT last_collected_at, config_hash, code_hash, policy_version, integrity_agent_version FROM devices WHERE device_id = $1', [report.deviceId]);
-    const newest = !prev || prev.last_collected_at === null || (prev.last_collected_at as string) <= report.collectedAt;
-    if (newest) {
+    await observeSkew(db, reportObservation(report.deviceId, at, times), (prev?.clock_skew_s as number | null | undefined) ?? null);
+    if (times.newest) {
       const drafts = integrityDrafts(
         prev
           ? {
@@ -44,9 +49,9 @@ export function pgIngest(pool: pg.Pool, upsertAlert: UpsertAlertPg, changed: Ale
       for (const d of drafts) await upsertAlert(db, d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at);
       await db.query(
         `UPDATE devices SET server_score = $2, server_level = $3, config_hash = $4, code_hash = coalesce($5, code_hash), policy_version = $6,
-         integrity_agent_version = $7, signed = $8, clock_skew_s = coalesce($9, clock_skew_s) WHERE device_id = $1`,
+         integrity_agent_version = $7, signed = $8 WHERE device_id = $1`,
         [report.deviceId, verdict?.score ?? report.score, verdict?.level ?? report.level, report.agent.configHash, report.agent.codeHash ?? null,
-          report.agent.policyVersion ?? null, report.agent.version, guard?.signed ? 1 : 0, guard?.clockSkewS ?? null],
+          report.agent.policyVersion ?? null, report.agent.version, guard?.signed ? 1 : 0],
       );
     }
     for (const d of refusedDrafts(report)) await upsertAlert(db, d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at);
@@ -106,19 +111,22 @@ export function pgIngest(pool: pg.Pool, upsertAlert: UpsertAlertPg, changed: Ale
       [report.reportId, report.deviceId, report.collectedAt, item.receivedAt.getTime(), report.score, report.level, item.sourceIp, item.body],
     );
     if (!inserted.rowCount) return 'duplicate';
-    const judged = await judge(db, item, at);
-    const newer = 'last_collected_at IS NULL OR last_collected_at COLLATE "C" <= $4 COLLATE "C"';
+    // One read of the device row: the ordering on the server's clock and the integrity reference both come from it.
+    const prev = await one(db, 'SELECT last_collected_at, config_hash, code_hash, policy_version, integrity_agent_version, clock_skew_s FROM devices WHERE device_id = $1', [report.deviceId]);
+    const times = timesOf(item, (prev?.last_collected_at as string | null | undefined) ?? null);
+    const judged = await judge(db, item, at, prev, times);
     await db.query(
       `UPDATE devices SET last_seen = $2, last_source_ip = $3,
-        next_report_by = CASE WHEN ${newer} THEN $5 ELSE next_report_by END,
-        next_report_ms = CASE WHEN ${newer} THEN $6::bigint ELSE next_report_ms END,
-        score = CASE WHEN ${newer} THEN $7::integer ELSE score END,
-        level = CASE WHEN ${newer} THEN $8 ELSE level END,
-        latest_report_id = CASE WHEN ${newer} THEN $9 ELSE latest_report_id END,
+        next_report_by = CASE WHEN $11 THEN $5 ELSE next_report_by END,
+        next_report_ms = CASE WHEN $11 THEN $6::bigint ELSE next_report_ms END,
+        score = CASE WHEN $11 THEN $7::integer ELSE score END,
+        level = CASE WHEN $11 THEN $8 ELSE level END,
+        latest_report_id = CASE WHEN $11 THEN $9 ELSE latest_report_id END,
         agent_version = $10,
-        last_collected_at = CASE WHEN ${newer} THEN $4 ELSE last_collected_at END
+        last_collected_at = CASE WHEN $11 THEN $4 ELSE last_collected_at END,
+        clock_skew_s = $12
        WHERE device_id = $1`,
-      [report.deviceId, at, item.sourceIp, report.collectedAt, report.nextReportBy, Date.parse(report.nextReportBy), report.score, report.level, report.reportId, report.agentVersion],
+      [report.deviceId, at, item.sourceIp, times.collectedAt, times.nextReportBy, times.nextReportMs, report.score, report.level, report.reportId, report.agentVersion, times.newest, times.skewS],
     );
     await colocate(db, item, policy, at);
     if (policy.intel) await intel(db, item, policy.intel, at);
@@ -140,7 +148,17 @@ export function pgIngest(pool: pg.Pool, upsertAlert: UpsertAlertPg, changed: Ale
     return 'accepted';
   }
 
-  return async (items: readonly IngestItem[], policy: IngestPolicy): Promise<IngestOutcome[]> => {
+  // A report refused for clock skew (server/lifecycle/guard.ts): the device's standing and agent.clock-skew at once.
+  async function skewRefused(deviceId: string, skewS: number, at: Date): Promise<void> {
+    await inTransaction(pool, async (db) => {
+      await db.query(lockSql, [`device:${deviceId}`]);
+      const previous = await one<{ clock_skew_s: number | null }>(db, 'SELECT clock_skew_s FROM devices WHERE device_id = $1', [deviceId]);
+      await db.query('UPDATE devices SET clock_skew_s = $1 WHERE device_id = $2', [skewS, deviceId]);
+      await observeSkew(db, refusedSignature(deviceId, skewS, at), previous?.clock_skew_s ?? null);
+    });
+  }
+
+  return Object.assign(async (items: readonly IngestItem[], policy: IngestPolicy): Promise<IngestOutcome[]> => {
     const devices = [...new Set(items.map((i) => `device:${i.report.deviceId}`))].sort();
     for (let attempt = 1; ; attempt++) {
       const client = await pool.connect();
@@ -161,5 +179,5 @@ export function pgIngest(pool: pg.Pool, upsertAlert: UpsertAlertPg, changed: Ale
         client.release();
       }
     }
-  };
+  }, { skewRefused });
 }

@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import pg from 'pg';
-import { decideSilent, silentAgentRule } from '../../rules/fleet/index.js';
+import { decideSilent, longestPromiseMs, silentAgentRule } from '../../rules/fleet/index.js';
 import type { Finding } from '../../rules/types.js';
 import { inTransaction, pgLifecycleStorage } from '../lifecycle/pg.js';
 import { one, pgOutboxWriter, pgUpsertAlert, rows, toAlert, type Row } from './pg-alerts.js';
@@ -109,6 +109,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
       return { deviceId: row.device_id as string };
     },
     ingest,
+    recordClockSkew: ingest.skewRefused,
     async listDevices({ limit, after }) {
       const list = await rows(pool, 'SELECT * FROM devices WHERE device_id COLLATE "C" > $1 ORDER BY device_id COLLATE "C" LIMIT $2', [after ?? '', limit + 1]);
       const devices = list.slice(0, limit).map(toSummary);
@@ -141,7 +142,10 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
       });
     },
     async checkSilence(now, graceHours) {
-      const overdue = await rows(pool, 'SELECT device_id, next_report_by, last_seen FROM devices WHERE token_hash IS NOT NULL AND next_report_ms < $1', [now.getTime() - graceHours * 3_600_000]);
+      // As on SQLite: past the grace, or a promise longer than the ingest ever keeps (decideSilent bounds it by lastSeen).
+      const overdue = await rows(pool, 'SELECT device_id, next_report_by, last_seen FROM devices WHERE token_hash IS NOT NULL AND (next_report_ms < $1 OR next_report_ms > $2)', [
+        now.getTime() - graceHours * 3_600_000, now.getTime() + longestPromiseMs,
+      ]);
       const decisions = decideSilent(
         overdue.map((r) => ({ deviceId: r.device_id as string, nextReportBy: r.next_report_by as string | null, lastSeen: r.last_seen as string | null })),
         now,

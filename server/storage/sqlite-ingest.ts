@@ -3,6 +3,9 @@ import { clusterKey, clusterToJoin, colocationRule, decideCluster, joinCluster, 
 import { boundDeviceAlerts, deviceAlertDrafts, deviceAlertRules } from '../device-alerts.js';
 import { prepareIntel, type IntelColumns } from '../geo/sqlite-intel.js';
 import { prepareGuardRecord, type DeviceBefore, type IntegrityColumns } from '../verdict/sqlite-record.js';
+import { refusedSignature } from '../verdict/clock-skew.js';
+import { timesOf } from '../verdict/report-times.js';
+import { prepareClockSkewRecord } from '../verdict/sqlite-clock-skew.js';
 import type { AlertChanged } from '../forwarders/sqlite-outbox.js';
 import type { IngestItem, IngestOutcome, IngestPolicy } from './types.js';
 import { alertUnchanged } from './rows.js';
@@ -28,22 +31,23 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(report_id) DO NOTHING`,
     ),
     // last_seen always moves; score, level and the latest report only follow a newer collection (spooled reports
-    // arrive late). Findings are read from that report's stored body when asked for: the device row stays small.
+    // arrive late), judged on the server's clock (@newest, server/verdict/report-times.ts), never by the stated time. Findings are read from that report's stored body when asked for: the device row stays small.
     // One read and one write of the device row per report: what the verdict (integrity) and intel (source, travel)
     // modules need of it is read here, and their columns are written with the ingest's own.
     deviceBefore: db.prepare(
-      'SELECT last_collected_at, config_hash, code_hash, policy_version, integrity_agent_version, travel_country, travel_ms FROM devices WHERE device_id = ?',
+      'SELECT last_collected_at, config_hash, code_hash, policy_version, integrity_agent_version, travel_country, travel_ms, clock_skew_s FROM devices WHERE device_id = ?',
     ),
     updateDevice: db.prepare(`
       UPDATE devices SET
         last_seen = @receivedAt, last_source_ip = @ip,
-        next_report_by = CASE WHEN last_collected_at IS NULL OR last_collected_at <= @collectedAt THEN @nextReportBy ELSE next_report_by END,
-        next_report_ms = CASE WHEN last_collected_at IS NULL OR last_collected_at <= @collectedAt THEN @nextReportMs ELSE next_report_ms END,
-        score = CASE WHEN last_collected_at IS NULL OR last_collected_at <= @collectedAt THEN @score ELSE score END,
-        level = CASE WHEN last_collected_at IS NULL OR last_collected_at <= @collectedAt THEN @level ELSE level END,
-        latest_report_id = CASE WHEN last_collected_at IS NULL OR last_collected_at <= @collectedAt THEN @reportId ELSE latest_report_id END,
+        next_report_by = CASE WHEN @newest THEN @nextReportBy ELSE next_report_by END,
+        next_report_ms = CASE WHEN @newest THEN @nextReportMs ELSE next_report_ms END,
+        score = CASE WHEN @newest THEN @score ELSE score END,
+        level = CASE WHEN @newest THEN @level ELSE level END,
+        latest_report_id = CASE WHEN @newest THEN @reportId ELSE latest_report_id END,
         agent_version = @agentVersion,
-        last_collected_at = max(coalesce(last_collected_at, ''), @collectedAt),
+        last_collected_at = CASE WHEN @newest THEN @collectedAt ELSE last_collected_at END,
+        clock_skew_s = @skew,
         server_score = CASE WHEN @integrity THEN @serverScore ELSE server_score END,
         server_level = CASE WHEN @integrity THEN @serverLevel ELSE server_level END,
         config_hash = CASE WHEN @integrity THEN @configHash ELSE config_hash END,
@@ -51,7 +55,6 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
         policy_version = CASE WHEN @integrity THEN @policyVersion ELSE policy_version END,
         integrity_agent_version = CASE WHEN @integrity THEN @integrityAgentVersion ELSE integrity_agent_version END,
         signed = CASE WHEN @integrity THEN @signed ELSE signed END,
-        clock_skew_s = CASE WHEN @integrity THEN coalesce(@skew, clock_skew_s) ELSE clock_skew_s END,
         source_country = CASE WHEN @intel THEN @country ELSE source_country END,
         source_asn = CASE WHEN @intel THEN @asn ELSE source_asn END,
         source_as_org = CASE WHEN @intel THEN @asOrg ELSE source_as_org END,
@@ -77,6 +80,8 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
       "INSERT INTO alerts (rule, alert_key, status, severity, device_ids, summary, evidence, created_at, updated_at) VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?)",
     ),
     updateAlert: db.prepare('UPDATE alerts SET severity = ?, device_ids = ?, summary = ?, evidence = ?, updated_at = ? WHERE id = ?'),
+    skewOf: db.prepare('SELECT clock_skew_s FROM devices WHERE device_id = ?').pluck(),
+    setSkew: db.prepare('UPDATE devices SET clock_skew_s = ? WHERE device_id = ?'),
     endSilence: db.prepare(
       "UPDATE alerts SET status = 'resolved', updated_at = ?, summary = summary || ' (reported again)' WHERE rule = ? AND alert_key = ? AND status <> 'resolved' RETURNING id",
     ).pluck(),
@@ -131,8 +136,9 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
     }
   }
 
-  // Issue 6: the server's verdict and the agent's integrity, recorded in this transaction (server/verdict/).
-  const judge = prepareGuardRecord(db, upsertAlert);
+  // The server's verdict and the agent's integrity, recorded in this transaction (server/verdict/).
+  const observeSkew = prepareClockSkewRecord(db, upsertAlert, changed);
+  const judge = prepareGuardRecord(db, upsertAlert, observeSkew);
 
   // Issue 9: source country/ASN, geo.* and fleet intelligence rules (server/geo/sqlite-intel.ts).
   const intel = prepareIntel(db, upsertAlert);
@@ -151,16 +157,19 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
       );
       if (inserted.changes === 0) return 'duplicate';
       const before = s.deviceBefore.get(report.deviceId) as DeviceBefore | undefined;
-      const { judged, integrity } = judge(item, at, before);
+      const times = timesOf(item, before?.last_collected_at ?? null);
+      const { judged, integrity } = judge(item, at, before, times);
       colocate(item, policy, at);
       const intelColumns = policy.intel ? intel(item, policy.intel, at, inserted.lastInsertRowid, before) : null;
       s.updateDevice.run({
         deviceId: report.deviceId,
         receivedAt: at,
         ip: item.sourceIp,
-        collectedAt: report.collectedAt,
-        nextReportBy: report.nextReportBy,
-        nextReportMs: Date.parse(report.nextReportBy),
+        newest: times.newest ? 1 : 0,
+        collectedAt: times.collectedAt,
+        nextReportBy: times.nextReportBy,
+        nextReportMs: times.nextReportMs,
+        skew: times.skewS,
         score: report.score,
         level: report.level,
         reportId: report.reportId,
@@ -182,12 +191,21 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
     }),
   );
 
-  return (items: readonly IngestItem[], policy: IngestPolicy): IngestOutcome[] => {
+  const ingest = (items: readonly IngestItem[], policy: IngestPolicy): IngestOutcome[] => {
     afterCommit = [];
     const outcomes = run(items, policy);
     for (const told of afterCommit) told();
     return outcomes;
   };
+
+  // A report refused for clock skew (server/lifecycle/guard.ts): the device's standing and agent.clock-skew at once.
+  const skewRefused = db.transaction((deviceId: string, skewS: number, at: Date) => {
+    const previous = s.skewOf.get(deviceId) as number | null | undefined;
+    s.setSkew.run(skewS, deviceId);
+    observeSkew(refusedSignature(deviceId, skewS, at), previous ?? null);
+  });
+
+  return Object.assign(ingest, { skewRefused });
 }
 
 /** Named parameters of the device update for the verdict's columns; `integrity` 0 leaves them as they are. */
@@ -201,7 +219,6 @@ function withIntegrity(c: IntegrityColumns | null) {
     policyVersion: c?.policyVersion ?? null,
     integrityAgentVersion: c?.integrityAgentVersion ?? null,
     signed: c?.signed ?? 0,
-    skew: c?.skew ?? null,
   };
 }
 

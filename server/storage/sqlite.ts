@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { silentAgentRule, decideSilent } from '../../rules/fleet/index.js';
+import { silentAgentRule, decideSilent, longestPromiseMs } from '../../rules/fleet/index.js';
 import { migrations } from './migrations.js';
 import { prepareIngest } from './sqlite-ingest.js';
 import { prepareIntelReads } from '../geo/sqlite-intel.js';
@@ -79,7 +79,9 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
     alertsByStatus: db.prepare('SELECT * FROM alerts WHERE status = ? ORDER BY id DESC'),
     alertById: db.prepare('SELECT * FROM alerts WHERE id = ?'),
     setAlertStatus: db.prepare('UPDATE alerts SET status = ?, updated_at = ? WHERE id = ?'),
-    overdue: db.prepare('SELECT device_id, next_report_by, last_seen FROM devices WHERE token_hash IS NOT NULL AND next_report_ms < ?'),
+    // Past the grace, or a promise longer than the ingest ever keeps (stored before report times were judged on the
+    // server's clock): decideSilent bounds that one by lastSeen.
+    overdue: db.prepare('SELECT device_id, next_report_by, last_seen FROM devices WHERE token_hash IS NOT NULL AND (next_report_ms < ? OR next_report_ms > ?)'),
     activeAlert: db.prepare("SELECT id FROM alerts WHERE rule = ? AND alert_key = ? AND status <> 'resolved'").pluck(),
     insertAlert: db.prepare(
       "INSERT INTO alerts (rule, alert_key, status, severity, device_ids, summary, evidence, created_at, updated_at) VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?)",
@@ -139,6 +141,10 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
       await wal?.sync();
       return outcomes;
     },
+    async recordClockSkew(deviceId, skewS, at) {
+      ingest.skewRefused(deviceId, skewS, at);
+      await wal?.sync();
+    },
     async listDevices({ limit, after }) {
       const rows = s.devicesPage.all(after ?? '', limit + 1) as Row[];
       const devices = rows.slice(0, limit).map(toSummary);
@@ -172,7 +178,7 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
       return durable(toAlert(s.alertById.get(id) as Row));
     },
     async checkSilence(now, graceHours) {
-      const rows = s.overdue.all(now.getTime() - graceHours * 3_600_000) as Row[];
+      const rows = s.overdue.all(now.getTime() - graceHours * 3_600_000, now.getTime() + longestPromiseMs) as Row[];
       const decisions = decideSilent(
         rows.map((r) => ({ deviceId: r.device_id as string, nextReportBy: r.next_report_by as string | null, lastSeen: r.last_seen as string | null })),
         now,

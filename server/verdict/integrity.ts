@@ -27,6 +27,28 @@ export const implausibleFindingsRule = {
   falsePositives: ['An agent newer than the server, with rules the server does not know yet: upgrade the server first'],
 } as const;
 
+/**
+ * A report whose times are off the server's clock: a signature refused for clock skew, a sentAt beyond the allowed
+ * skew, a collection time in the future or a next-report promise beyond the policy. The server already judges such a
+ * report by its own clock (server/verdict/report-times.ts); this rule leaves the trace. It opens at `low` (a
+ * dual-boot laptop keeps its hardware clock in local time, a dead clock battery resets it: time sync fixes both
+ * within minutes). It turns tamper-class (`high`) when the times are still off in a report or refusal
+ * `persistHours` or more after the first one with no report in sync between them: with reports every few minutes
+ * that is dozens of consecutive skewed reports, which no clock fault that time sync repairs explains.
+ */
+export const clockSkewRule = {
+  id: 'agent.clock-skew',
+  title: "The laptop's clock or report times are off the server's clock",
+  severity: 'low',
+  tamperSeverity: 'high',
+  persistHours: 6,
+  falsePositives: [
+    'A dual-boot laptop whose other system keeps the hardware clock in local time (until time sync runs)',
+    'A dead clock battery resetting the clock at boot (until time sync runs)',
+    'A network that blocks NTP, so the laptop never syncs (tamper-class after persistHours)',
+  ],
+} as const;
+
 /** What the server remembers of a device's previous report, to tell a change. */
 export interface IntegrityState {
   configHash: string | null;

@@ -1,8 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { Report } from '../../schema/report.js';
 import type { IngestItem } from '../storage/types.js';
+import { reportObservation, type SkewObservation } from './clock-skew.js';
 import { integrityDrafts, refusedDrafts } from './integrity.js';
 import { verdictAlertDrafts } from './verdict-alerts.js';
+import type { ReportTimes } from './report-times.js';
 
 type UpsertAlert = (rule: string, key: string, severity: string, deviceIds: string[], summary: string, evidence: unknown, at: string) => void;
 
@@ -15,6 +17,7 @@ export interface DeviceBefore {
   integrity_agent_version: string | null;
   travel_country: string | null;
   travel_ms: number | null;
+  clock_skew_s: number | null;
 }
 
 /** Integrity columns of the device row, written by the ingest's one device update; null when the report is not the newest. */
@@ -26,26 +29,28 @@ export interface IntegrityColumns {
   policyVersion: number | null;
   integrityAgentVersion: string;
   signed: 0 | 1;
-  skew: number | null;
 }
 
 /**
- * Inside the ingest transaction, per accepted report: the nonce insert of a signed report and the alerts; reads
- * nothing (the caller read the device row) and writes no device column (it returns them for the caller's one update).
+ * Inside the ingest transaction, per accepted report: the nonce insert of a signed report and the alerts. It reads
+ * no device column (the caller read the device row; agent.clock-skew reads its own alert only when the clock is off)
+ * and writes none (it returns them for the caller's one update).
  * Returns the report as the server judges it (its score, level and findings), which the caller stores and alerts on.
  */
-export function prepareGuardRecord(db: Database.Database, upsertAlert: UpsertAlert) {
+export function prepareGuardRecord(db: Database.Database, upsertAlert: UpsertAlert, observeSkew: (obs: SkewObservation, previousSkewS: number | null) => void) {
   const s = {
     nonce: db.prepare('INSERT OR IGNORE INTO nonces (device_id, nonce, seen_ms) VALUES (?, ?, ?)'),
   };
 
-  return (item: IngestItem, at: string, prev: DeviceBefore | undefined): { judged: Report; integrity: IntegrityColumns | null } => {
+  /** `times`: the report's times as the server judges them (./report-times.ts), which decide whether it is the newest. */
+  return (item: IngestItem, at: string, prev: DeviceBefore | undefined, times: ReportTimes): { judged: Report; integrity: IntegrityColumns | null } => {
     const { report, guard } = item;
     const key = `device:${report.deviceId}`;
     if (guard?.nonce) s.nonce.run(report.deviceId, guard.nonce, item.receivedAt.getTime());
     const verdict = guard?.verdict;
+    observeSkew(reportObservation(report.deviceId, at, times), prev?.clock_skew_s ?? null);
     // A spooled report arriving after a newer one says nothing about the device's present state.
-    const newest = !prev || prev.last_collected_at === null || prev.last_collected_at <= report.collectedAt;
+    const newest = times.newest;
     let integrity: IntegrityColumns | null = null;
     if (newest) {
       const drafts = integrityDrafts(
@@ -63,7 +68,6 @@ export function prepareGuardRecord(db: Database.Database, upsertAlert: UpsertAle
         policyVersion: report.agent.policyVersion ?? null,
         integrityAgentVersion: report.agent.version,
         signed: guard?.signed ? 1 : 0,
-        skew: guard?.clockSkewS ?? null,
       };
     }
     for (const d of refusedDrafts(report)) upsertAlert(d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at);

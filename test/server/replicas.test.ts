@@ -135,7 +135,8 @@ describe.skipIf(pgSkipReason !== undefined)('two replicas on one PostgreSQL', ()
     // The survivor's silence check is at work: a device whose promised report is long overdue turns silent.
     const { token } = await enroll(other.url, 'replica-quiet');
     const old = new Date(Date.now() - 3_600_000);
-    expect((await postReport(other.url, token, makeReport('replica-quiet', {}, old))).status).toBe(202);
+    // Collected an hour ago and delivered now (sentAt is the send time: an hour-old sentAt would be a clock an hour slow).
+    expect((await postReport(other.url, token, makeReport('replica-quiet', { sentAt: new Date().toISOString() }, old))).status).toBe(202);
     const silent = async () =>
       (await getJson(other.url, '/api/v1/alerts?status=open')).body.alerts.some((x: { rule: string; deviceIds: string[] }) => x.rule === 'fleet.silent-agent' && x.deviceIds.includes('replica-quiet'));
     const until = Date.now() + 10_000;
