@@ -20,13 +20,17 @@ export function firstExisting(candidates: readonly string[], exists: (path: stri
 
 const unixCache = new Map<string, string>();
 
-/** A Linux tool (`ss`, `who`, `lsusb`, ...) in the first system folder that has it; remembered for the process. */
+/**
+ * A Linux tool (`ss`, `who`, `lsusb`, ...) in the first system folder that has it. Where it was found is remembered
+ * for the process; a tool not found is looked for again next time (it may be installed later).
+ */
 export function unixTool(name: string, exists: (path: string) => boolean = existsSync): string {
-  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`unixTool: "${name}" is not a program name`);
-  const cached = exists === existsSync ? unixCache.get(name) : undefined;
+  if (!/^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(name)) throw new Error(`unixTool: "${name}" is not a program name`);
+  const real = exists === existsSync;
+  const cached = real ? unixCache.get(name) : undefined;
   if (cached) return cached;
   const path = firstExisting(unixSystemDirs.map((d) => posix.join(d, name)), exists);
-  if (exists === existsSync) unixCache.set(name, path);
+  if (real && exists(path)) unixCache.set(name, path);
   return path;
 }
 
