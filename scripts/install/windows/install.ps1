@@ -170,6 +170,9 @@ if ($SecretFile -and -not $enrolled) {
   if ($LASTEXITCODE -ne 0) { Fail 3 "farmwatch $version $action, config $configAction, but enrollment failed (see the line above); rerun with -SecretFile" }
   $enrolled = $true
 }
+# What this run wrote (config, enrollment) is owned by Administrators like the rest: where the "default owner" policy
+# makes an administrator's new files their own, the next install's check would otherwise see a foreign owner.
+& $icacls $dataDir /setowner '*S-1-5-32-544' /T /Q | Out-Null
 
 try {
   $taskAction = New-ScheduledTaskAction -Execute $exe -Argument "run --config `"$configFile`"" -WorkingDirectory $dataDir
