@@ -4,6 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { codeHash, codeHashProblem, codeSource, computeCodeHash } from '../../agent/code-hash.js';
+import { parseConfig } from '../../agent/config.js';
+import { buildReport } from '../../agent/report.js';
+import type { Evaluation } from '../../rules/index.js';
+import { reportSchema } from '../../schema/report.js';
+import { emptySnapshot } from '../helpers/snapshot.js';
 
 // The bundle and the single executable are covered by test/bundle/code-hash.test.ts and sea.test.ts (real builds).
 const dir = mkdtempSync(join(tmpdir(), 'fw-codehash-'));
@@ -46,5 +51,25 @@ describe('computeCodeHash', () => {
 
   it('run from the sources (tests), the source is the package root above agent/', () => {
     expect(codeSource()).toMatchObject({ kind: 'package' });
+  });
+
+  it('the report carries the hash, or no hash and the reason in agent.codeHashUnavailable; both pass the wire schema', async () => {
+    const report = () =>
+      buildReport({
+        snapshot: emptySnapshot(), evaluation: { findings: [], score: 0, level: 'none' } as unknown as Evaluation, config: parseConfig({}),
+        deviceId: 'dev-1', fleetKey: 'k'.repeat(43), agentVersion: '0.1.0', health: {}, nextReportBy: new Date(),
+      });
+    const file = join(dir, 'farmwatch.cjs');
+    writeFileSync(file, 'bundle bytes');
+    await computeCodeHash({ kind: 'bundle', file });
+    const good = report();
+    expect(good.agent.codeHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(good.agent).not.toHaveProperty('codeHashUnavailable');
+    expect(reportSchema.safeParse(good).success).toBe(true);
+    await computeCodeHash({ kind: 'bundle', file: join(dir, 'gone.cjs') });
+    const bad = report();
+    expect(bad.agent).not.toHaveProperty('codeHash');
+    expect(bad.agent.codeHashUnavailable).toMatch(/cannot read the agent's code: ENOENT.*gone\.cjs/);
+    expect(reportSchema.safeParse(bad).success).toBe(true);
   });
 });
