@@ -1,18 +1,41 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The folders of the agent's own code, beside this file's folder (dist/ when built, the sources in development). */
 const codeDirs = ['agent', 'collectors', 'rules', 'schema'];
-let cached: string | undefined;
+
+/** What the code hash covers: the npm package's files, the one-file bundle, or the single executable. */
+export type CodeSource = { kind: 'package'; root: string } | { kind: 'bundle' | 'executable'; file: string };
+
+/** A hash of what runs, or why there is none: never the hash of nothing. */
+export type CodeHashResult = { ok: true; hash: string; source: CodeSource } | { ok: false; reason: string; source: CodeSource };
+
+let bundled: CodeSource | undefined;
+let cached: CodeHashResult | undefined;
+
+/**
+ * Called by the bundle's entry (scripts/build-bundle.mjs) before anything else: in the bundle and in the single
+ * executable the code is one file (the .cjs, or the executable with the bundle inside), not folders beside this one.
+ */
+export function useBundledCode(file: string, kind: 'bundle' | 'executable'): void {
+  bundled = { kind, file };
+}
+
+/** Where the running agent's code is: set by the bundle's entry, else the package root above this file's folder. */
+export function codeSource(root = dirname(dirname(fileURLToPath(import.meta.url)))): CodeSource {
+  return bundled ?? { kind: 'package', root };
+}
 
 async function walk(dir: string, out: string[]): Promise<void> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // not every layout has every folder
+    throw err;
   }
   for (const e of entries) {
     const path = join(dir, e.name);
@@ -21,24 +44,56 @@ async function walk(dir: string, out: string[]): Promise<void> {
   }
 }
 
+/** Streamed, so that a 100 MB executable is never one buffer in memory. */
+function hashFile(file: string, hash: Hash): Promise<void> {
+  return new Promise((resolve, reject) => {
+    createReadStream(file, { highWaterMark: 1 << 20 })
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', resolve);
+  });
+}
+
 /**
- * SHA-256 over the agent's code files (sorted relative path + content), computed once at start. A changed
- * hash under the same agent version is agent.tampered on the server. Honest limit: a patched agent can lie.
+ * SHA-256 of what runs: the bundle file or the executable as one file; for the npm package, its code files
+ * (sorted relative path + content) and the catalogs it ships beside dist/. A changed hash under the same agent
+ * version is agent.tampered on the server. Unreadable or empty: no hash and a reason, never a constant.
+ * Honest limit: a patched agent can lie.
  */
-export async function computeCodeHash(root = dirname(dirname(fileURLToPath(import.meta.url)))): Promise<string> {
-  const files: string[] = [];
-  for (const d of codeDirs) await walk(join(root, d), files);
-  files.sort();
+export async function computeCodeHash(source: CodeSource = codeSource()): Promise<CodeHashResult> {
   const hash = createHash('sha256');
-  for (const f of files) {
-    hash.update(relative(root, f)).update('\0');
-    hash.update(await readFile(f)).update('\0');
+  try {
+    if (source.kind !== 'package') {
+      await hashFile(source.file, hash);
+    } else {
+      const files: string[] = [];
+      for (const d of codeDirs) await walk(join(source.root, d), files);
+      // Run from dist/, the catalogs are in the package's rules/catalogs (run from source, the rules walk has them).
+      if (basename(source.root) === 'dist') await walk(join(source.root, '..', 'rules', 'catalogs'), files);
+      if (files.length === 0) {
+        cached = { ok: false, source, reason: `no code files under ${source.root} (${codeDirs.join(', ')})` };
+        return cached;
+      }
+      files.sort();
+      for (const f of files) {
+        hash.update(relative(source.root, f)).update('\0');
+        hash.update(await readFile(f)).update('\0');
+      }
+    }
+  } catch (err) {
+    cached = { ok: false, source, reason: `cannot read the agent's code: ${(err as Error).message}` };
+    return cached;
   }
-  cached = hash.digest('hex');
+  cached = { ok: true, source, hash: hash.digest('hex') };
   return cached;
 }
 
-/** The hash computed at start, or undefined (diagnose and tests that never computed it). */
+/** The hash computed at start, or undefined (not computed, as in diagnose and tests, or unreadable: see codeHashProblem). */
 export function codeHash(): string | undefined {
-  return cached;
+  return cached?.ok ? cached.hash : undefined;
+}
+
+/** Why the hash computed at start is missing; undefined when there is one or none was computed. */
+export function codeHashProblem(): string | undefined {
+  return cached && !cached.ok ? cached.reason : undefined;
 }

@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { windowsTool } from '../collectors/programs.js';
 import type { Snapshot } from '../collectors/snapshot.js';
 import type { Report } from '../schema/report.js';
 
@@ -87,7 +88,7 @@ export async function readHardwareId(platform: NodeJS.Platform = process.platfor
       return /"IOPlatformUUID"\s*=\s*"([^"]+)"/.exec(out)?.[1];
     }
     if (platform === 'win32') {
-      const out = await run('reg', ['query', 'HKLM\\SOFTWARE\\Microsoft\\Cryptography', '/v', 'MachineGuid']);
+      const out = await run(windowsTool('reg.exe'), ['query', 'HKLM\\SOFTWARE\\Microsoft\\Cryptography', '/v', 'MachineGuid']);
       return /MachineGuid\s+REG_SZ\s+(\S+)/.exec(out)?.[1];
     }
     for (const file of ['/etc/machine-id', '/var/lib/dbus/machine-id']) {

@@ -5,7 +5,7 @@ import { reportByteBudget, type Report } from '../schema/report.js';
 import type { Config } from './config.js';
 import { hashSnapshotPlaces, identityOf } from './identity.js';
 import type { DevicePolicy } from '../schema/policy.js';
-import { codeHash } from './code-hash.js';
+import { codeHash, codeHashProblem } from './code-hash.js';
 import { newReportId } from './report-id.js';
 import { applyPolicy } from './policy.js';
 import { fitReport } from './report-budget.js';
@@ -52,7 +52,7 @@ export function buildReport(input: BuildReportInput): Report {
       version: input.agentVersion,
       configHash: configHash(config),
       health: input.health,
-      ...(codeHash() ? { codeHash: codeHash() } : {}),
+      ...(codeHash() ? { codeHash: codeHash() } : codeHashProblem() ? { codeHashUnavailable: codeHashProblem()!.slice(0, 512) } : {}),
       ...(input.policy ? { policyVersion: input.policy.version } : {}),
     },
     identity: identityOf(input.snapshot, input.fleetKey),

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import type { Logger } from 'pino';
+import { isAbsoluteProgram } from './programs.js';
 import type { CollectContext, CollectOptions, ExecOptions } from './types.js';
 
 export interface ContextStats {
@@ -21,13 +22,17 @@ export interface RealContextInit {
   memory?: Map<string, unknown>;
 }
 
-/** The real OS behind CollectContext: execFile with fixed argv, never a shell. */
+/** The real OS behind CollectContext: execFile of an absolute path with fixed argv, never a shell. */
 export function createContext(init: RealContextInit): CollectContext {
   const defaultTimeoutMs = init.defaultTimeoutMs ?? 5_000;
   const stats = init.stats;
   const env = { ...process.env, LC_ALL: 'C', LANG: 'C' };
   return {
     exec(file: string, args: readonly string[], opts: ExecOptions = {}) {
+      // A bare name would be looked up through PATH, which the laptop's user controls (collectors/programs.ts).
+      if (!isAbsoluteProgram(file)) {
+        return Promise.reject(Object.assign(new Error(`refused to run "${file}": helper programs run by absolute path only (collectors/programs.ts)`), { code: 'ERR_RELATIVE_PROGRAM' }));
+      }
       if (stats) stats.forks += 1;
       return new Promise<string>((resolve, reject) => {
         const child = execFile(

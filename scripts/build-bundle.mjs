@@ -76,8 +76,14 @@ export async function main(_args, io) {
 }
 `;
 
+// The code hash covers the file that runs: this bundle (__filename of the CommonJS file), or in the single
+// executable (where __filename is the executable) the executable, which holds this bundle as its injected blob.
 const entrySource = `
+import { useBundledCode } from './agent/code-hash.ts';
 import { main } from './agent/main.ts';
+let inSea = false;
+try { inSea = require('node:sea').isSea(); } catch { /* Node without node:sea: not a single executable */ }
+useBundledCode(inSea ? process.execPath : __filename, inSea ? 'executable' : 'bundle');
 main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
   (code) => { process.exitCode = code; },
   (err) => { process.stderr.write(String(err && err.stack || err) + '\\n'); process.exitCode = 1; },

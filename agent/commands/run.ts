@@ -69,7 +69,9 @@ export async function main(args: string[], io: Io): Promise<number> {
     sign: await loadSigner(stateDir),
     onAccepted: async (text) => void (await savePolicyFrom(stateDir, policyOf(text))),
   });
-  await computeCodeHash();
+  const code = await computeCodeHash();
+  if (code.ok) log.info({ codeHash: code.hash, codeSource: code.source }, 'code hash taken');
+  else log.warn({ codeSource: code.source, reason: code.reason }, 'no code hash: reports say why (agent.codeHashUnavailable)');
   const cycles = new CycleRunner(config, enrollment, spool, log);
   log.info(await cycles.prepare(), 'agent ready: collectors and catalogs loaded');
   try {

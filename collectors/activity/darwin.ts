@@ -2,6 +2,7 @@ import { failure } from '../errors.js';
 import { io, parseIoreg } from '../parse-ioreg.js';
 import type { CollectContext, CollectResult } from '../types.js';
 import type { Activity } from './schema.js';
+import { darwinTools } from '../programs.js';
 
 export const ioregHidSystem = ['-r', '-d', '1', '-c', 'IOHIDSystem'] as const;
 
@@ -12,7 +13,7 @@ export const ioregHidSystem = ['-r', '-d', '1', '-c', 'IOHIDSystem'] as const;
 export async function collect(ctx: CollectContext): Promise<CollectResult<Activity>> {
   let text: string;
   try {
-    text = await ctx.exec('ioreg', ioregHidSystem, { timeoutMs: 5_000 });
+    text = await ctx.exec(darwinTools.ioreg, ioregHidSystem, { timeoutMs: 5_000 });
   } catch (err) {
     return failure(err, 'ioreg -c IOHIDSystem');
   }

@@ -2,6 +2,7 @@ import { errorCodeOf, failure, isMissing } from '../errors.js';
 import type { CollectContext, CollectResult } from '../types.js';
 import { parseIdleHint, parseSessionFile, pickGraphicalSession, type LogindSession } from './parse-logind.js';
 import type { Activity } from './schema.js';
+import { unixTool } from '../programs.js';
 
 const SESSIONS_DIR = '/run/systemd/sessions';
 
@@ -40,7 +41,7 @@ export async function collect(ctx: CollectContext): Promise<CollectResult<Activi
   if (!session) return unavailable(`no graphical logind session (${sessions.length} session(s), none x11/wayland of class user)`);
   let out: string;
   try {
-    out = await ctx.exec('loginctl', ['show-session', session.id, '-p', 'IdleHint', '-p', 'IdleSinceHint'], { timeoutMs: 3_000 });
+    out = await ctx.exec(unixTool('loginctl'), ['show-session', session.id, '-p', 'IdleHint', '-p', 'IdleSinceHint'], { timeoutMs: 3_000 });
   } catch (err) {
     return failure(err, `activity: loginctl show-session ${session.id}`);
   }

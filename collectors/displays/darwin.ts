@@ -4,6 +4,7 @@ import { parseIoreg } from '../parse-ioreg.js';
 import type { CollectContext, CollectResult } from '../types.js';
 import { connectorsFromClcd, connectorsFromDisplayConnect } from './parse-ioreg-displays.js';
 import type { Connector, Displays } from './schema.js';
+import { darwinTools } from '../programs.js';
 
 export const ioregDisplayConnect = ['-l', '-w0', '-r', '-c', 'IODisplayConnect'] as const;
 export const ioregClcd = ['-l', '-w0', '-r', '-d', '1', '-c', 'AppleCLCD2'] as const;
@@ -23,7 +24,7 @@ export async function collectFor(ctx: CollectContext, cpu: string): Promise<Coll
   for (const r of order) {
     let text: string;
     try {
-      text = await ctx.exec('ioreg', r.args, { timeoutMs: 5_000, maxBuffer: 16 << 20 });
+      text = await ctx.exec(darwinTools.ioreg, r.args, { timeoutMs: 5_000, maxBuffer: 16 << 20 });
     } catch (err) {
       lastErr = err;
       errors.push(`ioreg ${r.args.join(' ')}: ${(err as Error).message}`);

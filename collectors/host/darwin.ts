@@ -4,6 +4,7 @@ import { parsePlist, plistString } from '../parse-plist.js';
 import type { CollectContext, CollectResult } from '../types.js';
 import { darwinChassis, darwinVirtualization, parsePmsetBatt } from './parse-darwin-host.js';
 import type { Host } from './schema.js';
+import { darwinTools } from '../programs.js';
 
 export const systemVersionPlist = '/System/Library/CoreServices/SystemVersion.plist';
 export const ioregPlatform = ['-r', '-d', '1', '-c', 'IOPlatformExpertDevice'] as const;
@@ -12,7 +13,7 @@ export const pmsetBatt = ['-g', 'batt'] as const;
 
 async function ioNode(ctx: CollectContext, args: readonly string[], notes: string[]): Promise<IoNode | undefined> {
   try {
-    return parseIoreg(await ctx.exec('ioreg', args, { timeoutMs: 5_000 })).nodes[0];
+    return parseIoreg(await ctx.exec(darwinTools.ioreg, args, { timeoutMs: 5_000 })).nodes[0];
   } catch (err) {
     notes.push(`ioreg ${args.join(' ')} failed: ${(err as Error).message}`);
     return undefined;
@@ -37,7 +38,7 @@ export async function collect(ctx: CollectContext): Promise<CollectResult<Host>>
     osVersion(ctx, notes),
     ioNode(ctx, ioregPlatform, notes),
     ioNode(ctx, ioregClamshell, notes),
-    ctx.exec('pmset', pmsetBatt, { timeoutMs: 5_000 }).catch((err: Error) => { notes.push(`pmset -g batt failed: ${err.message}`); return ''; }),
+    ctx.exec(darwinTools.pmset, pmsetBatt, { timeoutMs: 5_000 }).catch((err: Error) => { notes.push(`pmset -g batt failed: ${err.message}`); return ''; }),
   ]);
   if (!platform) {
     return { status: 'error', code: 'failed', message: `IOPlatformExpertDevice not readable: ${notes.join('; ')}` };

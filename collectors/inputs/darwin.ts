@@ -3,6 +3,7 @@ import { parseIoreg } from '../parse-ioreg.js';
 import type { CollectContext, CollectResult } from '../types.js';
 import { inputsFromIoreg } from './parse-ioreg-hid.js';
 import type { Inputs } from './schema.js';
+import { darwinTools } from '../programs.js';
 
 export const ioregHidArgs = ['-r', '-d', '1', '-c', 'IOHIDDevice', '-l', '-w0'] as const;
 
@@ -10,7 +11,7 @@ export const ioregHidArgs = ['-r', '-d', '1', '-c', 'IOHIDDevice', '-l', '-w0'] 
 export async function collect(ctx: CollectContext): Promise<CollectResult<Inputs>> {
   let text: string;
   try {
-    text = await ctx.exec('ioreg', ioregHidArgs, { timeoutMs: 5_000, maxBuffer: 32 << 20 });
+    text = await ctx.exec(darwinTools.ioreg, ioregHidArgs, { timeoutMs: 5_000, maxBuffer: 32 << 20 });
   } catch (err) {
     return failure(err, 'ioreg -c IOHIDDevice');
   }

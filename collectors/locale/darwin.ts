@@ -5,13 +5,14 @@ import { parseHiToolbox } from './parse-hitoolbox.js';
 import { zoneFromLocaltimeLink } from './parse-config.js';
 import type { Locale } from './schema.js';
 import { resolveTimezone, utcOffsetMinutes } from './timezone.js';
+import { darwinTools } from '../programs.js';
 
 export const consoleUserArgs = ['-f', '%Su', '/dev/console'] as const;
 
 /** The user owning /dev/console (one `stat` fork); root means the login window (nobody logged in). */
 async function consoleUser(ctx: CollectContext, notes: string[]): Promise<string | undefined> {
   try {
-    const name = (await ctx.exec('stat', consoleUserArgs, { timeoutMs: 3_000 })).trim();
+    const name = (await ctx.exec(darwinTools.stat, consoleUserArgs, { timeoutMs: 3_000 })).trim();
     if (name && name !== 'root' && /^[A-Za-z0-9._-]+$/.test(name)) return name;
     notes.push(name === 'root' ? 'no console user (login window): input sources not read' : `console user "${name}" not understood`);
   } catch (err) {

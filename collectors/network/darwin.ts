@@ -7,6 +7,7 @@ import { parseArpAn, parseRouteGet } from './parse-route-arp-bsd.js';
 import { parseAirportI, parseIpconfigSummary, type MacWifi } from './parse-wifi-macos.js';
 import { runProbes } from './probes.js';
 import type { NetIdentity, NetInterface, Network, Socket } from './schema.js';
+import { darwinTools } from '../programs.js';
 
 export const netstatTcp = ['-anvW', '-p', 'tcp'] as const;
 export const netstatUdp = ['-anvW', '-p', 'udp'] as const;
@@ -35,12 +36,12 @@ function parseHardwarePorts(text: string): Map<string, string> {
 }
 
 async function interfaces(ctx: CollectContext, notes: string[]): Promise<NetInterface[] | undefined> {
-  const text = await run(ctx, 'ifconfig', ifconfigArgs, notes);
+  const text = await run(ctx, darwinTools.ifconfig, ifconfigArgs, notes);
   if (text === undefined) return undefined;
   const entries = parseIfconfig(text);
   let ports = new Map<string, string>();
   if (entries.length && !entries.some((e) => e.type)) {
-    const hw = await run(ctx, 'networksetup', networksetupArgs, notes);
+    const hw = await run(ctx, darwinTools.networksetup, networksetupArgs, notes);
     if (hw) ports = parseHardwarePorts(hw);
   }
   return entries.map((e) => ({
@@ -51,7 +52,7 @@ async function interfaces(ctx: CollectContext, notes: string[]): Promise<NetInte
 async function wifiStatus(ctx: CollectContext, wifi: NetInterface | undefined, notes: string[]): Promise<NetIdentity['wifi']> {
   if (!wifi || !wifi.up) return null;
   let parsed: MacWifi | undefined;
-  const summary = await run(ctx, 'ipconfig', ['getsummary', wifi.name], notes);
+  const summary = await run(ctx, darwinTools.ipconfig, ['getsummary', wifi.name], notes);
   if (summary !== undefined) parsed = parseIpconfigSummary(summary);
   if (!parsed) {
     const airport = await run(ctx, airportPath, ['-I'], notes); // macOS < 14.4 only
@@ -73,11 +74,11 @@ export async function collect(ctx: CollectContext): Promise<CollectResult<Networ
   const notes: string[] = [];
   try {
     const [tcp, udp, ifaces, route, arp, resolv, probes] = await Promise.all([
-      run(ctx, 'netstat', netstatTcp, notes),
-      run(ctx, 'netstat', netstatUdp, notes),
+      run(ctx, darwinTools.netstat, netstatTcp, notes),
+      run(ctx, darwinTools.netstat, netstatUdp, notes),
       interfaces(ctx, notes),
-      run(ctx, 'route', routeArgs, notes),
-      run(ctx, 'arp', arpArgs, notes),
+      run(ctx, darwinTools.route, routeArgs, notes),
+      run(ctx, darwinTools.arp, arpArgs, notes),
       ctx.readFile('/etc/resolv.conf').catch((err: unknown) => { notes.push(`/etc/resolv.conf unreadable (${errorCodeOf(err)}): DNS servers unknown`); return undefined; }),
       runProbes(ctx.options.probeAnchors, { signal: ctx.signal }),
     ]);

@@ -6,6 +6,7 @@ import { parseProcNetSockets, type ProcSocket } from './parse-proc-net-sockets.j
 import { parseSsTcpInfo, socketKey } from './parse-ss.js';
 import type { Socket } from './schema.js';
 import { createOwnerMemory, findSocketOwners, procFds, type ProcFds } from './socket-owners.js';
+import { unixTool } from '../programs.js';
 
 const tables = [
   { file: 'tcp', protocol: 'tcp', family: 4 },
@@ -80,7 +81,7 @@ export async function readConnections(ctx: CollectContext, proc: ProcFds = procF
 async function readRtt(ctx: CollectContext, rows: readonly ProcSocket[], notes: string[]): Promise<Map<string, number> | undefined> {
   if (!rows.some((r) => r.protocol === 'tcp' && r.state !== 'LISTEN' && r.state !== 'TIME_WAIT')) return undefined;
   try {
-    const text = await ctx.exec('ss', ['-tinH'], { timeoutMs: 3_000, maxBuffer: 8 * 1024 * 1024 });
+    const text = await ctx.exec(unixTool('ss'), ['-tinH'], { timeoutMs: 3_000, maxBuffer: 8 * 1024 * 1024 });
     const parsed = parseSsTcpInfo(text);
     if (parsed.skipped) notes.push(`ss -tinH: ${parsed.skipped} unreadable line(s) skipped`);
     return parsed.rtt;

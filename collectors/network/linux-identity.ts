@@ -5,6 +5,7 @@ import { parseIwconfig, parseProcWireless } from './parse-iwconfig.js';
 import { parseDefaultRoute, parseDefaultRoute6, parseProcArp } from './parse-proc-net-route.js';
 import { isResolvedStub, parseResolvConf } from './parse-resolv-conf.js';
 import type { NetIdentity } from './schema.js';
+import { unixTool } from '../programs.js';
 
 const readOrNote = (ctx: CollectContext, path: string, notes: string[], why: string) =>
   ctx.readFile(path).catch((err: unknown) => {
@@ -41,7 +42,7 @@ async function readWifi(ctx: CollectContext, wireless: readonly string[], notes:
   let link: WifiLink | undefined;
   let reason: string | undefined;
   try {
-    link = parseIwLink(await ctx.exec('iw', ['dev', iface, 'link'], { timeoutMs: 2_000 }));
+    link = parseIwLink(await ctx.exec(unixTool('iw'), ['dev', iface, 'link'], { timeoutMs: 2_000 }));
     if (!link) reason = '`iw dev link` printed an unknown format';
   } catch (err) {
     if (errorCodeOf(err) !== 'command-missing') {
@@ -49,7 +50,7 @@ async function readWifi(ctx: CollectContext, wireless: readonly string[], notes:
     } else {
       // No iw: wireless-tools' iwconfig (costs the one fork iw would have), then /proc/net/wireless.
       try {
-        link = parseIwconfig(await ctx.exec('iwconfig', [iface], { timeoutMs: 2_000 }), iface);
+        link = parseIwconfig(await ctx.exec(unixTool('iwconfig'), [iface], { timeoutMs: 2_000 }), iface);
         if (!link) reason = 'iw not installed and iwconfig printed an unknown format';
       } catch (err2) {
         return fromProcWireless(ctx, iface, errorCodeOf(err2) === 'command-missing' ? 'iw and iwconfig not installed' : `iwconfig failed (${errorCodeOf(err2)})`, notes);

@@ -2,6 +2,7 @@ import { failure } from '../errors.js';
 import type { CollectContext, CollectResult } from '../types.js';
 import { parseBsdPs } from './parse-ps-bsd.js';
 import type { Processes } from './schema.js';
+import { darwinTools } from '../programs.js';
 
 export const psArgs = ['-axww', '-o', 'pid,ppid,uid,user,lstart,comm,args'] as const;
 
@@ -12,7 +13,7 @@ export const psArgs = ['-axww', '-o', 'pid,ppid,uid,user,lstart,comm,args'] as c
 export async function collect(ctx: CollectContext): Promise<CollectResult<Processes>> {
   let text: string;
   try {
-    text = await ctx.exec('ps', psArgs, { timeoutMs: 10_000, maxBuffer: 64 << 20 });
+    text = await ctx.exec(darwinTools.ps, psArgs, { timeoutMs: 10_000, maxBuffer: 64 << 20 });
   } catch (err) {
     return failure(err, 'ps');
   }

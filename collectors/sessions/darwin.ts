@@ -2,6 +2,7 @@ import { failure } from '../errors.js';
 import type { CollectContext, CollectResult } from '../types.js';
 import { bsdWhoDate, parseBsdWho, parseLsofPeers } from './parse-who-bsd.js';
 import type { Session, Sessions } from './schema.js';
+import { darwinTools } from '../programs.js';
 
 export const lsofScreenSharing = ['-nP', '-iTCP:5900', '-sTCP:ESTABLISHED'] as const;
 
@@ -18,8 +19,8 @@ function typeOf(line: string, host: string | undefined): Session['type'] {
  */
 export async function collect(ctx: CollectContext): Promise<CollectResult<Sessions>> {
   const [whoOut, lsofOut] = await Promise.allSettled([
-    ctx.exec('who', [], { timeoutMs: 3_000 }),
-    ctx.exec('lsof', lsofScreenSharing, { timeoutMs: 5_000 }),
+    ctx.exec(darwinTools.who, [], { timeoutMs: 3_000 }),
+    ctx.exec(darwinTools.lsof, lsofScreenSharing, { timeoutMs: 5_000 }),
   ]);
   if (whoOut.status === 'rejected') return failure(whoOut.reason, 'who');
   const now = ctx.now();

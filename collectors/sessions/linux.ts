@@ -4,6 +4,7 @@ import { classifySession } from './classify.js';
 import { parseUtmp, UTMP_RECORD_SIZE } from './parse-utmp.js';
 import { localWhoTime, parseWho } from './parse-who.js';
 import type { Session, Sessions } from './schema.js';
+import { unixTool } from '../programs.js';
 
 /** glibc's _PATH_UTMP, and where /var/run points on every current distribution. */
 const UTMP_PATHS = ['/var/run/utmp', '/run/utmp'] as const;
@@ -44,7 +45,7 @@ function fromUtmp(path: string, buf: Buffer): CollectResult<Sessions> {
 async function fromWho(ctx: CollectContext, utmpWhy: string): Promise<CollectResult<Sessions>> {
   let out: string;
   try {
-    out = await ctx.exec('who', [], { timeoutMs: 3_000 });
+    out = await ctx.exec(unixTool('who'), [], { timeoutMs: 3_000 });
   } catch (err) {
     return failure(err, `sessions: ${utmpWhy}; who failed`);
   }

@@ -7,6 +7,7 @@ import { parseRpmQa, rpmQueryArgs } from './parse-rpm.js';
 import { snapFileName, snapYamlVersion } from './parse-snap.js';
 import { serviceUnits, type UnitDir } from './parse-units.js';
 import type { Software, SoftwareItem } from './schema.js';
+import { unixTool } from '../programs.js';
 
 export const dpkgStatus = '/var/lib/dpkg/status';
 const rpmDb = '/var/lib/rpm';
@@ -77,7 +78,7 @@ async function rpmPackages(ctx: CollectContext): Promise<Part> {
     if ((await readDirOrMissing(ctx, rpmDb)) === undefined) {
       return { items: [], notes: [`no package database: neither ${dpkgStatus} nor ${rpmDb} exists`] };
     }
-    const text = await ctx.exec('rpm', rpmQueryArgs, { timeoutMs: 30_000, maxBuffer: 32 * 1024 * 1024 });
+    const text = await ctx.exec(unixTool('rpm'), rpmQueryArgs, { timeoutMs: 30_000, maxBuffer: 32 * 1024 * 1024 });
     const { items, problems } = parseRpmQa(text);
     return { items, notes: summarise('rpm', problems) };
   } catch (err) {

@@ -4,6 +4,7 @@ import type { CollectContext, CollectResult } from '../types.js';
 import { usbFromIoreg } from './parse-ioreg-usb.js';
 import { parseSystemProfilerUsb } from './parse-system-profiler-usb.js';
 import type { Usb } from './schema.js';
+import { darwinTools } from '../programs.js';
 
 export const ioregUsbDevices = ['-r', '-d', '1', '-c', 'IOUSBHostDevice', '-l', '-w0'] as const;
 export const ioregUsbInterfaces = ['-r', '-d', '1', '-c', 'IOUSBHostInterface', '-l', '-w0'] as const;
@@ -13,7 +14,7 @@ export const systemProfilerUsb = ['-json', 'SPUSBDataType'] as const;
 async function fromSystemProfiler(ctx: CollectContext, why: string): Promise<CollectResult<Usb>> {
   let text: string;
   try {
-    text = await ctx.exec('system_profiler', systemProfilerUsb, { timeoutMs: 15_000, maxBuffer: 16 << 20 });
+    text = await ctx.exec(darwinTools.systemProfiler, systemProfilerUsb, { timeoutMs: 15_000, maxBuffer: 16 << 20 });
   } catch (err) {
     return failure(err, `${why}; system_profiler SPUSBDataType failed`);
   }
@@ -29,8 +30,8 @@ async function fromSystemProfiler(ctx: CollectContext, why: string): Promise<Col
 export async function collect(ctx: CollectContext): Promise<CollectResult<Usb>> {
   const opts = { timeoutMs: 5_000, maxBuffer: 16 << 20 };
   const [devText, ifText] = await Promise.allSettled([
-    ctx.exec('ioreg', ioregUsbDevices, opts),
-    ctx.exec('ioreg', ioregUsbInterfaces, opts),
+    ctx.exec(darwinTools.ioreg, ioregUsbDevices, opts),
+    ctx.exec(darwinTools.ioreg, ioregUsbInterfaces, opts),
   ]);
   if (devText.status === 'rejected') {
     return fromSystemProfiler(ctx, `ioreg -c IOUSBHostDevice failed (${(devText.reason as Error).message})`);

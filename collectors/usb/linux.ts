@@ -6,6 +6,7 @@ import {
   type DeviceAttrs, type InterfaceAttrs, type RawUsbDevice,
 } from './parse-sysfs.js';
 import type { Usb, UsbDevice } from './schema.js';
+import { unixTool } from '../programs.js';
 
 export const sysfsUsb = '/sys/bus/usb/devices';
 
@@ -80,7 +81,7 @@ async function fromLsusb(ctx: CollectContext): Promise<CollectResult<Usb>> {
   }
   let text: string;
   try {
-    text = await ctx.exec('lsusb', ['-v'], { timeoutMs: 5_000 });
+    text = await ctx.exec(unixTool('lsusb'), ['-v'], { timeoutMs: 5_000 });
   } catch (err) {
     return failure(err, `${sysfsUsb} is absent and lsusb -v failed`);
   }

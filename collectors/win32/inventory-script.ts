@@ -24,10 +24,13 @@ function Add-Section([string]$name, [scriptblock]$body) {
   catch { $out[$name] = [ordered]@{ error = "$($_.Exception.Message)"; ms = $t.ElapsedMilliseconds } }
 }
 function Iso($d) { if ($d) { ([DateTime]$d).ToUniversalTime().ToString('o') } else { $null } }
+# Native tools by absolute path under %SystemRoot%\System32, never through PATH (the laptop's user controls PATH).
+$systemRoot = if ($env:SystemRoot -match '^[A-Za-z]:\\[^"<>|?*%]*$') { $env:SystemRoot } else { 'C:\Windows' }
 function Native([string]$exe, [string[]]$argv) {
-  if (-not (Get-Command $exe -CommandType Application -ErrorAction SilentlyContinue)) { throw "$exe is not installed (command-missing)" }
+  $path = Join-Path (Join-Path $systemRoot 'System32') $exe
+  if (-not (Test-Path -LiteralPath $path -PathType Leaf)) { throw "$path is not installed (command-missing)" }
   $ErrorActionPreference = 'Continue'
-  $text = (& $exe @argv 2>&1 | Out-String -Width 4096)
+  $text = (& $path @argv 2>&1 | Out-String -Width 4096)
   [ordered]@{ exitCode = $LASTEXITCODE; text = $text }
 }
 # The console user: whose keyboard layouts and languages the locale section reads (the agent itself is SYSTEM).

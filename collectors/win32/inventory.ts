@@ -3,6 +3,7 @@ import { errorCodeOf } from '../errors.js';
 import { inventoryScript, powershellArgs } from './inventory-script.js';
 import { asRecord, str } from './ps-json.js';
 import { memo } from './memo.js';
+import { windowsTool } from '../programs.js';
 
 export const inventorySections = [
   'console', 'host', 'processes', 'software', 'network', 'netstat', 'wlan', 'pnp', 'displays', 'locale', 'sessions',
@@ -20,7 +21,12 @@ export interface Inventory {
 /** How a whole inventory run failed (PowerShell missing, killed, printed garbage): every domain reports this. */
 export interface InventoryFailure { failed: true; code: ErrorCode; message: string }
 
-export const powershell = 'powershell.exe';
+/** Windows PowerShell 5.1 (on every supported Windows) under %SystemRoot%, never found through PATH. */
+export function powershellPath(env: Record<string, string | undefined>): string {
+  return windowsTool('WindowsPowerShell\\v1.0\\powershell.exe', env);
+}
+/** Where it is on a default install: C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe. */
+export const powershell = powershellPath({});
 /** A slow laptop's first CIM queries take seconds; the cycle's per-collector timeout still bounds the wait. */
 const timeoutMs = 60_000;
 
@@ -57,13 +63,14 @@ export function parseInventory(stdout: string): Inventory | InventoryFailure {
 
 /** Runs the inventory script once: one powershell.exe, script on stdin. */
 export async function runInventory(ctx: CollectContext): Promise<Inventory | InventoryFailure> {
+  const program = powershellPath(ctx.env);
   let stdout: string;
   try {
-    stdout = await ctx.exec(powershell, powershellArgs, { input: inventoryScript, timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+    stdout = await ctx.exec(program, powershellArgs, { input: inventoryScript, timeoutMs, maxBuffer: 64 * 1024 * 1024 });
   } catch (err) {
     const code = errorCodeOf(err);
     const message = err instanceof Error ? err.message : String(err);
-    return { failed: true, code, message: `${powershell} inventory: ${message}` };
+    return { failed: true, code, message: `${program} inventory: ${message}` };
   }
   return parseInventory(stdout);
 }

@@ -1,7 +1,9 @@
-import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, getJson, secrets, startServer } from '../server/helpers.js';
 import { nodeModulesAbove, repoRoot, runIn, scenarioSnapshot } from './run-isolated.js';
 
 // Builds the single executable with the same script as `npm run build:sea` and runs it in an empty temp dir.
@@ -49,4 +51,24 @@ describe.skipIf(!linux)('the Linux single executable (npm run build:sea)', () =>
     expect((JSON.parse(r.stdout) as { findings: { rule: string }[] }).findings.map((f) => f.rule)).toContain('ipkvm.usb');
     expect((await runIn(runDir, './farmwatch', ['server'])).code).toBe(2);
   });
+
+  it('reports the SHA-256 of the executable as its code hash (enroll + run --once against a real server)', async () => {
+    const server = await startServer();
+    try {
+      writeFileSync(join(runDir, 'secret'), secrets.enrollSecret, { mode: 0o600 });
+      const config = join(runDir, 'agent.json');
+      writeFileSync(config, JSON.stringify({ stateDir: join(runDir, 'state'), deviceId: 'sea-hash-1', server: { url: server.url } }));
+      const enrolled = await runIn(runDir, './farmwatch', ['enroll', '--server', server.url, '--secret-file', join(runDir, 'secret'), '--config', config]);
+      expect(enrolled.code, enrolled.stderr).toBe(0);
+      const ran = await runIn(runDir, './farmwatch', ['run', '--once', '--config', config]);
+      expect(ran.code, ran.stderr).toBe(0);
+      expect(ran.stderr).toMatch(/"codeSource":\{"kind":"executable"/);
+      const { codeHash } = (await getJson(server.url, '/api/v1/devices/sea-hash-1')).body.standing as { codeHash: string };
+      expect(codeHash).toBe(createHash('sha256').update(readFileSync(exe)).digest('hex'));
+      expect(codeHash).not.toBe(createHash('sha256').update('').digest('hex'));
+    } finally {
+      await server.close();
+      cleanup(server.dir);
+    }
+  }, 60_000);
 });

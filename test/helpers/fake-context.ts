@@ -15,7 +15,7 @@ export interface FakeOs {
   files?: Record<string, string | Buffer>;
   dirs?: Record<string, string[]>;
   links?: Record<string, string>;
-  /** Keyed by "file arg1 arg2"; a function gets the args; an Error is thrown as the exec failure. */
+  /** Keyed by "file arg1 arg2" (file: the absolute path, or the program's name alone); a function gets the args; an Error is thrown as the exec failure. */
   commands?: Record<string, string | Error | ((args: readonly string[], opts: ExecOptions) => string)>;
   env?: Record<string, string | undefined>;
   now?: Date;
@@ -39,7 +39,10 @@ export function fakeContext(os: FakeOs = {}): CollectContext & { execCalls: stri
     async exec(file, args, opts = {}) {
       execCalls.push([file, ...args]);
       const key = [file, ...args].join(' ');
-      const entry = os.commands?.[key] ?? os.commands?.[file];
+      // Collectors run programs by absolute path, and on Linux the folder depends on the distribution
+      // (collectors/programs.ts): a key may name the program alone ("ss -tinH" answers /usr/bin/ss -tinH).
+      const name = file.replace(/^.*[\\/]/, '');
+      const entry = os.commands?.[key] ?? os.commands?.[file] ?? os.commands?.[[name, ...args].join(' ')] ?? os.commands?.[name];
       if (entry === undefined) {
         throw Object.assign(new Error(`spawn ${file} ENOENT`), { code: 'ENOENT' });
       }

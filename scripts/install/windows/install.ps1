@@ -9,6 +9,12 @@
   baseline) to SYSTEM and Administrators with inheritance removed, enrolls from -SecretFile, and registers the
   scheduled task "farmwatch" that runs `farmwatch.exe run` as SYSTEM at start-up.
 
+  Before anything in %ProgramData%\farmwatch is read, its ACL is checked: a standard user can create that folder
+  (ProgramData lets Users create folders) and plant agent.json or enrollment.json in it (a server of their own, a
+  token of their choosing). If the folder, or anything in it, is owned by or writable by anyone but SYSTEM,
+  Administrators or TrustedInstaller, or is a link, it is moved aside unread to %ProgramData%\farmwatch.untrusted-TIME
+  and a new folder is made, admin-only from its creation; the agent then enrolls afresh (give -SecretFile).
+
   Why a scheduled task and not a service: Node is not a Windows service by itself (it does not answer the Service
   Control Manager), so a service needs a wrapper such as NSSM or WinSW. nssm.exe is itself catalogued as a
   remote-access component (rules/catalogs/remote-access.json, Komari), and an unknown wrapper on every laptop is what
@@ -52,14 +58,84 @@ $programDir = Join-Path $env:ProgramFiles 'farmwatch'
 $exe = Join-Path $programDir 'farmwatch.exe'
 $dataDir = Join-Path $env:ProgramData 'farmwatch'
 $configFile = Join-Path $dataDir 'agent.json'
+# Windows tools by absolute path, never through PATH.
+$systemRoot = if ($env:SystemRoot -match '^[A-Za-z]:\\[^"<>|?*%]*$') { $env:SystemRoot } else { 'C:\Windows' }
+$icacls = Join-Path $systemRoot 'System32\icacls.exe'
+
+# Who may write the data folder: SYSTEM, Administrators, TrustedInstaller (by SID, so that a localised Windows
+# matches too). Anyone else who can write there could plant the config or the enrollment; so could the owner of a
+# file or folder, who can always rewrite its ACL.
+$trustedSids = @('S-1-5-18', 'S-1-5-32-544', 'S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464')
+# Rights that change a file, a folder's entries or an ACL, plus GENERIC_WRITE and GENERIC_ALL (inherit-only ACEs).
+$writeMask = [int64]([Security.AccessControl.FileSystemRights]'WriteData, AppendData, WriteExtendedAttributes, WriteAttributes, Delete, DeleteSubdirectoriesAndFiles, ChangePermissions, TakeOwnership') -bor 0x40000000 -bor 0x10000000
+
+# Why a non-administrator could have written this one file or folder; nothing when only trusted principals can.
+function Get-UntrustedWriters([string]$Path) {
+  try { $acl = Get-Acl -LiteralPath $Path } catch { return @("its ACL cannot be read ($($_.Exception.Message))") }
+  $found = @()
+  $owner = $acl.GetOwner([Security.Principal.SecurityIdentifier]).Value
+  if ($trustedSids -notcontains $owner) { $found += "owned by $owner" }
+  foreach ($ace in $acl.GetAccessRules($true, $true, [Security.Principal.SecurityIdentifier])) {
+    if ($ace.AccessControlType -ne [Security.AccessControl.AccessControlType]::Allow) { continue }
+    if ($trustedSids -contains $ace.IdentityReference.Value) { continue }
+    if (([int64]$ace.FileSystemRights -band $writeMask) -ne 0) { $found += "$($ace.IdentityReference.Value) may write ($($ace.FileSystemRights))" }
+  }
+  $found
+}
+
+# The folder and everything in it (agent.json, enrollment.json, the device key, the spool), links not followed.
+function Get-DataDirProblems([string]$Path) {
+  try { $item = Get-Item -LiteralPath $Path -Force } catch { return @("${Path}: cannot be read ($($_.Exception.Message))") }
+  if ($item.Attributes -band [IO.FileAttributes]::ReparsePoint) { return @("${Path}: a link (junction or symbolic link)") }
+  $problems = @(Get-UntrustedWriters $Path | ForEach-Object { "${Path}: $_" })
+  if ($item.PSIsContainer) {
+    try { $children = @(Get-ChildItem -LiteralPath $Path -Force) } catch { return $problems + @("${Path}: cannot be listed ($($_.Exception.Message))") }
+    foreach ($child in $children) { $problems += @(Get-DataDirProblems $child.FullName) }
+  }
+  $problems
+}
+
+# A new folder that is SYSTEM + Administrators only from its creation: no moment in which a user could add a file.
+function New-LockedDirectory([string]$Path) {
+  $security = New-Object Security.AccessControl.DirectorySecurity
+  $security.SetAccessRuleProtection($true, $false)
+  foreach ($sid in 'S-1-5-18', 'S-1-5-32-544') {
+    $rule = New-Object Security.AccessControl.FileSystemAccessRule((New-Object Security.Principal.SecurityIdentifier $sid), 'FullControl', 'ContainerInherit, ObjectInherit', 'None', 'Allow')
+    $security.AddAccessRule($rule)
+  }
+  $security.SetOwner((New-Object Security.Principal.SecurityIdentifier 'S-1-5-32-544'))
+  if ($PSVersionTable.PSEdition -eq 'Core') { [void][IO.FileSystemAclExtensions]::Create([IO.DirectoryInfo]::new($Path), $security) }
+  else { [void][IO.Directory]::CreateDirectory($Path, $security) }
+}
+
+# Runs before anything in the data folder is read. An untrusted folder is moved aside unread (kept for the
+# investigation: someone prepared it) and replaced; what cannot be made admin-only is refused.
+function Protect-DataDir([string]$Path) {
+  $movedTo = $null
+  if (Test-Path -LiteralPath $Path) {
+    $problems = @(Get-DataDirProblems $Path)
+    if ($problems.Count -gt 0) {
+      $movedTo = "$Path.untrusted-$(Get-Date -Format yyyyMMddHHmmss)"
+      try { Move-Item -LiteralPath $Path -Destination $movedTo }
+      catch { Fail 1 "$Path is writable by non-administrators ($($problems -join '; ')) and cannot be moved aside ($($_.Exception.Message)); delete it (Remove-Item -Recurse -Force '$Path') and rerun" }
+      [Console]::Error.WriteLine("farmwatch install: $Path was writable by non-administrators ($($problems -join '; ')); moved aside unread to $movedTo")
+    }
+  }
+  if (-not (Test-Path -LiteralPath $Path)) { New-LockedDirectory $Path }
+  # Only SYSTEM (S-1-5-18) and Administrators (S-1-5-32-544); inheritance removed so that Users keep no read
+  # access. Mode 0600 means nothing on NTFS. Idempotent on a folder that already was.
+  & $icacls $Path /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F' /T /Q | Out-Null
+  if ($LASTEXITCODE -ne 0) { Fail 1 "icacls could not restrict $Path" }
+  & $icacls $Path /setowner '*S-1-5-32-544' /T /Q | Out-Null
+  $left = @(Get-DataDirProblems $Path)
+  if ($left.Count -gt 0) { Fail 1 "$Path is still writable by non-administrators ($($left -join '; ')); remove those entries or the folder, and rerun" }
+  $movedTo
+}
 
 try {
-  New-Item -ItemType Directory -Force -Path $programDir, $dataDir | Out-Null
-  # Only SYSTEM (S-1-5-18) and Administrators (S-1-5-32-544), by SID so that a localised Windows matches too;
-  # inheritance removed so that Users keep no read access. Mode 0600 means nothing on NTFS.
-  & icacls.exe $dataDir /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F' /T /Q | Out-Null
-  if ($LASTEXITCODE -ne 0) { Fail 1 "icacls could not restrict $dataDir" }
-  & icacls.exe $dataDir /setowner '*S-1-5-32-544' /T /Q | Out-Null
+  # First: nothing below reads the data folder before its ACL is checked.
+  $dataDirMovedTo = Protect-DataDir $dataDir
+  New-Item -ItemType Directory -Force -Path $programDir | Out-Null
 
   # Upgrade: a running exe cannot be replaced on Windows, so the task is stopped first.
   $action = 'installed'
@@ -94,6 +170,9 @@ if ($SecretFile -and -not $enrolled) {
   if ($LASTEXITCODE -ne 0) { Fail 3 "farmwatch $version $action, config $configAction, but enrollment failed (see the line above); rerun with -SecretFile" }
   $enrolled = $true
 }
+# What this run wrote (config, enrollment) is owned by Administrators like the rest: where the "default owner" policy
+# makes an administrator's new files their own, the next install's check would otherwise see a foreign owner.
+& $icacls $dataDir /setowner '*S-1-5-32-544' /T /Q | Out-Null
 
 try {
   $taskAction = New-ScheduledTaskAction -Execute $exe -Argument "run --config `"$configFile`"" -WorkingDirectory $dataDir
@@ -113,5 +192,6 @@ if ($enrolled -and -not $NoStart) {
   try { Start-ScheduledTask -TaskName $taskName } catch { Fail 4 "farmwatch $version installed and enrolled, but the task did not start: $($_.Exception.Message)" }
   $how = 'enrolled, started'
 } elseif ($enrolled) { $how = 'enrolled' } else { $how = 'not enrolled (rerun with -Server URL -SecretFile FILE)' }
+if ($dataDirMovedTo) { $how += "; the data folder was writable by non-administrators: moved aside to $dataDirMovedTo" }
 Write-Output "farmwatch install: farmwatch $version $action in $programDir, config $configAction, $how"
 exit 0

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { collect } from '../../../collectors/activity/linux.js';
 import { fakeContext, fixture } from '../../helpers/fake-context.js';
+import { unixTool } from '../../../collectors/programs.js';
 
 const D = '/run/systemd/sessions';
 const files = {
@@ -19,6 +20,7 @@ describe('activity (Linux)', () => {
     const r = await collect(ctx);
     expect(r).toMatchObject({ status: 'ok', data: { idleSeconds: 300, source: expect.stringContaining('logind session 2 (wayland, user alice)') } });
     expect(ctx.execCalls).toHaveLength(1);
+    expect(ctx.execCalls[0]![0]).toBe(unixTool('loginctl'));
   });
 
   it('no graphical session: null with the reason, no fork', async () => {

@@ -38,7 +38,7 @@ describe('a whole macOS cycle on the darwin fixtures', () => {
     for (const name of collectors.map((c) => c.name)) expect(snapshot.collectors[name]?.status, name).toBe('ok');
     expect(snapshotSchema.safeParse(snapshot).success).toBe(true);
 
-    const forks = (names: readonly string[]) => ctx.execCalls.filter((c) => names.includes(c[0]!)).length;
+    const forks = (names: readonly string[]) => ctx.execCalls.filter((c) => names.includes(c[0]!.replace(/^.*\//, ''))).length;
     // host 3 + processes 1 + network 6 + usb 2 + inputs 1 + displays 1 + locale 1 + sessions 2 + activity 1
     expect(ctx.execCalls.length).toBe(18);
     expect(forks(['system_profiler', 'plutil', 'networksetup', 'sh', 'bash'])).toBe(0);

@@ -4,6 +4,7 @@ import { parseBsdNetstat } from '../../../collectors/network/parse-netstat-bsd.j
 import { parseAirportI, parseIpconfigSummary } from '../../../collectors/network/parse-wifi-macos.js';
 import { networkSchema } from '../../../collectors/network/schema.js';
 import { fakeContext, fixture, type FakeOs } from '../../helpers/fake-context.js';
+import { darwinTools } from '../../../collectors/programs.js';
 
 const k = (f: string, a: readonly string[]) => [f, ...a].join(' ');
 function mac(over: FakeOs['commands'] = {}): FakeOs {
@@ -50,7 +51,7 @@ describe('network darwin source', () => {
     const noTypes = fixture('darwin', 'ifconfig-v.txt').split('\n').filter((l) => !/^\ttype: /.test(l)).join('\n');
     const ctx = fakeContext(mac({ [k('ifconfig', ifconfigArgs)]: noTypes, [k('networksetup', networksetupArgs)]: fixture('darwin', 'networksetup-listallhardwareports.txt') }));
     const r = await collect(ctx);
-    expect(ctx.execCalls.some((c) => c[0] === 'networksetup')).toBe(true);
+    expect(ctx.execCalls.some((c) => c[0] === darwinTools.networksetup)).toBe(true);
     expect(r.status === 'ok' && Object.fromEntries(r.data.interfaces.map((i) => [i.name, i.kind]))).toMatchObject({ en0: 'wifi', awdl0: 'virtual', en5: 'other' });
   });
 

@@ -8,6 +8,7 @@ import { networkSchema, type Network } from '../../../collectors/network/schema.
 import type { ProcFds } from '../../../collectors/network/socket-owners.js';
 import type { CollectResult } from '../../../collectors/types.js';
 import { fakeContext, fixture } from '../../helpers/fake-context.js';
+import { unixTool } from '../../../collectors/programs.js';
 
 const ok = (r: CollectResult<Network>) => {
   if (r.status !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(r)}`);
@@ -174,7 +175,7 @@ describe('network Linux source on a fake machine', () => {
       wifi: { interface: 'wlp5s0', ssid: 'BLABLABLA', bssid: 'e6:63:da:16:50:bf' },
       dnsServers: ['192.0.2.1'],
     });
-    expect(ctx.execCalls).toEqual([['ss', '-tinH'], ['iw', 'dev', 'wlp5s0', 'link'], ['iwconfig', 'wlp5s0']]);
+    expect(ctx.execCalls).toEqual([[unixTool('ss'), '-tinH'], [unixTool('iw'), 'dev', 'wlp5s0', 'link'], [unixTool('iwconfig'), 'wlp5s0']]);
     const notes = r.notes!.join('\n');
     expect(notes).toContain('/proc/net/udp6 unreadable (command-missing): IPv6 may be disabled');
     expect(notes).toContain('ss (iproute2) not installed');
@@ -192,7 +193,7 @@ describe('network Linux source on a fake machine', () => {
     const r = ok(await collectLinux(ctx, { proc: deniedProc, addresses }));
     expect(r.data.identity.wifi).toEqual({ interface: 'wlp5s0', ssid: 'Café Wi-Fi', bssid: '3c:84:6a:12:ab:cd' });
     expect(r.data.connections.filter((c) => c.rttMs !== undefined)).toHaveLength(4);
-    expect(ctx.execCalls).toEqual([['ss', '-tinH'], ['iw', 'dev', 'wlp5s0', 'link']]);
+    expect(ctx.execCalls).toEqual([[unixTool('ss'), '-tinH'], [unixTool('iw'), 'dev', 'wlp5s0', 'link']]);
   });
 
   it('no iw, no iwconfig: association from /proc/net/wireless, SSID/BSSID null with the reason', async () => {

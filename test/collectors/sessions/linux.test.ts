@@ -3,6 +3,7 @@ import { collect } from '../../../collectors/sessions/linux.js';
 import { sessionsSchema } from '../../../collectors/sessions/schema.js';
 import { fakeContext, fixture } from '../../helpers/fake-context.js';
 import { realisticUtmp } from './utmp-builder.js';
+import { unixTool } from '../../../collectors/programs.js';
 
 describe('sessions (Linux)', () => {
   it('reads utmp without forking and types each login', async () => {
@@ -30,7 +31,7 @@ describe('sessions (Linux)', () => {
     const ctx = fakeContext({ commands: { who: fixture('linux', 'who-jc-centos77.txt') } });
     const r = await collect(ctx);
     if (r.status !== 'ok') throw new Error(JSON.stringify(r));
-    expect(ctx.execCalls).toEqual([['who']]);
+    expect(ctx.execCalls).toEqual([[unixTool('who')]]);
     expect(r.data.sessions.map((s) => [s.type, s.remoteHost])).toEqual([['tty', undefined], ['ssh', '192.168.71.1']]);
     expect(r.notes?.[0]).toContain('/var/run/utmp absent');
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { collect } from '../../../collectors/software/linux.js';
 import { softwareSchema } from '../../../collectors/software/schema.js';
 import { fakeContext, fixture, type FakeOs } from '../../helpers/fake-context.js';
+import { unixTool } from '../../../collectors/programs.js';
 
 function debianLaptop(): FakeOs & Required<Pick<FakeOs, 'files' | 'dirs' | 'links'>> {
   return {
@@ -71,7 +72,7 @@ describe('software on Linux', () => {
     os.commands = { rpm: 'anydesk\t6.3.2-1\nbash\t5.2.26-3.fc40\n' };
     const ctx = fakeContext(os);
     const result = await collect(ctx);
-    expect(ctx.execCalls).toEqual([['rpm', '-qa', '--qf', '%{NAME}\\t%{VERSION}-%{RELEASE}\\n']]);
+    expect(ctx.execCalls).toEqual([[unixTool('rpm'), '-qa', '--qf', '%{NAME}\\t%{VERSION}-%{RELEASE}\\n']]);
     if (result.status !== 'ok') throw new Error(JSON.stringify(result));
     expect(result.data.items.filter((i) => i.source === 'rpm').map((i) => i.name)).toEqual(['anydesk', 'bash']);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { collect } from '../../../collectors/usb/linux.js';
 import { usbSchema } from '../../../collectors/usb/schema.js';
 import { fakeContext, type FakeOs } from '../../helpers/fake-context.js';
+import { unixTool } from '../../../collectors/programs.js';
 
 const root = '/sys/bus/usb/devices';
 
@@ -96,7 +97,7 @@ describe('usb on Linux (sysfs)', () => {
     ].join('\n');
     const ctx = fakeContext({ dirs: { '/dev/bus/usb': ['001'] }, commands: { 'lsusb -v': lsusb } });
     const result = await collect(ctx);
-    expect(ctx.execCalls).toEqual([['lsusb', '-v']]);
+    expect(ctx.execCalls).toEqual([[unixTool('lsusb'), '-v']]);
     if (result.status !== 'ok') throw new Error(JSON.stringify(result));
     expect(result.data.devices).toEqual([
       { port: '001:002', vendorId: '1d6b', productId: '0104', deviceClass: 0, manufacturer: 'TinyPilot', interfaces: [] },
