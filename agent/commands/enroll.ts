@@ -103,7 +103,7 @@ export async function main(args: string[], io: Io): Promise<number> {
       );
       return 1;
     }
-    if (refusal) {
+    if (refusal?.message) {
       io.stderr.write(`farmwatch enroll: the server refused the enrollment (${refusal.error}): ${refusal.message}\n`);
       return 1;
     }
@@ -111,9 +111,12 @@ export async function main(args: string[], io: Io): Promise<number> {
     return 1;
   }
   if (response.status === 401 || response.status === 403) {
-    const secretError = !refusal || ['bad_secret', 'secret_expired', 'secret_used_up', 'unauthorized'].includes(refusal.error);
-    if (secretError) io.stderr.write(`farmwatch enroll: the server refused the enrollment secret (HTTP ${response.status}${refusal ? `, ${refusal.error}` : ''}); check --secret-file\n`);
-    else io.stderr.write(`farmwatch enroll: the server refused the enrollment (HTTP ${response.status}, ${refusal.error}): ${refusal.message}\n`);
+    // Refusals about the key or its signature say so; anything else is about the secret.
+    if (refusal && ['signature_required', 'bad_signature', 'clock_skew', 'enrollment_denied'].includes(refusal.error)) {
+      io.stderr.write(`farmwatch enroll: the server refused the enrollment (HTTP ${response.status}, ${refusal.error}): ${refusal.message}\n`);
+    } else {
+      io.stderr.write(`farmwatch enroll: the server refused the enrollment secret (HTTP ${response.status}${refusal ? `, ${refusal.error}` : ''}); check --secret-file\n`);
+    }
     return 1;
   }
   if (response.status !== 200 && response.status !== 201) {
