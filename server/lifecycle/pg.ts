@@ -68,6 +68,8 @@ export function pgLifecycleStorage(pool: pg.Pool): LifecycleStorage {
       return { status: 'pending', id, reason: decision.reason, collision: decision.collision };
     }
     if (decision.action === 'complete') await db.query('UPDATE pending_enrollments SET status = $1, decided_at = $2 WHERE id = $3', ['used', at, decision.approvedId]);
+    // Once the device enrolled, an approval still unused would let its key replace the device later: it lapses.
+    await db.query("UPDATE pending_enrollments SET status = 'superseded', decided_at = $1 WHERE device_id = $2 AND status = 'approved'", [at, r.deviceId]);
     await db.query(existing ? reenroll : insertDevice, params);
     return { status: 'enrolled', secretName: decision.secretName };
   }

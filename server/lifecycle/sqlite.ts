@@ -43,6 +43,8 @@ export function lifecycleStorage(db: Database.Database, deps: LifecycleDeps): Li
     pendingById: db.prepare('SELECT * FROM pending_enrollments WHERE id = ?'),
     pendingOpen: db.prepare("SELECT * FROM pending_enrollments WHERE status = 'pending' ORDER BY id"),
     decide: db.prepare('UPDATE pending_enrollments SET status = ?, decided_at = ? WHERE id = ?'),
+    // Once the device enrolled, an approval still unused would let its key replace the device later: it lapses.
+    lapseApprovals: db.prepare("UPDATE pending_enrollments SET status = 'superseded', decided_at = ? WHERE device_id = ? AND status = 'approved'"),
     rotate: db.prepare("UPDATE devices SET token_hash = ? WHERE device_id = ? AND status = 'active' AND token_hash IS NOT NULL"),
     setStatus: db.prepare('UPDATE devices SET status = ?, status_at = ?, token_hash = NULL WHERE device_id = ?'),
     resolveDeviceAlerts: db.prepare(
@@ -73,6 +75,7 @@ export function lifecycleStorage(db: Database.Database, deps: LifecycleDeps): Li
       return { status: 'pending', id, reason: decision.reason, collision: decision.collision };
     }
     if (decision.action === 'complete') s.decide.run('used', at, decision.approvedId);
+    s.lapseApprovals.run(at, r.deviceId);
     if (existing) s.reenroll.run(params);
     else s.insertDevice.run(params);
     if (existing) forgetTokens(r.deviceId);

@@ -70,7 +70,8 @@ export interface PendingEnrollment {
   /** Its first 16 hex digits in groups of four, as the agent prints it. */
   keyFingerprintShort: string | null;
   reason: string;
-  status: 'pending' | 'approved' | 'denied' | 'used';
+  /** superseded: approved, but the device enrolled otherwise first (a reset): the approval lapsed unused. */
+  status: 'pending' | 'approved' | 'denied' | 'used' | 'superseded';
   createdAt: string;
   decidedAt: string | null;
 }

@@ -100,6 +100,19 @@ describe.each(engines)('%s engine', (_name, engine) => {
     expect((await enrollSigned(s.url, { deviceId: 'fp-1', publicKey: reimaged.publicKey }, reimaged.privateKey)).status).toBe(200);
   });
 
+  it('an approval not yet used lapses when the device enrolls otherwise (a reset): its key cannot replace the device later', async () => {
+    const { reimaged, pendingId } = await queuedReenrollment('lapse-1', 'f'.repeat(64));
+    expect((await approve(pendingId)).status).toBe(200);
+    expect((await adminSend(s.url, 'POST', '/api/v1/devices/lapse-1/reset')).status).toBe(200);
+    const fresh = deviceKey();
+    expect((await enrollSigned(s.url, { deviceId: 'lapse-1', publicKey: fresh.publicKey }, fresh.privateKey)).status).toBe(200);
+    const late = await enrollSigned(s.url, { deviceId: 'lapse-1', publicKey: reimaged.publicKey }, reimaged.privateKey);
+    expect(late).toMatchObject({ status: 409, body: { error: 'already_enrolled' } });
+    expect(late.body.token).toBeUndefined();
+    expect(late.body.pending.id).not.toBe(pendingId);
+    expect(await approve(pendingId)).toMatchObject({ status: 409, body: { error: 'bad_transition' } });
+  });
+
   it('a re-enrollment without a signed key is refused, not queued; a denied key stays refused', async () => {
     const key = deviceKey();
     expect((await enrollSigned(s.url, { deviceId: 'nokey-1', publicKey: key.publicKey }, key.privateKey)).status).toBe(200);
