@@ -1,9 +1,9 @@
+import type { KeyObject } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { enrollRequestSchema, type EnrollResponse } from '../../schema/report.js';
 import { ClientError } from '../body.js';
 import type { ServerContext } from '../context.js';
 import { hashToken, newToken, sameSecret } from '../tokens.js';
-import type { KeyObject } from 'node:crypto';
 import { keyFingerprint, shortFingerprint } from '../../schema/enroll-proof.js';
 import { enrollProof } from './enroll-signature.js';
 import { guardOf, parsePublicKey } from './guard.js';
@@ -46,7 +46,11 @@ export async function enrollHandler(ctx: ServerContext, request: FastifyRequest,
     secret: sameSecret(req.secret, ctx.enrollSecretHash) ? { kind: 'legacy' } : { kind: 'named', hash: hashToken(req.secret) },
     at: ctx.now(),
   });
-  if (outcome.status === 'refused') throw new ClientError(outcome.httpStatus, outcome.code, outcome.reason);
+  if (outcome.status === 'refused') {
+    // A trace for the SOC: someone asked to be this device and could not prove it (or a reimaged laptop not yet approved).
+    request.log.warn({ deviceId: req.deviceId, refused: outcome.code, keyProven: proof.keyProven }, 'enrollment refused');
+    throw new ClientError(outcome.httpStatus, outcome.code, outcome.reason);
+  }
   if (outcome.status === 'pending') {
     // Queued only with a proven key (decideEnrollment), so the fingerprint is there.
     const fingerprint = keyFingerprint(req.publicKey ?? '') ?? '';
