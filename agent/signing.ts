@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { enrollSignedBytes } from '../schema/enroll-proof.js';
 import { signatureHeaders, signedBytes } from '../schema/signing.js';
 import { ensurePrivateDir, writeFileAtomic } from './state.js';
 
@@ -49,5 +50,21 @@ export async function loadSigner(stateDir: string, now: () => number = Date.now)
       [signatureHeaders.nonce]: nonce,
       [signatureHeaders.signature]: sign(null, signedBytes(timestamp, nonce, body), key).toString('base64'),
     };
+  };
+}
+
+/**
+ * The signature headers of an enroll request (schema/enroll-proof.ts): they prove to the server that this laptop
+ * holds the key it registers, so that an approval of that key cannot be completed by anyone else.
+ */
+export async function enrollSignature(stateDir: string, body: string, now: number = Date.now()): Promise<Record<string, string>> {
+  const key = await readKey(stateDir);
+  if (!key) throw new Error(`${deviceKeyFile(stateDir)}: no device key to sign the enrollment with`);
+  const timestamp = String(now);
+  const nonce = randomBytes(16).toString('base64url');
+  return {
+    [signatureHeaders.timestamp]: timestamp,
+    [signatureHeaders.nonce]: nonce,
+    [signatureHeaders.signature]: sign(null, enrollSignedBytes(timestamp, nonce, body), key).toString('base64'),
   };
 }

@@ -6,7 +6,8 @@ import { createLogger } from '../log.js';
 import { saveEnrollment } from '../state.js';
 import { createHash } from 'node:crypto';
 import { savePolicyFrom } from '../policy.js';
-import { ensureKeyPair } from '../signing.js';
+import { deviceKeyFile, enrollSignature, ensureKeyPair } from '../signing.js';
+import { keyFingerprint, shortFingerprint } from '../../schema/enroll-proof.js';
 import { createTransport } from '../transport.js';
 import { parseFlags, UsageError, type Io } from '../usage.js';
 import { agentVersion } from '../version.js';
@@ -45,7 +46,7 @@ export async function main(args: string[], io: Io): Promise<number> {
 
   const endpoint = new URL('/api/v1/enroll', server).toString();
   const stateDir = stateDirOf(config);
-  // Issue 6: the device's signing key (made once, 0600) and a hash of the machine id, for collision checks.
+  // The device's signing key (made once, 0600) and a hash of the machine id, a hint for collision checks only.
   const publicKey = await ensureKeyPair(stateDir);
   // An explicit deviceId in config is the admin's statement of identity (labs, several agents on one host): no hardware check then.
   const hardwareId = config.deviceId ? undefined : await readHardwareId();
@@ -66,12 +67,16 @@ export async function main(args: string[], io: Io): Promise<number> {
     clientKey: config.server?.clientKey,
     proxy: config.server?.proxy,
   });
+  // Signed with the device key: only this laptop can complete an enrollment an admin approved for that key.
+  const text = JSON.stringify(body);
+  const proof = await enrollSignature(stateDir, text);
+  const fingerprint = shortFingerprint(keyFingerprint(publicKey) ?? '');
   let response;
   try {
     response = await fetch(endpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...proof },
+      body: text,
       agent: transport,
       signal: AbortSignal.timeout(config.server?.timeoutMs ?? 15_000),
       redirect: 'error',
@@ -84,31 +89,43 @@ export async function main(args: string[], io: Io): Promise<number> {
   } finally {
     transport.destroy();
   }
-  const text = await response.text().catch(() => '');
+  const answer = await response.text().catch(() => '');
+  const refusal = refusalOf(answer);
   if (response.status === 409) {
-    const pending = pendingOf(text);
-    if (pending?.error === 'pending_approval') {
-      io.stderr.write(`farmwatch enroll: enrollment ${pending.id} of device ${deviceId} waits for an admin's approval (${pending.reason}); run enroll again once approved\n`);
+    const pending = pendingOf(answer);
+    if (pending) {
+      const why = pending.error === 'pending_approval' ? pending.reason : `device ${deviceId} is already enrolled`;
+      io.stderr.write(
+        `farmwatch enroll: enrollment ${pending.id} of device ${deviceId} waits for an admin's approval (${why}).\n` +
+          `  Read this key to the admin: ${fingerprint}\n` +
+          `  The admin approves enrollment ${pending.id} only if the dashboard (Enrollments) shows the same key, then run this same command again on this laptop.\n` +
+          `  Keep ${deviceKeyFile(stateDir)}: only the key above can complete this enrollment.\n`,
+      );
       return 1;
     }
-    if (pending) {
-      io.stderr.write(`farmwatch enroll: device ${deviceId} is already enrolled; an admin must reset device ${deviceId} or approve enrollment ${pending.id} before it can enroll again\n`);
+    if (refusal?.message) {
+      io.stderr.write(`farmwatch enroll: the server refused the enrollment (${refusal.error}): ${refusal.message}\n`);
       return 1;
     }
     io.stderr.write(`farmwatch enroll: device ${deviceId} is already enrolled; an admin must reset device ${deviceId} before it can enroll again\n`);
     return 1;
   }
   if (response.status === 401 || response.status === 403) {
-    io.stderr.write(`farmwatch enroll: the server refused the enrollment secret (HTTP ${response.status}); check --secret-file\n`);
+    // Refusals about the key or its signature say so; anything else is about the secret.
+    if (refusal && ['signature_required', 'bad_signature', 'clock_skew', 'enrollment_denied'].includes(refusal.error)) {
+      io.stderr.write(`farmwatch enroll: the server refused the enrollment (HTTP ${response.status}, ${refusal.error}): ${refusal.message}\n`);
+    } else {
+      io.stderr.write(`farmwatch enroll: the server refused the enrollment secret (HTTP ${response.status}${refusal ? `, ${refusal.error}` : ''}); check --secret-file\n`);
+    }
     return 1;
   }
   if (response.status !== 200 && response.status !== 201) {
-    io.stderr.write(`farmwatch enroll: ${endpoint} answered HTTP ${response.status}: ${text.slice(0, 300)}\n`);
+    io.stderr.write(`farmwatch enroll: ${endpoint} answered HTTP ${response.status}: ${answer.slice(0, 300)}\n`);
     return 1;
   }
   let parsed;
   try {
-    parsed = enrollResponseSchema.safeParse(JSON.parse(text));
+    parsed = enrollResponseSchema.safeParse(JSON.parse(answer));
   } catch {
     parsed = undefined;
   }
@@ -155,12 +172,22 @@ async function derivedDeviceId(): Promise<string> {
   return deviceIdFromHardwareId(hardwareId);
 }
 
-/** The approval-queue entry of a 409 answer (issue 6), when the server queued this enrollment. */
+/** The approval-queue entry of a 409 answer, when the server queued this enrollment. */
 function pendingOf(text: string): { id: number; reason: string; error: string } | undefined {
   try {
     const body = JSON.parse(text) as { error?: unknown; pending?: { id?: unknown; reason?: unknown } };
     const pending = body.pending;
     return typeof pending?.id === 'number' ? { id: pending.id, reason: String(pending.reason ?? ''), error: String(body.error) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `error` and `message` of a refusal, for a line that says what the server said. */
+function refusalOf(text: string): { error: string; message: string } | undefined {
+  try {
+    const body = JSON.parse(text) as { error?: unknown; message?: unknown };
+    return typeof body.error === 'string' ? { error: body.error.slice(0, 64), message: String(body.message ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 500) } : undefined;
   } catch {
     return undefined;
   }

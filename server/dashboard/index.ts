@@ -229,9 +229,12 @@ export function registerDashboard(app: FastifyInstance, ctx: ServerContext, poli
         postSession(request);
         const id = alertId.safeParse((request.params as { id: string }).id);
         if (!id.success) throw new ClientError(400, 'invalid_request', 'invalid enrollment id');
-        const result = await ctx.storage.decidePending(id.data, decision, ctx.now());
+        // The approve form names the key the admin saw: the approval binds to it.
+        const fingerprint = formOf(request).keyFingerprint;
+        const result = await ctx.storage.decidePending(id.data, decision, ctx.now(), typeof fingerprint === 'string' && fingerprint ? fingerprint.slice(0, 200) : undefined);
         if (result === 'not-found') throw new ClientError(404, 'not_found', `no pending enrollment ${id.data}`);
         if (result === 'conflict') throw new ClientError(409, 'bad_transition', `enrollment ${id.data} was already decided`);
+        if ('refusal' in result) throw new ClientError(409, result.refusal, result.reason);
         request.log.warn({ pendingId: id.data, decision }, 'dashboard: enrollment decided');
         return reply.redirect('/dashboard/enrollments', 303);
       });

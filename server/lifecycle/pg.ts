@@ -1,9 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
 import { policyBodySchema, type PolicyRecord } from '../policy/schema.js';
-import { lockSql, one, rows, type Db, type Row } from '../storage/pg-alerts.js';
-import type { DeviceStatus, LifecycleEnrollOutcome, LifecycleStorage } from './storage-types.js';
-import { isPlaceholderSerial } from './placeholder-serial.js';
+import { lockSql, one, rows, type Db } from '../storage/pg-alerts.js';
+import { approvalRefusal, decideEnrollment } from './enroll-decision.js';
+import { factsOf, refusedOf, secretUsedUp } from './enroll-facts.js';
+import type { DeviceStatus, LifecycleEnroll, LifecycleEnrollOutcome, LifecycleStorage } from './storage-types.js';
 import { standingOf, toInventory, toPending } from './rows.js';
 
 /** Runs `fn` in one transaction on one pooled connection. */
@@ -27,66 +27,51 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (db: pg.PoolClient) =>
  * advisory lock (the one ingest takes), so two replicas never enroll one device id twice.
  */
 export function pgLifecycleStorage(pool: pg.Pool): Omit<LifecycleStorage, 'recordClockSkew'> {
-  const keyMatches = (stored: unknown, given: string | null) => typeof stored === 'string' && given !== null && stored === given;
   const insertDevice = `INSERT INTO devices (device_id, hostname, platform, agent_version, token_hash, enrolled_at, status, status_at, hardware_id, serial, public_key)
     VALUES ($1, $2, $3, $4, $5, $6, 'active', $6, $7, $8, $9)`;
   const reenroll = `UPDATE devices SET hostname = $2, platform = $3, agent_version = $4, token_hash = $5, enrolled_at = $6, status = 'active', status_at = $6,
     hardware_id = $7, serial = $8, public_key = $9, config_hash = NULL, code_hash = NULL, policy_version = NULL, integrity_agent_version = NULL WHERE device_id = $1`;
 
-  async function enroll(db: Db, r: Parameters<LifecycleStorage['enrollDevice']>[0]): Promise<LifecycleEnrollOutcome> {
+  async function enroll(db: Db, r: LifecycleEnroll): Promise<LifecycleEnrollOutcome> {
     const at = r.at.toISOString();
     const params = [r.deviceId, r.hostname, r.platform, r.agentVersion, r.tokenHash, at, r.hardwareId, r.serial, r.publicKey];
     await db.query(lockSql, [`device:${r.deviceId}`]);
     const existing = await one(db, 'SELECT * FROM devices WHERE device_id = $1', [r.deviceId]);
+    const secret = r.secret.kind === 'named' ? await one(db, 'SELECT * FROM enroll_secrets WHERE secret_hash = $1', [r.secret.hash]) : undefined;
     const pending = await rows(db, "SELECT * FROM pending_enrollments WHERE device_id = $1 AND status IN ('pending', 'approved', 'denied') ORDER BY id DESC", [r.deviceId]);
-    const sameRequester = (p: Row) => (r.publicKey ? keyMatches(p.public_key, r.publicKey) : keyMatches(p.hardware_id, r.hardwareId));
-    const approved = pending.find((p) => p.status === 'approved' && sameRequester(p));
-    if (pending.some((p) => p.status === 'denied' && sameRequester(p))) {
-      return { status: 'refused', code: 'enrollment_denied', reason: `an admin denied this enrollment of ${r.deviceId}`, httpStatus: 403 };
+    const twin = r.hardwareId
+      ? (await one<{ device_id: string }>(db, 'SELECT device_id FROM devices WHERE hardware_id = $1 AND device_id <> $2 AND status <> $3 LIMIT 1', [r.hardwareId, r.deviceId, 'decommissioned']))?.device_id
+      : undefined;
+    const decision = decideEnrollment({
+      ...factsOf(r, existing, secret, pending.map(toPending)),
+      nonceSeen: r.nonce !== null && (await one(db, 'SELECT 1 AS seen FROM nonces WHERE device_id = $1 AND nonce = $2', [r.deviceId, r.nonce])) !== undefined,
+      twin: twin ?? null,
+    });
+    if (decision.action === 'refuse') return refusedOf(decision);
+    if (decision.takeSecretUse && secret && !(await db.query('UPDATE enroll_secrets SET uses_left = uses_left - 1 WHERE id = $1 AND uses_left > 0', [secret.id])).rowCount) {
+      return secretUsedUp(secret);
     }
-    let secretName: string | null = null;
-    if (!approved && r.secret.kind === 'named') {
-      const secret = await one(db, 'SELECT * FROM enroll_secrets WHERE secret_hash = $1', [r.secret.hash]);
-      if (!secret || !timingSafeEqual(secret.secret_hash as Buffer, r.secret.hash)) return { status: 'refused', code: 'bad_secret', reason: 'wrong enroll secret', httpStatus: 401 };
-      if (Date.parse(secret.expires_at as string) <= r.at.getTime()) {
-        return { status: 'refused', code: 'secret_expired', reason: `enroll secret "${secret.name as string}" expired at ${secret.expires_at as string}`, httpStatus: 401 };
-      }
-      if (!(await db.query('UPDATE enroll_secrets SET uses_left = uses_left - 1 WHERE id = $1 AND uses_left > 0', [secret.id])).rowCount) {
-        return { status: 'refused', code: 'secret_used_up', reason: `enroll secret "${secret.name as string}" has no uses left`, httpStatus: 401 };
-      }
-      secretName = secret.name as string;
-    }
-    if (approved) {
-      await db.query('UPDATE pending_enrollments SET status = $1, decided_at = $2 WHERE id = $3', ['used', at, approved.id]);
-      await db.query(existing ? reenroll : insertDevice, params);
-      return { status: 'enrolled', secretName };
-    }
-    const status = existing?.status as DeviceStatus | undefined;
-    if (status === 'revoked' || status === 'decommissioned') {
-      return { status: 'refused', code: `device_${status}`, reason: `device ${r.deviceId} is ${status}; an admin resets it (POST /api/v1/devices/:id/reset) before it can enroll again`, httpStatus: 409 };
-    }
-    const queue = async (reason: string, collision: 'device-id' | 'hardware' | 'placeholder-serial'): Promise<LifecycleEnrollOutcome> => {
-      const open = pending.find((p) => p.status === 'pending' && sameRequester(p));
-      const id = open
-        ? (open.id as number)
-        : (
+    if (r.nonce !== null) await db.query('INSERT INTO nonces (device_id, nonce, seen_ms) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [r.deviceId, r.nonce, r.at.getTime()]);
+    if (decision.action === 'queue') {
+      const id =
+        decision.openId ??
+        Number(
+          (
             (await one<{ id: number }>(
               db,
               `INSERT INTO pending_enrollments (device_id, hostname, platform, agent_version, hardware_id, serial, public_key, reason, status, created_at)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9) RETURNING id`,
-              [r.deviceId, r.hostname, r.platform, r.agentVersion, r.hardwareId, r.serial, r.publicKey, reason, at],
+              [r.deviceId, r.hostname, r.platform, r.agentVersion, r.hardwareId, r.serial, r.publicKey, decision.reason, at],
             )) as { id: number }
-          ).id;
-      return { status: 'pending', id, reason, collision };
-    };
-    if (existing && existing.token_hash !== null) return queue(`device id ${r.deviceId} is already enrolled`, 'device-id');
-    const twin = r.hardwareId
-      ? (await one<{ device_id: string }>(db, 'SELECT device_id FROM devices WHERE hardware_id = $1 AND device_id <> $2 AND status <> $3 LIMIT 1', [r.hardwareId, r.deviceId, 'decommissioned']))?.device_id
-      : undefined;
-    if (twin) return queue(`the same hardware is enrolled as ${twin}`, 'hardware');
-    if (r.serial !== null && isPlaceholderSerial(r.serial)) return queue(`placeholder serial "${r.serial}"`, 'placeholder-serial');
+          ).id,
+        );
+      return { status: 'pending', id, reason: decision.reason, collision: decision.collision };
+    }
+    if (decision.action === 'complete') await db.query('UPDATE pending_enrollments SET status = $1, decided_at = $2 WHERE id = $3', ['used', at, decision.approvedId]);
+    // Once the device enrolled, an approval still unused would let its key replace the device later: it lapses.
+    await db.query("UPDATE pending_enrollments SET status = 'superseded', decided_at = $1 WHERE device_id = $2 AND status = 'approved'", [at, r.deviceId]);
     await db.query(existing ? reenroll : insertDevice, params);
-    return { status: 'enrolled', secretName };
+    return { status: 'enrolled', secretName: decision.secretName };
   }
 
   return {
@@ -152,12 +137,16 @@ export function pgLifecycleStorage(pool: pg.Pool): Omit<LifecycleStorage, 'recor
     async listPendingEnrollments() {
       return (await rows(pool, "SELECT * FROM pending_enrollments WHERE status = 'pending' ORDER BY id")).map(toPending);
     },
-    async decidePending(id, decision, at) {
-      const updated = await one(pool, "UPDATE pending_enrollments SET status = $1, decided_at = $2 WHERE id = $3 AND status = 'pending' RETURNING *", [decision, at.toISOString(), id]);
-      if (updated) return toPending(updated);
+    async decidePending(id, decision, at, keyFingerprint) {
       const row = await one(pool, 'SELECT * FROM pending_enrollments WHERE id = $1', [id]);
       if (!row) return 'not-found';
-      return row.status === decision ? toPending(row) : 'conflict';
+      // The key of an entry never changes: checked before the update, the update still takes only an undecided entry.
+      const refused = row.status === 'pending' ? approvalRefusal(toPending(row), decision, keyFingerprint) : null;
+      if (refused) return { refusal: refused.code, reason: refused.reason };
+      const updated = await one(pool, "UPDATE pending_enrollments SET status = $1, decided_at = $2 WHERE id = $3 AND status = 'pending' RETURNING *", [decision, at.toISOString(), id]);
+      if (updated) return toPending(updated);
+      const after = await one(pool, 'SELECT * FROM pending_enrollments WHERE id = $1', [id]);
+      return after?.status === decision ? toPending(after) : 'conflict';
     },
     async deviceSecurity(deviceId) {
       const r = await one(pool, 'SELECT hostname, serial, public_key, status FROM devices WHERE device_id = $1', [deviceId]);

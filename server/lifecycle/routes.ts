@@ -7,6 +7,8 @@ import { guardOf } from './guard.js';
 
 const deviceId = z.object({ id: z.string().min(1).max(128) });
 const pendingId = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+/** An approval may name the key it approves (full or short fingerprint, as `farmwatch enroll` printed it). */
+const decisionRequest = z.strictObject({ keyFingerprint: z.string().min(1).max(200).optional() }).optional();
 const secretRequest = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" or "-" (1-64)'),
   expiresAt: z.iso.datetime({ offset: true }),
@@ -49,10 +51,12 @@ export function lifecycleRoutes(app: FastifyInstance, ctx: ServerContext): void 
   for (const decision of ['approved', 'denied'] as const) {
     app.post(`/api/v1/enrollments/:id/${decision === 'approved' ? 'approve' : 'deny'}`, { onRequest }, async (request) => {
       const { id } = parse(pendingId, request.params, 'enrollment id');
-      const result = await ctx.storage.decidePending(id, decision, ctx.now());
+      const body = parse(decisionRequest, request.body ?? undefined, 'enrollment decision');
+      const result = await ctx.storage.decidePending(id, decision, ctx.now(), body?.keyFingerprint);
       if (result === 'not-found') throw new ClientError(404, 'not_found', `no pending enrollment ${id}`);
       if (result === 'conflict') throw new ClientError(409, 'bad_transition', `enrollment ${id} was already decided`);
-      request.log.warn({ pendingId: id, deviceId: result.deviceId }, `enrollment ${decision}`);
+      if ('refusal' in result) throw new ClientError(409, result.refusal, result.reason);
+      request.log.warn({ pendingId: id, deviceId: result.deviceId, keyFingerprint: result.keyFingerprint }, `enrollment ${decision}`);
       return { enrollment: result };
     });
   }

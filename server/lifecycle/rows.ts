@@ -1,21 +1,29 @@
+import { keyFingerprint, shortFingerprint } from '../../schema/enroll-proof.js';
 import type { InventoryRow } from '../policy/schema.js';
 import type { DeviceStanding, DeviceStatus, PendingEnrollment } from './storage-types.js';
 
 type Row = Record<string, unknown>;
 
 /** Row mappings of the lifecycle tables: the same columns on SQLite and PostgreSQL. */
-export const toPending = (r: Row): PendingEnrollment => ({
-  id: r.id as number,
-  deviceId: r.device_id as string,
-  hostname: r.hostname as string,
-  platform: r.platform as string,
-  hardwareId: (r.hardware_id as string | null) ?? null,
-  serial: (r.serial as string | null) ?? null,
-  reason: r.reason as string,
-  status: r.status as PendingEnrollment['status'],
-  createdAt: r.created_at as string,
-  decidedAt: (r.decided_at as string | null) ?? null,
-});
+export function toPending(r: Row): PendingEnrollment {
+  const publicKey = typeof r.public_key === 'string' ? r.public_key : null;
+  const fingerprint = publicKey === null ? null : keyFingerprint(publicKey);
+  return {
+    id: Number(r.id),
+    deviceId: r.device_id as string,
+    hostname: r.hostname as string,
+    platform: r.platform as string,
+    hardwareId: (r.hardware_id as string | null) ?? null,
+    serial: (r.serial as string | null) ?? null,
+    publicKey,
+    keyFingerprint: fingerprint,
+    keyFingerprintShort: fingerprint === null ? null : shortFingerprint(fingerprint),
+    reason: r.reason as string,
+    status: r.status as PendingEnrollment['status'],
+    createdAt: r.created_at as string,
+    decidedAt: (r.decided_at as string | null) ?? null,
+  };
+}
 
 export const toInventory = (r: Row): InventoryRow => ({
   key: r.key as string,

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import { timingSafeEqual } from 'node:crypto';
 import { policyBodySchema, type PolicyRecord } from '../policy/schema.js';
-import type { DeviceStatus, LifecycleStorage } from './storage-types.js';
-import { isPlaceholderSerial } from './placeholder-serial.js';
+import { approvalRefusal, decideEnrollment } from './enroll-decision.js';
+import { factsOf, refusedOf, secretUsedUp } from './enroll-facts.js';
+import type { DeviceStatus, LifecycleEnroll, LifecycleEnrollOutcome, LifecycleStorage } from './storage-types.js';
 import { standingOf, toInventory, toPending } from './rows.js';
 
 type Row = Record<string, unknown>;
@@ -44,6 +44,8 @@ export function lifecycleStorage(db: Database.Database, deps: LifecycleDeps): Om
     pendingById: db.prepare('SELECT * FROM pending_enrollments WHERE id = ?'),
     pendingOpen: db.prepare("SELECT * FROM pending_enrollments WHERE status = 'pending' ORDER BY id"),
     decide: db.prepare('UPDATE pending_enrollments SET status = ?, decided_at = ? WHERE id = ?'),
+    // Once the device enrolled, an approval still unused would let its key replace the device later: it lapses.
+    lapseApprovals: db.prepare("UPDATE pending_enrollments SET status = 'superseded', decided_at = ? WHERE device_id = ? AND status = 'approved'"),
     rotate: db.prepare("UPDATE devices SET token_hash = ? WHERE device_id = ? AND status = 'active' AND token_hash IS NOT NULL"),
     setStatus: db.prepare('UPDATE devices SET status = ?, status_at = ?, token_hash = NULL WHERE device_id = ?'),
     resolveDeviceAlerts: db.prepare(
@@ -51,54 +53,33 @@ export function lifecycleStorage(db: Database.Database, deps: LifecycleDeps): Om
     ),
     nonces: db.prepare('SELECT device_id, nonce, seen_ms FROM nonces WHERE seen_ms >= ?'),
     pruneNonces: db.prepare('DELETE FROM nonces WHERE seen_ms < ?'),
+    nonceSeen: db.prepare('SELECT 1 FROM nonces WHERE device_id = ? AND nonce = ?').pluck(),
+    insertNonce: db.prepare('INSERT INTO nonces (device_id, nonce, seen_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
   };
 
-  const keyMatches = (stored: unknown, given: string | null) => typeof stored === 'string' && given !== null && stored === given;
-
-  const enroll = db.transaction((r: Parameters<LifecycleStorage['enrollDevice']>[0]) => {
+  const enroll = db.transaction((r: LifecycleEnroll): LifecycleEnrollOutcome => {
     const at = r.at.toISOString();
     const params = { ...r, at };
     const existing = s.device.get(r.deviceId) as Row | undefined;
-    // An approved request completes with the same key (or, for keyless agents, the same hardware) without another use of a secret.
-    const pending = s.pendingFor.all(r.deviceId) as Row[];
-    const sameRequester = (p: Row) => (r.publicKey ? keyMatches(p.public_key, r.publicKey) : keyMatches(p.hardware_id, r.hardwareId));
-    const approved = pending.find((p) => p.status === 'approved' && sameRequester(p));
-    if (pending.some((p) => p.status === 'denied' && sameRequester(p))) {
-      return { status: 'refused', code: 'enrollment_denied', reason: `an admin denied this enrollment of ${r.deviceId}`, httpStatus: 403 } as const;
+    const secret = r.secret.kind === 'named' ? (s.secretByHash.get(r.secret.hash) as Row | undefined) : undefined;
+    const decision = decideEnrollment({
+      ...factsOf(r, existing, secret, (s.pendingFor.all(r.deviceId) as Row[]).map(toPending)),
+      nonceSeen: r.nonce !== null && s.nonceSeen.get(r.deviceId, r.nonce) !== undefined,
+      twin: r.hardwareId ? ((s.byHardware.get(r.hardwareId, r.deviceId, 'decommissioned') as string | undefined) ?? null) : null,
+    });
+    if (decision.action === 'refuse') return refusedOf(decision);
+    if (decision.takeSecretUse && secret && !s.useSecret.run(secret.id).changes) return secretUsedUp(secret);
+    if (r.nonce !== null) s.insertNonce.run(r.deviceId, r.nonce, r.at.getTime());
+    if (decision.action === 'queue') {
+      const id = decision.openId ?? Number(s.insertPending.run({ ...params, reason: decision.reason }).lastInsertRowid);
+      return { status: 'pending', id, reason: decision.reason, collision: decision.collision };
     }
-    let secretName: string | null = null;
-    if (!approved && r.secret.kind === 'named') {
-      const secret = s.secretByHash.get(r.secret.hash) as Row | undefined;
-      if (!secret || !timingSafeEqual(secret.secret_hash as Buffer, r.secret.hash)) return { status: 'refused', code: 'bad_secret', reason: 'wrong enroll secret', httpStatus: 401 } as const;
-      if (Date.parse(secret.expires_at as string) <= r.at.getTime()) {
-        return { status: 'refused', code: 'secret_expired', reason: `enroll secret "${secret.name as string}" expired at ${secret.expires_at as string}`, httpStatus: 401 } as const;
-      }
-      if (!s.useSecret.run(secret.id).changes) return { status: 'refused', code: 'secret_used_up', reason: `enroll secret "${secret.name as string}" has no uses left`, httpStatus: 401 } as const;
-      secretName = secret.name as string;
-    }
-    if (approved) {
-      s.decide.run('used', at, approved.id);
-      if (existing) s.reenroll.run(params);
-      else s.insertDevice.run(params);
-      forgetTokens(r.deviceId);
-      return { status: 'enrolled', secretName } as const;
-    }
-    const status = existing?.status as DeviceStatus | undefined;
-    if (status === 'revoked' || status === 'decommissioned') {
-      return { status: 'refused', code: `device_${status}`, reason: `device ${r.deviceId} is ${status}; an admin resets it (POST /api/v1/devices/:id/reset) before it can enroll again`, httpStatus: 409 } as const;
-    }
-    const queue = (reason: string, collision: 'device-id' | 'hardware' | 'placeholder-serial') => {
-      const open = pending.find((p) => p.status === 'pending' && sameRequester(p));
-      const id = open ? (open.id as number) : Number(s.insertPending.run({ ...params, reason }).lastInsertRowid);
-      return { status: 'pending', id, reason, collision } as const;
-    };
-    if (existing && existing.token_hash !== null) return queue(`device id ${r.deviceId} is already enrolled`, 'device-id');
-    const twin = r.hardwareId ? (s.byHardware.get(r.hardwareId, r.deviceId, 'decommissioned') as string | undefined) : undefined;
-    if (twin) return queue(`the same hardware is enrolled as ${twin}`, 'hardware');
-    if (r.serial !== null && isPlaceholderSerial(r.serial)) return queue(`placeholder serial "${r.serial}"`, 'placeholder-serial');
+    if (decision.action === 'complete') s.decide.run('used', at, decision.approvedId);
+    s.lapseApprovals.run(at, r.deviceId);
     if (existing) s.reenroll.run(params);
     else s.insertDevice.run(params);
-    return { status: 'enrolled', secretName } as const;
+    if (existing) forgetTokens(r.deviceId);
+    return { status: 'enrolled', secretName: decision.secretName };
   });
 
   return {
@@ -153,10 +134,12 @@ export function lifecycleStorage(db: Database.Database, deps: LifecycleDeps): Om
     async listPendingEnrollments() {
       return (s.pendingOpen.all() as Row[]).map(toPending);
     },
-    async decidePending(id, decision, at) {
+    async decidePending(id, decision, at, keyFingerprint) {
       const row = s.pendingById.get(id) as Row | undefined;
       if (!row) return 'not-found';
       if (row.status !== 'pending') return row.status === decision ? toPending(row) : 'conflict';
+      const refused = approvalRefusal(toPending(row), decision, keyFingerprint);
+      if (refused) return { refusal: refused.code, reason: refused.reason };
       s.decide.run(decision, at.toISOString(), id);
       return durable(toPending(s.pendingById.get(id) as Row));
     },

@@ -1,6 +1,7 @@
 import type { Level } from '../../rules/types.js';
 import type { Finding } from '../../rules/types.js';
 import type { InventoryRow, PolicyBody, PolicyRecord } from '../policy/schema.js';
+import type { Collision } from './enroll-decision.js';
 
 /** Device standing: enrolled and reporting, or taken out by an admin. */
 export const deviceStatuses = ['active', 'revoked', 'decommissioned'] as const;
@@ -53,6 +54,11 @@ export interface LifecycleEnroll {
   agentVersion: string;
   tokenHash: Buffer;
   publicKey: string | null;
+  /** The request is signed by `publicKey` (the route checked the signature over the exact body and its time). */
+  keyProven: boolean;
+  /** The signature's nonce, kept for the replay window (null when unsigned). */
+  nonce: string | null;
+  /** A hint for collisions only (the same hardware under two ids): it never admits or identifies a laptop. */
   hardwareId: string | null;
   serial: string | null;
   /** The legacy fleet secret, or the hash of a named one (checked, and one use taken, in the same transaction). */
@@ -62,8 +68,14 @@ export interface LifecycleEnroll {
 
 export type LifecycleEnrollOutcome =
   | { status: 'enrolled'; secretName: string | null }
-  | { status: 'pending'; id: number; reason: string; collision: 'device-id' | 'hardware' | 'placeholder-serial' }
+  | { status: 'pending'; id: number; reason: string; collision: Collision }
   | { status: 'refused'; code: string; reason: string; httpStatus: 401 | 403 | 409 };
+
+/** An admin decision refused (nothing changed): see approvalRefusal in enroll-decision.ts. */
+export interface DecisionRefusal {
+  refusal: string;
+  reason: string;
+}
 
 export interface PendingEnrollment {
   id: number;
@@ -72,8 +84,15 @@ export interface PendingEnrollment {
   platform: string;
   hardwareId: string | null;
   serial: string | null;
+  /** The Ed25519 key the request arrived with (base64 SPKI DER): the one an approval lets complete. */
+  publicKey: string | null;
+  /** SHA-256 hex of the raw public key; the admin compares it with what the laptop's `farmwatch enroll` printed. */
+  keyFingerprint: string | null;
+  /** Its first 16 hex digits in groups of four, as the agent prints it. */
+  keyFingerprintShort: string | null;
   reason: string;
-  status: 'pending' | 'approved' | 'denied' | 'used';
+  /** superseded: approved, but the device enrolled otherwise first (a reset): the approval lapsed unused. */
+  status: 'pending' | 'approved' | 'denied' | 'used' | 'superseded';
   createdAt: string;
   decidedAt: string | null;
 }
@@ -110,7 +129,7 @@ export interface DeviceStanding {
   serverLevel: string | null;
 }
 
-/** Issue 6: central policy, device lifecycle, signed reports. Implemented for SQLite in server/lifecycle/sqlite.ts. */
+/** Central policy, device lifecycle, signed reports: server/lifecycle/sqlite.ts and pg.ts, one decision (enroll-decision.ts). */
 export interface LifecycleStorage {
   currentPolicy(): Promise<PolicyRecord>;
   /** Stores a new version of the policy; the inventory, when given, replaces the imported one in the same transaction. */
@@ -126,7 +145,8 @@ export interface LifecycleStorage {
   /** revoked: token dropped, enrollment refused until a reset. decommissioned: also its open alerts resolved, never silent. */
   setDeviceStatus(deviceId: string, status: 'revoked' | 'decommissioned', at: Date): Promise<boolean>;
   listPendingEnrollments(): Promise<PendingEnrollment[]>;
-  decidePending(id: number, decision: 'approved' | 'denied', at: Date): Promise<PendingEnrollment | 'not-found' | 'conflict'>;
+  /** An approval binds to the entry's key; with `keyFingerprint`, only when it names that key (approvalRefusal). */
+  decidePending(id: number, decision: 'approved' | 'denied', at: Date, keyFingerprint?: string): Promise<PendingEnrollment | 'not-found' | 'conflict' | DecisionRefusal>;
   deviceSecurity(deviceId: string): Promise<DeviceSecurity | null>;
   deviceStanding(deviceId: string): Promise<DeviceStanding | null>;
   /** Nonces seen since `sinceMs` (loaded at start so that a restart does not reopen the replay window). */

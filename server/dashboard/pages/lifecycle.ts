@@ -42,15 +42,27 @@ The new token is shown once; put it in the device's <code>enrollment.json</code>
   );
 }
 
+/** Approve names the key the admin read on this page: the server refuses it if the entry's key is another. */
+function approveButton(p: PendingEnrollment, session: Session): Html {
+  return html`<form class="inline" method="post" action="/dashboard/enrollments/${p.id}/approve"><input type="hidden" name="csrf" value="${session.csrf}"><input type="hidden" name="keyFingerprint" value="${p.keyFingerprint ?? ''}"><button type="submit" class="primary">Approve key ${p.keyFingerprintShort ?? ''}</button></form>`;
+}
+
+function keyCell(p: PendingEnrollment): Html {
+  if (!p.keyFingerprint) return html`<span class="muted">no signing key: cannot be approved</span>`;
+  return html`<code>${p.keyFingerprintShort}</code><br><small class="muted"><code>${p.keyFingerprint}</code></small>`;
+}
+
 export function pendingPage(pending: readonly PendingEnrollment[], session: Session, now: Date): string {
   const rows = pending.map(
-    (p) => html`<tr><td>${p.id}</td><td><code>${p.deviceId}</code></td><td>${p.hostname}</td><td>${p.reason}</td><td>${ago(p.createdAt, now)}</td><td>${p.status}</td>
-<td>${p.status === 'pending' ? html`${actionButton(`/dashboard/enrollments/${p.id}/approve`, 'Approve', session, true)} ${actionButton(`/dashboard/enrollments/${p.id}/deny`, 'Deny', session)}` : ''}</td></tr>`,
+    (p) => html`<tr><td>${p.id}</td><td><code>${p.deviceId}</code></td><td>${p.hostname}</td><td>${keyCell(p)}</td><td>${p.reason}</td><td>${ago(p.createdAt, now)}</td><td>${p.status}</td>
+<td>${p.status === 'pending' ? html`${p.keyFingerprint ? approveButton(p, session) : ''} ${actionButton(`/dashboard/enrollments/${p.id}/deny`, 'Deny', session)}` : ''}</td></tr>`,
   );
   return page(
     'Enrollments',
-    html`<h1>Enrollments waiting for approval</h1><p class="muted">Enrollments that collide with a known device, the same hardware under another id, or a placeholder serial.</p>
-${pending.length ? html`<table><tr><th>#</th><th>Device id</th><th>Hostname</th><th>Why</th><th>Requested</th><th>Status</th><th></th></tr>${rows}</table>` : html`<p class="muted">None.</p>`}`,
+    html`<h1>Enrollments waiting for approval</h1><p class="muted">Enrollments that collide with a known device, the same hardware under another id, or a placeholder serial.
+Approving lets only the laptop holding the key shown complete the enrollment. Ask the laptop's user to read the key that
+<code>farmwatch enroll</code> printed, and approve only when it matches: anyone can ask under a device's id.</p>
+${pending.length ? html`<table><tr><th>#</th><th>Device id</th><th>Hostname</th><th>Signing key</th><th>Why</th><th>Requested</th><th>Status</th><th></th></tr>${rows}</table>` : html`<p class="muted">None.</p>`}`,
     session,
     'enrollments',
   );

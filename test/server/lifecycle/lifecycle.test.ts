@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, getJson, makeReport, postJson, postReport, type Running } from '../helpers.js';
 import { engines } from '../../helpers/engines.js';
 import { serverOn } from '../engine-server.js';
-import { adminSend, deviceKey, enrollWith, postSigned, signatureFor } from './signed.js';
+import { adminSend, deviceKey, enrollSigned, enrollWith, postSigned, signatureFor } from './signed.js';
 
-// Issue 6 "Done when" (lifecycle and signed reports): a real server on loopback, real SQLite, real HTTP.
+// Lifecycle and signed reports: a real server on loopback, real SQLite, real HTTP.
 
 
-// Issue 10: every test on every storage engine (PostgreSQL when a test cluster is up; test/helpers/engines.ts).
+// Every test on every storage engine (PostgreSQL when a test cluster is up; test/helpers/engines.ts).
 describe.each(engines)('%s engine', (_name, engine) => {
 const startServer = serverOn(engine);
 
@@ -70,16 +70,16 @@ describe('device lifecycle', () => {
     const e = await enrollWith(s.url, { deviceId: 'col-1', publicKey: first.publicKey });
     expect(e.status).toBe(200);
     const second = deviceKey();
-    const clash = await enrollWith(s.url, { deviceId: 'col-1', publicKey: second.publicKey });
+    const clash = await enrollSigned(s.url, { deviceId: 'col-1', publicKey: second.publicKey }, second.privateKey);
     expect(clash).toMatchObject({ status: 409, body: { error: 'already_enrolled', pending: { reason: 'device id col-1 is already enrolled' } } });
     const queue = await getJson(s.url, '/api/v1/enrollments/pending');
     const entry = queue.body.pending.find((p: { deviceId: string }) => p.deviceId === 'col-1');
-    expect(entry).toMatchObject({ id: clash.body.pending.id, status: 'pending' });
+    expect(entry).toMatchObject({ id: clash.body.pending.id, status: 'pending', publicKey: second.publicKey });
     // Asking again does not queue twice.
-    expect((await enrollWith(s.url, { deviceId: 'col-1', publicKey: second.publicKey })).body.pending.id).toBe(entry.id);
+    expect((await enrollSigned(s.url, { deviceId: 'col-1', publicKey: second.publicKey }, second.privateKey)).body.pending.id).toBe(entry.id);
     expect((await postJson(s.url, `/api/v1/enrollments/${entry.id}/approve`)).body.enrollment.status).toBe('approved');
     expect((await postJson(s.url, `/api/v1/enrollments/${entry.id}/deny`)).status).toBe(409);
-    const done = await enrollWith(s.url, { deviceId: 'col-1', publicKey: second.publicKey });
+    const done = await enrollSigned(s.url, { deviceId: 'col-1', publicKey: second.publicKey }, second.privateKey);
     expect(done.status).toBe(200);
     expect((await postReport(s.url, e.body.token, makeReport('col-1'))).status).toBe(401);
     const body = JSON.stringify(makeReport('col-1'));
@@ -87,13 +87,16 @@ describe('device lifecycle', () => {
 
     // The same hardware under a second id, and a placeholder serial, wait too; a denied one is refused for good.
     expect((await enrollWith(s.url, { deviceId: 'hw-a', hardwareId: 'a'.repeat(64) })).status).toBe(200);
-    const twin = await enrollWith(s.url, { deviceId: 'hw-b', hardwareId: 'a'.repeat(64) });
+    const twinKey = deviceKey();
+    const twin = await enrollSigned(s.url, { deviceId: 'hw-b', hardwareId: 'a'.repeat(64), publicKey: twinKey.publicKey }, twinKey.privateKey);
     expect(twin).toMatchObject({ status: 409, body: { error: 'pending_approval', pending: { reason: 'the same hardware is enrolled as hw-a' } } });
-    const oem = await enrollWith(s.url, { deviceId: 'oem-1', serial: 'To be filled by O.E.M.', hardwareId: 'b'.repeat(64) });
+    const oemKey = deviceKey();
+    const oemRequest = { deviceId: 'oem-1', serial: 'To be filled by O.E.M.', hardwareId: 'b'.repeat(64), publicKey: oemKey.publicKey };
+    const oem = await enrollSigned(s.url, oemRequest, oemKey.privateKey);
     expect(oem).toMatchObject({ status: 409, body: { error: 'pending_approval' } });
     expect(oem.body.pending.reason).toContain('placeholder serial');
     expect((await postJson(s.url, `/api/v1/enrollments/${oem.body.pending.id}/deny`)).body.enrollment.status).toBe('denied');
-    expect(await enrollWith(s.url, { deviceId: 'oem-1', serial: 'To be filled by O.E.M.', hardwareId: 'b'.repeat(64) })).toMatchObject({ status: 403, body: { error: 'enrollment_denied' } });
+    expect(await enrollSigned(s.url, oemRequest, oemKey.privateKey)).toMatchObject({ status: 403, body: { error: 'enrollment_denied' } });
   });
 
   it('named enroll secrets: shown once, stored hashed, limited in uses and time; the fleet secret still works', async () => {
