@@ -3,7 +3,8 @@ import type { Snapshot } from '../collectors/snapshot.js';
 import type { Evaluation } from '../rules/index.js';
 import type { Report } from '../schema/report.js';
 import type { Config } from './config.js';
-import { hashSnapshotPlaces, identityOf } from './identity.js';
+import { identityOf } from './identity.js';
+import { snapshotForReport } from './report-privacy.js';
 import type { DevicePolicy } from '../schema/policy.js';
 import { codeHash } from './code-hash.js';
 import { newReportId } from './report-id.js';
@@ -31,7 +32,7 @@ export interface BuildReportInput {
 
 /**
  * One report for the wire (DESIGN section 6). `sentAt` is set again at each send. Place identifiers are HMACs,
- * in `identity` and inside the snapshot. If the report would exceed the body limit the snapshot is left out and
+ * in `identity` and inside the snapshot, which agent/report-privacy.ts cuts to what may leave the laptop. If the report would exceed the body limit the snapshot is left out and
  * `snapshotOmitted` says why.
  */
 export function buildReport(input: BuildReportInput): Report {
@@ -58,7 +59,7 @@ export function buildReport(input: BuildReportInput): Report {
   };
   const mode = applyPolicy(config, input.policy).report.snapshot;
   if (mode === 'always' || (mode === 'on-findings' && evaluation.findings.some((f) => !f.suppressed))) {
-    const withSnapshot = { ...report, snapshot: hashSnapshotPlaces(input.snapshot, input.fleetKey) } as Report;
+    const withSnapshot = { ...report, snapshot: snapshotForReport(input.snapshot, evaluation.findings, input.fleetKey, { redactCommandLines: config.privacy.redactCommandLines, clearIdentifiers: input.policy?.clearIdentifiers === true }) } as Report;
     const bytes = Buffer.byteLength(JSON.stringify(withSnapshot));
     if (bytes <= reportByteLimit) return withSnapshot;
     return { ...report, snapshotOmitted: `snapshot left out: the report would be ${bytes} bytes, over the ${reportByteLimit}-byte limit` };

@@ -42,7 +42,8 @@ export function serverVerdict(report: Report, policy: DevicePolicy, thresholds: 
   const snapshot = report.snapshot ? snapshotSchema.safeParse(report.snapshot) : undefined;
   if (snapshot?.success) {
     const own = evaluateSnapshot(snapshot.data, ruleContext(policy, report)).findings.filter((f) => !agentOnly(f.rule));
-    findings = [...own, ...report.findings.filter((f) => agentOnly(f.rule) || !knownRules.has(f.rule))];
+    const reproduced = new Set(own.map(sameFinding));
+    findings = [...own, ...report.findings.filter((f) => agentOnly(f.rule) || !knownRules.has(f.rule) || (readsHashed.has(f.rule) && !reproduced.has(sameFinding(f))))];
   }
   findings = findings.map((f) => underPolicy(f, allowed, policy.weights));
   const { score, level } = scoreFindings(findings);
@@ -79,5 +80,11 @@ export function serverVerdict(report: Report, policy: DevicePolicy, thresholds: 
  */
 const agentOnlyRules = new Set(['activity.off-hours', 'host.clamshell', 'ipkvm.lan-neighbor', 'network.region-latency']);
 const agentOnly = (rule: string) => rule.startsWith('baseline.') || agentOnlyRules.has(rule);
+/**
+ * Rules that partly read a value the snapshot carries hashed (interface MACs, by default): the server runs them and
+ * also keeps each agent finding of theirs it did not reproduce itself, so hashing never costs a finding.
+ */
+const readsHashed = new Set(['ipkvm.usb-network']);
+const sameFinding = (f: Finding) => `${f.rule}\u0000${f.subject ?? ''}\u0000${f.title}`;
 const knownRules = new Set(rules.map((r) => r.id));
 const ruleWeights = new Map(rules.map((r) => [r.id, r.weight]));
