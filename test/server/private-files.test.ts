@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../agent/config.js';
 import { parseServerConfig } from '../../server/config.js';
@@ -13,9 +13,9 @@ const modeOf = (file: string) => statSync(file).mode & 0o777;
 const dbFiles = (db: string) => [db, `${db}-wal`, `${db}-shm`];
 
 /** A pino logger whose lines the test reads. */
-function capturingLogger(): { logger: ReturnType<typeof pino>; lines: Record<string, unknown>[] } {
+function capturingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  const logger: Logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
   return { logger, lines };
 }
 
