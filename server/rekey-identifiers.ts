@@ -15,13 +15,30 @@ export function rekeyIdentifier(key: Buffer, value: string): string {
   return createHmac('sha256', key).update(value).digest('hex');
 }
 
+/**
+ * rekeyIdentifier under one key, remembering recent answers: a laptop sends the same few hashes every cycle, and an
+ * HMAC costs more than the rest of a small report's handling. Bounded: past `maxEntries` the memory starts afresh.
+ */
+export function identifierRekeyer(key: Buffer, maxEntries = 65_536): (value: string) => string {
+  const memo = new Map<string, string>();
+  return (value) => {
+    let out = memo.get(value);
+    if (out === undefined) {
+      if (memo.size >= maxEntries) memo.clear();
+      out = rekeyIdentifier(key, value);
+      memo.set(value, out);
+    }
+    return out;
+  };
+}
+
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Pure and total: a copy of the received report body with every agent hash at a known place keyed again; any other shape is copied unchanged. */
-export function rekeyReportBody(body: unknown, key: Buffer): unknown {
+export function rekeyReportBody(body: unknown, rekey: (value: string) => string): unknown {
   if (!isObject(body)) return body;
-  const one = (v: unknown): unknown => (typeof v === 'string' && agentHash.test(v) ? rekeyIdentifier(key, v) : v);
+  const one = (v: unknown): unknown => (typeof v === 'string' && agentHash.test(v) ? rekey(v) : v);
   const list = (v: unknown): unknown => (Array.isArray(v) ? v.map(one) : v);
   /** obj with field replaced by f(obj[field]) when obj is an object that has the field. */
   const at = (obj: unknown, field: string, f: (v: unknown) => unknown): unknown =>

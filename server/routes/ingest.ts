@@ -5,7 +5,7 @@ import { ClientError } from '../body.js';
 import { normaliseIp, type ServerContext } from '../context.js';
 import { enrollHandler } from '../lifecycle/enroll.js';
 import { guardOf } from '../lifecycle/guard.js';
-import { rekeyReportBody } from '../rekey-identifiers.js';
+import { identifierRekeyer, rekeyReportBody } from '../rekey-identifiers.js';
 import type { DeviceAuth } from '../storage/types.js';
 import { bearerToken, hashToken } from '../tokens.js';
 
@@ -15,6 +15,7 @@ const issuesOf = (error: z.ZodError) =>
 const deviceOf = new WeakMap<FastifyRequest, DeviceAuth>();
 
 export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const rekey = identifierRekeyer(ctx.identifierKey);
   app.post('/api/v1/enroll', async (request, reply) => enrollHandler(ctx, request, reply));
 
   app.post(
@@ -34,7 +35,7 @@ export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const guard = guardOf(ctx);
       const signed = await guard.verify(request, device.deviceId, body);
       // Once, here: every hashed identifier is keyed again under the server's own key before it is judged or stored.
-      const received = rekeyReportBody(request.body, ctx.identifierKey);
+      const received = rekeyReportBody(request.body, rekey);
       const parsed = reportSchema.safeParse(received);
       if (!parsed.success) throw new ClientError(400, 'invalid_report', 'the report does not match the v1 schema', issuesOf(parsed.error));
       const report = parsed.data;
