@@ -32,7 +32,7 @@ export interface BuildReportInput {
 
 /**
  * One report for the wire (DESIGN section 6). `sentAt` is set again at each send. Place identifiers are HMACs,
- * in `identity` and inside the snapshot, which agent/report-privacy.ts cuts to what may leave the laptop. If the report would exceed the body limit the snapshot is left out and
+ * in `identity` and inside the snapshot. If the report would exceed the body limit the snapshot is left out and
  * `snapshotOmitted` says why.
  */
 export function buildReport(input: BuildReportInput): Report {
@@ -59,7 +59,8 @@ export function buildReport(input: BuildReportInput): Report {
   };
   const mode = applyPolicy(config, input.policy).report.snapshot;
   if (mode === 'always' || (mode === 'on-findings' && evaluation.findings.some((f) => !f.suppressed))) {
-    const withSnapshot = { ...report, snapshot: snapshotForReport(input.snapshot, evaluation.findings, input.fleetKey, { redactCommandLines: config.privacy.redactCommandLines, clearIdentifiers: input.policy?.clearIdentifiers === true }) } as Report;
+    const privacy = { redactCommandLines: config.privacy.redactCommandLines, clearIdentifiers: input.policy?.clearIdentifiers === true };
+    const withSnapshot = { ...report, snapshot: snapshotForReport(input.snapshot, evaluation.findings, input.fleetKey, privacy) } as Report;
     const bytes = Buffer.byteLength(JSON.stringify(withSnapshot));
     if (bytes <= reportByteLimit) return withSnapshot;
     return { ...report, snapshotOmitted: `snapshot left out: the report would be ${bytes} bytes, over the ${reportByteLimit}-byte limit` };

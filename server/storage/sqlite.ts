@@ -50,13 +50,12 @@ function migrate(db: Database.Database): void {
 
 
 export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
-  // Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the database file's mode.
+  // Created 0600 before SQLite opens it: SQLite creates the -wal and -shm files with the database file's mode.
+  // Files an older version left readable are tightened first, so no later write lands in a readable file.
   createPrivateFile(file);
   for (const t of tightenPrivateFiles(sqliteFilesOf(file))) options.onTightened?.(t);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  // A -wal/-shm left by an earlier run with a looser mode is reused as is: tighten it too, now that it exists.
-  for (const t of tightenPrivateFiles(sqliteFilesOf(file).slice(1))) options.onTightened?.(t);
   const durability = options.durability ?? 'wal-fsync';
   db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('busy_timeout = 5000');
