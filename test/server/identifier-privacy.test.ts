@@ -8,6 +8,7 @@ import { evaluateSnapshot } from '../../rules/index.js';
 import { rekeyIdentifier } from '../../server/rekey-identifiers.js';
 import { identifierKeyFromAdminToken } from '../../server/secrets.js';
 import { serverVerdict } from '../../server/verdict/verdict.js';
+import { policyBodySchema, resolvePolicy } from '../../server/policy/schema.js';
 import type { Report } from '../../schema/report.js';
 import { emptySnapshot } from '../helpers/snapshot.js';
 import { cleanup, enroll, getJson, postReport, secrets, startServer } from './helpers.js';
@@ -130,5 +131,18 @@ describe("hashed interface MACs do not cost the server's verdict a finding", () 
       await s.close();
       cleanup(s.dir);
     }
+  });
+});
+
+describe('policy clearIdentifiers', () => {
+  it('defaults to hashed; the narrowest scope that sets it wins', () => {
+    const record = (body: unknown) => ({ version: 3, createdAt: '2026-01-01T00:00:00Z', body: policyBodySchema.parse(body) });
+    const none = new Map();
+    expect(resolvePolicy(record({}), { deviceId: 'a' }, none).clearIdentifiers).toBeUndefined();
+    const body = { defaults: { clearIdentifiers: true }, groups: { eu: { clearIdentifiers: false } }, devices: { b: { group: 'eu' }, c: { group: 'eu', clearIdentifiers: true } } };
+    expect(resolvePolicy(record(body), { deviceId: 'a' }, none).clearIdentifiers).toBe(true);
+    expect(resolvePolicy(record(body), { deviceId: 'b' }, none).clearIdentifiers).toBeUndefined();
+    expect(resolvePolicy(record(body), { deviceId: 'c' }, none).clearIdentifiers).toBe(true);
+    expect(() => policyBodySchema.parse({ defaults: { clearIdentifiers: 'yes' } })).toThrow();
   });
 });
