@@ -29,7 +29,8 @@ export function collectOnce(config: Config, log: Logger, opts: CollectOnceOption
     log,
     options: {
       probeAnchors: opts.probe ? config.latency.anchors.map(({ host, port }) => ({ host, port })) : [],
-      redactCommandLines: config.privacy.redactCommandLines,
+      // Rules read whole command lines; privacy.redactCommandLines cuts them when the report is built (agent/report-privacy.ts).
+      redactCommandLines: false,
     },
     disabled: config.privacy.disabledCollectors,
     timeoutMs: config.collectTimeoutMs,

@@ -57,7 +57,7 @@ export const configSchema = z.strictObject({
     .prefault({}),
   privacy: z
     .strictObject({
-      redactCommandLines: z.boolean().default(false).describe('Keep only argv[0] of each process command line (the arguments are dropped before anything is kept or sent)'),
+      redactCommandLines: z.boolean().default(true).describe('Sent reports keep only argv[0] of each command line, plus the arguments a finding matched; rules and `diagnose` still see whole command lines on the laptop'),
       disabledCollectors: z.array(z.string()).default([]).describe('Collector names never run, e.g. "activity", "sessions"'),
       activityHours: z.boolean().default(true).describe('Keep the local-hour histogram of input activity'),
     })

@@ -59,22 +59,30 @@ export function identityOf(snapshot: Snapshot, fleetKey: string, fallbackTimezon
 /**
  * A copy of the snapshot whose place identifiers (gateway MAC, BSSID, neighbour MACs) are replaced by the same HMACs
  * as in `identity`, so nothing leaves in clear. Virtual-router MACs are hashed too here (they are not places, but
- * nothing raw should travel).
+ * nothing raw should travel). Unless `clearIdentifiers` (central policy), the laptop's own identifiers are hashed
+ * alike: the machine id, each interface MAC and the Wi-Fi SSID. Rules have run on the raw values before this.
  */
-export function hashSnapshotPlaces(snapshot: Snapshot, fleetKey: string): Snapshot {
-  const net = snapshot.network;
-  if (!net) return snapshot;
+export function hashSnapshotPlaces(snapshot: Snapshot, fleetKey: string, opts: { clearIdentifiers?: boolean } = {}): Snapshot {
   const hash = (raw: string) => placeHash(fleetKey, raw);
+  const own = opts.clearIdentifiers !== true;
+  const host = snapshot.host && own && snapshot.host.machineId !== undefined ? { ...snapshot.host, machineId: hash(snapshot.host.machineId) } : snapshot.host;
+  const net = snapshot.network;
+  if (!net) return host === snapshot.host ? snapshot : { ...snapshot, host };
   const id = net.identity;
+  const wifi = id.wifi
+    ? { ...id.wifi, bssid: id.wifi.bssid ? hash(id.wifi.bssid) : id.wifi.bssid, ...(own && id.wifi.ssid ? { ssid: hash(id.wifi.ssid) } : {}) }
+    : null;
   return {
     ...snapshot,
+    ...(host !== snapshot.host ? { host } : {}),
     network: {
       ...net,
+      interfaces: own ? net.interfaces.map((i) => (i.mac !== undefined ? { ...i, mac: hash(i.mac) } : i)) : net.interfaces,
       identity: {
         ...id,
         gateway: id.gateway ? { ...id.gateway, ...(id.gateway.mac ? { mac: hash(id.gateway.mac) } : {}) } : null,
         neighbors: id.neighbors.map((n) => ({ ...n, mac: hash(n.mac) })),
-        wifi: id.wifi ? { ...id.wifi, bssid: id.wifi.bssid ? hash(id.wifi.bssid) : id.wifi.bssid } : null,
+        wifi,
       },
     },
   };

@@ -3,7 +3,8 @@ import type { Snapshot } from '../collectors/snapshot.js';
 import type { Evaluation } from '../rules/index.js';
 import { reportByteBudget, type Report } from '../schema/report.js';
 import type { Config } from './config.js';
-import { hashSnapshotPlaces, identityOf } from './identity.js';
+import { identityOf } from './identity.js';
+import { snapshotForReport } from './report-privacy.js';
 import type { DevicePolicy } from '../schema/policy.js';
 import { codeHash, codeHashProblem } from './code-hash.js';
 import { newReportId } from './report-id.js';
@@ -58,8 +59,9 @@ export function buildReport(input: BuildReportInput): Report {
     identity: identityOf(input.snapshot, input.fleetKey),
   };
   const mode = applyPolicy(config, input.policy).report.snapshot;
+  const privacy = { redactCommandLines: config.privacy.redactCommandLines, clearIdentifiers: input.policy?.clearIdentifiers === true };
   const full = mode === 'always' || (mode === 'on-findings' && evaluation.findings.some((f) => !f.suppressed))
-    ? ({ ...report, snapshot: hashSnapshotPlaces(input.snapshot, input.fleetKey) } as Report)
+    ? ({ ...report, snapshot: snapshotForReport(input.snapshot, evaluation.findings, input.fleetKey, privacy) } as Report)
     : report;
   // Never a report the server would refuse as too large: snapshot bulk is trimmed, and said so (agent/report-budget.ts).
   return fitReport(full, config.report.maxBytes);

@@ -26,6 +26,8 @@ export const devicePolicySchema = z.looseObject({
   weights: z.record(z.string(), z.number().min(0).max(1)),
   /** The least the report must carry; local config may send more, never less. */
   reportSnapshot: z.enum(snapshotModes).optional(),
+  /** The machine id, interface MACs and Wi-Fi SSID travel in the snapshot in clear; absent or false: as keyed hashes. */
+  clearIdentifiers: z.boolean().optional(),
 });
 export type DevicePolicy = z.infer<typeof devicePolicySchema>;
 

@@ -15,7 +15,7 @@ import { policyRoutes } from './policy/routes.js';
 import { createAdminApp } from './dashboard/admin-listener.js';
 import { registerDashboard, type Dashboard } from './dashboard/index.js';
 import { unusedSocketCloser } from './unused-sockets.js';
-import type { ServerSecrets } from './secrets.js';
+import { identifierKeyFromAdminToken, type ServerSecrets } from './secrets.js';
 import { openSqlite, type SqliteOptions } from './storage/sqlite.js';
 import { openPostgres } from './storage/pg.js';
 import { postgresOf } from './config.js';
@@ -25,7 +25,7 @@ import { hashToken } from './tokens.js';
 
 export interface ServerOptions {
   config: ServerConfig;
-  secrets: Pick<ServerSecrets, 'enrollSecret' | 'adminToken'>;
+  secrets: Pick<ServerSecrets, 'enrollSecret' | 'adminToken'> & Partial<Pick<ServerSecrets, 'identifierKey'>>;
   logger: Logger;
   /** Injectable clock: tests move time to see silence and retention. */
   now?: () => Date;
@@ -79,6 +79,7 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
         })
       : openSqlite(config.db, {
           onBackgroundError: (message) => options.logger.error({ message }, 'sqlite checkpoint failed'),
+          onTightened: ({ file, was }) => options.logger.warn({ file, was, now: '600' }, 'database file was readable by group or other; set to mode 0600'),
           forwarders: forwarderNames(config.forwarders),
           ...options.sqlite,
         }));
@@ -96,6 +97,7 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
     now,
     enrollSecretHash: hashToken(options.secrets.enrollSecret),
     adminTokenHash: hashToken(options.secrets.adminToken),
+    identifierKey: Buffer.from(options.secrets.identifierKey ?? identifierKeyFromAdminToken(options.secrets.adminToken), 'base64url'),
     // Offices, VPN/SASE egress and carrier-grade NAT are no place: neither co-location nor geo rules judge them.
     isOffice: networkMatcher([...config.officeNetworks, ...config.egressNetworks, carrierGradeNat]),
     geo,

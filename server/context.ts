@@ -18,6 +18,8 @@ export interface ServerContext {
   now: () => Date;
   enrollSecretHash: Buffer;
   adminTokenHash: Buffer;
+  /** The server's key for stored identifiers (server/rekey-identifiers.ts); never leaves the server. */
+  identifierKey: Buffer;
   isOffice: (ip: string) => boolean;
   /** Issue 9: source country/ASN lookup; null without a database. */
   geo?: Geo | null;

@@ -49,6 +49,7 @@ export async function main(args: string[], io: Io): Promise<number> {
   const log = createLogger(config.log.level);
   const secrets = await resolveSecrets(config);
   if (secrets.generated) log.warn({ file: secrets.file }, 'generated enrollSecret and adminToken; read them from this file (mode 0600)');
+  if (secrets.migrated) log.info({ file: secrets.file }, 'added identifierKey to the secrets file (the key stored identifiers are hashed under)');
   // Tests of several replicas shorten the periodic jobs' tick (docs/postgres.md): FARMWATCH_TIMER_TICK_MS.
   const tick = Number(io.env.FARMWATCH_TIMER_TICK_MS ?? '');
   const server = await createServer({ config, secrets, logger: log, ...(tick > 0 ? { silenceCheckMs: tick, pruneMs: tick } : {}) });

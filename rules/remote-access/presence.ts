@@ -58,7 +58,7 @@ export function presenceOf<E extends CatalogEntry>(
       p.pids.add(proc.pid);
       p.running.push({
         hit, where: 'process', pid: proc.pid, primary,
-        evidence: { process: proc.name, pid: proc.pid, ...(proc.exe ? { exe: proc.exe } : {}), ...(proc.user ? { user: proc.user } : {}), matched: hit.name, by: hit.by },
+        evidence: { process: proc.name, pid: proc.pid, ...(proc.exe ? { exe: proc.exe } : {}), ...(proc.user ? { user: proc.user } : {}), matched: hit.name, by: hit.by, ...(hit.by === 'script' ? { argument: hit.value } : {}) },
       });
     }
   }

@@ -8,6 +8,8 @@ const scopeSchema = z.strictObject({
   expected: expectedRegionSchema.partial().optional(),
   allowTools: z.array(z.string().max(128)).max(500).optional(),
   reportSnapshot: z.enum(snapshotModes).optional(),
+  /** The machine id, interface MACs and Wi-Fi SSID in clear in the sent snapshot (default false: keyed hashes). */
+  clearIdentifiers: z.boolean().optional(),
 });
 
 /** The policy document an admin PUTs (GET returns it with its version). Versions are assigned by the server. */
@@ -77,6 +79,7 @@ export function resolvePolicy(policy: PolicyRecord, device: DeviceKeys, inventor
   const expected = emptyRegion();
   let allowTools: string[] = [];
   let reportSnapshot: DevicePolicy['reportSnapshot'];
+  let clearIdentifiers = false;
   for (const scope of [body.defaults, group, own]) {
     if (!scope) continue;
     for (const key of Object.keys(expected) as (keyof ExpectedRegion)[]) {
@@ -85,6 +88,7 @@ export function resolvePolicy(policy: PolicyRecord, device: DeviceKeys, inventor
     }
     if (scope.allowTools) allowTools = [...scope.allowTools];
     if (scope.reportSnapshot) reportSnapshot = scope.reportSnapshot;
+    if (scope.clearIdentifiers !== undefined) clearIdentifiers = scope.clearIdentifiers;
   }
   // The inventory names where the employee works: it fixes the country unless the device entry says otherwise.
   if (row?.country && !own?.expected?.countries) expected.countries = [row.country];
@@ -96,5 +100,6 @@ export function resolvePolicy(policy: PolicyRecord, device: DeviceKeys, inventor
     allowTools,
     weights: { ...body.weights },
     ...(reportSnapshot ? { reportSnapshot } : {}),
+    ...(clearIdentifiers ? { clearIdentifiers } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { ClientError } from '../body.js';
 import { normaliseIp, type ServerContext } from '../context.js';
 import { enrollHandler } from '../lifecycle/enroll.js';
 import { guardOf } from '../lifecycle/guard.js';
+import { identifierRekeyer, rekeyReportBody } from '../rekey-identifiers.js';
 import type { DeviceAuth } from '../storage/types.js';
 import { bearerToken, hashToken } from '../tokens.js';
 
@@ -14,6 +15,7 @@ const issuesOf = (error: z.ZodError) =>
 const deviceOf = new WeakMap<FastifyRequest, DeviceAuth>();
 
 export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const rekey = identifierRekeyer(ctx.identifierKey);
   app.post('/api/v1/enroll', async (request, reply) => enrollHandler(ctx, request, reply));
 
   app.post(
@@ -32,7 +34,9 @@ export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const body = (request as FastifyRequest & { bodyText: string }).bodyText;
       const guard = guardOf(ctx);
       const signed = await guard.verify(request, device.deviceId, body);
-      const parsed = reportSchema.safeParse(request.body);
+      // Once, here: every hashed identifier is keyed again under the server's own key before it is judged or stored.
+      const received = rekeyReportBody(request.body, rekey);
+      const parsed = reportSchema.safeParse(received);
       if (!parsed.success) throw new ClientError(400, 'invalid_report', 'the report does not match the v1 schema', issuesOf(parsed.error));
       const report = parsed.data;
       if (report.deviceId !== device.deviceId) throw new ClientError(403, 'device_mismatch', 'the report names another device than the token');
@@ -41,7 +45,7 @@ export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const sourceIp = normaliseIp(request.ip);
       const outcome = await ctx.queue.submit({
         report,
-        body,
+        body: JSON.stringify(received),
         sourceIp,
         sourceIsOffice: ctx.isOffice(sourceIp),
         source: ctx.geo?.lookup(sourceIp),

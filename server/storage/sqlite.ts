@@ -8,6 +8,7 @@ import { lifecycleStorage } from '../lifecycle/sqlite.js';
 import { sqliteDashboard } from './sqlite-dashboard.js';
 import { prepareOutboxQueue, prepareOutboxWriter } from '../forwarders/sqlite-outbox.js';
 import { WalSync } from './wal-sync.js';
+import { createPrivateFile, sqliteFilesOf, tightenPrivateFiles, type Tightened } from './private-files.js';
 import { Checkpointer } from './checkpointer.js';
 import type { AlertStatus, Storage } from './types.js';
 import { toAlert, toDeviceDetail, toSummary } from './rows.js';
@@ -25,6 +26,8 @@ export interface SqliteOptions {
   onBackgroundError?: (message: string) => void;
   /** Names of the configured forwarders: each alert change writes one outbox row per name, in its transaction. */
   forwarders?: readonly string[];
+  /** Told of each database file (db, -wal, -shm) that group or other could read and that was set to 0600. */
+  onTightened?: (file: Tightened) => void;
 }
 
 function migrate(db: Database.Database): void {
@@ -47,6 +50,10 @@ function migrate(db: Database.Database): void {
 
 
 export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
+  // Created 0600 before SQLite opens it: SQLite creates the -wal and -shm files with the database file's mode.
+  // Files an older version left readable are tightened first, so no later write lands in a readable file.
+  createPrivateFile(file);
+  for (const t of tightenPrivateFiles(sqliteFilesOf(file))) options.onTightened?.(t);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   const durability = options.durability ?? 'wal-fsync';

@@ -55,7 +55,11 @@ export function serverVerdict(report: Report, policy: DevicePolicy, thresholds: 
   let candidates: Finding[] = report.findings;
   const own = report.snapshot ? ownEvaluation(report.snapshot, policy, report) : undefined;
   if (own && 'findings' in own) {
-    candidates = [...own.findings, ...report.findings.filter((f) => agentOnly(f.rule) || !endpointRule(f.rule))];
+    const reproduced = new Set(own.findings.map(sameFinding));
+    candidates = [
+      ...own.findings,
+      ...report.findings.filter((f) => agentOnly(f.rule) || !endpointRule(f.rule) || (readsHashed.has(f.rule) && !reproduced.has(sameFinding(f)))),
+    ];
     if (snapshotTrimmed(report)) candidates.push(...keptFromAgent(report.findings, own.findings));
   }
   // A rule id the server does not know is the agent's invention (or a newer agent's rule): counted, never scored.
@@ -124,7 +128,7 @@ function keptFromAgent(agentFindings: readonly Finding[], own: readonly Finding[
   const key = (f: Finding) => `${f.rule}\u0000${f.subject ?? ''}`;
   const reproduced = new Set(own.map(key));
   return agentFindings
-    .filter((f) => endpointRule(f.rule) && !agentOnly(f.rule) && !reproduced.has(key(f)))
+    .filter((f) => endpointRule(f.rule) && !agentOnly(f.rule) && !readsHashed.has(f.rule) && !reproduced.has(key(f)))
     .map((f) => ({ ...f, evidence: { ...f.evidence, keptFromAgent: 'the report was truncated: the server could not re-check this finding on the trimmed snapshot' } }));
 }
 
@@ -153,3 +157,9 @@ function ownEvaluation(raw: unknown, policy: DevicePolicy, report: Report): { fi
  */
 const agentOnlyRules = new Set(['activity.off-hours', 'host.clamshell', 'ipkvm.lan-neighbor', 'network.region-latency']);
 const agentOnly = (rule: string) => rule.startsWith('baseline.') || agentOnlyRules.has(rule);
+/**
+ * Rules that partly read a value the snapshot carries hashed (interface MACs, by default): the server runs them and
+ * also keeps each agent finding of theirs it did not reproduce itself, so hashing never costs a finding.
+ */
+const readsHashed = new Set(['ipkvm.usb-network']);
+const sameFinding = (f: Finding) => `${f.rule}\u0000${f.subject ?? ''}\u0000${f.title}`;
