@@ -22,7 +22,8 @@ const longDir = `/opt/${'vendor-tooling-'.repeat(12)}`;
 /** A laptop whose user started n processes with long paths and command lines, and runs AnyDesk (pid 4242). */
 function bulkySnapshot(n: number): Snapshot {
   const bulk = Array.from({ length: n }, (_, i) =>
-    proc({ pid: 20_000 + i, name: `worker-${i}`, exe: `${longDir}/worker-${i}`, cmdline: [`${longDir}/worker-${i}`, '--data', `${longDir}/var/${'d'.repeat(1400)}`] }),
+    // Long paths in the executable itself: command lines are cut to argv[0] when the report is built (privacy), paths are not.
+    proc({ pid: 20_000 + i, name: `worker-${i}`, exe: `${longDir}/${'w'.repeat(1200)}-${i}`, cmdline: [`${longDir}/${'w'.repeat(1200)}-${i}`, '--data', `${longDir}/var/${'d'.repeat(1400)}`] }),
   );
   return emptySnapshot({ collectedAt: new Date().toISOString(), processes: [...bulk, proc({ pid: 4242, name: 'anydesk', exe: '/usr/bin/anydesk' })] });
 }
