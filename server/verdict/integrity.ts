@@ -66,7 +66,7 @@ export interface IntegrityDraft {
 
 /**
  * Pure. A config hash that changes while the policy version and the agent version stay the same, or a code hash
- * that changes under the same agent version, is a change nobody announced: agent.tampered. A report that says
+ * that changes or disappears under the same agent version, is a change nobody announced: agent.tampered. A report that says
  * the service is stopping: agent.stopped. The first report after enrollment sets the reference.
  */
 export function integrityDrafts(previous: IntegrityState | null, report: Report): IntegrityDraft[] {
@@ -84,6 +84,11 @@ export function integrityDrafts(previous: IntegrityState | null, report: Report)
     if (previous.codeHash && codeHash && previous.codeHash !== codeHash) {
       changed.push('code');
       Object.assign(evidence, { previousCodeHash: previous.codeHash, codeHash });
+    }
+    // A patched agent that simply stops sending its hash must not escape the check the hash exists for.
+    if (previous.codeHash && !codeHash) {
+      changed.push('code-hash-missing');
+      Object.assign(evidence, { previousCodeHash: previous.codeHash, codeHashUnavailable: agent.codeHashUnavailable ?? null });
     }
     if (changed.length) {
       drafts.push({

@@ -87,6 +87,10 @@ describe("the server's verdict and policy", () => {
     // And a code hash change under the same version.
     await postReport(s.url, e.token, makeReport('tam-1', { ...agent('h4', { policyVersion: 2, version: '0.2.0', codeHash: 'c3' }), agentVersion: '0.2.0' }, at(5)));
     expect((await alertsOf(s, 'tam-1', 'agent.tampered'))[0].evidence.changed).toEqual(['code']);
+    // A code hash that disappears under the same version is no way out of the check.
+    const { codeHash: _dropped, ...withoutHash } = agent('h4', { policyVersion: 2, version: '0.2.0' }).agent;
+    await postReport(s.url, e.token, makeReport('tam-1', { agent: { ...withoutHash, codeHashUnavailable: 'could not read' }, agentVersion: '0.2.0' }, at(5.5)));
+    expect((await alertsOf(s, 'tam-1', 'agent.tampered'))[0].evidence).toMatchObject({ changed: ['code-hash-missing'], previousCodeHash: 'c3', codeHashUnavailable: 'could not read' });
 
     await postReport(s.url, e.token, makeReport('tam-1', { ...agent('h4', { policyVersion: 2, version: '0.2.0', codeHash: 'c3', stopping: true }), agentVersion: '0.2.0' }, at(6)));
     expect(await alertsOf(s, 'tam-1', 'agent.stopped')).toHaveLength(1);
