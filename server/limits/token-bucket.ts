@@ -15,11 +15,12 @@ export interface Take {
 
 /**
  * Pure token bucket: `capacity` requests at once, then one every `intervalMs`. `take: false` only looks.
- * Total: a non-finite or backwards clock, a capacity below 1 or an interval below 1 ms are clamped, never thrown.
+ * Total: a non-finite or backwards clock, a capacity outside 1..1e9 or an interval outside 1 ms..1e10 ms are clamped,
+ * never thrown.
  */
 export function takeToken(previous: Bucket | undefined, nowMs: number, capacityIn: number, intervalIn: number, take = true): Take {
-  const capacity = Number.isFinite(capacityIn) ? Math.max(1, Math.floor(capacityIn)) : 1;
-  const intervalMs = Number.isFinite(intervalIn) ? Math.max(1, intervalIn) : 60_000;
+  const capacity = Number.isFinite(capacityIn) ? Math.min(1e9, Math.max(1, Math.floor(capacityIn))) : 1;
+  const intervalMs = Number.isFinite(intervalIn) ? Math.min(1e10, Math.max(1, intervalIn)) : 60_000;
   const now = Number.isFinite(nowMs) ? nowMs : (previous?.atMs ?? 0);
   // A clock that went back refills nothing rather than draining the bucket.
   const elapsed = previous ? Math.max(0, now - previous.atMs) : 0;
