@@ -8,6 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Reporter } from '../../agent/reporter.js';
 import { Spool } from '../../agent/spool.js';
 import { makeReport as agentReport } from '../agent/make-report.js';
+import { engines } from '../helpers/engines.js';
+import { serverOn } from './engine-server.js';
 import { admin, cleanup, enroll, getJson, json, makeReport, postReport, secrets, startServer, type Running } from './helpers.js';
 
 /** Server log lines, parsed: the throttle log is asserted on, not only the answers. */
@@ -71,10 +73,11 @@ afterEach(async () => {
   }
 });
 
-describe('report rate limit per device token', () => {
+// The figures come from the policy, which each engine stores: the whole report path runs on both.
+describe.each(engines)('report rate limit per device token (%s)', (_name, engine) => {
   it('answers the (burst+1)th report in the window 429 with Retry-After, logs the key once per window, and lets it through after the wait', async () => {
     const sink = logSink();
-    const s = (running = await startServer({}, { logger: sink.logger }));
+    const s = (running = await serverOn(engine)({}, { logger: sink.logger }));
     await putLimits(s, { reports: { perMinute: 6, burst: 3 } });
     const { token } = await enroll(s.url, 'flooder');
     const other = await enroll(s.url, 'quiet');
@@ -114,7 +117,7 @@ describe('report rate limit per device token', () => {
   });
 
   it('the agent keeps a throttled report in its spool and sends it once Retry-After has passed', async () => {
-    const s = (running = await startServer());
+    const s = (running = await serverOn(engine)());
     await putLimits(s, { reports: { perMinute: 6, burst: 2 } });
     const { token } = await enroll(s.url, 'backlog');
     const dir = await mkdtemp(join(tmpdir(), 'fw-spool-'));
@@ -191,6 +194,16 @@ describe('admin token guesses per address', () => {
     expect(refused.headers['retry-after']).toBe('60');
     s.clock.now = new Date(s.clock.now.getTime() + 60_000);
     expect((await from('127.0.0.4', s.url, 'GET', '/api/v1/devices', admin)).status).toBe(200);
+  });
+
+  it('on the admin listener (adminPort) too: sign-in and the API share the address budget there', async () => {
+    const s = (running = await startServer({ adminHost: '127.0.0.1', adminPort: 0 }));
+    const adminUrl = new URL(s.server.dashboardUrl()).origin;
+    for (let i = 0; i < 10; i++) expect((await signIn('127.0.0.6', adminUrl, `wrong-${i}-0123456789abcdef`)).status).toBe(401);
+    expect((await from('127.0.0.6', adminUrl, 'GET', '/api/v1/devices', admin)).status).toBe(429);
+    expect((await signIn('127.0.0.1', adminUrl, secrets.adminToken)).status).toBe(303);
+    const metrics = await (await fetch(`${adminUrl}/metrics`, { headers: admin })).text();
+    expect(metrics).toMatch(/^farmwatch_throttled_total\{limit="adminGuesses"\} 1$/m);
   });
 });
 
