@@ -22,6 +22,7 @@ import { postgresOf } from './config.js';
 import { createForwarders, forwarderNames } from './forwarders/index.js';
 import type { Storage } from './storage/types.js';
 import { hashToken } from './tokens.js';
+import { RateLimiter } from './limits/index.js';
 
 export interface ServerOptions {
   config: ServerConfig;
@@ -88,6 +89,8 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
   const forwarders = createForwarders(config.forwarders, storage, options.logger, options.forwarderPollMs ? { pollMs: options.forwarderPollMs } : {});
   metrics.sections.push(() => forwarders.metricsText());
   forwarders.start();
+  const limiter = new RateLimiter(storage, now, options.logger);
+  metrics.sections.push(async () => limiter.throttled.metricsText());
   const queue = new IngestQueue(storage, { colocation: config.colocation, intel: intelPolicyOf(config, geo !== null) }, options.maxQueue);
   const ctx: ServerContext = {
     config,
@@ -144,10 +147,12 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
   app.addHook('onRequest', async (request) => {
     (request as unknown as { startedAt: number }).startedAt = performance.now();
   });
+  // Requests refused by a rate limit, told apart from a full ingest queue (both are 429).
+  const rateLimited = new WeakSet<object>();
   app.addHook('onResponse', async (request, reply) => {
     if (request.routeOptions.url !== reportsPath) return;
     metrics.observeIngest(performance.now() - (request as unknown as { startedAt: number }).startedAt);
-    if (reply.statusCode >= 400) metrics.reject(reasonOf(reply.statusCode));
+    if (reply.statusCode >= 400) metrics.reject(rateLimited.has(request) ? 'rate_limited' : reasonOf(reply.statusCode));
   });
 
   // Whatever a client sends maps to a 4xx; only our own faults are 5xx, and they are logged.
@@ -158,6 +163,7 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
     if (status >= 400 && status < 500) {
       const code = err instanceof ClientError ? err.code : codeOf(err as FastifyError);
+      if (code === 'rate_limited') rateLimited.add(request);
       const body: Record<string, unknown> = { error: code, message: err.message };
       if (err instanceof ClientError && err.issues) body.issues = err.issues;
       return reply.code(status).send(body);
@@ -167,9 +173,16 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.slice(0, 200)}` }));
 
-  ingestRoutes(app, ctx);
   // With adminPort, the SOC API and the dashboard listen apart from ingest (docs/dashboard.md).
   const adminApp = config.adminPort === undefined ? undefined : createAdminApp(config, options.logger);
+  await limiter.register(app);
+  if (adminApp) await limiter.register(adminApp);
+  ctx.limits = { limiter, adminGuesses: limiter.failures(adminApp ?? app, 'adminGuesses') };
+  // A new policy may carry new limits: read them on the next request rather than after the cache's 30 s.
+  (adminApp ?? app).addHook('onResponse', async (request, reply) => {
+    if (request.method !== 'GET' && request.url.startsWith('/api/v1/policy') && reply.statusCode < 300) limiter.invalidate();
+  });
+  ingestRoutes(app, ctx);
   socRoutes(adminApp ?? app, ctx);
   lifecycleRoutes(adminApp ?? app, ctx);
   policyRoutes(adminApp ?? app, ctx);

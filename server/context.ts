@@ -8,6 +8,7 @@ import type { Metrics } from './metrics.js';
 import type { Geo } from './geo/open.js';
 import type { Storage } from './storage/types.js';
 import { bearerToken, sameSecret } from './tokens.js';
+import type { FailureLimit, RateLimiter } from './limits/index.js';
 
 /** What every route needs, handed down explicitly. */
 export interface ServerContext {
@@ -23,6 +24,8 @@ export interface ServerContext {
   isOffice: (ip: string) => boolean;
   /** Issue 9: source country/ASN lookup; null without a database. */
   geo?: Geo | null;
+  /** Rate limits (server/limits/): set by createServer before any route is registered. */
+  limits?: { limiter: RateLimiter; adminGuesses: FailureLimit };
 }
 
 /** IPv4-mapped IPv6 ("::ffff:127.0.0.1") as plain IPv4, so one address has one spelling. */
@@ -57,8 +60,14 @@ export function networkMatcher(cidrs: readonly string[]): (ip: string) => boolea
 
 /** onRequest hook for the SOC API: the admin token, compared in constant time, or 401. */
 export function adminOnly(ctx: ServerContext) {
-  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    // An address that sent too many wrong tokens is refused before its token is even compared.
+    await ctx.limits?.adminGuesses.check(request, reply);
     const token = bearerToken(request.headers.authorization);
-    if (!token || !sameSecret(token, ctx.adminTokenHash)) throw new ClientError(401, 'unauthorized', 'admin token required: Authorization: Bearer <adminToken>');
+    if (!token || !sameSecret(token, ctx.adminTokenHash)) {
+      // A missing token is a misconfigured client, not a guess; a wrong one counts.
+      if (token) await ctx.limits?.adminGuesses.failed(request);
+      throw new ClientError(401, 'unauthorized', 'admin token required: Authorization: Bearer <adminToken>');
+    }
   };
 }

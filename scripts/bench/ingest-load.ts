@@ -24,6 +24,23 @@ export function jsonSender(connections: number): Send & { close(): void } {
   return Object.assign(send, { close: () => agent.destroy() });
 }
 
+/**
+ * The benches measure ingest, not the rate limits: each lifts the per-device report limit and the per-secret
+ * enrollment limit of its own throwaway server to the policy's maximum (docs/BENCHMARKS.md). A real fleet keeps
+ * the defaults (docs/server.md).
+ */
+export const benchLimits = { reports: { perMinute: 1_000_000, burst: 1_000_000 }, enrollPerSecret: { perMinute: 1_000_000, burst: 1_000_000 } };
+
+/** PUT /api/v1/policy with `benchLimits` (a fresh database has no other policy to keep). */
+export async function liftLimits(base: string, adminToken: string): Promise<void> {
+  const res = await fetch(`${base}/api/v1/policy`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+    body: JSON.stringify({ limits: benchLimits }),
+  });
+  if (res.status !== 200) throw new Error(`lifting the bench's rate limits: HTTP ${res.status} ${await res.text()}`);
+}
+
 /** Finding i (0-2) of mix a: an AnyDesk, a time zone and a VPN finding, with a 300-character command line. */
 export const finding = (i: number) => ({
   rule: ['remote-access.running', 'locale.timezone', 'network.vpn'][i],

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { freshDatabase, startPgCluster } from '../pg-cluster.js';
-import { jsonSender, reportBody } from './ingest-load.js';
+import { jsonSender, liftLimits, reportBody } from './ingest-load.js';
 
 const { values } = parseArgs({
   options: {
@@ -58,6 +58,8 @@ const stop = (child: ChildProcess) =>
 
 /** Enrolls the devices through the first replica, then fires reports for `seconds`, connection i to replica i mod n. */
 async function load(urls: string[], label: Record<string, unknown>): Promise<Record<string, unknown>> {
+  // Before any report: every replica reads the policy's limits on its first request.
+  await liftLimits(urls[0] ?? '', secrets.adminToken);
   const tokens: [string, string][] = [];
   for (let i = 0; i < deviceCount; i++) {
     const deviceId = `bench-${i}`;

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { jsonSender, reportBody } from './ingest-load.js';
+import { jsonSender, liftLimits, reportBody } from './ingest-load.js';
 
 const { values } = parseArgs({
   options: {
@@ -86,6 +86,7 @@ async function startServer(): Promise<{ url: string; pid: number | undefined; st
 
 const { url, pid, stop } = await startServer();
 try {
+  await liftLimits(url, secrets.adminToken);
   const tokens: [string, string][] = [];
   for (let i = 0; i < deviceCount; i++) {
     const deviceId = `bench-${i}`;

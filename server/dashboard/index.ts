@@ -8,7 +8,7 @@ import { hashToken, newToken, sameSecret } from '../tokens.js';
 import { deviceHref } from './format.js';
 import { html } from './html.js';
 import { page } from './layout.js';
-import { alertsPage, alertTabs } from './pages/alerts.js';
+import { alertsPage, alertsPageSize, alertTabs } from './pages/alerts.js';
 import { clustersPage } from './pages/clusters.js';
 import { devicePage, notFoundPage } from './pages/device.js';
 import { fleetPage } from './pages/fleet.js';
@@ -115,6 +115,16 @@ export function registerDashboard(app: FastifyInstance, ctx: ServerContext, poli
       request.log.info('dashboard: signed in');
       return reply.redirect('/dashboard/', 303);
     };
+    /** Sign-in attempts share the admin API's budget of wrong tokens per address; a refusal shows on the sign-in page. */
+    const signInThrottled = async (request: FastifyRequest, reply: FastifyReply) => {
+      try {
+        await ctx.limits?.adminGuesses.check(request, reply);
+        return undefined;
+      } catch (err) {
+        if (err instanceof ClientError && err.statusCode === 429) return send(reply, loginPage(`${err.message}.`), 429);
+        throw err;
+      }
+    };
     const names = async (alerts: readonly Alert[]) => ctx.storage.hostnamesOf([...new Set(alerts.flatMap((a) => a.deviceIds))]);
 
     scope.get('/dashboard/assets/style.css', async (_request, reply) => reply.header('cache-control', 'max-age=3600').type('text/css; charset=utf-8').send(stylesheet));
@@ -127,8 +137,11 @@ export function registerDashboard(app: FastifyInstance, ctx: ServerContext, poli
     });
     scope.post('/dashboard/login', async (request, reply) => {
       if (!sameOrigin(request)) throw new ClientError(403, 'forbidden', 'cross-site request refused');
+      const throttled = await signInThrottled(request, reply);
+      if (throttled) return throttled;
       const token = formOf(request).token;
       if (typeof token !== 'string' || token.length > 1024 || !sameSecret(token, ctx.adminTokenHash)) {
+        await ctx.limits?.adminGuesses.failed(request);
         request.log.warn('dashboard: sign-in with a wrong admin token');
         return send(reply, loginPage('That is not the admin token.'), 401);
       }
@@ -140,7 +153,12 @@ export function registerDashboard(app: FastifyInstance, ctx: ServerContext, poli
     });
     scope.post('/dashboard/login/once', async (request, reply) => {
       if (!sameOrigin(request)) throw new ClientError(403, 'forbidden', 'cross-site request refused');
-      if (!sessions.redeemOnce(formOf(request).once)) return send(reply, loginPage('That one-time link was used already or has expired; sign in with the admin token.'), 401);
+      const throttled = await signInThrottled(request, reply);
+      if (throttled) return throttled;
+      if (!sessions.redeemOnce(formOf(request).once)) {
+        await ctx.limits?.adminGuesses.failed(request);
+        return send(reply, loginPage('That one-time link was used already or has expired; sign in with the admin token.'), 401);
+      }
       return startSession(request, reply);
     });
     scope.post('/dashboard/logout', async (request, reply) => {
@@ -154,8 +172,11 @@ export function registerDashboard(app: FastifyInstance, ctx: ServerContext, poli
       const session = pageSession(request, reply);
       if (!session) return reply;
       const now = ctx.now();
-      const [overview, open] = await Promise.all([ctx.storage.fleetOverview(new Date(now.getTime() - ctx.config.silentGraceHours * 3_600_000), 200), ctx.storage.listAlerts('open')]);
-      return send(reply, fleetPage(overview, open.length, ctx.config.silentGraceHours, session, now));
+      // Open alerts are counted, not read: a flood of alerts must not make this page heavy.
+      const [overview, stats] = await Promise.all([ctx.storage.fleetOverview(new Date(now.getTime() - ctx.config.silentGraceHours * 3_600_000), 200), ctx.storage.stats()]);
+      const open = stats.alertsByRuleStatus.filter((a) => a.status === 'open').reduce((n, a) => n + a.count, 0);
+      const throttled = ctx.limits && { totals: ctx.limits.limiter.throttled.totals, recent: ctx.limits.limiter.throttled.recent(20) };
+      return send(reply, fleetPage(overview, open, ctx.config.silentGraceHours, session, now, throttled));
     });
 
     scope.get('/dashboard/alerts', async (request, reply) => {
@@ -163,9 +184,12 @@ export function registerDashboard(app: FastifyInstance, ctx: ServerContext, poli
       if (!session) return reply;
       const asked = (request.query as Record<string, unknown>).status;
       const tab = alertTabs.find((t) => t === asked) ?? 'active';
-      const all = await ctx.storage.listAlerts(tab === 'active' || tab === 'all' ? undefined : tab);
-      const alerts = (tab === 'active' ? all.filter((a) => a.status !== 'resolved') : all).slice(0, 500);
-      return send(reply, alertsPage(tab, alerts, await names(alerts), session, ctx.now()));
+      const before = alertId.safeParse((request.query as Record<string, unknown>).before);
+      // One page read from the database, one more row to know whether an older page exists.
+      const read = await ctx.storage.listAlerts(tab === 'all' ? undefined : tab, { limit: alertsPageSize + 1, before: before.success ? before.data : undefined });
+      const alerts = read.slice(0, alertsPageSize);
+      const older = read.length > alertsPageSize ? alerts.at(-1)?.id : undefined;
+      return send(reply, alertsPage(tab, alerts, await names(alerts), session, ctx.now(), older));
     });
 
     for (const [action, to] of [['ack', 'acknowledged'], ['resolve', 'resolved']] as const) {

@@ -12,6 +12,34 @@ const scopeSchema = z.strictObject({
   clearIdentifiers: z.boolean().optional(),
 });
 
+/** A token bucket: `burst` requests at once, then one more every 60/`perMinute` seconds. */
+const rate = (defaults: { perMinute: number; burst: number }) =>
+  z
+    .strictObject({
+      perMinute: z.number().min(0.01).max(1_000_000).default(defaults.perMinute),
+      burst: z.number().int().min(1).max(1_000_000).default(defaults.burst),
+    })
+    .prefault({});
+
+/**
+ * Request rate limits (server/limits/). An agent reports every 5 minutes; after an outage it drains its spool as fast
+ * as these allow, so `reports` is far above the normal pace and its burst covers a few hours of backlog at once.
+ */
+export const rateLimitsSchema = z
+  .strictObject({
+    /** Reports per device token. */
+    reports: rate({ perMinute: 12, burst: 60 }),
+    /** Enrollments per enroll secret (the fleet's or a named one): an MDM rollout behind one address passes. */
+    enrollPerSecret: rate({ perMinute: 300, burst: 1000 }),
+    /** Enrollments with an unknown secret, per source address (IPv6: per /64). Only failures count. */
+    enrollGuesses: rate({ perMinute: 2, burst: 20 }),
+    /** Wrong admin tokens (dashboard sign-in and the admin API's Bearer), per source address. Only failures count. */
+    adminGuesses: rate({ perMinute: 2, burst: 10 }),
+  })
+  .prefault({});
+export type RateLimits = z.infer<typeof rateLimitsSchema>;
+export type Rate = RateLimits['reports'];
+
 /** The policy document an admin PUTs (GET returns it with its version). Versions are assigned by the server. */
 export const policyBodySchema = z.strictObject({
   catalogVersion: z.string().max(64).optional(),
@@ -35,6 +63,7 @@ export const policyBodySchema = z.strictObject({
       maxReportGapSec: z.number().int().min(60).max(7 * 86_400).default(defaultMaxReportGapSec),
     })
     .prefault({}),
+  limits: rateLimitsSchema,
 });
 export type PolicyBody = z.infer<typeof policyBodySchema>;
 

@@ -7,7 +7,8 @@ import { enrollHandler } from '../lifecycle/enroll.js';
 import { guardOf } from '../lifecycle/guard.js';
 import { identifierRekeyer, rekeyReportBody } from '../rekey-identifiers.js';
 import type { DeviceAuth } from '../storage/types.js';
-import { bearerToken, hashToken } from '../tokens.js';
+import { bearerToken, hashToken, sameSecret } from '../tokens.js';
+import { secretKeyOf } from '../limits/index.js';
 
 const issuesOf = (error: z.ZodError) =>
   error.issues.slice(0, 50).map((i) => ({ path: i.path.map(String), code: i.code, message: i.message }));
@@ -16,18 +17,37 @@ const deviceOf = new WeakMap<FastifyRequest, DeviceAuth>();
 
 export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const rekey = identifierRekeyer(ctx.identifierKey);
-  app.post('/api/v1/enroll', async (request, reply) => enrollHandler(ctx, request, reply));
+  const limiter = ctx.limits?.limiter;
+  // Enrollment: a wrong secret counts against its address; every enrollment takes a token of its secret, so a
+  // rollout of thousands behind one office address passes while guessing from any address is slowed.
+  const guesses = limiter?.failures(app, 'enrollGuesses');
+  const perSecret = limiter?.perKey(app, 'enrollPerSecret', (request) =>
+    secretKeyOf((request.body as { secret?: unknown } | null)?.secret, (secret) => sameSecret(secret, ctx.enrollSecretHash)),
+  );
+  app.post('/api/v1/enroll', { ...(guesses ? { onRequest: guesses.check } : {}), ...(perSecret ? { preHandler: perSecret } : {}) }, async (request, reply) => {
+    try {
+      return await enrollHandler(ctx, request, reply);
+    } catch (err) {
+      if (err instanceof ClientError && err.code === 'bad_secret') await guesses?.failed(request);
+      throw err;
+    }
+  });
+  // After authentication: the device's own bucket, before its body is read.
+  const perDevice = limiter?.perKey(app, 'reports', (request) => deviceOf.get(request)?.deviceId ?? 'unauthenticated');
 
   app.post(
     '/api/v1/reports',
     {
       // Authenticate before the body is read: an unknown token costs one hash and one indexed lookup.
-      onRequest: async (request) => {
-        const token = bearerToken(request.headers.authorization);
-        const device = token ? await ctx.storage.authenticate(hashToken(token)) : null;
-        if (!device) throw new ClientError(401, 'unauthorized', 'unknown or revoked device token; re-enroll the device (farmwatch enroll)');
-        deviceOf.set(request, device);
-      },
+      onRequest: [
+        async (request: FastifyRequest) => {
+          const token = bearerToken(request.headers.authorization);
+          const device = token ? await ctx.storage.authenticate(hashToken(token)) : null;
+          if (!device) throw new ClientError(401, 'unauthorized', 'unknown or revoked device token; re-enroll the device (farmwatch enroll)');
+          deviceOf.set(request, device);
+        },
+        ...(perDevice ? [perDevice] : []),
+      ],
     },
     async (request, reply) => {
       const device = deviceOf.get(request) as DeviceAuth;

@@ -10,7 +10,11 @@ const pageQuery = z.object({
   cursor: z.string().max(400).optional(),
 });
 const historyQuery = z.object({ history: z.coerce.number().int().min(1).max(1000).default(100) });
-const alertsQuery = z.object({ status: z.enum(alertStatuses).optional() });
+const alertsQuery = z.object({
+  status: z.enum(alertStatuses).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(40).optional(),
+});
 const alertId = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const deviceId = z.object({ id: z.string().min(1).max(128) });
 
@@ -23,6 +27,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 // The cursor is opaque to clients: base64url of the last device id of the page.
 const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
 const decodeCursor = (c: string) => Buffer.from(c, 'base64url').toString('utf8');
+// Alerts are listed newest first; their cursor is the id of the page's last (oldest) alert.
+const alertCursor = z.string().regex(/^[1-9]\d{0,15}$/).transform(Number).pipe(z.number().int().max(Number.MAX_SAFE_INTEGER));
 
 export function socRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const onRequest = adminOnly(ctx);
@@ -53,8 +59,12 @@ export function socRoutes(app: FastifyInstance, ctx: ServerContext): void {
   });
 
   app.get('/api/v1/alerts', { onRequest }, async (request) => {
-    const { status } = parse(alertsQuery, request.query, 'query');
-    return { alerts: await ctx.storage.listAlerts(status) };
+    const q = parse(alertsQuery, request.query, 'query');
+    const before = q.cursor === undefined ? undefined : parse(alertCursor, decodeCursor(q.cursor), 'cursor');
+    // One more than the page: whether a next page exists without counting the table.
+    const alerts = await ctx.storage.listAlerts(q.status, { limit: q.limit + 1, before });
+    const last = alerts.length > q.limit ? alerts[q.limit - 1] : undefined;
+    return last ? { alerts: alerts.slice(0, q.limit), nextCursor: encodeCursor(String(last.id)) } : { alerts };
   });
 
   for (const [action, to] of [['ack', 'acknowledged'], ['resolve', 'resolved']] as const) {

@@ -126,8 +126,10 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
     async resetDevice(deviceId) {
       return Boolean((await pool.query("UPDATE devices SET token_hash = NULL, status = 'active' WHERE device_id = $1", [deviceId])).rowCount);
     },
-    async listAlerts(status) {
-      return (status ? await rows(pool, 'SELECT * FROM alerts WHERE status = $1 ORDER BY id DESC', [status]) : await rows(pool, 'SELECT * FROM alerts ORDER BY id DESC')).map(toAlert);
+    async listAlerts(status, page) {
+      // LIMIT NULL is no limit in PostgreSQL.
+      const sql = "SELECT * FROM alerts WHERE ($1::text IS NULL OR status = $1 OR ($1 = 'active' AND status <> 'resolved')) AND id < $2 ORDER BY id DESC LIMIT $3";
+      return (await rows(pool, sql, [status ?? null, page?.before ?? Number.MAX_SAFE_INTEGER, page?.limit ?? null])).map(toAlert);
     },
     async transitionAlert(id, to, at) {
       return inTransaction(pool, async (db) => {

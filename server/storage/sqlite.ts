@@ -82,8 +82,10 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
     history: db.prepare('SELECT report_id, collected_at, received_ms, score, level FROM reports WHERE device_id = ? ORDER BY received_ms DESC LIMIT ?'),
     reportBody: db.prepare('SELECT body FROM reports WHERE report_id = ?').pluck(),
     reset: db.prepare("UPDATE devices SET token_hash = NULL, status = 'active' WHERE device_id = ?"),
-    alertsAll: db.prepare('SELECT * FROM alerts ORDER BY id DESC'),
-    alertsByStatus: db.prepare('SELECT * FROM alerts WHERE status = ? ORDER BY id DESC'),
+    // One statement for every filter: `active` is "not resolved"; LIMIT -1 is no limit in SQLite.
+    alertsPage: db.prepare(
+      "SELECT * FROM alerts WHERE (@status IS NULL OR status = @status OR (@status = 'active' AND status <> 'resolved')) AND id < @before ORDER BY id DESC LIMIT @limit",
+    ),
     alertById: db.prepare('SELECT * FROM alerts WHERE id = ?'),
     setAlertStatus: db.prepare('UPDATE alerts SET status = ?, updated_at = ? WHERE id = ?'),
     // Past the grace, or a promise longer than the ingest ever keeps (stored before report times were judged on the
@@ -168,8 +170,8 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
       for (const [key, id] of tokens) if (id === deviceId) tokens.delete(key);
       return durable(s.reset.run(deviceId).changes > 0);
     },
-    async listAlerts(status) {
-      return ((status ? s.alertsByStatus.all(status) : s.alertsAll.all()) as Row[]).map(toAlert);
+    async listAlerts(status, page) {
+      return (s.alertsPage.all({ status: status ?? null, before: page?.before ?? Number.MAX_SAFE_INTEGER, limit: page?.limit ?? -1 }) as Row[]).map(toAlert);
     },
     async transitionAlert(id, to, at) {
       const row = s.alertById.get(id) as Row | undefined;

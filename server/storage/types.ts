@@ -23,7 +23,11 @@ export interface Storage extends DashboardStorage, LifecycleStorage {
   getDevice(deviceId: string, historyLimit: number): Promise<DeviceDetail | null>;
   /** Revokes the token: the device may enroll again. False when unknown. */
   resetDevice(deviceId: string, at: Date): Promise<boolean>;
-  listAlerts(status?: AlertStatus): Promise<Alert[]>;
+  /**
+   * Alerts newest first: of one status, or `active` (not resolved); with `page`, at most `limit` of them with an id
+   * below `before` (the API's cursor). Without `page`, all of them: callers that face a client always pass one.
+   */
+  listAlerts(status?: AlertStatus | 'active', page?: AlertPage): Promise<Alert[]>;
   transitionAlert(id: number, to: 'acknowledged' | 'resolved', at: Date): Promise<Alert | 'not-found' | 'conflict'>;
   /** Opens fleet.silent-agent alerts for devices silent past the grace; returns how many were opened. */
   checkSilence(now: Date, graceHours: number): Promise<number>;
@@ -106,6 +110,11 @@ export interface DeviceDetail {
 
 export const alertStatuses = ['open', 'acknowledged', 'resolved'] as const;
 export type AlertStatus = (typeof alertStatuses)[number];
+
+export interface AlertPage {
+  limit: number;
+  before?: number | undefined;
+}
 
 export interface Alert {
   id: number;

@@ -22,12 +22,15 @@ export function alertRows(alerts: readonly Alert[], names: Map<string, string>, 
   )}</table>`;
 }
 
-export function alertsPage(tab: AlertTab, alerts: readonly Alert[], names: Map<string, string>, session: Session, now: Date): string {
+export const alertsPageSize = 500;
+
+/** `older`: the id below which the next page starts, when there is one. */
+export function alertsPage(tab: AlertTab, alerts: readonly Alert[], names: Map<string, string>, session: Session, now: Date, older?: number): string {
   return page(
     'Alerts',
     html`<h1>Alerts</h1>
 <p class="tabs">${alertTabs.map((t) => html`<a href="/dashboard/alerts?status=${t}"${t === tab ? html` class="active"` : ''}>${t}</a>`)}</p>
-${alertRows(alerts, names, session, now)}${alerts.length >= 500 ? html`<p class="muted">The newest 500 are shown.</p>` : ''}`,
+${alertRows(alerts, names, session, now)}${older === undefined ? '' : html`<p class="muted">${alertsPageSize} are shown, newest first. <a href="/dashboard/alerts?status=${tab}&amp;before=${older}">Older alerts</a></p>`}`,
     session,
     'alerts',
   );

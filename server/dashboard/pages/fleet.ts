@@ -1,12 +1,37 @@
 import { ago, levelBadge, levelClass, levelNames } from '../format.js';
-import { html } from '../html.js';
+import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
 import type { Session } from '../sessions.js';
 import { histogramSvg } from '../svg.js';
 import type { FleetDevice, FleetOverview } from '../../storage/types.js';
 import { deviceLink } from './common.js';
+import type { LimitName, ThrottledKey } from '../../limits/throttle-log.js';
 
-export function fleetPage(o: FleetOverview, openAlerts: number, graceHours: number, session: Session, now: Date): string {
+export interface ThrottledView {
+  totals: ReadonlyMap<LimitName, number>;
+  recent: readonly ThrottledKey[];
+}
+
+const limitLabels: Record<LimitName, string> = {
+  reports: 'reports (per device)',
+  enrollPerSecret: 'enrollments (per secret)',
+  enrollGuesses: 'wrong enroll secrets (per address)',
+  adminGuesses: 'wrong admin tokens (per address)',
+};
+
+/** Requests refused by a rate limit since this server started: a flooding device or a guesser shows here. */
+function throttledPanel(t: ThrottledView, now: Date): Html {
+  const total = [...t.totals.values()].reduce((a, b) => a + b, 0);
+  if (!total) return html`<div class="panel" id="throttled"><h2>Throttled</h2><p class="muted">No request refused by a rate limit since this server started.</p></div>`;
+  const keyCell = (k: ThrottledKey) => (k.limit === 'reports' ? deviceLink(k.key, undefined) : html`<code>${k.key}</code>`);
+  return html`<div class="panel" id="throttled"><h2>Throttled</h2><p class="muted">Requests refused (429) since this server started, by limit (<code>limits</code> in the policy).</p>
+<table><tr><th>Limit</th><th>Refused</th></tr>${[...t.totals].map(([l, n]) => html`<tr><td>${limitLabels[l]}</td><td>${n}</td></tr>`)}</table>
+<table><tr><th>Who</th><th>Limit</th><th>Refused</th><th>Last</th></tr>${t.recent.map(
+    (k) => html`<tr><td>${keyCell(k)}</td><td>${k.limit}</td><td>${k.refused}</td><td>${ago(new Date(k.lastMs).toISOString(), now)}</td></tr>`,
+  )}</table></div>`;
+}
+
+export function fleetPage(o: FleetOverview, openAlerts: number, graceHours: number, session: Session, now: Date, throttled?: ThrottledView): string {
   const levels = [...levelNames].reverse();
   const cards = [...levels, 'unknown'].map(
     (l) => html`<div class="card"><div class="n">${o.byLevel[l] ?? 0}</div><div class="k"><span class="badge level-${levelClass(l)}">${l === 'unknown' ? 'no report' : l}</span></div></div>`,
@@ -27,7 +52,7 @@ export function fleetPage(o: FleetOverview, openAlerts: number, graceHours: numb
             (d) => html`<tr><td>${deviceLink(d.deviceId, d.hostname)}</td><td>${ago(d.lastSeen, now)}</td><td>${ago(d.nextReportBy, now)}</td></tr>`,
           )}</table>`
         : html`<p class="muted">None: no enrolled agent is more than ${graceHours} h late.</p>`
-    }</div></div>
+    }</div>${throttled ? throttledPanel(throttled, now) : ''}</div>
 <h2>Devices by score</h2>${o.devices.length < o.total ? html`<p class="muted">The ${o.devices.length} highest of ${o.total}.</p>` : ''}
 <table id="devices">${head}${o.devices.map(row)}</table>`,
     session,
