@@ -46,13 +46,13 @@ const result = await runSuite({
 });
 
 if (!values.json) {
-  process.stdout.write(`hostile: ${result.cases} generated cases, ${result.requests} requests, seed ${result.seed}, ${result.seconds} s\n`);
+  process.stdout.write(`hostile: ${result.cases} cases (${result.cases - runs} known attacks, ${runs} generated), ${result.requests} requests, seed ${result.seed}, ${result.seconds} s\n`);
   process.stdout.write(`hostile: honest server scores ${JSON.stringify(result.honest)}\n`);
   process.stdout.write(`hostile: ${result.failedCases} failing cases; ${result.throttledCases} cases met a 429\n`);
   for (const [property, f] of Object.entries(result.failures)) {
     const example = f.shrunk ?? f.counterexample;
     process.stdout.write(`  FAIL ${property}: ${f.cases} cases; e.g. ${JSON.stringify(example.case)}\n       ${example.message.slice(0, 600)}\n`);
-    process.stdout.write(`       failing cases by tamperings: ${JSON.stringify(f.byTampering)}\n`);
+    process.stdout.write(`       failing cases by tamperings: ${JSON.stringify(Object.fromEntries(Object.entries(f.byTampering).map(([k, v]) => [k, v.cases])))}\n`);
   }
   if (!result.failedCases) process.stdout.write('hostile: every property held\n');
 }

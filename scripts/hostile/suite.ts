@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { Scenario } from '../scenario-corpus.js';
 import { loadSeeds, startHostileServer, type HostileServer } from './harness.js';
 import { describeOutcome, honestScores, properties, runCase, type Property } from './property.js';
-import { caseArbitrary, newReportId, type HostileCase } from './tamperings.js';
+import { caseArbitrary, knownAttacks, newReportId, type HostileCase } from './tamperings.js';
 
 export interface Counterexample {
   case: HostileCase;
@@ -18,7 +18,7 @@ export interface PropertyFailure {
   cases: number;
   counterexample: Counterexample;
   /** Failing cases by the tamperings they combined ("mutator+…+sequence"): tells apart causes under one property. */
-  byTampering: Record<string, number>;
+  byTampering: Record<string, { cases: number; example: Counterexample }>;
   shrunk?: Counterexample;
 }
 
@@ -57,7 +57,8 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     const honest = await honestScores(s, seeds);
     const sharedReportId = newReportId();
     const arb = caseArbitrary(seeds);
-    const cases = fc.sample(arb, { seed: options.seed, numRuns: options.runs });
+    // The known attacks first, then `runs` generated cases.
+    const cases = [...knownAttacks.map((k) => k.case), ...fc.sample(arb, { seed: options.seed, numRuns: options.runs })];
     const result: SuiteResult = { seed: options.seed, cases: 0, requests: 0, throttledCases: 0, failedCases: 0, honest: Object.fromEntries(honest), failures: {}, seconds: 0 };
     for (const [i, c] of cases.entries()) {
       const outcome = await runCase(s, byName, honest, c, sharedReportId);
@@ -71,10 +72,12 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
         const seen = result.failures[p];
         const candidate = { case: c, message };
         const key = tamperingKey(c);
-        if (!seen) result.failures[p] = { cases: 1, counterexample: candidate, byTampering: { [key]: 1 } };
+        if (!seen) result.failures[p] = { cases: 1, counterexample: candidate, byTampering: { [key]: { cases: 1, example: candidate } } };
         else {
           seen.cases++;
-          seen.byTampering[key] = (seen.byTampering[key] ?? 0) + 1;
+          const same = seen.byTampering[key];
+          if (same) same.cases++;
+          else seen.byTampering[key] = { cases: 1, example: candidate };
           if (JSON.stringify(c).length < JSON.stringify(seen.counterexample.case).length) seen.counterexample = candidate;
         }
       }

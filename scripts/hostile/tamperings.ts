@@ -341,3 +341,29 @@ export function caseArbitrary(scenarios: readonly Scenario[]): fc.Arbitrary<Host
 export const mutatorOf = new Map(mutators.map((m) => [m.name, m]));
 export const sequenceOf = new Map(sequences.map((s) => [s.name, s]));
 export const newReportId = (): string => randomUUID();
+
+const once = { name: 'once', param: null };
+/**
+ * Named cases that run before the generated ones, every time: the attacks this suite was written against, so that
+ * each stays covered whatever the seed draws.
+ */
+export const knownAttacks: { why: string; case: HostileCase }[] = [
+  { why: 'a decoy collected ten years ahead freezes the device on it', case: { scenario: 'pikvm', mutations: [], sequence: { name: 'decoyBefore', param: 10 * year } } },
+  { why: 'nextReportBy a century ahead', case: { scenario: 'pikvm', mutations: [{ name: 'nextReportBy', param: 100 * year }], sequence: once } },
+  { why: 'rule id __proto__', case: { scenario: 'pikvm', mutations: [{ name: 'inventedRules', param: { ids: ['__proto__'], count: 1, weight: 0.5, confidence: 1 } }], sequence: once } },
+  { why: 'rule id constructor', case: { scenario: 'anydesk-astrill-pyongyang', mutations: [{ name: 'inventedRules', param: { ids: ['constructor'], count: 1, weight: 0.5, confidence: 1 } }], sequence: once } },
+  { why: '900 invented rule ids in one report', case: { scenario: 'pikvm', mutations: [{ name: 'inventedRules', param: { ids: ['invented'], count: 900, weight: 0.5, confidence: 1 } }], sequence: once } },
+  { why: 'a report over the body limit', case: { scenario: 'pikvm', mutations: [{ name: 'manyProcesses', param: 20000 }], sequence: once } },
+  {
+    why: 'a snapshot the server cannot parse, and findings at confidence 0',
+    case: { scenario: 'pikvm', mutations: [{ name: 'brokenSnapshot', param: 'pid-string' }, { name: 'findingValues', param: { weight: null, confidence: 0, suppressed: null, severity: null, group: null, subject: null } }], sequence: once },
+  },
+  {
+    why: 'findings the server takes from the agent (host.clamshell here) at confidence 0',
+    case: { scenario: 'pikvm', mutations: [{ name: 'findingValues', param: { weight: null, confidence: 0, suppressed: null, severity: null, group: null, subject: null } }], sequence: once },
+  },
+  { why: 're-enrollment under the same id with the fleet secret', case: { scenario: 'pikvm', mutations: [], sequence: { name: 'reenroll', param: { key: 'other', hardwareId: null, secret: 'fleet' } } } },
+  { why: 'signed 11 minutes ahead', case: { scenario: 'pikvm', mutations: [], sequence: { name: 'signingClock', param: 11 * 60_000 } } },
+  { why: 'a replayed signature', case: { scenario: 'pikvm', mutations: [], sequence: { name: 'replaySameSignature', param: 2 } } },
+  { why: 'a burst of 40 reports', case: { scenario: 'pikvm', mutations: [], sequence: { name: 'flood', param: 40 } } },
+];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { properties } from '../../scripts/hostile/property.js';
 import { runSuite, type SuiteResult } from '../../scripts/hostile/suite.js';
-import { mutators, sequences } from '../../scripts/hostile/tamperings.js';
+import { knownAttacks, mutators, sequences } from '../../scripts/hostile/tamperings.js';
 import { engines } from '../helpers/engines.js';
 
 /*
@@ -24,14 +24,16 @@ describe.each(engines)('hostile agent properties (%s engine)', (name, engine) =>
   });
 
   it('ran every generated case, and the honest laptops score what the corpus says', () => {
-    expect(result.cases).toBe(runsOf[engine.name]);
+    expect(result.cases).toBe(knownAttacks.length + runsOf[engine.name]);
     expect(result.honest['clean-office-laptop']).toBe(0);
     for (const dirty of ['anydesk-astrill-pyongyang', 'pikvm', 'chrome-remote-desktop-session', 'jetkvm-renamed']) expect(result.honest[dirty]).toBeGreaterThanOrEqual(60);
   });
 
   it.each(properties.map((p) => [p]))('%s', (property) => {
     const failure = result.failures[property];
-    expect(failure, failure && `${failure.cases} of ${result.cases} cases (seed ${seed}); e.g. ${JSON.stringify(failure.counterexample.case)}\n${failure.counterexample.message}`).toBeUndefined();
+    // One counterexample per combination of tamperings that failed: different causes under one property stay apart.
+    const examples = Object.entries(failure?.byTampering ?? {}).map(([key, f]) => `${key} (${f.cases} cases): ${JSON.stringify(f.example.case)}\n  ${f.example.message}`);
+    expect(failure, failure && `${failure.cases} of ${result.cases} cases (seed ${seed})\n${examples.join('\n')}`).toBeUndefined();
   });
 });
 
