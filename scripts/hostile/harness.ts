@@ -140,8 +140,18 @@ export async function standingOf(url: string, deviceId: string): Promise<Standin
 
 /** Active (open or acknowledged) alerts naming the device. */
 export async function activeAlertsOf(url: string, deviceId: string): Promise<{ rule: string; status: string }[]> {
-  const all = (await adminGet(url, '/api/v1/alerts')).alerts as { rule: string; status: string; deviceIds: string[] }[];
-  return all.filter((a) => a.status !== 'resolved' && a.deviceIds.includes(deviceId));
+  const active: { rule: string; status: string; deviceIds: string[] }[] = [];
+  for (const status of ['open', 'acknowledged']) active.push(...((await adminGet(url, `/api/v1/alerts?status=${status}`)).alerts as typeof active));
+  return active.filter((a) => a.deviceIds.includes(deviceId));
+}
+
+/**
+ * Retires a case's device once it is judged: its open alerts are resolved, so that one case's alert flood does not
+ * slow every later case's alert read.
+ */
+export async function decommission(url: string, deviceId: string): Promise<void> {
+  const a = await send(url, 'POST', `/api/v1/devices/${encodeURIComponent(deviceId)}/decommission`, admin);
+  if (a.status !== 200) throw new Error(`decommission ${deviceId}: ${a.status} ${a.text.slice(0, 300)}`);
 }
 
 /** A laptop as the agent makes it: its own state dir, Ed25519 key, token, fleet key and server policy. */

@@ -16,6 +16,7 @@ import { rules } from '../../rules/index.js';
 import type { Scenario } from '../scenario-corpus.js';
 import {
   activeAlertsOf,
+  decommission,
   enrollDevice,
   forgetDevice,
   honestReport,
@@ -191,6 +192,7 @@ export async function runCase(s: HostileServer, scenarios: ReadonlyMap<string, S
     }
     const health = await send(s.url, 'GET', '/healthz', {});
     if (health.status !== 200) violations.push({ property: 'defined-answer', message: `/healthz answered ${health.status} ${health.failure ?? ''} after the case` });
+    await decommission(s.url, device.deviceId);
   } finally {
     forgetDevice(device);
   }

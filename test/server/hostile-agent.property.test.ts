@@ -12,7 +12,7 @@ import { engines } from '../helpers/engines.js';
  *   npm run build && node dist/scripts/hostile.js --runs 300 --seed 42 --shrink
  */
 const seed = 20261203;
-const runsOf = { sqlite: 60, postgres: 25 } as const;
+const runsOf = { sqlite: 50, postgres: 20 } as const;
 
 describe.each(engines)('hostile agent properties (%s engine)', (name, engine) => {
   let result: SuiteResult;
