@@ -237,7 +237,7 @@ export function hostileSection(load: StepResult | undefined, props: StepResult |
     for (const [name, j] of [['idle', l.idle], ['one hostile device sending', l.underLoad]] as const) {
       out.push(`| ${name} | ${fmt(num(j?.probes))} | ${fmt(num(j?.p50Ms), ' ms')} | ${fmt(num(j?.p99Ms), ' ms')} | ${fmt(num(j?.maxMs), ' ms')} | ${fmt(num(j?.failures))} |`);
     }
-    out.push('', `Flood: ${fmt(num(l.flood?.sent))} reports in ${fmt(num(l.flood?.seconds), ' s')}, answers ${JSON.stringify(l.flood?.statuses ?? {})}. Load before: ${load.loadBefore}.`, '');
+    out.push('', `Flood: ${fmt(num(l.flood?.sent))} reports in ${fmt(num(l.flood?.seconds), ' s')}, answers ${JSON.stringify(l.flood?.statuses ?? {})}. Load before: ${load.loadBefore}. Command: \`${load.command}\`.`, '');
     const solo = Object.entries((l.soloMs ?? {}) as Record<string, { status: number; p50Ms: number }>);
     if (solo.length) {
       out.push('| report sent alone | status | answer time (median of 5) |', '|---|---|---|');
