@@ -64,7 +64,7 @@ const answer = enrolled.body as { token: string; fleetKey: string; policy?: Devi
 const loaded = await loadSigner(stateDir);
 if (!loaded) throw new Error('no signing key');
 const signer = loaded;
-const device: Device = { deviceId: 'hostile-bench', stateDir, publicKey, token: answer.token, fleetKey: answer.fleetKey, policy: answer.policy, signer };
+const device: Device = { deviceId: 'hostile-bench', sourceIp: '127.0.0.1', stateDir, publicKey, token: answer.token, fleetKey: answer.fleetKey, policy: answer.policy, signer };
 const pikvm = loadSeeds().find((s) => s.name === 'pikvm');
 if (!pikvm) throw new Error('scenario pikvm missing');
 

@@ -47,6 +47,7 @@ export function loadSeeds(): Scenario[] {
 
 export interface Answer {
   status: number;
+  headers: Record<string, string | string[] | undefined>;
   /** The parsed JSON body, or undefined when the body was not JSON. */
   body: unknown;
   text: string;
@@ -70,12 +71,12 @@ export function send(url: string, method: string, path: string, headers: Record<
         } catch {
           parsed = undefined;
         }
-        resolve({ status: res.statusCode ?? 0, body: parsed, text, ms: performance.now() - started });
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed, text, ms: performance.now() - started });
       });
-      res.on('error', (err) => resolve({ status: 0, body: undefined, text: '', ms: performance.now() - started, failure: `response: ${err.message}` }));
+      res.on('error', (err) => resolve({ status: 0, headers: {}, body: undefined, text: '', ms: performance.now() - started, failure: `response: ${err.message}` }));
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', (err) => resolve({ status: 0, body: undefined, text: '', ms: performance.now() - started, failure: err.message }));
+    req.on('error', (err) => resolve({ status: 0, headers: {}, body: undefined, text: '', ms: performance.now() - started, failure: err.message }));
     req.end(body);
   });
 }
@@ -99,7 +100,9 @@ export async function startHostileServer(db?: string, durability?: 'wal-fsync' |
   const clock = { offsetMs: 0 };
   const server = await createServer({
     now: () => new Date(Date.now() + clock.offsetMs),
-    config: parseServerConfig({ host: '127.0.0.1', port: 0, db: db ?? join(dir as string, 'farmwatch.db') }),
+    // Behind a trusted proxy on loopback: each device reports from its own address (X-Forwarded-For), as laptops
+    // do, so that per-address limits and co-location see one laptop per address, not the whole suite as one.
+    config: parseServerConfig({ host: '127.0.0.1', port: 0, db: db ?? join(dir as string, 'farmwatch.db'), trustedProxies: ['127.0.0.1'] }),
     secrets: hostileSecrets,
     logger: pino({ level: 'silent' }),
     timers: false,
@@ -157,6 +160,8 @@ export async function decommission(url: string, deviceId: string): Promise<void>
 /** A laptop as the agent makes it: its own state dir, Ed25519 key, token, fleet key and server policy. */
 export interface Device {
   deviceId: string;
+  /** The address the device reports from (sent as X-Forwarded-For through the trusted loopback proxy). */
+  sourceIp: string;
   stateDir: string;
   publicKey: string;
   token: string;
@@ -169,16 +174,31 @@ export function enrollBody(deviceId: string, publicKey: string, extra: Record<st
   return JSON.stringify({ secret: hostileSecrets.enrollSecret, deviceId, hostname: `${deviceId}.local`, platform: 'linux', agentVersion: '0.1.0', publicKey, ...extra });
 }
 
+let nextAddress = 0;
+/** 198.18.0.0/15 (reserved for benchmarks): never a real laptop's address. */
+export function nextSourceIp(): string {
+  const n = nextAddress++ % (2 * 65536);
+  return `198.${18 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export async function enrollDevice(s: HostileServer, deviceId: string): Promise<Device> {
   const url = s.url;
   const stateDir = mkdtempSync(join(tmpdir(), 'fw-hostile-agent-'));
   const publicKey = await ensureKeyPair(stateDir);
-  const a = await send(url, 'POST', '/api/v1/enroll', { 'content-type': 'application/json' }, enrollBody(deviceId, publicKey));
+  const sourceIp = nextSourceIp();
+  let a = await send(url, 'POST', '/api/v1/enroll', { 'content-type': 'application/json', 'x-forwarded-for': sourceIp }, enrollBody(deviceId, publicKey));
+  // An enrollment limit is the server's right: wait as told (bounded) rather than fail the run.
+  for (let tries = 0; a.status === 429 && tries < 5; tries++) {
+    await sleep(Math.min(10, Number(a.headers['retry-after']) || 1) * 1000);
+    a = await send(url, 'POST', '/api/v1/enroll', { 'content-type': 'application/json', 'x-forwarded-for': sourceIp }, enrollBody(deviceId, publicKey));
+  }
   if (a.status !== 200) throw new Error(`enroll ${deviceId}: ${a.status} ${a.text.slice(0, 300)}`);
   const answer = a.body as { token: string; fleetKey: string; policy?: DevicePolicy };
   const signer = await loadSigner(stateDir, s.now);
   if (!signer) throw new Error(`${stateDir}: no signing key after ensureKeyPair`);
-  return { deviceId, stateDir, publicKey, token: answer.token, fleetKey: answer.fleetKey, policy: answer.policy, signer };
+  return { deviceId, sourceIp, stateDir, publicKey, token: answer.token, fleetKey: answer.fleetKey, policy: answer.policy, signer };
 }
 
 export function forgetDevice(device: Device): void {
@@ -219,6 +239,7 @@ export function postReport(url: string, device: Device, body: string, signature?
   return send(url, 'POST', '/api/v1/reports', {
     'content-type': 'application/json',
     authorization: `Bearer ${device.token}`,
+    'x-forwarded-for': device.sourceIp,
     ...(signature ?? device.signer(body)),
   }, body);
 }

@@ -141,7 +141,7 @@ export async function runCase(s: HostileServer, scenarios: ReadonlyMap<string, S
       if (step.kind === 'enroll') {
         const body = { ...step.body };
         if (body.secret === 'FLEET') body.secret = hostileSecrets.enrollSecret;
-        const a = await send(s.url, 'POST', '/api/v1/enroll', { 'content-type': 'application/json' }, JSON.stringify(body));
+        const a = await send(s.url, 'POST', '/api/v1/enroll', { 'content-type': 'application/json', 'x-forwarded-for': device.sourceIp }, JSON.stringify(body));
         statuses.push(`${step.label} ${a.status}`);
         violations.push(...definedAnswer(a, `step ${i} (${step.label})`));
         if (a.status >= 200 && a.status < 300) violations.push({ property: 're-enrollment-refused', message: `step ${i}: re-enrolling ${device.deviceId} answered ${a.status} with no admin approval: ${a.text.slice(0, 200)}` });
