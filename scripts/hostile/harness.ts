@@ -174,7 +174,7 @@ export function enrollBody(deviceId: string, publicKey: string, extra: Record<st
   return JSON.stringify({ secret: hostileSecrets.enrollSecret, deviceId, hostname: `${deviceId}.local`, platform: 'linux', agentVersion: '0.1.0', publicKey, ...extra });
 }
 
-let nextAddress = 0;
+let nextAddress = 1;
 /** 198.18.0.0/15 (reserved for benchmarks): never a real laptop's address. */
 export function nextSourceIp(): string {
   const n = nextAddress++ % (2 * 65536);
