@@ -141,6 +141,8 @@ export function benchmarkDoc(input: DocInput): string {
 
   out.push(...postgresSection(by('ingest-pg')));
 
+  out.push(...hostileSection(by('hostile-load'), by('hostile-properties')));
+
   out.push('## Spool: write and drain', '');
   out.push(
     'scripts/bench/spool.ts writes ~2 KB reports to a fresh spool (each written to a temp file, fsynced, renamed, as a',
@@ -206,5 +208,65 @@ function postgresSection(step: StepResult | undefined): string[] {
   const storage = step.json.find((x) => x.storage === true);
   if (storage) out.push('', `Stored: ${fmt(num(storage.bytesPerReport))} B per report (body ${fmt(num(storage.bodyBytes))} B): 1,000 laptops at 288 reports a day ≈ ${fmt(num(storage.mibPer1000LaptopsPerDay))} MiB a day.`);
   out.push('');
+  return out;
+}
+
+/**
+ * The laptop's user as the adversary: /healthz while one hostile device floods (scripts/bench/hostile-load.ts), and a
+ * long run of the hostile-agent property suite (scripts/hostile.ts). Both are printed as measured, failures included.
+ */
+export function hostileSection(load: StepResult | undefined, props: StepResult | undefined): string[] {
+  const out = ['## Hostile agent', ''];
+  const l = (load?.json.at(-1) ?? {}) as Record<string, any>;
+  out.push(
+    'scripts/bench/hostile-load.ts: `farmwatch server` in a child process on 127.0.0.1 (SQLite, default durability), one',
+    'enrolled device sending signed, tampered reports (an honest PiKVM report with its snapshot, 900 invented rule ids,',
+    '8,000 extra processes, `__proto__`/`constructor` keys, collectedAt ten years ahead) over 8 keep-alive connections as',
+    'fast as it is answered, bounded in count and time; GET /healthz is probed every 10 ms on a fresh connection, first',
+    'with the server idle, then during the flood.',
+    '',
+  );
+  out.push(
+    'Under load, each probe waits for its answer before the next, so fewer probes are made and p99 is near the maximum.',
+    'Then each kind of report is sent alone, five times one after the other: its answer time, median, says which',
+    'tampering costs the server most.',
+    '',
+  );
+  if (load?.json.length) {
+    out.push('| /healthz | probes | p50 | p99 | max | failed |', '|---|---|---|---|---|---|');
+    for (const [name, j] of [['idle', l.idle], ['one hostile device sending', l.underLoad]] as const) {
+      out.push(`| ${name} | ${fmt(num(j?.probes))} | ${fmt(num(j?.p50Ms), ' ms')} | ${fmt(num(j?.p99Ms), ' ms')} | ${fmt(num(j?.maxMs), ' ms')} | ${fmt(num(j?.failures))} |`);
+    }
+    out.push('', `Flood: ${fmt(num(l.flood?.sent))} reports in ${fmt(num(l.flood?.seconds), ' s')}, answers ${JSON.stringify(l.flood?.statuses ?? {})}. Load before: ${load.loadBefore}. Command: \`${load.command}\`.`, '');
+    const solo = Object.entries((l.soloMs ?? {}) as Record<string, { status: number; p50Ms: number }>);
+    if (solo.length) {
+      out.push('| report sent alone | status | answer time (median of 5) |', '|---|---|---|');
+      for (const [name, v] of solo) out.push(`| ${name} | ${v.status} | ${fmt(num(v.p50Ms), ' ms')} |`);
+      out.push('');
+    }
+  } else out.push('Not measured in this run.', '');
+  out.push(
+    'scripts/hostile.ts: the hostile-agent property suite (test/server/hostile-agent.property.test.ts runs it briefly in',
+    '`npm test`): the known attacks, then generated tamperings of honest signed reports, each on a freshly enrolled device',
+    'against an in-process server on loopback. Failures are listed per property with one counterexample each; replay one',
+    'with the same command and seed.',
+    '',
+  );
+  const p = props?.json.at(-1) as Record<string, any> | undefined;
+  if (p) {
+    out.push(`\`${props?.command ?? ''}\`: ${fmt(num(p.cases))} cases, ${fmt(num(p.requests))} requests, seed ${p.seed}, ${fmt(num(p.seconds), ' s')}; ${fmt(num(p.failedCases))} failing cases.`, '');
+    const failures = Object.entries((p.failures ?? {}) as Record<string, { cases: number; byTampering: Record<string, { cases: number; example: { case: unknown; message: string } }> }>);
+    if (failures.length) {
+      out.push('| property | tamperings | cases | counterexample | what the server did |', '|---|---|---|---|---|');
+      const cell = (text: string) => text.replace(/\|/g, '\\|');
+      for (const [property, f] of failures) {
+        for (const [k, v] of Object.entries(f.byTampering)) {
+          const what = v.example.message.replace(/^\[[a-z-]+\] /, '');
+          out.push(`| ${property} | ${k} | ${v.cases} | \`${cell(JSON.stringify(v.example.case).slice(0, 400))}\` | ${cell(what.slice(0, 240))} |`);
+        }
+      }
+      out.push('');
+    } else out.push('Every property held.', '');
+  } else out.push('Not run in this run.', '');
   return out;
 }

@@ -36,6 +36,9 @@ const steps: Step[] = [
   { id: 'spool', script: 'spool.js', args: ['--reports', quick ? '100' : '500'], timeoutMs: 90_000 },
   { id: 'network', script: 'network.js', args: ['--load', '--cycles', quick ? '3' : '10'], timeoutMs: 90_000 },
   { id: 'hardware', script: 'hardware.js', args: ['--cycles', quick ? '3' : '20'], timeoutMs: 60_000 },
+  // The laptop's user as the adversary: /healthz under one flooding device, and a long run of the property suite.
+  { id: 'hostile-load', script: 'hostile-load.js', args: ['--seconds', quick ? '5' : '15'], timeoutMs: 120_000 },
+  { id: 'hostile-properties', script: '../hostile.js', args: ['--runs', quick ? '50' : '300', '--seed', '42', '--json'], timeoutMs: 10 * 60_000 },
   // The daemon itself (RSS, stalls, delivery): a short soak, 300 churning processes, interval 5 s.
   { id: 'daemon', script: '../soak.js', args: ['--minutes', quick ? '0.5' : '1.5', '--json'], timeoutMs: 5 * 60_000 },
 ];
@@ -110,4 +113,5 @@ const keptSoak = b >= 0 && e > b ? previous.slice(b, e + soakEnd.length) : undef
 const doc = benchmarkDoc({ machine, startedAt, finishedAt: new Date(), loadAtEnd: load(), quick, results, keptSoak });
 writeFileSync(docPath, doc);
 process.stderr.write(`bench: wrote ${docPath}\n`);
-process.exit(results.every((r) => r.code === 0 || r.id === 'daemon') ? 0 : 1);
+// hostile.js exits 1 when a property fails: it ran, and its failures are in the document.
+process.exit(results.every((r) => r.code === 0 || r.id === 'daemon' || (r.id === 'hostile-properties' && r.code === 1)) ? 0 : 1);
