@@ -1,4 +1,4 @@
-import { snapshotSchema } from '../../collectors/snapshot.js';
+import { snapshotSchema, type Snapshot } from '../../collectors/snapshot.js';
 import { evaluateSnapshot, scoreFindings, type Finding, type RuleContext } from '../../rules/index.js';
 import { levels } from '../../rules/types.js';
 import type { DevicePolicy } from '../../schema/policy.js';
@@ -7,6 +7,7 @@ import type { IgnoredFindings, ServerVerdict } from '../lifecycle/storage-types.
 import { capPerRule } from './finding-cap.js';
 import { implausibleFindingsRule, scoreMismatchRule } from './integrity.js';
 import { endpointRule } from './known-rules.js';
+import { salvageSnapshot } from './snapshot-salvage.js';
 
 export interface MismatchThresholds {
   scoreMismatchPoints: number;
@@ -56,11 +57,14 @@ export function serverVerdict(report: Report, policy: DevicePolicy, thresholds: 
   const own = report.snapshot ? ownEvaluation(report.snapshot, policy, report) : undefined;
   if (own && 'findings' in own) {
     const reproduced = new Set(own.findings.map(sameFinding));
-    candidates = [
+    candidates = strongestOfFloorRules([
       ...own.findings,
-      ...report.findings.filter((f) => agentOnly(f.rule) || !endpointRule(f.rule) || (readsHashed.has(f.rule) && !reproduced.has(sameFinding(f)))),
-    ];
-    if (snapshotTrimmed(report)) candidates.push(...keptFromAgent(report.findings, own.findings));
+      ...report.findings.filter(
+        (f) => agentOnly(f.rule) || !endpointRule(f.rule) || serverFloor.has(f.rule) || (readsHashed.has(f.rule) && !reproduced.has(sameFinding(f))),
+      ),
+    ]);
+    if (snapshotTrimmed(report)) candidates.push(...keptFromAgent(report.findings, own.findings, 'the report was truncated: the server could not re-check this finding on the trimmed snapshot'));
+    else if (own.repaired) candidates.push(...keptFromAgent(report.findings, own.findings, 'the snapshot was invalid: the server judged it without the parts it could not read'));
   }
   // A rule id the server does not know is the agent's invention (or a newer agent's rule): counted, never scored.
   const unknown = candidates.filter((f) => !endpointRule(f.rule));
@@ -70,7 +74,7 @@ export function serverVerdict(report: Report, policy: DevicePolicy, thresholds: 
     unknownRuleFindings: unknown.length,
     unknownRules: [...new Set(unknown.map((f) => String(f.rule)))].slice(0, unknownRulesShown).map((id) => id.slice(0, 128)),
     overCapFindings: overCap,
-    ...(own && 'problem' in own ? { snapshotProblem: own.problem } : {}),
+    ...(own?.problem ? { snapshotProblem: own.problem } : {}),
   };
   const { score, level } = scoreFindings(findings);
   const verdict: ServerVerdict = { score, level, findings, ignored };
@@ -124,27 +128,36 @@ const snapshotTrimmed = (report: Report) => (report.truncated?.cuts ?? []).some(
  * why a hostile agent gains nothing by claiming a truncation; the report's `truncated` field stays visible on the device.
  * Chosen over re-evaluating only the untrimmed rules: which rule reads which list is the rules' business, not the server's.
  */
-function keptFromAgent(agentFindings: readonly Finding[], own: readonly Finding[]): Finding[] {
+function keptFromAgent(agentFindings: readonly Finding[], own: readonly Finding[], why: string): Finding[] {
   const key = (f: Finding) => `${f.rule}\u0000${f.subject ?? ''}`;
   const reproduced = new Set(own.map(key));
   return agentFindings
-    .filter((f) => endpointRule(f.rule) && !agentOnly(f.rule) && !readsHashed.has(f.rule) && !reproduced.has(key(f)))
-    .map((f) => ({ ...f, evidence: { ...f.evidence, keptFromAgent: 'the report was truncated: the server could not re-check this finding on the trimmed snapshot' } }));
+    .filter((f) => endpointRule(f.rule) && !agentOnly(f.rule) && !readsHashed.has(f.rule) && !serverFloor.has(f.rule) && !reproduced.has(key(f)))
+    .map((f) => ({ ...f, evidence: { ...f.evidence, keptFromAgent: why } }));
 }
 
 /**
- * The endpoint rules on the report's snapshot, or why they could not run. A snapshot the server cannot read, or that
- * makes a rule throw, leaves the agent's findings to be re-scored: that must not pass unseen, so the problem is kept
- * (bounded) for the implausible-findings trace.
+ * The endpoint rules on the report's snapshot, or why they could not run. A snapshot that fails its schema is repaired
+ * as little as needed (server/verdict/snapshot-salvage.ts) and judged on what is left; the agent's findings the server
+ * then could not reproduce are kept. A snapshot beyond repair, or that makes a rule throw, leaves the agent's findings
+ * to be re-scored. Neither may pass unseen: the problem is kept (bounded) for the implausible-findings trace.
  */
-function ownEvaluation(raw: unknown, policy: DevicePolicy, report: Report): { findings: Finding[] } | { problem: string } {
+function ownEvaluation(raw: unknown, policy: DevicePolicy, report: Report): { findings?: Finding[]; repaired?: boolean; problem?: string } {
   const parsed = snapshotSchema.safeParse(raw);
-  if (!parsed.success) {
+  let snapshot: Snapshot;
+  let problem: string | undefined;
+  if (parsed.success) snapshot = parsed.data;
+  else {
     const issue = parsed.error.issues[0];
-    return { problem: `invalid snapshot: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unreadable'}`.slice(0, 300) };
+    problem = `invalid snapshot: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unreadable'}`;
+    const salvage = salvageSnapshot(raw, { collectedAt: report.collectedAt, agentVersion: report.agent.version });
+    if ('problem' in salvage) return { problem: salvage.problem.slice(0, 300) };
+    snapshot = salvage.snapshot;
+    problem = `${problem}; judged without ${salvage.dropped.join(', ')}`.slice(0, 300);
   }
   try {
-    return { findings: evaluateSnapshot(parsed.data, ruleContext(policy, report)).findings.filter((f) => !agentOnly(f.rule)) };
+    const findings = evaluateSnapshot(snapshot, ruleContext(policy, report)).findings.filter((f) => !agentOnly(f.rule));
+    return problem ? { findings, repaired: true, problem: problem.slice(0, 300) } : { findings };
   } catch (err) {
     return { problem: `the server's rules failed on the snapshot: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300) };
   }
@@ -152,10 +165,33 @@ function ownEvaluation(raw: unknown, policy: DevicePolicy, report: Report): { fi
 
 /**
  * Rules the server cannot judge from a report: drift needs the agent's baseline, off-hours its activity history,
- * clamshell its run of cycles, and the neighbour and latency rules see MACs and anchors that arrive hashed or
+ * and the neighbour and latency rules see MACs and anchors that arrive hashed or
  * local. Their findings are the agent's; every other endpoint rule the server runs itself.
  */
-const agentOnlyRules = new Set(['activity.off-hours', 'host.clamshell', 'ipkvm.lan-neighbor', 'network.region-latency']);
+const agentOnlyRules = new Set(['activity.off-hours', 'ipkvm.lan-neighbor', 'network.region-latency']);
+/**
+ * Rules whose facts the snapshot shows but whose confidence grows with a history only the agent keeps: clamshell
+ * mode is in the snapshot, how long it has lasted is in the agent's baseline. The server judges the facts itself
+ * (a floor the agent cannot lower) and takes the agent's finding when it is stronger.
+ */
+const serverFloor = new Set(['host.clamshell']);
+
+/** Of the findings of floor rules with the same subject, the strongest: the server's and the agent's are one finding. */
+function strongestOfFloorRules(findings: Finding[]): Finding[] {
+  const best = new Map<string, Finding>();
+  const strength = (f: Finding) => (Number.isFinite(f.confidence) ? f.confidence : 0);
+  const out: Finding[] = [];
+  for (const f of findings) {
+    if (!serverFloor.has(f.rule)) {
+      out.push(f);
+      continue;
+    }
+    const key = `${f.rule}\u0000${f.subject ?? ''}`;
+    const seen = best.get(key);
+    if (!seen || strength(f) > strength(seen)) best.set(key, f);
+  }
+  return [...out, ...best.values()];
+}
 const agentOnly = (rule: string) => rule.startsWith('baseline.') || agentOnlyRules.has(rule);
 /**
  * Rules that partly read a value the snapshot carries hashed (interface MACs, by default): the server runs them and
