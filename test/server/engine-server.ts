@@ -1,5 +1,6 @@
+import { afterAll, beforeAll } from 'vitest';
 import type { Engine } from '../helpers/engines.js';
-import { startServer as startSqliteDefault } from './helpers.js';
+import { cleanup, startServer as startSqliteDefault, type Running } from './helpers.js';
 
 /**
  * startServer (./helpers.ts) on one storage engine: each new server gets a new empty database; a server started
@@ -13,4 +14,21 @@ export function serverOn(engine: Engine): typeof startSqliteDefault {
     dbOfDir.set(running.dir, db);
     return running;
   };
+}
+
+/**
+ * A server for the tests of the enclosing describe block: started before them, closed and its directory removed after.
+ * `use` receives it once started (tests keep it in a variable of their own).
+ */
+export function serverForBlock(start: () => Promise<Running>, use: (running: Running) => void): void {
+  let running: Running | undefined;
+  beforeAll(async () => {
+    running = await start();
+    use(running);
+  });
+  afterAll(async () => {
+    if (!running) return;
+    await running.close();
+    cleanup(running.dir);
+  });
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../agent/config.js';
 import { buildReport } from '../../agent/report.js';
 import { Reporter } from '../../agent/reporter.js';
@@ -13,8 +13,8 @@ import { bodyLimit } from '../../server/body.js';
 import { captureLog } from '../agent/log-capture.js';
 import { engines } from '../helpers/engines.js';
 import { emptySnapshot, proc, ruleContext } from '../helpers/snapshot.js';
-import { serverOn } from './engine-server.js';
-import { cleanup, enroll, getJson, makeReport, postReport, secrets, type Running } from './helpers.js';
+import { serverForBlock, serverOn } from './engine-server.js';
+import { enroll, getJson, makeReport, postReport, secrets, type Running } from './helpers.js';
 
 // A report too large for the server's body limit used to be refused (413), dead-lettered by the agent and never seen.
 
@@ -84,14 +84,8 @@ describe.each(engines)('%s engine', (_name, engine) => {
   const startServer = serverOn(engine);
 
   describe('a report too large for the body limit', () => {
-    let s: Running;
-    beforeAll(async () => {
-      s = await startServer();
-    });
-    afterAll(async () => {
-      await s.close();
-      cleanup(s.dir);
-    });
+    let s!: Running;
+    serverForBlock(startServer, (running) => (s = running));
 
     it('600 processes with long paths: the report arrives trimmed (202), is shown truncated, and the server verdict keeps the findings', async () => {
       const { token, fleetKey } = await enroll(s.url, 'size-big');
@@ -152,14 +146,8 @@ describe.each(engines)('%s engine', (_name, engine) => {
   });
 
   describe('a report the server refuses as too large anyway (a tiny body limit)', () => {
-    let s: Running;
-    beforeAll(async () => {
-      s = await startServer({}, { bodyLimit: 64 * 1024 });
-    });
-    afterAll(async () => {
-      await s.close();
-      cleanup(s.dir);
-    });
+    let s!: Running;
+    serverForBlock(() => startServer({}, { bodyLimit: 64 * 1024 }), (running) => (s = running));
 
     it('413: the agent sends a small report naming the refused one; the server raises agent.report-refused and keeps the verdict', async () => {
       const { token, fleetKey } = await enroll(s.url, 'size-413');

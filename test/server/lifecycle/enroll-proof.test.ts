@@ -1,8 +1,8 @@
 import { createHash, createPublicKey } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, getJson, makeReport, secrets, type Running } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { getJson, makeReport, secrets, type Running } from '../helpers.js';
 import { engines } from '../../helpers/engines.js';
-import { serverOn } from '../engine-server.js';
+import { serverForBlock, serverOn } from '../engine-server.js';
 import { adminSend, deviceKey, enrollSigned, enrollSignatureFor, enrollWith, postSigned, sendEnroll, signatureFor } from './signed.js';
 
 // The laptop's own user is the adversary: a queued re-enrollment, once approved, is completed only by a request
@@ -14,14 +14,8 @@ const fingerprintOf = (publicKey: string) =>
 
 describe.each(engines)('%s engine', (_name, engine) => {
   const startServer = serverOn(engine);
-  let s: Running;
-  beforeAll(async () => {
-    s = await startServer();
-  });
-  afterAll(async () => {
-    await s.close();
-    cleanup(s.dir);
-  });
+  let s!: Running;
+  serverForBlock(startServer, (running) => (s = running));
 
   const pendingOf = async (deviceId: string) =>
     ((await getJson(s.url, '/api/v1/enrollments/pending')).body.pending as Record<string, any>[]).filter((p) => p.deviceId === deviceId);

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, cleanup, getJson, makeReport, postReport, type Running } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { admin, getJson, makeReport, postReport, type Running } from '../helpers.js';
 import { engines } from '../../helpers/engines.js';
-import { serverOn } from '../engine-server.js';
+import { serverForBlock, serverOn } from '../engine-server.js';
 import { adminSend, enrollWith } from './signed.js';
 
 /**
@@ -29,15 +29,9 @@ const agent = (policyVersion: number) => ({ agent: { version: '0.1.0', configHas
 
 describe.each(engines)('%s engine: geo rules on a time zone the laptop names', (_name, engine) => {
   const startServer = serverOn(engine);
-  let s: Running;
-  beforeAll(async () => {
-    // Sources through X-Forwarded-For from a trusted proxy, looked up in the shipped databases.
-    s = await startServer({ trustedProxies: ['127.0.0.1'], expected: { countries: ['US'] } });
-  });
-  afterAll(async () => {
-    await s.close();
-    cleanup(s.dir);
-  });
+  let s!: Running;
+  // Sources through X-Forwarded-For from a trusted proxy, looked up in the shipped databases.
+  serverForBlock(() => startServer({ trustedProxies: ['127.0.0.1'], expected: { countries: ['US'] } }), (running) => (s = running));
 
   it('a time zone named after an Object.prototype member is compared as a name: the batch is stored, no crash', async () => {
     const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty'];
@@ -55,14 +49,8 @@ describe.each(engines)('%s engine: geo rules on a time zone the laptop names', (
 
 describe.each(engines)('%s engine', (_name, engine) => {
   const startServer = serverOn(engine);
-  let s: Running;
-  beforeAll(async () => {
-    s = await startServer();
-  });
-  afterAll(async () => {
-    await s.close();
-    cleanup(s.dir);
-  });
+  let s!: Running;
+  serverForBlock(startServer, (running) => (s = running));
 
   it('a rule id named after an Object.prototype member neither turns the score into NaN nor hides the mismatch; it leaves agent.implausible-findings', async () => {
     const { body: e } = await enrollWith(s.url, { deviceId: 'proto-1' });
