@@ -1,9 +1,10 @@
-import { verify, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { enrollSignedBytes } from '../../schema/enroll-proof.js';
-import { noncePattern, signatureHeaders, timestampPattern } from '../../schema/signing.js';
+import { signatureHeaders } from '../../schema/signing.js';
 import { ClientError } from '../body.js';
 import { maxSkewMs } from './guard.js';
+import { checkSignature } from './signature-check.js';
 
 /** Whether the enroll request proves it holds the private half of its `publicKey`, and the nonce to keep. */
 export interface EnrollProof {
@@ -25,16 +26,15 @@ export function enrollProof(headers: IncomingHttpHeaders, body: string, key: Key
   if (typeof signature !== 'string' || typeof timestamp !== 'string' || typeof nonce !== 'string') {
     throw new ClientError(401, 'bad_signature', `a signed enroll request carries all of ${Object.values(signatureHeaders).join(', ')}`);
   }
-  if (!timestampPattern.test(timestamp) || !noncePattern.test(nonce)) throw new ClientError(401, 'bad_signature', 'malformed signature timestamp or nonce');
-  let valid = false;
-  try {
-    valid = verify(null, enrollSignedBytes(timestamp, nonce, body), key, Buffer.from(signature, 'base64'));
-  } catch {
-    valid = false;
-  }
-  if (!valid) throw new ClientError(401, 'bad_signature', 'the enroll signature does not verify against the request\'s publicKey (altered body, another key, or bad headers)');
-  const skewS = Math.round((Number(timestamp) - nowMs) / 1000);
-  if (Math.abs(Number(timestamp) - nowMs) > maxSkewMs) {
+  const skewMs = checkSignature(
+    { signature, timestamp, nonce },
+    (t, n) => enrollSignedBytes(t, n, body),
+    key,
+    nowMs,
+    "the enroll signature does not verify against the request's publicKey (altered body, another key, or bad headers)",
+  );
+  if (Math.abs(skewMs) > maxSkewMs) {
+    const skewS = Math.round(skewMs / 1000);
     throw new ClientError(401, 'clock_skew', `clock skew ${skewS} s: the enroll request's time is outside ±${maxSkewMs / 1000} s of the server's clock; fix the laptop's clock (NTP)`);
   }
   return { keyProven: true, nonce };

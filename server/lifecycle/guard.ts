@@ -1,13 +1,14 @@
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { DevicePolicy } from '../../schema/policy.js';
 import type { Report } from '../../schema/report.js';
-import { noncePattern, signatureHeaders, signedBytes, timestampPattern } from '../../schema/signing.js';
+import { signatureHeaders, signedBytes } from '../../schema/signing.js';
 import { ClientError } from '../body.js';
 import type { ServerContext } from '../context.js';
 import { resolvePolicy, type InventoryRow, type PolicyRecord } from '../policy/schema.js';
 import { allowedSkewMs } from '../verdict/report-times.js';
 import { serverVerdict } from '../verdict/verdict.js';
+import { checkSignature } from './signature-check.js';
 import type { DeviceSecurity, IngestGuard } from './storage-types.js';
 
 /** ±10 minutes: a report signed further from the server's clock is refused (and the skew recorded). */
@@ -105,17 +106,15 @@ export class Guard {
     if (typeof signature !== 'string' || typeof timestamp !== 'string' || typeof nonce !== 'string') {
       throw new ClientError(401, 'signature_required', `this device registered a signing key: every report must carry ${Object.values(signatureHeaders).join(', ')}`);
     }
-    if (!timestampPattern.test(timestamp) || !noncePattern.test(nonce)) throw new ClientError(401, 'bad_signature', 'malformed signature timestamp or nonce');
     const now = this.ctx.now().getTime();
-    const skewMs = Number(timestamp) - now;
+    const skewMs = checkSignature(
+      { signature, timestamp, nonce },
+      (t, n) => signedBytes(t, n, body),
+      key,
+      now,
+      'the report signature does not verify against the key registered at enrollment (altered body, wrong key, or bad headers)',
+    );
     const skewS = Math.round(skewMs / 1000);
-    let valid = false;
-    try {
-      valid = verify(null, signedBytes(timestamp, nonce, body), key, Buffer.from(signature, 'base64'));
-    } catch {
-      valid = false;
-    }
-    if (!valid) throw new ClientError(401, 'bad_signature', 'the report signature does not verify against the key registered at enrollment (altered body, wrong key, or bad headers)');
     if (Math.abs(skewMs) > maxSkewMs) {
       await this.ctx.storage.recordClockSkew(deviceId, skewS, new Date(now));
       // The answer's Date header carries the server's clock: an agent signs its retry with it (agent/reporter.ts).
