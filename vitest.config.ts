@@ -7,7 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // End-to-end tests start real processes and servers; two cores cannot run many at once.
     maxWorkers: 2,
-    // A throwaway PostgreSQL cluster when it is installed: the storage tests run on both engines (issue 10).
+    // A throwaway PostgreSQL cluster when it is installed: the storage tests run on both engines.
     globalSetup: ['test/helpers/pg-global-setup.ts'],
   },
 });

@@ -124,7 +124,7 @@ export class CycleRunner {
     }
     this.previous = snapshot;
     const now = new Date(startedAt);
-    // Issue 6: the server's policy (agent/policy.ts) restricts the local config and sets rule weights.
+    // The server's policy (agent/policy.ts) restricts the local config and sets rule weights.
     const policy = await loadPolicy(stateDir);
     const evaluation = reweigh(evaluateSnapshot(
       snapshot,

@@ -27,12 +27,12 @@ export interface BuildReportInput {
   /** When the next report is due: the server tells a stretched interval from silence by it. */
   nextReportBy: Date;
   now?: Date;
-  /** The server's policy this cycle ran under (issue 6): its version is reported, its snapshot mode applies. */
+  /** The server's policy this cycle ran under: its version is reported, its snapshot mode applies. */
   policy?: DevicePolicy | undefined;
 }
 
 /**
- * One report for the wire (DESIGN section 6). `sentAt` is set again at each send. Place identifiers are HMACs,
+ * One report for the wire (`POST /api/v1/reports`, docs/api.md). `sentAt` is set again at each send. Place identifiers are HMACs,
  * in `identity` and inside the snapshot. A report over `report.maxBytes` is trimmed to fit, snapshot bulk first,
  * and marked `truncated`; only when the snapshot must go whole does `snapshotOmitted` say so.
  */

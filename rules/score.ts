@@ -36,7 +36,7 @@ export function strengthOf(f: Pick<Finding, 'weight' | 'confidence' | 'suppresse
 }
 
 /**
- * DESIGN section 4: per group the strongest p = weight × confidence; groups combined by noisy-OR.
+ * Per group the strongest p = weight × confidence; groups combined by noisy-OR.
  * Suppressed findings and weight-0 context never score. Deterministic: every point traces to `groups`.
  * Total: any findings give an integer score 0-100 (groups and rules are Map keys, never object keys).
  */

@@ -34,7 +34,7 @@ if (process.platform !== 'linux') {
   process.exit(2);
 }
 
-/** Budgets checked (issue 7): daemon RSS, event-loop stall, growth. */
+/** Budgets checked: daemon RSS, event-loop stall, growth. */
 const limits = { rssMiB: 80, stallMs: 50, slopeMiBPerHour: 10, growthMiB: 3 };
 const intervalSec = 5;
 const sampleEveryMs = 2_000;

@@ -26,7 +26,7 @@ export const serverConfigSchema = z.strictObject({
   adminHost: z.string().min(1).optional().describe('Listen address of the dashboard and the SOC API when adminPort is set; default 127.0.0.1'),
   adminPort: z.number().int().min(0).max(65535).optional().describe('When set, the dashboard and the SOC API listen here and not on host:port (which keeps ingest only)'),
   db: z.string().min(1).default('./farmwatch.db').describe('SQLite file (WAL); created on first start. A postgres:// URL selects PostgreSQL (docs/postgres.md)'),
-  // Issue 10: PostgreSQL for several replicas on one database (docs/postgres.md); wins over `db` when set.
+  // PostgreSQL for several replicas on one database (docs/postgres.md); wins over `db` when set.
   database: z
     .strictObject({
       url: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL, e.g. "postgres://farmwatch:secret@db.internal:5432/farmwatch"'),
@@ -38,7 +38,7 @@ export const serverConfigSchema = z.strictObject({
   adminToken: secret.optional().describe('Bearer token of the SOC API; generated on first start when unset'),
   officeNetworks: z.array(cidr).default([]).describe('Office and VPN egress networks: not places for fleet.colocation'),
   trustedProxies: z.array(cidr).default([]).describe('Proxies whose X-Forwarded-For is believed'),
-  // Issue 9 (docs/geo.md): geolocation, geo.* and fleet intelligence rules.
+  // Geolocation (docs/geo.md), geo.* and fleet intelligence rules.
   egressNetworks: z.array(cidr).default([]).describe('VPN/SASE egress networks the company uses: no co-location, no geo rules there'),
   expected: z.strictObject({ countries: z.array(z.string().regex(/^[A-Za-z]{2}$/, 'ISO 3166 alpha-2, e.g. "US"')).default([]) }).prefault({}),
   geo: z

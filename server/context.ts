@@ -22,7 +22,7 @@ export interface ServerContext {
   /** The server's key for stored identifiers (server/rekey-identifiers.ts); never leaves the server. */
   identifierKey: Buffer;
   isOffice: (ip: string) => boolean;
-  /** Issue 9: source country/ASN lookup; null without a database. */
+  /** Source country/ASN lookup (docs/geo.md); null without a database. */
   geo?: Geo | null;
   /** Rate limits (server/limits/): set by createServer before any route is registered. */
   limits?: { limiter: RateLimiter; adminGuesses: FailureLimit };

@@ -65,7 +65,7 @@ export async function main(args: string[], io: Io): Promise<number> {
     proxy: config.server?.proxy,
     spool,
     log: log.child({ part: 'reporter' }),
-    // Issue 6: reports signed with the device key; the policy in each answer kept for the next cycle.
+    // Reports signed with the device key; the policy in each answer kept for the next cycle.
     sign: await loadSigner(stateDir),
     onAccepted: async (text) => void (await savePolicyFrom(stateDir, policyOf(text))),
   });

@@ -75,7 +75,7 @@ const UNOWNED_AFTER_MISSES = 2;
 const RECHECK_UNOWNED_EVERY = 12;
 
 export interface WalkOptions {
-  /** Longest synchronous stretch before yielding to the event loop (DESIGN §8: no block over 20 ms). */
+  /** Longest synchronous stretch before yielding to the event loop (the agent's budget: no block over 20 ms, docs/BENCHMARKS.md). */
   sliceMs?: number;
   signal?: AbortSignal;
   /** Carried from cycle to cycle by the caller; without it every cycle walks as if it were the first. */

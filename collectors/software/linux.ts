@@ -54,7 +54,7 @@ async function packages(ctx: CollectContext): Promise<Part> {
   // Package names and versions are ASCII by policy; stray non-UTF-8 bytes in descriptions decode to U+FFFD.
   const text = buffer.toString('utf8');
   // A desktop's status file is 1-3 MB: parse it in stanza-aligned chunks, yielding between them, so that the
-  // event loop is never blocked for long (DESIGN section 8: 20 ms).
+  // event loop is never blocked for long (the agent's budget: 20 ms, docs/BENCHMARKS.md).
   const items: SoftwareItem[] = [];
   const problems: string[] = [];
   const seen = new Set<string>();

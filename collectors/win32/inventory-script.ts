@@ -1,6 +1,6 @@
 /**
  * The one PowerShell script of a Windows cycle. Every Windows collector reads its section of the JSON document this
- * prints, so a cycle starts PowerShell once (DESIGN §8: "one PowerShell at most on Windows"; EDR products flag SYSTEM
+ * prints, so a cycle starts PowerShell once (the agent's budget: one PowerShell at most on Windows; EDR products flag SYSTEM
  * spawning powershell.exe, and each start costs hundreds of ms of CPU). Each section runs in its own try/catch: one
  * failure becomes `{ "error": "..." }` for that section only. Sections always return a hashtable, never a bare array,
  * so ConvertTo-Json cannot collapse a one-element list into an object. CIM classes are queried directly (no

@@ -26,7 +26,7 @@ export interface EntryPresence<E> {
   entry: E;
   running: Fact[];
   installed: Fact[];
-  /** A strong fact, or a weak one confirmed by an install path, a port or a second name (DESIGN: weak never decides alone). */
+  /** A strong fact, or a weak one confirmed by an install path, a port or a second name (a weak name never decides alone). */
   confirmed: boolean;
   /** Weak facts only, confirmed by another: lowers confidence. */
   weakOnly: boolean;

@@ -1,5 +1,5 @@
 /**
- * Cost of evaluating one snapshot against every endpoint rule (catalog matchers already compiled): issue 4 budget
+ * Cost of evaluating one snapshot against every endpoint rule (catalog matchers already compiled): the budget
  * ≤ 2 ms at 400 processes. Not a test. The snapshot is the corpus's noisy developer laptop padded to 400 processes
  * (with a few remote tools among them) and 250 sockets.
  *   npm run build && node dist/scripts/bench/evaluate.js [--runs 2000]

@@ -1,5 +1,5 @@
 /**
- * PostgreSQL ingest benchmark (issue 10): the same load as ingest.ts (mix a, ~2 KB reports, keep-alive connections on
+ * PostgreSQL ingest benchmark: the same load as ingest.ts (mix a, ~2 KB reports, keep-alive connections on
  * loopback) against `farmwatch server` on SQLite, on PostgreSQL with one replica, and on PostgreSQL with two replicas
  * (connections split between them). PostgreSQL is a throwaway cluster (scripts/pg-cluster.ts) with fsync on, as in
  * production. Also measures the bytes one stored report takes in PostgreSQL (table, TOAST and indexes), for sizing.

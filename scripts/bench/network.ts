@@ -1,7 +1,7 @@
 /**
  * Cost of the Linux network collector alone (not a test): CPU (self + waited-for children), forks, longest
  * event-loop block, wall time per cycle. With --load it first opens ~250 loopback sockets and starts ~300 idle
- * processes, to approach the DESIGN §8 machine (400 processes, 250 sockets).
+ * processes, to approach the reference laptop of the budgets (400 processes, 250 sockets).
  *   npm run build && node dist/scripts/bench/network.js [--load] [--cycles 10]
  */
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -31,7 +31,7 @@ const steps: Step[] = [
   { id: 'rules-catalog', script: 'rules-catalog.js', args: [], timeoutMs: 60_000 },
   { id: 'ingest-a', script: 'ingest.js', args: ['--mix', 'a', '--seconds', quick ? '3' : '6', '--runs', quick ? '1' : '3'], timeoutMs: 120_000 },
   { id: 'ingest-b', script: 'ingest.js', args: ['--mix', 'b', '--seconds', quick ? '3' : '10'], timeoutMs: 90_000 },
-  // Issue 10: SQLite, PostgreSQL × 1 and × 2 replicas under the same load, and bytes per stored report (skipped without PostgreSQL).
+  // SQLite, PostgreSQL × 1 and × 2 replicas under the same load, and bytes per stored report (skipped without PostgreSQL).
   ...(pgBinDir() ? [{ id: 'ingest-pg', script: 'ingest-pg.js', args: ['--seconds', quick ? '3' : '10'], timeoutMs: 180_000 }] : []),
   { id: 'spool', script: 'spool.js', args: ['--reports', quick ? '100' : '500'], timeoutMs: 90_000 },
   { id: 'network', script: 'network.js', args: ['--load', '--cycles', quick ? '3' : '10'], timeoutMs: 90_000 },

@@ -180,7 +180,7 @@ NEW_TOOLS = [
  dict(id='twingate', name='Twingate', vendor='Twingate', category='mesh-vpn',
       names=[dict(n='twingate.exe', os='win32', kind='process', src='elastic/detection-rules command_and_control_new_terms_commonly_abused_rmm.toml (names only)'),
              dict(n='twingated', os='linux', kind='process', src='Twingate Linux client docs (twingated)', uncertain=True)],
-      source='elastic/detection-rules (names only); shared/reference/rat-names-not-in-lolrmm.json'),
+      source='elastic/detection-rules (names only, the ones LOLRMM lacks)'),
  dict(id='velociraptor', name='Velociraptor', vendor='Rapid7 (Velocidex)', category='admin-tool',
       names=[dict(n='velociraptor.exe', os='win32', kind='process', src='elastic/detection-rules (names only)'),
              dict(n='velociraptor', os='linux', kind='process', src='Velocidex/velociraptor releases')],

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One-off import that produced rules/catalogs/remote-access.json (kept for provenance).
 
-Usage: python3 scripts/catalogs/import-remote-access.py /path/to/shared/reference > rules/catalogs/remote-access.json
+Usage: python3 scripts/catalogs/import-remote-access.py /path/to/reference-data > rules/catalogs/remote-access.json
 Reads the LOLRMM extract (Apache-2.0) and the other catalogs' name lists, classifies names as strong/weak,
 and merges our own Linux/macOS additions (ADDITIONS below). After the import, the JSON file is the source of
 truth: edit it directly (docs/catalogs.md).

@@ -1,4 +1,4 @@
-/** Migration 3 (issue 9): where reports come from (country, ASN) and the small tables of the O(1) fleet rules. */
+/** Migration 3: where reports come from (country, ASN) and the small tables of the O(1) fleet rules. */
 export const geoMigration = {
   version: 3,
   name: 'source country and ASN; server findings; fleet intelligence tables',

@@ -14,7 +14,7 @@ import { one, rows, type Db, type UpsertAlertPg } from '../storage/pg-alerts.js'
 import type { IngestItem } from '../storage/types.js';
 import type { IntelPolicy } from './policy.js';
 
-/** Issue 9 on PostgreSQL's hot path: the same statements and pure rules as server/geo/sqlite-intel.ts, in the ingest transaction. */
+/** Geo and fleet intelligence on PostgreSQL's hot path: the same statements and pure rules as server/geo/sqlite-intel.ts, in the ingest transaction. */
 export function pgIntel(upsertAlert: UpsertAlertPg) {
   const zones = countryZones();
   const hosting = hostingAsns();

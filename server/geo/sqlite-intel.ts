@@ -18,7 +18,7 @@ import type { IntelPolicy } from './policy.js';
 type UpsertAlert = (rule: string, key: string, severity: string, deviceIds: string[], summary: string, evidence: unknown, at: string) => void;
 
 /**
- * Issue 9 on the hot path, inside the ingest transaction. Per report (the device row read and written by the caller), for each
+ * Geo and fleet intelligence on the hot path, inside the ingest transaction. Per report (the device row read and written by the caller), for each
  * rule a bounded number of indexed statements (tools of the report, its own MACs, its neighbours, the devices behind
  * its gateway+BSSID); no scan of history. Findings are stored on the report and the device, and each opens or
  * updates one alert per (device, rule).

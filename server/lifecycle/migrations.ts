@@ -1,4 +1,4 @@
-/** Issue 6's migrations (versions 4 and 5), listed in server/storage/migrations.ts. Never edited once released. */
+/** The lifecycle and signing migrations (versions 4 and 5), listed in server/storage/migrations.ts. Never edited once released. */
 export const lifecycleMigration = {
   version: 4,
   name: 'policy versions, inventory, device lifecycle, named enroll secrets, approval queue',

@@ -44,9 +44,9 @@ export function socRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const { history } = parse(historyQuery, request.query, 'query');
     const detail = await ctx.storage.getDevice(id, history);
     if (!detail) throw new ClientError(404, 'not_found', `no device ${id}`);
-    // Issue 9: `source` (country, ASN of the latest report) and `serverFindings` (geo.*, fleet.*).
+    // `source` (country, ASN of the latest report) and `serverFindings` (geo.*, fleet.*).
     Object.assign(detail, await ctx.storage.deviceIntel(id));
-    // Issue 6: status, signing, clock skew, policy version, integrity hashes, the server's own score.
+    // Standing: status, signing, clock skew, policy version, integrity hashes, the server's own score.
     return { ...detail, standing: await ctx.storage.deviceStanding(id) };
   });
 

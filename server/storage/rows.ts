@@ -59,7 +59,7 @@ export function toDeviceDetail(r: Row, history: readonly Row[], latestBody: stri
   };
 }
 
-/** A devices row on the dashboard's fleet page, both engines: the server's verdict where it has one (the laptop's user may be the adversary, issue 6). */
+/** A devices row on the dashboard's fleet page, both engines: the server's verdict where it has one (the laptop's user may be the adversary: docs/threat-model.md). */
 export const toFleetDevice = (r: Row): FleetDevice => ({
   ...toSummary(r),
   score: ((r.server_score ?? r.score) as number | null) ?? null,

@@ -140,7 +140,7 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
   const observeSkew = prepareClockSkewRecord(db, upsertAlert, changed);
   const judge = prepareGuardRecord(db, upsertAlert, observeSkew);
 
-  // Issue 9: source country/ASN, geo.* and fleet intelligence rules (server/geo/sqlite-intel.ts).
+  // Source country/ASN, geo.* and fleet intelligence rules (server/geo/sqlite-intel.ts).
   const intel = prepareIntel(db, upsertAlert);
 
   // Counters are told once the transaction has committed: a rolled-back batch counts nothing.

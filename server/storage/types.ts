@@ -43,10 +43,10 @@ export interface Storage extends DashboardStorage, LifecycleStorage {
   retryOutbox(id: number, nextAttemptMs: number, error: string): Promise<void>;
   /** Undelivered rows per forwarder (names no longer configured included). */
   outboxStats(): Promise<{ forwarder: string; pending: number; oldestMs: number }[]>;
-  /** Issue 9: the source country/ASN of the device's latest report and the server's own findings on it; null when unknown. */
+  /** The source country/ASN of the device's latest report and the server's own findings on it; null when unknown. */
   deviceIntel(deviceId: string): Promise<DeviceIntel | null>;
   /**
-   * Issue 10: whether this replica runs the periodic jobs now (PostgreSQL: it holds the timers' advisory lock,
+   * Whether this replica runs the periodic jobs now (PostgreSQL: it holds the timers' advisory lock,
    * taken when free). Absent (SQLite, one process): always.
    */
   holdsTimers?(): Promise<boolean>;
@@ -77,9 +77,9 @@ export interface IngestItem {
   sourceIp: string;
   sourceIsOffice: boolean;
   receivedAt: Date;
-  /** Issue 9: country and ASN of sourceIp (server/geo), absent without a database. */
+  /** Country and ASN of sourceIp (server/geo), absent without a database. */
   source?: SourceGeo | undefined;
-  /** Issue 6: the server's verdict, nonce and clock skew of this report (server/lifecycle/storage-types.ts). */
+  /** The server's verdict, nonce and clock skew of this report (server/lifecycle/storage-types.ts). */
   guard?: IngestGuard;
 }
 
@@ -87,7 +87,7 @@ export type IngestOutcome = 'accepted' | 'duplicate';
 
 export interface IngestPolicy {
   colocation: ColocationPolicy;
-  /** Issue 9: geo and fleet-intelligence rules; absent, they do not run. */
+  /** Geo and fleet-intelligence rules; absent, they do not run. */
   intel?: IntelPolicy;
 }
 

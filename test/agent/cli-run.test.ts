@@ -147,7 +147,7 @@ describe('farmwatch run', () => {
     const received = [...server.committed.values()];
     const stopping = received.filter((r) => (r.body.agent as { stopping?: boolean }).stopping === true);
     expect(received.length - stopping.length + (await spooled(join(dir, 'state'))).length).toBe(1);
-    // Issue 6: the service announced its stop with one last report (outside the spool).
+    // The service announced its stop with one last report (outside the spool).
     expect(stopping).toHaveLength(1);
   });
 

@@ -17,7 +17,7 @@ export type Responder = (report: Received, attempt: number) =>
   | undefined;
 
 /**
- * A small real HTTP server on 127.0.0.1 speaking the report protocol (DESIGN section 6): it de-duplicates by reportId
+ * A small real HTTP server on 127.0.0.1 speaking the report protocol (docs/api.md): it de-duplicates by reportId
  * (committed → 200 {duplicate}), answers 202 for new reports, and lets a test force any other answer.
  */
 export class ProtocolServer {

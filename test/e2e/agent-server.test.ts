@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AgentProcess, cli, farmwatch, writeAgentConfig } from '../agent/agent-process.js';
 
-// Issue 5 "Done when": the real `farmwatch server` and real agent processes on loopback.
+// The real `farmwatch server` and real agent processes on loopback.
 
 const enrollSecret = 'e2e-enroll-secret-0123456789';
 const adminToken = 'e2e-admin-token-0123456789abcdef';

@@ -5,7 +5,7 @@ import { rules } from '../../rules/index.js';
 const corpus = loadCorpus();
 
 describe('scenario corpus', () => {
-  it('has the labelled scenarios issue 4 lists, clean and dirty', () => {
+  it('has the labelled scenarios, clean and dirty', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(15);
     expect(corpus.filter((s) => expectedFlagged(s) === true).length).toBeGreaterThanOrEqual(8);
     expect(corpus.filter((s) => expectedFlagged(s) === false).length).toBeGreaterThanOrEqual(8);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../helpers/engines.js';
 import { admin, cleanup, enroll, getJson, json, makeReport, postJson, postReport, secrets, startServer, type Running } from './helpers.js';
 
-// Issue 10: the same API tests on every storage engine (PostgreSQL when a test cluster is up; test/helpers/engines.ts).
+// The same API tests on every storage engine (PostgreSQL when a test cluster is up; test/helpers/engines.ts).
 describe.each(engines)('farmwatch server API (%s)', (_name, engine) => {
   let s: Running;
   beforeAll(async () => {
@@ -125,7 +125,7 @@ describe.each(engines)('farmwatch server API (%s)', (_name, engine) => {
 
     // A low-level device opens none.
     const low = await enroll(s.url, 'dev-low');
-    // The server re-scores findings with its own rule weights (issue 6): a low verdict needs a weak finding, not a low claim.
+    // The server re-scores findings with its own rule weights: a low verdict needs a weak finding, not a low claim.
     await postReport(s.url, low.token, makeReport('dev-low', { findings: [{ ...finding, confidence: 0.1 }] }));
     expect((await getJson(s.url, '/api/v1/alerts')).body.alerts.some((a: { rule: string; deviceIds: string[] }) => a.rule !== 'fleet.colocation' && a.deviceIds.includes('dev-low'))).toBe(false);
   });

@@ -4,7 +4,7 @@ import { openSqlite } from '../../server/storage/sqlite.js';
 import { engines } from '../helpers/engines.js';
 import { cleanup, enroll, makeReport, postReport, startServer } from './helpers.js';
 
-// Issue 10: the dashboard's reads on every storage engine (PostgreSQL when a test cluster is up).
+// The dashboard's reads on every storage engine (PostgreSQL when a test cluster is up).
 describe.each(engines)('dashboard reads (%s)', (name, engine) => {
   it('the fleet overview ranks and counts devices by the server\'s verdict, not the laptop\'s own score', async () => {
     const db = await engine.db();
@@ -12,7 +12,7 @@ describe.each(engines)('dashboard reads (%s)', (name, engine) => {
     const reader = name === 'postgres' ? await openPostgres({ url: db }) : openSqlite(db);
     try {
       const { token } = await enroll(s.url, 'claims-none');
-      // The laptop says "none" for a finding the server weighs as strong (issue 6: the server re-scores).
+      // The laptop says "none" for a finding the server weighs as strong (the server re-scores).
       const finding = { rule: 'remote-access.running', title: 'AnyDesk is running', severity: 'medium', confidence: 0.95, weight: 0.9, group: 'remote-access', subject: 'anydesk', evidence: { process: 'anydesk' } };
       expect((await postReport(s.url, token, makeReport('claims-none', { score: 0, level: 'none', findings: [finding] }))).status).toBe(202);
       const overview = await reader.fleetOverview(new Date(0), 10);

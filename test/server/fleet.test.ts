@@ -13,7 +13,7 @@ const colocationAlerts = async (url: string) =>
     summary: string;
   }[];
 
-// Issue 10: every test on every storage engine (PostgreSQL when a test cluster is up; test/helpers/engines.ts).
+// Every test on every storage engine (PostgreSQL when a test cluster is up; test/helpers/engines.ts).
 describe.each(engines)('fleet rules and timers (%s)', (_name, engine) => {
 const startServer = async (config: Record<string, unknown> = {}, extra: Parameters<typeof startOn>[1] = {}) => startOn({ db: await engine.db(), ...config }, extra);
 

@@ -9,7 +9,7 @@ import { httpReceiver, waitFor } from '../forwarders/receivers.js';
 import { pgSkipReason, pgUrl } from '../helpers/engines.js';
 import { cleanup, enroll, getJson, makeReport, postReport, secrets } from './helpers.js';
 
-// Issue 10 "Done when": two real `farmwatch server` processes on two ports, one real PostgreSQL (the test cluster of
+// Two real `farmwatch server` processes on two ports, one real PostgreSQL (the test cluster of
 // test/helpers/pg-global-setup.ts), a real webhook receiver on loopback. Runs the built CLI: `npm run build` first.
 const cli = new URL('../../dist/agent/cli.js', import.meta.url).pathname;
 const leaderLine = 'this replica runs the periodic jobs';

@@ -81,7 +81,7 @@ describe.runIf(process.platform === 'linux')('network on this Linux machine (rea
     expect(lo).toMatchObject({ up: true });
     expect(lo?.addresses).toContainEqual(expect.objectContaining({ address: '127.0.0.1', family: 4 }));
     expect(data.probes).toEqual([]);
-    // Budget (DESIGN §8): ss once, plus iw only where a Wi-Fi interface exists.
+    // The agent's budget: ss once, plus iw only where a Wi-Fi interface exists.
     const wifi = data.interfaces.some((i) => i.kind === 'wifi');
     expect(stats.forks).toBeLessThanOrEqual(wifi ? 2 : 1);
   });

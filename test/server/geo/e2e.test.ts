@@ -18,7 +18,7 @@ const hmac = (key: string, mac: string) => createHmac('sha256', Buffer.from(key,
 
 type AlertBody = { rule: string; deviceIds: string[]; severity: string; evidence: Record<string, any>; summary: string };
 
-describe('issue 9 end to end: a real server, the shipped databases, reports from different countries and networks', () => {
+describe('geolocation end to end: a real server, the shipped databases, reports from different countries and networks', () => {
   let s: Running;
   const tokens: Record<string, string> = {};
   let fleetKey = '';

@@ -5,13 +5,13 @@ import { engines } from '../../helpers/engines.js';
 import { serverOn } from '../engine-server.js';
 import { adminSend, enrollWith } from './signed.js';
 
-// Issue 6 "Done when" (server side): the server's verdict, central policy, tamper evidence, inventory.
+// The server's verdict, central policy, tamper evidence, inventory.
 
 const alertsOf = async (s: Running, deviceId: string, rule: string) =>
   (await getJson(s.url, '/api/v1/alerts')).body.alerts.filter((a: { rule: string; deviceIds: string[] }) => a.rule === rule && a.deviceIds.includes(deviceId));
 
 
-// Issue 10: every test on every storage engine (PostgreSQL when a test cluster is up; test/helpers/engines.ts).
+// Every test on every storage engine (PostgreSQL when a test cluster is up; test/helpers/engines.ts).
 describe.each(engines)('%s engine', (_name, engine) => {
 const startServer = serverOn(engine);
 
