@@ -3,12 +3,13 @@
  * which collector rests (is not run) for a few cycles, and what the report's agent.health says about it.
  * The daemon (agent/cycle.ts) measures and applies; nothing here reads the clock or the OS.
  */
+import { collectors } from '../collectors/index.js';
 
 /** Collectors that carry the signals the agent exists for (remote-control processes and sockets, IP-KVM hardware):
  * never rested, whatever they cost. A cycle that stays over budget because of them is stretched instead. */
 export const detectionCritical: readonly string[] = ['processes', 'network', 'usb', 'inputs', 'displays'];
-/** Hourly collectors (data that changes slowly): rested first. */
-export const slowCadence: readonly string[] = ['software', 'host'];
+/** Collectors that declare a slow cadence (data that changes slowly, read hourly): rested first. */
+export const slowCadence: readonly string[] = collectors.filter((c) => c.cadence === 'slow').map((c) => c.name);
 
 export const maxStretch = 4;
 /** Cycles a collector rests once picked (30 min at the default 5-minute interval, before stretching). */
