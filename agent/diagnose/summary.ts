@@ -1,6 +1,7 @@
 import type { Finding, Level } from '../../rules/types.js';
 import { strengthOf } from '../../rules/score.js';
 import type { DiagnoseReport } from '../diagnose-format.js';
+import { printable } from './evidence-words.js';
 
 /** The few sentences a person at the laptop reads first: what was found, how sure, what to do next, whom to tell. */
 export interface Summary {
@@ -50,8 +51,9 @@ export function summaryOf(r: Pick<DiagnoseReport, 'evaluation' | 'contact'>): Su
 
 /** The summary as printed: one labelled line each; a contact line whenever there is something to report. */
 export function summaryLines(s: Summary, level: Level): string[] {
-  const out = [`Found:    ${s.found}`, `How sure: ${s.howSure}`, `Next:     ${s.next}`];
-  if (s.contact) out.push(`Contact:  ${s.contact}`);
+  // Titles can carry names from the snapshot, and the contact comes from a file: no control characters reach the terminal.
+  const out = [`Found:    ${printable(s.found)}`, `How sure: ${s.howSure}`, `Next:     ${s.next}`];
+  if (s.contact) out.push(`Contact:  ${printable(s.contact)}`);
   else if (level === 'medium' || level === 'high' || level === 'critical') out.push(`Contact:  ${noContact}`);
   return out;
 }
