@@ -22,7 +22,7 @@ the state dir when there is one (never with --from: a saved snapshot may come fr
   --json           one JSON object on stdout: {score, level, findings, errors, snapshot, ...}
   --verbose        also the collectors' notes (what each could not read, and why) and how the score adds up
   --from FILE      evaluate a saved snapshot instead of collecting; the local baseline is not read
-  --baseline FILE  judge the drift rules (baseline.*) against this baseline file (e.g. the one saved with the snapshot)
+  --baseline FILE  judge the drift rules (baseline.*) against this file (the baseline.json of the laptop's state dir)
   --probe          measure RTT to config latency.anchors (none configured: nothing is probed)
   --fail-on LEVEL  exit 3 when the level is at or above LEVEL (${levels.join(', ')})
 Exit: 0 when it ran (whatever the level), 2 usage or config error, 1 internal failure, 3 --fail-on reached.

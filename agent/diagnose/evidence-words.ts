@@ -23,7 +23,6 @@ const matchedBy: Record<string, string> = {
 
 /** Control characters (a hostile name could carry terminal escapes or line breaks) shown as visible escapes. */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
