@@ -96,6 +96,24 @@ describe('diagnose at high or critical (replayed scenarios)', () => {
   });
 });
 
+describe('diagnose of a hostile snapshot', () => {
+  it('prints no control character from the snapshot: terminal escapes and line breaks in names are shown escaped', async () => {
+    const { snap, cfg } = await scenario('anydesk-astrill-pyongyang');
+    const raw = JSON.parse(await readFile(snap, 'utf8')) as { host: { hostname: string }; processes: { name: string; user?: string }[] };
+    raw.host.hostname = 'lt-1\nFound:    nothing';
+    for (const p of raw.processes) if (p.name === 'anydesk') p.user = 'al\u001b[2Jice\r';
+    const hostile = join(dir, 'hostile.snapshot.json');
+    await writeFile(hostile, JSON.stringify(raw));
+    const r = await farmwatch(['diagnose', '--verbose', '--from', hostile, '--config', cfg]);
+    expect(r.code, r.stderr).toBe(0);
+    // No control character but the line feeds the report itself writes.
+    expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+    expect(r.stdout).toContain('farmwatch diagnose: lt-1\\u000aFound:    nothing (linux)');
+    expect(r.stdout).toContain('user al\\u001b[2Jice\\u000d');
+    expect(r.stdout.match(/^Found:/gm)).toHaveLength(1);
+  });
+});
+
 describe('summary and evidence words (pure)', () => {
   const evaluation = (level: (typeof levels)[number]) => ({ score: 0, level, groups: [], findings: [] });
 
