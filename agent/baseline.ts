@@ -16,7 +16,11 @@ export class BaselineError extends Error {
 
 /** The device's baseline from its state dir; undefined when there is none yet. Throws BaselineError when corrupt. */
 export async function loadBaseline(stateDir: string): Promise<Baseline | undefined> {
-  const path = join(stateDir, baselineFile);
+  return loadBaselineFile(join(stateDir, baselineFile));
+}
+
+/** One baseline file, wherever it is (diagnose --baseline); undefined when it does not exist. */
+export async function loadBaselineFile(path: string): Promise<Baseline | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -24,6 +24,12 @@ export const configSchema = z.strictObject({
     .optional(),
   enrollSecret: z.string().optional().describe('Prefer `farmwatch enroll --secret-file`; a secret here must be in a 0600 file'),
   stateDir: z.string().optional().describe('Token, spool and baseline; default per OS (see docs/configuration.md)'),
+  contact: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Who the person at the laptop should contact about a finding, e.g. "security@example.com, ext. 4242"; `farmwatch diagnose` prints it with what to do next'),
   deviceId: z.string().min(1).max(128).optional().describe('Overrides the id derived from the hardware'),
   intervalSec: z.number().int().min(5).max(86_400).default(300).describe('Seconds between two cycles of `farmwatch run` (±10 % jitter)'),
   collectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000).describe('Timeout of one collector (ms); a collector past it is an error in the snapshot'),
@@ -76,23 +82,45 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** One line per problem: the key's path and what is allowed. */
-export function describeIssues(error: z.ZodError, file: string): string {
+/** One line per problem: the key's path and what is allowed (for an unknown key, the keys allowed at its level). */
+export function describeIssues(error: z.ZodError, file: string, schema: z.ZodType): string {
   return error.issues
     .map((issue) => {
       const key = issue.path.join('.') || '(top level)';
       if (issue.code === 'unrecognized_keys') {
         const where = issue.path.length ? `${issue.path.join('.')}.` : '';
-        return `${file}: unknown key ${issue.keys.map((k) => `"${where}${k}"`).join(', ')}`;
+        const allowed = allowedKeysAt(schema, issue.path);
+        const hint = allowed ? `; allowed ${where ? `in "${issue.path.join('.')}"` : 'at the top level'}: ${allowed.join(', ')}` : '';
+        return `${file}: unknown key ${issue.keys.map((k) => `"${where}${k}"`).join(', ')}${hint}`;
       }
       return `${file}: ${key}: ${issue.message}`;
     })
     .join('\n');
 }
 
+/** The keys of the object the schema describes at `path`, through optional/default wrappers and arrays; undefined when none. */
+export function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] | undefined {
+  let node: z.ZodType | undefined = schema;
+  const unwrap = (n: z.ZodType): z.ZodType => {
+    let cur = n;
+    // Wrappers keep the schema they wrap in def.innerType (optional, default, prefault, nullable, readonly).
+    for (let i = 0; i < 10 && 'innerType' in cur._zod.def; i++) cur = (cur._zod.def as { innerType: z.ZodType }).innerType;
+    return cur;
+  };
+  for (const segment of path) {
+    node = unwrap(node);
+    if (node instanceof z.ZodObject && typeof segment === 'string') node = node.shape[segment] as z.ZodType | undefined;
+    else if (node instanceof z.ZodArray && typeof segment === 'number') node = node.element as z.ZodType;
+    else return undefined;
+    if (!node) return undefined;
+  }
+  node = unwrap(node);
+  return node instanceof z.ZodObject ? Object.keys(node.shape) : undefined;
+}
+
 export function parseConfig(raw: unknown, file = 'config'): Config {
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, file));
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, file, configSchema));
   return parsed.data;
 }
 

@@ -1,39 +1,47 @@
 import type { Snapshot } from '../collectors/snapshot.js';
 import type { Evaluation } from '../rules/engine.js';
 import type { Finding, Level, RuleContext } from '../rules/types.js';
+import { evidenceSentences, printable } from './diagnose/evidence-words.js';
+import { noAnchorsNote, probeNothing, summaryLines, summaryOf } from './diagnose/summary.js';
 
 export interface DiagnoseReport {
   snapshot: Snapshot;
   evaluation: Evaluation;
   expected: RuleContext['expected'];
   /** Where the snapshot came from: a file (--from) or this machine. */
-  source: { from: string } | { collected: true; probe: boolean };
-  baseline: { path: string; firstSeen?: string; problem?: string } | { path: string; absent: true };
+  source: { from: string } | { collected: true; probe: boolean; anchors: number };
+  /** `ignored`: a replay (--from) is not judged against this machine's baseline unless --baseline names one. */
+  baseline: { path: string; firstSeen?: string; problem?: string } | { path: string; absent: true } | { path: string; ignored: true };
+  /** Whom the person should contact (config `contact`). */
+  contact?: string;
 }
 
 const levelColour: Record<Level, string> = { none: '32', low: '36', medium: '33', high: '31', critical: '1;31' };
 
-/** The human report: plain text, ANSI colour only when asked (a TTY without NO_COLOR). */
-export function formatReport(r: DiagnoseReport, opts: { colour: boolean }): string {
+/** The human report: plain text, ANSI colour only when asked (a TTY without NO_COLOR); developer detail only when verbose. */
+export function formatReport(r: DiagnoseReport, opts: { colour: boolean; verbose?: boolean }): string {
   const c = (code: string, text: string) => (opts.colour ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const verbose = opts.verbose === true;
   const { evaluation: ev, snapshot: snap } = r;
   const out: string[] = [];
   const where = 'from' in r.source ? `snapshot ${r.source.from}` : 'this machine';
-  out.push(`farmwatch diagnose: ${snap.host?.hostname ?? 'unknown host'} (${snap.platform}), ${where}, collected ${snap.collectedAt}`);
+  out.push(`farmwatch diagnose: ${printable(snap.host?.hostname ?? 'unknown host')} (${snap.platform}), ${where}, collected ${snap.collectedAt}`);
   out.push('');
   out.push(`Score ${ev.score}/100, level ${c(levelColour[ev.level], ev.level.toUpperCase())}`);
-  if (ev.groups.length) {
+  if (verbose && ev.groups.length) {
     out.push(`  from: ${ev.groups.map((g) => `${g.group} ${g.p.toFixed(2)} (${g.rule})`).join(', ')}`);
     out.push('  (per group the strongest weight x confidence; groups combined as 1 - product of (1 - p))');
   }
+  out.push(...summaryLines(summaryOf(r), ev.level));
   out.push('');
   out.push(...findingsSection(ev.findings, c));
   out.push('');
   out.push(...expectedSection(r.expected));
   out.push(baselineLine(r.baseline));
-  out.push(...collectorsSection(snap));
+  out.push(...collectorsSection(snap, verbose));
   out.push('');
-  const probed = 'collected' in r.source && r.source.probe;
+  if (probeNothing(r)) out.push(noAnchorsNote);
+  const probed = 'collected' in r.source && r.source.probe && r.source.anchors > 0;
   out.push(
     probed
       ? 'Nothing was sent. Network: TCP-connect probes to config latency.anchors only (--probe).'
@@ -56,18 +64,12 @@ function findingsSection(findings: readonly Finding[], c: (code: string, t: stri
       const mark = f.suppressed ? c('2', ` [suppressed: ${f.suppressedBy ?? 'allow-listed'}, not scored]`) : '';
       const attack = f.attack?.length ? `  ATT&CK ${f.attack.join(', ')}` : '';
       const weight = f.weight === 0 ? ' (context only, never scores)' : '';
-      out.push(`    [${f.severity}] ${f.rule}: ${f.title}${mark}`);
+      out.push(`    [${f.severity}] ${f.rule}: ${printable(f.title)}${mark}`);
       out.push(`        confidence ${f.confidence.toFixed(2)}${weight}${attack}`);
-      out.push(`        evidence: ${formatEvidence(f.evidence)}`);
+      for (const line of evidenceSentences(f.evidence)) out.push(`        ${line}`);
     }
   }
   return out;
-}
-
-export function formatEvidence(evidence: Record<string, unknown>): string {
-  const parts = Object.entries(evidence).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
-  const text = parts.join('  ');
-  return text.length > 400 ? `${text.slice(0, 399)}…` : text;
 }
 
 function expectedSection(e: RuleContext['expected']): string[] {
@@ -82,28 +84,37 @@ function expectedSection(e: RuleContext['expected']): string[] {
 
 function baselineLine(b: DiagnoseReport['baseline']): string {
   if ('absent' in b) return `Baseline: none in ${b.path} (drift rules baseline.* stay quiet; diagnose never writes one).`;
+  if ('ignored' in b) return 'Baseline: not read: a saved snapshot may come from another machine, so the drift rules baseline.* stay quiet (--baseline FILE judges it against a baseline you name).';
   if (b.problem) return `Baseline: unusable, ignored: ${b.problem}`;
   return `Baseline: ${b.path}, kept since ${b.firstSeen ?? '?'} (read only).`;
 }
 
-function collectorsSection(snap: Snapshot): string[] {
+/** Failures always (they leave a gap in what was checked); notes and unsupported collectors only with --verbose. */
+function collectorsSection(snap: Snapshot, verbose: boolean): string[] {
   const entries = Object.entries(snap.collectors).sort(([a], [b]) => a.localeCompare(b));
   const ok = entries.filter(([, s]) => s.status === 'ok').map(([n]) => n);
   const out = [`Collectors: ${ok.length} ok${ok.length ? ` (${ok.join(', ')})` : ''}.`];
+  let hidden = 0;
   for (const [name, s] of entries) {
     if (s.status === 'ok') {
-      for (const note of s.notes ?? []) out.push(`  ${name}: note: ${note}`);
+      for (const note of s.notes ?? []) {
+        if (verbose) out.push(`  ${name}: note: ${printable(note)}`);
+        else hidden++;
+      }
       continue;
     }
     if (s.status === 'error') {
       const errs = snap.errors.filter((e) => e.collector === name);
-      const why = errs.map((e) => `${e.code}: ${e.message}`).join('; ') || 'no message';
+      const why = errs.map((e) => `${e.code}: ${printable(e.message)}`).join('; ') || 'no message';
       out.push(`  ${name}: FAILED (${why})`);
+    } else if (verbose) {
+      out.push(`  ${name}: ${s.status}${s.reason ? ` (${printable(s.reason)})` : ''}`);
     } else {
-      out.push(`  ${name}: ${s.status}${s.reason ? ` (${s.reason})` : ''}`);
+      hidden++;
     }
   }
   // Errors of collectors missing from the status map (an old or hand-made snapshot).
-  for (const e of snap.errors) if (!snap.collectors[e.collector]) out.push(`  ${e.collector}: FAILED (${e.code}: ${e.message})`);
+  for (const e of snap.errors) if (!snap.collectors[e.collector]) out.push(`  ${e.collector}: FAILED (${e.code}: ${printable(e.message)})`);
+  if (hidden > 0) out.push(`  (${hidden} collector note${hidden === 1 ? '' : 's'} for engineers: --verbose shows them)`);
   return out;
 }

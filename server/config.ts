@@ -100,7 +100,7 @@ export function describeDb(config: Pick<ServerConfig, 'db' | 'database'>): strin
 
 export function parseServerConfig(raw: unknown, file = 'server config'): ServerConfig {
   const parsed = serverConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, file));
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, file, serverConfigSchema));
   return parsed.data;
 }
 

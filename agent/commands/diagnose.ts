@@ -3,30 +3,36 @@ import { join } from 'node:path';
 import { snapshotSchema, type Snapshot } from '../../collectors/snapshot.js';
 import { evaluateSnapshot } from '../../rules/index.js';
 import { levels, type Baseline } from '../../rules/types.js';
-import { BaselineError, baselineFile, loadBaseline } from '../baseline.js';
+import { BaselineError, baselineFile, loadBaseline, loadBaselineFile } from '../baseline.js';
 import { collectOnce } from '../collect-once.js';
 import { loadConfig, stateDirOf } from '../config.js';
 import { formatReport, type DiagnoseReport } from '../diagnose-format.js';
+import { noAnchorsNote, probeNothing, summaryOf } from '../diagnose/summary.js';
 import { createLogger, logLevels } from '../log.js';
 import { ruleContextFor } from '../rule-context.js';
 import { parseFlags, UsageError, type Io } from '../usage.js';
 
-const usage = `Usage: farmwatch diagnose [--json] [--config FILE] [--from SNAPSHOT.json] [--probe] [--fail-on LEVEL] [--log-level LEVEL]
+const usage = `Usage: farmwatch diagnose [--json] [--verbose] [--config FILE] [--from SNAPSHOT.json [--baseline FILE]] [--probe] [--fail-on LEVEL] [--log-level LEVEL]
 
 The dry run: collects this machine once (or reads a snapshot saved by "farmwatch collect"), evaluates every rule
-and explains the score. Sends nothing, ever; opens no network connection unless --probe (then only TCP connects to
-config latency.anchors). Reads the device baseline from the state dir when there is one; never writes it.
+and explains the score: what was found, how sure, and what to do next. Sends nothing, ever; opens no network
+connection unless --probe (then only TCP connects to config latency.anchors). Reads this machine's baseline from
+the state dir when there is one (never with --from: a saved snapshot may come from another machine); never writes it.
 
-  --json          one JSON object on stdout: {score, level, findings, errors, snapshot, ...}
-  --from FILE     evaluate a saved snapshot instead of collecting
-  --probe         measure RTT to config latency.anchors
-  --fail-on LEVEL exit 3 when the level is at or above LEVEL (${levels.join(', ')})
+  --json           one JSON object on stdout: {score, level, findings, errors, snapshot, ...}
+  --verbose        also the collectors' notes (what each could not read, and why) and how the score adds up
+  --from FILE      evaluate a saved snapshot instead of collecting; the local baseline is not read
+  --baseline FILE  judge the drift rules (baseline.*) against this file (the baseline.json of the laptop's state dir)
+  --probe          measure RTT to config latency.anchors (none configured: nothing is probed)
+  --fail-on LEVEL  exit 3 when the level is at or above LEVEL (${levels.join(', ')})
 Exit: 0 when it ran (whatever the level), 2 usage or config error, 1 internal failure, 3 --fail-on reached.
 `;
 
 export async function main(args: string[], io: Io): Promise<number> {
   const { values } = parseFlags('diagnose', args, {
     json: { type: 'boolean' },
+    verbose: { type: 'boolean' },
+    baseline: { type: 'string' },
     config: { type: 'string' },
     from: { type: 'string' },
     probe: { type: 'boolean' },
@@ -48,8 +54,11 @@ export async function main(args: string[], io: Io): Promise<number> {
     ? await readSnapshot(values.from)
     : await collectOnce(config, log, { probe: values.probe === true, ...progress(io) });
 
-  const stateDir = stateDirOf(config);
-  const { baseline, report: baselineReport } = await readBaseline(stateDir);
+  const { baseline, report: baselineReport } = values.baseline
+    ? await readBaselineFlag(values.baseline)
+    : values.from
+      ? { report: { path: join(stateDirOf(config), baselineFile), ignored: true as const } }
+      : await readBaseline(stateDirOf(config));
   // A replay is judged as of its own collection time, so drift windows mean the same as they did then.
   const now = values.from ? new Date(snapshot.collectedAt) : new Date();
   const context = ruleContextFor(config, {
@@ -62,15 +71,16 @@ export async function main(args: string[], io: Io): Promise<number> {
     snapshot,
     evaluation,
     expected: context.expected,
-    source: values.from ? { from: values.from } : { collected: true, probe: values.probe === true },
+    source: values.from ? { from: values.from } : { collected: true, probe: values.probe === true, anchors: config.latency.anchors.length },
     baseline: baselineReport,
+    ...(config.contact ? { contact: config.contact } : {}),
   };
 
   if (values.json) {
     io.stdout.write(`${JSON.stringify(toJson(report))}\n`);
   } else {
     const colour = io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
-    io.stdout.write(formatReport(report, { colour }));
+    io.stdout.write(formatReport(report, { colour, verbose: values.verbose === true }));
   }
   return failOn !== undefined && levels.indexOf(evaluation.level) >= levels.indexOf(failOn) ? 3 : 0;
 }
@@ -86,6 +96,8 @@ function toJson(r: DiagnoseReport) {
     expected: r.expected,
     expectedConfigured: Object.values(r.expected).some((v) => v.length > 0),
     baseline: r.baseline,
+    summary: summaryOf(r),
+    ...(probeNothing(r) ? { probe: { anchors: 0, note: noAnchorsNote } } : {}),
     sent: false,
     snapshot: r.snapshot,
   };
@@ -118,6 +130,19 @@ async function readSnapshot(file: string): Promise<Snapshot> {
     throw new UsageError(`farmwatch diagnose: --from ${file}: not a farmwatch snapshot: ${at}: ${issue?.message ?? 'invalid'}`);
   }
   return parsed.data;
+}
+
+/** --baseline FILE: asked for by name, so a missing or unusable file is an error (exit 2), not a quiet skip. */
+async function readBaselineFlag(file: string): Promise<{ baseline: Baseline; report: DiagnoseReport['baseline'] }> {
+  let baseline: Baseline | undefined;
+  try {
+    baseline = await loadBaselineFile(file);
+  } catch (err) {
+    if (err instanceof BaselineError) throw new UsageError(`farmwatch diagnose: --baseline ${err.message}`);
+    throw err;
+  }
+  if (!baseline) throw new UsageError(`farmwatch diagnose: --baseline ${file}: no such file (a baseline is the baseline.json of an agent's state dir)`);
+  return { baseline, report: { path: file, firstSeen: baseline.firstSeen } };
 }
 
 async function readBaseline(stateDir: string): Promise<{ baseline?: Baseline; report: DiagnoseReport['baseline'] }> {

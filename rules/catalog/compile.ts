@@ -69,7 +69,7 @@ export class CompiledCatalog<E extends CatalogEntry> {
   constructor(readonly entries: readonly E[]) {
     this.byId = new Map(entries.map((e) => [e.id, e]));
     for (const e of entries) {
-      for (const n of e.names) this.names.add(e.id, n.name, n.strength, n.uncertain ?? false);
+      for (const n of e.names) this.names.add(e.id, n.name, n.strength, n.uncertain ?? false, n.os, n.kind);
       for (const b of e.bundleIds) this.bundles.set(b.toLowerCase(), { id: e.id, name: b, strength: 'strong', unique: true, uncertain: false });
       for (const p of e.paths) this.paths.add(e.id, p.path, p.uncertain ?? false);
     }

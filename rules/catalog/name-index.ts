@@ -7,9 +7,20 @@ export interface NameHit {
   /** The name as catalogued (e.g. "AnyDesk.exe"). */
   name: string;
   strength: 'strong' | 'weak';
+  /**
+   * The entry's spellings of this name per OS ("anydesk.exe" on win32, "anydesk" on linux): one key holds them all,
+   * and evidence should show the one of the snapshot's platform (spelledFor), not whichever was catalogued first.
+   */
+  spellings?: Partial<Record<string, Spelling[]>>;
   /** True when no other entry lists this name: two names of one entry confirm each other only if one is unique. */
   unique: boolean;
   uncertain: boolean;
+}
+
+/** One catalogued spelling: the name as listed, and what it names (a process, a service, a package, an app). */
+export interface Spelling {
+  name: string;
+  kind?: string | undefined;
 }
 
 interface Pattern {
@@ -30,10 +41,10 @@ export class NameIndex {
   private readonly patterns = new Map<string, Pattern[]>();
   private readonly loosePatterns: Pattern[] = [];
 
-  add(entryId: string, name: string, strength: 'strong' | 'weak', uncertain = false): void {
+  add(entryId: string, name: string, strength: 'strong' | 'weak', uncertain = false, os?: string, kind?: string): void {
     const key = normaliseName(name);
     if (key === '') return;
-    const hit: NameHit = { id: entryId, name, strength: isGlob(key) ? 'weak' : strength, unique: true, uncertain };
+    const hit: NameHit = { id: entryId, name, strength: isGlob(key) ? 'weak' : strength, unique: true, uncertain, ...(os ? { spellings: { [os]: [{ name, kind }] } } : {}) };
     if (isGlob(key)) {
       const literal = key.slice(0, key.search(/[*?]/));
       const pattern = { re: globToRegExp(key), hit };
@@ -46,6 +57,10 @@ export class NameIndex {
       // Same name twice in one entry (e.g. process and service): keep the stronger reading.
       const same = list.find((h) => h.id === entryId);
       if (same && strength === 'strong') same.strength = 'strong';
+      if (same && os) {
+        same.spellings ??= {};
+        (same.spellings[os] ??= []).push({ name, kind });
+      }
       return;
     }
     push(this.exact, key, hit);
@@ -115,6 +130,17 @@ export class PathIndex {
     }
     return out;
   }
+}
+
+/**
+ * The catalogued spelling a hit stands for on this platform: of a process name for a process, of a service, package
+ * or app for installed software; else any spelling of the platform, of "any" OS, else the first catalogued.
+ */
+export function spelledFor(hit: Pick<NameHit, 'name' | 'spellings'>, platform: string, what: 'process' | 'software'): string {
+  const list = hit.spellings?.[platform] ?? hit.spellings?.['any'];
+  if (!list?.length) return hit.name;
+  const fits = list.find((s) => (what === 'process' ? s.kind === 'process' : s.kind !== 'process'));
+  return (fits ?? list[0]!).name;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -2,6 +2,7 @@ import type { Snapshot } from '../../collectors/snapshot.js';
 import type { CatalogHit, Catalogs, RemoteTool, ToolCategory } from '../catalog/index.js';
 import { catalogs } from '../catalog/index.js';
 import type { CatalogEntry, CompiledCatalog } from '../catalog/compile.js';
+import { spelledFor } from '../catalog/name-index.js';
 
 /** Categories that let someone else control this machine; clients, file sync, mesh VPNs and admin tools do not. */
 export const controlConfidence: Partial<Record<ToolCategory, number>> = {
@@ -58,7 +59,7 @@ export function presenceOf<E extends CatalogEntry>(
       p.pids.add(proc.pid);
       p.running.push({
         hit, where: 'process', pid: proc.pid, primary,
-        evidence: { process: proc.name, pid: proc.pid, ...(proc.exe ? { exe: proc.exe } : {}), ...(proc.user ? { user: proc.user } : {}), matched: hit.name, by: hit.by, ...(hit.by === 'script' ? { argument: hit.value } : {}) },
+        evidence: { process: proc.name, pid: proc.pid, ...(proc.exe ? { exe: proc.exe } : {}), ...(proc.user ? { user: proc.user } : {}), matched: spelledFor(hit, snapshot.platform, 'process'), by: hit.by, ...(hit.by === 'script' ? { argument: hit.value } : {}) },
       });
     }
   }
@@ -71,7 +72,7 @@ export function presenceOf<E extends CatalogEntry>(
       seen.add(hit.id);
       p.installed.push({
         hit, where: 'software', primary,
-        evidence: { software: item.name, source: item.source, ...(item.path ? { path: item.path } : {}), ...(item.bundleId ? { bundleId: item.bundleId } : {}), ...(item.version ? { version: item.version } : {}), matched: hit.name, by: hit.by },
+        evidence: { software: item.name, source: item.source, ...(item.path ? { path: item.path } : {}), ...(item.bundleId ? { bundleId: item.bundleId } : {}), ...(item.version ? { version: item.version } : {}), matched: spelledFor(hit, snapshot.platform, 'software'), by: hit.by },
       });
     }
   }

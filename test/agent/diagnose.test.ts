@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,12 +60,16 @@ describe('farmwatch diagnose --from', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Score \d+\/100, level (LOW|MEDIUM|HIGH|CRITICAL|NONE)/);
     expect(r.stdout).toContain('locale.timezone');
-    expect(r.stdout).toContain('timezone=Asia/Pyongyang');
+    expect(r.stdout).toContain('Time zone: Asia/Pyongyang.');
     expect(r.stdout).toContain('usb: FAILED (permission-denied: cannot read /sys/bus/usb/devices)');
-    expect(r.stdout).toContain('activity: unsupported (no idle source on this desktop)');
+    // An unsupported collector is detail for engineers: only with --verbose.
+    expect(r.stdout).not.toContain('activity: unsupported');
     expect(r.stdout).toContain('Expected region: time zones America/*');
     expect(r.stdout).toContain('Nothing was sent');
     expect(r.stdout).not.toContain('\u001b[');
+    const verbose = await farmwatch(['diagnose', '--verbose', '--from', snapFile, '--config', cfg]);
+    expect(verbose.stdout).toContain('activity: unsupported (no idle source on this desktop)');
+    expect(verbose.stdout).toMatch(/from: locale \d\.\d\d \(locale\.timezone\)/);
   });
 
   it('says when no expected region is configured, and locale.* stay quiet', async () => {
@@ -89,20 +93,56 @@ describe('farmwatch diagnose --from', () => {
     expect(bad.stderr.trim().split('\n')).toEqual([expect.stringContaining('--fail-on must be one of none, low, medium, high, critical')]);
   });
 
-  it('reads the baseline in the state dir without changing it', async () => {
-    const state = join(dir, 'state-with');
-    const base = foldCycle(undefined, makeSnapshot({ collectedAt: '2025-12-01T00:00:00.000Z' }), []);
-    await import('node:fs/promises').then((fs) => fs.mkdir(state, { recursive: true }));
-    await writeFile(join(state, 'baseline.json'), JSON.stringify(base));
-    const before = await readFile(join(state, 'baseline.json'), 'utf8');
-    const cfg = await config('with-state.json', { stateDir: state });
+  it('--from does not read the local baseline: a replay is not judged against this machine (no false baseline.timezone-changed)', async () => {
+    // This state dir's baseline (America/Chicago) would make the Pyongyang snapshot fire baseline.timezone-changed.
+    const state = await chicagoState('state-local');
+    const cfg = await config('with-local-state.json', { stateDir: state });
     const r = await farmwatch(['diagnose', '--json', '--from', snapFile, '--config', cfg]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.findings.filter((f: { rule: string }) => f.rule.startsWith('baseline.'))).toEqual([]);
+    expect(out.baseline).toEqual({ path: join(state, 'baseline.json'), ignored: true });
+    const human = await farmwatch(['diagnose', '--from', snapFile, '--config', cfg]);
+    expect(human.stdout).toContain('Baseline: not read');
+    expect(human.stdout).toContain('--baseline FILE');
+    expect(human.stdout).not.toContain('baseline.timezone-changed');
+  });
+
+  it('--baseline FILE judges the replay against that baseline, read only', async () => {
+    const state = await chicagoState('state-with');
+    const file = join(state, 'baseline.json');
+    const before = await readFile(file, 'utf8');
+    const cfg = await config('with-state.json', { stateDir: join(dir, 'state-none') });
+    const r = await farmwatch(['diagnose', '--json', '--from', snapFile, '--baseline', file, '--config', cfg]);
     const out = JSON.parse(r.stdout);
     expect(out.findings.find((f: { rule: string }) => f.rule === 'baseline.timezone-changed')?.evidence).toEqual({ from: 'America/Chicago', to: 'Asia/Pyongyang' });
-    expect(await readFile(join(state, 'baseline.json'), 'utf8')).toBe(before);
+    expect(out.baseline).toEqual({ path: file, firstSeen: expect.any(String) });
+    expect(await readFile(file, 'utf8')).toBe(before);
     expect(await readdir(state)).toEqual(['baseline.json']);
+    const human = await farmwatch(['diagnose', '--from', snapFile, '--baseline', file, '--config', cfg]);
+    expect(human.stdout).toContain('Changed from America/Chicago to Asia/Pyongyang.');
+  });
+
+  it('--baseline naming a missing or corrupt file is one line and exit 2', async () => {
+    const missing = await farmwatch(['diagnose', '--from', snapFile, '--baseline', join(dir, 'no-baseline.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toEqual([expect.stringMatching(/--baseline .*no-baseline\.json: no such file/)]);
+    await writeFile(join(dir, 'bad-baseline.json'), '{"firstSeen": 3');
+    const corrupt = await farmwatch(['diagnose', '--from', snapFile, '--baseline', join(dir, 'bad-baseline.json')]);
+    expect(corrupt.code).toBe(2);
+    expect(corrupt.stderr.trim().split('\n')).toEqual([expect.stringMatching(/--baseline .*bad-baseline\.json: not valid JSON/)]);
   });
 });
+
+/** A state dir whose baseline was kept on a laptop in America/Chicago. */
+async function chicagoState(name: string): Promise<string> {
+  const state = join(dir, name);
+  const base = foldCycle(undefined, makeSnapshot({ collectedAt: '2025-12-01T00:00:00.000Z' }), []);
+  expect(base.timezone).toBe('America/Chicago');
+  await mkdir(state, { recursive: true });
+  await writeFile(join(state, 'baseline.json'), JSON.stringify(base));
+  return state;
+}
 
 describe('farmwatch diagnose: errors are one line and exit 2', () => {
   it('a corrupt --from file names the file and the problem', async () => {
@@ -136,6 +176,15 @@ describe('farmwatch diagnose: errors are one line and exit 2', () => {
     const unknown = await farmwatch(['diagnose', '--from', snapFile, '--config', await config('unknown.json', { expect: {} })]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr.trim().split('\n')).toEqual([expect.stringContaining('unknown key "expect"')]);
+    // The README promises the allowed keys at that level.
+    expect(unknown.stderr).toMatch(/allowed at the top level: server, .*contact, .*expected, allow, latency/);
+    const nested = await farmwatch(['diagnose', '--from', snapFile, '--config', await config('unknown-nested.json', { expected: { timezone: ['UTC'] } })]);
+    expect(nested.code).toBe(2);
+    expect(nested.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/unknown key "expected\.timezone"; allowed in "expected": timezones, locales, keyboardLayouts, countries$/),
+    ]);
+    const inArray = await farmwatch(['diagnose', '--from', snapFile, '--config', await config('unknown-anchor.json', { latency: { anchors: [{ host: 'a', port: 1, rtt: 3 }] } })]);
+    expect(inArray.stderr.trim().split('\n')).toEqual([expect.stringMatching(/unknown key "latency\.anchors\.0\.rtt"; allowed in "latency\.anchors\.0": host, port, expectedMaxRttMs$/)]);
   });
 
   it('an unknown flag', async () => {

@@ -54,7 +54,9 @@ describe('server config', () => {
     const c = parseServerConfig({});
     expect(c).toMatchObject({ port: 8787, db: './farmwatch.db', silentGraceHours: 72, retentionDays: 90, colocation: { minDevices: 3, windowHours: 24 }, forwarders: [] });
     expect(() => parseServerConfig({ officeNetworks: ['10.0.0.0/33'] }, 'srv.json')).toThrow(/srv.json: officeNetworks.0: an IP address or CIDR/);
-    expect(() => parseServerConfig({ prot: 1 }, 'srv.json')).toThrow(/unknown key "prot"/);
+    expect(() => parseServerConfig({ prot: 1 }, 'srv.json')).toThrow(/unknown key "prot"; allowed at the top level: host, port, .*adminToken/);
+    // The server's own keys, not the agent's.
+    expect(() => parseServerConfig({ prot: 1 }, 'srv.json')).not.toThrow(/intervalSec/);
     expect(() => parseServerConfig({ adminToken: 'short' }, 'srv.json')).toThrow(/adminToken: at least 16 characters/);
     expect(() => parseServerConfig({ tls: { cert: 'c', key: 'k', requireClientCert: true } }, 'srv.json')).toThrow(/tls.ca: requireClientCert needs tls.ca/);
   });

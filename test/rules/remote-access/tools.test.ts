@@ -12,8 +12,20 @@ describe('remote-access.running', () => {
     const [m, ...rest] = remoteAccessRunning.evaluate(s, ctx);
     expect(rest).toEqual([]);
     expect(m?.subject).toBe('anydesk');
-    expect(m?.evidence['processes']).toEqual([{ process: 'anydesk', pid: 4242, exe: '/usr/bin/anydesk', user: 'alice', matched: expect.stringMatching(/^anydesk/i), by: 'name' }]);
+    expect(m?.evidence['processes']).toEqual([{ process: 'anydesk', pid: 4242, exe: '/usr/bin/anydesk', user: 'alice', matched: 'anydesk', by: 'name' }]);
     expect(m?.confidence).toBe(0.9);
+  });
+
+  it('records the name catalogued for the snapshot\'s platform as matched, never another OS\'s spelling', () => {
+    const match = (platform: 'linux' | 'win32' | 'darwin', p: Parameters<typeof proc>[0], software?: { name: string; source: 'dpkg' | 'app-bundle' }) => {
+      const s = emptySnapshot({ platform, processes: [proc(p)], ...(software ? { software: { items: [software] } } : {}) } as Parameters<typeof emptySnapshot>[0]);
+      const [m] = remoteAccessRunning.evaluate(s, ctx);
+      const first = (key: string) => (m?.evidence[key] as { matched: string }[] | undefined)?.[0]?.matched;
+      return { process: first('processes'), installed: first('installed') };
+    };
+    expect(match('linux', { name: 'anydesk', exe: '/usr/bin/anydesk' }, { name: 'anydesk', source: 'dpkg' })).toEqual({ process: 'anydesk', installed: 'anydesk' });
+    expect(match('win32', { name: 'AnyDesk.exe', exe: 'C:\\Program Files (x86)\\AnyDesk\\AnyDesk.exe' })).toEqual({ process: 'anydesk.exe', installed: undefined });
+    expect(match('darwin', { name: 'AnyDesk', exe: '/Applications/AnyDesk.app/Contents/MacOS/AnyDesk' }, { name: 'AnyDesk.app', source: 'app-bundle' })).toEqual({ process: 'AnyDesk', installed: 'AnyDesk.app' });
   });
 
   it('finds TeamViewer on Windows whatever the case and .exe', () => {
