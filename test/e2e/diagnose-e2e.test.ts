@@ -1,5 +1,5 @@
 /**
- * Issue 4, Done-when 1-3, with real processes and sockets on this Linux machine:
+ * diagnose end to end, with real processes and sockets on this Linux machine:
  * copies of a harmless binary run under remote-access process names, a live inbound connection to a VNC port on
  * 127.0.0.1, and TZ outside the expected region; then the same machine without them. Needs `npm run build`.
  */
