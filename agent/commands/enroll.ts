@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { savePolicyFrom } from '../policy.js';
 import { deviceKeyFile, enrollSignature, ensureKeyPair } from '../signing.js';
 import { keyFingerprint, shortFingerprint } from '../../schema/enroll-proof.js';
-import { createTransport } from '../transport.js';
+import { describeConnectFailure } from '../connect-error.js';
+import { createTransport, TransportFileError } from '../transport.js';
 import { parseFlags, UsageError, type Io } from '../usage.js';
 import { agentVersion } from '../version.js';
 import { enrollResponseSchema, type EnrollRequest } from '../../schema/report.js';
@@ -60,13 +61,19 @@ export async function main(args: string[], io: Io): Promise<number> {
     ...(hardwareId ? { hardwareId: createHash('sha256').update(hardwareId).digest('hex') } : {}),
   };
   const { default: fetch } = await import('node-fetch');
-  const transport = createTransport({
-    serverUrl: server,
-    caFile: config.server?.caFile,
-    clientCert: config.server?.clientCert,
-    clientKey: config.server?.clientKey,
-    proxy: config.server?.proxy,
-  });
+  let transport;
+  try {
+    transport = createTransport({
+      serverUrl: server,
+      caFile: config.server?.caFile,
+      clientCert: config.server?.clientCert,
+      clientKey: config.server?.clientKey,
+      proxy: config.server?.proxy,
+    });
+  } catch (err) {
+    if (err instanceof TransportFileError) throw new UsageError(`farmwatch enroll: ${err.message}`);
+    throw err;
+  }
   // Signed with the device key: only this laptop can complete an enrollment an admin approved for that key.
   const text = JSON.stringify(body);
   const proof = await enrollSignature(stateDir, text);
@@ -82,9 +89,9 @@ export async function main(args: string[], io: Io): Promise<number> {
       redirect: 'error',
     });
   } catch (err) {
-    const e = err as { code?: string; message?: string; name?: string };
-    const why = e.name === 'TimeoutError' || e.name === 'AbortError' ? 'no answer in time' : (e.code ?? e.message ?? String(err));
-    io.stderr.write(`farmwatch enroll: cannot reach ${endpoint} (${why})\n`);
+    // The cause (certificate, DNS, refused, timeout) and its fix: "cannot reach" alone sends IT to the firewall.
+    const failure = describeConnectFailure(err, { url: endpoint, caFile: config.server?.caFile });
+    io.stderr.write(`farmwatch enroll: ${endpoint}: ${failure.message}\n`);
     return 1;
   } finally {
     transport.destroy();
@@ -107,7 +114,9 @@ export async function main(args: string[], io: Io): Promise<number> {
       io.stderr.write(`farmwatch enroll: the server refused the enrollment (${refusal.error}): ${refusal.message}\n`);
       return 1;
     }
-    io.stderr.write(`farmwatch enroll: device ${deviceId} is already enrolled; an admin must reset device ${deviceId} before it can enroll again\n`);
+    io.stderr.write(
+      `farmwatch enroll: device ${deviceId} is already enrolled; an admin resets it (dashboard: the device's page, Reset; or POST /api/v1/devices/${encodeURIComponent(deviceId)}/reset), then run this command again\n`,
+    );
     return 1;
   }
   if (response.status === 401 || response.status === 403) {
