@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { isAbsolute } from 'node:path';
 import { loadConfig, stateDirOf } from '../config.js';
 import { deviceIdFromHardwareId, readHardwareId } from '../identity.js';
 import { createLogger } from '../log.js';
@@ -14,11 +15,13 @@ import { parseFlags, UsageError, type Io } from '../usage.js';
 import { agentVersion } from '../version.js';
 import { enrollResponseSchema, type EnrollRequest } from '../../schema/report.js';
 
-const usage = `Usage: farmwatch enroll --server URL (--secret-file FILE | --secret SECRET) [--config FILE]
+const usage = `Usage: farmwatch enroll --server URL (--secret-file FILE | --secret SECRET) [--config FILE] [--state-dir DIR]
 
 Obtains this device's token and the fleet's hashing key from the server and saves them in the state
 directory (mode 0600). Prefer --secret-file: a secret in argv shows in \`ps\`.
 The deviceId is config deviceId, else a hash of the machine id (/etc/machine-id, IOPlatformUUID, MachineGuid).
+--state-dir DIR saves the credentials in DIR instead of the config's stateDir (packaging into another root).
+The server's certificate is checked against the config's server.caFile when set.
 Exit codes: 0 enrolled, 1 refused by the server or unreachable, 2 usage or config error. See docs/agent.md.
 `;
 
@@ -28,6 +31,7 @@ export async function main(args: string[], io: Io): Promise<number> {
     'secret-file': { type: 'string' },
     secret: { type: 'string' },
     config: { type: 'string' },
+    'state-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -46,7 +50,9 @@ export async function main(args: string[], io: Io): Promise<number> {
   const deviceId = config.deviceId ?? (await derivedDeviceId());
 
   const endpoint = new URL('/api/v1/enroll', server).toString();
-  const stateDir = stateDirOf(config);
+  const stateDirFlag = values['state-dir'];
+  if (stateDirFlag !== undefined && !isAbsolute(stateDirFlag)) throw new UsageError(`farmwatch enroll: --state-dir must be an absolute path, got "${stateDirFlag}"`);
+  const stateDir = stateDirFlag ?? stateDirOf(config);
   // The device's signing key (made once, 0600) and a hash of the machine id, a hint for collision checks only.
   const publicKey = await ensureKeyPair(stateDir);
   // An explicit deviceId in config is the admin's statement of identity (labs, several agents on one host): no hardware check then.
