@@ -112,7 +112,10 @@ export async function main(args: string[], io: Io): Promise<number> {
         `farmwatch enroll: enrollment ${pending.id} of device ${deviceId} waits for an admin's approval (${why}).\n` +
           `  Read this key to the admin: ${fingerprint}\n` +
           `  The admin approves enrollment ${pending.id} only if the dashboard (Enrollments) shows the same key, then run this same command again on this laptop.\n` +
-          `  Keep ${deviceKeyFile(stateDir)}: only the key above can complete this enrollment.\n`,
+          `  Keep ${deviceKeyFile(stateDir)}: only the key above can complete this enrollment.\n` +
+          (pending.error === 'already_enrolled'
+            ? `  Or, if the enrolled device is gone, the admin resets it (dashboard: the device's page, Reset; or POST /api/v1/devices/${encodeURIComponent(deviceId)}/reset), then run this same command again.\n`
+            : ''),
       );
       return 1;
     }
