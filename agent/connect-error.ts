@@ -54,6 +54,12 @@ export function describeConnectFailure(err: unknown, context: ConnectContext): C
   if (expired.has(code)) {
     return { cause: 'certificate', message: `certificate expired or not yet valid (${code}): renew the server's certificate (and restart the server), or check this laptop's clock` };
   }
+  if (/ALERT_CERTIFICATE_REQUIRED|ALERT_BAD_CERTIFICATE|ALERT_UNKNOWN_CA|ALERT_HANDSHAKE_FAILURE/.test(code)) {
+    return {
+      cause: 'certificate',
+      message: `the server wants a client certificate it trusts (${code}): set server.clientCert and server.clientKey to a certificate signed by the CA in the server's tls.ca`,
+    };
+  }
   if (/^CERT_|^ERR_TLS_|^ERR_SSL_|_CERT|certificate/i.test(code) || /certificate/i.test(message)) {
     return { cause: 'certificate', message: `TLS certificate problem (${code || message}): check the server's certificate and server.caFile` };
   }
