@@ -160,6 +160,16 @@ describe.skipIf(!posix)('IT\'s first day on loopback: TLS with a private CA, nam
     expect(fleet.stdout).toContain(`/dashboard/devices/${deviceId}`);
   });
 
+  it('the macOS installer (--root, run here with sh) enrolls through the config\'s server.caFile too', async () => {
+    const root = mkdtempSync(join(work, 'mac-root-'));
+    const home = join(root, 'Library', 'Application Support', 'farmwatch');
+    const given = agentConfig(join(work, 'mac-laptop'), { deviceId: 'first-day-mac', server: { url: base, caFile: join(tls(), 'ca.pem') } });
+    const installed = await run('sh', [join(repoRoot, 'scripts', 'install', 'macos', 'install.sh'), '--root', root, '--binary', bundle, '--config', given, '--secret-file', secretFile]);
+    expect(installed.code, installed.stderr).toBe(0);
+    expect(installed.stdout).toMatch(/enrolled/);
+    expect(statSync(join(home, 'enrollment.json')).mode & 0o777).toBe(0o600);
+  });
+
   it('a CA that did not sign the server\'s certificate: enroll names the certificate problem and server.caFile, and the installer adds no advice', async () => {
     await makeCa(join(work, 'other-ca'), 'someone else');
     const config = agentConfig(join(work, 'wrong-ca'), { deviceId: 'wrong-ca-laptop', server: { url: base, caFile: join(work, 'other-ca', 'ca.pem') }, stateDir: join(work, 'wrong-ca', 'state') });
