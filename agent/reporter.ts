@@ -2,6 +2,7 @@ import type { Agent } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { Report } from '../schema/report.js';
+import { describeConnectFailure } from './connect-error.js';
 import { refusedNotice } from './refused-notice.js';
 import type { Spool } from './spool.js';
 import { createTransport, type TransportOptions } from './transport.js';
@@ -178,7 +179,8 @@ export class Reporter {
       this.learnClock(response.headers.get('date'));
       text = await response.text().catch(() => '');
     } catch (err) {
-      const reason = timeout.aborted ? `no answer within ${timeoutMs} ms` : describeNetworkError(err);
+      // The cause and its fix (certificate, DNS, refused, ...), logged with every failed delivery.
+      const reason = timeout.aborted ? `no answer within ${timeoutMs} ms` : describeConnectFailure(err, { url: this.endpoint, caFile: this.opts.caFile }).message;
       return this.transient(`${this.endpoint}: ${reason}`);
     }
     const { status } = response;
@@ -263,9 +265,4 @@ function errorCode(text: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function describeNetworkError(err: unknown): string {
-  const e = err as { code?: string; message?: string; cause?: { code?: string } };
-  return e.code ?? e.cause?.code ?? e.message ?? String(err);
 }

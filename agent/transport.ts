@@ -24,9 +24,9 @@ export function createTransport(opts: TransportOptions): http.Agent {
   const target = new URL(opts.serverUrl);
   const secure = target.protocol === 'https:';
   const tlsOptions: https.AgentOptions = {
-    ...(opts.caFile ? { ca: readFileSync(opts.caFile) } : {}),
-    ...(opts.clientCert ? { cert: readFileSync(opts.clientCert) } : {}),
-    ...(opts.clientKey ? { key: readFileSync(opts.clientKey) } : {}),
+    ...(opts.caFile ? { ca: readPem('server.caFile', opts.caFile) } : {}),
+    ...(opts.clientCert ? { cert: readPem('server.clientCert', opts.clientCert) } : {}),
+    ...(opts.clientKey ? { key: readPem('server.clientKey', opts.clientKey) } : {}),
   };
   const base = { keepAlive: true, maxSockets: 2, timeout: 60_000 };
   if (!opts.proxy) return secure ? new https.Agent({ ...base, ...tlsOptions }) : new http.Agent(base);
@@ -48,6 +48,18 @@ export function createTransport(opts: TransportOptions): http.Agent {
       return undefined;
     }
   } as unknown as typeof http.Agent)(base);
+}
+
+/** A PEM file the config names; an unreadable one is an error naming the key and the file, not a bare ENOENT. */
+export class TransportFileError extends Error {}
+
+function readPem(key: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new TransportFileError(`cannot read ${key} ${file} (${code}): fix the path in the agent config, or make the file readable by the agent`);
+  }
 }
 
 function tunnel(proxy: URL, host: string, port: number, cb: Callback): void {

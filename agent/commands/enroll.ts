@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { isAbsolute } from 'node:path';
 import { loadConfig, stateDirOf } from '../config.js';
 import { deviceIdFromHardwareId, readHardwareId } from '../identity.js';
 import { createLogger } from '../log.js';
@@ -8,16 +9,19 @@ import { createHash } from 'node:crypto';
 import { savePolicyFrom } from '../policy.js';
 import { deviceKeyFile, enrollSignature, ensureKeyPair } from '../signing.js';
 import { keyFingerprint, shortFingerprint } from '../../schema/enroll-proof.js';
-import { createTransport } from '../transport.js';
+import { describeConnectFailure } from '../connect-error.js';
+import { createTransport, TransportFileError } from '../transport.js';
 import { parseFlags, UsageError, type Io } from '../usage.js';
 import { agentVersion } from '../version.js';
 import { enrollResponseSchema, type EnrollRequest } from '../../schema/report.js';
 
-const usage = `Usage: farmwatch enroll --server URL (--secret-file FILE | --secret SECRET) [--config FILE]
+const usage = `Usage: farmwatch enroll --server URL (--secret-file FILE | --secret SECRET) [--config FILE] [--state-dir DIR]
 
 Obtains this device's token and the fleet's hashing key from the server and saves them in the state
 directory (mode 0600). Prefer --secret-file: a secret in argv shows in \`ps\`.
 The deviceId is config deviceId, else a hash of the machine id (/etc/machine-id, IOPlatformUUID, MachineGuid).
+--state-dir DIR saves the credentials in DIR instead of the config's stateDir (packaging into another root).
+The server's certificate is checked against the config's server.caFile when set.
 Exit codes: 0 enrolled, 1 refused by the server or unreachable, 2 usage or config error. See docs/agent.md.
 `;
 
@@ -27,6 +31,7 @@ export async function main(args: string[], io: Io): Promise<number> {
     'secret-file': { type: 'string' },
     secret: { type: 'string' },
     config: { type: 'string' },
+    'state-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -45,7 +50,9 @@ export async function main(args: string[], io: Io): Promise<number> {
   const deviceId = config.deviceId ?? (await derivedDeviceId());
 
   const endpoint = new URL('/api/v1/enroll', server).toString();
-  const stateDir = stateDirOf(config);
+  const stateDirFlag = values['state-dir'];
+  if (stateDirFlag !== undefined && !isAbsolute(stateDirFlag)) throw new UsageError(`farmwatch enroll: --state-dir must be an absolute path, got "${stateDirFlag}"`);
+  const stateDir = stateDirFlag ?? stateDirOf(config);
   // The device's signing key (made once, 0600) and a hash of the machine id, a hint for collision checks only.
   const publicKey = await ensureKeyPair(stateDir);
   // An explicit deviceId in config is the admin's statement of identity (labs, several agents on one host): no hardware check then.
@@ -60,13 +67,19 @@ export async function main(args: string[], io: Io): Promise<number> {
     ...(hardwareId ? { hardwareId: createHash('sha256').update(hardwareId).digest('hex') } : {}),
   };
   const { default: fetch } = await import('node-fetch');
-  const transport = createTransport({
-    serverUrl: server,
-    caFile: config.server?.caFile,
-    clientCert: config.server?.clientCert,
-    clientKey: config.server?.clientKey,
-    proxy: config.server?.proxy,
-  });
+  let transport;
+  try {
+    transport = createTransport({
+      serverUrl: server,
+      caFile: config.server?.caFile,
+      clientCert: config.server?.clientCert,
+      clientKey: config.server?.clientKey,
+      proxy: config.server?.proxy,
+    });
+  } catch (err) {
+    if (err instanceof TransportFileError) throw new UsageError(`farmwatch enroll: ${err.message}`);
+    throw err;
+  }
   // Signed with the device key: only this laptop can complete an enrollment an admin approved for that key.
   const text = JSON.stringify(body);
   const proof = await enrollSignature(stateDir, text);
@@ -82,9 +95,9 @@ export async function main(args: string[], io: Io): Promise<number> {
       redirect: 'error',
     });
   } catch (err) {
-    const e = err as { code?: string; message?: string; name?: string };
-    const why = e.name === 'TimeoutError' || e.name === 'AbortError' ? 'no answer in time' : (e.code ?? e.message ?? String(err));
-    io.stderr.write(`farmwatch enroll: cannot reach ${endpoint} (${why})\n`);
+    // The cause (certificate, DNS, refused, timeout) and its fix: "cannot reach" alone sends IT to the firewall.
+    const failure = describeConnectFailure(err, { url: endpoint, caFile: config.server?.caFile });
+    io.stderr.write(`farmwatch enroll: ${endpoint}: ${failure.message}\n`);
     return 1;
   } finally {
     transport.destroy();
@@ -99,7 +112,10 @@ export async function main(args: string[], io: Io): Promise<number> {
         `farmwatch enroll: enrollment ${pending.id} of device ${deviceId} waits for an admin's approval (${why}).\n` +
           `  Read this key to the admin: ${fingerprint}\n` +
           `  The admin approves enrollment ${pending.id} only if the dashboard (Enrollments) shows the same key, then run this same command again on this laptop.\n` +
-          `  Keep ${deviceKeyFile(stateDir)}: only the key above can complete this enrollment.\n`,
+          `  Keep ${deviceKeyFile(stateDir)}: only the key above can complete this enrollment.\n` +
+          (pending.error === 'already_enrolled'
+            ? `  Or, if the enrolled device is gone, the admin resets it (dashboard: the device's page, Reset; or POST /api/v1/devices/${encodeURIComponent(deviceId)}/reset), then run this same command again.\n`
+            : ''),
       );
       return 1;
     }
@@ -107,7 +123,9 @@ export async function main(args: string[], io: Io): Promise<number> {
       io.stderr.write(`farmwatch enroll: the server refused the enrollment (${refusal.error}): ${refusal.message}\n`);
       return 1;
     }
-    io.stderr.write(`farmwatch enroll: device ${deviceId} is already enrolled; an admin must reset device ${deviceId} before it can enroll again\n`);
+    io.stderr.write(
+      `farmwatch enroll: device ${deviceId} is already enrolled; an admin resets it (dashboard: the device's page, Reset; or POST /api/v1/devices/${encodeURIComponent(deviceId)}/reset), then run this command again\n`,
+    );
     return 1;
   }
   if (response.status === 401 || response.status === 403) {

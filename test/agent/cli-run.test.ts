@@ -72,14 +72,15 @@ describe('farmwatch enroll', () => {
     server.enrollStatus = 409;
     const conflict = await enroll(config);
     expect(conflict.code).toBe(1);
-    expect(conflict.stderr).toMatch(/already enrolled; an admin must reset device laptop-7/);
+    expect(conflict.stderr).toMatch(/already enrolled; an admin resets it \(dashboard: the device's page, Reset; or POST \/api\/v1\/devices\/laptop-7\/reset\)/);
+    expect(conflict.stderr).not.toContain('--secret-file');
     server.enrollStatus = 401;
     const bad = await enroll(config);
     expect(bad.stderr).toMatch(/refused the enrollment secret/);
     const port = await closedPort();
     const down = await enroll(config, `http://127.0.0.1:${port}`);
     expect(down.code).toBe(1);
-    expect(down.stderr).toContain(`cannot reach http://127.0.0.1:${port}/api/v1/enroll`);
+    expect(down.stderr).toContain(`http://127.0.0.1:${port}/api/v1/enroll: connection refused by 127.0.0.1:${port} (ECONNREFUSED)`);
     expect(existsSync(join(dir, 'state', 'enrollment.json'))).toBe(false);
   });
 });

@@ -82,6 +82,7 @@ describe('reporter TLS and proxy', () => {
   });
 
   it('keeps the report spooled when the server certificate is not trusted, or no client certificate is offered', async () => {
+    const causes = [/certificate not trusted \(SELF_SIGNED_CERT_IN_CHAIN\).*set server\.caFile/, /wants a client certificate it trusts .*server\.clientCert and server\.clientKey/];
     for (const opts of [{}, { caFile: join(dir, 'ca.crt') }]) {
       const { spool, logs } = await spoolOne(`refused-${Object.keys(opts).length}`);
       const r = new Reporter({ serverUrl, token: 't', spool, log: logs.log, timeoutMs: 5_000, random: () => 0, ...opts });
@@ -89,6 +90,8 @@ describe('reporter TLS and proxy', () => {
       r.close();
       expect(result.sent).toBe(0);
       expect(result.stopped).toBeDefined();
+      // The log line and the drain result name the cause and the fix, not a bare error code.
+      expect(result.stopped?.reason).toMatch(causes[Object.keys(opts).length]!);
       expect(await spool.list()).toHaveLength(1);
     }
   });

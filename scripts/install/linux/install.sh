@@ -10,10 +10,10 @@
 #   --config FILE       install this config as /etc/farmwatch/agent.json (only if none exists, or with --force)
 #   --force             replace an existing /etc/farmwatch/agent.json
 #   --root DIR          install into DIR instead of / (packaging, tests): no systemctl; enrollment, if asked, uses
-#                       only --server and writes DIR/var/lib/farmwatch
+#                       the installed config (server.url, server.caFile, ...) and writes DIR/var/lib/farmwatch
 #   --no-start          install and enable, but do not (re)start the service
 # Exit codes: 0 installed (and running when enrolled); 1 failed to install; 2 usage error (bad option, missing file,
-#   not root); 3 installed, but enrollment failed (rerun with --secret-file); 4 installed and enrolled, but the
+#   not root); 3 installed, but enrollment failed (the agent's line says why and what to do); 4 installed and enrolled, but the
 #   service did not start (journalctl -u farmwatch).
 # Layout: /opt/farmwatch/farmwatch, /usr/bin/farmwatch -> it, /etc/farmwatch/agent.json,
 #   /var/lib/farmwatch (0700: token, spool, baseline), /etc/systemd/system/farmwatch.service.
@@ -119,14 +119,13 @@ if [ -n "$secret_file" ] && [ "$enrolled" = 0 ]; then
     set -- --config "$config"
     [ -n "$server" ] && set -- "$@" --server "$server"
   else
-    [ -n "$server" ] || die 2 "--root with --secret-file needs --server"
-    tmp_config=$(mktemp)
-    trap 'rm -f "$tmp_config"' EXIT
-    printf '{ "server": { "url": "%s" }, "stateDir": "%s" }\n' "$server" "$state" > "$tmp_config"
-    set -- --config "$tmp_config" --server "$server"
+    # The installed config as it is (server.url, server.caFile, client certificate, proxy), the state under --root.
+    set -- --config "$config" --state-dir "$state"
+    [ -n "$server" ] && set -- "$@" --server "$server"
   fi
+  # The line above names the cause and its fix (certificate, DNS, refused, secret, approval, reset): no advice here.
   if "$exe" enroll "$@" --secret-file "$secret_file" >/dev/null; then enrolled=1; else
-    die 3 "farmwatch $version $action at $exe, config $config_action, but enrollment failed (see the line above); rerun with --secret-file"
+    die 3 "farmwatch $version $action at $exe, config $config_action, but not enrolled: the line above says why and what to do, then run this installer again"
   fi
 fi
 

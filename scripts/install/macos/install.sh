@@ -123,14 +123,13 @@ if [ -n "$secret_file" ] && [ "$enrolled" = 0 ]; then
     set -- --config "$config"
     [ -n "$server" ] && set -- "$@" --server "$server"
   else
-    [ -n "$server" ] || die 2 "--root with --secret-file needs --server"
-    tmp_config=$(mktemp)
-    trap 'rm -f "$tmp_config"' EXIT
-    printf '{ "server": { "url": "%s" }, "stateDir": "%s" }\n' "$server" "$home" > "$tmp_config"
-    set -- --config "$tmp_config" --server "$server"
+    # The installed config as it is (server.url, server.caFile, client certificate, proxy), the state under --root.
+    set -- --config "$config" --state-dir "$home"
+    [ -n "$server" ] && set -- "$@" --server "$server"
   fi
+  # The line above names the cause and its fix (certificate, DNS, refused, secret, approval, reset): no advice here.
   if "$exe" enroll "$@" --secret-file "$secret_file" >/dev/null; then enrolled=1; else
-    die 3 "farmwatch $version $action at $exe, config $config_action, but enrollment failed (see the line above); rerun with --secret-file"
+    die 3 "farmwatch $version $action at $exe, config $config_action, but not enrolled: the line above says why and what to do, then run this installer again"
   fi
 fi
 

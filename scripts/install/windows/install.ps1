@@ -167,7 +167,7 @@ if ($SecretFile -and -not $enrolled) {
   $enrollArgs = @('enroll', '--config', $configFile, '--secret-file', $SecretFile)
   if ($Server) { $enrollArgs += @('--server', $Server) }
   & $exe @enrollArgs | Out-Null
-  if ($LASTEXITCODE -ne 0) { Fail 3 "farmwatch $version $action, config $configAction, but enrollment failed (see the line above); rerun with -SecretFile" }
+  if ($LASTEXITCODE -ne 0) { Fail 3 "farmwatch $version $action, config $configAction, but not enrolled: the line above says why and what to do, then run this installer again" }
   $enrolled = $true
 }
 # What this run wrote (config, enrollment) is owned by Administrators like the rest: where the "default owner" policy
