@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { AgentProcess, cli } from '../agent/agent-process.js';
 import { repoRoot, runIn, type Ran } from '../bundle/run-isolated.js';
 
-// Issue 11: the Linux installer, run into a temporary root (DESTDIR style) with the real bundle as the agent binary.
+// The Linux installer, run into a temporary root (DESTDIR style) with the real bundle as the agent binary.
 const scripts = join(repoRoot, 'scripts', 'install', 'linux');
 const has = (tool: string) => {
   try {
