@@ -94,7 +94,8 @@ describe('OCSF events against the official 1.5.0 schema', () => {
       await Promise.all(events.map((e) => file.send(e, signal())));
       for (const e of events) await http.send(e, signal());
       await waitFor(() => receiver.requests.length >= events.length, 5_000, 'every OCSF POST');
-      const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
+      // Split as the strictest line reader does (Python's str.splitlines): still one line per event.
+      const lines = readFileSync(path, 'utf8').split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/).filter(Boolean);
       expect(lines).toHaveLength(events.length);
       for (const body of [...lines, ...receiver.requests.map((r) => r.body)]) {
         const parsed = JSON.parse(body) as { finding_info: { analytic: { uid: string } } };
