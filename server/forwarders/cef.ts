@@ -60,7 +60,7 @@ export function evidenceForms(evidence: Record<string, unknown>): { json: string
 /**
  * One alert change as a CEF record of at most `maxBytes` UTF-8 bytes (the syslog transport's room for it). What
  * gives way, in order: the evidence (as a whole field, see evidenceForms), then the summary in `msg` (shortened with
- * "…"), then the device list.
+ * "…"), then the device list, at last the summary altogether and `dhost` (first cut to 32 characters).
  */
 export function toCef(event: AlertEvent, productVersion: string, maxBytes = Number.POSITIVE_INFINITY): string {
   const { alert } = event;
@@ -68,14 +68,14 @@ export function toCef(event: AlertEvent, productVersion: string, maxBytes = Numb
   const first = event.devices[0];
   const header = cefHeader({ version: productVersion, signatureId: alert.rule, name: info.title, severity: cefSeverity[alert.severity] ?? 5 });
   const score = typeof alert.evidence.score === 'number' && Number.isFinite(alert.evidence.score) ? alert.evidence.score : undefined;
-  const build = (evidence: { json: string | undefined; truncated: boolean }, msgMax: number, devices: boolean) =>
+  const build = (evidence: { json: string | undefined; truncated: boolean }, msgMax: number, devices: boolean, hostMax = 255) =>
     header +
     cefExtensions([
       ['rt', Date.parse(event.at)],
       ['externalId', alert.id],
       ['act', event.kind],
       ['outcome', alert.status],
-      ['dhost', first ? shorten(first.hostname ?? first.deviceId, 255) : undefined],
+      ['dhost', first && hostMax > 0 ? shorten(first.hostname ?? first.deviceId, hostMax) : undefined],
       ['msg', msgMax > 0 ? shorten(alert.summary, msgMax) : undefined],
       ...(devices ? ([['cs1Label', 'deviceIds'], ['cs1', alert.deviceIds.join(',')]] as const) : []),
       ['cs2Label', 'attack'],
@@ -94,11 +94,13 @@ export function toCef(event: AlertEvent, productVersion: string, maxBytes = Numb
     () => build(none, 256, true),
     () => build(none, 64, true),
     () => build(none, 64, false),
+    () => build(none, 0, false, 32),
   ];
   let text = '';
   for (const attempt of attempts) {
     text = attempt();
     if (byteLength(text) <= maxBytes) return text;
   }
-  return build(none, 0, false);
+  // The least that still names the alert: rule, title and ids are ours and short.
+  return build(none, 0, false, 0);
 }

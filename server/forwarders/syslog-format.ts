@@ -49,7 +49,7 @@ export function toSyslog(event: AlertEvent, format: 'cef' | 'rfc5424', productVe
       severity: alert.severity,
     };
     if (o.lists === 'all' || o.lists === 'ids') params.deviceIds = alert.deviceIds.join(',');
-    else if (o.lists === 'first' && alert.deviceIds[0] !== undefined) params.deviceIds = shorten(alert.deviceIds[0], 128);
+    else if (o.lists === 'first' && alert.deviceIds[0] !== undefined) params.deviceIds = shorten(alert.deviceIds[0], 64);
     if (o.lists === 'all') params.hostnames = event.devices.map((d) => d.hostname ?? d.deviceId).join(',');
     if (typeof alert.evidence.score === 'number') params.score = String(alert.evidence.score);
     if (info.attack.length) params.attack = info.attack.join(',');

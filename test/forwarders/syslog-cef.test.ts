@@ -153,6 +153,21 @@ describe('syslog message sizes: whole fields give way, never text inside JSON', 
       }
     }
   });
+
+  it('any agent text fits: 4-byte characters in a 255-character hostname, a long device id and a 10 kB summary in 480 bytes', async () => {
+    const wide = hostileEvent('ipkvm.hid-shape', { evidenceBytes: 3_000 });
+    wide.alert.deviceIds = ['\u{1F600}'.repeat(200)];
+    wide.alert.summary = `\u{1F600}\n`.repeat(5_000);
+    wide.devices = [{ deviceId: wide.alert.deviceIds[0] ?? '', hostname: '\u{1F600}'.repeat(255) }];
+    for (const format of ['cef', 'rfc5424'] as const) {
+      const [m] = await deliver([wide], { protocol: 'udp', format, maxMessageBytes: 480 });
+      expect(m?.bytes, format).toBeLessThanOrEqual(480);
+      expect(m?.text).not.toMatch(rawControl);
+      const parsed = parseRfc5424(m?.text ?? '');
+      if (format === 'cef') expect(parseCef(parsed.msg)).toMatchObject({ signatureId: 'ipkvm.hid-shape', extension: { cs5: 'true', externalId: '42' } });
+      else expect(sdParams(parsed, 'farmwatch@32473')).toMatchObject({ rule: 'ipkvm.hid-shape', truncated: 'true', alertId: '42' });
+    }
+  });
 });
 
 describe('the strict parsers refuse what the grammars refuse', () => {
