@@ -1,5 +1,6 @@
 import type { AlertEvent } from '../storage/types.js';
 import { ruleInfo } from './rule-info.js';
+import { jsonOneLine, oneLine, shorten } from './text.js';
 
 /** Slack mrkdwn: &, < and > are the control characters (Slack "Formatting text for app surfaces"). */
 export const slackEscape = (v: string): string => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -7,7 +8,7 @@ export const slackEscape = (v: string): string => v.replace(/&/g, '&amp;').repla
  * Slack has no escape for *, _, ~ and `: agent text goes into plain_text objects (never parsed as markup); the
  * notification `text` is sent with mrkdwn off.
  */
-const plain = (text: string) => ({ type: 'plain_text', text: text.slice(0, 2_000) || ' ', emoji: false });
+const plain = (text: string) => ({ type: 'plain_text', text: shorten(text, 2_000) || ' ', emoji: false });
 
 /** CommonMark backslash escapes for every ASCII punctuation mark that Teams' markdown subset could act on. */
 export const markdownEscape = (v: string): string => v.replace(/[\\`*_{}[\]()#+\-.!<>|~&=]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
@@ -30,14 +31,15 @@ function factsOf(event: AlertEvent): Facts {
   ];
   if (info.attack.length) lines.push(['ATT&CK', info.attack.join(', ')]);
   // Labels are ours; everything the agent sent (titles, evidence) is a value.
-  for (const f of findings.slice(0, 5)) lines.push(['Finding', `${String(f.title ?? '')}: ${JSON.stringify(f.evidence ?? {}).slice(0, 500)}`]);
-  return { title: `farmwatch: ${info.title}`, lines };
+  for (const f of findings.slice(0, 5)) lines.push(['Finding', `${String(f.title ?? '')}: ${shorten(jsonOneLine(f.evidence ?? {}), 500)}`]);
+  // Each fact on one line: a line break in agent text would forge a line of its own in the message.
+  return { title: `farmwatch: ${info.title}`, lines: lines.map(([k, v]) => [k, oneLine(v)]) };
 }
 
 export function slackPayload(event: AlertEvent): Record<string, unknown> {
   const { title, lines } = factsOf(event);
   return {
-    text: slackEscape(`${title}: ${event.alert.summary}`),
+    text: slackEscape(oneLine(`${title}: ${event.alert.summary}`)),
     mrkdwn: false,
     blocks: [
       { type: 'header', text: plain(title.slice(0, 150)) },
@@ -71,12 +73,15 @@ export function teamsPayload(event: AlertEvent): Record<string, unknown> {
 /** The webhook `json` body: the event itself (JSON needs no further escaping). */
 export const jsonPayload = (event: AlertEvent): Record<string, unknown> => ({ ...event });
 
-/** Splunk HEC event body (time in epoch seconds). */
+/**
+ * Splunk HEC event body (time in epoch seconds). `host` is indexed metadata that Splunk shows and searches as raw
+ * text: it is kept to one line of at most 255 characters. The event itself is JSON and needs no escaping.
+ */
 export function splunkPayload(event: AlertEvent, opts: { index?: string | undefined; sourcetype?: string | undefined }): Record<string, unknown> {
   const first = event.devices[0];
   return {
     time: Date.parse(event.at) / 1000,
-    host: first?.hostname ?? first?.deviceId ?? 'farmwatch',
+    host: shorten(oneLine(first?.hostname ?? first?.deviceId ?? 'farmwatch'), 255).trim() || 'farmwatch',
     source: 'farmwatch',
     sourcetype: opts.sourcetype ?? 'farmwatch:alert',
     ...(opts.index ? { index: opts.index } : {}),

@@ -27,6 +27,13 @@ export const forwarderSchema = z.discriminatedUnion('type', [
     port: z.number().int().min(1).max(65535),
     protocol: z.enum(['udp', 'tcp', 'tls']),
     format: z.enum(['cef', 'rfc5424']),
+    maxMessageBytes: z
+      .number()
+      .int()
+      .min(480)
+      .max(65_000)
+      .optional()
+      .describe('Largest syslog message sent (bytes, without framing); whole fields give way above it (docs/forwarders.md). Default 2048 over udp, 8192 over tcp/tls'),
     ...common,
   }),
   z.strictObject({
@@ -35,6 +42,7 @@ export const forwarderSchema = z.discriminatedUnion('type', [
     token: z.string().min(1).max(1024),
     index: z.string().min(1).max(256).optional(),
     sourcetype: z.string().min(1).max(256).optional(),
+    channel: z.uuid().optional().describe('X-Splunk-Request-Channel sent with every request (HEC tokens with indexer acknowledgement require one); default: a random UUID per server start'),
     ...common,
   }),
   z.strictObject({ type: z.literal('webhook'), url: httpUrl, headers: headers.optional(), format: z.enum(['json', 'slack', 'teams']), ...common }),

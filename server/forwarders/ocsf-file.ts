@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { AlertEvent } from '../storage/types.js';
 import { toOcsf } from './ocsf.js';
 import type { Sender } from './sender.js';
+import { jsonOneLine } from './text.js';
 
 interface Waiting {
   line: string;
@@ -42,7 +43,8 @@ export function ocsfFileSender(path: string, productVersion: string): Sender {
 
   return {
     send(event: AlertEvent) {
-      const line = `${JSON.stringify(toOcsf(event, productVersion))}\n`;
+      // One line per event for every line reader (Python's splitlines also splits on U+0085, U+2028 and U+2029).
+      const line = `${jsonOneLine(toOcsf(event, productVersion))}\n`;
       return new Promise<void>((resolve, reject) => {
         waiting.push({ line, resolve, reject });
         flushing ??= flush().finally(() => {

@@ -1,8 +1,13 @@
 import type { AlertEvent } from '../storage/types.js';
+import { attackTechnique, attackVersion } from './attack-techniques.js';
 import { ruleInfo, severityRank } from './rule-info.js';
 
-/** OCSF schema version the events follow (Detection Finding, class 2004, as defined in OCSF 1.3). */
-export const ocsfVersion = '1.3.0';
+/**
+ * OCSF schema version the events follow: Detection Finding (class 2004) as OCSF 1.5.0 defines it (`is_alert`,
+ * `evidences[].name` and `device` are 1.5.0 attributes). test/fixtures/ocsf/ holds that schema; the tests validate
+ * every forwarder's output against it.
+ */
+export const ocsfVersion = '1.5.0';
 
 const activity = { create: 1, update: 2, close: 3 } as const;
 const activityNames = { 1: 'Create', 2: 'Update', 3: 'Close' } as const;
@@ -14,10 +19,24 @@ const statusIds: Record<string, { id: number; name: string }> = {
   resolved: { id: 4, name: 'Resolved' },
 };
 
-/** "T1219.003" → technique T1219 with sub-technique T1219.003; "T1200" → technique only. */
-function attackOf(id: string): Record<string, unknown> {
-  const [technique] = id.split('.');
-  return id.includes('.') ? { technique: { uid: technique }, sub_technique: { uid: id } } : { technique: { uid: id } };
+const named = (uid: string) => {
+  const t = attackTechnique(uid);
+  return t ? { uid, name: t.name } : { uid };
+};
+
+/**
+ * ATT&CK objects of one id, named from rules/catalogs/attack-techniques.json: "T1219.003" → technique T1219 with
+ * sub-technique T1219.003, "T1200" → technique only; one object per tactic the technique serves (an OCSF attack
+ * carries one `tactic`). An id missing from the catalog keeps its uid alone (the forwarder tests keep the catalog
+ * complete for the rules).
+ */
+function attacksOf(id: string): Record<string, unknown>[] {
+  const [parent = id] = id.split('.');
+  const base = id.includes('.') ? { technique: named(parent), sub_technique: named(id) } : { technique: named(id) };
+  const tactics = attackTechnique(id)?.tactics ?? [];
+  const version = attackVersion();
+  if (!tactics.length) return [{ version, ...base }];
+  return tactics.map((t) => ({ version, ...base, tactic: { uid: t.id, name: t.name } }));
 }
 
 /**
@@ -34,7 +53,7 @@ export function toOcsf(event: AlertEvent, productVersion: string): Record<string
   const findings = Array.isArray(alert.evidence.findings) ? (alert.evidence.findings as Record<string, unknown>[]) : [];
   const [first, ...others] = event.devices;
   const device = (d: { deviceId: string; hostname: string | null }) => ({ uid: d.deviceId, hostname: d.hostname ?? d.deviceId, type_id: 0 });
-  const attacks = info.attack.map(attackOf);
+  const attacks = info.attack.flatMap(attacksOf);
   return {
     class_uid: 2004,
     class_name: 'Detection Finding',
@@ -53,6 +72,8 @@ export function toOcsf(event: AlertEvent, productVersion: string): Record<string
     metadata: {
       uid: event.uid,
       version: ocsfVersion,
+      // `device` is an attribute of the host profile (OCSF 1.3 accepts it only with the profile; 1.5 also in the class).
+      ...(first ? { profiles: ['host'] } : {}),
       product: { name: 'farmwatch', vendor_name: 'farmwatch', version: productVersion },
     },
     finding_info: {

@@ -1,6 +1,9 @@
+import { oneLine } from './text.js';
+
 /**
  * RFC 5424 syslog messages and their framing. Header fields are PRINTUSASCII (33-126) with RFC length limits; an
- * empty field is the NILVALUE "-". SD-PARAM values escape '"', '\' and ']' (RFC 5424 §6.3.3).
+ * empty field is the NILVALUE "-". SD-PARAM values escape '"', '\' and ']' (RFC 5424 §6.3.3). SD values and MSG are
+ * kept on one line: octet counting would carry a line break, but relays and files downstream split records on them.
  */
 export interface SyslogMessage {
   facility: number;
@@ -20,7 +23,8 @@ function headerField(value: string, max: number): string {
   return clean || '-';
 }
 
-export const sdEscape = (v: string): string => v.replace(/[\\"\]]/g, (c) => `\\${c}`);
+/** A PARAM-VALUE: one line (control characters become spaces, see text.ts), then '"', '\\' and ']' escaped. */
+export const sdEscape = (v: string): string => oneLine(v).replace(/[\\"\]]/g, (c) => `\\${c}`);
 
 /** SD-NAME: printable ASCII but '=', ' ', ']', '"', at most 32 characters. */
 const sdName = (n: string) => {
@@ -44,7 +48,7 @@ export function formatSyslog(m: SyslogMessage): string {
     headerField(m.msgId, 32),
     sd,
   ].join(' ');
-  return m.msg ? `${header} ${m.msg}` : header;
+  return m.msg ? `${header} ${oneLine(m.msg)}` : header;
 }
 
 /** Octet-counting framing (RFC 6587 §3.4.1, RFC 5425 §4.3): "MSG-LEN SP SYSLOG-MSG", the length in bytes. */

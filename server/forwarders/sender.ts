@@ -1,4 +1,5 @@
 import type { AlertEvent } from '../storage/types.js';
+import { jsonOneLine } from './text.js';
 
 /** One forwarder's transport. `send` resolves once the target took the event, and rejects otherwise. */
 export interface Sender {
@@ -10,12 +11,12 @@ export class DeliveryError extends Error {
   override name = 'DeliveryError';
 }
 
-/** POSTs JSON; any status but 2xx is a failure (retried). The response body is read (bounded) and discarded. */
+/** POSTs JSON (on one line, see jsonOneLine); any status but 2xx is a failure (retried). The response body is read (bounded) and discarded. */
 export async function postJson(url: string, body: unknown, headers: Record<string, string>, signal: AbortSignal): Promise<void> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'user-agent': 'farmwatch-forwarder', ...headers },
-    body: JSON.stringify(body),
+    body: jsonOneLine(body),
     signal,
     redirect: 'error',
   });

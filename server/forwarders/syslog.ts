@@ -3,13 +3,14 @@ import { connect as tcpConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { DeliveryError, type Sender } from './sender.js';
 import { octetCounted } from './rfc5424.js';
-import { toSyslog } from './syslog-format.js';
+import { defaultMaxMessageBytes, toSyslog } from './syslog-format.js';
 
 export interface SyslogTarget {
   host: string;
   port: number;
   protocol: 'udp' | 'tcp' | 'tls';
   format: 'cef' | 'rfc5424';
+  maxMessageBytes?: number | undefined;
 }
 
 /**
@@ -19,7 +20,8 @@ export interface SyslogTarget {
  * against the system CAs (plus NODE_EXTRA_CA_CERTS); `tls` options are for tests.
  */
 export function syslogSender(target: SyslogTarget, productVersion: string, tls: ConnectionOptions = {}): Sender {
-  const format = (event: Parameters<Sender['send']>[0]) => toSyslog(event, target.format, productVersion);
+  const maxBytes = target.maxMessageBytes ?? defaultMaxMessageBytes[target.protocol];
+  const format = (event: Parameters<Sender['send']>[0]) => toSyslog(event, target.format, productVersion, undefined, maxBytes);
   if (target.protocol === 'udp') return udpSender(target, format);
   let socket: Socket | undefined;
   let connecting: Promise<Socket> | undefined;

@@ -82,6 +82,8 @@ describe('forwarders end to end: a high-scoring report reaches every target', ()
     expect(splunk).toHaveLength(1);
     expect(splunk[0]?.method).toBe('POST');
     expect(splunk[0]?.headers.authorization).toBe('Splunk hec-token-123');
+    // A channel id on every request: tokens with indexer acknowledgement refuse requests without one.
+    expect(splunk[0]?.headers['x-splunk-request-channel']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     const hec = JSON.parse(splunk[0]?.body ?? '');
     expect(hec).toMatchObject({ host: 'laptop-17.local', source: 'farmwatch', sourcetype: 'farmwatch:alert', index: 'security', event: { kind: 'new', alert: { rule: 'remote-access.running', status: 'open' } } });
     expect(typeof hec.time).toBe('number');

@@ -107,3 +107,35 @@ export function highReport(overrides: Record<string, unknown> = {}): Record<stri
     ...overrides,
   };
 }
+
+/**
+ * A loopback Splunk HEC endpoint whose token has indexer acknowledgement on: like Splunk, it refuses a request
+ * without an X-Splunk-Request-Channel (HTTP 400, code 10 "Data channel is missing") and answers the others with an ackId.
+ */
+export async function hecAckReceiver(): Promise<{ url: string; requests: Received[]; refused: number; close(): Promise<void> }> {
+  const requests: Received[] = [];
+  const state = { refused: 0, ackId: 0 };
+  const server: Server = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (!req.headers['x-splunk-request-channel']) {
+        state.refused++;
+        res.writeHead(400, { 'content-type': 'application/json' }).end('{"text":"Data channel is missing","code":10}');
+        return;
+      }
+      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ text: 'Success', code: 0, ackId: state.ackId++ }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    get refused() {
+      return state.refused;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
