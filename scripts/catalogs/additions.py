@@ -170,6 +170,50 @@ ADDITIONS = {
  'netbird': tool([P('netbird', 'linux', 'netbirdio/netbird (netbird.service)', 'service')], category='mesh-vpn', vendor='NetBird'),
 }
 
+
+def extend(tid, names=(), bundleIds=(), paths=(), ports=(), source=None, **kw):
+    """Adds names, bundle ids (and launchd labels), paths and ports to a tool's additions, keeping what is there."""
+    t = ADDITIONS.setdefault(tid, tool([]))
+    t['names'] = t.get('names', []) + tool(names)['names']
+    t['bundleIds'] = t.get('bundleIds', []) + [b for b in bundleIds if b not in t.get('bundleIds', [])]
+    t['paths'] = t.get('paths', []) + list(paths)
+    t['ports'] = t.get('ports', []) + list(ports)
+    if source: t['source'] = t['source'] + '; ' + source if t.get('source') else source
+    t.update(kw)
+
+# LaunchDaemon/LaunchAgent labels of the macOS app (a launchd job's Label matches like a bundle id).
+ANYDESK_CASK = 'Homebrew cask anydesk (Homebrew/homebrew-cask Casks/a/anydesk.rb: uninstall quit and LaunchDaemons/LaunchAgents plists)'
+extend('anydesk', bundleIds=['com.philandro.anydesk.service', 'com.philandro.anydesk.Helper', 'com.philandro.anydesk.Frontend'],
+       source='launchd labels com.philandro.anydesk.service/.Helper/.Frontend: ' + ANYDESK_CASK)
+# Unattended set-up from remotedesktop.google.com/headless: `start-host --code=… --redirect-url=… --name=… --pin=…` on Linux
+# (/opt/google/chrome-remote-desktop/start-host, a weak name confirmed by that install path), remoting_start_host.exe on Windows.
+extend('chrome-remote-desktop', [P('remoting_start_host', 'win32', 'Chrome Remote Desktop headless set-up (remotedesktop.google.com/headless): CurrentVersion\\remoting_start_host.exe --code --redirect-url --name [--pin]')],
+       source='unattended set-up: remotedesktop.google.com/headless (start-host on Linux, remoting_start_host.exe on Windows, optional --pin)')
+
+TRMM_SRC = 'amidaware/rmmagent (agent/agent.go: macPlistName "tacticalagent", /Library/LaunchDaemons/tacticalagent.plist, /opt/tacticalagent; Linux /usr/local/bin/rmmagent, tacticalagent.service, /etc/tacticalagent)'
+extend('tactical-rmm', [P('tacticalagent', 'darwin', TRMM_SRC), P('rmmagent', 'linux', TRMM_SRC), P('tacticalagent', 'linux', TRMM_SRC, 'service')],
+       bundleIds=['tacticalagent'], paths=[{'path': '/opt/tacticalagent', 'os': 'darwin'}, {'path': '/etc/tacticalagent', 'os': 'linux'}],
+       source='macOS/Linux: ' + TRMM_SRC)
+extend('netsupport-manager', [P('NetSupport Client', 'darwin', 'NetSupport Manager Client for macOS (netsupportmanager.com downloads); app name not confirmed from a bundle', 'app', True),
+                              P('client32', 'darwin', 'NetSupport Manager macOS client daemon name as on Windows (client32); not confirmed from a bundle', 'process', True)],
+       paths=[{'path': '/Applications/NetSupport', 'os': 'darwin', 'uncertain': True}],
+       source='macOS names UNCERTAIN (NetSupport Manager for Mac download page; no bundle to confirm them from)')
+extend('zohoassist', [P('ZohoAssist', 'darwin', 'Zoho Assist unattended access agent for macOS (zoho.com/assist/kb)', 'app', True),
+                      P('ZohoURS', 'darwin', 'Zoho Assist unattended agent for macOS (zoho.com/assist/kb)', 'process', True),
+                      P('ZohoURS', 'linux', 'Zoho Assist unattended agent for Linux (zoho.com/assist/kb: .deb/.rpm/.bin installers)', 'process', True),
+                      P('zohoassist', 'linux', 'Zoho Assist unattended agent for Linux (.deb/.rpm)', 'package', True)],
+       paths=[{'path': '/usr/local/ZohoAssist', 'os': 'linux', 'uncertain': True}, {'path': '/Library/ZohoAssist', 'os': 'darwin', 'uncertain': True}],
+       source='macOS/Linux names UNCERTAIN (Zoho Assist knowledge-base install pages; not confirmed from a package)')
+extend('hoptodesk', [P('HopToDesk', 'darwin', 'HopToDesk for macOS (hoptodesk.com/download: HopToDesk.app, a RustDesk fork)', 'app', True),
+                     P('HopToDesk', 'darwin', 'HopToDesk for macOS', 'process', True)],
+       paths=[{'path': '/Applications/HopToDesk.app', 'os': 'darwin'}], source='macOS names UNCERTAIN (hoptodesk.com download page)')
+extend('gotoassist-goto-resolve', [P('GoTo Resolve Unattended', 'darwin', 'GoTo Resolve unattended agent for macOS (support.goto.com Resolve deployment pages)', 'app', True),
+                                   P('GoToResolveService', 'darwin', 'GoTo Resolve agent service, as on Windows (GoToResolveService.exe)', 'process', True)],
+       source='more macOS names UNCERTAIN (support.goto.com)')
+extend('getscreen', [P('Getscreen.me', 'darwin', 'Getscreen.me agent for macOS (getscreen.me/download: Getscreen.me.app)', 'app', True),
+                     P('getscreen', 'darwin', 'Getscreen.me agent for macOS', 'process', True)],
+       paths=[{'path': '/Applications/Getscreen.me.app', 'os': 'darwin', 'uncertain': True}], source='macOS names UNCERTAIN (getscreen.me download page)')
+
 # Tools no LOLRMM entry covers.
 NEW_TOOLS = [
  dict(id='x11vnc', name='x11vnc', vendor='x11vnc (LibVNC project)', category='remote-desktop',
@@ -190,6 +234,111 @@ NEW_TOOLS = [
  dict(id='netsupport-manager-linux', name='NetSupport Manager (macOS/Linux client)', vendor='NetSupport', category='remote-support',
       names=[dict(n='nsm/support', os='any', kind='process', src='LivingInSyn/RMML RMMs/NetSupport.yml (MIT)', uncertain=True)],
       source='LivingInSyn/RMML (MIT)'),
+]
+
+# Remote desktops and remote-control servers LOLRMM lacks.
+GRD_SRC = 'GNOME/gnome-remote-desktop (meson: libexecdir/gnome-remote-desktop-daemon, bindir/grdctl); grdctl(1) in the Ubuntu gnome-remote-desktop package (manpages.ubuntu.com)'
+SUNSHINE_SRC = 'LizardByte/Sunshine (src_assets/windows/misc/service/install-service.bat: service SunshineService, bin\\sunshinesvc.exe; sunshine.service and sunshine-kms.service user units; ports 47984-47990, 48010 tcp, 47998-48000 udp per docs.lizardbyte.dev)'
+APOLLO_SRC = 'ClassicOldSong/Apollo (a Sunshine fork: cmake/packaging/windows.cmake installs sunshine.exe and tools\\sunshinesvc.exe under C:/Program Files/Apollo)'
+DCV_SRC = 'Amazon DCV Administrator Guide (docs.aws.amazon.com/dcv/latest/adminguide: dcvserver service, nice-dcv-server package, port 8443; formerly NICE DCV)'
+PCOIP_SRC = 'HP Anyware (formerly Teradici CAS) PCoIP Agent admin guides (anyware.hp.com, docs.teradici.com: pcoip-agent service, pcoip-agent-standard/-graphics packages, ports 4172 tcp/udp and 60443)'
+HORIZON_SRC = 'Omnissa (formerly VMware) Horizon Agent docs (docs.omnissa.com: Windows service wsnm "VMware Horizon View Agent" and VMBlast; Linux viewagent service under /usr/lib/vmware/viewagent; ports 22443 Blast, 4172 PCoIP, 32111 USB)'
+def N(n, os, src, kind='process', uncertain=False):
+    return dict(n=n, os=os, kind=kind, src=src, uncertain=uncertain)
+
+NEW_TOOLS += [
+ dict(id='deskin', name='DeskIn', vendor='Zuler Technology (DeskIn)', category='remote-desktop',
+      names=[N('DeskIn.exe', 'win32', 'DeskIn for Windows (deskin.io/download)', uncertain=True),
+             N('DeskIn', 'darwin', 'DeskIn for macOS (deskin.io/download: DeskIn.app)', 'app', True),
+             N('DeskIn', 'darwin', 'DeskIn for macOS', uncertain=True)],
+      paths=[{'path': '/Applications/DeskIn.app', 'os': 'darwin'}, {'path': 'C:/Program Files/DeskIn', 'os': 'win32', 'uncertain': True}],
+      domains=['deskin.io'], source='deskin.io download pages; process names UNCERTAIN (no package or repository to confirm them from)'),
+ dict(id='gnome-remote-desktop', name='GNOME Remote Desktop', vendor='GNOME', category='remote-desktop',
+      # The package and its units ship with GNOME desktops (Ubuntu, Fedora Workstation) and the daemon may run with
+      # sharing off, so only the daemon and grdctl are catalogued, and the daemon is weak (GENERIC): it counts with an
+      # RDP/VNC listener of its own or grdctl beside it.
+      names=[N('gnome-remote-desktop-daemon', 'linux', GRD_SRC), N('grdctl', 'linux', GRD_SRC)],
+      ports=[{'port': 3389, 'protocol': 'tcp', 'note': 'RDP backend'}, {'port': 5900, 'protocol': 'tcp', 'note': 'VNC backend'}],
+      source=GRD_SRC),
+ dict(id='krfb', name='KDE Desktop Sharing (krfb)', vendor='KDE', category='remote-desktop',
+      names=[N('krfb', 'linux', 'KDE/krfb (invent.kde.org/network/krfb); Debian package krfb'), N('krfb-virtualmonitor', 'linux', 'KDE/krfb (krfb-virtualmonitor, since 21.04)'),
+             N('krfb', 'linux', 'Debian/Fedora package krfb', 'package')],
+      ports=[{'port': 5900, 'protocol': 'tcp'}], source='KDE krfb repository (invent.kde.org/network/krfb); Debian package krfb'),
+ dict(id='wayvnc', name='wayvnc', vendor='wayvnc project', category='remote-desktop',
+      names=[N('wayvnc', 'linux', 'any1/wayvnc; Debian package wayvnc'), N('wayvncctl', 'linux', 'any1/wayvnc (wayvncctl control client)'),
+             N('wayvnc', 'linux', 'Debian/Fedora package wayvnc', 'package')],
+      ports=[{'port': 5900, 'protocol': 'tcp'}], source='github.com/any1/wayvnc; Debian package wayvnc'),
+ dict(id='sunshine', name='Sunshine (and its fork Apollo)', vendor='LizardByte', category='remote-desktop',
+      names=[N('sunshine', 'linux', SUNSHINE_SRC), N('sunshine', 'darwin', SUNSHINE_SRC + '; Homebrew formula sunshine'), N('sunshine.exe', 'win32', SUNSHINE_SRC + '; ' + APOLLO_SRC),
+             N('sunshinesvc.exe', 'win32', SUNSHINE_SRC + '; ' + APOLLO_SRC), N('SunshineService', 'win32', SUNSHINE_SRC, 'service'),
+             N('sunshine', 'linux', SUNSHINE_SRC + ' (sunshine.service)', 'service'), N('sunshine-kms', 'linux', SUNSHINE_SRC + ' (sunshine-kms.service)', 'service'),
+             N('sunshine', 'linux', 'Sunshine .deb/.rpm and AUR package sunshine', 'package'),
+             N('ApolloService', 'win32', 'Apollo service name (ClassicOldSong/Apollo install-service.bat)', 'service', True)],
+      paths=[{'path': 'C:/Program Files/Sunshine', 'os': 'win32'}, {'path': 'C:/Program Files/Apollo', 'os': 'win32'},
+             {'path': '/usr/share/sunshine', 'os': 'linux', 'uncertain': True}],
+      ports=[{'port': p, 'protocol': 'tcp'} for p in (47984, 47989, 47990, 48010)] + [{'port': p, 'protocol': 'udp'} for p in (47998, 47999, 48000)],
+      source=SUNSHINE_SRC + '; ' + APOLLO_SRC + '; a game-stream host that is also full remote control (keyboard, mouse, desktop)'),
+ dict(id='amazon-dcv', name='Amazon DCV (NICE DCV) server', vendor='Amazon Web Services', category='remote-desktop',
+      names=[N('dcvserver', 'linux', DCV_SRC), N('dcvserver', 'linux', DCV_SRC, 'service'), N('nice-dcv-server', 'linux', DCV_SRC, 'package'),
+             N('dcvagent', 'linux', DCV_SRC), N('dcvserver.exe', 'win32', DCV_SRC), N('dcvserver', 'win32', DCV_SRC + ' (service "DCV Server")', 'service'),
+             N('dcvagent.exe', 'win32', DCV_SRC, uncertain=True)],
+      paths=[{'path': 'C:/Program Files/NICE/DCV/Server', 'os': 'win32'}, {'path': 'C:/Program Files/Amazon/DCV/Server', 'os': 'win32', 'uncertain': True},
+             {'path': '/usr/lib/x86_64-linux-gnu/dcv', 'os': 'linux', 'uncertain': True}],
+      ports=[{'port': 8443, 'protocol': 'tcp'}, {'port': 8443, 'protocol': 'udp', 'note': 'QUIC'}], source=DCV_SRC),
+ dict(id='hp-anyware', name='HP Anyware (Teradici PCoIP Agent)', vendor='HP (Teradici)', category='remote-desktop',
+      names=[N('pcoip-agent', 'linux', PCOIP_SRC), N('pcoip-agent', 'linux', PCOIP_SRC, 'service'),
+             N('pcoip-agent-standard', 'linux', PCOIP_SRC, 'package'), N('pcoip-agent-graphics', 'linux', PCOIP_SRC, 'package'),
+             N('pcoip-server', 'linux', PCOIP_SRC, uncertain=True),
+             N('pcoip_agent.exe', 'win32', PCOIP_SRC, uncertain=True), N('pcoip_server_win32.exe', 'win32', PCOIP_SRC, uncertain=True),
+             N('PCoIPAgent', 'win32', PCOIP_SRC + ' (service "PCoIP Agent")', 'service', True)],
+      paths=[{'path': 'C:/Program Files/Teradici/PCoIP Agent', 'os': 'win32'}, {'path': '/usr/lib/x86_64-linux-gnu/pcoip-agent', 'os': 'linux', 'uncertain': True}],
+      ports=[{'port': 4172, 'protocol': 'tcp'}, {'port': 4172, 'protocol': 'udp'}, {'port': 60443, 'protocol': 'tcp'}],
+      source=PCOIP_SRC + '; Windows names UNCERTAIN'),
+ dict(id='vmware-horizon-agent', name='VMware (Omnissa) Horizon Agent', vendor='Omnissa (VMware)', category='remote-desktop',
+      names=[N('wsnm.exe', 'win32', HORIZON_SRC), N('WSNM', 'win32', HORIZON_SRC, 'service'), N('VMBlastS.exe', 'win32', HORIZON_SRC),
+             N('VMBlastW.exe', 'win32', HORIZON_SRC), N('VMBlast', 'win32', HORIZON_SRC, 'service'),
+             N('viewagent', 'linux', HORIZON_SRC, 'service'), N('StandaloneAgent', 'linux', HORIZON_SRC, uncertain=True),
+             N('VMwareBlastServer', 'linux', HORIZON_SRC, uncertain=True)],
+      paths=[{'path': 'C:/Program Files/VMware/VMware View/Agent', 'os': 'win32'}, {'path': '/usr/lib/vmware/viewagent', 'os': 'linux'}],
+      ports=[{'port': 22443, 'protocol': 'tcp'}, {'port': 4172, 'protocol': 'tcp'}, {'port': 32111, 'protocol': 'tcp'}],
+      source=HORIZON_SRC + '; Linux process names UNCERTAIN'),
+]
+
+# Reverse tunnels that expose a port of this machine to the internet (category tunnel).
+FRP_SRC = 'fatedier/frp (conf/systemd/frpc.service, frps.service, frpc@.service; conf/launchd/com.github.frpc.plist; conf/frps.toml bindPort 7000)'
+NEW_TOOLS += [
+ dict(id='frp', name='frp (fast reverse proxy)', vendor='frp project', category='tunnel',
+      names=[N('frpc', 'any', FRP_SRC), N('frps', 'any', FRP_SRC), N('frpc.exe', 'win32', FRP_SRC + ' (conf/windows/frpc-service.xml)'),
+             N('frpc', 'linux', FRP_SRC, 'service'), N('frpc@', 'linux', FRP_SRC, 'service'), N('frps', 'linux', FRP_SRC, 'service'),
+             N('frp', 'linux', 'Debian/Alpine/AUR package frp', 'package')],
+      bundleIds=['com.github.frpc.plist'], paths=[{'path': '/etc/frp', 'os': 'linux'}],
+      ports=[{'port': 7000, 'protocol': 'tcp', 'note': 'frps bindPort (frpc connects to it)'}, {'port': 7500, 'protocol': 'tcp', 'note': 'frps dashboard'}],
+      source=FRP_SRC),
+ dict(id='chisel', name='Chisel', vendor='chisel project (jpillora)', category='tunnel',
+      names=[N('chisel', 'any', 'jpillora/chisel README; Scoop bucket chisel.json (bin chisel.exe)'),
+             N('chisel.exe', 'win32', 'SigmaHQ/sigma proc_creation_win_pua_chisel.yml (DRL 1.1); Scoop bucket chisel.json')],
+      ports=[{'port': 8080, 'protocol': 'tcp', 'note': 'default server port'}], source='github.com/jpillora/chisel'),
+ dict(id='bore', name='bore', vendor='bore project (ekzhang)', category='tunnel',
+      names=[N('bore', 'any', 'ekzhang/bore README (bore local 8000 --to bore.pub)'), N('bore.exe', 'win32', 'ekzhang/bore Windows release'),
+             N('bore', 'linux', 'Alpine/AUR package bore', 'package'), N('bore-cli', 'any', 'Homebrew formula and crates.io crate bore-cli', 'package')],
+      ports=[{'port': 7835, 'protocol': 'tcp', 'note': 'fixed control port (ekzhang/bore issue 48)'}],
+      domains=['bore.pub'], source='github.com/ekzhang/bore'),
+ dict(id='pinggy', name='Pinggy', vendor='Pinggy', category='tunnel',
+      # Pinggy is mostly used through plain ssh (-R to a.pinggy.io): that shows as ssh, which no name can attribute.
+      names=[N('pinggy', 'any', 'Pinggy CLI (pinggy.io/cli)', uncertain=True), N('pinggy.exe', 'win32', 'Pinggy CLI for Windows (pinggy.io/cli)', uncertain=True)],
+      domains=['pinggy.io', 'a.pinggy.io', 'pinggy.link'], source='pinggy.io docs (CLI names UNCERTAIN; the ssh form is not attributable by name)'),
+ dict(id='localtonet', name='Localtonet', vendor='Localtonet', category='tunnel',
+      names=[N('localtonet', 'any', 'localtonet.com/documents/linux (/usr/local/bin/localtonet)'), N('localtonet.exe', 'win32', 'localtonet.com Windows client'),
+             N('Localtonet_*', 'any', 'localtonet.com/documents/run-as-a-service (--install-service: service, unit or launchd job Localtonet_<id>)', 'service'),
+             N('localtonet', 'linux', 'localtonet.com DEB/RPM packages', 'package')],
+      domains=['localtonet.com'], source='localtonet.com documents (Linux install, run as a service)'),
+ dict(id='playit', name='playit.gg', vendor='Developed Methods (playit.gg)', category='tunnel',
+      names=[N('playitd', 'linux', 'playit-cloud/playit-agent linux/playit.service (ExecStart=/opt/playit/playitd)'),
+             N('playit', 'linux', 'playit-cloud/playit-agent (/opt/playit/playit wrapper, playit.service)'),
+             N('playit', 'linux', 'playit-cloud/playit-agent linux/playit.service', 'service'),
+             N('playit', 'linux', 'playit apt repository (playit-cloud.github.io/ppa: package playit)', 'package'),
+             N('playit.exe', 'win32', 'playit.gg Windows installer (winget DevelopedMethods.playit)', uncertain=True)],
+      paths=[{'path': '/opt/playit', 'os': 'linux'}], domains=['playit.gg'], source='github.com/playit-cloud/playit-agent'),
 ]
 for t in NEW_TOOLS:
     t['names'] = [{'n': n['n'], 'os': n['os'], 'kind': n['kind'], 'src': n.get('src'), 'uncertain': n.get('uncertain', False)} for n in t['names']]

@@ -28,7 +28,8 @@ sdcust lvagent softmon routernt raccess rpcnet rpcld
 presentationhost appcore arcui intouch ilias konea kitty winagent simpleservice serverproxyservice serviceproxylocalsys
 supporttool tsvchst winaw32 iadmin mgntsvc otservice spsrv srservice srserver sragent toolsiq nuke32 luedit id_tray rdpcheck
 rdpconf jumpclient jumpservice jumpupdater tiagent tiservice avcore rmm.agent rmmservice wesvc fastclient vncserver@ baseclient
-einstaller clientmrinit ilias'''.split()) | {'remote desktop', 'remote access', 'online backup',
+einstaller clientmrinit ilias
+gnome-remote-desktop-daemon'''.split()) | {'remote desktop', 'remote access', 'online backup',
  'remote support', 'installshield setup', 'remote workforce client'}
 SHORT = 4  # names this short (after normalisation) are weak
 
