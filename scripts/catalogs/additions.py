@@ -187,7 +187,7 @@ extend('anydesk', bundleIds=['com.philandro.anydesk.service', 'com.philandro.any
        source='launchd labels com.philandro.anydesk.service/.Helper/.Frontend: ' + ANYDESK_CASK)
 # Unattended set-up from remotedesktop.google.com/headless: `start-host --code=… --redirect-url=… --name=… --pin=…` on Linux
 # (/opt/google/chrome-remote-desktop/start-host, a weak name confirmed by that install path), remoting_start_host.exe on Windows.
-extend('chrome-remote-desktop', [P('remoting_start_host', 'win32', 'Chrome Remote Desktop headless set-up (remotedesktop.google.com/headless): CurrentVersion\\remoting_start_host.exe --code --redirect-url --name [--pin]')],
+extend('chrome-remote-desktop',
        source='unattended set-up: remotedesktop.google.com/headless (start-host on Linux, remoting_start_host.exe on Windows, optional --pin)')
 
 TRMM_SRC = 'amidaware/rmmagent (agent/agent.go: macPlistName "tacticalagent", /Library/LaunchDaemons/tacticalagent.plist, /opt/tacticalagent; Linux /usr/local/bin/rmmagent, tacticalagent.service, /etc/tacticalagent)'
