@@ -93,11 +93,13 @@ Add-Section 'network' {
 # netstat -ano: sockets with owning pid from the IP helper tables directly; MSFT_NetTCPConnection costs far more.
 Add-Section 'netstat' { Native 'netstat.exe' @('-ano') }
 Add-Section 'wlan' { if ($shared.wifi -ne $false) { Native 'netsh.exe' @('wlan', 'show', 'interfaces') } else { [ordered]@{ skipped = 'no Wi-Fi adapter' } } }
+# Keyboard and Mouse setup classes by ClassGuid, not PNPClass: Windows before 10 has no PNPClass property, and a WQL
+# filter naming a missing property fails the whole query. HardwareID carries a HID collection's usage ids.
 Add-Section 'pnp' {
-  $f = "PNPDeviceID LIKE 'USB\\%' OR PNPDeviceID LIKE 'HID\\%' OR PNPDeviceID LIKE 'USBSTOR\\%' OR PNPClass='Keyboard' OR PNPClass='Mouse'"
+  $f = "PNPDeviceID LIKE 'USB\\%' OR PNPDeviceID LIKE 'HID\\%' OR PNPDeviceID LIKE 'USBSTOR\\%' OR ClassGuid='{4d36e96b-e325-11ce-bfc1-08002be10318}' OR ClassGuid='{4d36e96f-e325-11ce-bfc1-08002be10318}'"
   $devices = @(Get-CimInstance Win32_PnPEntity -Filter $f | ForEach-Object {
-    [ordered]@{ id = $_.PNPDeviceID; name = $_.Name; class = $_.PNPClass; manufacturer = $_.Manufacturer; service = $_.Service; status = $_.Status
-      present = $_.Present; compatibleIds = @($_.CompatibleID); busDesc = $null } })
+    [ordered]@{ id = $_.PNPDeviceID; name = $_.Name; class = $_.PNPClass; classGuid = $_.ClassGuid; manufacturer = $_.Manufacturer; service = $_.Service; status = $_.Status
+      present = $_.Present; hardwareIds = @($_.HardwareID); compatibleIds = @($_.CompatibleID); busDesc = $null } })
   $usbIds = @($devices | Where-Object { $_.id -match '^USB\\VID_[0-9A-F]{4}&PID_[0-9A-F]{4}\\' } | ForEach-Object { $_.id })
   $busDescError = $null
   if ($usbIds.Count -gt 0) {

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { inputsFromPnp } from '../../../collectors/inputs/parse-pnp-inputs.js';
+import { pnpEntities, type PnpEntity } from '../../../collectors/usb/parse-pnp.js';
+import { fixture } from '../../helpers/fake-context.js';
+
+const entities = (name: string) => pnpEntities(JSON.parse(fixture('win32', name))).entities;
+const summary = (list: readonly PnpEntity[]) => inputsFromPnp(list).devices.map((d) => [d.name, d.kind, d.bus, d.absolutePointer]);
+
+describe('Windows inputs from the inventory pnp section', () => {
+  it('touch screens, pens and touchpads are found by the usage ids Windows puts in HardwareID', () => {
+    expect(summary(entities('pnp-win11-touch-pen-touchpad.json'))).toEqual([
+      ['HID-compliant touch screen', 'touchscreen', 'i2c', true],
+      ['HID-compliant pen', 'tablet', 'i2c', true],
+      ['HID-compliant touch pad', 'touchpad', 'i2c', false],
+      ['HID-compliant mouse', 'pointer', 'i2c', false],
+      ['HID-compliant touch screen', 'touchscreen', 'usb', true],
+    ]);
+  });
+
+  it('a digitizer whose ids sit only in CompatibleID (older recordings) is still found', () => {
+    const moved = entities('pnp-win11-touch-pen-touchpad.json').map((e) => ({ ...e, compatibleIds: e.hardwareIds, hardwareIds: [] }));
+    expect(summary(moved).map((d) => d[1])).toEqual(['touchscreen', 'tablet', 'touchpad', 'pointer', 'touchscreen']);
+  });
+
+  it('a vendor-defined HID collection is not an input device', () => {
+    expect(summary(entities('pnp-win11-touch-pen-touchpad.json')).some((d) => /vendor-defined/.test(String(d[0])))).toBe(false);
+  });
+
+  it('Windows 7 (no PNPClass): keyboards and mice by their setup class; the multimedia-keys mouse stays relative', () => {
+    const list = entities('pnp-win7-logitech-keyboard.json');
+    expect(list.every((e) => e.pnpClass === undefined)).toBe(true);
+    const { devices, notes } = inputsFromPnp(list);
+    expect(devices.map((d) => [d.name, d.kind, d.bus, d.absolutePointer])).toEqual([
+      ['HID Keyboard Device', 'keyboard', 'usb', false],
+      ['HID-compliant mouse', 'pointer', 'usb', false],
+      ['HID-compliant mouse', 'pointer', 'usb', false],
+      ['Standard PS/2 Keyboard', 'keyboard', 'ps2', false],
+    ]);
+    expect(devices[1]).toMatchObject({ vendorId: '046d', productId: 'c30a', handlers: ['mouhid', 'Col03'] });
+    expect(notes.some((n) => /1 mouse collection\(s\) .* kept relative/.test(n))).toBe(true);
+    expect(notes.some((n) => /marked absolute by that inference/.test(n))).toBe(false);
+  });
+
+  it('without PNPClass and ClassGuid, the driver service (kbdhid/mouhid) names keyboards and mice', () => {
+    const bare = entities('pnp-win7-logitech-keyboard.json').map(({ classGuid: _guid, ...e }) => e);
+    expect(summary(bare)).toEqual([
+      ['HID Keyboard Device', 'keyboard', 'usb', false],
+      ['HID-compliant mouse', 'pointer', 'usb', false],
+      ['HID-compliant mouse', 'pointer', 'usb', false],
+    ]);
+  });
+
+  it('an IP-KVM: a mouse alone on a non-boot interface is absolute, beside consumer control it is not', () => {
+    const kvm = pnpEntities(JSON.parse(fixture('win32', 'inventory-laptop-ipkvm.json')).pnp.data).entities;
+    const mouse = inputsFromPnp(kvm).devices.find((d) => d.vendorId === '1d6b' && d.kind === 'pointer')!;
+    expect(mouse).toMatchObject({ absolutePointer: true, handlers: ['mouhid', 'non-boot-hid-mouse'] });
+    // The same KVM mouse, moved into a collection beside a consumer-control collection on its interface.
+    const shared = kvm.flatMap((e) => e.id.startsWith('HID\\VID_1D6B&PID_0104&MI_01\\') ? [
+      { ...e, id: 'HID\\VID_1D6B&PID_0104&MI_01&Col02\\8&1F2E3D4C&0&0001' },
+      { id: 'HID\\VID_1D6B&PID_0104&MI_01&Col01\\8&1F2E3D4C&0&0000', pnpClass: 'HIDClass', hardwareIds: ['HID_DEVICE_SYSTEM_CONSUMER', 'HID_DEVICE_UP:000C_U:0001'], compatibleIds: [] },
+    ] : [e]);
+    expect(inputsFromPnp(shared).devices.find((d) => d.vendorId === '1d6b' && d.kind === 'pointer')!.absolutePointer).toBe(false);
+  });
+});
