@@ -118,7 +118,8 @@ Add-Section 'displays' {
     [ordered]@{ instance = $inst; active = $_.Active; manufacturer = @($_.ManufacturerName); product = @($_.ProductCodeID); serial = @($_.SerialNumberID)
       name = @($_.UserFriendlyName); year = $_.YearOfManufacture; week = $_.WeekOfManufacture; videoOutput = $conn[$inst]; edid = $edid; edidError = $edidError } })
   $pnp = @{}
-  Get-CimInstance Win32_PnPEntity -Filter "PNPClass='Display'" | ForEach-Object { $pnp[$_.PNPDeviceID] = $_ }
+  # The Display setup class by ClassGuid: Windows before 10 has no PNPClass, and the filter would fail the section.
+  Get-CimInstance Win32_PnPEntity -Filter "ClassGuid='{4d36e968-e325-11ce-bfc1-08002be10318}'" | ForEach-Object { $pnp[$_.PNPDeviceID] = $_ }
   $adapters = @(Get-CimInstance Win32_VideoController -Property Name,PNPDeviceID,DriverVersion,CurrentHorizontalResolution,CurrentVerticalResolution | ForEach-Object {
     $p = $pnp[$_.PNPDeviceID]
     [ordered]@{ name = $_.Name; pnpId = $_.PNPDeviceID; hardwareIds = @($p.HardwareID); service = $p.Service; driverVersion = $_.DriverVersion
