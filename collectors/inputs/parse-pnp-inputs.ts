@@ -40,7 +40,8 @@ function bluetoothIds(id: string): { vendorId: string; productId: string } | und
 }
 
 function busOf(id: string): InputDevice['bus'] {
-  if (/^HID\\VID_/i.test(id)) return 'usb';
+  // A keyboard-class node can be the USB device itself (a barcode scanner with its own keyboard driver).
+  if (/^(HID|USB)\\VID_/i.test(id)) return 'usb';
   if (/^HID\\\{0000(1124|1812)-/i.test(id) || /^BTHENUM\\|^BTHLEDEVICE\\/i.test(id)) return 'bluetooth';
   if (/^ACPI\\/i.test(id)) return 'ps2';
   if (/^(ROOT|SWD|TS_USB|TERMINPUT_BUS)\\/i.test(id)) return 'virtual';
@@ -90,7 +91,7 @@ export function inputsFromPnp(entities: readonly PnpEntity[]): { devices: InputD
     const hidCollection = cls === 'hidclass' || (cls === undefined && /^HID\\/i.test(e.id));
     const digitizer = hidCollection ? digitizerKind([...e.hardwareIds, ...e.compatibleIds]) : undefined;
     if (cls !== 'keyboard' && cls !== 'mouse' && !digitizer) continue;
-    const usbId = /^HID\\VID_/i.test(e.id) ? parsePnpUsbId(e.id) : undefined;
+    const usbId = /^(HID|USB)\\VID_/i.test(e.id) ? parsePnpUsbId(e.id) : undefined;
     const ids = usbId ?? bluetoothIds(e.id);
     let kind: InputDevice['kind'] = digitizer ?? (cls === 'keyboard' ? 'keyboard' : 'pointer');
     if (kind === 'pointer' && /touch ?pad|precision/i.test(e.name ?? '')) kind = 'touchpad';

@@ -61,4 +61,13 @@ describe('Windows inputs from the inventory pnp section', () => {
     ] : [e]);
     expect(inputsFromPnp(shared).devices.find((d) => d.vendorId === '1d6b' && d.kind === 'pointer')!.absolutePointer).toBe(false);
   });
+
+  it('a keyboard-class node that is the USB device itself (a barcode scanner) is a USB keyboard with its ids', () => {
+    // The id's shape is a real Win32_Keyboard row's (glpi-agent test data, GPL, format only); name, service and serial are ours.
+    const id = 'USB\\VID_05E0&PID_1200\\S/N:0123456789ABCDEF0123456789ABCDEF_REV:NBRMSAAHDM:01JAN150';
+    const scanner: PnpEntity = { id, name: 'Symbol Bar Code Scanner', classGuid: '{4D36E96B-E325-11CE-BFC1-08002BE10318}', service: 'kbdhid', hardwareIds: [], compatibleIds: ['USB\\Class_03&SubClass_01&Prot_01'] };
+    expect(inputsFromPnp([scanner]).devices).toEqual([
+      { name: 'Symbol Bar Code Scanner', kind: 'keyboard', absolutePointer: false, bus: 'usb', vendorId: '05e0', productId: '1200', usbPort: id, handlers: ['kbdhid'] },
+    ]);
+  });
 });
