@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { inputsFromPnp } from '../../../collectors/inputs/parse-pnp-inputs.js';
-import { pnpEntities, type PnpEntity } from '../../../collectors/usb/parse-pnp.js';
+import { pnpEntities, usbFromPnp, type PnpEntity } from '../../../collectors/usb/parse-pnp.js';
+import { ipkvmHidShape } from '../../../rules/device/ipkvm-hid-shape.js';
 import { fixture } from '../../helpers/fake-context.js';
+import { emptySnapshot, ruleContext } from '../../helpers/snapshot.js';
 
 const entities = (name: string) => pnpEntities(JSON.parse(fixture('win32', name))).entities;
 const summary = (list: readonly PnpEntity[]) => inputsFromPnp(list).devices.map((d) => [d.name, d.kind, d.bus, d.absolutePointer]);
@@ -69,5 +71,14 @@ describe('Windows inputs from the inventory pnp section', () => {
     expect(inputsFromPnp([scanner]).devices).toEqual([
       { name: 'Symbol Bar Code Scanner', kind: 'keyboard', absolutePointer: false, bus: 'usb', vendorId: '05e0', productId: '1200', usbPort: id, handlers: ['kbdhid'] },
     ]);
+  });
+
+  it('the IP-KVM shape rule: the Logitech keyboard does not match, the PiKVM does', () => {
+    const shape = (list: readonly PnpEntity[]) => ipkvmHidShape.evaluate(
+      emptySnapshot({ usb: { devices: usbFromPnp(list).devices }, inputs: { devices: inputsFromPnp(list).devices } }), ruleContext());
+    expect(shape(entities('pnp-win7-logitech-keyboard.json'))).toEqual([]);
+    const kvm = shape(pnpEntities(JSON.parse(fixture('win32', 'inventory-laptop-ipkvm.json')).pnp.data).entities);
+    expect(kvm.map((m) => m.subject)).toHaveLength(1);
+    expect(kvm[0]!.evidence).toMatchObject({ absolutePointer: 'HID-compliant mouse' });
   });
 });
