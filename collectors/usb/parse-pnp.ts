@@ -7,9 +7,16 @@ export interface PnpEntity {
   name?: string;
   pnpClass?: string;
   service?: string;
+  /** Setup class GUID: names the class where `pnpClass` is empty (Windows before 10 has no PNPClass property). */
+  classGuid?: string;
+  /** HardwareID: a HID collection's usage ids (HID_DEVICE_UP:000D_U:0004, HID_DEVICE_SYSTEM_MOUSE) live here. */
+  hardwareIds: string[];
+  /** CompatibleID: a USB function's class ids (USB\Class_03&SubClass_01&Prot_02); empty on HID collections. */
   compatibleIds: string[];
   busDesc?: string;
 }
+
+const strings = (v: unknown): string[] => asArray(v).map(str).filter((x): x is string => x !== undefined);
 
 export function pnpEntities(section: unknown): { entities: PnpEntity[]; absent: number; busDescError?: string } {
   const s = asRecord(section) ?? {};
@@ -23,10 +30,11 @@ export function pnpEntities(section: unknown): { entities: PnpEntity[]; absent: 
       absent += 1;
       continue;
     }
-    const name = str(d.name), pnpClass = str(d.class), service = str(d.service), busDesc = str(d.busDesc);
+    const name = str(d.name), pnpClass = str(d.class), service = str(d.service), busDesc = str(d.busDesc), classGuid = str(d.classGuid);
     entities.push({
-      id, compatibleIds: asArray(d.compatibleIds).map(str).filter((x): x is string => x !== undefined),
-      ...(name ? { name } : {}), ...(pnpClass ? { pnpClass } : {}), ...(service ? { service } : {}), ...(busDesc ? { busDesc } : {}),
+      id, hardwareIds: strings(d.hardwareIds), compatibleIds: strings(d.compatibleIds),
+      ...(name ? { name } : {}), ...(pnpClass ? { pnpClass } : {}), ...(service ? { service } : {}),
+      ...(classGuid ? { classGuid } : {}), ...(busDesc ? { busDesc } : {}),
     });
   }
   const busDescError = str(s.busDescError);

@@ -93,11 +93,13 @@ Add-Section 'network' {
 # netstat -ano: sockets with owning pid from the IP helper tables directly; MSFT_NetTCPConnection costs far more.
 Add-Section 'netstat' { Native 'netstat.exe' @('-ano') }
 Add-Section 'wlan' { if ($shared.wifi -ne $false) { Native 'netsh.exe' @('wlan', 'show', 'interfaces') } else { [ordered]@{ skipped = 'no Wi-Fi adapter' } } }
+# Keyboard and Mouse setup classes by ClassGuid, not PNPClass: Windows before 10 has no PNPClass property, and a WQL
+# filter naming a missing property fails the whole query. HardwareID carries a HID collection's usage ids.
 Add-Section 'pnp' {
-  $f = "PNPDeviceID LIKE 'USB\\%' OR PNPDeviceID LIKE 'HID\\%' OR PNPDeviceID LIKE 'USBSTOR\\%' OR PNPClass='Keyboard' OR PNPClass='Mouse'"
+  $f = "PNPDeviceID LIKE 'USB\\%' OR PNPDeviceID LIKE 'HID\\%' OR PNPDeviceID LIKE 'USBSTOR\\%' OR ClassGuid='{4d36e96b-e325-11ce-bfc1-08002be10318}' OR ClassGuid='{4d36e96f-e325-11ce-bfc1-08002be10318}'"
   $devices = @(Get-CimInstance Win32_PnPEntity -Filter $f | ForEach-Object {
-    [ordered]@{ id = $_.PNPDeviceID; name = $_.Name; class = $_.PNPClass; manufacturer = $_.Manufacturer; service = $_.Service; status = $_.Status
-      present = $_.Present; compatibleIds = @($_.CompatibleID); busDesc = $null } })
+    [ordered]@{ id = $_.PNPDeviceID; name = $_.Name; class = $_.PNPClass; classGuid = $_.ClassGuid; manufacturer = $_.Manufacturer; service = $_.Service; status = $_.Status
+      present = $_.Present; hardwareIds = @($_.HardwareID); compatibleIds = @($_.CompatibleID); busDesc = $null } })
   $usbIds = @($devices | Where-Object { $_.id -match '^USB\\VID_[0-9A-F]{4}&PID_[0-9A-F]{4}\\' } | ForEach-Object { $_.id })
   $busDescError = $null
   if ($usbIds.Count -gt 0) {
@@ -116,7 +118,8 @@ Add-Section 'displays' {
     [ordered]@{ instance = $inst; active = $_.Active; manufacturer = @($_.ManufacturerName); product = @($_.ProductCodeID); serial = @($_.SerialNumberID)
       name = @($_.UserFriendlyName); year = $_.YearOfManufacture; week = $_.WeekOfManufacture; videoOutput = $conn[$inst]; edid = $edid; edidError = $edidError } })
   $pnp = @{}
-  Get-CimInstance Win32_PnPEntity -Filter "PNPClass='Display'" | ForEach-Object { $pnp[$_.PNPDeviceID] = $_ }
+  # The Display setup class by ClassGuid: Windows before 10 has no PNPClass, and the filter would fail the section.
+  Get-CimInstance Win32_PnPEntity -Filter "ClassGuid='{4d36e968-e325-11ce-bfc1-08002be10318}'" | ForEach-Object { $pnp[$_.PNPDeviceID] = $_ }
   $adapters = @(Get-CimInstance Win32_VideoController -Property Name,PNPDeviceID,DriverVersion,CurrentHorizontalResolution,CurrentVerticalResolution | ForEach-Object {
     $p = $pnp[$_.PNPDeviceID]
     [ordered]@{ name = $_.Name; pnpId = $_.PNPDeviceID; hardwareIds = @($p.HardwareID); service = $p.Service; driverVersion = $_.DriverVersion

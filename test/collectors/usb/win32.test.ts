@@ -29,7 +29,7 @@ describe('usbFromPnp', () => {
     expect(devices.find((d) => d.vendorId === '046d')!.serial).toBeUndefined();
   });
   it('a single-function device takes its interface from its own compatible ids', () => {
-    const { devices } = usbFromPnp([{ id: 'USB\\VID_0781&PID_5581\\4C53', compatibleIds: ['USB\\Class_08&SubClass_06&Prot_50'], service: 'USBSTOR' }]);
+    const { devices } = usbFromPnp([{ id: 'USB\\VID_0781&PID_5581\\4C53', hardwareIds: [], compatibleIds: ['USB\\Class_08&SubClass_06&Prot_50'], service: 'USBSTOR' }]);
     expect(devices[0]!.interfaces).toEqual([{ number: 0, class: 8, subclass: 6, protocol: 80, driver: 'USBSTOR' }]);
   });
 });

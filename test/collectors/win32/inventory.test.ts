@@ -54,6 +54,17 @@ describe('the PowerShell inventory script', () => {
     expect(inventoryScript.startsWith('& {\n')).toBe(true);
   });
 
+  it('the pnp section reads HardwareID, ClassGuid and Service, and every PnP filter is by ClassGuid (no PNPClass before Windows 10)', () => {
+    const pnp = inventoryScript.slice(inventoryScript.indexOf("Add-Section 'pnp'"), inventoryScript.indexOf('$usbIds'));
+    expect(pnp).toMatch(/hardwareIds = @\(\$_\.HardwareID\)/);
+    expect(pnp).toMatch(/compatibleIds = @\(\$_\.CompatibleID\)/);
+    expect(pnp).toMatch(/classGuid = \$_\.ClassGuid/);
+    expect(pnp).toMatch(/service = \$_\.Service/);
+    expect(pnp).toMatch(/ClassGuid='\{4d36e96b-e325-11ce-bfc1-08002be10318\}' OR ClassGuid='\{4d36e96f-e325-11ce-bfc1-08002be10318\}'/);
+    expect(inventoryScript).not.toMatch(/PNPClass=/);
+    expect(inventoryScript).toMatch(/Win32_PnPEntity -Filter "ClassGuid='\{4d36e968-e325-11ce-bfc1-08002be10318\}'"/);
+  });
+
   it('runs as powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command - with the script on stdin', async () => {
     let input: string | undefined;
     const ctx = fakeContext({ commands: { [powershell]: (_args, opts) => ((input = opts.input), inventory) } });
