@@ -74,7 +74,7 @@ export class CompiledCatalog<E extends CatalogEntry> {
     const strengthOf = nameStrengths(entries, common);
     for (const e of entries) {
       for (const n of e.names) this.names.add(e.id, n.name, strengthOf(n.name), n.uncertain ?? false, n.os, n.kind);
-      for (const b of e.bundleIds) this.bundles.set(b.toLowerCase(), { id: e.id, name: b, strength: 'strong', unique: true, uncertain: false });
+      for (const b of e.bundleIds) this.bundles.set(b.toLowerCase(), { id: e.id, name: b, strength: 'strong', unique: true, uncertain: false, catalogued: 'bundleId' });
       for (const p of e.paths) this.paths.add(e.id, p.path, p.uncertain ?? false);
     }
     this.names.seal();

@@ -15,6 +15,8 @@ export interface NameHit {
   /** True when no other entry lists this name: two names of one entry confirm each other only if one is unique. */
   unique: boolean;
   uncertain: boolean;
+  /** What matched when not a catalogued name: an install path or a bundle id (facts independent of the names). */
+  catalogued?: 'path' | 'bundleId';
 }
 
 /** One catalogued spelling: the name as listed, and what it names (a process, a service, a package, an app). */
@@ -108,7 +110,7 @@ export class PathIndex {
 
   add(entryId: string, path: string, uncertain = false): void {
     const p = normalisePath(path);
-    const hit: NameHit = { id: entryId, name: path, strength: uncertain ? 'weak' : 'strong', unique: true, uncertain };
+    const hit: NameHit = { id: entryId, name: path, strength: uncertain ? 'weak' : 'strong', unique: true, uncertain, catalogued: 'path' };
     if (isGlob(p)) this.globs.push({ re: new RegExp(`${globToRegExp(p).source.slice(0, -1)}(?:/|$)`), hit });
     else push(this.dirs, p, hit);
   }
