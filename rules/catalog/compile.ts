@@ -73,7 +73,10 @@ export class CompiledCatalog<E extends CatalogEntry> {
     this.byId = new Map(entries.map((e) => [e.id, e]));
     const strengthOf = nameStrengths(entries, common);
     for (const e of entries) {
-      for (const n of e.names) this.names.add(e.id, n.name, strengthOf(n.name), n.uncertain ?? false, n.os, n.kind);
+      for (const n of e.names) {
+        const { strength, common: isCommon } = strengthOf(n.name);
+        this.names.add(e.id, n.name, strength, n.uncertain ?? false, n.os, n.kind, isCommon);
+      }
       for (const b of e.bundleIds) this.bundles.set(b.toLowerCase(), { id: e.id, name: b, strength: 'strong', unique: true, uncertain: false, catalogued: 'bundleId' });
       for (const p of e.paths) this.paths.add(e.id, p.path, p.uncertain ?? false);
     }

@@ -8,6 +8,12 @@ import { isGlob, normaliseName } from './normalise.js';
  */
 export type Strength = 'strong' | 'weak';
 
+/** A name's strength, and whether it is weak because ordinary software has the name (then it is a fact about that software). */
+export interface NameStrength {
+  strength: Strength;
+  common: boolean;
+}
+
 export interface NamedEntry {
   id: string;
   vendor: string;
@@ -25,7 +31,7 @@ export function commonProgramKeys(programs: readonly { name: string }[]): Set<st
 }
 
 /** The strength of every name of a catalog: a function of the normalised name, for the compiler to ask. */
-export function nameStrengths(entries: readonly NamedEntry[], common: ReadonlySet<string>): (name: string) => Strength {
+export function nameStrengths(entries: readonly NamedEntry[], common: ReadonlySet<string>): (name: string) => NameStrength {
   const vendorsOf = new Map<string, Set<string>>();
   for (const e of entries) {
     for (const n of e.names) {
@@ -38,7 +44,8 @@ export function nameStrengths(entries: readonly NamedEntry[], common: ReadonlySe
   }
   return (name) => {
     const key = normaliseName(name);
-    if (key === '' || isGlob(key) || common.has(key)) return 'weak';
-    return (vendorsOf.get(key)?.size ?? 0) > 1 ? 'weak' : 'strong';
+    if (common.has(key)) return { strength: 'weak', common: true };
+    if (key === '' || isGlob(key) || (vendorsOf.get(key)?.size ?? 0) > 1) return { strength: 'weak', common: false };
+    return { strength: 'strong', common: false };
   };
 }

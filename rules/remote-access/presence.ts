@@ -90,8 +90,10 @@ export function presenceOf<E extends CatalogEntry>(
       const keys = new Map<string, boolean>();
       // A wildcard pattern is the noisiest kind of name: it never counts as the confirming second name
       // (NVDA's nvda.exe + nvda_slave.exe would otherwise confirm each other on every screen-reader laptop).
+      // A name ordinary software also has (GoTo Meeting's g2mcomm.exe and g2mstart.exe, both listed under GoToMyPC)
+      // is a fact about that software: two of them confirm nothing.
       for (const f of facts) {
-        if (f.hit.catalogued !== undefined || /[*?]/.test(f.hit.name)) continue;
+        if (f.hit.catalogued !== undefined || f.hit.common === true || /[*?]/.test(f.hit.name)) continue;
         const key = normaliseName(f.hit.name);
         keys.set(key, (keys.get(key) ?? false) || f.hit.unique);
       }

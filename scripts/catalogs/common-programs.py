@@ -46,6 +46,9 @@ VENDOR_APPS = [
     ('Discord.exe', 'win32', 'Discord support: Discord desktop app'),
     ('GoTo.exe', 'win32', 'GoTo support: the GoTo app (meetings, phone, chat) for Windows'),
     ('g2m.exe', 'win32', 'GoTo support: GoTo Meeting desktop app for Windows (g2mcomm, g2mstart, g2m)'),
+] + [(n, 'win32', 'GoTo support: GoTo Meeting desktop app for Windows, the processes its antivirus/firewall exclusions name')
+     for n in ('g2mcomm.exe', 'g2mstart.exe', 'g2mlauncher.exe', 'g2mui.exe', 'g2mvideoconference.exe', 'G2MChat.exe',
+               'G2MQandA.exe', 'G2MMaterials.exe', 'G2MPolling.exe', 'G2MRecorder.exe', 'G2MTranscoder.exe', 'G2MView.exe')] + [
     ('QQ.exe', 'win32', 'Tencent QQ messenger for Windows (im.qq.com)'),
     ('nvda.exe', 'win32', 'NV Access: NVDA screen reader user guide (nvda.exe)'),
     ('rdesktop', 'linux', 'Debian/Ubuntu package rdesktop: an RDP client shipped by Linux distributions'),

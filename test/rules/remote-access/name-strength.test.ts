@@ -22,12 +22,12 @@ describe('name strength by collision, not by shape', () => {
       [entry('a', 'A', 'nxd', 'svchost.exe', 'shared.exe', 'a-*'), entry('b', 'B', 'shared'), entry('a2', 'a', 'nxd')],
       new Set(['svchost']),
     );
-    expect(strength('nxd')).toBe('strong'); // listed twice by one vendor: one tool, no collision
-    expect(strength('NXD.exe')).toBe('strong');
-    expect(strength('svchost.exe')).toBe('weak');
-    expect(strength('shared.exe')).toBe('weak');
-    expect(strength('a-*')).toBe('weak');
-    expect(strength('')).toBe('weak');
+    expect(strength('nxd')).toEqual({ strength: 'strong', common: false }); // listed twice by one vendor: one tool
+    expect(strength('NXD.exe').strength).toBe('strong');
+    expect(strength('svchost.exe')).toEqual({ strength: 'weak', common: true });
+    expect(strength('shared.exe')).toEqual({ strength: 'weak', common: false });
+    expect(strength('a-*').strength).toBe('weak');
+    expect(strength('').strength).toBe('weak');
   });
 
   it('real remote-control servers decide alone whatever their length; names of OS and office programs never do', () => {
@@ -97,5 +97,16 @@ describe('a weak name is confirmed only by an independent fact', () => {
     // the same weak name alone, from anywhere, decides nothing
     const alone = emptySnapshot({ platform: 'win32', processes: [proc({ pid: 700, name: 'rutserv.exe', exe: 'C:\\Tools\\rutserv.exe' })] });
     expect(remoteAccessRunning.evaluate(alone, ctx)).toEqual([]);
+  });
+});
+
+describe('collaboration apps that upstream catalogs list under remote tools', () => {
+  it('GoTo Meeting\'s own processes (listed under GoToMyPC) do not confirm each other', () => {
+    const dir = 'C:\\Users\\alice\\AppData\\Local\\GoToMeeting\\19950';
+    const s = emptySnapshot({
+      platform: 'win32',
+      processes: ['g2mcomm.exe', 'g2mstart.exe', 'g2mlauncher.exe', 'g2mui.exe'].map((name, i) => proc({ pid: 3000 + i, name, exe: `${dir}\\${name}` })),
+    });
+    expect(remoteAccessRunning.evaluate(s, ctx)).toEqual([]);
   });
 });
