@@ -9,8 +9,6 @@ MIT) and, where no such capture exists, from vendor documentation; each entry na
 """
 import json, re, sys
 
-REF = sys.argv[1]
-CAP = f'{REF}/captures'
 JC_MAC_PS = ('kellyjonbrazil/jc@a762882f1ccea6789ce7813b313f3242175b5bd6:tests/fixtures/osx-10.14.6/ps-axu.out (MIT), '
              'real macOS 10.14.6 laptop process table')
 JC_WIN_NETSTAT = ('kellyjonbrazil/jc@5023e5be4cd97c5d6b5a255d35a6840eba9dd79e:tests/fixtures/windows/windows-10/netstat-aonb.out '
@@ -83,7 +81,7 @@ def mac_exe(cmd):
     if m and (name + ' ' + ' '.join(words[i:])).startswith(m.group(1)): name = m.group(1)
     return name.strip('()').lstrip('-')
 
-def mac_ps_names():
+def mac_ps_names(CAP):
     out = []
     for line in open(f'{CAP}/real-os/darwin/darwin__ps-axu__jc-osx10146.txt', encoding='utf-8').read().splitlines()[1:]:
         parts = line.split(None, 10)
@@ -92,11 +90,11 @@ def mac_ps_names():
         if name: out.append(name)
     return out
 
-def win_netstat_names():
+def win_netstat_names(CAP):
     text = open(f'{CAP}/real-os/win32/win32__netstat-aonb__jc-win10.txt', encoding='utf-8', errors='replace').read()
     return re.findall(r'^\s*\[([^\]]+)\]\s*$', text, re.M)
 
-def linux_ss_names():
+def linux_ss_names(CAP):
     out = []
     for f, src in JC_LINUX_SS.items():
         for n in re.findall(r'users:\(\("([^"]+)"', open(f'{CAP}/{f}', encoding='utf-8').read()):
@@ -104,15 +102,16 @@ def linux_ss_names():
     return out
 
 def main():
+    CAP = f'{sys.argv[1]}/captures'
     entries, seen = [], set()
     def add(name, os, source, kind='program'):
         key = (name.lower(), os)
         if key in seen or name.lower() in CATALOGUED_TOOLS_SEEN: return
         seen.add(key)
         entries.append({'name': name, 'os': os, 'kind': kind, 'source': source})
-    for n in mac_ps_names(): add(n, 'darwin', JC_MAC_PS)
-    for n in win_netstat_names(): add(n, 'win32', JC_WIN_NETSTAT)
-    for n, src in linux_ss_names(): add(n, 'linux', src)
+    for n in mac_ps_names(CAP): add(n, 'darwin', JC_MAC_PS)
+    for n in win_netstat_names(CAP): add(n, 'win32', JC_WIN_NETSTAT)
+    for n, src in linux_ss_names(CAP): add(n, 'linux', src)
     for n in WINDOWS_DEFAULTS: add(n, 'win32', MS_PROCESSES)
     for n in MICROSOFT_APPS: add(n, 'win32', MS_APPS)
     for n, os, src in VENDOR_APPS: add(n, os, src)
@@ -127,4 +126,5 @@ def main():
     json.dump(doc, sys.stdout, indent=1, ensure_ascii=False)
     sys.stdout.write('\n')
 
-main()
+if __name__ == '__main__':
+    main()
