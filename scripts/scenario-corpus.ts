@@ -123,3 +123,40 @@ export function expectedLabel(s: Scenario): string {
   if (e.minLevel !== undefined) return `>=${e.minLevel}`;
   return `<=${e.maxLevel ?? 'critical'}`;
 }
+
+export interface Tally {
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+  /** Scenarios whose label allows both flagged and not (left out of precision and recall). */
+  undecided: number;
+  precision: number;
+  recall: number;
+}
+
+/** Precision and recall of "flagged" over judged scenarios; 1 when there is nothing to count. */
+export function tally(judged: readonly { scenario: Scenario; level: Level }[]): Tally {
+  const t = { tp: 0, fp: 0, fn: 0, tn: 0, undecided: 0 };
+  for (const { scenario, level: got } of judged) {
+    const want = expectedFlagged(scenario);
+    const flagged = isFlagged(got);
+    if (want === undefined) t.undecided++;
+    else if (want && flagged) t.tp++;
+    else if (!want && flagged) t.fp++;
+    else if (want && !flagged) t.fn++;
+    else t.tn++;
+  }
+  return { ...t, precision: t.tp + t.fp ? t.tp / (t.tp + t.fp) : 1, recall: t.tp + t.fn ? t.tp / (t.tp + t.fn) : 1 };
+}
+
+/** The same per OS of the snapshot (linux, darwin, win32): a detector good on one OS can be blind on another. */
+export function tallyByOs(judged: readonly { scenario: Scenario; level: Level }[]): Map<string, Tally> {
+  const byOs = new Map<string, { scenario: Scenario; level: Level }[]>();
+  for (const j of judged) {
+    const list = byOs.get(j.scenario.snapshot.platform) ?? [];
+    list.push(j);
+    byOs.set(j.scenario.snapshot.platform, list);
+  }
+  return new Map([...byOs.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([os, list]) => [os, tally(list)]));
+}

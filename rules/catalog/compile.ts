@@ -3,6 +3,7 @@ import type { SoftwareItem } from '../../collectors/software/schema.js';
 import { NameIndex, PathIndex, type NameHit } from './name-index.js';
 import { basename, normaliseName } from './normalise.js';
 import type { CatalogName } from './schema.js';
+import { nameStrengths } from './strength.js';
 
 /** How a fact was matched, for the evidence. */
 export type MatchedBy = 'name' | 'exe' | 'argv0' | 'comm' | 'script' | 'path' | 'bundleId' | 'unit';
@@ -15,6 +16,7 @@ export interface CatalogHit extends NameHit {
 
 export interface CatalogEntry {
   id: string;
+  vendor: string;
   names: readonly CatalogName[];
   bundleIds: readonly string[];
   paths: readonly { path: string; uncertain?: boolean | undefined }[];
@@ -66,11 +68,16 @@ export class CompiledCatalog<E extends CatalogEntry> {
   private readonly bundles = new Map<string, NameHit>();
   private readonly paths = new PathIndex();
 
-  constructor(readonly entries: readonly E[]) {
+  /** `common`: normalised names of common OS and application programs (a catalogued name among them is weak). */
+  constructor(readonly entries: readonly E[], common: ReadonlySet<string> = new Set()) {
     this.byId = new Map(entries.map((e) => [e.id, e]));
+    const strengthOf = nameStrengths(entries, common);
     for (const e of entries) {
-      for (const n of e.names) this.names.add(e.id, n.name, n.strength, n.uncertain ?? false, n.os, n.kind);
-      for (const b of e.bundleIds) this.bundles.set(b.toLowerCase(), { id: e.id, name: b, strength: 'strong', unique: true, uncertain: false });
+      for (const n of e.names) {
+        const { strength, common: isCommon } = strengthOf(n.name);
+        this.names.add(e.id, n.name, strength, n.uncertain ?? false, n.os, n.kind, isCommon);
+      }
+      for (const b of e.bundleIds) this.bundles.set(b.toLowerCase(), { id: e.id, name: b, strength: 'strong', unique: true, uncertain: false, catalogued: 'bundleId' });
       for (const p of e.paths) this.paths.add(e.id, p.path, p.uncertain ?? false);
     }
     this.names.seal();

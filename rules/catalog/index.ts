@@ -2,8 +2,9 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { z } from 'zod';
 import { CompiledCatalog, InterfaceIndex } from './compile.js';
 import { loadCatalogFile } from './load.js';
+import { commonProgramKeys } from './strength.js';
 import {
-  jigglerCatalogSchema, remoteAccessCatalogSchema, vpnCatalogSchema,
+  commonProgramsCatalogSchema, jigglerCatalogSchema, remoteAccessCatalogSchema, vpnCatalogSchema,
   type PortRange, type RemoteTool, type SoftwareJiggler, type VpnClient,
 } from './schema.js';
 
@@ -38,7 +39,9 @@ export async function prepareCatalogs(): Promise<Catalogs> {
   await yieldToLoop();
   const jig = loadCatalogFile('software-jigglers.json', jigglerCatalogSchema);
   await yieldToLoop();
-  cached ??= compiled(ra, vpn, jig);
+  const common = loadCatalogFile('common-programs.json', commonProgramsCatalogSchema);
+  await yieldToLoop();
+  cached ??= compiled(ra, vpn, jig, common);
   return cached;
 }
 
@@ -46,21 +49,24 @@ export function compileCatalogs(dir?: string): Catalogs {
   const ra = loadCatalogFile('remote-access.json', remoteAccessCatalogSchema, dir);
   const vpn = loadCatalogFile('vpn.json', vpnCatalogSchema, dir);
   const jig = loadCatalogFile('software-jigglers.json', jigglerCatalogSchema, dir);
-  return compiled(ra, vpn, jig);
+  const common = loadCatalogFile('common-programs.json', commonProgramsCatalogSchema, dir);
+  return compiled(ra, vpn, jig, common);
 }
 
 function compiled(
   ra: z.infer<typeof remoteAccessCatalogSchema>,
   vpn: z.infer<typeof vpnCatalogSchema>,
   jig: z.infer<typeof jigglerCatalogSchema>,
+  common: z.infer<typeof commonProgramsCatalogSchema>,
 ): Catalogs {
+  const commonNames = commonProgramKeys(common.programs);
   return {
-    remoteAccess: new CompiledCatalog(ra.tools),
+    remoteAccess: new CompiledCatalog(ra.tools, commonNames),
     commonPorts: new Set(ra.commonPorts),
     remoteControlPorts: ra.remoteControlPorts,
-    vpn: new CompiledCatalog(vpn.vpns),
+    vpn: new CompiledCatalog(vpn.vpns, commonNames),
     vpnInterfaces: new InterfaceIndex(vpn.vpns),
-    jigglers: new CompiledCatalog(jig.tools),
+    jigglers: new CompiledCatalog(jig.tools, commonNames),
   };
 }
 

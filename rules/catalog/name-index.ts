@@ -15,6 +15,10 @@ export interface NameHit {
   /** True when no other entry lists this name: two names of one entry confirm each other only if one is unique. */
   unique: boolean;
   uncertain: boolean;
+  /** The name is also a common OS or application program's: a fact about that program, never a confirmation. */
+  common?: boolean;
+  /** What matched when not a catalogued name: an install path or a bundle id (facts independent of the names). */
+  catalogued?: 'path' | 'bundleId';
 }
 
 /** One catalogued spelling: the name as listed, and what it names (a process, a service, a package, an app). */
@@ -41,10 +45,10 @@ export class NameIndex {
   private readonly patterns = new Map<string, Pattern[]>();
   private readonly loosePatterns: Pattern[] = [];
 
-  add(entryId: string, name: string, strength: 'strong' | 'weak', uncertain = false, os?: string, kind?: string): void {
+  add(entryId: string, name: string, strength: 'strong' | 'weak', uncertain = false, os?: string, kind?: string, common = false): void {
     const key = normaliseName(name);
     if (key === '') return;
-    const hit: NameHit = { id: entryId, name, strength: isGlob(key) ? 'weak' : strength, unique: true, uncertain, ...(os ? { spellings: { [os]: [{ name, kind }] } } : {}) };
+    const hit: NameHit = { id: entryId, name, strength: isGlob(key) ? 'weak' : strength, unique: true, uncertain, ...(common ? { common } : {}), ...(os ? { spellings: { [os]: [{ name, kind }] } } : {}) };
     if (isGlob(key)) {
       const literal = key.slice(0, key.search(/[*?]/));
       const pattern = { re: globToRegExp(key), hit };
@@ -108,7 +112,7 @@ export class PathIndex {
 
   add(entryId: string, path: string, uncertain = false): void {
     const p = normalisePath(path);
-    const hit: NameHit = { id: entryId, name: path, strength: uncertain ? 'weak' : 'strong', unique: true, uncertain };
+    const hit: NameHit = { id: entryId, name: path, strength: uncertain ? 'weak' : 'strong', unique: true, uncertain, catalogued: 'path' };
     if (isGlob(p)) this.globs.push({ re: new RegExp(`${globToRegExp(p).source.slice(0, -1)}(?:/|$)`), hit });
     else push(this.dirs, p, hit);
   }

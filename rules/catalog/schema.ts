@@ -8,7 +8,10 @@ export const catalogNameSchema = z.strictObject({
   name: z.string().min(1).describe('Executable, service/unit, package or .app name as the vendor ships it; "*" is a wildcard'),
   kind: z.enum(['process', 'service', 'package', 'app']),
   os: z.enum(oses),
-  strength: z.enum(['strong', 'weak']).describe('weak: generic or shared with ordinary software; never decides alone'),
+  strength: z
+    .enum(['strong', 'weak'])
+    .optional()
+    .describe('Ignored (older catalog files): strength is computed when the catalog is compiled, from collisions with common-programs.json and other vendors\' names'),
   source: z.string().min(1).optional().describe('Where this name comes from when it is not the entry source'),
   uncertain: z.boolean().optional(),
 });
@@ -72,6 +75,19 @@ export const remoteAccessCatalogSchema = z
   })
   .superRefine((c, ctx) => uniqueIds(c.tools, ctx, 'tools'));
 export type RemoteAccessCatalog = z.infer<typeof remoteAccessCatalogSchema>;
+
+export const commonProgramSchema = z.strictObject({
+  name: z.string().min(1).describe('Process, executable or app name as the OS shows it'),
+  os: z.enum(oses),
+  kind: z.enum(['program', 'generic']).describe('generic: a word many vendors give a program rather than one product'),
+  source: z.string().min(3),
+});
+
+export const commonProgramsCatalogSchema = z.strictObject({
+  about: z.string(),
+  licence: z.string(),
+  programs: z.array(commonProgramSchema).min(1),
+});
 
 const interfaceNameSchema = z.strictObject({
   name: z.string().min(1),

@@ -3,6 +3,7 @@ import type { CatalogHit, Catalogs, RemoteTool, ToolCategory } from '../catalog/
 import { catalogs } from '../catalog/index.js';
 import type { CatalogEntry, CompiledCatalog } from '../catalog/compile.js';
 import { spelledFor } from '../catalog/name-index.js';
+import { normaliseName } from '../catalog/normalise.js';
 
 /** Categories that let someone else control this machine; clients, file sync, mesh VPNs and admin tools do not. */
 export const controlConfidence: Partial<Record<ToolCategory, number>> = {
@@ -27,7 +28,7 @@ export interface EntryPresence<E> {
   entry: E;
   running: Fact[];
   installed: Fact[];
-  /** A strong fact, or a weak one confirmed by an install path, a port or a second name (a weak name never decides alone). */
+  /** A strong fact, or a weak one confirmed by an independent fact: a catalogued install path, a catalogued port or a second distinct name (a weak name never decides alone). */
   confirmed: boolean;
   /** Weak facts only, confirmed by another: lowers confidence. */
   weakOnly: boolean;
@@ -84,15 +85,20 @@ export function presenceOf<E extends CatalogEntry>(
     if (!strong) {
       const ports = portsOf(p.entry);
       const byPort = ports.size > 0 && sockets.some((s) => s.pid !== undefined && p.pids.has(s.pid) && (ports.has(s.localPort) || ports.has(s.remotePort)));
+      // Names by their normalised catalogued form: a folder called "Teams" and the process Teams.exe are one name,
+      // so an installed program's path that only repeats the process's name confirms nothing.
       const keys = new Map<string, boolean>();
       // A wildcard pattern is the noisiest kind of name: it never counts as the confirming second name
       // (NVDA's nvda.exe + nvda_slave.exe would otherwise confirm each other on every screen-reader laptop).
+      // A name ordinary software also has (GoTo Meeting's g2mcomm.exe and g2mstart.exe, both listed under GoToMyPC)
+      // is a fact about that software: two of them confirm nothing.
       for (const f of facts) {
-        if (f.hit.by === 'path' || /[*?]/.test(f.hit.name)) continue;
-        keys.set(f.hit.name.toLowerCase(), (keys.get(f.hit.name.toLowerCase()) ?? false) || f.hit.unique);
+        if (f.hit.catalogued !== undefined || f.hit.common === true || /[*?]/.test(f.hit.name)) continue;
+        const key = normaliseName(f.hit.name);
+        keys.set(key, (keys.get(key) ?? false) || f.hit.unique);
       }
       const twoNames = keys.size >= 2 && [...keys.values()].some(Boolean);
-      const byPath = facts.some((f) => f.hit.by === 'path') && keys.size >= 1;
+      const byPath = facts.some((f) => f.hit.catalogued === 'path') && keys.size >= 1;
       confirmed = byPort || twoNames || byPath;
     }
     p.confirmed = confirmed;

@@ -2,9 +2,9 @@
 """One-off import that produced rules/catalogs/remote-access.json (kept for provenance).
 
 Usage: python3 scripts/catalogs/import-remote-access.py /path/to/reference-data > rules/catalogs/remote-access.json
-Reads the LOLRMM extract (Apache-2.0) and the other catalogs' name lists, classifies names as strong/weak,
-and merges our own Linux/macOS additions (ADDITIONS below). After the import, the JSON file is the source of
-truth: edit it directly (docs/catalogs.md).
+Reads the LOLRMM extract (Apache-2.0) and the other catalogs' name lists, and merges our own Linux/macOS additions (ADDITIONS below). After the import, the JSON file is the source of
+truth: edit it directly (docs/catalogs.md). Names carry no strength: it is computed when the catalog is compiled
+(rules/catalog/strength.ts), from collisions with rules/catalogs/common-programs.json and other vendors' names.
 """
 import json, re, sys
 
@@ -12,38 +12,11 @@ REF = sys.argv[1]
 sys.path.insert(0, __import__('os').path.dirname(__file__))
 OS = {'windows': 'win32', 'macos': 'darwin', 'linux': 'linux', 'unspecified_os': 'any'}
 
-# Names the OS or ordinary software also use, or that say nothing on their own.
-GENERIC = set('''agent agent32 agent64 agentu client client32 service server host helper launcher tray monitor viewer remote
-support connect update updater autoupdate setup installer install uninstall upload dwm perl wperl tar 7z teams dd rd rdp si
-termsrv mstsc quickassist osqueryi nssm plink winpty-agent winpty-agent64 installshield setup installcore arpproducticon
-regapps sysdiag recycler selfupdater notificationhelper usernotificationhelper privacyhelper modulesupgrademgr
-migrationhelper_32 migrationhelper_64 update-shim httpget httppush iprangecalculator prep64 closeapp cpuchk pservice
-remote_host remote desktop remote access remoteconsole rdesktop manuallauncher windowslauncher pidupdater online backup
-level crash-uploader start-host user-session native-messaging-host is-remoting-session remote-open-url remote-webauthn
-configure-url-fowarder streamer code tsh issuser stahelper dephlp remote support join mesh vhost amon clm era rv bbl wmc
-bma cbb gp3 gp4 gp5 iit xcmd remcom g2m tsclient rhost rcservice rcclient monitoringagent remote_open_url
-chrome-ssh ssh sshd java python python3 node xvnc vncserver vncviewer vnc nxd nxsh nxkb nxfs nxexec nxpost nxprint
-nxspool nxlocate nxauth nxagent nxclient nxssh nxssh-add nxssh-agent nxtunctl nxusbd nxesd nxfsm nxfsserver nxkeygen nxlpd
-sdcust lvagent softmon routernt raccess rpcnet rpcld
-presentationhost appcore arcui intouch ilias konea kitty winagent simpleservice serverproxyservice serviceproxylocalsys
-supporttool tsvchst winaw32 iadmin mgntsvc otservice spsrv srservice srserver sragent toolsiq nuke32 luedit id_tray rdpcheck
-rdpconf jumpclient jumpservice jumpupdater tiagent tiservice avcore rmm.agent rmmservice wesvc fastclient vncserver@ baseclient
-einstaller clientmrinit ilias
-gnome-remote-desktop-daemon'''.split()) | {'remote desktop', 'remote access', 'online backup',
- 'remote support', 'installshield setup', 'remote workforce client'}
-SHORT = 4  # names this short (after normalisation) are weak
-
 def norm(n):
     n = n.strip().replace('\\', '/').split('/')[-1].lower()
     for suf in ('.exe', '.app', '.service', '.exee'):
         if n.endswith(suf): n = n[:-len(suf)]
     return n
-
-def strength(n):
-    b = norm(n)
-    if any(c in b for c in '*?[') or b in GENERIC or len(b) <= SHORT: return 'weak'
-    if 'vnc' in b and len(b) <= 8: return 'weak'
-    return 'strong'
 
 def slug(s): return re.sub(r'[^a-z0-9]+', '-', s.lower()).strip('-')
 
@@ -112,7 +85,7 @@ def entry_from_lolrmm(e):
         key = (norm(n), os, kind)
         if key in seen: return
         seen.add(key)
-        rec = {'name': n, 'kind': kind, 'os': os, 'strength': strength(n)}
+        rec = {'name': n, 'kind': kind, 'os': os}
         if src: rec['source'] = src
         if uncertain: rec['uncertain'] = True
         names.append(rec)
@@ -143,7 +116,7 @@ def main():
             key = (norm(n), os, kind)
             if key in _seen: return
             _seen.add(key)
-            rec = {'name': n, 'kind': kind, 'os': os, 'strength': strength(n)}
+            rec = {'name': n, 'kind': kind, 'os': os}
             if src: rec['source'] = src
             if uncertain: rec['uncertain'] = True
             _t['names'].append(rec)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectedFlagged, judge, loadCorpus } from '../../scripts/scenario-corpus.js';
+import { expectedFlagged, judge, loadCorpus, tallyByOs } from '../../scripts/scenario-corpus.js';
 import { rules } from '../../rules/index.js';
 
 const corpus = loadCorpus();
@@ -21,5 +21,15 @@ describe('scenario corpus', () => {
   it.each(corpus.map((s) => [s.name, s] as const))('%s', (_name, s) => {
     const { problems, evaluation } = judge(s);
     expect(problems, `${s.description}\nscore ${evaluation.score}: ${JSON.stringify(evaluation.groups)}`).toEqual([]);
+  });
+
+  it('flags exactly the scenarios it should on every OS, each with clean and flagged cases', () => {
+    const byOs = tallyByOs(corpus.map((s) => ({ scenario: s, level: judge(s).evaluation.level })));
+    expect([...byOs.keys()]).toEqual(['darwin', 'linux', 'win32']);
+    for (const [os, t] of byOs) {
+      expect({ os, precision: t.precision, recall: t.recall }).toEqual({ os, precision: 1, recall: 1 });
+      expect(t.tp, `${os}: a flagged case`).toBeGreaterThan(0);
+      expect(t.tn, `${os}: a clean case`).toBeGreaterThan(0);
+    }
   });
 });

@@ -64,7 +64,7 @@ describe('remote-access catalog', () => {
 
   it('rejects a bad catalog file with an error naming the field', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fw-cat-'));
-    for (const f of ['vpn.json', 'software-jigglers.json']) writeFileSync(join(dir, f), readFileSync(join(root, 'rules', 'catalogs', f)));
+    for (const f of ['vpn.json', 'software-jigglers.json', 'common-programs.json']) writeFileSync(join(dir, f), readFileSync(join(root, 'rules', 'catalogs', f)));
     const broken = structuredClone(raw) as { tools: { source?: string }[] };
     delete broken.tools[3]!.source;
     writeFileSync(join(dir, 'remote-access.json'), JSON.stringify(broken));
