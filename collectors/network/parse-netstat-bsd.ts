@@ -37,7 +37,7 @@ function readOwner(line: string, spans: RegExpMatchArray[], cols: string[], stat
   const before = pidAt - (stateless ? 1 : 0); // tokens in front of the owner on this row
   const prev = spans[before - 1];
   if (before <= 0 || !prev) return undefined;
-  const rest = line.slice(prev.index + prev[0].length);
+  const rest = line.slice((prev.index ?? 0) + prev[0].length);
   const m = cols[pidAt] === 'pid' ? /^\s*()(\d+)(?=\s|$)/.exec(rest) : /^\s*(?:(\S.*?):)?(\d+)(?=\s|$)/.exec(rest);
   if (!m || Number(m[2]) <= 0) return undefined;
   return { pid: Number(m[2]), ...(m[1] ? { process: m[1] } : {}) };
