@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectFor, ioregClcd, ioregDisplayConnect } from '../../../collectors/displays/darwin.js';
+import { collectFor, ioregClcd, ioregDisplayConnect, ioregShim } from '../../../collectors/displays/darwin.js';
 import { connectorsFromDisplayConnect } from '../../../collectors/displays/parse-ioreg-displays.js';
 import { displaysSchema } from '../../../collectors/displays/schema.js';
 import { parseIoreg } from '../../../collectors/parse-ioreg.js';
@@ -7,6 +7,7 @@ import { fakeContext, fixture } from '../../helpers/fake-context.js';
 
 const intel = `ioreg ${ioregDisplayConnect.join(' ')}`;
 const clcd = `ioreg ${ioregClcd.join(' ')}`;
+const shim = `ioreg ${ioregShim.join(' ')}`;
 
 describe('displays darwin source', () => {
   it('Intel: reads IODisplayEDID of each AppleDisplay, the built-in panel, and a truncated EDID as edidError', async () => {
@@ -63,11 +64,21 @@ describe('displays darwin source', () => {
     expect(connectors).toEqual([{ name: 'IGPU@2/display0', builtin: false, connected: true }]);
   });
 
+  it('newer Apple silicon: pipes published as IOMobileFramebufferShim are read when AppleCLCD2 lists none', async () => {
+    const ctx = fakeContext({ commands: { [clcd]: '', [shim]: fixture('darwin', 'ioreg-iomobileframebuffershim.txt') } });
+    const r = await collectFor(ctx, 'arm64');
+    expect(ctx.execCalls).toHaveLength(2);
+    expect(r.status === 'ok' && r.data.connectors.map((c) => [c.name, c.builtin, c.connected, c.edid?.manufacturerId, c.edid?.productCode])).toEqual([
+      ['disp0', true, true, 'APP', 41052],
+      ['dispext0', false, true, 'DEL', 17020],
+    ]);
+  });
+
   it('tries the other class when the first lists nothing; missing ioreg is command-missing', async () => {
-    const ctx = fakeContext({ commands: { [clcd]: '', [intel]: fixture('darwin', 'ioreg-displayconnect.txt') } });
+    const ctx = fakeContext({ commands: { [clcd]: '', [shim]: '', [intel]: fixture('darwin', 'ioreg-displayconnect.txt') } });
     const r = await collectFor(ctx, 'arm64');
     expect(r.status === 'ok' && r.data.connectors).toHaveLength(3);
-    expect(ctx.execCalls).toHaveLength(2);
+    expect(ctx.execCalls).toHaveLength(3);
     expect(await collectFor(fakeContext({}), 'arm64')).toMatchObject({ status: 'error', code: 'command-missing' });
   });
 
