@@ -68,6 +68,23 @@ describe('usb darwin source', () => {
     expect(r.status === 'ok' && r.notes?.join('\n')).toMatch(/SPUSBHostDataType could not be read/);
   });
 
+  it('real macOS 13 ioreg (Intel laptop): webcam with five interfaces and an Intel Bluetooth controller', async () => {
+    const ctx = fakeContext({ commands: {
+      [dev]: fixture('darwin', 'ioreg-usb-devices--checkaudio-macos13.txt'),
+      [ifs]: fixture('darwin', 'ioreg-usb-interfaces--checkaudio-macos13.txt'),
+    } });
+    const r = await collect(ctx);
+    expect(r.status).toBe('ok');
+    if (r.status !== 'ok') return;
+    expect(usbSchema.safeParse(r.data).success).toBe(true);
+    expect(r.notes).toBeUndefined();
+    expect(r.data.devices.map((d) => [d.port, `${d.vendorId}:${d.productId}`, d.product, d.deviceClass, d.speedMbps, d.interfaces.map((i) => i.class)])).toEqual([
+      ['0x14200000', '0c45:674c', 'Integrated_Webcam_FHD', 239, 480, [14, 14, 14, 14, 254]],
+      ['0x14300000', '8087:0033', 'Bluetooth USB Host Controller', 224, 12, [224, 224]],
+    ]);
+    expect(r.data.devices[0]).toMatchObject({ serial: 'SN0001', bcdDevice: '24.41' });
+  });
+
   it('is an error with code command-missing when neither tool exists', async () => {
     const r = await collect(fakeContext({}));
     expect(r).toMatchObject({ status: 'error', code: 'command-missing' });
