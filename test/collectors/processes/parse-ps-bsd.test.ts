@@ -50,6 +50,22 @@ describe('parseBsdPs reads its columns from the header', () => {
     ]);
   });
 
+  it('`ps -o pid,lstart,command` (our rows after real macOS report excerpts): a space-padded day, COMMAND last', () => {
+    const text = [
+      '  PID STARTED                      COMMAND',
+      '86216 Mon Aug  3 08:11:27 2026     /Library/Developer/CommandLineTools/Library/Frameworks/Python3.framework/Versions/3.9/Resources/Python.app/Contents/MacOS/Python bellows.py',
+      '10260 Fri Sep 25 11:15:14 2026     node --import tsx/esm bin.js',
+      '',
+    ].join('\n');
+    const r = parseBsdPs(text);
+    expect(r.skipped).toEqual([]);
+    expect(r.processes[0]).toEqual({
+      pid: 86216, name: 'Python', startTime: new Date(2026, 7, 3, 8, 11, 27).toISOString(),
+      cmdline: ['/Library/Developer/CommandLineTools/Library/Frameworks/Python3.framework/Versions/3.9/Resources/Python.app/Contents/MacOS/Python', 'bellows.py'],
+    });
+    expect(r.processes[1]).toMatchObject({ pid: 10260, name: 'node', cmdline: ['node', '--import', 'tsx/esm', 'bin.js'] });
+  });
+
   it('odd input: a header without a command column throws naming it; short and non-numeric rows are skipped', () => {
     expect(() => parseBsdPs('  PID COMMANDE\n 1 launchd\n')).toThrow(/ps header not understood.*COMMAND/);
     expect(() => parseBsdPs('')).toThrow(/ps header not understood/);
