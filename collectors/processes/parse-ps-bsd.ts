@@ -21,7 +21,7 @@ const FIELDS: Record<string, Field> = {
   COMM: 'comm', UCOMM: 'comm', COMMAND: 'args', ARGS: 'args', CMD: 'args',
 };
 
-interface Column { field: Field; at: number }
+interface Column { field: Field; at: number; lstart?: boolean }
 
 export interface PsParse {
   processes: Process[];
@@ -31,6 +31,8 @@ export interface PsParse {
 function readHeader(header: string): Column[] {
   const columns: Column[] = [];
   for (const m of header.matchAll(/\S+/g)) columns.push({ field: FIELDS[m[0]] ?? 'other', at: m.index });
+  // lstart ("Mon Nov 23 08:12:04 2026") makes the STARTED column at least 24 wide; `start` ("12:10PM") never does.
+  columns.forEach((c, i) => { if (c.field === 'started' && (columns[i + 1]?.at ?? 0) - c.at >= 24) c.lstart = true; });
   const last = columns.at(-1)?.field;
   const fields = columns.map((c) => c.field);
   if (!fields.includes('pid') || (last !== 'args' && last !== 'comm')) {
@@ -78,6 +80,7 @@ function readRow(line: string, columns: Column[]): Row | undefined {
         at = from + l[0].length;
         continue;
       }
+      if (col.lstart) return undefined; // an absolute start was asked for and this row does not hold one
     }
     const token = /^\S+/.exec(tail)?.[0];
     if (token === undefined) return undefined;

@@ -72,5 +72,11 @@ describe('parseBsdPs reads its columns from the header', () => {
     const r = parseBsdPs('  UID   PID  PPID   C STIME   TTY           TIME CMD\n    0     x     0   0 12:09PM ??  1:08.04 /sbin/launchd\n    0\n');
     expect(r.processes).toEqual([]);
     expect(r.skipped).toHaveLength(2);
+    // The agent's form asks for lstart: a row without a whole start time is skipped, not read with shifted columns.
+    const agent = fixture('darwin', 'ps-axww-o-pid-ppid-uid-user-lstart-comm-args.txt').split('\n');
+    const bad = agent[4]!.replace('Mon Nov 23 08:13:40 2026', 'Mon Nov 23 08:13:40 XXXX');
+    const mixed = parseBsdPs([agent[0], agent[1], bad].join('\n'));
+    expect(mixed.processes.map((p) => p.pid)).toEqual([0]);
+    expect(mixed.skipped).toEqual([bad]);
   });
 });
