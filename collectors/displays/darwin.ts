@@ -8,17 +8,20 @@ import { darwinTools } from '../programs.js';
 
 export const ioregDisplayConnect = ['-l', '-w0', '-r', '-c', 'IODisplayConnect'] as const;
 export const ioregClcd = ['-l', '-w0', '-r', '-d', '1', '-c', 'AppleCLCD2'] as const;
+/** Newer Apple silicon may publish its display pipes as IOMobileFramebufferShim, with the same properties. */
+export const ioregShim = ['-l', '-w0', '-r', '-d', '1', '-c', 'IOMobileFramebufferShim'] as const;
 
 type Reader = { args: readonly string[]; read: (text: string) => Connector[] };
 const intel: Reader = { args: ioregDisplayConnect, read: (t) => connectorsFromDisplayConnect(parseIoreg(t).nodes) };
 const appleSilicon: Reader = { args: ioregClcd, read: (t) => connectorsFromClcd(parseIoreg(t).nodes) };
+const shim: Reader = { args: ioregShim, read: (t) => connectorsFromClcd(parseIoreg(t).nodes) };
 
 /**
  * macOS displays: one ioreg fork, the class chosen by CPU (Apple silicon AppleCLCD2, Intel IODisplayConnect);
- * a second only when the first lists nothing (Rosetta, odd hardware). GPUs are not listed (adapters stay empty, with a note).
+ * the other classes only while the ones before list nothing (Rosetta reports x64, newer Apple silicon the shim class). GPUs are not listed (adapters stay empty, with a note).
  */
 export async function collectFor(ctx: CollectContext, cpu: string): Promise<CollectResult<Displays>> {
-  const order = cpu === 'arm64' ? [appleSilicon, intel] : [intel, appleSilicon];
+  const order = cpu === 'arm64' ? [appleSilicon, shim, intel] : [intel, appleSilicon, shim];
   const errors: string[] = [];
   let lastErr: unknown;
   for (const r of order) {
@@ -33,7 +36,7 @@ export async function collectFor(ctx: CollectContext, cpu: string): Promise<Coll
     const connectors = r.read(text);
     if (connectors.length === 0) continue;
     const notes = ['display adapters (GPUs) are not read on macOS'];
-    if (r === appleSilicon && connectors.some((c) => c.edid && !c.edid.hex)) {
+    if (r !== intel && connectors.some((c) => c.edid && !c.edid.hex)) {
       notes.push('EDID fields from DisplayAttributes (decoded by macOS, no raw bytes): checksum and hex unknown');
     }
     return { status: 'ok', data: { connectors, adapters: [] }, notes: [...notes, ...errors] };

@@ -24,18 +24,29 @@ function withEdid(c: Connector, bytes: Buffer | undefined): Connector {
   return 'edid' in parsed ? { ...c, edid: parsed.edid } : { ...c, edidError: parsed.error };
 }
 
-/** The framebuffer/display part of IODisplayPrefsKey: ".../AppleIntelFramebuffer@1/display0/AppleDisplay-31d8-7770" → "AppleIntelFramebuffer@1/display0". */
-function nameFromPrefsKey(key: string | undefined): string | undefined {
+/**
+ * A connector name from IODisplayPrefsKey. Older macOS: ".../AppleIntelFramebuffer@1/display0/AppleDisplay-31d8-7770"
+ * → "AppleIntelFramebuffer@1/display0". macOS 13 and later on Intel: ".../PC00/AppleACPIPCI/IGPU@2-756e6b6e-717-0" (the
+ * GPU node with vendor-product-serial appended) → "IGPU@2/display0", the display part taken from the IODisplayConnect
+ * node above it.
+ */
+function nameFromPrefsKey(key: string | undefined, connect: string | undefined): string | undefined {
   const parts = (key ?? '').split('/');
-  return parts.length >= 3 ? parts.slice(-3, -1).join('/') : undefined;
+  const last = parts.at(-1) ?? '';
+  if (/^(AppleDisplay|AppleBacklightDisplay)-/.test(last)) return parts.length >= 3 ? parts.slice(-3, -1).join('/') : undefined;
+  const gpu = /^(.+?)(?:-[0-9a-f]+){2,3}$/i.exec(last);
+  if (gpu && parts.length >= 2) return `${gpu[1]}/${connect ?? 'display'}`;
+  return undefined;
 }
 
 export function connectorsFromDisplayConnect(nodes: readonly IoNode[]): Connector[] {
   const out: Connector[] = [];
+  let connect: string | undefined;
   for (const n of nodes) {
+    if (n.className === 'IODisplayConnect') connect = n.name;
     const cls = io.str(n, 'IOClass') ?? n.className;
     if (cls !== 'AppleDisplay' && cls !== 'AppleBacklightDisplay') continue;
-    const name = nameFromPrefsKey(io.str(n, 'IODisplayPrefsKey')) ?? `display${out.length}`;
+    const name = nameFromPrefsKey(io.str(n, 'IODisplayPrefsKey'), connect) ?? connect ?? `display${out.length}`;
     out.push(withEdid({ name, builtin: cls === 'AppleBacklightDisplay', connected: true }, edidBytes(n)));
   }
   return out;
@@ -64,19 +75,31 @@ export function edidFromProductAttributes(attrs: Record<string, IoValue>): Edid 
   };
 }
 
+/**
+ * Which framebuffer this is: IONameMatched "disp0,t8103" is the built-in panel's pipe, "dispext0,t600x" an external
+ * one. The built-in pipe has no `external` key on real Macs, so the key alone cannot tell built-in from unknown.
+ */
+function clcdRole(n: IoNode): { pipe?: string; builtin: boolean } {
+  const pipe = /^(disp(?:ext)?\d+),/.exec(io.str(n, 'IONameMatched') ?? '')?.[1];
+  const external = io.bool(n, 'external');
+  const builtin = external !== undefined ? !external : pipe !== undefined && !pipe.startsWith('dispext');
+  return { ...(pipe ? { pipe } : {}), builtin };
+}
+
 export function connectorsFromClcd(nodes: readonly IoNode[]): Connector[] {
   return nodes.map((n, i) => {
-    const external = io.bool(n, 'external');
-    const attrs = dict(dict(n.props.DisplayAttributes)?.ProductAttributes);
+    const { pipe, builtin } = clcdRole(n);
     const da = dict(n.props.DisplayAttributes);
+    const attrs = dict(da?.ProductAttributes);
     const w = da?.NativeFormatHorizontalPixels, h = da?.NativeFormatVerticalPixels;
+    const bytes = edidBytes(n);
     const base: Connector = {
-      name: `${n.className ?? 'AppleCLCD2'}#${i}`,
-      builtin: external === false,
-      connected: attrs !== undefined || edidBytes(n) !== undefined,
+      name: pipe ?? `${n.className ?? 'AppleCLCD2'}#${i}`,
+      builtin,
+      // An unused pipe (an M1's internal display with nothing attached) still prints "ProductAttributes"={}.
+      connected: (attrs !== undefined && Object.keys(attrs).length > 0) || bytes !== undefined,
       ...(typeof w === 'number' && typeof h === 'number' ? { resolution: { width: w, height: h } } : {}),
     };
-    const bytes = edidBytes(n);
     if (bytes) return withEdid(base, bytes);
     const edid = attrs ? edidFromProductAttributes(attrs) : undefined;
     return edid ? { ...base, edid } : base;

@@ -26,6 +26,23 @@ function endpoint(text: string, family: 4 | 6): { address: string; port: number 
   return { address, port };
 }
 
+/**
+ * The owner column. "process:pid" (macOS 26) holds the process name, which may contain spaces ("Google Chrome H:777",
+ * "Code - Insiders:661"), and the header does not line up with the rows: so the columns before it (never spaced) are
+ * counted off and the owner is read from the rest of the line up to the first ":digits" followed by a blank.
+ */
+function readOwner(line: string, spans: RegExpMatchArray[], cols: string[], stateless: boolean): { pid: number; process?: string } | undefined {
+  const pidAt = cols.findIndex((c) => c === 'pid' || c === 'process:pid');
+  if (pidAt < 0) return undefined;
+  const before = pidAt - (stateless ? 1 : 0); // tokens in front of the owner on this row
+  const prev = spans[before - 1];
+  if (before <= 0 || !prev) return undefined;
+  const rest = line.slice((prev.index ?? 0) + prev[0].length);
+  const m = cols[pidAt] === 'pid' ? /^\s*()(\d+)(?=\s|$)/.exec(rest) : /^\s*(?:(\S.*?):)?(\d+)(?=\s|$)/.exec(rest);
+  if (!m || Number(m[2]) <= 0) return undefined;
+  return { pid: Number(m[2]), ...(m[1] ? { process: m[1] } : {}) };
+}
+
 export function parseBsdNetstat(text: string): NetstatParse {
   const sockets: Socket[] = [];
   const skipped: string[] = [];
@@ -38,7 +55,8 @@ export function parseBsdNetstat(text: string): NetstatParse {
       continue;
     }
     if (!cols) { skipped.push(raw); continue; }
-    const tok = line.split(/\s+/);
+    const spans = [...line.matchAll(/\S+/g)];
+    const tok = spans.map((m) => m[0]);
     const protoAt = cols.indexOf('Proto');
     const proto = tok[protoAt] ?? '';
     const pm = /^(tcp|udp)(4|6|46)$/.exec(proto);
@@ -47,7 +65,8 @@ export function parseBsdNetstat(text: string): NetstatParse {
       continue;
     }
     const stateAt = cols.indexOf('(state)');
-    if (stateAt >= 0 && !STATES.test(tok[stateAt] ?? '')) tok.splice(stateAt, 0, ''); // UDP: no state word
+    const stateless = stateAt >= 0 && !STATES.test(tok[stateAt] ?? '');
+    if (stateless) tok.splice(stateAt, 0, ''); // UDP: no state word
     const family = pm[2] === '4' ? 4 : 6;
     const local = endpoint(tok[cols.indexOf('Local')] ?? '', family);
     const remote = endpoint(tok[cols.indexOf('Foreign')] ?? '', family);
@@ -57,11 +76,10 @@ export function parseBsdNetstat(text: string): NetstatParse {
     const socket: Socket = {
       protocol, family, localAddress: local.address, localPort: local.port, remoteAddress: remote.address, remotePort: remote.port, state,
     };
-    const pidAt = cols.findIndex((c) => c === 'pid' || c === 'process:pid');
-    const owner = pidAt >= 0 ? /^(?:(.*):)?(\d+)$/.exec(tok[pidAt] ?? '') : null;
-    if (owner && Number(owner[2]) > 0) {
-      socket.pid = Number(owner[2]);
-      if (owner[1]) socket.process = owner[1];
+    const owner = readOwner(line, spans, cols, stateless);
+    if (owner) {
+      socket.pid = owner.pid;
+      if (owner.process) socket.process = owner.process;
     }
     sockets.push(socket);
   }

@@ -4,6 +4,10 @@ import { parseBsdPs } from './parse-ps-bsd.js';
 import type { Processes } from './schema.js';
 import { darwinTools } from '../programs.js';
 
+/**
+ * Kept as is: `comm` is the only column giving the executable path intact, `lstart` the only absolute start time.
+ * The parser reads its columns from the header, so it is proven on the real `ps axu`/`ps -ef` captures too.
+ */
 export const psArgs = ['-axww', '-o', 'pid,ppid,uid,user,lstart,comm,args'] as const;
 
 /**

@@ -9,21 +9,38 @@ import { darwinTools } from '../programs.js';
 export const ioregUsbDevices = ['-r', '-d', '1', '-c', 'IOUSBHostDevice', '-l', '-w0'] as const;
 export const ioregUsbInterfaces = ['-r', '-d', '1', '-c', 'IOUSBHostInterface', '-l', '-w0'] as const;
 export const systemProfilerUsb = ['-json', 'SPUSBDataType'] as const;
+export const systemProfilerUsbHost = ['-json', 'SPUSBHostDataType'] as const;
 
-/** Fallback (slow, no interfaces): system_profiler, for when ioreg itself fails. */
+/**
+ * Fallback (slow, no interfaces): system_profiler, for when ioreg itself fails. macOS 26 prints an empty
+ * SPUSBDataType and lists the devices under SPUSBHostDataType: that second fork runs only when the first lists none.
+ */
 async function fromSystemProfiler(ctx: CollectContext, why: string): Promise<CollectResult<Usb>> {
+  const opts = { timeoutMs: 15_000, maxBuffer: 16 << 20 };
   let text: string;
   try {
-    text = await ctx.exec(darwinTools.systemProfiler, systemProfilerUsb, { timeoutMs: 15_000, maxBuffer: 16 << 20 });
+    text = await ctx.exec(darwinTools.systemProfiler, systemProfilerUsb, opts);
   } catch (err) {
     return failure(err, `${why}; system_profiler SPUSBDataType failed`);
   }
+  let parsed: ReturnType<typeof parseSystemProfilerUsb>;
   try {
-    const { devices, problems } = parseSystemProfilerUsb(text);
-    return { status: 'ok', data: { devices }, notes: [`${why}: read system_profiler SPUSBDataType (no interface descriptors; deviceClass 0 = unknown)`, ...problems] };
+    parsed = parseSystemProfilerUsb(text);
   } catch (err) {
     return { status: 'error', code: 'parse-error', message: `${why}; ${(err as Error).message}` };
   }
+  let source = 'SPUSBDataType';
+  const extra: string[] = [];
+  if (parsed.devices.length === 0) {
+    try {
+      const host = parseSystemProfilerUsb(await ctx.exec(darwinTools.systemProfiler, systemProfilerUsbHost, opts));
+      if (host.devices.length > 0 || host.problems.length > 0) { parsed = host; source = 'SPUSBHostDataType'; }
+    } catch (err) {
+      extra.push(`SPUSBDataType listed no device and SPUSBHostDataType could not be read: ${(err as Error).message}`);
+    }
+  }
+  const note = `${why}: read system_profiler ${source} (no interface descriptors; deviceClass 0 = unknown)`;
+  return { status: 'ok', data: { devices: parsed.devices }, notes: [note, ...parsed.problems, ...extra] };
 }
 
 /** macOS USB: two `ioreg` forks (devices, interfaces), IOUSBHostFamily (macOS 10.11+, Intel and Apple silicon). */

@@ -5,13 +5,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ioregHidSystem } from '../../../collectors/activity/darwin.js';
-import { ioregClcd, ioregDisplayConnect } from '../../../collectors/displays/darwin.js';
+import { ioregClcd, ioregDisplayConnect, ioregShim } from '../../../collectors/displays/darwin.js';
 import { ioregClamshell, ioregPlatform, pmsetBatt } from '../../../collectors/host/darwin.js';
 import { ioregHidArgs } from '../../../collectors/inputs/darwin.js';
 import { arpArgs, ifconfigArgs, netstatTcp, netstatUdp, networksetupArgs, routeArgs } from '../../../collectors/network/darwin.js';
 import { psArgs } from '../../../collectors/processes/darwin.js';
 import { lsofScreenSharing } from '../../../collectors/sessions/darwin.js';
-import { ioregUsbDevices, ioregUsbInterfaces, systemProfilerUsb } from '../../../collectors/usb/darwin.js';
+import { ioregUsbDevices, ioregUsbInterfaces, systemProfilerUsb, systemProfilerUsbHost } from '../../../collectors/usb/darwin.js';
 import { fixturesDir } from '../../helpers/fake-context.js';
 
 const script = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'scripts', 'record-fixtures'), 'utf8');
@@ -33,9 +33,11 @@ const collectorCommands: Record<string, string> = {
   'ioreg-usb-devices.txt': ['ioreg', ...ioregUsbDevices].join(' '),
   'ioreg-usb-interfaces.txt': ['ioreg', ...ioregUsbInterfaces].join(' '),
   'system_profiler-SPUSBDataType-json.txt': ['system_profiler', ...systemProfilerUsb].join(' '),
+  'system_profiler-SPUSBHostDataType-json.txt': ['system_profiler', ...systemProfilerUsbHost].join(' '),
   'ioreg-hid-devices.txt': ['ioreg', ...ioregHidArgs].join(' '),
   'ioreg-displayconnect.txt': ['ioreg', ...ioregDisplayConnect].join(' '),
   'ioreg-appleclcd2.txt': ['ioreg', ...ioregClcd].join(' '),
+  'ioreg-iomobileframebuffershim.txt': ['ioreg', ...ioregShim].join(' '),
   'ioreg-hidsystem.txt': ['ioreg', ...ioregHidSystem].join(' '),
   'who.txt': 'who',
   'lsof-iTCP5900.txt': ['lsof', ...lsofScreenSharing].join(' '),
@@ -67,6 +69,7 @@ describe('record-fixtures anonymisation (its sed program, run by the real sed)',
       '\tether 0:e0:4c:68:1:2',
       '\tinet6 fe80::1c2b:3aff:fe4d:5e6f%en0 prefixlen 64',
       '      "serial_num" : "1A161FDF6003P7",',
+      '          "USBDeviceKeySerialNumber" : "1A161FDF6003P7",',
       '    "USB Serial Number" = "0123456789AB"',
     ].join('\n');
     const out = execFileSync('sed', ['-E', '-f', file], { input, encoding: 'utf8' }).trimEnd().split('\n');
@@ -77,6 +80,7 @@ describe('record-fixtures anonymisation (its sed program, run by the real sed)',
       '\tether 0:e0:4c:00:00:00',
       '\tinet6 fe80::1c2b:3aff:fe4d:5e6f%en0 prefixlen 64',
       '      "serial_num" : "XXXXXXXXXX",',
+      '          "USBDeviceKeySerialNumber" : "XXXXXXXXXX",',
       '    "USB Serial Number" = "XXXXXXXXXX"',
     ]);
   });

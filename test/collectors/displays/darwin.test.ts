@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectFor, ioregClcd, ioregDisplayConnect } from '../../../collectors/displays/darwin.js';
+import { collectFor, ioregClcd, ioregDisplayConnect, ioregShim } from '../../../collectors/displays/darwin.js';
 import { connectorsFromDisplayConnect } from '../../../collectors/displays/parse-ioreg-displays.js';
 import { displaysSchema } from '../../../collectors/displays/schema.js';
 import { parseIoreg } from '../../../collectors/parse-ioreg.js';
@@ -7,6 +7,7 @@ import { fakeContext, fixture } from '../../helpers/fake-context.js';
 
 const intel = `ioreg ${ioregDisplayConnect.join(' ')}`;
 const clcd = `ioreg ${ioregClcd.join(' ')}`;
+const shim = `ioreg ${ioregShim.join(' ')}`;
 
 describe('displays darwin source', () => {
   it('Intel: reads IODisplayEDID of each AppleDisplay, the built-in panel, and a truncated EDID as edidError', async () => {
@@ -34,11 +35,50 @@ describe('displays darwin source', () => {
     expect(r.notes?.join('\n')).toMatch(/DisplayAttributes/);
   });
 
+  it('Apple silicon, M1 (after the glpi-agent capture format): the unused internal pipe is built-in and not connected', async () => {
+    const r = await collectFor(fakeContext({ commands: { [clcd]: fixture('darwin', 'ioreg-appleclcd2--m1-unused-internal.txt') } }), 'arm64');
+    expect(r.status === 'ok' && r.data.connectors).toEqual([
+      { name: 'disp0', builtin: true, connected: false },
+      {
+        name: 'dispext0', builtin: false, connected: true, resolution: { width: 2560, height: 1440 },
+        edid: { manufacturerId: 'DEL', productCode: 53496, serialNumber: 810000001, serialText: '0000001', monitorName: 'DELL P2421DC', year: 2021, week: 36 },
+      },
+    ]);
+  });
+
+  it('Apple silicon, M1 Pro: the built-in panel has no `external` key and a non-PNP ManufacturerID; two externals', async () => {
+    const r = await collectFor(fakeContext({ commands: { [clcd]: fixture('darwin', 'ioreg-appleclcd2--m1pro-two-externals.txt') } }), 'arm64');
+    expect(r.status).toBe('ok');
+    if (r.status !== 'ok') return;
+    expect(displaysSchema.safeParse(r.data).success).toBe(true);
+    expect(r.data.connectors.map((c) => [c.name, c.builtin, c.connected, c.edid?.monitorName])).toEqual([
+      ['disp0', true, true, undefined],
+      ['dispext0', false, true, 'DELL P2421DC'],
+      ['dispext1', false, true, 'DELL P2421DC'],
+    ]);
+  });
+
+  it('Intel on macOS 13 (real capture): the new IODisplayPrefsKey form names the connector GPU/display', () => {
+    const connectors = connectorsFromDisplayConnect(parseIoreg(fixture('darwin', 'ioreg-displayconnect--checkaudio-macos13.txt')).nodes);
+    // A Hackintosh's panel shows as a plain AppleDisplay without EDID: nothing says it is built in.
+    expect(connectors).toEqual([{ name: 'IGPU@2/display0', builtin: false, connected: true }]);
+  });
+
+  it('newer Apple silicon: pipes published as IOMobileFramebufferShim are read when AppleCLCD2 lists none', async () => {
+    const ctx = fakeContext({ commands: { [clcd]: '', [shim]: fixture('darwin', 'ioreg-iomobileframebuffershim.txt') } });
+    const r = await collectFor(ctx, 'arm64');
+    expect(ctx.execCalls).toHaveLength(2);
+    expect(r.status === 'ok' && r.data.connectors.map((c) => [c.name, c.builtin, c.connected, c.edid?.manufacturerId, c.edid?.productCode])).toEqual([
+      ['disp0', true, true, 'APP', 41052],
+      ['dispext0', false, true, 'DEL', 17020],
+    ]);
+  });
+
   it('tries the other class when the first lists nothing; missing ioreg is command-missing', async () => {
-    const ctx = fakeContext({ commands: { [clcd]: '', [intel]: fixture('darwin', 'ioreg-displayconnect.txt') } });
+    const ctx = fakeContext({ commands: { [clcd]: '', [shim]: '', [intel]: fixture('darwin', 'ioreg-displayconnect.txt') } });
     const r = await collectFor(ctx, 'arm64');
     expect(r.status === 'ok' && r.data.connectors).toHaveLength(3);
-    expect(ctx.execCalls).toHaveLength(2);
+    expect(ctx.execCalls).toHaveLength(3);
     expect(await collectFor(fakeContext({}), 'arm64')).toMatchObject({ status: 'error', code: 'command-missing' });
   });
 

@@ -33,6 +33,20 @@ describe('host darwin source', () => {
     });
   });
 
+  it('real macOS 13 IOPlatformExpertDevice and IOPMrootDomain (an OpenCore Mac, serial and UUIDs masked)', async () => {
+    const r = await collect(fakeContext(mac({
+      platform: fixture('darwin', 'ioreg-platform--checkaudio-macos13.txt'),
+      clam: fixture('darwin', 'ioreg-clamshell--checkaudio-macos13.txt'),
+    })));
+    expect(r.status).toBe('ok');
+    if (r.status !== 'ok') return;
+    expect(hostSchema.safeParse(r.data).success).toBe(true);
+    // OpenCore writes its own name as manufacturer: what the firmware claims is what is reported.
+    expect(r.data).toMatchObject({
+      serial: 'XXXXXXXXXXXX', machineId: '00000000-0000-4000-8000-000000000000', vendor: 'Acidanthera', model: 'MacBookPro16,1', lid: 'open',
+    });
+  });
+
   it('a VMware guest without lid or battery', async () => {
     const r = await collect(fakeContext(mac({ platform: fixture('darwin', 'ioreg-platform--vmware.txt'), clam: '', batt: fixture('darwin', 'pmset-g-batt--desktop.txt') })));
     expect(r.status === 'ok' && r.data).toMatchObject({ chassis: 'vm', lid: null, power: { onAc: true }, virtualization: { isVirtual: true, vendor: 'VMware' } });
@@ -58,6 +72,11 @@ describe('activity darwin source', () => {
     expect(r).toMatchObject({ status: 'ok', data: { idleSeconds: 93, source: 'IOHIDSystem HIDIdleTime' } });
     expect(r.status === 'ok' && activitySchema.safeParse(r.data).success).toBe(true);
   });
+  it('HIDIdleTime from a real macOS 13 IOHIDSystem node (317321627 ns: under a second idle)', async () => {
+    const r = await collectActivity(fakeContext({ commands: { [cmd('ioreg', ioregHidSystem)]: fixture('darwin', 'ioreg-hidsystem--checkaudio-macos13.txt') } }));
+    expect(r).toEqual({ status: 'ok', data: { idleSeconds: 0, source: 'IOHIDSystem HIDIdleTime' } });
+  });
+
   it('no HIDIdleTime is null with a reason; missing ioreg is command-missing', async () => {
     const r = await collectActivity(fakeContext({ commands: { ioreg: '' } }));
     expect(r).toMatchObject({ status: 'ok', data: { idleSeconds: null } });

@@ -36,6 +36,17 @@ describe('inputs darwin source', () => {
     expect(usb.status === 'ok' && usb.data.devices.some((d) => d.port === kvm[0]?.usbPort)).toBe(true);
   });
 
+  it('real macOS 13 ioreg (PS/2 keyboard and trackpad through a VoodooPS2 shim): a relative pointer, not absolute', async () => {
+    const r = await collect(fakeContext({ commands: { [key]: fixture('darwin', 'ioreg-hid-devices--checkaudio-macos13.txt') } }));
+    expect(r.status).toBe('ok');
+    if (r.status !== 'ok') return;
+    expect(inputsSchema.safeParse(r.data).success).toBe(true);
+    expect(r.data.devices.map((d) => [d.name, d.kind, d.absolutePointer, d.bus])).toEqual([
+      ['Keyboard', 'keyboard', false, 'other'],
+      ['Mouse', 'pointer', false, 'other'],
+    ]);
+  });
+
   it('missing ioreg is command-missing; garbage is a parse-error', async () => {
     expect(await collect(fakeContext({}))).toMatchObject({ status: 'error', code: 'command-missing' });
     expect(await collect(fakeContext({ commands: { [key]: 'ioreg: erreur inconnue\n' } }))).toMatchObject({ status: 'error', code: 'parse-error' });

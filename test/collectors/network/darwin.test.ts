@@ -83,6 +83,33 @@ describe('BSD netstat parser on the real macOS 10.14.6 `netstat -An` capture', (
     expect(skipped.length).toBeGreaterThan(0); // "2600:1700:bab0:d.5" is a cut address, not an address
     expect(sockets.length).toBeGreaterThan(20);
   });
+  it('macOS 26 "process:pid" owners with spaces in the name, header wider than the rows, UDP without a state', async () => {
+    const r = await collect(fakeContext(mac({
+      [k('netstat', netstatTcp)]: fixture('darwin', 'netstat-anvW-p-tcp--macos26.txt'),
+      [k('netstat', netstatUdp)]: fixture('darwin', 'netstat-anvW-p-udp--macos26.txt'),
+    })));
+    expect(r.status).toBe('ok');
+    if (r.status !== 'ok') return;
+    const c = r.data.connections;
+    expect(c).toHaveLength(11);
+    expect(c.every((s) => s.pid !== undefined && s.process !== undefined)).toBe(true);
+    expect(r.notes ?? []).not.toContainEqual(expect.stringMatching(/skipped|no pid/));
+    expect(c.find((s) => s.localPort === 8080)).toMatchObject({ state: 'LISTEN', pid: 777, process: 'Google Chrome H' });
+    expect(c.find((s) => s.localPort === 53107)).toMatchObject({ remoteAddress: '203.0.113.151', remotePort: 443, pid: 661, process: 'Code - Insiders' });
+    expect(c.find((s) => s.localPort === 63657)).toMatchObject({ protocol: 'udp', state: 'ESTABLISHED', pid: 94258, process: 'Claude Helper' });
+    expect(c.find((s) => s.remotePort === 7070)).toMatchObject({ pid: 733, process: 'AnyDesk' });
+    expect(c.find((s) => s.localPort === 3283)).toMatchObject({ family: 6, localAddress: '::', pid: 1044, process: 'ARDAgent' });
+    expect(c.find((s) => s.family === 6 && s.state === 'ESTABLISHED')).toMatchObject({ remoteAddress: '2001:db8:9::84e5', pid: 1022, process: 'Google Chrome' });
+    expect(c.find((s) => s.localPort === 5353)).toMatchObject({ protocol: 'udp', family: 6, state: 'UNCONN', pid: 402, process: 'mDNSResponder' });
+  });
+
+  it('an owner column that is not "name:pid" leaves the socket without an owner instead of guessing', () => {
+    const head = 'Proto Recv-Q Send-Q  Local Address          Foreign Address        (state)          rxbytes      txbytes  rhiwat  shiwat          process:pid    state';
+    const { sockets, skipped } = parseBsdNetstat(`${head}\ntcp4       0      0  *.22                   *.*                    LISTEN                 0            0  131072  131072  launchd:x  00000\n`);
+    expect(skipped).toEqual([]);
+    expect(sockets).toEqual([{ protocol: 'tcp', family: 4, localAddress: '0.0.0.0', localPort: 22, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN' }]);
+  });
+
   it('airport -I and ipconfig getsummary: odd input', () => {
     expect(parseAirportI('AirPort: Off\n')).toEqual({ associated: false, ssid: null, bssid: null });
     expect(parseIpconfigSummary('<dictionary> {\n  InterfaceType : Ethernet\n}\n')).toBeUndefined();

@@ -12,7 +12,7 @@ describe('BSD who parser on the real macOS 10.14.6 captures', () => {
     const { entries, skipped } = parseBsdWho(fixture('darwin', 'who.txt'));
     expect(skipped).toEqual([]);
     expect(entries.map((e) => `${e.user} ${e.line} ${e.month + 1}/${e.day} ${e.hour}:${e.minute}`)).toEqual([
-      'kbrazil console 2/7 23:32', 'kbrazil ttys001 2/11 21:25', 'kbrazil ttys002 3/1 15:18', 'kbrazil ttys003 2/28 8:59',
+      'macuser console 2/7 23:32', 'macuser ttys001 2/11 21:25', 'macuser ttys002 3/1 15:18', 'macuser ttys003 2/28 8:59',
     ]);
   });
   it('who -aH: header, reboot and run-level lines skipped and counted; idle/pid/comment ignored', () => {
