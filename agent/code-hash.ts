@@ -5,7 +5,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The folders of the agent's own code, beside this file's folder (dist/ when built, the sources in development). */
-const codeDirs = ['agent', 'collectors', 'rules', 'schema'];
+const codeDirs = ['common', 'schema', 'collectors', 'rules', 'agent', 'cli'];
 
 /** What the code hash covers: the npm package's files, the one-file bundle, or the single executable. */
 export type CodeSource = { kind: 'package'; root: string } | { kind: 'bundle' | 'executable'; file: string };

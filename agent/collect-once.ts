@@ -5,7 +5,7 @@ import { collectSnapshot, type CollectSnapshotOptions } from '../collectors/run.
 import type { Snapshot } from '../collectors/snapshot.js';
 import type { Collector } from '../collectors/types.js';
 import type { Config } from './config.js';
-import { agentVersion } from './version.js';
+import { agentVersion } from '../common/version.js';
 
 export interface CollectOnceOptions {
   /** Make TCP-connect probes to config latency.anchors (diagnose only with --probe). */

@@ -16,7 +16,7 @@ import { startLoopMonitor } from './loop-monitor.js';
 import { ruleContextFor } from './rule-context.js';
 import type { Spool } from './spool.js';
 import type { Enrollment } from './state.js';
-import { agentVersion } from './version.js';
+import { agentVersion } from '../common/version.js';
 
 /** Collectors whose data changes slowly: run at start and hourly, their previous reading reused between. */
 export const slowCollectors = slowCadence;

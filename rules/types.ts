@@ -1,30 +1,8 @@
 import { z } from 'zod';
 import type { Snapshot } from '../collectors/snapshot.js';
 
-export const severities = ['info', 'low', 'medium', 'high', 'critical'] as const;
-export type Severity = (typeof severities)[number];
-
-export const levels = ['none', 'low', 'medium', 'high', 'critical'] as const;
-export type Level = (typeof levels)[number];
-
-/** Facts a finding cites: names, ids, addresses, exactly as matched. */
-export const evidenceSchema = z.record(z.string(), z.unknown());
-export type Evidence = z.infer<typeof evidenceSchema>;
-
-export const findingSchema = z.object({
-  rule: z.string().describe('Stable rule id, e.g. "remote-access.running"'),
-  title: z.string(),
-  severity: z.enum(severities),
-  confidence: z.number().min(0).max(1),
-  evidence: evidenceSchema,
-  group: z.string().optional(),
-  weight: z.number().min(0).max(1).optional(),
-  attack: z.array(z.string()).optional().describe('MITRE ATT&CK technique ids'),
-  subject: z.string().optional().describe('What the finding is about, e.g. a catalog id ("anydesk"); allow.tools matches it'),
-  suppressed: z.boolean().optional().describe('Sanctioned (allow-listed): kept for the record, not scored'),
-  suppressedBy: z.string().optional(),
-});
-export type Finding = z.infer<typeof findingSchema>;
+export { evidenceSchema, findingSchema, levels, severities, type Evidence, type Finding, type Level, type Severity } from '../schema/finding.js';
+import type { Evidence, Finding, Severity } from '../schema/finding.js';
 
 /** What a rule may know besides the snapshot: the expected region, allow-list, baseline, clock. */
 export interface RuleContext {

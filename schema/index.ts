@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configSchema } from '../agent/config.js';
+import { configSchema } from './config.js';
 import { snapshotSchema } from '../collectors/snapshot.js';
 import { reportSchema } from './report.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findingSchema, levels } from '../rules/types.js';
+import { findingSchema, levels } from './finding.js';
 import { devicePolicySchema } from './policy.js';
 
 /**

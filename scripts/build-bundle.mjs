@@ -80,7 +80,7 @@ export async function main(_args, io) {
 // executable (where __filename is the executable) the executable, which holds this bundle as its injected blob.
 const entrySource = `
 import { useBundledCode } from './agent/code-hash.ts';
-import { main } from './agent/main.ts';
+import { main } from './cli/main.ts';
 let inSea = false;
 try { inSea = require('node:sea').isSea(); } catch { /* Node without node:sea: not a single executable */ }
 useBundledCode(inSea ? process.execPath : __filename, inSea ? 'executable' : 'bundle');

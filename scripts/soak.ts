@@ -41,7 +41,7 @@ const sampleEveryMs = 2_000;
 const churnEveryMs = 3_000;
 const churnShare = 0.1;
 
-const cli = fileURLToPath(new URL('../agent/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../cli/cli.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fw-soak-'));
 const children: ChildProcess[] = [];
 const extra: ChildProcess[] = [];

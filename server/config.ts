@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { ConfigError, describeIssues } from '../agent/config.js';
+import { ConfigError, describeIssues } from '../common/config-error.js';
 import { forwardersSchema } from './forwarders/config.js';
 
 /** "10.0.0.0/8", "2001:db8::/32" or a single address. */

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { chmod, open, readFile, rename, stat } from 'node:fs/promises';
-import { ConfigError } from '../agent/config.js';
+import { ConfigError } from '../common/config-error.js';
 import { postgresOf, type ServerConfig } from './config.js';
 
 export interface ServerSecrets {

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const cli = new URL('../dist/agent/cli.js', import.meta.url).pathname;
+const cli = new URL('../dist/cli/cli.js', import.meta.url).pathname;
 
 async function farmwatch(...args: string[]) {
   try {

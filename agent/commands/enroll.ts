@@ -12,7 +12,7 @@ import { keyFingerprint, shortFingerprint } from '../../schema/enroll-proof.js';
 import { describeConnectFailure } from '../connect-error.js';
 import { createTransport, TransportFileError } from '../transport.js';
 import { parseFlags, UsageError, type Io } from '../usage.js';
-import { agentVersion } from '../version.js';
+import { agentVersion } from '../../common/version.js';
 import { enrollResponseSchema, type EnrollRequest } from '../../schema/report.js';
 
 const usage = `Usage: farmwatch enroll --server URL (--secret-file FILE | --secret SECRET) [--config FILE] [--state-dir DIR]

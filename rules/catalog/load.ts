@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { packageRoot } from './package-root.js';
+import { packageRoot } from '../../common/version.js';
 
 export class CatalogError extends Error {
   override readonly name = 'CatalogError';

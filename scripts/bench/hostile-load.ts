@@ -37,7 +37,7 @@ const connections = Number(values.connections);
 const idleProbes = Number(values.probes);
 const probeEveryMs = Number(values['probe-every-ms']);
 
-const cli = fileURLToPath(new URL('../../agent/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../cli/cli.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fw-bench-hostile-'));
 writeFileSync(join(dir, 'server.json'), JSON.stringify({ ...hostileSecrets, log: { level: 'warn' } }));
 

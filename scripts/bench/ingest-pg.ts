@@ -29,7 +29,7 @@ const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const deviceCount = Number(values.devices);
 
-const cli = fileURLToPath(new URL('../../agent/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../cli/cli.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fw-bench-pg-'));
 const secrets = { enrollSecret: 'bench-enroll-secret-0123456789', adminToken: 'bench-admin-token-0123456789' };
 const send = jsonSender(connections);

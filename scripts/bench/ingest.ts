@@ -33,7 +33,7 @@ const deviceCount = Number(values.devices);
 const runs = Math.max(1, Math.min(9, Number(values.runs)));
 const withSnapshot = values.mix === 'b';
 
-const cli = fileURLToPath(new URL('../../agent/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../cli/cli.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fw-bench-'));
 const secrets = { enrollSecret: 'bench-enroll-secret-0123456789', adminToken: 'bench-admin-token-0123456789' };
 writeFileSync(join(dir, 'server.json'), JSON.stringify({ ...secrets, log: { level: 'warn' } }));

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { agentVersion } from '../../agent/version.js';
+import { agentVersion } from '../../common/version.js';
 import type { Storage } from '../storage/types.js';
 import { forwarderNames, type ForwarderConfig } from './config.js';
 import { Dispatcher, type Route } from './dispatcher.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Reader } from 'maxmind';
-import { ConfigError } from '../../agent/config.js';
+import { ConfigError } from '../../common/config-error.js';
 import { loadAsnTable, type AsnTable } from './asn-table.js';
 import { isSpecialPurpose } from './special.js';
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export const cli = new URL('../../dist/agent/cli.js', import.meta.url).pathname;
+export const cli = new URL('../../dist/cli/cli.js', import.meta.url).pathname;
 
 export interface Exit {
   code: number | null;
@@ -11,7 +11,7 @@ export interface Exit {
   stderr: string;
 }
 
-/** A real `node dist/agent/cli.js ...` child; its stderr JSON log lines are parsed as they come. */
+/** A real `node dist/cli/cli.js ...` child; its stderr JSON log lines are parsed as they come. */
 export class AgentProcess {
   readonly child: ChildProcess;
   stdout = '';

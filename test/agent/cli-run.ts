@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 
-export const cliPath = new URL('../../dist/agent/cli.js', import.meta.url).pathname;
+export const cliPath = new URL('../../dist/cli/cli.js', import.meta.url).pathname;
 
 export interface CliResult {
   code: number | null;

@@ -1,4 +1,4 @@
-import { seedSimulatedFleet } from '../../agent/demo/simulated-fleet.js';
+import { seedSimulatedFleet } from '../../cli/demo/simulated-fleet.js';
 import { enroll, makeReport, postReport, secrets, startServer, type Running } from '../server/helpers.js';
 
 export const hostile = '<script>alert(1)</script>';

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, launchChromium } from '../../scripts/chromium.js';
 
-const cli = resolve('dist/agent/cli.js');
+const cli = resolve('dist/cli/cli.js');
 // .ci/run installs Chromium and sets FARMWATCH_REQUIRE_CHROMIUM: there a missing browser fails instead of skipping.
 const missing = (process.env.FARMWATCH_REQUIRE_CHROMIUM ? undefined : chromiumMissing()) ?? (existsSync(cli) ? undefined : `${cli} is missing: run npm run build first (npm test does)`);
 
@@ -90,7 +90,7 @@ describe.skipIf(missing !== undefined)(`farmwatch demo in a real browser${missin
 
 describe('farmwatch demo arguments', () => {
   const run = async (args: string[]) => {
-    const { main } = await import('../../agent/main.js');
+    const { main } = await import('../../cli/main.js');
     const { PassThrough } = await import('node:stream');
     let stdout = '';
     let stderr = '';

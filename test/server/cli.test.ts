@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { cleanup } from './helpers.js';
 
 // Runs the built CLI: `npm run build` first.
-const cli = new URL('../../dist/agent/cli.js', import.meta.url).pathname;
+const cli = new URL('../../dist/cli/cli.js', import.meta.url).pathname;
 const run = promisify(execFile);
 
 async function farmwatch(...args: string[]) {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { cleanup, enroll, makeReport, postReport, secrets, startServer } from './helpers.js';
 
 // Runs the built CLI: `npm run build` first.
-const cli = new URL('../../dist/agent/cli.js', import.meta.url).pathname;
+const cli = new URL('../../dist/cli/cli.js', import.meta.url).pathname;
 
 // A process crash, not a power cut (the page cache survives SIGKILL): this checks that 202 follows the commit.
 describe('crash safety', () => {

@@ -11,7 +11,7 @@ import { cleanup, enroll, getJson, makeReport, postReport, secrets } from './hel
 
 // Two real `farmwatch server` processes on two ports, one real PostgreSQL (the test cluster of
 // test/helpers/pg-global-setup.ts), a real webhook receiver on loopback. Runs the built CLI: `npm run build` first.
-const cli = new URL('../../dist/agent/cli.js', import.meta.url).pathname;
+const cli = new URL('../../dist/cli/cli.js', import.meta.url).pathname;
 const leaderLine = 'this replica runs the periodic jobs';
 
 interface Replica {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { catalogs, compileCatalogs, CatalogError } from '../../../rules/catalog/index.js';
 import { normaliseName } from '../../../rules/catalog/normalise.js';
-import { packageRoot } from '../../../rules/catalog/package-root.js';
+import { packageRoot } from '../../../common/version.js';
 import { proc } from '../../helpers/snapshot.js';
 
 const root = packageRoot();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogs } from '../../../rules/catalog/index.js';
 import { normaliseName } from '../../../rules/catalog/normalise.js';
-import { packageRoot } from '../../../rules/catalog/package-root.js';
+import { packageRoot } from '../../../common/version.js';
 import { nameStrengths } from '../../../rules/catalog/strength.js';
 import { remoteAccessInstalled, remoteAccessRunning } from '../../../rules/remote-access/tool-rules.js';
 import { emptySnapshot, proc, ruleContext } from '../../helpers/snapshot.js';

@@ -9,7 +9,7 @@ import { reportSchema } from '../../../schema/report.js';
 import { cleanup, makeReport } from '../helpers.js';
 
 // Needs `npm run build` (dist/), like test/server/cli.test.ts.
-const cli = new URL('../../../dist/agent/cli.js', import.meta.url).pathname;
+const cli = new URL('../../../dist/cli/cli.js', import.meta.url).pathname;
 
 describe('farmwatch server with a bad configured geolocation database', () => {
   it('exits 2 with one line on stderr naming the file', async () => {

@@ -9,7 +9,7 @@ import { engines } from '../../helpers/engines.js';
 import { serverOn } from '../engine-server.js';
 import { adminSend } from './signed.js';
 
-// The real `farmwatch enroll` (dist/agent/cli.js) against a real server on loopback: first enrollment, the reimaged
+// The real `farmwatch enroll` (dist/cli/cli.js) against a real server on loopback: first enrollment, the reimaged
 // laptop queued with its new key, the admin approving the key the user read out, completion by re-running enroll.
 
 describe.each(engines)('%s engine', (_name, engine) => {

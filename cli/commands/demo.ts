@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { readHardwareId } from '../identity.js';
-import { parseFlags, UsageError, type Io } from '../usage.js';
+import { readHardwareId } from '../../agent/identity.js';
+import { parseFlags, UsageError, type Io } from '../../agent/usage.js';
 
 const usage = `Usage: farmwatch demo [--port N] [--cycles N]
 
@@ -49,7 +49,7 @@ export async function main(args: string[], io: Io): Promise<number> {
     const { parseServerConfig } = await import('../../server/config.js');
     const { resolveSecrets } = await import('../../server/secrets.js');
     const { createServer } = await import('../../server/app.js');
-    const { createLogger } = await import('../log.js');
+    const { createLogger } = await import('../../agent/log.js');
     const { seedSimulatedFleet } = await import('../demo/simulated-fleet.js');
 
     say(`starting a server on 127.0.0.1 (SQLite in ${dir})`);
@@ -86,12 +86,12 @@ export async function main(args: string[], io: Io): Promise<number> {
       { mode: 0o600 },
     );
     const quiet = captureIo(io);
-    const enroll = await import('./enroll.js');
+    const enroll = await import('../../agent/commands/enroll.js');
     if ((await enroll.main(['--server', url, '--secret-file', secretFile, '--config', agentConfig], quiet.io)) !== 0) {
       throw new Error(`enrolling this machine failed: ${quiet.text()}`);
     }
     say(`enrolled this machine (${hostname()})`);
-    const run = await import('./run.js');
+    const run = await import('../../agent/commands/run.js');
     for (let i = 1; i <= cycles; i++) {
       check();
       if ((await run.main(['--once', '--config', agentConfig], quiet.io)) !== 0) throw new Error(`agent cycle ${i} failed: ${quiet.text()}`);

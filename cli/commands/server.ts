@@ -1,4 +1,4 @@
-import { UsageError, parseFlags, type Io } from '../usage.js';
+import { UsageError, parseFlags, type Io } from '../../agent/usage.js';
 
 const help = `Usage: farmwatch server [--config FILE] [--host H] [--port N] [--db FILE]
 
@@ -37,7 +37,7 @@ export async function main(args: string[], io: Io): Promise<number> {
   const { describeDb, loadServerConfig, parseServerConfig } = await import('../../server/config.js');
   const { resolveSecrets } = await import('../../server/secrets.js');
   const { createServer } = await import('../../server/app.js');
-  const { createLogger } = await import('../log.js');
+  const { createLogger } = await import('../../agent/log.js');
 
   const loaded = await loadServerConfig(values.config, io.env);
   const config = parseServerConfig({

@@ -1,8 +1,8 @@
 import { scoreFindings } from '../../rules/score.js';
 import type { Finding } from '../../rules/types.js';
 import type { Report } from '../../schema/report.js';
-import { placeHash } from '../identity.js';
-import { newReportId } from '../report-id.js';
+import { placeHash } from '../../agent/identity.js';
+import { newReportId } from '../../agent/report-id.js';
 
 /**
  * Made-up laptops for `farmwatch demo`, the dashboard tests and the screenshots, sent through the real enroll and

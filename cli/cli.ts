@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { tuneV8ForDaemon } from './v8-daemon.js';
+import { tuneV8ForDaemon } from '../agent/v8-daemon.js';
 
 // The daemon's V8 settings must be in place before its modules are compiled: so main is imported afterwards.
 if (process.argv[2] === 'run') tuneV8ForDaemon();

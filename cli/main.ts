@@ -1,6 +1,6 @@
-import { ConfigError } from './config.js';
-import { UsageError, type CommandMain, type Io } from './usage.js';
-import { agentVersion } from './version.js';
+import { ConfigError } from '../agent/config.js';
+import { UsageError, type CommandMain, type Io } from '../agent/usage.js';
+import { agentVersion } from '../common/version.js';
 
 interface CommandEntry {
   summary: string;
@@ -9,12 +9,12 @@ interface CommandEntry {
 
 // Loaded lazily: `diagnose` never pays for the server's modules, nor `server` for the collectors.
 const commands: Record<string, CommandEntry> = {
-  diagnose: { summary: 'Dry run: collect, evaluate and explain; sends nothing', load: () => import('./commands/diagnose.js') },
-  collect: { summary: 'Print the raw snapshot (JSON) to stdout or --out FILE', load: () => import('./commands/collect.js') },
-  enroll: { summary: 'Enroll this device with the central server', load: () => import('./commands/enroll.js') },
-  run: { summary: 'The daemon: collect, evaluate and report every intervalSec', load: () => import('./commands/run.js') },
+  diagnose: { summary: 'Dry run: collect, evaluate and explain; sends nothing', load: () => import('../agent/commands/diagnose.js') },
+  collect: { summary: 'Print the raw snapshot (JSON) to stdout or --out FILE', load: () => import('../agent/commands/collect.js') },
+  enroll: { summary: 'Enroll this device with the central server', load: () => import('../agent/commands/enroll.js') },
+  run: { summary: 'The daemon: collect, evaluate and report every intervalSec', load: () => import('../agent/commands/run.js') },
   server: { summary: 'The central server: ingest, fleet rules, alerts, API', load: () => import('./commands/server.js') },
-  schema: { summary: 'Print the JSON Schemas of snapshot, config and report', load: () => import('./commands/schema.js') },
+  schema: { summary: 'Print the JSON Schemas of snapshot, config and report', load: () => import('../agent/commands/schema.js') },
   demo: { summary: 'The whole system on this machine: server, this agent, simulated laptops, dashboard', load: () => import('./commands/demo.js') },
 };
 
