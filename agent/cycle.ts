@@ -19,7 +19,6 @@ import type { Enrollment } from './state.js';
 import { agentVersion } from '../common/version.js';
 
 /** Collectors whose data changes slowly: run at start and hourly, their previous reading reused between. */
-export const slowCollectors = slowCadence;
 const slowEveryMs = 60 * 60_000;
 /** Resolution of the event-loop monitor during a cycle (ms); the reported block is the delay above it. */
 const loopResolutionMs = 1;
@@ -103,7 +102,7 @@ export class CycleRunner {
     const resting = restingNow(this.restraint);
     const overRss = this.previous !== undefined && this.lastRssMiB > config.budget.rssMiB;
     const skip = [...resting];
-    for (const name of slowCollectors) {
+    for (const name of slowCadence) {
       const ranAt = this.slowRanAt.get(name);
       const due = ranAt === undefined || startedAt - ranAt >= slowEveryMs;
       if (this.previous && (!due || overRss) && !skip.includes(name)) skip.push(name);
@@ -118,7 +117,7 @@ export class CycleRunner {
       ...(this.options.collectors ? { collectors: this.options.collectors } : {}),
       ...(this.options.makeContext ? { makeContext: this.options.makeContext } : {}),
     });
-    for (const name of slowCollectors) {
+    for (const name of slowCadence) {
       const status = snapshot.collectors[name]?.status;
       if (status && status !== 'skipped') this.slowRanAt.set(name, startedAt);
     }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Snapshot } from '../collectors/snapshot.js';
 import type { Evaluation } from '../rules/index.js';
-import { reportByteBudget, type Report } from '../schema/report.js';
+import type { Report } from '../schema/report.js';
 import type { Config } from './config.js';
 import { identityOf } from './identity.js';
 import { snapshotForReport } from './report-privacy.js';
@@ -12,9 +12,6 @@ import { applyPolicy } from './policy.js';
 import { fitReport } from './report-budget.js';
 
 type Health = Report['agent']['health'];
-
-/** The default byte budget of a report: the server's body limit (1 MiB after decompression) minus headroom. */
-export const reportByteLimit = reportByteBudget;
 
 export interface BuildReportInput {
   snapshot: Snapshot;

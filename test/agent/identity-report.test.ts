@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../agent/config.js';
 import { deviceIdFromHardwareId, hashSnapshotPlaces, identityOf, isVirtualRouterMac, normalizeMac, placeHash } from '../../agent/identity.js';
-import { buildReport, configHash, nextReportBy, reportByteLimit } from '../../agent/report.js';
+import { buildReport, configHash, nextReportBy } from '../../agent/report.js';
+import { reportByteBudget } from '../../schema/report.js';
 import type { Snapshot } from '../../collectors/snapshot.js';
 import type { Evaluation } from '../../rules/index.js';
 import { reportSchema } from '../../schema/report.js';
@@ -103,7 +104,7 @@ describe('buildReport', () => {
     const report = buildReport({ ...base, snapshot: huge, evaluation: evaluation(), config: parseConfig({ report: { snapshot: 'always' } }) });
     expect(report.snapshot).toBeDefined();
     expect(report.truncated?.cuts).toEqual([{ path: 'snapshot.errors', removed: expect.any(Number) }]);
-    expect(Buffer.byteLength(JSON.stringify(report))).toBeLessThanOrEqual(reportByteLimit);
+    expect(Buffer.byteLength(JSON.stringify(report))).toBeLessThanOrEqual(reportByteBudget);
     expect(reportSchema.safeParse(report).success).toBe(true);
     // A lower budget (report.maxBytes, behind a proxy with a smaller limit) is kept too.
     const small = buildReport({ ...base, snapshot: huge, evaluation: evaluation(), config: parseConfig({ report: { snapshot: 'always', maxBytes: 100_000 } }) });
