@@ -9,6 +9,7 @@ import { toDeviceDetail, toSummary } from './rows.js';
 import { pgIngest } from './pg-ingest.js';
 import { pgMigrations } from './pg-migrations.js';
 import { TimerLock } from './pg-timer-lock.js';
+import { pgDb } from './sql/pg.js';
 import type { AlertEvent, AlertStatus, Storage } from './types.js';
 
 export interface PostgresOptions {
@@ -81,6 +82,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
   let closed = false;
 
   const storage: Storage = {
+    sql: pgDb(pool),
     ...pgLifecycleStorage(pool),
     ...pgDashboard(pool),
     async fleetKey() {

@@ -12,6 +12,7 @@ import { createPrivateFile, sqliteFilesOf, tightenPrivateFiles, type Tightened }
 import { Checkpointer } from './checkpointer.js';
 import type { AlertStatus, Storage } from './types.js';
 import { toAlert, toDeviceDetail, toSummary } from './rows.js';
+import { sqliteDb } from './sql/sqlite.js';
 
 type Row = Record<string, unknown>;
 
@@ -116,6 +117,7 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
   };
 
   const storage: Storage = {
+    sql: sqliteDb(db),
     ...prepareIntelReads(db),
     ...lifecycleStorage(db, { durable, forgetTokens }),
     ...sqliteDashboard(db),

@@ -4,6 +4,7 @@ import type { Finding } from '../../rules/types.js';
 import type { SourceGeo } from '../geo/open.js';
 import type { IntelPolicy } from '../geo/policy.js';
 import type { IngestGuard, LifecycleStorage } from '../lifecycle/storage-types.js';
+import type { SqlDb } from './sql/types.js';
 
 /**
  * What the server needs from a database. Every method returns a Promise so that a networked engine
@@ -12,6 +13,8 @@ import type { IngestGuard, LifecycleStorage } from '../lifecycle/storage-types.j
  * engine calls; an engine only stores and fetches.
  */
 export interface Storage extends DashboardStorage, LifecycleStorage {
+  /** The database under this storage, for domain modules written once for both engines (server/storage/sql/). */
+  readonly sql: SqlDb;
   /** The fleet's HMAC key for place identifiers, created with the database. */
   fleetKey(): Promise<string>;
   enroll(device: EnrollRecord): Promise<'enrolled' | 'conflict'>;
