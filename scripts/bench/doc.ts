@@ -54,6 +54,7 @@ export function benchmarkDoc(input: DocInput): string {
   const ingestB = last('ingest-b');
   const network = last('network');
   const daemon = last('daemon');
+  const serverStart = by('server-start')?.json.find((j) => j.label === 'this commit') ?? {};
   const step = by;
 
   const rows: Row[] = [
@@ -68,6 +69,8 @@ export function benchmarkDoc(input: DocInput): string {
     { what: 'rule catalogs: evaluate fresh snapshots (median)', figure: num(catalog.evaluateMedianMs), unit: ' ms', budget: 2, atMost: true, step: step('rules-catalog') },
     { what: 'server ingest, mix a: reports/s', figure: num(ingestA.reportsPerSec), unit: '', budget: 5000, atMost: false, step: step('ingest-a') },
     { what: 'server ingest, mix a: p99 latency', figure: num(ingestA.p99Ms), unit: ' ms', budget: 50, atMost: true, step: step('ingest-a') },
+    { what: 'server: start to listening, SQLite, bundled geo data (median)', figure: num(serverStart.startMs), unit: ' ms', budget: 1000, atMost: true, step: step('server-start') },
+    { what: 'server: idle RSS, SQLite, bundled geo data (median)', figure: num(serverStart.idleRssMiB), unit: ' MiB', budget: 120, atMost: true, step: step('server-start') },
     { what: 'daemon: peak RSS', figure: num(daemon.rssPeakMiB), unit: ' MiB', budget: 80, atMost: true, step: step('daemon') },
     { what: 'daemon: steady RSS (median after warm-up)', figure: num(daemon.rssSteadyMiB), unit: ' MiB', budget: 80, atMost: true, step: step('daemon') },
     { what: 'daemon: longest event-loop block of any cycle', figure: num(daemon.maxEventLoopBlockMs), unit: ' ms', budget: 50, atMost: true, step: step('daemon') },
@@ -140,6 +143,18 @@ export function benchmarkDoc(input: DocInput): string {
   out.push(...ingestProse, '');
 
   out.push(...postgresSection(by('ingest-pg')));
+
+  out.push('## Server start and idle memory', '');
+  out.push(
+    'scripts/bench/server-start.ts starts `farmwatch server` on a fresh SQLite file with the bundled geolocation data',
+    '(country MMDB, ASN ranges), times spawn to its "listening" line, then reads its RSS after an idle wait. With',
+    '`npm run bench -- --base REV`, REV is built beside this checkout and measured alternately in the same run.',
+    '',
+    '| build | start (median) | idle RSS (median) | runs |',
+    '|---|---|---|---|',
+    ...(by('server-start')?.json ?? []).map((j) => `| ${String(j.label)} | ${fmt(num(j.startMs), ' ms')} | ${fmt(num(j.idleRssMiB), ' MiB')} | ${fmt(num(j.runs))} |`),
+    '',
+  );
 
   out.push(...hostileSection(by('hostile-load'), by('hostile-properties')));
 

@@ -2,7 +2,9 @@
  * `npm run bench`: every benchmark as a child process, one after the other, each under a time bound; reads the JSON
  * line(s) each one prints and WRITES docs/BENCHMARKS.md (machine, commands, medians, ratios, budget, PASS/OVER).
  * The soak section of that file (between the soak markers, written by `npm run soak -- --record`) is kept as is.
- *   npm run bench [-- --quick]   (--quick: fewer runs, shorter ingest; for a smoke check, not for the record)
+ *   npm run bench [-- --quick] [-- --base REV]
+ *   (--quick: fewer runs, shorter ingest; for a smoke check, not for the record. --base: the benchmarks that compare
+ *   also build and measure REV, e.g. the commit before a change, side by side in this run: scripts/bench/base-build.ts)
  * Exit code 0 when every benchmark ran (a figure over budget is reported, not an error); 1 when one failed to run.
  */
 import { spawn } from 'node:child_process';
@@ -12,8 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchmarkDoc, soakBegin, soakEnd, type StepResult } from './doc.js';
 import { pgBinDir } from '../pg-cluster.js';
+import { buildBase, type BaseBuild } from './base-build.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, base: { type: 'string' } } });
 const quick = values.quick;
 const docPath = values.out ?? fileURLToPath(new URL('../../../docs/BENCHMARKS.md', import.meta.url));
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
@@ -23,6 +26,8 @@ export interface Step {
   script: string;
   args: string[];
   timeoutMs: number;
+  /** Measures every `--root` it is given side by side: this checkout, and the --base build when there is one. */
+  compares?: boolean;
 }
 
 const steps: Step[] = [
@@ -39,6 +44,8 @@ const steps: Step[] = [
   // The laptop's user as the adversary: /healthz under one flooding device, and a long run of the property suite.
   { id: 'hostile-load', script: 'hostile-load.js', args: ['--seconds', quick ? '5' : '15'], timeoutMs: 120_000 },
   { id: 'hostile-properties', script: '../hostile.js', args: ['--runs', quick ? '50' : '300', '--seed', '42', '--json'], timeoutMs: 10 * 60_000 },
+  // Server start time and idle RSS with the bundled geolocation data.
+  { id: 'server-start', script: 'server-start.js', args: ['--runs', quick ? '1' : '3', '--idle', quick ? '5' : '10'], timeoutMs: 240_000, compares: true },
   // The daemon itself (RSS, stalls, delivery): a short soak, 300 churning processes, interval 5 s.
   { id: 'daemon', script: '../soak.js', args: ['--minutes', quick ? '0.5' : '1.5', '--json'], timeoutMs: 5 * 60_000 },
 ];
@@ -97,15 +104,23 @@ const machine = {
 };
 process.stderr.write(`bench: ${machine.cpu}, ${machine.cores} cores, load ${machine.loadAtStart}\n`);
 
+let base: BaseBuild | undefined;
+if (values.base) {
+  process.stderr.write(`bench: building ${values.base} for comparison …\n`);
+  base = buildBase(values.base);
+}
+const thisRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const results: StepResult[] = [];
 for (const step of steps) {
   process.stderr.write(`bench: ${step.id} …`);
-  const r = await runStep(step);
+  const compared = step.compares && base ? { ...step, args: [...step.args, '--root', thisRoot, '--label', 'this commit', '--root', base.root, '--label', `${base.rev} (${base.commit.slice(0, 10)})`] } : step;
+  const r = await runStep(compared);
   process.stderr.write(` ${r.code === 0 ? 'done' : `exit ${r.code ?? r.signal}`} in ${r.seconds} s (load before ${r.loadBefore})\n`);
   if (r.code !== 0 && r.stderrTail) process.stderr.write(`${r.stderrTail}\n`);
   results.push(r);
 }
 
+base?.remove();
 const previous = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '';
 const b = previous.indexOf(soakBegin);
 const e = previous.indexOf(soakEnd);

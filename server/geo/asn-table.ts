@@ -132,67 +132,20 @@ class OrgNames {
   }
 }
 
-/** Growable typed array: the line count is not known before the file is read. */
-class Column {
-  data: Uint32Array;
-  constructor(capacity: number) {
-    this.data = new Uint32Array(capacity);
-  }
-  ensure(size: number): Uint32Array {
-    if (size > this.data.length) {
-      const bigger = new Uint32Array(Math.max(size, this.data.length * 2));
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    return this.data;
-  }
-}
-
 const CHUNK = 1 << 20;
 
-function parseRanges(file: string, limbs: number, orgs: OrgNames): Ranges {
-  const bad = (lineNo: number, what = 'not an ASN range line (start,end,asn,organisation)') => new AsnTableError(`${file}:${lineNo}: ${what}`);
-  const starts = new Column(1 << 16);
-  const ends = new Column(1 << 16);
-  const asns = new Column(1 << 14);
-  let n = 0;
-  let lineNo = 0;
-  const parseLine = (buf: Buffer, pos: number, eol: number): void => {
-    lineNo++;
-    const end = eol > pos && buf[eol - 1] === RETURN ? eol - 1 : eol;
-    if (end <= pos) return;
-    const a = buf.indexOf(COMMA, pos);
-    const b = a < 0 || a >= end ? -1 : buf.indexOf(COMMA, a + 1);
-    if (a < 0 || a >= end || b < 0 || b >= end) throw bad(lineNo);
-    let c = buf.indexOf(COMMA, b + 1);
-    if (c < 0 || c >= end) c = end;
-    const s = starts.ensure((n + 1) * limbs);
-    const e = ends.ensure((n + 1) * limbs);
-    if (!readDecimal(buf, pos, a, s, n * limbs, limbs) || !readDecimal(buf, a + 1, b, e, n * limbs, limbs)) throw bad(lineNo, 'bad address number');
-    if (c === b + 1 || c - b - 1 > 10) throw bad(lineNo);
-    let asn = 0;
-    for (let p = b + 1; p < c; p++) {
-      const digit = (buf[p] as number) - 0x30;
-      if (digit < 0 || digit > 9) throw bad(lineNo);
-      asn = asn * 10 + digit;
-    }
-    if (asn > 0xffffffff) throw bad(lineNo);
-    // The organisation belongs to the ASN (one name per ASN in this data): decoded once per ASN, not per line.
-    if (!orgs.has(asn)) orgs.add(asn, c < end ? decodeOrg(buf, c + 1, end) : '');
-    if (compare(s, n * limbs, e, n * limbs, limbs) > 0) throw bad(lineNo, 'range ends before it starts');
-    // Bisection needs ascending starts: a file out of order is refused, not half-searched.
-    if (n > 0 && compare(s, n * limbs, s, (n - 1) * limbs, limbs) < 0) throw bad(lineNo, 'ranges are not sorted by start address');
-    asns.ensure(n + 1)[n] = asn;
-    n++;
-  };
-
-  // Read in 1 MiB chunks, never the whole file at once: a 21 MB buffer would leave the process that much larger.
+/**
+ * Calls `line(buf, from, to)` for each line of the file (without its newline), reading 1 MiB at a time: never the
+ * whole file at once, which would leave the process that much larger. Returns the number of lines.
+ */
+function forEachChunk(file: string, line: (buf: Buffer, from: number, to: number) => void): number {
   let fd: number;
   try {
     fd = openSync(file, 'r');
   } catch (err) {
     throw new AsnTableError(`${file}: cannot read the ASN database (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
+  let count = 0;
   try {
     let buf = Buffer.allocUnsafe(CHUNK);
     let filled = 0;
@@ -207,12 +160,16 @@ function parseRanges(file: string, limbs: number, orgs: OrgNames): Ranges {
       filled += read;
       let pos = 0;
       for (let eol = buf.indexOf(NEWLINE, pos); eol >= 0 && eol < filled; eol = buf.indexOf(NEWLINE, pos)) {
-        parseLine(buf, pos, eol);
+        count++;
+        line(buf, pos, eol);
         pos = eol + 1;
       }
       if (read === 0) {
-        if (pos < filled) parseLine(buf, pos, filled);
-        break;
+        if (pos < filled) {
+          count++;
+          line(buf, pos, filled);
+        }
+        return count;
       }
       buf.copy(buf, 0, pos, filled);
       filled -= pos;
@@ -220,9 +177,49 @@ function parseRanges(file: string, limbs: number, orgs: OrgNames): Ranges {
   } finally {
     closeSync(fd);
   }
+}
+
+function parseRanges(file: string, limbs: number, orgs: OrgNames): Ranges {
+  const bad = (lineNo: number, what = 'not an ASN range line (start,end,asn,organisation)') => new AsnTableError(`${file}:${lineNo}: ${what}`);
+  // Sized exactly by a first pass that counts lines: no growing copies left behind in the allocator.
+  const lines = forEachChunk(file, () => {});
+  const starts = new Uint32Array(lines * limbs);
+  const ends = new Uint32Array(lines * limbs);
+  const asns = new Uint32Array(lines);
+  let n = 0;
+  let lineNo = 0;
+  const parseLine = (buf: Buffer, pos: number, eol: number): void => {
+    lineNo++;
+    const end = eol > pos && buf[eol - 1] === RETURN ? eol - 1 : eol;
+    if (end <= pos) return;
+    const a = buf.indexOf(COMMA, pos);
+    const b = a < 0 || a >= end ? -1 : buf.indexOf(COMMA, a + 1);
+    if (a < 0 || a >= end || b < 0 || b >= end) throw bad(lineNo);
+    let c = buf.indexOf(COMMA, b + 1);
+    if (c < 0 || c >= end) c = end;
+    const s = starts;
+    const e = ends;
+    if (!readDecimal(buf, pos, a, s, n * limbs, limbs) || !readDecimal(buf, a + 1, b, e, n * limbs, limbs)) throw bad(lineNo, 'bad address number');
+    if (c === b + 1 || c - b - 1 > 10) throw bad(lineNo);
+    let asn = 0;
+    for (let p = b + 1; p < c; p++) {
+      const digit = (buf[p] as number) - 0x30;
+      if (digit < 0 || digit > 9) throw bad(lineNo);
+      asn = asn * 10 + digit;
+    }
+    if (asn > 0xffffffff) throw bad(lineNo);
+    // The organisation belongs to the ASN (one name per ASN in this data): decoded once per ASN, not per line.
+    if (!orgs.has(asn)) orgs.add(asn, c < end ? decodeOrg(buf, c + 1, end) : '');
+    if (compare(s, n * limbs, e, n * limbs, limbs) > 0) throw bad(lineNo, 'range ends before it starts');
+    // Bisection needs ascending starts: a file out of order is refused, not half-searched.
+    if (n > 0 && compare(s, n * limbs, s, (n - 1) * limbs, limbs) < 0) throw bad(lineNo, 'ranges are not sorted by start address');
+    asns[n] = asn;
+    n++;
+  };
+
+  forEachChunk(file, parseLine);
   if (!n) throw new AsnTableError(`${file}: no ASN ranges in the file`);
-  // Copies sized to the content, so the over-allocated arrays are freed.
-  return { limbs, starts: starts.data.slice(0, n * limbs), ends: ends.data.slice(0, n * limbs), asns: asns.data.slice(0, n), count: n };
+  return { limbs, starts, ends, asns, count: n };
 }
 
 /** Index of the last range whose start ≤ the address in key[0..limbs), or -1. */

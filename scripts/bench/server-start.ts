@@ -1,0 +1,61 @@
+/**
+ * Server start time and idle memory: `farmwatch server` on a fresh SQLite file with the bundled geolocation data,
+ * time from spawn to its "listening" line, then its RSS after `--idle` seconds of nothing (Linux /proc). Each
+ * `--root DIR` is a built package root (this checkout, and with `--base` in run-all a commit before it), measured
+ * alternately in one run so both see the same machine.
+ *   node dist/scripts/bench/server-start.js [--root DIR]... [--runs 3] [--idle 10]
+ * Prints one JSON line per root: { label, startMs (median), idleRssMiB (median) }.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: { root: { type: 'string', multiple: true }, label: { type: 'string', multiple: true }, runs: { type: 'string', default: '3' }, idle: { type: 'string', default: '10' } },
+});
+const roots = values.root?.length ? values.root : [fileURLToPath(new URL('../../../', import.meta.url))];
+const labels = roots.map((_, i) => values.label?.[i] ?? (i === 0 ? 'this commit' : `root ${i}`));
+const runs = Number(values.runs);
+const idleMs = Number(values.idle) * 1000;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 102.4) / 10 : NaN;
+}
+
+async function once(root: string): Promise<{ startMs: number; idleRssMiB: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'fw-start-'));
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'cli.js'), 'server', '--port', '0', '--db', join(dir, 'farmwatch.db')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const startMs = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error('server did not start within 60 s')), 60_000);
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (/listening on/.test(out)) {
+          clearTimeout(timer);
+          resolve(performance.now() - started);
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`server exited (${code}) before listening`)));
+    });
+    await new Promise((r) => setTimeout(r, idleMs));
+    return { startMs: Math.round(startMs), idleRssMiB: rssMiB(child.pid!) };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('close', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const samples = roots.map(() => [] as { startMs: number; idleRssMiB: number }[]);
+for (let run = 0; run < runs; run++) for (const [i, root] of roots.entries()) samples[i]!.push(await once(root));
+for (const [i, s] of samples.entries()) {
+  console.log(JSON.stringify({ label: labels[i], root: roots[i], runs, idleSec: idleMs / 1000, startMs: median(s.map((x) => x.startMs)), idleRssMiB: median(s.map((x) => x.idleRssMiB)) }));
+}
