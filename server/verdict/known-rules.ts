@@ -1,25 +1,16 @@
-import { rules, type Rule } from '../../rules/index.js';
-import { colocationRule, neighborDevicesRule, rareToolRule, sharedFingerprintRule, silentAgentRule } from '../../rules/fleet/index.js';
-import { countryMismatchRule, hostingNetworkRule, impossibleTravelRule, timezoneMismatchRule } from '../../rules/geo/index.js';
-import { agentStoppedRule, agentTamperedRule, implausibleFindingsRule, scoreMismatchRule } from './integrity.js';
+import { endpointRule, rulesThatRun } from '../../rules/registry.js';
+import type { Rule } from '../../rules/types.js';
 
 /**
- * The registry of rule ids the server knows. A rule id in a report is a string the agent chose: it is looked up
- * here (a Map, never an object key, so "constructor" or "__proto__" are ids like any other), and a finding whose id
- * is not an endpoint rule neither scores nor opens an alert.
+ * The rule ids the server judges, read from the rule registry (rules/registry.ts). A rule id in a report is a string
+ * the agent chose: it is looked up in a Map, so "constructor" or "__proto__" are ids like any other, and a finding
+ * whose id is not an endpoint rule neither scores nor opens an alert.
  */
-export const endpointRules: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));
-
-/** Rules only the server raises: fleet, geo and the agent's own integrity. */
-export const serverRuleIds: ReadonlySet<string> = new Set(
-  [
-    colocationRule, silentAgentRule, rareToolRule, sharedFingerprintRule, neighborDevicesRule,
-    countryMismatchRule, hostingNetworkRule, impossibleTravelRule, timezoneMismatchRule,
-    agentTamperedRule, agentStoppedRule, scoreMismatchRule, implausibleFindingsRule,
-  ].map((r) => r.id),
+export const endpointRules: ReadonlyMap<string, Rule> = new Map(
+  rulesThatRun('endpoint').flatMap((r) => {
+    const rule = endpointRule(r.id);
+    return rule ? [[r.id, rule] as const] : [];
+  }),
 );
 
-/** The endpoint rule of this id, if the server has one. */
-export const endpointRule = (id: unknown): Rule | undefined => (typeof id === 'string' ? endpointRules.get(id) : undefined);
-
-export const isKnownRule = (id: unknown): boolean => typeof id === 'string' && (endpointRules.has(id) || serverRuleIds.has(id));
+export { endpointRule };
