@@ -1,5 +1,5 @@
 import type { AlertEvent } from '../storage/types.js';
-import { attackTechnique, attackVersion } from './attack-techniques.js';
+import { attackTechnique, attackVersion } from '../../rules/catalog/attack-techniques.js';
 import { ruleInfo, severityRank } from './rule-info.js';
 
 /**

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { attackTechnique } from '../../server/forwarders/attack-techniques.js';
+import { attackTechnique } from '../../rules/catalog/attack-techniques.js';
 import { registeredRules, ruleRegistry, ruleLabel } from '../../rules/registry.js';
 import { rules as endpointRules } from '../../rules/index.js';
 import { ruleRuns, severities } from '../../rules/types.js';
