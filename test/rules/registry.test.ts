@@ -11,10 +11,10 @@ const rulesDir = fileURLToPath(new URL('../../rules/', import.meta.url));
 const sources = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
 
-/** A value of the rule shape: what defineRule and declareRule make. */
+/** A value of the rule shape: what defineRule and declareRule make, or a bare object declaring a rule. */
 const looksLikeRule = (v: unknown): v is { id: string } =>
   typeof v === 'object' && v !== null && typeof (v as { id?: unknown }).id === 'string' && typeof (v as { title?: unknown }).title === 'string' &&
-  Array.isArray((v as { falsePositives?: unknown }).falsePositives) && typeof (v as { runs?: unknown }).runs === 'string';
+  Array.isArray((v as { falsePositives?: unknown }).falsePositives) && typeof (v as { severity?: unknown }).severity === 'string';
 
 describe('the rule registry', () => {
   it('lists every rule id once', () => {
