@@ -1,6 +1,6 @@
 import type { Snapshot } from '../collectors/snapshot.js';
 import { scoreFindings, type Score } from './score.js';
-import type { Finding, Rule, RuleContext } from './types.js';
+import { attackIds, type Finding, type Rule, type RuleContext } from './types.js';
 
 export interface Evaluation extends Score {
   findings: Finding[];
@@ -22,7 +22,7 @@ export function evaluate(rules: readonly Rule[], snapshot: Snapshot, context: Ru
         evidence: match.evidence,
         group: rule.group,
         weight: rule.weight,
-        attack: [...rule.attack],
+        attack: [...attackIds(rule)],
       };
       if (match.subject !== undefined) {
         finding.subject = match.subject;

@@ -49,16 +49,40 @@ export const baselineSchema = z.object({
 });
 export type Baseline = z.infer<typeof baselineSchema>;
 
-export interface RuleMeta {
+/** Where a rule runs: on the laptop (the agent, and the server again on the snapshot), in the server's judgement of one report or device, or across the fleet. */
+export type RuleRuns = 'endpoint' | 'server' | 'fleet';
+export const ruleRuns: readonly RuleRuns[] = ['endpoint', 'server', 'fleet'];
+
+/**
+ * A rule's ATT&CK mapping: technique ids from rules/catalogs/attack-techniques.json, or `'none'` with the reason no
+ * technique fits in `attackNone`. Never an invented mapping: a SOC pivots on these ids.
+ */
+export type AttackMapping =
+  | { attack: readonly [string, ...string[]]; attackNone?: undefined }
+  | { attack: 'none'; attackNone: string };
+
+/** What every rule declares, endpoint or server-side: the one shape rules/registry.ts lists. */
+export type RuleMeta = AttackMapping & {
+  /** A contract: reports, alerts, policies and SIEM searches name it. */
   id: string;
   title: string;
   description: string;
+  /** The default severity; a match may override it. */
   severity: Severity;
-  /** 0-1: how strongly this alone says "remotely controlled". */
-  weight: number;
-  group: string;
-  attack: readonly string[];
+  /** 0-1: how strongly this alone says "remotely controlled" (rules whose alerts are not scored leave it out). */
+  weight?: number;
+  /** Only the strongest finding of a group scores. */
+  group?: string;
   falsePositives: readonly string[];
+  runs: RuleRuns;
+};
+
+/** The technique ids of a rule: none for `attack: 'none'`. */
+export const attackIds = (rule: AttackMapping): readonly string[] => (rule.attack === 'none' ? [] : rule.attack);
+
+/** Declares a server-side rule (server or fleet): the same shape as an endpoint rule, without evaluate. */
+export function declareRule<const R extends RuleMeta>(rule: R): R {
+  return rule;
 }
 
 /** A finding as a rule returns it; the engine adds the rule's metadata. */
@@ -71,10 +95,19 @@ export interface Match {
   title?: string;
 }
 
-export interface Rule extends RuleMeta {
+/** An endpoint rule: metadata, a weight and a group (it scores), and a pure evaluate. */
+export type Rule = RuleMeta & {
+  weight: number;
+  group: string;
+  runs: 'endpoint';
   evaluate(snapshot: Snapshot, context: RuleContext): Match[];
-}
+};
 
-export function defineRule(rule: Rule): Rule {
-  return rule;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** An endpoint rule as written in rules/<area>/ (`runs` is implied): listing it in its area's index registers it. */
+export type EndpointRuleDeclaration = DistributiveOmit<Rule, 'runs'> & { runs?: 'endpoint' };
+
+export function defineRule(rule: EndpointRuleDeclaration): Rule {
+  return { ...rule, runs: 'endpoint' };
 }

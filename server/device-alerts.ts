@@ -1,6 +1,6 @@
 import type { Report } from '../schema/report.js';
 import { severities } from '../rules/types.js';
-import { endpointRules } from './verdict/known-rules.js';
+import { endpointRule, rulesThatRun } from '../rules/registry.js';
 
 export interface DeviceAlertDraft {
   rule: string;
@@ -16,7 +16,7 @@ const rank = (s: string) => severities.indexOf(s as (typeof severities)[number])
 export const defaultMaxOpenAlertsPerDevice = 16;
 
 /** The rules whose findings may open a device alert: the server's endpoint rules, and nothing an agent invents. */
-export const deviceAlertRules: readonly string[] = [...endpointRules.keys()];
+export const deviceAlertRules: readonly string[] = rulesThatRun('endpoint').map((r) => r.id);
 
 /**
  * A device at or above `high` opens one alert per (device, rule) for its findings; the caller updates an
@@ -27,7 +27,7 @@ export function deviceAlertDrafts(report: Report): DeviceAlertDraft[] {
   if (!alerting.has(report.level)) return [];
   const byRule = new Map<string, Report['findings']>();
   for (const f of report.findings) {
-    if (f.suppressed || !endpointRules.has(f.rule)) continue;
+    if (f.suppressed || !endpointRule(f.rule)) continue;
     const list = byRule.get(f.rule) ?? [];
     list.push(f);
     byRule.set(f.rule, list);

@@ -2,7 +2,7 @@ import type { Process } from '../../collectors/processes/schema.js';
 import type { SoftwareItem } from '../../collectors/software/schema.js';
 import { NameIndex, PathIndex, type NameHit } from './name-index.js';
 import { basename, normaliseName } from './normalise.js';
-import type { CatalogName } from './schema.js';
+import type { CatalogName } from './schemas/software-entry.js';
 import { nameStrengths } from './strength.js';
 
 /** How a fact was matched, for the evidence. */

@@ -1,12 +1,10 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { z } from 'zod';
 import { CompiledCatalog, InterfaceIndex } from './compile.js';
-import { loadCatalogFile } from './load.js';
+import { loadCatalog, type CatalogData } from './files.js';
 import { commonProgramKeys } from './strength.js';
-import {
-  commonProgramsCatalogSchema, jigglerCatalogSchema, remoteAccessCatalogSchema, vpnCatalogSchema,
-  type PortRange, type RemoteTool, type SoftwareJiggler, type VpnClient,
-} from './schema.js';
+import type { PortRange, RemoteTool } from './schemas/remote-access.js';
+import type { SoftwareJiggler } from './schemas/software-jigglers.js';
+import type { VpnClient } from './schemas/vpn.js';
 
 export interface Catalogs {
   remoteAccess: CompiledCatalog<RemoteTool>;
@@ -33,31 +31,32 @@ export function catalogs(): Catalogs {
  */
 export async function prepareCatalogs(): Promise<Catalogs> {
   if (cached) return cached;
-  const ra = loadCatalogFile('remote-access.json', remoteAccessCatalogSchema);
+  const ra = loadCatalog('remoteAccess');
   await yieldToLoop();
-  const vpn = loadCatalogFile('vpn.json', vpnCatalogSchema);
+  const vpn = loadCatalog('vpn');
   await yieldToLoop();
-  const jig = loadCatalogFile('software-jigglers.json', jigglerCatalogSchema);
+  const jig = loadCatalog('softwareJigglers');
   await yieldToLoop();
-  const common = loadCatalogFile('common-programs.json', commonProgramsCatalogSchema);
+  const common = loadCatalog('commonPrograms');
   await yieldToLoop();
   cached ??= compiled(ra, vpn, jig, common);
   return cached;
 }
 
-export function compileCatalogs(dir?: string): Catalogs {
-  const ra = loadCatalogFile('remote-access.json', remoteAccessCatalogSchema, dir);
-  const vpn = loadCatalogFile('vpn.json', vpnCatalogSchema, dir);
-  const jig = loadCatalogFile('software-jigglers.json', jigglerCatalogSchema, dir);
-  const common = loadCatalogFile('common-programs.json', commonProgramsCatalogSchema, dir);
+/** Loads and compiles the software catalogs from `dir` (tests, benchmarks) or the shipped ones. */
+export function compileCatalogs(dir?: string | URL): Catalogs {
+  const ra = loadCatalog('remoteAccess', dir);
+  const vpn = loadCatalog('vpn', dir);
+  const jig = loadCatalog('softwareJigglers', dir);
+  const common = loadCatalog('commonPrograms', dir);
   return compiled(ra, vpn, jig, common);
 }
 
 function compiled(
-  ra: z.infer<typeof remoteAccessCatalogSchema>,
-  vpn: z.infer<typeof vpnCatalogSchema>,
-  jig: z.infer<typeof jigglerCatalogSchema>,
-  common: z.infer<typeof commonProgramsCatalogSchema>,
+  ra: CatalogData<'remoteAccess'>,
+  vpn: CatalogData<'vpn'>,
+  jig: CatalogData<'softwareJigglers'>,
+  common: CatalogData<'commonPrograms'>,
 ): Catalogs {
   const commonNames = commonProgramKeys(common.programs);
   return {
@@ -76,4 +75,8 @@ export function remoteControlPortRange(port: number, ranges: readonly PortRange[
 
 export { CatalogError } from './load.js';
 export type { CatalogHit, MatchedBy } from './compile.js';
-export type { RemoteTool, VpnClient, SoftwareJiggler, PortRange, ToolCategory } from './schema.js';
+export type { PortRange, RemoteTool, ToolCategory } from './schemas/remote-access.js';
+export type { SoftwareJiggler } from './schemas/software-jigglers.js';
+export type { VpnClient } from './schemas/vpn.js';
+export { catalogDir, loadCatalogFile, parseCatalog } from './load.js';
+export { catalogFiles, loadCatalog, type CatalogData, type CatalogName } from './files.js';

@@ -15,7 +15,8 @@ export const activityOffHours = defineRule({
   severity: 'low',
   weight: 0.3,
   group: 'activity',
-  attack: [],
+  attack: 'none',
+  attackNone: 'Working hours are a pattern of a person, not a technique',
   falsePositives: ['Night-shift and on-call staff', 'People who work late by habit', 'A clock set to the wrong zone'],
   evaluate(_snapshot, context) {
     const hours = context.activityHours;

@@ -96,7 +96,8 @@ export const baselineTimezoneChanged = defineRule({
   severity: 'low',
   weight: 0.3,
   group: 'baseline',
-  attack: [],
+  attack: 'none',
+  attackNone: "A time zone change on the machine's clock is no technique (see locale.timezone)",
   falsePositives: ['Travel', 'Daylight-saving rules do not count (the IANA name stays the same)'],
   evaluate(snapshot, context) {
     const baseline = context.baseline;

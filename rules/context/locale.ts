@@ -15,7 +15,8 @@ export const localeTimezone = defineRule({
   weight: 0.5,
   group: 'locale',
   // No ATT&CK technique describes "the victim machine's clock is in the operator's zone"; T1614 is discovery by an adversary.
-  attack: [],
+  attack: 'none',
+  attackNone: "T1614 and T1614.001 (location and language discovery) describe an adversary discovering a victim's location, the opposite direction; no technique describes a clock kept in the operator's time zone",
   falsePositives: [
     'An employee travelling, or working from another country with permission',
     'A machine deliberately kept on UTC (lower confidence)',
@@ -57,7 +58,8 @@ export const localeLanguage = defineRule({
   severity: 'info',
   weight: 0,
   group: 'context',
-  attack: [],
+  attack: 'none',
+  attackNone: 'Context only (weight 0): the language a person reads is no technique',
   falsePositives: ['Every multilingual employee: this is why the rule never scores'],
   evaluate(snapshot, context) {
     const locale = snapshot.locale;
@@ -80,7 +82,8 @@ export const localeInputMethod = defineRule({
   severity: 'info',
   weight: 0,
   group: 'context',
-  attack: [],
+  attack: 'none',
+  attackNone: 'Context only (weight 0): the keyboard layout a person types with is no technique',
   falsePositives: ['Every employee who writes more than one language: this is why the rule never scores'],
   evaluate(snapshot, context) {
     const locale = snapshot.locale;

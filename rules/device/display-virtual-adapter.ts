@@ -1,6 +1,6 @@
 import type { DisplayAdapter } from '../../collectors/displays/schema.js';
 import { defineRule, type Match } from '../types.js';
-import type { VirtualDisplayEntry } from './catalog-schema.js';
+import type { VirtualDisplayEntry } from '../catalog/schemas/virtual-displays.js';
 import { deviceCatalogs } from './catalogs.js';
 import { edidEvidence } from './edid-facts.js';
 import { matchEdid } from './match.js';

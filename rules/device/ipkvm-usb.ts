@@ -1,7 +1,7 @@
 import type { Snapshot } from '../../collectors/snapshot.js';
 import { defineRule, type Match } from '../types.js';
 import { deviceCatalogs } from './catalogs.js';
-import type { IpkvmEntry } from './catalog-schema.js';
+import type { IpkvmEntry } from '../catalog/schemas/ipkvm.js';
 import { matchUsb, type PatternHit, type UsbDescriptor } from './match.js';
 import { usbEvidence } from './usb-facts.js';
 

@@ -2,7 +2,7 @@ import { defineRule, type Match } from '../types.js';
 import { deviceCatalogs } from './catalogs.js';
 import { matchUsb, type PatternHit, type UsbDescriptor } from './match.js';
 import { usbEvidence } from './usb-facts.js';
-import type { JigglerCatalog } from './catalog-schema.js';
+import type { HardwareJigglerCatalog as JigglerCatalog } from '../catalog/schemas/jigglers-hardware.js';
 
 type Entry = JigglerCatalog['entries'][number];
 

@@ -1,4 +1,4 @@
-import type { EdidPattern, UsbPattern } from './catalog-schema.js';
+import type { EdidPattern, UsbPattern } from '../catalog/schemas/device-patterns.js';
 
 /** Pure matchers of USB descriptors, EDIDs and MAC addresses against catalog patterns. */
 

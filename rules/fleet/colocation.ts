@@ -1,3 +1,4 @@
+import { declareRule } from '../types.js';
 /**
  * fleet.colocation: several company laptops in one place are the farm itself. Pure decisions only;
  * the server keeps a small presence table (place, device, lastSeen) and asks these functions what to do.
@@ -16,15 +17,16 @@ export interface ColocationPolicy {
   windowHours: number;
 }
 
-export const colocationRule = {
+export const colocationRule = declareRule({
   id: 'fleet.colocation',
+  runs: 'fleet',
   title: 'Several enrolled laptops share one place',
   description:
     'At least minDevices distinct devices reported from the same public address, behind the same gateway MAC or on the same Wi-Fi BSSID within windowHours.',
   severity: 'high',
   attack: ['T1219', 'T1219.003'],
   falsePositives: ['An office or VPN egress not listed in officeNetworks', 'A shared home of two employees (below minDevices by default)'],
-} as const;
+});
 
 export interface ReportPlaces {
   sourceIp: string;

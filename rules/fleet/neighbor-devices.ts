@@ -8,6 +8,7 @@ import { serverFinding, type ServerRuleMeta } from '../geo/finding.js';
  */
 export const neighborDevicesRule: ServerRuleMeta = {
   id: 'fleet.neighbor-devices',
+  runs: 'fleet',
   title: 'Other enrolled laptops sit on the same local network',
   description: "identity.neighborMacs of this device contains a MAC hash that another enrolled device reported in identity.selfMacs.",
   severity: 'high',

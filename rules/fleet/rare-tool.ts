@@ -7,6 +7,7 @@ import { serverFinding, type ServerRuleMeta } from '../geo/finding.js';
  */
 export const rareToolRule: ServerRuleMeta = {
   id: 'fleet.rare-tool',
+  runs: 'fleet',
   title: 'A remote-access tool seen on few of the fleet\'s devices',
   description: 'The tool is on fewer than rareTool.maxPercent % of the devices that have reported (only once at least rareTool.minFleetDevices have).',
   severity: 'high',

@@ -8,6 +8,7 @@ import { serverFinding, type ServerRuleMeta } from '../geo/finding.js';
  */
 export const sharedFingerprintRule: ServerRuleMeta = {
   id: 'fleet.shared-fingerprint',
+  runs: 'fleet',
   title: 'Devices share one network fingerprint (gateway, BSSID and anchor RTTs)',
   description:
     'Devices report the same gateway MAC hash and Wi-Fi BSSID hash, and every anchor both probed answered within maxDiffMs (or maxDiffRatio of the larger RTT).',

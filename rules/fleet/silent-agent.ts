@@ -1,16 +1,18 @@
+import { declareRule } from '../types.js';
 /**
  * fleet.silent-agent: a device that promised its next report (nextReportBy) and stayed silent longer than
  * the grace period. The grace covers nights, weekends and holidays with the lid shut.
  */
 
-export const silentAgentRule = {
+export const silentAgentRule = declareRule({
   id: 'fleet.silent-agent',
+  runs: 'fleet',
   title: 'An enrolled agent stopped reporting',
   description: 'The report promised by nextReportBy is more than silentGraceHours late.',
   severity: 'medium',
   attack: ['T1562.001'],
   falsePositives: ['A laptop on holiday longer than the grace period', 'A device retired without a reset'],
-} as const;
+});
 
 export interface DeviceSilence {
   deviceId: string;

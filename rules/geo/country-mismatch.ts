@@ -4,6 +4,7 @@ import { serverFinding, type ServerRuleMeta } from './finding.js';
 
 export const countryMismatchRule: ServerRuleMeta = {
   id: 'geo.country-mismatch',
+  runs: 'server',
   title: 'Reports come from outside the expected countries',
   description: "The source address's country (server-side IP geolocation) is not one of the device's expected countries.",
   severity: 'high',

@@ -1,7 +1,7 @@
-import type { Finding, RuleMeta, Severity } from '../types.js';
+import { attackIds, type Finding, type RuleMeta, type Severity } from '../types.js';
 
-/** A server-side rule (geo.*, fleet.*) declares the same metadata as an agent rule, for the same finding shape. */
-export type ServerRuleMeta = RuleMeta;
+/** A server-side rule that scores (geo.*, most fleet.*): the one rule shape, with a weight and a group. */
+export type ServerRuleMeta = RuleMeta & { weight: number; group: string; runs: 'server' | 'fleet' };
 
 /** A finding in the wire shape (rules/types.ts), so the device page lists server findings beside the agent's. */
 export function serverFinding(rule: ServerRuleMeta, confidence: number, evidence: Record<string, unknown>, subject?: string, severity?: Severity): Finding {
@@ -13,7 +13,7 @@ export function serverFinding(rule: ServerRuleMeta, confidence: number, evidence
     evidence,
     group: rule.group,
     weight: rule.weight,
-    attack: [...rule.attack],
+    attack: [...attackIds(rule)],
     ...(subject !== undefined ? { subject } : {}),
   };
 }

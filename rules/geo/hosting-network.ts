@@ -5,6 +5,7 @@ import { serverFinding, type ServerRuleMeta } from './finding.js';
 
 export const hostingNetworkRule: ServerRuleMeta = {
   id: 'geo.hosting-network',
+  runs: 'server',
   title: 'Reports come from a hosting, cloud or VPN network',
   description: 'The source ASN belongs to a hosting, data-centre or VPN provider (rules/catalogs/hosting-asns.json plus geo.hostingAsns) where a home or office line is expected.',
   severity: 'medium',

@@ -5,6 +5,7 @@ import { serverFinding, type ServerRuleMeta } from './finding.js';
 
 export const impossibleTravelRule: ServerRuleMeta = {
   id: 'geo.impossible-travel',
+  runs: 'server',
   title: 'Two reports from countries too far apart for the time between them',
   description:
     'Country-level: the shortest distance between the principal cities (tzdata) of the previous and the current source country exceeds maxSpeedKmh × hours + slackKm.',

@@ -5,6 +5,7 @@ import { serverFinding, type ServerRuleMeta } from './finding.js';
 
 export const timezoneMismatchRule: ServerRuleMeta = {
   id: 'geo.timezone-mismatch',
+  runs: 'server',
   title: "The laptop's time zone is not one of its source country's zones",
   description: "identity.timezone (the laptop's IANA zone) is not among the IANA zones of the source address's country (tzdata zone.tab/zone1970.tab; link names resolved).",
   severity: 'medium',

@@ -1,5 +1,5 @@
 import type { AlertEvent } from '../storage/types.js';
-import { ruleInfo } from './rule-info.js';
+import { attackText, ruleInfo } from './rule-info.js';
 import { byteLength, jsonOneLine, oneLine, shorten } from './text.js';
 
 /**
@@ -79,7 +79,7 @@ export function toCef(event: AlertEvent, productVersion: string, maxBytes = Numb
       ['msg', msgMax > 0 ? shorten(alert.summary, msgMax) : undefined],
       ...(devices ? ([['cs1Label', 'deviceIds'], ['cs1', alert.deviceIds.join(',')]] as const) : []),
       ['cs2Label', 'attack'],
-      ['cs2', info.attack.join(',')],
+      ['cs2', attackText(info)],
       ['cs3Label', 'eventUid'],
       ['cs3', event.uid],
       ...(evidence.json !== undefined ? ([['cs4Label', 'evidence'], ['cs4', evidence.json]] as const) : []),

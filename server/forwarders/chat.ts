@@ -1,5 +1,5 @@
 import type { AlertEvent } from '../storage/types.js';
-import { ruleInfo } from './rule-info.js';
+import { attackText, ruleInfo } from './rule-info.js';
 import { jsonOneLine, oneLine, shorten } from './text.js';
 
 /** Slack mrkdwn: &, < and > are the control characters (Slack "Formatting text for app surfaces"). */
@@ -29,7 +29,8 @@ function factsOf(event: AlertEvent): Facts {
     ['Devices', event.devices.map((d) => (d.hostname ? `${d.hostname} (${d.deviceId})` : d.deviceId)).join(', ')],
     ['Summary', alert.summary],
   ];
-  if (info.attack.length) lines.push(['ATT&CK', info.attack.join(', ')]);
+  const attack = attackText(info, ', ');
+  if (attack !== undefined) lines.push(['ATT&CK', attack]);
   // Labels are ours; everything the agent sent (titles, evidence) is a value.
   for (const f of findings.slice(0, 5)) lines.push(['Finding', `${String(f.title ?? '')}: ${shorten(jsonOneLine(f.evidence ?? {}), 500)}`]);
   // Each fact on one line: a line break in agent text would forge a line of its own in the message.
@@ -70,8 +71,17 @@ export function teamsPayload(event: AlertEvent): Record<string, unknown> {
   };
 }
 
-/** The webhook `json` body: the event itself (JSON needs no further escaping). */
-export const jsonPayload = (event: AlertEvent): Record<string, unknown> => ({ ...event });
+/**
+ * The event as JSON receivers get it (webhook `json`, Splunk HEC): the event itself plus `rule`, the alert rule's id,
+ * title and ATT&CK ids from the rule registry (`attack: "none"` where the rule declares no technique fits).
+ */
+export function eventWithRule(event: AlertEvent): Record<string, unknown> {
+  const info = ruleInfo(event.alert.rule);
+  return { ...event, rule: { id: event.alert.rule, title: info.title, attack: info.attackNone ? 'none' : [...info.attack] } };
+}
+
+/** The webhook `json` body (JSON needs no further escaping). */
+export const jsonPayload = (event: AlertEvent): Record<string, unknown> => eventWithRule(event);
 
 /**
  * Splunk HEC event body (time in epoch seconds). `host` is indexed metadata that Splunk shows and searches as raw
@@ -85,6 +95,6 @@ export function splunkPayload(event: AlertEvent, opts: { index?: string | undefi
     source: 'farmwatch',
     sourcetype: opts.sourcetype ?? 'farmwatch:alert',
     ...(opts.index ? { index: opts.index } : {}),
-    event,
+    event: eventWithRule(event),
   };
 }

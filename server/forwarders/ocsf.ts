@@ -1,5 +1,5 @@
 import type { AlertEvent } from '../storage/types.js';
-import { attackTechnique, attackVersion } from './attack-techniques.js';
+import { attackTechnique, attackVersion } from '../../rules/catalog/attack-techniques.js';
 import { ruleInfo, severityRank } from './rule-info.js';
 
 /**
@@ -92,6 +92,7 @@ export function toOcsf(event: AlertEvent, productVersion: string): Record<string
     evidences: findings.length
       ? findings.map((f) => ({ name: typeof f.title === 'string' ? f.title : alert.rule, data: f }))
       : [{ name: alert.rule, data: alert.evidence }],
-    unmapped: { farmwatch: { alertId: alert.id, rule: alert.rule, deviceIds: alert.deviceIds, status: alert.status } },
+    // OCSF's attacks[] cannot say "no technique fits": a rule declared attack 'none' says it here.
+    unmapped: { farmwatch: { alertId: alert.id, rule: alert.rule, deviceIds: alert.deviceIds, status: alert.status, ...(info.attackNone ? { attack: 'none' } : {}) } },
   };
 }

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { AlertEvent } from '../storage/types.js';
 import { toCef } from './cef.js';
 import { auditFacility, formatSyslog, syslogSeverity } from './rfc5424.js';
-import { ruleInfo } from './rule-info.js';
+import { attackText, ruleInfo } from './rule-info.js';
 import { byteLength, shorten } from './text.js';
 
 /** Our SD-ID: 32473 is the example enterprise number of RFC 5612 (farmwatch has no IANA number of its own). */
@@ -52,7 +52,8 @@ export function toSyslog(event: AlertEvent, format: 'cef' | 'rfc5424', productVe
     else if (o.lists === 'first' && alert.deviceIds[0] !== undefined) params.deviceIds = shorten(alert.deviceIds[0], 64);
     if (o.lists === 'all') params.hostnames = event.devices.map((d) => d.hostname ?? d.deviceId).join(',');
     if (typeof alert.evidence.score === 'number') params.score = String(alert.evidence.score);
-    if (info.attack.length) params.attack = info.attack.join(',');
+    const attack = attackText(info);
+    if (attack !== undefined) params.attack = attack;
     if (truncated) params.truncated = 'true';
     const msg = o.msgMax > 0 ? shorten(alert.summary, o.msgMax) : '';
     return formatSyslog({ ...common, structuredData: { [sdId]: params }, msg });

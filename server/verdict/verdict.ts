@@ -6,7 +6,7 @@ import type { Report } from '../../schema/report.js';
 import type { IgnoredFindings, ServerVerdict } from '../lifecycle/storage-types.js';
 import { capPerRule } from './finding-cap.js';
 import { implausibleFindingsRule, scoreMismatchRule } from './integrity.js';
-import { endpointRule } from './known-rules.js';
+import { endpointRule } from '../../rules/registry.js';
 import { salvageSnapshot } from './snapshot-salvage.js';
 
 export interface MismatchThresholds {

@@ -61,7 +61,7 @@ describe('agent baseline', () => {
     const day0 = foldCycle(undefined, makeSnapshot({ collectedAt: '2026-01-01T12:00:00.000Z' }), [ra('remote-access.running', 'teamviewer')]);
     const later = makeSnapshot({ collectedAt: '2026-01-05T12:00:00.000Z', inputs: { devices: [kvm] } });
     const ctx = makeContext({ baseline: day0, now: new Date(later.collectedAt), findings: [] });
-    const fake = { id: 'remote-access.running', title: '', description: '', severity: 'high' as const, weight: 0.6, group: 'remote-access', attack: [], falsePositives: [],
+    const fake = { id: 'remote-access.running', title: '', description: '', severity: 'high' as const, weight: 0.6, group: 'remote-access', attack: ['T1219'] as const, falsePositives: [], runs: 'endpoint' as const,
       evaluate: () => [{ confidence: 1, evidence: {}, subject: 'anydesk' }, { confidence: 1, evidence: {}, subject: 'teamviewer' }] };
     const ev = evaluate([fake, ...contextRules], later, ctx);
     expect(ev.findings.filter((f) => f.rule.startsWith('baseline.')).map((f) => `${f.rule} ${f.subject ?? f.evidence.name}`)).toEqual([

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escape, html } from '../../server/dashboard/html.js';
+import { alertRows } from '../../server/dashboard/pages/alerts.js';
 import { sameCsrf, SessionStore } from '../../server/dashboard/sessions.js';
 import { histogramSvg, scoreChartSvg } from '../../server/dashboard/svg.js';
 
@@ -65,5 +66,18 @@ describe('SVG charts', () => {
     // x from 34 to 640-10; y = 10 + (1 - score/100) × 146 (180 high, 10 above, 24 below): 0 → 156, 90 → 24.6.
     expect(/points="([^"]+)"/.exec(chart)?.[1]).toBe('34.0,156.0 630.0,24.6');
     expect(scoreChartSvg([]).text).toContain('No reports yet');
+  });
+});
+
+describe('the alerts table names each rule from the rule registry', () => {
+  const session = { id: 's', csrf: 'c', createdMs: 0, lastUsedMs: 0 };
+  const alert = (rule: string) => ({ id: 1, rule, status: 'open' as const, severity: 'high', deviceIds: ['d1'], summary: 's', evidence: {}, createdAt: '2026-03-02T10:00:00.000Z', updatedAt: '2026-03-02T10:00:00.000Z' });
+  const row = (rule: string) => String(alertRows([alert(rule)], new Map(), session, new Date('2026-03-02T11:00:00.000Z')));
+
+  it('shows the title and ATT&CK ids of a server rule, "none" where none fits, and an unknown id alone', () => {
+    expect(row('geo.impossible-travel')).toContain(escape('Two reports from countries too far apart for the time between them'));
+    expect(row('geo.impossible-travel')).toContain('https://attack.mitre.org/techniques/T1133/');
+    expect(row('agent.clock-skew')).toContain('ATT&amp;CK: none');
+    expect(row('made.up')).toContain('<code>made.up</code></td>');
   });
 });

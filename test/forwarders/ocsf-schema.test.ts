@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { attackTechnique } from '../../server/forwarders/attack-techniques.js';
+import { attackTechnique } from '../../rules/catalog/attack-techniques.js';
 import { ocsfVersion, toOcsf } from '../../server/forwarders/ocsf.js';
 import { ocsfFileSender } from '../../server/forwarders/ocsf-file.js';
 import { ocsfHttpSender } from '../../server/forwarders/ocsf-http.js';

@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ruleInfo } from '../../server/forwarders/rule-info.js';
+import { attackText, ruleInfo } from '../../server/forwarders/rule-info.js';
 import { syslogSender } from '../../server/forwarders/syslog.js';
 import type { AlertEvent } from '../../server/storage/types.js';
 import { parseCef } from '../helpers/cef-parse.js';
@@ -76,7 +76,7 @@ describe('syslog and CEF output read back by independent strict parsers', () => 
         expect(p.hostnames).toBe(e.devices.map((d) => expectOneLine(d.hostname ?? '')).join(','));
         expect(p.deviceIds).toBe(expectOneLine(e.alert.deviceIds.join(',')));
         expect(p.score).toBe(typeof e.alert.evidence.score === 'number' ? '72' : undefined);
-        expect(p.attack).toBe(ruleInfo(e.alert.rule).attack.join(',') || undefined);
+        expect(p.attack).toBe(attackText(ruleInfo(e.alert.rule)));
         expect(p).not.toHaveProperty('truncated');
         expect(m.msg).toBe(expectOneLine(e.alert.summary));
       });
@@ -95,7 +95,7 @@ describe('syslog and CEF output read back by independent strict parsers', () => 
         expect(x.dhost).toBe(expectCefValue(e.devices[0]?.hostname ?? ''));
         expect(x.msg).toBe(expectCefValue(e.alert.summary));
         expect(x.cs1).toBe(expectCefValue(e.alert.deviceIds.join(',')));
-        expect(x.cs2).toBe(ruleInfo(e.alert.rule).attack.join(',') || undefined);
+        expect(x.cs2).toBe(attackText(ruleInfo(e.alert.rule)));
         expect(JSON.parse(x.cs4 ?? '')).toEqual(JSON.parse(JSON.stringify(e.alert.evidence.findings)));
         expect(x).not.toHaveProperty('cs5');
         expect('cn1Label' in x, e.alert.rule).toBe('cn1' in x);

@@ -71,7 +71,7 @@ describe('drift through the engine', () => {
     const { defineRule } = await import('../../../rules/types.js');
     const fakeRunning = defineRule({
       id: 'remote-access.running', title: 'running', description: '', severity: 'high', weight: 0.6, group: 'remote-access',
-      attack: [], falsePositives: [], evaluate: () => [{ confidence: 1, evidence: {}, subject: 'anydesk' }, { confidence: 1, evidence: {}, subject: 'rustdesk' }],
+      attack: ['T1219'], falsePositives: [], evaluate: () => [{ confidence: 1, evidence: {}, subject: 'anydesk' }, { confidence: 1, evidence: {}, subject: 'rustdesk' }],
     });
     const ev = evaluate([fakeRunning, baselineNewRemoteTool], makeSnapshot(), makeContext({ baseline: old, allowTools: ['rustdesk'] }));
     const drift = ev.findings.filter((f) => f.rule === 'baseline.new-remote-tool');

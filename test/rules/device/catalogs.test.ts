@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CatalogError, catalogFiles, deviceCatalogs, loadDeviceCatalogs } from '../../../rules/device/catalogs.js';
+import { catalogFiles as allCatalogFiles } from '../../../rules/catalog/files.js';
+import { CatalogError } from '../../../rules/catalog/load.js';
+import { deviceCatalogs, loadDeviceCatalogs } from '../../../rules/device/catalogs.js';
+
+const catalogFiles = {
+  ipkvm: allCatalogFiles.ipkvm.file,
+  jigglers: allCatalogFiles.hardwareJigglers.file,
+  virtualDisplays: allCatalogFiles.virtualDisplays.file,
+  macPrefixes: allCatalogFiles.kvmMacPrefixes.file,
+};
 import { macHasPrefix, matchUsb, normalizeMac } from '../../../rules/device/match.js';
 
 const shipped = join(import.meta.dirname, '..', '..', '..', 'rules', 'catalogs');

@@ -1,14 +1,5 @@
-import { z } from 'zod';
-import { loadCatalogFile } from '../../rules/catalog/load.js';
-
-const tacticId = z.string().regex(/^TA\d{4}$/);
-const techniqueId = z.string().regex(/^T\d{4}(\.\d{3})?$/);
-const catalogSchema = z.strictObject({
-  about: z.string(),
-  attackVersion: z.string().min(1),
-  tactics: z.record(tacticId, z.string().min(1)),
-  techniques: z.array(z.strictObject({ id: techniqueId, name: z.string().min(1), tactics: z.array(tacticId).min(1), source: z.string().min(1) })).min(1),
-});
+import { loadCatalog } from './files.js';
+import { CatalogError } from './load.js';
 
 export interface Technique {
   id: string;
@@ -20,12 +11,12 @@ let catalog: { version: string; byId: Map<string, Technique> } | undefined;
 
 function load() {
   if (catalog) return catalog;
-  const raw = loadCatalogFile('attack-techniques.json', catalogSchema);
+  const raw = loadCatalog('attackTechniques');
   const byId = new Map<string, Technique>();
   for (const t of raw.techniques) {
     const tactics = t.tactics.map((id) => {
       const name = raw.tactics[id];
-      if (!name) throw new Error(`catalog attack-techniques.json: technique ${t.id} names tactic ${id}, which "tactics" does not list: add it`);
+      if (!name) throw new CatalogError(`catalog attack-techniques.json: technique ${t.id} names tactic ${id}, which "tactics" does not list: add it`);
       return { id, name };
     });
     byId.set(t.id, { id: t.id, name: t.name, tactics });
