@@ -23,11 +23,10 @@ export function parseAnydeskTrace(text: string, source = 'anydesk:ad_svc.trace')
     const msg = message!;
     const addr = /(?:Logged in from|Accepting from|Accepted connection from)\s+(\S+?)\.?(?:\s|$)/i.exec(msg);
     if (addr) {
+      // A relay's address (dropped) also ends what an earlier line said: it is not this session's peer.
       const address = peerAddressOf(addr[1]!);
-      if (address) {
-        lastAddress = { at: lineNo, address };
-        if (open && open.peerAddress === undefined && open.direction === 'incoming') open.peerAddress = address;
-      }
+      lastAddress = address ? { at: lineNo, address } : undefined;
+      if (address && open && open.peerAddress === undefined && open.direction === 'incoming' && open.end === undefined) open.peerAddress = address;
       continue;
     }
     const incoming = /Incoming session request:.*\((\d{6,12})\)\s*\.?$/i.exec(msg) ?? /accept request from\s+(\d{6,12})/i.exec(msg);
@@ -45,6 +44,7 @@ export function parseAnydeskTrace(text: string, source = 'anydesk:ad_svc.trace')
       open = { tool: 'anydesk', direction, start: at, ...(peerId ? { peerId } : {}), source };
       // The relay login is logged a few lines before the request.
       if (direction === 'incoming' && lastAddress && lineNo - lastAddress.at <= 20) open.peerAddress = lastAddress.address;
+      lastAddress = undefined;
       continue;
     }
     if (/Session (closed|stopped)|session close/i.test(msg) && open && at) {

@@ -81,7 +81,10 @@ export function parseWinRemoteEvents(records: unknown): ParsedLog {
     }
   }
   sessions.push(...rdpOpen.values(), ...crdOpen.values());
-  return { sessions, skipped };
+  // One RDP logon is both a Security 4624 and a TerminalServices 21: the latter (which has an end) is kept.
+  const ts = sessions.filter((s) => s.source === 'windows:terminalservices');
+  const deduped = sessions.filter((s) => s.source !== 'windows:security-4624' || !ts.some((t) => t.peerAddress === s.peerAddress && Math.abs(Date.parse(t.start) - Date.parse(s.start)) <= 60_000));
+  return { sessions: deduped, skipped };
 }
 
 function peerAddress(raw: string): string | undefined {
