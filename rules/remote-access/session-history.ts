@@ -56,7 +56,7 @@ export const remoteAccessSessionHistory = defineRule({
     'live socket to see. Stronger at night (22:00-06:00 local) and for sessions over 2 hours. A session log that shrank or ' +
     'vanished after holding sessions, or a symbolic link / FIFO in its place, is reported as tampering. Sessions with a ' +
     'policy helpdeskPeers id raise nothing.',
-  severity: 'medium', weight: 0.45, group: 'remote-access-history', attack: ['T1219', 'T1021.001', 'T1070'],
+  severity: 'medium', weight: 0.45, group: 'remote-access-history', attack: ['T1219'],
   falsePositives: ['Sanctioned remote support whose peer ids are not in helpdeskPeers', 'The employee reaching their own laptop from home (outgoing from elsewhere, incoming here)'],
   evaluate(snapshot, context): Match[] {
     const out: Match[] = [];
