@@ -10,6 +10,7 @@ import { policyFile } from '../../../agent/policy.js';
 import { Spool } from '../../../agent/spool.js';
 import { remoteSessions } from '../../../collectors/remoteSessions/index.js';
 import { collectUnder } from '../../../collectors/remoteSessions/linux.js';
+import type { Snapshot } from '../../../collectors/snapshot.js';
 import type { Collector } from '../../../collectors/types.js';
 import type { Report } from '../../../schema/report.js';
 import { fakeContext } from '../../helpers/fake-context.js';
@@ -66,6 +67,8 @@ async function daemon(clock: { t: number }) {
   return { cycles, config };
 }
 
+/** The sent snapshot's remoteSessions (the report schema keeps the snapshot loose). */
+const rs = (report: Report) => (report.snapshot as unknown as Snapshot | undefined)?.remoteSessions;
 const historyOf = (report: Report) => report.findings.filter((f) => f.rule === 'remote-access.session-history');
 
 describe.skipIf(!runsHere)('remote session history on Linux, end to end', () => {
@@ -87,13 +90,13 @@ describe.skipIf(!runsHere)('remote session history on Linux, end to end', () => 
     expect(sent).not.toContain('417325590');
     expect(sent).not.toContain('198.51.100.23');
     expect(sent).not.toContain('OPS-PC-7');
-    expect(first.snapshot?.remoteSessions?.sessions[0]?.peerId).toBe(peerHash(fleetKey, '417325590'));
+    expect(rs(first)?.sessions[0]?.peerId).toBe(peerHash(fleetKey, '417325590'));
 
     // An hour later (the slow cadence): one more session appended; only it is read.
     await write(trace, traceLine('2026-03-10 06:30:00.000', 'Incoming session request: OPS-PC-9 (733100245)'), true);
     clock.t += hour + 60_000;
     const second = (await cycles.run()).report;
-    expect(second.snapshot?.remoteSessions?.sessions.map((s) => s.peerId)).toEqual([peerHash(fleetKey, '733100245')]);
+    expect(rs(second)?.sessions.map((s) => s.peerId)).toEqual([peerHash(fleetKey, '733100245')]);
     expect(JSON.stringify(second)).not.toContain('733100245');
   });
 
@@ -104,7 +107,7 @@ describe.skipIf(!runsHere)('remote session history on Linux, end to end', () => 
     await writeFile(policyFile(config.stateDir!), JSON.stringify({ version: 3, expected: { timezones: [], locales: [], keyboardLayouts: [], countries: [] }, allowTools: [], weights: {}, helpdeskPeers: ['1098223344'] }));
     const report = (await cycles.run()).report;
     expect(historyOf(report)).toEqual([]);
-    expect(report.snapshot?.remoteSessions?.sessions).toHaveLength(1);
+    expect(rs(report)?.sessions).toHaveLength(1);
   });
 
   it('a symbolic link or a FIFO in a log\'s place is refused at once (never followed, never blocking) and reported as tampering', async () => {
@@ -116,12 +119,12 @@ describe.skipIf(!runsHere)('remote session history on Linux, end to end', () => 
     const started = Date.now();
     const report = (await cycles.run()).report;
     expect(Date.now() - started).toBeLessThan(5_000);
-    const logs = report.snapshot?.remoteSessions?.logs ?? [];
+    const logs = rs(report)?.logs ?? [];
     expect(logs).toEqual(expect.arrayContaining([
       expect.objectContaining({ source: 'anydesk:ad.trace', state: 'refused', reason: 'not a regular file (symbolic link)' }),
       expect.objectContaining({ source: 'anydesk:connection_trace', state: 'refused', reason: 'not a regular file (FIFO)' }),
     ]));
-    expect(report.snapshot?.remoteSessions?.sessions).toEqual([]);
+    expect(rs(report)?.sessions).toEqual([]);
     expect(historyOf(report).map((f) => (f.evidence as { tamper?: boolean }).tamper)).toEqual([true, true]);
   }, 20_000);
 
@@ -130,7 +133,7 @@ describe.skipIf(!runsHere)('remote session history on Linux, end to end', () => 
     await writeFile(trace, traceLine('2026-03-10 01:00:00.000', 'Incoming session request: X (111111111)'));
     await chown(trace, 0, 0);
     const { cycles } = await daemon({ t: Date.parse('2026-03-10T10:00:00Z') });
-    const logs = (await cycles.run()).report.snapshot?.remoteSessions?.logs ?? [];
+    const logs = rs((await cycles.run()).report)?.logs ?? [];
     expect(logs).toEqual([expect.objectContaining({ state: 'refused', reason: `owned by uid 0, expected ${maria}` })]);
   });
 
@@ -146,7 +149,7 @@ describe.skipIf(!runsHere)('remote session history on Linux, end to end', () => 
     await unlink(ctLog);
     clock.t += hour + 60_000;
     const report = (await cycles.run()).report;
-    const states = (report.snapshot?.remoteSessions?.logs ?? []).map((l) => [l.source, l.state]);
+    const states = (rs(report)?.logs ?? []).map((l) => [l.source, l.state]);
     expect(states).toEqual(expect.arrayContaining([['anydesk:ad.trace', 'shrunk'], ['anydesk:connection_trace', 'vanished']]));
     expect(historyOf(report).every((f) => (f.evidence as { tamper?: boolean }).tamper === true && f.severity === 'high')).toBe(true);
     expect(historyOf(report)).toHaveLength(2);
