@@ -30,7 +30,7 @@ export async function darwinLogFiles(root = '/'): Promise<LogFile[]> {
       { source: 'anydesk:ad.trace', path: join(home.path, '.anydesk/ad.trace'), owners: own, parse: (t) => parseAnydeskTrace(t, 'anydesk:ad.trace') },
       { source: 'anydesk:connection_trace', path: join(home.path, '.anydesk/connection_trace.txt'), owners: own, parse: (t) => parseAnydeskConnectionTrace(t) },
     );
-    for (const f of await filesIn(join(home.path, 'Library/Logs/RustDesk/server'), /\.log$/, own)) files.push({ source: 'rustdesk:server-log', path: f, owners: own, parse: (t) => parseRustdeskLog(t) });
+    for (const f of await filesIn(join(home.path, 'Library/Logs/RustDesk/server'), /\.log$/, own)) files.push({ source: 'rustdesk:server-log', path: f, owners: own, fixed: false, parse: (t) => parseRustdeskLog(t) });
   }
   return files;
 }

@@ -27,8 +27,8 @@ export async function linuxLogFiles(root = '/'): Promise<LogFile[]> {
       { source: 'anydesk:ad.trace', path: join(home.path, '.anydesk/anydesk.trace'), owners: own, parse: (t) => parseAnydeskTrace(t, 'anydesk:ad.trace') },
       { source: 'anydesk:connection_trace', path: join(home.path, '.anydesk/connection_trace.txt'), owners: own, parse: (t) => parseAnydeskConnectionTrace(t) },
     );
-    for (const f of await filesIn(join(home.path, '.local/share/logs/RustDesk/server'), /\.log$/, own)) files.push({ source: 'rustdesk:server-log', path: f, owners: own, parse: (t) => parseRustdeskLog(t) });
-    for (const f of await filesIn(join(home.path, '.config/chrome-remote-desktop'), /\.log$/, own)) files.push({ source: 'chrome-remote-desktop:host-log', path: f, owners: own, parse: (t, now) => parseChromotingLog(t, undefined, now.getUTCFullYear()) });
+    for (const f of await filesIn(join(home.path, '.local/share/logs/RustDesk/server'), /\.log$/, own)) files.push({ source: 'rustdesk:server-log', path: f, owners: own, fixed: false, parse: (t) => parseRustdeskLog(t) });
+    for (const f of await filesIn(join(home.path, '.config/chrome-remote-desktop'), /\.log$/, own)) files.push({ source: 'chrome-remote-desktop:host-log', path: f, owners: own, fixed: false, parse: (t, now) => parseChromotingLog(t, undefined, now.getUTCFullYear()) });
   }
   return files;
 }

@@ -2,6 +2,7 @@ import { memoryOf } from '../memory.js';
 import type { CollectContext } from '../types.js';
 import type { ParsedLog } from './parse-common.js';
 import type { RemoteSession, RemoteSessions, SessionLog } from './schema.js';
+import { lstat } from 'node:fs/promises';
 import { readTail, type LogMark } from './tail-reader.js';
 
 /** One log file to read: where, whose it may be, and which pure parser reads it. */
@@ -11,6 +12,11 @@ export interface LogFile {
   /** uids the file (and its directory) may be owned by: 0 for system logs, the home's owner for a user's. */
   owners: readonly number[];
   parse(text: string, now: Date): ParsedLog;
+  /**
+   * False for logs found by listing a directory of rotating files (RustDesk's, Chrome Remote Desktop's): one of them
+   * disappearing is rotation, not tampering. True (the default) for a log the tool keeps under one name.
+   */
+  fixed?: boolean;
 }
 
 /** Bytes read from one log per collection at most: a trace grows a few KB per session. */
@@ -21,7 +27,7 @@ export const maxMarks = 256;
 export const maxSessions = 200;
 
 interface Memory {
-  marks: Map<string, LogMark>;
+  marks: Map<string, LogMark & { source: string; fixed: boolean }>;
 }
 
 /**
@@ -56,7 +62,7 @@ export async function readLogs(ctx: CollectContext, files: readonly LogFile[], p
       parsed = { sessions: [], skipped: 0 };
     }
     const shrunkAfterSessions = result.shrunk && (previous?.sessions ?? 0) > 0;
-    const mark = { ...result.mark, sessions: result.mark.sessions + parsed.sessions.length };
+    const mark = { ...result.mark, sessions: result.mark.sessions + parsed.sessions.length, source: file.source, fixed: file.fixed !== false };
     memory.marks.delete(file.path);
     memory.marks.set(file.path, mark);
     sessions.push(...parsed.sessions.map((s) => ({ ...s, source: file.source })));
@@ -66,6 +72,15 @@ export async function readLogs(ctx: CollectContext, files: readonly LogFile[], p
     });
     if (parsed.skipped) notes.push(`${file.source}: ${parsed.skipped} line(s) looked like a session but could not be read`);
     if (result.skippedBytes > 0) notes.push(`${file.source}: ${result.skippedBytes} older bytes skipped (tail bounded to ${maxTailBytes})`);
+  }
+  // A fixed-name log found by listing its directory (TeamViewer's) is simply not listed once deleted: look for it.
+  const listed = new Set(files.map((f) => f.path));
+  for (const [path, mark] of [...memory.marks]) {
+    if (listed.has(path) || !mark.fixed || mark.sessions === 0) continue;
+    const gone = await lstat(path).then(() => false, (err: { code?: string }) => err.code === 'ENOENT' || err.code === 'ENOTDIR');
+    if (!gone) continue;
+    memory.marks.delete(path);
+    logs.push({ source: mark.source, path, state: 'vanished', reason: 'the log held sessions at an earlier read and is gone now' });
   }
   while (memory.marks.size > maxMarks) memory.marks.delete(memory.marks.keys().next().value!);
   sessions.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));

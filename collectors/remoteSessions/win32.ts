@@ -30,7 +30,7 @@ export async function win32LogFiles(env: Readonly<Record<string, string | undefi
     for (const f of await filesIn(dir, /^connections_incoming\.txt$/i, anyOwner, 'win32')) files.push({ source: 'teamviewer:connections_incoming', path: f, owners: anyOwner, parse: (t) => parseTeamviewerIncoming(t) });
   }
   for (const f of await filesIn(join(systemRoot, 'ServiceProfiles', 'LocalService', 'AppData', 'Roaming', 'RustDesk', 'log', 'server'), /\.log$/i, anyOwner, 'win32')) {
-    files.push({ source: 'rustdesk:server-log', path: f, owners: anyOwner, parse: (t) => parseRustdeskLog(t) });
+    files.push({ source: 'rustdesk:server-log', path: f, owners: anyOwner, fixed: false, parse: (t) => parseRustdeskLog(t) });
   }
   for (const home of await homesUnder([join(env['SystemDrive'] ?? 'C:', '\\Users')])) {
     const roaming = join(home.path, 'AppData', 'Roaming');
@@ -38,7 +38,7 @@ export async function win32LogFiles(env: Readonly<Record<string, string | undefi
       { source: 'anydesk:ad.trace', path: join(roaming, 'AnyDesk', 'ad.trace'), owners: anyOwner, parse: (t) => parseAnydeskTrace(t, 'anydesk:ad.trace') },
       { source: 'anydesk:connection_trace', path: join(roaming, 'AnyDesk', 'connection_trace.txt'), owners: anyOwner, parse: (t) => parseAnydeskConnectionTrace(t) },
     );
-    for (const f of await filesIn(join(roaming, 'RustDesk', 'log', 'server'), /\.log$/i, anyOwner, 'win32')) files.push({ source: 'rustdesk:server-log', path: f, owners: anyOwner, parse: (t) => parseRustdeskLog(t) });
+    for (const f of await filesIn(join(roaming, 'RustDesk', 'log', 'server'), /\.log$/i, anyOwner, 'win32')) files.push({ source: 'rustdesk:server-log', path: f, owners: anyOwner, fixed: false, parse: (t) => parseRustdeskLog(t) });
   }
   return files;
 }

@@ -13,7 +13,7 @@ import { collectUnder } from '../../../collectors/remoteSessions/linux.js';
 import type { Snapshot } from '../../../collectors/snapshot.js';
 import type { Collector } from '../../../collectors/types.js';
 import type { Report } from '../../../schema/report.js';
-import { fakeContext } from '../../helpers/fake-context.js';
+import { fakeContext, fixture } from '../../helpers/fake-context.js';
 import { captureLog } from '../../agent/log-capture.js';
 
 /**
@@ -153,5 +153,24 @@ describe.skipIf(!runsHere)('remote session history on Linux, end to end', () => 
     expect(states).toEqual(expect.arrayContaining([['anydesk:ad.trace', 'shrunk'], ['anydesk:connection_trace', 'vanished']]));
     expect(historyOf(report).every((f) => (f.evidence as { tamper?: boolean }).tamper === true && f.severity === 'high')).toBe(true);
     expect(historyOf(report)).toHaveLength(2);
+  });
+
+  it.skipIf(!asRoot)('a TeamViewer log (found by listing /var/log/teamviewerNN) deleted after holding sessions is vanished; a rotated-away RustDesk file is not', async () => {
+    const tvDir = join(root, 'var', 'log', 'teamviewer15');
+    const rdDir = join(home, '.local', 'share', 'logs', 'RustDesk', 'server');
+    await mkdir(tvDir, { recursive: true });
+    await mkdir(rdDir, { recursive: true });
+    for (const d of [join(home, '.local'), join(home, '.local', 'share'), join(home, '.local', 'share', 'logs'), join(home, '.local', 'share', 'logs', 'RustDesk'), rdDir]) await chown(d, maria, maria);
+    await writeFile(join(tvDir, 'TeamViewer15_Logfile.log'), fixture('win32', 'teamviewer15-logfile-plaso.log'));
+    await write(join(rdDir, 'rustdesk_r00001.log'), fixture('linux', 'rustdesk-server.log'));
+    const clock = { t: Date.parse('2026-03-10T10:00:00Z') };
+    const { cycles } = await daemon(clock);
+    const first = (await cycles.run()).report;
+    expect(rs(first)?.sessions.map((s) => s.tool).sort()).toEqual(['rustdesk', 'rustdesk', 'rustdesk', 'teamviewer']);
+    await unlink(join(tvDir, 'TeamViewer15_Logfile.log'));
+    await unlink(join(rdDir, 'rustdesk_r00001.log'));
+    clock.t += hour + 60_000;
+    const second = (await cycles.run()).report;
+    expect((rs(second)?.logs ?? []).map((l) => [l.source, l.state])).toEqual([['teamviewer:logfile', 'vanished']]);
   });
 });
