@@ -130,6 +130,7 @@ export class CycleRunner {
       ruleContextFor(applyPolicy(this.collectConfig, policy), {
         ...(this.baseline ? { baseline: this.baseline } : {}),
         ...(config.privacy.activityHours && this.baseline?.activityHours ? { activityHours: this.baseline.activityHours } : {}),
+        ...(policy?.helpdeskPeers ? { helpdeskPeers: policy.helpdeskPeers } : {}),
         now,
       }),
     ), policy);

@@ -63,6 +63,46 @@ export function identityOf(snapshot: Snapshot, fleetKey: string, fallbackTimezon
  * alike: the machine id, each interface MAC and the Wi-Fi SSID. Rules have run on the raw values before this.
  */
 export function hashSnapshotPlaces(snapshot: Snapshot, fleetKey: string, opts: { clearIdentifiers?: boolean } = {}): Snapshot {
+  const hashed = hashSnapshotIdentifiers(snapshot, fleetKey, opts);
+  return hashed.remoteSessions ? { ...hashed, remoteSessions: hashRemoteSessions(hashed.remoteSessions, fleetKey) } : hashed;
+}
+
+/**
+ * A remote peer's id and address, keyed like the place identifiers: always, whatever clearIdentifiers says (they are
+ * a third party's, not this laptop's). HMAC-SHA256 under the fleet key's bytes of the trimmed, lower-cased value (the
+ * convention placeHash uses for a value that is not a MAC), so the server can hash a help-desk id the same way and
+ * re-key both as it does MACs.
+ */
+export function peerHash(fleetKey: string, raw: string): string {
+  return createHmac('sha256', Buffer.from(fleetKey, 'base64url')).update(raw.trim().toLowerCase()).digest('hex');
+}
+
+function hashRemoteSessions(data: NonNullable<Snapshot['remoteSessions']>, fleetKey: string): NonNullable<Snapshot['remoteSessions']> {
+  return {
+    ...data,
+    sessions: data.sessions.map((s) => ({
+      ...s,
+      ...(s.peerId !== undefined ? { peerId: peerHash(fleetKey, s.peerId) } : {}),
+      ...(s.peerAddress !== undefined ? { peerAddress: peerHash(fleetKey, s.peerAddress) } : {}),
+    })),
+  };
+}
+
+/**
+ * Finding evidence with every `peerId` / `peerAddress` string (at any depth) replaced by its peerHash: the rules saw
+ * raw ids on the laptop; what leaves carries the same hashes as the snapshot.
+ */
+export function hashEvidencePeers<T>(value: T, fleetKey: string, depth = 0): T {
+  if (depth > 8 || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => hashEvidencePeers(v, fleetKey, depth + 1)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    out[k] = (k === 'peerId' || k === 'peerAddress') && typeof v === 'string' ? peerHash(fleetKey, v) : hashEvidencePeers(v, fleetKey, depth + 1);
+  }
+  return out as T;
+}
+
+function hashSnapshotIdentifiers(snapshot: Snapshot, fleetKey: string, opts: { clearIdentifiers?: boolean }): Snapshot {
   const hash = (raw: string) => placeHash(fleetKey, raw);
   const own = opts.clearIdentifiers !== true;
   const host = snapshot.host && own && snapshot.host.machineId !== undefined ? { ...snapshot.host, machineId: hash(snapshot.host.machineId) } : snapshot.host;

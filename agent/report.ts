@@ -3,7 +3,7 @@ import type { Snapshot } from '../collectors/snapshot.js';
 import type { Evaluation } from '../rules/index.js';
 import type { Report } from '../schema/report.js';
 import type { Config } from './config.js';
-import { identityOf } from './identity.js';
+import { hashEvidencePeers, identityOf } from './identity.js';
 import { snapshotForReport } from './report-privacy.js';
 import type { DevicePolicy } from '../schema/policy.js';
 import { codeHash, codeHashProblem } from './code-hash.js';
@@ -45,7 +45,8 @@ export function buildReport(input: BuildReportInput): Report {
     nextReportBy: input.nextReportBy.toISOString(),
     score: evaluation.score,
     level: evaluation.level,
-    findings: evaluation.findings,
+    // Remote peers' ids and addresses leave only as keyed hashes, in findings as in the snapshot.
+    findings: evaluation.findings.map((f) => ({ ...f, evidence: hashEvidencePeers(f.evidence, input.fleetKey) })),
     agent: {
       version: input.agentVersion,
       configHash: configHash(config),

@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 /** What the rules know besides the snapshot, from the effective config and the device's baseline. */
 export function ruleContextFor(
   config: Config,
-  extra: { baseline?: Baseline; activityHours?: readonly number[]; now?: Date } = {},
+  extra: { baseline?: Baseline; activityHours?: readonly number[]; now?: Date; helpdeskPeers?: readonly string[] } = {},
 ): RuleContext {
   return {
     expected: config.expected,
@@ -15,6 +15,7 @@ export function ruleContextFor(
     },
     ...(extra.baseline ? { baseline: extra.baseline } : {}),
     ...(extra.activityHours ? { activityHours: extra.activityHours } : {}),
+    ...(extra.helpdeskPeers?.length ? { helpdeskPeers: extra.helpdeskPeers } : {}),
     now: extra.now ?? new Date(),
   };
 }

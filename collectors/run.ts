@@ -46,7 +46,7 @@ export async function collectSnapshot(
     agentVersion: opts.agentVersion,
     platform: process.platform,
     host: null, processes: null, software: null, network: null, usb: null,
-    inputs: null, displays: null, locale: null, sessions: null, activity: null,
+    inputs: null, displays: null, locale: null, sessions: null, activity: null, remoteSessions: null,
     errors: [],
     collectors: {},
   };

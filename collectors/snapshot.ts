@@ -6,13 +6,14 @@ import { inputsSchema } from './inputs/schema.js';
 import { localeSchema } from './locale/schema.js';
 import { networkSchema } from './network/schema.js';
 import { processesSchema } from './processes/schema.js';
+import { remoteSessionsSchema } from './remoteSessions/schema.js';
 import { sessionsSchema } from './sessions/schema.js';
 import { softwareSchema } from './software/schema.js';
 import { usbSchema } from './usb/schema.js';
 import { errorCodes, type ErrorCode } from './types.js';
 
 export const domainNames = [
-  'host', 'processes', 'software', 'network', 'usb', 'inputs', 'displays', 'locale', 'sessions', 'activity',
+  'host', 'processes', 'software', 'network', 'usb', 'inputs', 'displays', 'locale', 'sessions', 'activity', 'remoteSessions',
 ] as const;
 export type DomainName = (typeof domainNames)[number];
 
@@ -47,6 +48,8 @@ export const snapshotSchema = z.object({
   locale: localeSchema.nullable(),
   sessions: sessionsSchema.nullable(),
   activity: activitySchema.nullable(),
+  /** Optional: snapshots from agents before this domain existed lack it. */
+  remoteSessions: remoteSessionsSchema.nullable().optional(),
   errors: z.array(collectorErrorSchema),
   collectors: z.record(z.string(), collectorStatusSchema).describe('What each collector did this cycle'),
 });

@@ -23,6 +23,11 @@ export interface RuleContext {
   /** Local hours (0-23) with input activity seen by the agent, counted; absent when not kept. */
   activityHours?: readonly number[];
   now: Date;
+  /**
+   * Remote-tool peer ids of the company's own support (policy helpdeskPeers): sessions with them raise nothing. The
+   * agent passes them in clear (its snapshot holds raw ids); the server passes their keyed hashes (its snapshot holds those).
+   */
+  helpdeskPeers?: readonly string[];
   /** Findings of the rules evaluated before this one (the engine fills it; drift rules read remote-access.* subjects). */
   findings?: readonly Finding[];
 }

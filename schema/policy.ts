@@ -9,6 +9,9 @@ export const expectedRegionSchema = z.object({
 });
 export type ExpectedRegion = z.infer<typeof expectedRegionSchema>;
 
+/** Help-desk peer ids: at most 500, each at most 128 characters. */
+export const helpdeskPeersSchema = z.array(z.string().min(1).max(128)).max(500);
+
 export const snapshotModes = ['never', 'on-findings', 'always'] as const;
 
 /**
@@ -28,6 +31,13 @@ export const devicePolicySchema = z.looseObject({
   reportSnapshot: z.enum(snapshotModes).optional(),
   /** The machine id, interface MACs and Wi-Fi SSID travel in the snapshot in clear; absent or false: as keyed hashes. */
   clearIdentifiers: z.boolean().optional(),
+  /**
+   * Remote-tool peer ids of the company's own support, in clear: sessions with them raise nothing. The agent compares
+   * them before hashing; the server compares their keyed hashes.
+   */
+  helpdeskPeers: helpdeskPeersSchema.optional(),
+  /** A remote session's peer address may be looked up (country, ASN); default false: it is only hashed. */
+  remoteSessionsSendPeerAddress: z.boolean().optional(),
 });
 export type DevicePolicy = z.infer<typeof devicePolicySchema>;
 

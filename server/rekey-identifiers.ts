@@ -63,6 +63,18 @@ export function rekeyReportBody(body: unknown, rekey: (value: string) => string)
     });
     return n;
   });
+  // Remote peers of the session history: their ids and addresses, in the snapshot and in any finding's evidence.
+  snapshot = at(snapshot, 'remoteSessions', (rs) => at(rs, 'sessions', each((s) => at(at(s, 'peerId', one), 'peerAddress', one))));
   if ('snapshot' in out) out = { ...out, snapshot };
+  if (Array.isArray(out['findings'])) out = { ...out, findings: out['findings'].map((f) => at(f, 'evidence', (e) => rekeyPeers(e, one, 0))) };
+  return out;
+}
+
+/** Every `peerId` / `peerAddress` string at any depth (evidence is a few levels deep; the bound stops hostile nesting). */
+function rekeyPeers(value: unknown, one: (v: unknown) => unknown, depth: number): unknown {
+  if (depth > 8 || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => rekeyPeers(v, one, depth + 1));
+  const out: Json = {};
+  for (const [k, v] of Object.entries(value as Json)) out[k] = k === 'peerId' || k === 'peerAddress' ? one(v) : rekeyPeers(v, one, depth + 1);
   return out;
 }

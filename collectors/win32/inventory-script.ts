@@ -146,6 +146,18 @@ Add-Section 'locale' {
   $r
 }
 Add-Section 'sessions' { Native 'quser.exe' @() }
+# Inbound remote sessions of the last 2 h, one query over three logs: RDP (TerminalServices 21/23/24/25, Security 4624
+# type 10) and Chrome Remote Desktop (Application, source chromoting). Event data by name, or by position when unnamed.
+Add-Section 'remoteLogons' {
+  $w = 'TimeCreated[timediff(@SystemTime) &lt;= 7200000]'
+  $q = "<QueryList><Query Id='0'><Select Path='Microsoft-Windows-TerminalServices-LocalSessionManager/Operational'>*[System[(EventID=21 or EventID=23 or EventID=24 or EventID=25) and $w]]</Select><Select Path='Security'>*[System[EventID=4624 and $w] and EventData[Data[@Name='LogonType']='10']]</Select><Select Path='Application'>*[System[Provider[@Name='chromoting'] and (EventID=1 or EventID=2 or EventID=4) and $w]]</Select></Query></QueryList>"
+  $events = @(Get-WinEvent -FilterXml $q -MaxEvents 200 -ErrorAction SilentlyContinue | ForEach-Object {
+    $x = [xml]$_.ToXml(); $d = [ordered]@{}; $i = 0
+    foreach ($n in @($x.Event.EventData.Data)) { if ($n) { $k = if ($n.Name) { $n.Name } else { "$i" }; $d[$k] = if ($n -is [string]) { $n } else { $n.'#text' }; $i++ } }
+    if ($x.Event.UserData) { foreach ($n in $x.Event.UserData.FirstChild.ChildNodes) { $d[$n.LocalName] = $n.InnerText } }
+    [ordered]@{ log = $_.LogName; id = $_.Id; time = (Iso $_.TimeCreated); data = $d } })
+  [ordered]@{ events = $events }
+}
 [Console]::OutputEncoding = [Text.Encoding]::UTF8
 $out.finishedAt = [DateTime]::UtcNow.ToString('o')
 ConvertTo-Json -InputObject $out -Depth 8 -Compress

@@ -6,7 +6,7 @@ import { memo } from './memo.js';
 import { windowsTool } from '../programs.js';
 
 export const inventorySections = [
-  'console', 'host', 'processes', 'software', 'network', 'netstat', 'wlan', 'pnp', 'displays', 'locale', 'sessions',
+  'console', 'host', 'processes', 'software', 'network', 'netstat', 'wlan', 'pnp', 'displays', 'locale', 'sessions', 'remoteLogons',
 ] as const;
 export type SectionName = (typeof inventorySections)[number];
 

@@ -8,9 +8,10 @@ import { ipkvmLanNeighbor } from './ipkvm-lan-neighbor.js';
 import { ipkvmUsb } from './ipkvm-usb.js';
 import { ipkvmUsbNetwork } from './ipkvm-usb-network.js';
 import { jigglerHardware } from './jiggler-hardware.js';
+import { inputVirtualDevice } from './virtual-input.js';
 
-/** ipkvm.*, jiggler.hardware, display.virtual-adapter, host.clamshell, host.virtual-machine: an explicit list. */
+/** ipkvm.*, jiggler.hardware, display.virtual-adapter, host.clamshell, host.virtual-machine, input.virtual-device: an explicit list. */
 export const deviceRules: readonly Rule[] = [
   ipkvmUsb, ipkvmHidShape, ipkvmEdid, ipkvmUsbNetwork, ipkvmLanNeighbor,
-  jigglerHardware, displayVirtualAdapter, hostClamshell, hostVirtualMachine,
+  jigglerHardware, displayVirtualAdapter, hostClamshell, hostVirtualMachine, inputVirtualDevice,
 ];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { expectedRegionSchema, snapshotModes, type DevicePolicy, type ExpectedRegion } from '../../schema/policy.js';
+import { expectedRegionSchema, helpdeskPeersSchema, snapshotModes, type DevicePolicy, type ExpectedRegion } from '../../schema/policy.js';
 import { defaultMaxOpenAlertsPerDevice } from '../device-alerts.js';
 import { defaultMaxReportGapSec } from '../verdict/report-times.js';
 
@@ -10,6 +10,10 @@ const scopeSchema = z.strictObject({
   reportSnapshot: z.enum(snapshotModes).optional(),
   /** The machine id, interface MACs and Wi-Fi SSID in clear in the sent snapshot (default false: keyed hashes). */
   clearIdentifiers: z.boolean().optional(),
+  /** Peer ids of the company's own remote support, in clear: their sessions raise nothing. */
+  helpdeskPeers: helpdeskPeersSchema.optional(),
+  /** Whether a remote session's peer address may be looked up for its country and ASN (default false). */
+  remoteSessionsSendPeerAddress: z.boolean().optional(),
 });
 
 /** A token bucket: `burst` requests at once, then one more every 60/`perMinute` seconds. */
@@ -109,6 +113,8 @@ export function resolvePolicy(policy: PolicyRecord, device: DeviceKeys, inventor
   let allowTools: string[] = [];
   let reportSnapshot: DevicePolicy['reportSnapshot'];
   let clearIdentifiers = false;
+  let helpdeskPeers: string[] | undefined;
+  let remoteSessionsSendPeerAddress = false;
   for (const scope of [body.defaults, group, own]) {
     if (!scope) continue;
     for (const key of Object.keys(expected) as (keyof ExpectedRegion)[]) {
@@ -118,6 +124,8 @@ export function resolvePolicy(policy: PolicyRecord, device: DeviceKeys, inventor
     if (scope.allowTools) allowTools = [...scope.allowTools];
     if (scope.reportSnapshot) reportSnapshot = scope.reportSnapshot;
     if (scope.clearIdentifiers !== undefined) clearIdentifiers = scope.clearIdentifiers;
+    if (scope.helpdeskPeers) helpdeskPeers = [...scope.helpdeskPeers];
+    if (scope.remoteSessionsSendPeerAddress !== undefined) remoteSessionsSendPeerAddress = scope.remoteSessionsSendPeerAddress;
   }
   // The inventory names where the employee works: it fixes the country unless the device entry says otherwise.
   if (row?.country && !own?.expected?.countries) expected.countries = [row.country];
@@ -130,5 +138,7 @@ export function resolvePolicy(policy: PolicyRecord, device: DeviceKeys, inventor
     weights: { ...body.weights },
     ...(reportSnapshot ? { reportSnapshot } : {}),
     ...(clearIdentifiers ? { clearIdentifiers } : {}),
+    ...(helpdeskPeers?.length ? { helpdeskPeers } : {}),
+    ...(remoteSessionsSendPeerAddress ? { remoteSessionsSendPeerAddress } : {}),
   };
 }

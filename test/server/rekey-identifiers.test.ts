@@ -45,6 +45,23 @@ describe('rekeyReportBody (pure, total)', () => {
     for (const odd of [null, 0, 'x', [], [1, 2]]) expect(rekeyReportBody(odd, rekey)).toEqual(odd);
   });
 
+  it('keys again remote session peers, in the snapshot and in findings\' evidence at any depth; a peer in clear stays as sent', () => {
+    const r = (n: number) => rekeyIdentifier(key, h(n));
+    const body = {
+      findings: [
+        { rule: 'remote-access.session-history', evidence: { tool: 'anydesk', list: [{ peerId: h(12), peerAddress: h(13), start: '2026-03-10T00:00:00Z' }] } },
+        { rule: 'remote-access.running', evidence: { process: 'anydesk' } },
+        'not an object',
+      ],
+      snapshot: { remoteSessions: { sessions: [{ tool: 'anydesk', peerId: h(12), peerAddress: h(13) }, { tool: 'rdp', peerAddress: 'not-a-hash' }, { tool: 'vnc' }], logs: [] } },
+    };
+    const out = rekeyReportBody(body, rekey) as typeof body;
+    expect(out.snapshot.remoteSessions.sessions).toEqual([{ tool: 'anydesk', peerId: r(12), peerAddress: r(13) }, { tool: 'rdp', peerAddress: 'not-a-hash' }, { tool: 'vnc' }]);
+    expect(out.findings[0]).toEqual({ rule: 'remote-access.session-history', evidence: { tool: 'anydesk', list: [{ peerId: r(12), peerAddress: r(13), start: '2026-03-10T00:00:00Z' }] } });
+    expect(out.findings.slice(1)).toEqual(body.findings.slice(1));
+    expect(body.snapshot.remoteSessions.sessions[0]!.peerId).toBe(h(12));
+  });
+
   it('the memoising rekeyer answers as rekeyIdentifier does, also past its bound', () => {
     const small = identifierRekeyer(key, 2);
     for (const n of [1, 2, 3, 1, 4, 2]) expect(small(h(n))).toBe(rekeyIdentifier(key, h(n)));

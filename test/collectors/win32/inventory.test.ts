@@ -21,6 +21,7 @@ const sources = {
   locale: () => import('../../../collectors/locale/win32.js'),
   sessions: () => import('../../../collectors/sessions/win32.js'),
   activity: () => import('../../../collectors/activity/win32.js'),
+  remoteSessions: () => import('../../../collectors/remoteSessions/win32.js'),
 };
 
 /** The real collector list with each collector's win32 source in place of this platform's. */
@@ -102,7 +103,7 @@ describe('parseInventory', () => {
 });
 
 describe('a whole Windows cycle', () => {
-  it('starts PowerShell once for all ten collectors, and every domain validates', async () => {
+  it('starts PowerShell once for all eleven collectors, and every domain validates', async () => {
     const { snapshot, calls } = await windowsCycle({ [powershell]: inventory });
     expect(calls).toEqual([[powershell, ...powershellArgs]]);
     expect(snapshot.errors).toEqual([]);

@@ -7,7 +7,7 @@ describe('device rules through the engine', () => {
   it('declare the contracted ids with metadata', () => {
     expect(deviceRules.map((r) => r.id)).toEqual([
       'ipkvm.usb', 'ipkvm.hid-shape', 'ipkvm.edid', 'ipkvm.usb-network', 'ipkvm.lan-neighbor',
-      'jiggler.hardware', 'display.virtual-adapter', 'host.clamshell', 'host.virtual-machine',
+      'jiggler.hardware', 'display.virtual-adapter', 'host.clamshell', 'host.virtual-machine', 'input.virtual-device',
     ]);
     for (const r of deviceRules) {
       expect(r.weight).toBeGreaterThan(0);
