@@ -28,6 +28,10 @@ export const devicePolicySchema = z.looseObject({
   reportSnapshot: z.enum(snapshotModes).optional(),
   /** The machine id, interface MACs and Wi-Fi SSID travel in the snapshot in clear; absent or false: as keyed hashes. */
   clearIdentifiers: z.boolean().optional(),
+  /** Peer ids of the company's own support, in clear: the agent compares before hashing, the server compares hashes of them. */
+  helpdeskPeers: z.array(z.string().max(128)).max(500).optional(),
+  /** Default false: the peer address's country/ASN is looked up only if true. */
+  remoteSessionsSendPeerAddress: z.boolean().optional(),
 });
 export type DevicePolicy = z.infer<typeof devicePolicySchema>;
 

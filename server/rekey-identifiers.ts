@@ -63,6 +63,10 @@ export function rekeyReportBody(body: unknown, rekey: (value: string) => string)
     });
     return n;
   });
+  // Peripheral serials (the agent hashes all but generic and catalogued ones) and remote-session peers.
+  snapshot = at(snapshot, 'usb', (usb) => at(usb, 'devices', each((d) => at(d, 'serial', one))));
+  snapshot = at(snapshot, 'displays', (displays) => at(displays, 'connectors', each((c) => at(c, 'edid', (e) => at(e, 'serialText', one)))));
+  snapshot = at(snapshot, 'remoteSessions', (rs) => at(rs, 'sessions', each((x) => at(at(x, 'peerId', one), 'peerAddress', one))));
   if ('snapshot' in out) out = { ...out, snapshot };
   return out;
 }

@@ -3,6 +3,9 @@ import { expectedRegionSchema, snapshotModes, type DevicePolicy, type ExpectedRe
 import { defaultMaxOpenAlertsPerDevice } from '../device-alerts.js';
 import { defaultMaxReportGapSec } from '../verdict/report-times.js';
 
+/** Days after enrollment the device page marks as the new-hire window. */
+export const defaultNewHireDays = 14;
+
 /** One scope of the policy (defaults, a group, a device): what it sets replaces what the wider scope said. */
 const scopeSchema = z.strictObject({
   expected: expectedRegionSchema.partial().optional(),
@@ -10,6 +13,10 @@ const scopeSchema = z.strictObject({
   reportSnapshot: z.enum(snapshotModes).optional(),
   /** The machine id, interface MACs and Wi-Fi SSID in clear in the sent snapshot (default false: keyed hashes). */
   clearIdentifiers: z.boolean().optional(),
+  /** Peer ids of the company's own support, in clear: the agent compares before hashing, the server compares hashes of them. */
+  helpdeskPeers: z.array(z.string().max(128)).max(500).optional(),
+  /** Default false: the peer address's country/ASN is looked up only if true. */
+  remoteSessionsSendPeerAddress: z.boolean().optional(),
 });
 
 /** A token bucket: `burst` requests at once, then one more every 60/`perMinute` seconds. */
@@ -61,6 +68,8 @@ export const policyBodySchema = z.strictObject({
        * interval (a day) with its jitter and one cycle's slack.
        */
       maxReportGapSec: z.number().int().min(60).max(7 * 86_400).default(defaultMaxReportGapSec),
+      /** The new-hire window: the device page marks a device's first this many days after enrollment (docs/server.md). */
+      newHireDays: z.number().int().min(0).max(365).default(defaultNewHireDays),
     })
     .prefault({}),
   limits: rateLimitsSchema,
@@ -109,6 +118,8 @@ export function resolvePolicy(policy: PolicyRecord, device: DeviceKeys, inventor
   let allowTools: string[] = [];
   let reportSnapshot: DevicePolicy['reportSnapshot'];
   let clearIdentifiers = false;
+  let helpdeskPeers: string[] | undefined;
+  let remoteSessionsSendPeerAddress: boolean | undefined;
   for (const scope of [body.defaults, group, own]) {
     if (!scope) continue;
     for (const key of Object.keys(expected) as (keyof ExpectedRegion)[]) {
@@ -118,6 +129,8 @@ export function resolvePolicy(policy: PolicyRecord, device: DeviceKeys, inventor
     if (scope.allowTools) allowTools = [...scope.allowTools];
     if (scope.reportSnapshot) reportSnapshot = scope.reportSnapshot;
     if (scope.clearIdentifiers !== undefined) clearIdentifiers = scope.clearIdentifiers;
+    if (scope.helpdeskPeers) helpdeskPeers = [...scope.helpdeskPeers];
+    if (scope.remoteSessionsSendPeerAddress !== undefined) remoteSessionsSendPeerAddress = scope.remoteSessionsSendPeerAddress;
   }
   // The inventory names where the employee works: it fixes the country unless the device entry says otherwise.
   if (row?.country && !own?.expected?.countries) expected.countries = [row.country];
@@ -130,5 +143,7 @@ export function resolvePolicy(policy: PolicyRecord, device: DeviceKeys, inventor
     weights: { ...body.weights },
     ...(reportSnapshot ? { reportSnapshot } : {}),
     ...(clearIdentifiers ? { clearIdentifiers } : {}),
+    ...(helpdeskPeers?.length ? { helpdeskPeers } : {}),
+    ...(remoteSessionsSendPeerAddress !== undefined ? { remoteSessionsSendPeerAddress } : {}),
   };
 }
