@@ -34,7 +34,7 @@ export const isKeyedHash = (v: unknown): v is string => typeof v === 'string' &&
 const maxSessions = 500;
 
 /**
- * The operators in a report's snapshot (`remoteSessions.sessions`). The snapshot is written by the laptop, so every
+ * The operators in a report's snapshot (`remoteSessions.sessions`, incoming sessions only). The snapshot is written by the laptop, so every
  * field is checked here: only keyed hashes are taken (a peer id in clear is refused, not stored), tool ids and times
  * are bounded, and at most 500 sessions are read. Total: any shape yields a list, possibly empty.
  */
@@ -49,6 +49,11 @@ export function operatorSightingsOf(snapshot: unknown, receivedMs: number): { si
       continue;
     }
     const s = raw as Record<string, unknown>;
+    // Only someone coming in operates this laptop; outgoing sessions (employees reaching one jump host) share peers by design.
+    if (s.direction !== 'incoming') {
+      if (s.direction !== 'outgoing') skipped++;
+      continue;
+    }
     const tool = typeof s.tool === 'string' && /^[a-z0-9][a-z0-9._-]{0,63}$/.test(s.tool) ? s.tool : 'unknown';
     const start = typeof s.start === 'string' ? Date.parse(s.start) : Number.NaN;
     // A session dated in the future is the laptop's clock or a forgery: it counts as seen now.

@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashSnapshotPlaces, keyedHash } from '../../agent/identity.js';
 import { normalizePeerId } from '../../rules/fleet/index.js';
@@ -139,6 +142,34 @@ describe.each(engines)('operator graph over HTTP (%s)', (_name, engine) => {
       }
       expect(await alertsOf(s.url, 'fleet.shared-peripheral')).toEqual([]);
       expect((await getJson(s.url, '/api/v1/clusters')).body.total).toBe(0);
+    } finally {
+      await s.close();
+      cleanup(s.dir);
+    }
+  });
+
+  it('a shared-operator alert reaches the forwarders through the outbox, once, in its own transaction', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fw-graph-fwd-'));
+    const ocsfPath = join(dir, 'ocsf.jsonl');
+    const s = await startOn({ db: await engine.db(), trustedProxies: ['127.0.0.1', '::1'], forwarders: [{ type: 'ocsf-file', path: ocsfPath }] }, { forwarderPollMs: 100 }, dir);
+    try {
+      const ids = ['fwd-a', 'fwd-b'];
+      const enrolled = await Promise.all(ids.map((id) => enroll(s.url, id)));
+      for (const [i, id] of ids.entries()) {
+        const snapshot = { ...laptopSnapshot(enrolled[i]!.fleetKey), displays: { connectors: [], adapters: [] } };
+        expect((await postReport(s.url, enrolled[i]!.token, makeReport(id, { snapshot }), uplink(i))).status).toBe(202);
+      }
+      const [alert] = await alertsOf(s.url, 'fleet.shared-operator');
+      expect(alert?.deviceIds).toEqual(ids);
+      const deadline = Date.now() + 5_000;
+      let lines: string[] = [];
+      while (Date.now() < deadline) {
+        lines = existsSync(ocsfPath) ? readFileSync(ocsfPath, 'utf8').split('\n').filter((l) => l.includes('fleet.shared-operator')) : [];
+        if (lines.length) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('fwd-a.local');
     } finally {
       await s.close();
       cleanup(s.dir);

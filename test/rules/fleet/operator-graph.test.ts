@@ -8,12 +8,13 @@ const h = (c: string) => c.repeat(64);
 const now = Date.parse('2026-03-01T12:00:00Z');
 
 describe('operatorSightingsOf (the snapshot is the laptop’s word)', () => {
-  it('takes keyed hashes of peer ids and addresses, one per key, with the latest start', () => {
+  it('takes keyed hashes of peer ids and addresses of incoming sessions, one per key, with the latest start', () => {
     const { sightings, skipped } = operatorSightingsOf({
       remoteSessions: {
         sessions: [
-          { tool: 'anydesk', start: '2026-03-01T10:00:00Z', peerId: h('a') },
-          { tool: 'anydesk', start: '2026-03-01T11:00:00Z', peerId: h('a'), peerAddress: h('b') },
+          { tool: 'anydesk', direction: 'incoming', start: '2026-03-01T10:00:00Z', peerId: h('a') },
+          { tool: 'anydesk', direction: 'incoming', start: '2026-03-01T11:00:00Z', peerId: h('a'), peerAddress: h('b') },
+          { tool: 'rdp', direction: 'outgoing', start: '2026-03-01T11:30:00Z', peerAddress: h('c') },
         ],
       },
     }, now);
@@ -26,10 +27,10 @@ describe('operatorSightingsOf (the snapshot is the laptop’s word)', () => {
 
   it('refuses ids in clear and odd shapes, counts them, dates future sessions now, bounds tool names', () => {
     const { sightings, skipped } = operatorSightingsOf({
-      remoteSessions: { sessions: [null, 'x', { peerId: '123456789' }, { peerId: h('A') }, { tool: '<b>', start: '2999-01-01T00:00:00Z', peerId: h('c') }] },
+      remoteSessions: { sessions: [null, 'x', { direction: 'incoming', peerId: '123456789' }, { direction: 'incoming', peerId: h('A') }, { peerId: h('d') }, { tool: '<b>', direction: 'incoming', start: '2999-01-01T00:00:00Z', peerId: h('c') }] },
     }, now);
     expect(sightings).toEqual([{ kind: 'peer-id', value: h('c'), tool: 'unknown', atMs: now }]);
-    expect(skipped).toBe(4);
+    expect(skipped).toBe(5);
     for (const bad of [undefined, null, 7, { remoteSessions: 'x' }, { remoteSessions: { sessions: {} } }]) expect(operatorSightingsOf(bad, now).sightings).toEqual([]);
   });
 });
