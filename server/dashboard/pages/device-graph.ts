@@ -15,7 +15,7 @@ export interface NewHireWindow {
 /** Pure: the window of a device enrolled at `enrolledAt`, or null when the policy sets 0 days or the date is unreadable. */
 export function newHireWindow(enrolledAt: string, days: number, now: Date): NewHireWindow | null {
   const t = Date.parse(enrolledAt);
-  if (!Number.isFinite(t) || days <= 0) return null;
+  if (!Number.isFinite(t) || !Number.isFinite(days) || days <= 0) return null;
   const end = t + days * 86_400_000;
   return { days, enrolledAt, until: new Date(end).toISOString(), open: now.getTime() < end };
 }
