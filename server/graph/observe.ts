@@ -28,6 +28,8 @@ export interface GraphCounts {
   helpdesk: number;
   /** Alerts opened or changed. */
   alerts: number;
+  /** Reports whose graph step failed. */
+  errors: number;
 }
 
 /** The server's help-desk hashes of a device policy: each listed id hashed as the agent would, then keyed again. */
@@ -43,7 +45,7 @@ export function helpdeskHashes(fleetKey: string, ids: readonly string[], rekey: 
  * such keys; a failure here is logged and counted, never fails the report (it is already stored).
  */
 export class OperatorGraph {
-  readonly counts: GraphCounts = { skipped: 0, helpdesk: 0, alerts: 0 };
+  readonly counts: GraphCounts = { skipped: 0, helpdesk: 0, alerts: 0, errors: 0 };
   private readonly writer: AlertWriter;
   private readonly rekey: (v: string) => string;
   private fleetKey: string | undefined;
@@ -127,6 +129,29 @@ const graphs = new WeakMap<ServerContext, OperatorGraph>();
 /** One graph per server. */
 export function graphOf(ctx: ServerContext): OperatorGraph {
   let g = graphs.get(ctx);
-  if (!g) graphs.set(ctx, (g = new OperatorGraph(ctx)));
+  if (!g) {
+    const graph = (g = new OperatorGraph(ctx));
+    graphs.set(ctx, graph);
+    ctx.metrics.sections.push(async () => graphMetricsText(graph.counts));
+  }
   return g;
+}
+
+/** The graph's counters in the Prometheus text format (GET /metrics). */
+export function graphMetricsText(c: GraphCounts): string {
+  return [
+    '# HELP farmwatch_graph_skipped_total Remote-session peers refused at the boundary (not a keyed hash, or a session without a direction)',
+    '# TYPE farmwatch_graph_skipped_total counter',
+    `farmwatch_graph_skipped_total ${c.skipped}`,
+    '# HELP farmwatch_graph_helpdesk_total Remote-session peers left out as the help desk (policy helpdeskPeers)',
+    '# TYPE farmwatch_graph_helpdesk_total counter',
+    `farmwatch_graph_helpdesk_total ${c.helpdesk}`,
+    '# HELP farmwatch_graph_alerts_total fleet.shared-operator and fleet.shared-peripheral alerts opened or changed',
+    '# TYPE farmwatch_graph_alerts_total counter',
+    `farmwatch_graph_alerts_total ${c.alerts}`,
+    '# HELP farmwatch_graph_errors_total Reports whose operator-graph step failed (logged; the report itself was stored)',
+    '# TYPE farmwatch_graph_errors_total counter',
+    `farmwatch_graph_errors_total ${c.errors}`,
+    '',
+  ].join('\n');
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ClientError } from '../body.js';
 import { adminOnly, type ServerContext } from '../context.js';
 import { readClusters } from './store.js';
+import { graphOf } from './observe.js';
 
 const deviceId = z.object({ id: z.string().min(1).max(128) });
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
@@ -13,6 +14,8 @@ const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).def
  */
 export function graphRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const onRequest = adminOnly(ctx);
+  // Created with the routes, so that GET /metrics shows its counters from the start.
+  graphOf(ctx);
 
   app.get('/api/v1/clusters', { onRequest }, async (request) => {
     const q = listQuery.safeParse(request.query);

@@ -80,7 +80,11 @@ export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
       }
       ctx.metrics.accepted++;
       // The operator graph (server/graph/), after the commit: shared peers and peripherals across laptops.
-      await graphOf(ctx).observe(item, await guard.policyFor(report.deviceId)).catch((err: unknown) => request.log.error({ err }, 'operator graph failed'));
+      const graph = graphOf(ctx);
+      await graph.observe(item, await guard.policyFor(report.deviceId)).catch((err: unknown) => {
+        graph.counts.errors++;
+        request.log.error({ err }, 'operator graph failed');
+      });
       return reply.code(202).send({ accepted: true, policy: judged.policy });
     },
   );

@@ -194,6 +194,9 @@ describe.each(engines)('operator graph over HTTP (%s)', (_name, engine) => {
         }
       }
       expect(await alertsOf(s.url, 'fleet.shared-operator')).toEqual([]);
+      const metrics = await (await fetch(`${s.url}/metrics`, { headers: admin })).text();
+      expect(Number(/^farmwatch_graph_skipped_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(4);
+      expect(metrics).toMatch(/^farmwatch_graph_errors_total 0$/m);
       // The all-zero 64-hex "serial" is shaped like a hash, so two laptops sharing it count (the agent never sends one: it
       // hashes real serials and leaves generic ones in clear); what matters is that nothing failed.
       expect((await getJson(s.url, '/api/v1/clusters')).status).toBe(200);
