@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   clustersOf, decideSharedOperator, decideSharedPeripheral, defaultPeripheralPolicy, isGenericSerial, linkKeysOf, operatorSightingsOf,
@@ -122,5 +123,23 @@ describe('clustersOf (the one definition of a cluster)', () => {
     expect(linkKeysOf({ places: [{ kind: 'gateway', value: 'g' }, { kind: 'ip', value: 'i' }] })).toEqual(['gateway:g', 'ip:i']);
     expect(linkKeysOf({ keys: [{ kind: 'peer-id', value: 'p' }, null, { kind: 1 }] })).toEqual(['peer-id:p']);
     expect(linkKeysOf({})).toEqual([]);
+  });
+});
+
+describe('totality: any JSON as a snapshot', () => {
+  it('gives lists of keyed hashes and never throws', () => {
+    const anySnapshot = fc.oneof(
+      fc.jsonValue(),
+      fc.record({ remoteSessions: fc.record({ sessions: fc.array(fc.jsonValue(), { maxLength: 20 }) }) }),
+      fc.record({ displays: fc.record({ connectors: fc.array(fc.jsonValue(), { maxLength: 10 }) }), usb: fc.record({ devices: fc.array(fc.jsonValue(), { maxLength: 10 }) }) }),
+    );
+    fc.assert(
+      fc.property(anySnapshot, (snapshot) => {
+        const { sightings, skipped } = operatorSightingsOf(snapshot, now);
+        expect(skipped).toBeGreaterThanOrEqual(0);
+        for (const x of [...sightings, ...peripheralSightingsOf(snapshot)]) expect(x.value).toMatch(/^[0-9a-f]{64}$/);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
