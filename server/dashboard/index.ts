@@ -275,7 +275,10 @@ export function registerDashboard(app: FastifyInstance, ctx: ServerContext, poli
       if (!session) return reply;
       const all = await ctx.storage.listAlerts();
       const clusters = all.filter((a) => a.rule === colocationRule).sort((a, b) => Number(a.status === 'resolved') - Number(b.status === 'resolved')).slice(0, 100);
-      return send(reply, clustersPage(clusters, await names(clusters), session, ctx.now()));
+      // The operator graph's clusters (co-location, shared operator, shared peripheral: rules/fleet/cluster.ts) lead the page.
+      const graph = (await readClusters(ctx.storage.sql)).slice(0, 100);
+      const named = await names([...clusters, ...graph]);
+      return send(reply, clustersPage(clusters, named, session, ctx.now(), graph));
     });
   });
 

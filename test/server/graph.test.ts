@@ -107,6 +107,9 @@ describe.each(engines)('operator graph over HTTP (%s)', (_name, engine) => {
       expect(page).toContain('shared peripheral (<code>fleet.shared-peripheral</code>');
       expect(page).toContain('id="new-hire"');
       expect(page).toContain('day 1 of 14');
+      const clustersPage = await (await fetch(`${s.url}/dashboard/clusters`, { headers: { cookie } })).text();
+      expect(clustersPage).toContain('class="panel graph-cluster"');
+      expect(clustersPage).toContain('3 laptops: shared operator, shared peripheral');
     } finally {
       await s.close();
       cleanup(s.dir);
