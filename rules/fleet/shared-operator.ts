@@ -34,9 +34,9 @@ export const isKeyedHash = (v: unknown): v is string => typeof v === 'string' &&
 const maxSessions = 500;
 
 /**
- * The operators in a report's snapshot (`remoteSessions.sessions`, incoming sessions only). The snapshot is written by the laptop, so every
- * field is checked here: only keyed hashes are taken (a peer id in clear is refused, not stored), tool ids and times
- * are bounded, and at most 500 sessions are read. Total: any shape yields a list, possibly empty.
+ * The operators in a report's snapshot (`remoteSessions.sessions`, incoming sessions only). The snapshot is written by
+ * the laptop, so every field is checked here: only keyed hashes are taken (a peer id in clear is refused, not stored),
+ * tool ids and times are bounded, and at most 500 sessions are read. Total: any shape yields a list, possibly empty.
  */
 export function operatorSightingsOf(snapshot: unknown, receivedMs: number): { sightings: OperatorSighting[]; skipped: number } {
   const sessions = (snapshot as { remoteSessions?: { sessions?: unknown } } | null | undefined)?.remoteSessions?.sessions;

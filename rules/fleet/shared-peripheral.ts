@@ -128,7 +128,7 @@ export function decideSharedPeripheral(
   return {
     deviceIds,
     summary: `${deviceIds.length} laptops used one ${sighting.kind} within ${policy.windowHours} h`,
-    evidence: { keys: [{ kind: sighting.kind, value: sighting.value }], windowHours: policy.windowHours, devicesInWindow: deviceIds.length, devicesEver: everDevices, places },
+    evidence: { keys: [{ kind: sighting.kind, value: sighting.value }], windowHours: policy.windowHours, devicesInWindow: deviceIds.length, devicesEver: everDevices, placeCount: places },
   };
 }
 

@@ -72,7 +72,7 @@ describe.each(engines)('operator graph over HTTP (%s)', (_name, engine) => {
       expect(operator[0]!.deviceIds).toEqual(ids);
       expect(peripheral[0]!.deviceIds).toEqual(ids);
       expect(operator[0]!.evidence).toMatchObject({ tools: ['anydesk'], keys: [{ kind: 'peer-id' }] });
-      expect(peripheral[0]!.evidence).toMatchObject({ keys: [{ kind: 'monitor' }], places: 3 });
+      expect(peripheral[0]!.evidence).toMatchObject({ keys: [{ kind: 'monitor' }], placeCount: 3 });
       // Keyed again on the server: the agent's hash (which the fleet key on any laptop can recompute) is not what is stored.
       const agentPeerHash = keyedHash(enrolled[0]!.fleetKey, normalizePeerId(peerId));
       expect(JSON.stringify(operator)).not.toContain(agentPeerHash);
