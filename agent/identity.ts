@@ -4,6 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { windowsTool } from '../collectors/programs.js';
 import type { Snapshot } from '../collectors/snapshot.js';
 import type { Report } from '../schema/report.js';
+import { catalogSerials, edidSerialInput, isGenericSerial, normalizePeerId, usbSerialInput } from '../rules/fleet/index.js';
+import { deviceCatalogs } from '../rules/device/catalogs.js';
 
 type Identity = Report['identity'];
 
@@ -63,7 +65,7 @@ export function identityOf(snapshot: Snapshot, fleetKey: string, fallbackTimezon
  * alike: the machine id, each interface MAC and the Wi-Fi SSID. Rules have run on the raw values before this.
  */
 export function hashSnapshotPlaces(snapshot: Snapshot, fleetKey: string, opts: { clearIdentifiers?: boolean } = {}): Snapshot {
-  const hashed = hashSnapshotIdentifiers(snapshot, fleetKey, opts);
+  const hashed = hashSnapshotIdentifiers(hashPeripheralSerials(snapshot, fleetKey), fleetKey, opts);
   return hashed.remoteSessions ? { ...hashed, remoteSessions: hashRemoteSessions(hashed.remoteSessions, fleetKey) } : hashed;
 }
 
@@ -71,10 +73,11 @@ export function hashSnapshotPlaces(snapshot: Snapshot, fleetKey: string, opts: {
  * A remote peer's id and address, keyed like the place identifiers: always, whatever clearIdentifiers says (they are
  * a third party's, not this laptop's). HMAC-SHA256 under the fleet key's bytes of the trimmed, lower-cased value (the
  * convention placeHash uses for a value that is not a MAC), so the server can hash a help-desk id the same way and
- * re-key both as it does MACs.
+ * re-key both as it does MACs. The value is normalised as the server normalises help-desk ids (normalizePeerId:
+ * trimmed, lower-cased, spaces dropped: AnyDesk shows "123 456 789" for 123456789).
  */
 export function peerHash(fleetKey: string, raw: string): string {
-  return createHmac('sha256', Buffer.from(fleetKey, 'base64url')).update(raw.trim().toLowerCase()).digest('hex');
+  return createHmac('sha256', Buffer.from(fleetKey, 'base64url')).update(normalizePeerId(raw)).digest('hex');
 }
 
 function hashRemoteSessions(data: NonNullable<Snapshot['remoteSessions']>, fleetKey: string): NonNullable<Snapshot['remoteSessions']> {
@@ -126,6 +129,62 @@ function hashSnapshotIdentifiers(snapshot: Snapshot, fleetKey: string, opts: { c
       },
     },
   };
+}
+
+/** HMAC-SHA256 hex under the fleet key of a value already in its canonical form (serials, peer ids). */
+export function keyedHash(fleetKey: string, value: string): string {
+  return createHmac('sha256', Buffer.from(fleetKey, 'base64url')).update(value).digest('hex');
+}
+
+let knownSerials: Set<string> | undefined;
+/** Serials the hardware catalogs list: public defaults, left in clear so the server's rules still match them. */
+function catalogued(serial: string | number): boolean {
+  try {
+    knownSerials ??= catalogSerials(deviceCatalogs());
+  } catch {
+    knownSerials = new Set();
+  }
+  return knownSerials.has(String(serial).trim().toLowerCase());
+}
+
+const unitSerial = (s: string | number | undefined): s is string | number => s !== undefined && !isGenericSerial(s) && !catalogued(s);
+
+/**
+ * Monitor and USB serials leave the laptop as keyed hashes, always (they identify a unit, like a MAC): the server
+ * compares them across laptops (fleet.shared-peripheral) without learning them. The hash covers the model too
+ * (rules/fleet/shared-peripheral.ts), so two vendors' equal serials stay apart. Generic serials ("0000", "0123456789")
+ * and serials a hardware catalog lists (an IP-KVM's default) name no unit: they stay in clear, so the server's own
+ * rules still match them. A hashed monitor keeps its serial only as that hash (in serialText); its numeric serial and
+ * its raw EDID bytes, which hold both serials, are not sent.
+ */
+export function hashPeripheralSerials(snapshot: Snapshot, fleetKey: string): Snapshot {
+  let out = snapshot;
+  if (snapshot.usb?.devices.some((d) => unitSerial(d.serial))) {
+    out = {
+      ...out,
+      usb: {
+        ...snapshot.usb,
+        devices: snapshot.usb.devices.map((d) => (unitSerial(d.serial) ? { ...d, serial: keyedHash(fleetKey, usbSerialInput(d.vendorId, d.productId, String(d.serial))) } : d)),
+      },
+    };
+  }
+  const displays = snapshot.displays;
+  if (displays?.connectors.some((c) => c.edid && (unitSerial(c.edid.serialText) || unitSerial(c.edid.serialNumber)))) {
+    out = {
+      ...out,
+      displays: {
+        ...displays,
+        connectors: displays.connectors.map((c) => {
+          const e = c.edid;
+          if (!e || catalogued(e.serialText ?? '') || !(unitSerial(e.serialText) || unitSerial(e.serialNumber))) return c;
+          const serial = unitSerial(e.serialText) ? e.serialText : (e.serialNumber as number);
+          const { serialNumber: _n, hex: _hex, ...rest } = e;
+          return { ...c, edid: { ...rest, serialText: keyedHash(fleetKey, edidSerialInput(e.manufacturerId, e.productCode, serial)) } };
+        }),
+      },
+    };
+  }
+  return out;
 }
 
 /** Reads the OS's stable machine id cheaply: one file on Linux, one command on macOS and Windows. */

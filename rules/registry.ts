@@ -1,4 +1,4 @@
-import { colocationRule, neighborDevicesRule, rareToolRule, sharedFingerprintRule, silentAgentRule } from './fleet/index.js';
+import { colocationRule, neighborDevicesRule, rareToolRule, sharedFingerprintRule, sharedOperatorRule, sharedPeripheralRule, silentAgentRule } from './fleet/index.js';
 import { countryMismatchRule, hostingNetworkRule, impossibleTravelRule, timezoneMismatchRule } from './geo/index.js';
 import { rules as endpointRules } from './index.js';
 import {
@@ -19,7 +19,7 @@ import { attackIds, type Rule, type RuleMeta, type RuleRuns } from './types.js';
 const serverSideRules: readonly RuleMeta[] = [
   agentTamperedRule, agentStoppedRule, scoreMismatchRule, implausibleFindingsRule, clockSkewRule, reportRefusedRule,
   countryMismatchRule, hostingNetworkRule, timezoneMismatchRule, impossibleTravelRule,
-  colocationRule, silentAgentRule, rareToolRule, sharedFingerprintRule, neighborDevicesRule,
+  colocationRule, silentAgentRule, rareToolRule, sharedFingerprintRule, neighborDevicesRule, sharedOperatorRule, sharedPeripheralRule,
 ];
 
 /** Every rule in the product: endpoint, then server, then fleet. */

@@ -12,6 +12,7 @@ import { ingestRoutes } from './routes/ingest.js';
 import { socRoutes } from './routes/soc.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
 import { policyRoutes } from './policy/routes.js';
+import { graphRoutes } from './graph/routes.js';
 import { createAdminApp } from './dashboard/admin-listener.js';
 import { registerDashboard, type Dashboard } from './dashboard/index.js';
 import { unusedSocketCloser } from './unused-sockets.js';
@@ -186,6 +187,7 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
   socRoutes(adminApp ?? app, ctx);
   lifecycleRoutes(adminApp ?? app, ctx);
   policyRoutes(adminApp ?? app, ctx);
+  graphRoutes(adminApp ?? app, ctx);
   if (adminApp) app.get('/healthz', async () => ({ ok: true }));
   const dashboard = registerDashboard(adminApp ?? app, ctx);
   const dropUnused = [app, ...(adminApp ? [adminApp] : [])].map((a) => unusedSocketCloser(a.server));

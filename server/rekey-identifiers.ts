@@ -63,8 +63,10 @@ export function rekeyReportBody(body: unknown, rekey: (value: string) => string)
     });
     return n;
   });
-  // Remote peers of the session history: their ids and addresses, in the snapshot and in any finding's evidence.
-  snapshot = at(snapshot, 'remoteSessions', (rs) => at(rs, 'sessions', each((s) => at(at(s, 'peerId', one), 'peerAddress', one))));
+  // Peripheral serials (the agent hashes all but generic and catalogued ones) and remote-session peers.
+  snapshot = at(snapshot, 'usb', (usb) => at(usb, 'devices', each((d) => at(d, 'serial', one))));
+  snapshot = at(snapshot, 'displays', (displays) => at(displays, 'connectors', each((c) => at(c, 'edid', (e) => at(e, 'serialText', one)))));
+  snapshot = at(snapshot, 'remoteSessions', (rs) => at(rs, 'sessions', each((x) => at(at(x, 'peerId', one), 'peerAddress', one))));
   if ('snapshot' in out) out = { ...out, snapshot };
   if (Array.isArray(out['findings'])) out = { ...out, findings: out['findings'].map((f) => at(f, 'evidence', (e) => rekeyPeers(e, one, 0))) };
   return out;

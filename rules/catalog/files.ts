@@ -10,6 +10,7 @@ import { macPrefixCatalogSchema } from './schemas/kvm-mac-prefixes.js';
 import { remoteAccessCatalogSchema } from './schemas/remote-access.js';
 import { softwareJigglerCatalogSchema } from './schemas/software-jigglers.js';
 import { virtualDisplayCatalogSchema } from './schemas/virtual-displays.js';
+import { virtualInputCatalogSchema } from './schemas/virtual-input-devices.js';
 import { vpnCatalogSchema } from './schemas/vpn.js';
 
 /** Every catalog file under rules/catalogs/ with its schema (one module per catalog under schemas/). */
@@ -21,6 +22,7 @@ export const catalogFiles = {
   ipkvm: { file: 'ipkvm.json', schema: ipkvmCatalogSchema },
   hardwareJigglers: { file: 'jigglers-hardware.json', schema: hardwareJigglerCatalogSchema },
   virtualDisplays: { file: 'virtual-displays.json', schema: virtualDisplayCatalogSchema },
+  virtualInputDevices: { file: 'virtual-input-devices.json', schema: virtualInputCatalogSchema },
   kvmMacPrefixes: { file: 'kvm-mac-prefixes.json', schema: macPrefixCatalogSchema },
   countryZones: { file: 'geo-country-zones.json', schema: countryZonesCatalogSchema },
   hostingAsns: { file: 'hosting-asns.json', schema: hostingAsnsCatalogSchema },

@@ -8,9 +8,13 @@ export const learningMs = 24 * 3600_000;
 /** A drift finding lasts this long after the change was first seen, then the new state is normal. */
 export const driftWindowMs = 7 * 24 * 3600_000;
 
-type Novelty = { isNew: false } | { isNew: true; firstSeen?: string };
+type Novelty = { isNew: false } | { isNew: true; firstSeen?: string; sinceEnrollment?: true };
 
-/** New = absent from the baseline, or first seen after the learning day and within the drift window. */
+/**
+ * New = absent from the baseline, or first seen after the learning day and within the drift window. A remote tool
+ * already there in the learning day is "present since enrollment", never the device's normal state: a farm installs
+ * its tools before the laptop first reports as readily as after (the new-hire window, docs/detection.md).
+ */
 function novelty(baseline: Baseline, kind: 'tool' | 'input', value: string, now: Date): Novelty {
   const started = Date.parse(baseline.firstSeen);
   if (Number.isFinite(started) && now.getTime() - started < learningMs) return { isNew: false };
@@ -19,6 +23,7 @@ function novelty(baseline: Baseline, kind: 'tool' | 'input', value: string, now:
   const since = baseline.since?.[`${kind}:${value}`];
   if (!since) return { isNew: false };
   const t = Date.parse(since);
+  if (kind === 'tool' && Number.isFinite(t) && Number.isFinite(started) && t - started < learningMs) return { isNew: true, firstSeen: since, sinceEnrollment: true };
   if (!Number.isFinite(t) || t - started < learningMs || now.getTime() - t > driftWindowMs) return { isNew: false };
   return { isNew: true, firstSeen: since };
 }
@@ -35,7 +40,8 @@ export const baselineNewRemoteTool = defineRule({
   title: 'A remote-access tool this device did not have before',
   description:
     "A remote-access catalog id found this cycle that is not in the device's baseline, or was added to it after the " +
-    'first day and less than 7 days ago. Farms install their tools after the laptop arrives.',
+    'first day and less than 7 days ago. Farms install their tools after the laptop arrives. A tool already present in ' +
+    'the first (learning) day is "present since enrollment": the baseline never makes it normal, and it keeps firing.',
   severity: 'medium',
   weight: 0.4,
   group: 'baseline',
@@ -47,6 +53,14 @@ export const baselineNewRemoteTool = defineRule({
     return remoteToolSubjects(context.findings ?? []).flatMap((id): Match[] => {
       const n = novelty(baseline, 'tool', id, context.now);
       if (!n.isNew) return [];
+      if (n.sinceEnrollment) {
+        return [{
+          confidence: 0.6,
+          subject: id,
+          title: 'A remote-access tool present since enrollment',
+          evidence: { tool: id, baselineSince: baseline.firstSeen, firstSeen: n.firstSeen, presentSinceEnrollment: true },
+        }];
+      }
       return [{ confidence: 0.8, subject: id, evidence: { tool: id, baselineSince: baseline.firstSeen, ...(n.firstSeen ? { firstSeen: n.firstSeen } : {}) } }];
     });
   },

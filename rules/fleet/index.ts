@@ -8,3 +8,12 @@ export type { RareToolPolicy } from './rare-tool.js';
 export { sharedFingerprintRule, sharedFingerprint, similarRtts, rttVector, fingerprintKey, defaultFingerprintPolicy } from './shared-fingerprint.js';
 export type { FingerprintPolicy, FingerprintMember } from './shared-fingerprint.js';
 export { neighborDevicesRule, neighborDevices } from './neighbor-devices.js';
+export { sharedOperatorRule, operatorSightingsOf, decideSharedOperator, normalizePeerId, isKeyedHash, defaultOperatorPolicy } from './shared-operator.js';
+export type { OperatorKind, OperatorSighting, SharedPolicy, SharedDecision } from './shared-operator.js';
+export {
+  sharedPeripheralRule, peripheralSightingsOf, decideSharedPeripheral, isGenericSerial, catalogSerials, edidSerialInput, usbSerialInput,
+  isVendorDefault, defaultPeripheralPolicy,
+} from './shared-peripheral.js';
+export type { PeripheralKind, PeripheralSighting, PeripheralPolicy } from './shared-peripheral.js';
+export { clustersOf, linkKeysOf, linkRules } from './cluster.js';
+export type { Cluster, ClusterEdge, EdgeReason, Link, LinkReason } from './cluster.js';

@@ -1,6 +1,7 @@
 import type { Snapshot } from '../../collectors/snapshot.js';
 import type { RemoteSession, SessionLog } from '../../collectors/remoteSessions/schema.js';
 import { defineRule, type Match, type RuleContext } from '../types.js';
+import { normalizePeerId } from '../fleet/shared-operator.js';
 
 /** Local hours counted as night: a session then has nobody at the laptop to accept it, or somebody elsewhere working it. */
 export const nightHours = { from: 22, to: 6 } as const;
@@ -10,8 +11,8 @@ const maxListed = 10;
 
 /** The snapshot's incoming sessions, less those with the help desk (policy helpdeskPeers). */
 export function incomingSessions(snapshot: Snapshot, context: RuleContext): RemoteSession[] {
-  const helpdesk = new Set((context.helpdeskPeers ?? []).map((p) => p.trim().toLowerCase()));
-  return (snapshot.remoteSessions?.sessions ?? []).filter((s) => s.direction === 'incoming' && !(s.peerId !== undefined && helpdesk.has(s.peerId.trim().toLowerCase())));
+  const helpdesk = new Set((context.helpdeskPeers ?? []).map(normalizePeerId));
+  return (snapshot.remoteSessions?.sessions ?? []).filter((s) => s.direction === 'incoming' && !(s.peerId !== undefined && helpdesk.has(normalizePeerId(s.peerId))));
 }
 
 /** The hour (0-23) of an instant in an IANA zone; UTC when the zone is unknown. */

@@ -11,6 +11,8 @@ import { page } from './layout.js';
 import { alertsPage, alertsPageSize, alertTabs } from './pages/alerts.js';
 import { clustersPage } from './pages/clusters.js';
 import { devicePage, notFoundPage } from './pages/device.js';
+import { newHireWindow } from './pages/device-graph.js';
+import { readClusters } from '../graph/store.js';
 import { fleetPage } from './pages/fleet.js';
 import { deviceActions, pendingPage, rotatedPage } from './pages/lifecycle.js';
 import { loginPage, oncePage } from './pages/login.js';
@@ -125,7 +127,7 @@ export function registerDashboard(app: FastifyInstance, ctx: ServerContext, poli
         throw err;
       }
     };
-    const names = async (alerts: readonly Alert[]) => ctx.storage.hostnamesOf([...new Set(alerts.flatMap((a) => a.deviceIds))]);
+    const names = async (alerts: readonly Pick<Alert, 'deviceIds'>[]) => ctx.storage.hostnamesOf([...new Set(alerts.flatMap((a) => a.deviceIds))]);
 
     scope.get('/dashboard/assets/style.css', async (_request, reply) => reply.header('cache-control', 'max-age=3600').type('text/css; charset=utf-8').send(stylesheet));
     scope.get('/dashboard/assets/icon.svg', async (_request, reply) => reply.header('cache-control', 'max-age=86400').type('image/svg+xml').send(icon));
@@ -214,7 +216,11 @@ export function registerDashboard(app: FastifyInstance, ctx: ServerContext, poli
       const [report, all] = await Promise.all([ctx.storage.latestReport(id), ctx.storage.listAlerts()]);
       const alerts = all.filter((a) => a.deviceIds.includes(id)).slice(0, 100);
       const standing = await ctx.storage.deviceStanding(id);
-      return send(reply, devicePage(detail, report, alerts, await names(alerts), session, ctx.now(), standing));
+      // The operator graph's cluster of this device and its new-hire window (server/graph/, policy thresholds.newHireDays).
+      const cluster = (await readClusters(ctx.storage.sql)).find((c) => c.deviceIds.includes(id)) ?? null;
+      const newHire = newHireWindow(detail.device.enrolledAt, (await ctx.storage.currentPolicy()).body.thresholds.newHireDays, ctx.now());
+      const named = await names([...alerts, ...(cluster ? [{ deviceIds: cluster.deviceIds }] : [])]);
+      return send(reply, devicePage(detail, report, alerts, named, session, ctx.now(), standing, { cluster, newHire }));
     });
 
     // Device lifecycle from the dashboard: the same storage calls as the admin API (server/lifecycle/routes.ts).
@@ -269,7 +275,10 @@ export function registerDashboard(app: FastifyInstance, ctx: ServerContext, poli
       if (!session) return reply;
       const all = await ctx.storage.listAlerts();
       const clusters = all.filter((a) => a.rule === colocationRule).sort((a, b) => Number(a.status === 'resolved') - Number(b.status === 'resolved')).slice(0, 100);
-      return send(reply, clustersPage(clusters, await names(clusters), session, ctx.now()));
+      // The operator graph's clusters (co-location, shared operator, shared peripheral: rules/fleet/cluster.ts) lead the page.
+      const graph = (await readClusters(ctx.storage.sql)).slice(0, 100);
+      const named = await names([...clusters, ...graph]);
+      return send(reply, clustersPage(clusters, named, session, ctx.now(), graph));
     });
   });
 

@@ -3,6 +3,9 @@ import { expectedRegionSchema, helpdeskPeersSchema, snapshotModes, type DevicePo
 import { defaultMaxOpenAlertsPerDevice } from '../device-alerts.js';
 import { defaultMaxReportGapSec } from '../verdict/report-times.js';
 
+/** Days after enrollment the device page marks as the new-hire window. */
+export const defaultNewHireDays = 14;
+
 /** One scope of the policy (defaults, a group, a device): what it sets replaces what the wider scope said. */
 const scopeSchema = z.strictObject({
   expected: expectedRegionSchema.partial().optional(),
@@ -65,6 +68,8 @@ export const policyBodySchema = z.strictObject({
        * interval (a day) with its jitter and one cycle's slack.
        */
       maxReportGapSec: z.number().int().min(60).max(7 * 86_400).default(defaultMaxReportGapSec),
+      /** The new-hire window: the device page marks a device's first this many days after enrollment (docs/server.md). */
+      newHireDays: z.number().int().min(0).max(365).default(defaultNewHireDays),
     })
     .prefault({}),
   limits: rateLimitsSchema,

@@ -5,6 +5,7 @@ import { ClientError } from '../body.js';
 import { normaliseIp, type ServerContext } from '../context.js';
 import { enrollHandler } from '../lifecycle/enroll.js';
 import { guardOf } from '../lifecycle/guard.js';
+import { graphOf } from '../graph/observe.js';
 import { identifierRekeyer, rekeyReportBody } from '../rekey-identifiers.js';
 import type { DeviceAuth } from '../storage/types.js';
 import { bearerToken, hashToken, sameSecret } from '../tokens.js';
@@ -63,7 +64,7 @@ export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const judged = await guard.judge(report);
       const receivedAt = ctx.now();
       const sourceIp = normaliseIp(request.ip);
-      const outcome = await ctx.queue.submit({
+      const item = {
         report,
         body: JSON.stringify(received),
         sourceIp,
@@ -71,12 +72,19 @@ export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
         source: ctx.geo?.lookup(sourceIp),
         receivedAt,
         guard: { ...signed, ...judged.guard },
-      });
+      };
+      const outcome = await ctx.queue.submit(item);
       if (outcome === 'duplicate') {
         ctx.metrics.duplicates++;
         return reply.code(200).send({ duplicate: true, policy: judged.policy });
       }
       ctx.metrics.accepted++;
+      // The operator graph (server/graph/), after the commit: shared peers and peripherals across laptops.
+      const graph = graphOf(ctx);
+      await graph.observe(item, await guard.policyFor(report.deviceId)).catch((err: unknown) => {
+        graph.counts.errors++;
+        request.log.error({ err }, 'operator graph failed');
+      });
       return reply.code(202).send({ accepted: true, policy: judged.policy });
     },
   );

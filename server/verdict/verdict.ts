@@ -17,8 +17,19 @@ export interface MismatchThresholds {
 /** The invented rule ids an implausible-findings trace names: enough to recognise the agent, bounded. */
 const unknownRulesShown = 20;
 
-function ruleContext(policy: DevicePolicy, report: Report): RuleContext {
-  return { expected: policy.expected, allowTools: policy.allowTools, latency: { anchors: [] }, now: new Date(report.collectedAt) };
+/** What the server knows in the snapshot's own hashed form: help-desk peer ids keyed as the agent and server key peers. */
+export interface HashedPolicy {
+  helpdeskPeers?: readonly string[];
+}
+
+function ruleContext(policy: DevicePolicy, report: Report, hashed: HashedPolicy): RuleContext {
+  return {
+    expected: policy.expected,
+    allowTools: policy.allowTools,
+    latency: { anchors: [] },
+    now: new Date(report.collectedAt),
+    ...(hashed.helpdeskPeers?.length ? { helpdeskPeers: hashed.helpdeskPeers } : {}),
+  };
 }
 
 /**
@@ -49,12 +60,12 @@ function underPolicy(f: Finding, allowed: ReadonlySet<string>, weights: Readonly
  * itself a finding (agent.score-mismatch). Total: any report gives an integer score 0-100; findings of rule ids the
  * server does not know, beyond a rule's cap, or an unjudgeable snapshot are counted (agent.implausible-findings).
  */
-export function serverVerdict(report: Report, policy: DevicePolicy, thresholds: MismatchThresholds): ServerVerdict {
+export function serverVerdict(report: Report, policy: DevicePolicy, thresholds: MismatchThresholds, hashed: HashedPolicy = {}): ServerVerdict {
   const allowed = new Set(policy.allowTools.map((t) => t.toLowerCase()));
   // Object.entries reads the policy's own keys only; lookups then go through the Map.
   const weights = new Map(Object.entries(policy.weights).filter((e): e is [string, number] => Number.isFinite(e[1])));
   let candidates: Finding[] = report.findings;
-  const own = report.snapshot ? ownEvaluation(report.snapshot, policy, report) : undefined;
+  const own = report.snapshot ? ownEvaluation(report.snapshot, policy, report, hashed) : undefined;
   if (own && 'findings' in own) {
     const reproduced = new Set(own.findings.map(sameFinding));
     candidates = strongestOfFloorRules([
@@ -142,7 +153,7 @@ function keptFromAgent(agentFindings: readonly Finding[], own: readonly Finding[
  * then could not reproduce are kept. A snapshot beyond repair, or that makes a rule throw, leaves the agent's findings
  * to be re-scored. Neither may pass unseen: the problem is kept (bounded) for the implausible-findings trace.
  */
-function ownEvaluation(raw: unknown, policy: DevicePolicy, report: Report): { findings?: Finding[]; repaired?: boolean; problem?: string } {
+function ownEvaluation(raw: unknown, policy: DevicePolicy, report: Report, hashed: HashedPolicy): { findings?: Finding[]; repaired?: boolean; problem?: string } {
   const parsed = snapshotSchema.safeParse(raw);
   let snapshot: Snapshot;
   let problem: string | undefined;
@@ -156,7 +167,7 @@ function ownEvaluation(raw: unknown, policy: DevicePolicy, report: Report): { fi
     problem = `${problem}; judged without ${salvage.dropped.join(', ')}`.slice(0, 300);
   }
   try {
-    const findings = evaluateSnapshot(snapshot, ruleContext(policy, report)).findings.filter((f) => !agentOnly(f.rule));
+    const findings = evaluateSnapshot(snapshot, ruleContext(policy, report, hashed)).findings.filter((f) => !agentOnly(f.rule));
     return problem ? { findings, repaired: true, problem: problem.slice(0, 300) } : { findings };
   } catch (err) {
     return { problem: `the server's rules failed on the snapshot: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300) };

@@ -57,7 +57,7 @@ describe('agent baseline', () => {
     expect(JSON.parse(await readFile(join(dir, 'baseline.json'), 'utf8')).firstSeen).toBe('2026-01-15T15:00:00.000Z');
   });
 
-  it('feeds the drift rules: a tool and a KVM added after the learning day are findings', async () => {
+  it('feeds the drift rules: a tool and a KVM added after the learning day are findings; a tool of the first day is present since enrollment', async () => {
     const day0 = foldCycle(undefined, makeSnapshot({ collectedAt: '2026-01-01T12:00:00.000Z' }), [ra('remote-access.running', 'teamviewer')]);
     const later = makeSnapshot({ collectedAt: '2026-01-05T12:00:00.000Z', inputs: { devices: [kvm] } });
     const ctx = makeContext({ baseline: day0, now: new Date(later.collectedAt), findings: [] });
@@ -66,8 +66,13 @@ describe('agent baseline', () => {
     const ev = evaluate([fake, ...contextRules], later, ctx);
     expect(ev.findings.filter((f) => f.rule.startsWith('baseline.')).map((f) => `${f.rule} ${f.subject ?? f.evidence.name}`)).toEqual([
       'baseline.new-remote-tool anydesk',
+      'baseline.new-remote-tool teamviewer',
       'baseline.new-input-device JetKVM USB Emulation Device',
     ]);
+    // The baseline never makes a remote tool normal: teamviewer, there since the first cycle, is named as such.
+    const since = ev.findings.find((f) => f.rule === 'baseline.new-remote-tool' && f.subject === 'teamviewer');
+    expect(since?.title).toBe('A remote-access tool present since enrollment');
+    expect(since?.evidence).toMatchObject({ presentSinceEnrollment: true, firstSeen: '2026-01-01T12:00:00.000Z' });
   });
 
   it('keeps the start of the current clamshell run for host.clamshell, and drops it when the lid opens', () => {

@@ -98,12 +98,37 @@ describe('the daemon cycle keeps the device baseline', () => {
     const list = { current: withAnyDesk };
     const clock = { t: Date.parse('2026-03-01T09:00:00Z') };
     const before = await runner(list, clock);
-    await before.cycles.run(); // learning day: anydesk is part of the device's normal state
-    clock.t += 3 * day;
+    await before.cycles.run();
+    clock.t += 2 * day;
+    list.current = [...withAnyDesk, { pid: 4343, name: 'rustdesk', exe: '/usr/bin/rustdesk', user: 'alice' }];
+    await before.cycles.run(); // rustdesk joins the baseline after the learning day
+    clock.t += 8 * day;
     const restarted = await runner(list, clock);
     const report = (await restarted.cycles.run()).report;
-    expect(report.findings.map((f) => f.rule)).toContain('remote-access.running');
-    expect(report.findings.map((f) => f.rule)).not.toContain('baseline.new-remote-tool');
+    expect(report.findings.filter((f) => f.rule === 'remote-access.running').map((f) => f.subject).sort()).toEqual(['anydesk', 'rustdesk']);
+    // Past the drift window the restarted daemon's baseline knows rustdesk: not new any more.
+    expect(report.findings.filter((f) => f.rule === 'baseline.new-remote-tool').map((f) => f.subject)).toEqual(['anydesk']);
+  });
+
+  it('the new-hire window: a tool present at first enrollment still scores after the baseline forms', async () => {
+    const list = { current: withAnyDesk };
+    const clock = { t: Date.parse('2026-03-01T09:00:00Z') };
+    const { cycles } = await runner(list, clock);
+    const first = await cycles.run();
+    expect(first.report.findings.map((f) => f.rule)).not.toContain('baseline.new-remote-tool');
+    const saved = JSON.parse(await readFile(join(dir, baselineFile), 'utf8')) as { since: Record<string, string> };
+    expect(saved.since['tool:anydesk']).toBe('2026-03-01T09:00:00.000Z');
+
+    // Weeks later, long past the learning day and the drift window: the tool of the first day is still named and scored.
+    clock.t += 30 * day;
+    const later = await cycles.run();
+    const f = later.report.findings.find((x) => x.rule === 'baseline.new-remote-tool');
+    expect(f).toMatchObject({ subject: 'anydesk', title: 'A remote-access tool present since enrollment', evidence: { presentSinceEnrollment: true, firstSeen: '2026-03-01T09:00:00.000Z' } });
+    expect(f?.suppressed).toBeFalsy();
+    // It adds to the score: the same cycle judged without it scores lower.
+    const { scoreFindings } = await import('../../rules/score.js');
+    const without = later.report.findings.filter((x) => x !== f);
+    expect(later.report.score).toBeGreaterThan(scoreFindings(without).score);
   });
 
   it('a corrupt baseline is logged and replaced, and the cycle still reports', async () => {

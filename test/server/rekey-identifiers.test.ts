@@ -28,6 +28,21 @@ describe('rekeyReportBody (pure, total)', () => {
     expect(body.identity.gatewayMac).toBe(h(1));
   });
 
+  it('keys again peripheral serials and remote-session peers; clear (generic or catalogued) serials stay as they are', () => {
+    const body = {
+      snapshot: {
+        usb: { devices: [{ port: '1-1', serial: h(12) }, { port: '1-2', serial: 'CAFEBABE' }, { port: '1-3' }] },
+        displays: { connectors: [{ name: 'HDMI-A-1', edid: { manufacturerId: 'DEL', serialText: h(13) } }, { name: 'eDP-1' }] },
+        remoteSessions: { sessions: [{ tool: 'anydesk', peerId: h(14), peerAddress: h(15) }, { tool: 'rdp' }], logs: [] },
+      },
+    };
+    const out = rekeyReportBody(body, rekey) as typeof body;
+    const r = (n: number) => rekeyIdentifier(key, h(n));
+    expect(out.snapshot.usb.devices).toEqual([{ port: '1-1', serial: r(12) }, { port: '1-2', serial: 'CAFEBABE' }, { port: '1-3' }]);
+    expect(out.snapshot.displays.connectors).toEqual([{ name: 'HDMI-A-1', edid: { manufacturerId: 'DEL', serialText: r(13) } }, { name: 'eDP-1' }]);
+    expect(out.snapshot.remoteSessions.sessions).toEqual([{ tool: 'anydesk', peerId: r(14), peerAddress: r(15) }, { tool: 'rdp' }]);
+  });
+
   it('leaves clear values (policy clearIdentifiers) as they are', () => {
     const body = { identity: { timezone: 'UTC' }, snapshot: { host: { machineId: '3d1219c7c4c5404aaa1f6d2a48adfda4' }, network: { interfaces: [{ mac: 'a4:5e:60:01:02:03' }], identity: { wifi: { ssid: 'Home' } } } } };
     expect(rekeyReportBody(body, rekey)).toEqual(body);

@@ -5,6 +5,20 @@ import type { Session } from '../sessions.js';
 import type { Alert } from '../../storage/types.js';
 import { alertActions } from './alerts.js';
 import { deviceLink } from './common.js';
+import type { Cluster } from '../../../rules/fleet/index.js';
+
+const reasonText: Record<string, string> = { 'co-location': 'co-location', 'shared-operator': 'shared operator', 'shared-peripheral': 'shared peripheral' };
+
+/** Laptops joined by co-location, a shared operator or a shared peripheral (server/graph/): members and why. */
+function graphClusters(graph: readonly Cluster[], names: Map<string, string>) {
+  if (!graph.length) return html`<p class="muted">No cluster: no active co-location, shared-operator or shared-peripheral alert joins two laptops.</p>`;
+  return graph.map((c) => {
+    const alerts = [...new Map(c.edges.flatMap((e) => e.reasons).map((r) => [r.alertId, r])).values()].sort((a, b) => a.alertId - b.alertId);
+    return html`<div class="panel graph-cluster"><h2>${c.deviceIds.length} laptops: ${c.reasons.map((r, i) => html`${i ? ', ' : ''}${reasonText[r] ?? r}`)}</h2>
+<p><strong>Devices:</strong> ${c.deviceIds.slice(0, 100).map((id, i) => html`${i ? ', ' : ''}${deviceLink(id, names.get(id))}`)}</p>
+<p><strong>Joined by:</strong> ${alerts.slice(0, 50).map((r, i) => html`${i ? '; ' : ''}<code>${r.rule}</code> (alert #${r.alertId}, ${r.keys.length} ${r.keys.length === 1 ? 'key' : 'keys'})`)}</p></div>`;
+  });
+}
 
 interface PlaceLike {
   kind: string;
@@ -17,7 +31,7 @@ function placesOf(evidence: Record<string, unknown>): PlaceLike[] {
 }
 
 /** fleet.colocation alerts: which laptops, which shared place (HMACs shortened), since when. */
-export function clustersPage(clusters: readonly Alert[], names: Map<string, string>, session: Session, now: Date): string {
+export function clustersPage(clusters: readonly Alert[], names: Map<string, string>, session: Session, now: Date, graph: readonly Cluster[] = []): string {
   const body = clusters.length
     ? clusters.map((a) => {
         const places = placesOf(a.evidence);
@@ -31,7 +45,7 @@ export function clustersPage(clusters: readonly Alert[], names: Map<string, stri
     : html`<p class="muted">No co-location cluster: no place holds the configured number of devices within the window.</p>`;
   return page(
     'Co-location',
-    html`<h1>Co-location clusters</h1><p class="muted">Several enrolled laptops behind one public address, one gateway or one Wi-Fi network (<code>fleet.colocation</code>). Gateway MACs and BSSIDs arrive as HMACs under the fleet key: the server compares places without learning them.</p>${body}`,
+    html`<h1>Clusters</h1>${graphClusters(graph, names)}<h1>Co-location clusters</h1><p class="muted">Several enrolled laptops behind one public address, one gateway or one Wi-Fi network (<code>fleet.colocation</code>). Gateway MACs and BSSIDs arrive as HMACs under the fleet key: the server compares places without learning them.</p>${body}`,
     session,
     'clusters',
   );

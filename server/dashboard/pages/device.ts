@@ -7,6 +7,8 @@ import type { Alert, DeviceDetail } from '../../storage/types.js';
 import type { DeviceStanding } from '../../lifecycle/storage-types.js';
 import { alertRows } from './alerts.js';
 import { standingPanel } from './lifecycle.js';
+import { clusterPanel, newHirePanel, type NewHireWindow } from './device-graph.js';
+import type { Cluster } from '../../../rules/fleet/index.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -47,6 +49,7 @@ export function devicePage(
   session: Session,
   now: Date,
   standing: DeviceStanding | null = null,
+  graph: { cluster?: Cluster | null; newHire?: NewHireWindow | null } = {},
 ): string {
   const d = detail.device;
   // The server's verdict leads (the laptop's user may be the adversary); the agent's own score is shown beside it.
@@ -63,11 +66,13 @@ export function devicePage(
 <div class="card"><div class="k">last seen</div>${ago(d.lastSeen, now)}${d.lastSourceIp ? html` from <code>${d.lastSourceIp}</code>` : ''}</div>
 <div class="card"><div class="k">next report due</div>${ago(d.nextReportBy, now)}</div>
 <div class="card"><div class="k">enrolled</div>${ago(d.enrolledAt, now)}${d.enrolled ? '' : html` <span class="badge status">reset</span>`}</div></div>
+${newHirePanel(graph.newHire ?? null, now)}
 ${standingPanel(d.deviceId, { score: d.score, level: d.level }, standing, session)}
 <div class="panel"><h2>Score over time</h2>${scoreChartSvg(points)}<p class="muted">The last ${points.length} reports.</p></div>
 <h2>Findings of the latest report</h2>${truncationNote(detail.truncated)}${findingsTable(detail.findings)}
 <h2>Collector errors</h2>${collectorErrors(report)}
-<h2>Alerts</h2>${alertRows(alerts, names, session, now)}`,
+<h2>Alerts</h2>${alertRows(alerts, names, session, now)}
+${clusterPanel(d.deviceId, graph.cluster, names)}`,
     session,
   );
 }
