@@ -3,8 +3,8 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import {
-  ipkvmCatalogSchema, jigglerCatalogSchema, macPrefixCatalogSchema, virtualDisplayCatalogSchema,
-  type IpkvmCatalog, type JigglerCatalog, type MacPrefixCatalog, type VirtualDisplayCatalog,
+  ipkvmCatalogSchema, jigglerCatalogSchema, macPrefixCatalogSchema, virtualDisplayCatalogSchema, virtualMediaCatalogSchema,
+  type IpkvmCatalog, type JigglerCatalog, type MacPrefixCatalog, type VirtualDisplayCatalog, type VirtualMediaCatalog,
 } from './catalog-schema.js';
 
 /** The hardware catalogs the device rules match against, validated. */
@@ -13,6 +13,7 @@ export interface DeviceCatalogs {
   jigglers: JigglerCatalog;
   virtualDisplays: VirtualDisplayCatalog;
   macPrefixes: MacPrefixCatalog;
+  virtualMedia: VirtualMediaCatalog;
 }
 
 export const catalogFiles = {
@@ -20,6 +21,7 @@ export const catalogFiles = {
   jigglers: 'jigglers-hardware.json',
   virtualDisplays: 'virtual-displays.json',
   macPrefixes: 'kvm-mac-prefixes.json',
+  virtualMedia: 'kvm-virtual-media.json',
 } as const;
 
 /** A catalog file that is missing or does not fit its schema: a packaging bug, named precisely. */
@@ -58,7 +60,7 @@ function readCatalog<S extends z.ZodType>(dirs: readonly URL[], file: string, sc
   return parsed.data;
 }
 
-/** Reads and validates the four catalogs from a directory (or the shipped one). */
+/** Reads and validates the five catalogs from a directory (or the shipped one). */
 export function loadDeviceCatalogs(dir?: URL): DeviceCatalogs {
   const dirs = dir ? [dir] : defaultDirs;
   return {
@@ -66,6 +68,7 @@ export function loadDeviceCatalogs(dir?: URL): DeviceCatalogs {
     jigglers: readCatalog(dirs, catalogFiles.jigglers, jigglerCatalogSchema),
     virtualDisplays: readCatalog(dirs, catalogFiles.virtualDisplays, virtualDisplayCatalogSchema),
     macPrefixes: readCatalog(dirs, catalogFiles.macPrefixes, macPrefixCatalogSchema),
+    virtualMedia: readCatalog(dirs, catalogFiles.virtualMedia, virtualMediaCatalogSchema),
   };
 }
 
@@ -82,7 +85,8 @@ export async function prepareDeviceCatalogs(): Promise<DeviceCatalogs> {
   const virtualDisplays = read(catalogFiles.virtualDisplays, virtualDisplayCatalogSchema);
   await yieldToLoop();
   const macPrefixes = read(catalogFiles.macPrefixes, macPrefixCatalogSchema);
-  cached ??= { ipkvm, jigglers, virtualDisplays, macPrefixes };
+  const virtualMedia = read(catalogFiles.virtualMedia, virtualMediaCatalogSchema);
+  cached ??= { ipkvm, jigglers, virtualDisplays, macPrefixes, virtualMedia };
   return cached;
 }
 
