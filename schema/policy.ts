@@ -28,6 +28,12 @@ export const devicePolicySchema = z.looseObject({
   reportSnapshot: z.enum(snapshotModes).optional(),
   /** The machine id, interface MACs and Wi-Fi SSID travel in the snapshot in clear; absent or false: as keyed hashes. */
   clearIdentifiers: z.boolean().optional(),
+  /**
+   * Windows: the agent measures the RTT of remote-control sessions by probing their remote peer (three ICMP echoes,
+   * else TCP connects to the peer's port; at most three peers a cycle, only while a session is connected). Absent or
+   * false: no probe, and the snapshot's network notes say RTT was not measured.
+   */
+  sessionRttProbe: z.boolean().optional(),
 });
 export type DevicePolicy = z.infer<typeof devicePolicySchema>;
 

@@ -10,6 +10,8 @@ const scopeSchema = z.strictObject({
   reportSnapshot: z.enum(snapshotModes).optional(),
   /** The machine id, interface MACs and Wi-Fi SSID in clear in the sent snapshot (default false: keyed hashes). */
   clearIdentifiers: z.boolean().optional(),
+  /** Windows agents probe the peer of a remote-control session for its RTT (default false: no probe). */
+  sessionRttProbe: z.boolean().optional(),
 });
 
 /** A token bucket: `burst` requests at once, then one more every 60/`perMinute` seconds. */
@@ -109,6 +111,7 @@ export function resolvePolicy(policy: PolicyRecord, device: DeviceKeys, inventor
   let allowTools: string[] = [];
   let reportSnapshot: DevicePolicy['reportSnapshot'];
   let clearIdentifiers = false;
+  let sessionRttProbe = false;
   for (const scope of [body.defaults, group, own]) {
     if (!scope) continue;
     for (const key of Object.keys(expected) as (keyof ExpectedRegion)[]) {
@@ -118,6 +121,7 @@ export function resolvePolicy(policy: PolicyRecord, device: DeviceKeys, inventor
     if (scope.allowTools) allowTools = [...scope.allowTools];
     if (scope.reportSnapshot) reportSnapshot = scope.reportSnapshot;
     if (scope.clearIdentifiers !== undefined) clearIdentifiers = scope.clearIdentifiers;
+    if (scope.sessionRttProbe !== undefined) sessionRttProbe = scope.sessionRttProbe;
   }
   // The inventory names where the employee works: it fixes the country unless the device entry says otherwise.
   if (row?.country && !own?.expected?.countries) expected.countries = [row.country];
@@ -130,5 +134,6 @@ export function resolvePolicy(policy: PolicyRecord, device: DeviceKeys, inventor
     weights: { ...body.weights },
     ...(reportSnapshot ? { reportSnapshot } : {}),
     ...(clearIdentifiers ? { clearIdentifiers } : {}),
+    ...(sessionRttProbe ? { sessionRttProbe } : {}),
   };
 }
