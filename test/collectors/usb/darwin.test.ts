@@ -13,7 +13,7 @@ const spHost = `system_profiler ${systemProfilerUsbHost.join(' ')}`;
 
 describe('usb darwin source', () => {
   it('reads devices and interfaces from two ioreg forks, joined by locationID, and disk inquiry strings from a third', async () => {
-    const ctx = fakeContext({ commands: { [dev]: fixture('darwin', 'ioreg-usb-devices.txt'), [ifs]: fixture('darwin', 'ioreg-usb-interfaces.txt'), [scsi]: fixture('darwin', 'ioreg-scsi-nub--jetkvm.txt') } });
+    const ctx = fakeContext({ commands: { [dev]: fixture('darwin', 'ioreg-usb-devices.txt'), [ifs]: fixture('darwin', 'ioreg-usb-interfaces.txt'), [scsi]: fixture('darwin', 'ioreg-scsi-nub.txt') } });
     const r = await collect(ctx);
     expect(r.status).toBe('ok');
     if (r.status !== 'ok') return;

@@ -32,7 +32,7 @@ describe('USB storage inquiry strings', () => {
   });
 
   it('reads the IOSCSIPeripheralDeviceNub properties of macOS ioreg', () => {
-    const nodes = parseIoreg(fixture('darwin', 'ioreg-scsi-nub--jetkvm.txt')).nodes;
+    const nodes = parseIoreg(fixture('darwin', 'ioreg-scsi-nub.txt')).nodes;
     expect(inquiryFromIoreg(nodes)).toEqual([
       { vendor: 'JetKVM', model: 'Virtual Media', revision: '0.01', source: 'ioreg IOSCSIPeripheralDeviceNub' },
       { vendor: 'SanDisk', model: 'Cruzer Blade', revision: '1.00', source: 'ioreg IOSCSIPeripheralDeviceNub' },
