@@ -49,6 +49,7 @@ export async function collectOnce(config: Config, log: Logger, opts: CollectOnce
   });
   if (snapshot.collectors.network?.status !== 'ok') return snapshot;
   const signal = opts.signal ?? new AbortController().signal;
-  const ctx = opts.makeContext ? opts.makeContext(signal, log, new Map()) : sessionRttContext(log, options, signal, opts.stats);
+  // An injected context (tests) still gets this cycle's options: whether the policy allows the peer probe.
+  const ctx = opts.makeContext ? { ...opts.makeContext(signal, log, new Map()), options } : sessionRttContext(log, options, signal, opts.stats);
   return withSessionRtt(snapshot, ctx);
 }
