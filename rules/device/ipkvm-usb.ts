@@ -61,7 +61,7 @@ export const ipkvmUsb = defineRule({
   title: 'An IP-KVM is attached over USB',
   description:
     'A USB device whose descriptors (vendor/product id, manufacturer, product, serial) match an IP-KVM in the catalog: ' +
-    'PiKVM, TinyPilot, JetKVM, NanoKVM, GL.iNet Comet, BliKVM. An IP-KVM lets someone elsewhere type, click and see the ' +
+    'PiKVM, TinyPilot, JetKVM, NanoKVM, GL.iNet Comet, BliKVM, USB-KVMs on a CH9329 chip. An IP-KVM lets someone elsewhere type, click and see the ' +
     'screen. The bare Linux gadget id 1d6b:0104 without a maker\'s strings is reported with lower confidence.',
   severity: 'critical',
   weight: 0.95,
