@@ -3,9 +3,12 @@ import { defineRule, type Match } from '../types.js';
 import { deviceCatalogs } from './catalogs.js';
 import type { IpkvmEntry } from './catalog-schema.js';
 import { matchUsb, type PatternHit, type UsbDescriptor } from './match.js';
+import { kvmShape, withShape } from './kvm-shape.js';
 import { usbEvidence } from './usb-facts.js';
 
 const ATTACK = ['T1219.003', 'T1200'] as const;
+/** ipkvm.hid-shape's confidence for keyboard + absolute pointer alone: the second fact's weight here. */
+const KEYBOARD_POINTER_CONFIDENCE = 0.5;
 
 interface Best { entry: IpkvmEntry; hit: PatternHit }
 
@@ -77,7 +80,15 @@ export const ipkvmUsb = defineRule({
     const out: Match[] = [];
     for (const device of snapshot.usb.devices) {
       const best = bestIpkvmUsb(entries, device);
-      if (best) out.push(toMatch(best, usbEvidence(device)));
+      if (!best) continue;
+      // A weaker id match (a CH9329's factory id) with the KVM's HID shape on the same device: two facts, scored together.
+      const shape = best.entry.kind === 'ipkvm' && best.hit.confidence < 0.85 ? kvmShape(snapshot, device) : null;
+      if (!shape) {
+        out.push(toMatch(best, usbEvidence(device)));
+        continue;
+      }
+      const hit = { ...best.hit, confidence: withShape(best.hit.confidence, KEYBOARD_POINTER_CONFIDENCE) };
+      out.push(toMatch({ entry: best.entry, hit }, { ...usbEvidence(device), corroboration: shape }));
     }
     return out;
   },

@@ -1,26 +1,11 @@
-import type { Snapshot } from '../../collectors/snapshot.js';
-import type { UsbDevice } from '../../collectors/usb/schema.js';
 import { defineRule, type Match } from '../types.js';
 import { deviceCatalogs } from './catalogs.js';
 import { matchInquiry } from './match-inquiry.js';
-import { describeInterface, isBootKeyboard, isNonBootHid, usbEvidence } from './usb-facts.js';
+import { kvmShape, withShape } from './kvm-shape.js';
+import { describeInterface, usbEvidence } from './usb-facts.js';
 
 /** ipkvm.hid-shape's confidence for keyboard + absolute pointer + storage: the second fact's own weight. */
 const SHAPE_CONFIDENCE = 0.85;
-const round = (n: number): number => Math.round(n * 100) / 100;
-
-/**
- * The KVM shape on the disk's own USB device: a keyboard (input kind or boot-keyboard interface) and an absolute
- * pointer (input kind) or a non-boot HID interface (where KVMs put theirs). Independent of names and ids.
- */
-function kvmShape(snapshot: Snapshot, device: UsbDevice): string | null {
-  const inputs = (snapshot.inputs?.devices ?? []).filter((i) => i.bus === 'usb' && i.usbPort === device.port);
-  const keyboard = inputs.some((i) => i.kind === 'keyboard') || device.interfaces.some(isBootKeyboard);
-  if (!keyboard) return null;
-  if (inputs.some((i) => i.kind === 'pointer' && i.absolutePointer)) return 'keyboard + absolute pointer on the same USB device';
-  if (device.interfaces.some(isNonBootHid)) return 'boot keyboard + non-boot HID on the same USB device';
-  return null;
-}
 
 export const ipkvmVirtualMedia = defineRule({
   id: 'ipkvm.virtual-media',
@@ -50,8 +35,8 @@ export const ipkvmVirtualMedia = defineRule({
       if (seen.has(key)) continue;
       seen.add(key);
       const shape = device ? kvmShape(snapshot, device) : null;
-      // Two independent facts: noisy-OR of the inquiry match and the shape.
-      const confidence = shape ? round(Math.min(0.97, 1 - (1 - best.hit.confidence) * (1 - SHAPE_CONFIDENCE))) : best.hit.confidence;
+      // Two independent facts: noisy-OR of the inquiry match and the shape (the disk is the storage of that shape).
+      const confidence = shape ? withShape(best.hit.confidence, SHAPE_CONFIDENCE) : best.hit.confidence;
       const evidence: Record<string, unknown> = {
         vendor: disk.vendor, model: disk.model, ...(disk.revision ? { revision: disk.revision } : {}), source: disk.source,
         catalog: best.entry.id, kvm: best.entry.kvm, matched: best.hit.matched, ...(best.hit.note ? { note: best.hit.note } : {}),
