@@ -65,7 +65,8 @@ export const ipkvmUsb = defineRule({
   description:
     'A USB device whose descriptors (vendor/product id, manufacturer, product, serial) match an IP-KVM in the catalog: ' +
     'PiKVM, TinyPilot, JetKVM, NanoKVM, GL.iNet Comet, BliKVM, USB-KVMs on a CH9329 chip. An IP-KVM lets someone elsewhere type, click and see the ' +
-    'screen. The bare Linux gadget id 1d6b:0104 without a maker\'s strings is reported with lower confidence.',
+    'screen. The bare Linux gadget id 1d6b:0104 without a maker\'s strings is reported with lower confidence; a weaker ' +
+    'id match (a CH9329\'s factory id) on a device that is also keyboard + absolute pointer is scored as two facts.',
   severity: 'critical',
   weight: 0.95,
   group: 'ipkvm',
