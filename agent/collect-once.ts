@@ -6,10 +6,13 @@ import type { Snapshot } from '../collectors/snapshot.js';
 import type { Collector } from '../collectors/types.js';
 import type { Config } from './config.js';
 import { agentVersion } from '../common/version.js';
+import { sessionRttContext, withSessionRtt } from './session-rtt.js';
 
 export interface CollectOnceOptions {
   /** Make TCP-connect probes to config latency.anchors (diagnose only with --probe). */
   probe: boolean;
+  /** Windows: probe the remote peer of remote-control sessions for their RTT (device policy sessionRttProbe). */
+  sessionRttProbe?: boolean;
   skip?: readonly string[];
   previous?: Snapshot;
   signal?: AbortSignal;
@@ -22,16 +25,18 @@ export interface CollectOnceOptions {
   makeContext?: CollectSnapshotOptions['makeContext'];
 }
 
-/** One snapshot of this machine under the given config. */
-export function collectOnce(config: Config, log: Logger, opts: CollectOnceOptions): Promise<Snapshot> {
-  return collectSnapshot(opts.collectors ?? collectors, {
+/** One snapshot of this machine under the given config, with the RTT of remote-control sessions where the OS needs a step more. */
+export async function collectOnce(config: Config, log: Logger, opts: CollectOnceOptions): Promise<Snapshot> {
+  const options = {
+    probeAnchors: opts.probe ? config.latency.anchors.map(({ host, port }) => ({ host, port })) : [],
+    // Rules read whole command lines; privacy.redactCommandLines cuts them when the report is built (agent/report-privacy.ts).
+    redactCommandLines: false,
+    sessionRttProbe: opts.sessionRttProbe === true,
+  };
+  const snapshot = await collectSnapshot(opts.collectors ?? collectors, {
     agentVersion: agentVersion(),
     log,
-    options: {
-      probeAnchors: opts.probe ? config.latency.anchors.map(({ host, port }) => ({ host, port })) : [],
-      // Rules read whole command lines; privacy.redactCommandLines cuts them when the report is built (agent/report-privacy.ts).
-      redactCommandLines: false,
-    },
+    options,
     disabled: config.privacy.disabledCollectors,
     timeoutMs: config.collectTimeoutMs,
     ...(opts.skip ? { skip: opts.skip } : {}),
@@ -42,4 +47,9 @@ export function collectOnce(config: Config, log: Logger, opts: CollectOnceOption
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.makeContext ? { makeContext: opts.makeContext } : {}),
   });
+  if (snapshot.collectors.network?.status !== 'ok') return snapshot;
+  const signal = opts.signal ?? new AbortController().signal;
+  // An injected context (tests) still gets this cycle's options: whether the policy allows the peer probe.
+  const ctx = opts.makeContext ? { ...opts.makeContext(signal, log, new Map()), options } : sessionRttContext(log, options, signal, opts.stats);
+  return withSessionRtt(snapshot, ctx);
 }

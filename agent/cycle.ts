@@ -109,8 +109,12 @@ export class CycleRunner {
     }
     log.info({ skip }, 'cycle started');
 
+    // The server's policy (agent/policy.ts) restricts the local config and sets rule weights; read before collecting
+    // because it also says whether session peers may be probed.
+    const policy = await loadPolicy(stateDir);
     const snapshot = await collectOnce(this.collectConfig, log, {
       probe: true,
+      sessionRttProbe: policy?.sessionRttProbe === true,
       stats,
       memory: this.collectorMemory,
       ...(skip.length ? { skip, ...(this.previous ? { previous: this.previous } : {}) } : {}),
@@ -123,8 +127,6 @@ export class CycleRunner {
     }
     this.previous = snapshot;
     const now = new Date(startedAt);
-    // The server's policy (agent/policy.ts) restricts the local config and sets rule weights.
-    const policy = await loadPolicy(stateDir);
     const evaluation = reweigh(evaluateSnapshot(
       snapshot,
       ruleContextFor(applyPolicy(this.collectConfig, policy), {

@@ -43,6 +43,7 @@ export const darwinTools = {
   lsof: '/usr/sbin/lsof',
   netstat: '/usr/sbin/netstat',
   networksetup: '/usr/sbin/networksetup',
+  nettop: '/usr/bin/nettop',
   pmset: '/usr/bin/pmset',
   ps: '/bin/ps',
   route: '/sbin/route',

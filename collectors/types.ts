@@ -16,6 +16,11 @@ export interface CollectOptions {
   probeAnchors: readonly { host: string; port: number }[];
   /** Replace command lines with argv[0] only. */
   redactCommandLines: boolean;
+  /**
+   * Windows: measure the RTT of remote-control sessions by probing their remote peer (ICMP echo, else a TCP connect).
+   * Off unless the device policy switches it on (sessionRttProbe); other OSes read the kernel's RTT and ignore it.
+   */
+  sessionRttProbe?: boolean;
 }
 
 /** Everything a collector may touch of the OS: injected, so collectors test without it. */

@@ -43,7 +43,7 @@ export const configSchema = z.strictObject({
   latency: z
     .strictObject({
       anchors: z.array(hostPort).default([]).describe('TCP-connect RTT probes: the agent\'s own server by default once enrolled'),
-      maxSessionRttMs: z.number().positive().optional().describe('Highest RTT of a remote-control socket inside the expected region; derived from expected.countries when unset'),
+      maxSessionRttMs: z.number().positive().optional().describe('Highest RTT of a remote-control socket inside the expected region; derived from expected.countries (else expected.timezones) when unset'),
     })
     .prefault({}),
   report: z

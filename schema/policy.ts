@@ -38,6 +38,12 @@ export const devicePolicySchema = z.looseObject({
   helpdeskPeers: helpdeskPeersSchema.optional(),
   /** A remote session's peer address may be looked up (country, ASN); default false: it is only hashed. */
   remoteSessionsSendPeerAddress: z.boolean().optional(),
+  /**
+   * Windows: the agent measures the RTT of remote-control sessions by probing their remote peer (three ICMP echoes,
+   * else TCP connects to the peer's port; at most three peers a cycle, only while a session is connected). Absent or
+   * false: no probe, and the snapshot's network notes say RTT was not measured.
+   */
+  sessionRttProbe: z.boolean().optional(),
 });
 export type DevicePolicy = z.infer<typeof devicePolicySchema>;
 

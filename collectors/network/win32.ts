@@ -36,7 +36,7 @@ function wifiFrom(section: unknown, wifiAdapters: readonly string[], notes: stri
 /**
  * Windows network domain, all from the cycle's one PowerShell inventory: MSFT_Net* CIM classes for adapters, addresses,
  * default route, neighbours and DNS; `netstat -ano` text for sockets; `netsh wlan show interfaces` only when a Wi-Fi
- * adapter exists. No RTT: Windows keeps per-connection RTT only with ESTATS collection switched on.
+ * adapter exists. No RTT from the socket table: with the device policy's sessionRttProbe the agent probes session peers.
  */
 export async function collect(ctx: CollectContext): Promise<CollectResult<Network>> {
   try {
@@ -59,7 +59,10 @@ export async function collect(ctx: CollectContext): Promise<CollectResult<Networ
       const name = s.pid !== undefined ? names.get(s.pid) : undefined;
       return name ? { ...s, process: name } : s;
     });
-    notes.push('rttMs not collected on Windows (per-connection RTT needs TCP ESTATS switched on)');
+    // Windows keeps per-connection RTT only through TCP ESTATS (docs/session-rtt.md): the kernel table has none.
+    if (ctx.options.sessionRttProbe !== true) {
+      notes.push('RTT not measured: rttMs of remote-control sessions needs the session-peer probe, off by default (device policy sessionRttProbe)');
+    }
 
     const net = inv.section('network');
     let interfaces: Network['interfaces'] = [];

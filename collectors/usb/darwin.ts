@@ -1,6 +1,7 @@
 import { failure } from '../errors.js';
 import { parseIoreg } from '../parse-ioreg.js';
 import type { CollectContext, CollectResult } from '../types.js';
+import { inquiryFromIoreg } from './parse-inquiry.js';
 import { usbFromIoreg } from './parse-ioreg-usb.js';
 import { parseSystemProfilerUsb } from './parse-system-profiler-usb.js';
 import type { Usb } from './schema.js';
@@ -8,6 +9,8 @@ import { darwinTools } from '../programs.js';
 
 export const ioregUsbDevices = ['-r', '-d', '1', '-c', 'IOUSBHostDevice', '-l', '-w0'] as const;
 export const ioregUsbInterfaces = ['-r', '-d', '1', '-c', 'IOUSBHostInterface', '-l', '-w0'] as const;
+/** The SCSI nub of USB mass storage: its inquiry strings (an IP-KVM's virtual media names itself there). */
+export const ioregScsiNubs = ['-r', '-d', '1', '-c', 'IOSCSIPeripheralDeviceNub', '-l', '-w0'] as const;
 export const systemProfilerUsb = ['-json', 'SPUSBDataType'] as const;
 export const systemProfilerUsbHost = ['-json', 'SPUSBHostDataType'] as const;
 
@@ -46,9 +49,10 @@ async function fromSystemProfiler(ctx: CollectContext, why: string): Promise<Col
 /** macOS USB: two `ioreg` forks (devices, interfaces), IOUSBHostFamily (macOS 10.11+, Intel and Apple silicon). */
 export async function collect(ctx: CollectContext): Promise<CollectResult<Usb>> {
   const opts = { timeoutMs: 5_000, maxBuffer: 16 << 20 };
-  const [devText, ifText] = await Promise.allSettled([
+  const [devText, ifText, scsiText] = await Promise.allSettled([
     ctx.exec(darwinTools.ioreg, ioregUsbDevices, opts),
     ctx.exec(darwinTools.ioreg, ioregUsbInterfaces, opts),
+    ctx.exec(darwinTools.ioreg, ioregScsiNubs, opts),
   ]);
   if (devText.status === 'rejected') {
     return fromSystemProfiler(ctx, `ioreg -c IOUSBHostDevice failed (${(devText.reason as Error).message})`);
@@ -62,7 +66,10 @@ export async function collect(ctx: CollectContext): Promise<CollectResult<Usb>> 
   }
   const parsed = usbFromIoreg(devices, interfaces);
   notes.push(...parsed.problems);
+  const storage = scsiText.status === 'fulfilled' ? inquiryFromIoreg(parseIoreg(scsiText.value).nodes) : [];
+  if (scsiText.status === 'rejected') notes.push(`ioreg -c IOSCSIPeripheralDeviceNub failed: USB storage inquiry strings unknown (${(scsiText.reason as Error).message})`);
+  else if (storage.length) notes.push('USB storage inquiry strings are not tied to a USB device on macOS (port left out)');
   if (parsed.devices.length === 0 && devText.value.trim() !== '') notes.push('ioreg printed USB output but no device was understood');
   if (devText.value.trim() === '') notes.push('ioreg lists no IOUSBHostDevice: no USB device attached (built-in keyboards and trackpads on SPI are not USB)');
-  return { status: 'ok', data: { devices: parsed.devices }, ...(notes.length ? { notes } : {}) };
+  return { status: 'ok', data: { devices: parsed.devices, storage }, ...(notes.length ? { notes } : {}) };
 }

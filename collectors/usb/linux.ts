@@ -5,10 +5,12 @@ import {
   classifySysfsName, deviceAttrs, interfaceAttrs, usbDeviceFromSysfs,
   type DeviceAttrs, type InterfaceAttrs, type RawUsbDevice,
 } from './parse-sysfs.js';
-import type { Usb, UsbDevice } from './schema.js';
+import { inquiryFromSysfs, usbPortOfBlockLink } from './parse-inquiry.js';
+import type { Usb, UsbDevice, UsbStorage } from './schema.js';
 import { unixTool } from '../programs.js';
 
 export const sysfsUsb = '/sys/bus/usb/devices';
+export const sysfsBlock = '/sys/block';
 
 async function readAttr(ctx: CollectContext, path: string): Promise<string | undefined> {
   try {
@@ -90,7 +92,34 @@ async function fromLsusb(ctx: CollectContext): Promise<CollectResult<Usb>> {
   return { status: 'ok', data: { devices }, notes };
 }
 
-export async function collect(ctx: CollectContext): Promise<CollectResult<Usb>> {
+/**
+ * SCSI inquiry strings of the disks behind USB: /sys/block/<disk> links into the USB device's tree, and
+ * <disk>/device/{vendor,model,rev} hold the inquiry fields. Files only; disks not behind USB are not read further.
+ */
+export async function blockStorage(ctx: CollectContext): Promise<{ storage: UsbStorage[]; notes: string[] }> {
+  let names: string[];
+  try {
+    names = await ctx.readDir(sysfsBlock);
+  } catch (err) {
+    return { storage: [], notes: isMissing(err) ? [] : [`${sysfsBlock} unreadable: USB storage inquiry strings unknown (${String(err)})`] };
+  }
+  const storage: UsbStorage[] = [];
+  for (const name of names.sort()) {
+    let link: string;
+    try {
+      link = await ctx.readLink(`${sysfsBlock}/${name}`);
+    } catch {
+      continue; // not a link (an old kernel's real directory): no way to tell the bus
+    }
+    if (!link.includes('/usb')) continue;
+    const attrs = await readAttrs(ctx, `${sysfsBlock}/${name}/device`, ['vendor', 'model', 'rev'] as const);
+    const s = inquiryFromSysfs(name, attrs, usbPortOfBlockLink(link));
+    if (s) storage.push(s);
+  }
+  return { storage, notes: [] };
+}
+
+async function devices(ctx: CollectContext): Promise<CollectResult<Usb>> {
   let names: string[];
   try {
     names = await ctx.readDir(sysfsUsb);
@@ -103,4 +132,12 @@ export async function collect(ctx: CollectContext): Promise<CollectResult<Usb>> 
   } catch (err) {
     return failure(err, `reading ${sysfsUsb}`);
   }
+}
+
+export async function collect(ctx: CollectContext): Promise<CollectResult<Usb>> {
+  const result = await devices(ctx);
+  if (result.status !== 'ok') return result;
+  const { storage, notes } = await blockStorage(ctx);
+  const allNotes = [...(result.notes ?? []), ...notes];
+  return { status: 'ok', data: { ...result.data, storage }, ...(allNotes.length ? { notes: allNotes } : {}) };
 }

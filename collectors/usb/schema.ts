@@ -24,5 +24,18 @@ export const usbDeviceSchema = z.object({
 });
 export type UsbDevice = z.infer<typeof usbDeviceSchema>;
 
-export const usbSchema = z.object({ devices: z.array(usbDeviceSchema) });
+/** The SCSI inquiry strings of one USB mass-storage unit: what an IP-KVM's virtual media calls itself. */
+export const usbStorageSchema = z.object({
+  vendor: z.string().describe('SCSI inquiry vendor (8 characters on the wire), trimmed'),
+  model: z.string().describe('SCSI inquiry product (16 characters on the wire), trimmed'),
+  revision: z.string().optional(),
+  port: z.string().optional().describe('The usb.devices[].port it belongs to, when the OS says'),
+  source: z.string().describe('Where it was read: a sysfs block device, an ioreg class, a USBSTOR instance id'),
+});
+export type UsbStorage = z.infer<typeof usbStorageSchema>;
+
+export const usbSchema = z.object({
+  devices: z.array(usbDeviceSchema),
+  storage: z.array(usbStorageSchema).optional().describe('Inquiry strings of USB mass storage (absent: not read)'),
+});
 export type Usb = z.infer<typeof usbSchema>;

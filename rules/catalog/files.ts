@@ -7,6 +7,7 @@ import { hostingAsnsCatalogSchema } from './schemas/hosting-asns.js';
 import { ipkvmCatalogSchema } from './schemas/ipkvm.js';
 import { hardwareJigglerCatalogSchema } from './schemas/jigglers-hardware.js';
 import { macPrefixCatalogSchema } from './schemas/kvm-mac-prefixes.js';
+import { virtualMediaCatalogSchema } from './schemas/kvm-virtual-media.js';
 import { remoteAccessCatalogSchema } from './schemas/remote-access.js';
 import { softwareJigglerCatalogSchema } from './schemas/software-jigglers.js';
 import { virtualDisplayCatalogSchema } from './schemas/virtual-displays.js';
@@ -24,6 +25,7 @@ export const catalogFiles = {
   virtualDisplays: { file: 'virtual-displays.json', schema: virtualDisplayCatalogSchema },
   virtualInputDevices: { file: 'virtual-input-devices.json', schema: virtualInputCatalogSchema },
   kvmMacPrefixes: { file: 'kvm-mac-prefixes.json', schema: macPrefixCatalogSchema },
+  kvmVirtualMedia: { file: 'kvm-virtual-media.json', schema: virtualMediaCatalogSchema },
   countryZones: { file: 'geo-country-zones.json', schema: countryZonesCatalogSchema },
   hostingAsns: { file: 'hosting-asns.json', schema: hostingAsnsCatalogSchema },
   attackTechniques: { file: 'attack-techniques.json', schema: attackTechniquesCatalogSchema },

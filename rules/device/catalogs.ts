@@ -4,6 +4,7 @@ import type { IpkvmCatalog } from '../catalog/schemas/ipkvm.js';
 import type { HardwareJigglerCatalog } from '../catalog/schemas/jigglers-hardware.js';
 import type { MacPrefixCatalog } from '../catalog/schemas/kvm-mac-prefixes.js';
 import type { VirtualDisplayCatalog } from '../catalog/schemas/virtual-displays.js';
+import type { VirtualMediaCatalog } from '../catalog/schemas/kvm-virtual-media.js';
 
 /** The hardware catalogs the device rules match against, validated. */
 export interface DeviceCatalogs {
@@ -11,6 +12,7 @@ export interface DeviceCatalogs {
   jigglers: HardwareJigglerCatalog;
   virtualDisplays: VirtualDisplayCatalog;
   macPrefixes: MacPrefixCatalog;
+  virtualMedia: VirtualMediaCatalog;
 }
 
 /** Reads and validates the four hardware catalogs from a directory (tests) or the shipped one. */
@@ -20,6 +22,7 @@ export function loadDeviceCatalogs(dir?: string | URL): DeviceCatalogs {
     jigglers: loadCatalog('hardwareJigglers', dir),
     virtualDisplays: loadCatalog('virtualDisplays', dir),
     macPrefixes: loadCatalog('kvmMacPrefixes', dir),
+    virtualMedia: loadCatalog('kvmVirtualMedia', dir),
   };
 }
 
@@ -35,7 +38,8 @@ export async function prepareDeviceCatalogs(): Promise<DeviceCatalogs> {
   const virtualDisplays = loadCatalog('virtualDisplays');
   await yieldToLoop();
   const macPrefixes = loadCatalog('kvmMacPrefixes');
-  cached ??= { ipkvm, jigglers, virtualDisplays, macPrefixes };
+  const virtualMedia = loadCatalog('kvmVirtualMedia');
+  cached ??= { ipkvm, jigglers, virtualDisplays, macPrefixes, virtualMedia };
   return cached;
 }
 

@@ -3,9 +3,12 @@ import { defineRule, type Match } from '../types.js';
 import { deviceCatalogs } from './catalogs.js';
 import type { IpkvmEntry } from '../catalog/schemas/ipkvm.js';
 import { matchUsb, type PatternHit, type UsbDescriptor } from './match.js';
+import { kvmShape, withShape } from './kvm-shape.js';
 import { usbEvidence } from './usb-facts.js';
 
 const ATTACK = ['T1219.003', 'T1200'] as const;
+/** ipkvm.hid-shape's confidence for keyboard + absolute pointer alone: the second fact's weight here. */
+const KEYBOARD_POINTER_CONFIDENCE = 0.5;
 
 interface Best { entry: IpkvmEntry; hit: PatternHit }
 
@@ -61,8 +64,9 @@ export const ipkvmUsb = defineRule({
   title: 'An IP-KVM is attached over USB',
   description:
     'A USB device whose descriptors (vendor/product id, manufacturer, product, serial) match an IP-KVM in the catalog: ' +
-    'PiKVM, TinyPilot, JetKVM, NanoKVM, GL.iNet Comet, BliKVM. An IP-KVM lets someone elsewhere type, click and see the ' +
-    'screen. The bare Linux gadget id 1d6b:0104 without a maker\'s strings is reported with lower confidence.',
+    'PiKVM, TinyPilot, JetKVM, NanoKVM, GL.iNet Comet, BliKVM, USB-KVMs on a CH9329 chip. An IP-KVM lets someone elsewhere type, click and see the ' +
+    'screen. The bare Linux gadget id 1d6b:0104 without a maker\'s strings is reported with lower confidence; a weaker ' +
+    'id match (a CH9329\'s factory id) on a device that is also keyboard + absolute pointer is scored as two facts.',
   severity: 'critical',
   weight: 0.95,
   group: 'ipkvm',
@@ -77,7 +81,15 @@ export const ipkvmUsb = defineRule({
     const out: Match[] = [];
     for (const device of snapshot.usb.devices) {
       const best = bestIpkvmUsb(entries, device);
-      if (best) out.push(toMatch(best, usbEvidence(device)));
+      if (!best) continue;
+      // A weaker id match (a CH9329's factory id) with the KVM's HID shape on the same device: two facts, scored together.
+      const shape = best.entry.kind === 'ipkvm' && best.hit.confidence < 0.85 ? kvmShape(snapshot, device) : null;
+      if (!shape) {
+        out.push(toMatch(best, usbEvidence(device)));
+        continue;
+      }
+      const hit = { ...best.hit, confidence: withShape(best.hit.confidence, KEYBOARD_POINTER_CONFIDENCE) };
+      out.push(toMatch({ entry: best.entry, hit }, { ...usbEvidence(device), corroboration: shape }));
     }
     return out;
   },

@@ -1,3 +1,6 @@
+import type { CountryZones } from '../geo/data.js';
+import { globMatcher } from '../context/glob.js';
+
 /**
  * In-country RTT bounds for network.session-rtt when latency.maxSessionRttMs is not set.
  *
@@ -30,4 +33,15 @@ export function sessionRttBound(countries: readonly string[]): { ms: number; cou
   const known = countries.map((c) => [c.toUpperCase(), countryRttBoundMs(c)] as const).filter((x): x is readonly [string, number] => x[1] !== undefined);
   if (known.length === 0) return undefined;
   return { ms: Math.max(...known.map(([, ms]) => ms)), countries: known.map(([c]) => c) };
+}
+
+/**
+ * The countries an expected-time-zone list points at: those with a zone the globs match ("America/New_York" → US,
+ * "Europe/*" → every European country). A link name ("US/Eastern") counts as the zone it points at. A zone several
+ * countries share (zone1970.tab) names them all: the bound is then the largest, generous like the rest.
+ */
+export function countriesOfZones(patterns: readonly string[], data: CountryZones): string[] {
+  if (patterns.length === 0) return [];
+  const matches = globMatcher(patterns.map((p) => (Object.hasOwn(data.links, p) ? data.links[p]! : p)));
+  return Object.entries(data.countries).filter(([, c]) => c.zones.some(matches)).map(([code]) => code).sort();
 }

@@ -2,7 +2,8 @@ import { defineRule, type Match, type RuleContext } from '../types.js';
 import { remotePresence } from './presence.js';
 import { sessionSockets, socketEvidence, type SessionSocket } from './sockets.js';
 import { round } from './tool-rules.js';
-import { sessionRttBound } from './rtt-bounds.js';
+import { countriesOfZones, sessionRttBound } from './rtt-bounds.js';
+import { countryZones } from '../geo/data.js';
 import type { Snapshot } from '../../collectors/snapshot.js';
 
 function bySubject(list: SessionSocket[]): Map<string, SessionSocket[]> {
@@ -43,13 +44,18 @@ export const remoteAccessSession = defineRule({
 export function sessionRttThreshold(context: RuleContext): { ms: number; basis: string } | undefined {
   if (context.latency.maxSessionRttMs !== undefined) return { ms: context.latency.maxSessionRttMs, basis: 'latency.maxSessionRttMs' };
   const bound = sessionRttBound(context.expected.countries);
-  return bound ? { ms: bound.ms, basis: `expected.countries ${bound.countries.join(',')}` } : undefined;
+  if (bound) return { ms: bound.ms, basis: `expected.countries ${bound.countries.join(',')}` };
+  // No countries: the expected time zones name them (an "America/*" fleet gets the widest American bound).
+  const byZone = sessionRttBound(countriesOfZones(context.expected.timezones, countryZones()));
+  if (!byZone) return undefined;
+  const shown = byZone.countries.length > 8 ? `${byZone.countries.slice(0, 8).join(',')},…` : byZone.countries.join(',');
+  return { ms: byZone.ms, basis: `expected.timezones ${context.expected.timezones.join(',')} (countries ${shown})` };
 }
 
 export const networkSessionRtt = defineRule({
   id: 'network.session-rtt',
   title: 'Remote-control peer is farther away than the expected region',
-  description: 'The kernel RTT of a remote-control socket exceeds latency.maxSessionRttMs or, when unset, a bound derived from expected.countries (about 100 km per ms of RTT, stretched for routing, plus access overhead). Light in fibre bounds distance, so a large RTT puts the peer (or its VPN exit) far away. Quiet when neither is configured.',
+  description: 'The kernel RTT of a remote-control socket exceeds latency.maxSessionRttMs or, when unset, a bound derived from expected.countries, or from the countries of expected.timezones (about 100 km per ms of RTT, stretched for routing, plus access overhead). Light in fibre bounds distance, so a large RTT puts the peer (or its VPN exit) far away. Quiet when none is configured.',
   severity: 'high', weight: 0.6, group: 'session-latency', attack: ['T1219'],
   falsePositives: ['A congested or satellite link', 'A relay server abroad when the tool relays the session (RTT then measures the relay)'],
   evaluate(snapshot, context): Match[] {

@@ -17,6 +17,8 @@ const scopeSchema = z.strictObject({
   helpdeskPeers: helpdeskPeersSchema.optional(),
   /** Whether a remote session's peer address may be looked up for its country and ASN (default false). */
   remoteSessionsSendPeerAddress: z.boolean().optional(),
+  /** Windows agents probe the peer of a remote-control session for its RTT (default false: no probe). */
+  sessionRttProbe: z.boolean().optional(),
 });
 
 /** A token bucket: `burst` requests at once, then one more every 60/`perMinute` seconds. */
@@ -120,6 +122,7 @@ export function resolvePolicy(policy: PolicyRecord, device: DeviceKeys, inventor
   let clearIdentifiers = false;
   let helpdeskPeers: string[] | undefined;
   let remoteSessionsSendPeerAddress = false;
+  let sessionRttProbe = false;
   for (const scope of [body.defaults, group, own]) {
     if (!scope) continue;
     for (const key of Object.keys(expected) as (keyof ExpectedRegion)[]) {
@@ -131,6 +134,7 @@ export function resolvePolicy(policy: PolicyRecord, device: DeviceKeys, inventor
     if (scope.clearIdentifiers !== undefined) clearIdentifiers = scope.clearIdentifiers;
     if (scope.helpdeskPeers) helpdeskPeers = [...scope.helpdeskPeers];
     if (scope.remoteSessionsSendPeerAddress !== undefined) remoteSessionsSendPeerAddress = scope.remoteSessionsSendPeerAddress;
+    if (scope.sessionRttProbe !== undefined) sessionRttProbe = scope.sessionRttProbe;
   }
   // The inventory names where the employee works: it fixes the country unless the device entry says otherwise.
   if (row?.country && !own?.expected?.countries) expected.countries = [row.country];
@@ -145,5 +149,6 @@ export function resolvePolicy(policy: PolicyRecord, device: DeviceKeys, inventor
     ...(clearIdentifiers ? { clearIdentifiers } : {}),
     ...(helpdeskPeers?.length ? { helpdeskPeers } : {}),
     ...(remoteSessionsSendPeerAddress ? { remoteSessionsSendPeerAddress } : {}),
+    ...(sessionRttProbe ? { sessionRttProbe } : {}),
   };
 }

@@ -65,3 +65,25 @@ describe('CycleRunner (real collectors on this machine)', () => {
     expect(runner.intervalMs()).toBe(240_000);
   });
 });
+
+describe('CycleRunner and the device policy key sessionRttProbe', () => {
+  it('hands the policy\'s sessionRttProbe to the collectors of the next cycle (off without a policy)', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const { z } = await import('zod');
+    const { log } = captureLog();
+    const seen: (boolean | undefined)[] = [];
+    const probe = { name: 'network', schema: z.unknown(), cadence: 'fast' as const, collect: async (ctx: { options: { sessionRttProbe?: boolean } }) => {
+      seen.push(ctx.options.sessionRttProbe);
+      return { status: 'unsupported' as const, platform: process.platform, reason: 'test' };
+    } };
+    const config = parseConfig({ stateDir: dir, intervalSec: 60, budget: { cpuMsPerCycle: 1e6 } });
+    const spool = new Spool(dir, config.report.spoolMaxBytes, log);
+    await spool.open();
+    const runner = new CycleRunner(config, enrollment, spool, log, { now: () => Date.parse('2026-01-01T12:00:00Z'), collectors: [probe] });
+    await runner.run();
+    const policy = { version: 2, expected: { timezones: [], locales: [], keyboardLayouts: [], countries: [] }, allowTools: [], weights: {}, sessionRttProbe: true };
+    await writeFile(join(dir, 'policy.json'), JSON.stringify(policy));
+    await runner.run();
+    expect(seen).toEqual([false, true]);
+  });
+});

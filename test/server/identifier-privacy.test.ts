@@ -146,3 +146,15 @@ describe('policy clearIdentifiers', () => {
     expect(() => policyBodySchema.parse({ defaults: { clearIdentifiers: 'yes' } })).toThrow();
   });
 });
+
+describe('policy sessionRttProbe', () => {
+  it('is off unless a scope switches it on; the narrowest scope that sets it wins', () => {
+    const record = (body: unknown) => ({ version: 4, createdAt: '2026-01-01T00:00:00Z', body: policyBodySchema.parse(body) });
+    const none = new Map();
+    expect(resolvePolicy(record({}), { deviceId: 'a' }, none).sessionRttProbe).toBeUndefined();
+    const body = { defaults: { sessionRttProbe: true }, groups: { eu: { sessionRttProbe: false } }, devices: { b: { group: 'eu' } } };
+    expect(resolvePolicy(record(body), { deviceId: 'a' }, none).sessionRttProbe).toBe(true);
+    expect(resolvePolicy(record(body), { deviceId: 'b' }, none).sessionRttProbe).toBeUndefined();
+    expect(() => policyBodySchema.parse({ defaults: { sessionRttProbe: 'on' } })).toThrow();
+  });
+});

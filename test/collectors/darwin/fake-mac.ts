@@ -8,7 +8,7 @@ import { consoleUserArgs } from '../../../collectors/locale/darwin.js';
 import { arpArgs, ifconfigArgs, netstatTcp, netstatUdp, routeArgs } from '../../../collectors/network/darwin.js';
 import { psArgs } from '../../../collectors/processes/darwin.js';
 import { lsofScreenSharing } from '../../../collectors/sessions/darwin.js';
-import { ioregUsbDevices, ioregUsbInterfaces } from '../../../collectors/usb/darwin.js';
+import { ioregUsbDevices, ioregUsbInterfaces, ioregScsiNubs } from '../../../collectors/usb/darwin.js';
 import { fixture, fixturesDir, type FakeOs } from '../../helpers/fake-context.js';
 
 const k = (file: string, args: readonly string[]) => [file, ...args].join(' ');
@@ -44,6 +44,7 @@ export function fakeMac(): FakeOs {
       'ipconfig getsummary en0': fixture('darwin', 'ipconfig-getsummary-en0.txt'),
       [k('ioreg', ioregUsbDevices)]: fixture('darwin', 'ioreg-usb-devices.txt'),
       [k('ioreg', ioregUsbInterfaces)]: fixture('darwin', 'ioreg-usb-interfaces.txt'),
+      [k('ioreg', ioregScsiNubs)]: fixture('darwin', 'ioreg-scsi-nub.txt'),
       [k('ioreg', ioregHidArgs)]: fixture('darwin', 'ioreg-hid-devices.txt'),
       [k('ioreg', ioregDisplayConnect)]: fixture('darwin', 'ioreg-displayconnect.txt'),
       [k('ioreg', ioregClcd)]: fixture('darwin', 'ioreg-appleclcd2.txt'),

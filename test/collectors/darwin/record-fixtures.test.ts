@@ -11,7 +11,8 @@ import { ioregHidArgs } from '../../../collectors/inputs/darwin.js';
 import { arpArgs, ifconfigArgs, netstatTcp, netstatUdp, networksetupArgs, routeArgs } from '../../../collectors/network/darwin.js';
 import { psArgs } from '../../../collectors/processes/darwin.js';
 import { lsofScreenSharing } from '../../../collectors/sessions/darwin.js';
-import { ioregUsbDevices, ioregUsbInterfaces, systemProfilerUsb, systemProfilerUsbHost } from '../../../collectors/usb/darwin.js';
+import { ioregScsiNubs, ioregUsbDevices, ioregUsbInterfaces, systemProfilerUsb, systemProfilerUsbHost } from '../../../collectors/usb/darwin.js';
+import { nettopArgs } from '../../../collectors/network/session-rtt.js';
 import { fixturesDir } from '../../helpers/fake-context.js';
 
 const script = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'scripts', 'record-fixtures'), 'utf8');
@@ -32,6 +33,8 @@ const collectorCommands: Record<string, string> = {
   'networksetup-listallhardwareports.txt': ['networksetup', ...networksetupArgs].join(' '),
   'ioreg-usb-devices.txt': ['ioreg', ...ioregUsbDevices].join(' '),
   'ioreg-usb-interfaces.txt': ['ioreg', ...ioregUsbInterfaces].join(' '),
+  'ioreg-scsi-nub.txt': ['ioreg', ...ioregScsiNubs].join(' '),
+  'nettop-m-tcp-L1-J-state-rtt_avg.txt': ['nettop', ...nettopArgs].join(' '),
   'system_profiler-SPUSBDataType-json.txt': ['system_profiler', ...systemProfilerUsb].join(' '),
   'system_profiler-SPUSBHostDataType-json.txt': ['system_profiler', ...systemProfilerUsbHost].join(' '),
   'ioreg-hid-devices.txt': ['ioreg', ...ioregHidArgs].join(' '),

@@ -40,8 +40,8 @@ describe('a whole macOS cycle on the darwin fixtures', () => {
     expect(snapshotSchema.safeParse(snapshot).success).toBe(true);
 
     const forks = (names: readonly string[]) => ctx.execCalls.filter((c) => names.includes(c[0]!.replace(/^.*\//, ''))).length;
-    // host 3 + processes 1 + network 6 + usb 2 + inputs 1 + displays 1 + locale 1 + sessions 2 + activity 1 + remoteSessions 1 (log show)
-    expect(ctx.execCalls.length).toBe(19);
+    // host 3 + processes 1 + network 6 + usb 3 (devices, interfaces, disk inquiry) + inputs 1 + displays 1 + locale 1 + sessions 2 + activity 1 + remoteSessions 1 (log show)
+    expect(ctx.execCalls.length).toBe(20);
     expect(forks(['system_profiler', 'plutil', 'networksetup', 'sh', 'bash'])).toBe(0);
 
     // The rules see the JetKVM on a Mac as they do on Linux: one USB device, keyboard + absolute pointer + storage.

@@ -93,6 +93,13 @@ describe('network win32 source on the inventory fixture', () => {
     expect(r.notes).toContain('1 hidden adapters (WAN miniports, debug) left out');
   });
 
+  it('says RTT was not measured while the session-peer probe is off (the default), and not when the policy switched it on', async () => {
+    const off = await collect(fakeContext({ commands: { [powershell]: fixture('win32', 'inventory-laptop-ipkvm.json') } }));
+    expect(off.status === 'ok' && off.notes).toContain('RTT not measured: rttMs of remote-control sessions needs the session-peer probe, off by default (device policy sessionRttProbe)');
+    const on = await collect(fakeContext({ options: { sessionRttProbe: true }, commands: { [powershell]: fixture('win32', 'inventory-laptop-ipkvm.json') } }));
+    expect(on.status === 'ok' && on.notes?.some((n) => n.startsWith('RTT not measured'))).toBe(false);
+  });
+
   it('a failed netstat section is an error of the domain', async () => {
     const doc = JSON.parse(fixture('win32', 'inventory-laptop-ipkvm.json'));
     doc.netstat = { error: 'netstat.exe is not installed (command-missing)' };

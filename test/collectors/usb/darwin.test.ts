@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collect, ioregUsbDevices, ioregUsbInterfaces, systemProfilerUsb, systemProfilerUsbHost } from '../../../collectors/usb/darwin.js';
+import { collect, ioregScsiNubs, ioregUsbDevices, ioregUsbInterfaces, systemProfilerUsb, systemProfilerUsbHost } from '../../../collectors/usb/darwin.js';
 import { parseSystemProfilerUsb } from '../../../collectors/usb/parse-system-profiler-usb.js';
 import { bcdText } from '../../../collectors/usb/parse-ioreg-usb.js';
 import { usbSchema } from '../../../collectors/usb/schema.js';
@@ -7,17 +7,20 @@ import { fakeContext, fixture } from '../../helpers/fake-context.js';
 
 const dev = `ioreg ${ioregUsbDevices.join(' ')}`;
 const ifs = `ioreg ${ioregUsbInterfaces.join(' ')}`;
+const scsi = `ioreg ${ioregScsiNubs.join(' ')}`;
 const sp = `system_profiler ${systemProfilerUsb.join(' ')}`;
 const spHost = `system_profiler ${systemProfilerUsbHost.join(' ')}`;
 
 describe('usb darwin source', () => {
-  it('reads devices and interfaces from two ioreg forks, joined by locationID', async () => {
-    const ctx = fakeContext({ commands: { [dev]: fixture('darwin', 'ioreg-usb-devices.txt'), [ifs]: fixture('darwin', 'ioreg-usb-interfaces.txt') } });
+  it('reads devices and interfaces from two ioreg forks, joined by locationID, and disk inquiry strings from a third', async () => {
+    const ctx = fakeContext({ commands: { [dev]: fixture('darwin', 'ioreg-usb-devices.txt'), [ifs]: fixture('darwin', 'ioreg-usb-interfaces.txt'), [scsi]: fixture('darwin', 'ioreg-scsi-nub.txt') } });
     const r = await collect(ctx);
     expect(r.status).toBe('ok');
     if (r.status !== 'ok') return;
     expect(usbSchema.safeParse(r.data).success).toBe(true);
-    expect(ctx.execCalls).toHaveLength(2);
+    expect(ctx.execCalls).toHaveLength(3);
+    expect(r.data.storage?.map((x) => `${x.vendor} / ${x.model}`)).toEqual(['JetKVM / Virtual Media', 'SanDisk / Cruzer Blade']);
+    expect(r.notes).toEqual(['USB storage inquiry strings are not tied to a USB device on macOS (port left out)']);
     const kvm = r.data.devices.find((d) => d.vendorId === '1d6b');
     expect(kvm).toMatchObject({ port: '0x01120000', productId: '0104', manufacturer: 'JetKVM', bcdDevice: '1.00', speedMbps: 480 });
     expect(kvm?.interfaces.map((i) => [i.number, i.class, i.subclass, i.protocol])).toEqual([[0, 3, 1, 1], [1, 3, 0, 2], [2, 8, 6, 80]]);
@@ -31,6 +34,7 @@ describe('usb darwin source', () => {
     const r = await collect(ctx);
     expect(r.status === 'ok' && r.data.devices.length).toBe(3);
     expect(r.status === 'ok' && r.notes?.some((n) => n.includes('interfaces unknown'))).toBe(true);
+    expect(r.status === 'ok' && r.notes?.some((n) => n.includes('inquiry strings unknown'))).toBe(true);
   });
 
   it('falls back to system_profiler when ioreg is missing', async () => {
@@ -72,6 +76,7 @@ describe('usb darwin source', () => {
     const ctx = fakeContext({ commands: {
       [dev]: fixture('darwin', 'ioreg-usb-devices--checkaudio-macos13.txt'),
       [ifs]: fixture('darwin', 'ioreg-usb-interfaces--checkaudio-macos13.txt'),
+      [scsi]: '',
     } });
     const r = await collect(ctx);
     expect(r.status).toBe('ok');

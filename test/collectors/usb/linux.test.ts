@@ -84,7 +84,7 @@ describe('usb on Linux (sysfs)', () => {
   it('says there is no USB bus when neither sysfs nor usbfs has one (no fork)', async () => {
     const ctx = fakeContext({});
     const result = await collect(ctx);
-    expect(result).toEqual({ status: 'ok', data: { devices: [] }, notes: ['no USB bus: /sys/bus/usb/devices is absent'] });
+    expect(result).toEqual({ status: 'ok', data: { devices: [], storage: [] }, notes: ['no USB bus: /sys/bus/usb/devices is absent'] });
     expect(ctx.execCalls).toEqual([]);
   });
 

@@ -49,3 +49,25 @@ describe('inputsFromPnp', () => {
     expect(devices[2]!.handlers).toEqual(['mouhid', 'Col01']);
   });
 });
+
+describe('usb win32 source: USBSTOR ids as disk inquiry strings', () => {
+  it('reads the USBSTOR disk of the same PnP list, tied to the USB device whose serial is its instance', async () => {
+    const { collect } = await import('../../../collectors/usb/win32.js');
+    const { powershell } = await import('../../../collectors/win32/inventory.js');
+    const { fakeContext } = await import('../../helpers/fake-context.js');
+    const doc = JSON.parse(fixture('win32', 'inventory-laptop-ipkvm.json'));
+    // As Windows lists the Comet's virtual CD-ROM (field capture: USBSTOR\CDROM&VEN_GLINET&PROD_FLASH_DRIVE&REV_1.00).
+    doc.pnp.data.devices.push({
+      id: 'USBSTOR\\CDROM&VEN_GLINET&PROD_FLASH_DRIVE&REV_1.00\\CAFEBABE&0', name: 'Glinet Flash Drive USB Device', class: 'CDROM',
+      classGuid: '{4d36e965-e325-11ce-bfc1-08002be10318}', manufacturer: '(Standard CD-ROM drives)', service: 'cdrom', status: 'OK', present: true,
+      hardwareIds: ['USBSTOR\\CdRomGLINET__Flash_Drive_____1.00', 'GenCdRom'], compatibleIds: ['USBSTOR\\CdRom', 'USBSTOR\\RAW'], busDesc: null,
+    });
+    const r = await collect(fakeContext({ commands: { [powershell]: JSON.stringify(doc) } }));
+    if (r.status !== 'ok') throw new Error(JSON.stringify(r));
+    expect(r.data.storage).toEqual([{
+      vendor: 'GLINET', model: 'FLASH DRIVE', revision: '1.00', port: 'USB\\VID_1D6B&PID_0104\\CAFEBABE',
+      source: 'USBSTOR\\CDROM&VEN_GLINET&PROD_FLASH_DRIVE&REV_1.00\\CAFEBABE&0',
+    }]);
+    expect(r.data.devices.some((d) => d.port.startsWith('USBSTOR'))).toBe(false);
+  });
+});

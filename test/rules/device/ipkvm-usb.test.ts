@@ -71,3 +71,23 @@ describe('ipkvm.usb', () => {
     expect(matches[0]?.evidence).toMatchObject({ inputName: 'PiKVM Composite Device', port: '1-2' });
   });
 });
+
+describe('ipkvm.usb: a CH9329 USB-KVM', () => {
+  it('matches the chip\'s factory id weaker alone, and scores it together with the keyboard + absolute pointer shape', async () => {
+    const { hid, input, run, snapshot, usbDevice } = await import('./build.js');
+    const { ipkvmUsb: rule } = await import('../../../rules/device/ipkvm-usb.js');
+    const chip = usbDevice({ port: '3-2', vendorId: '1a86', productId: 'e129', interfaces: [hid(0, 1, 1), hid(1, 0, 0)] });
+    const bare = { ...chip, interfaces: [] };
+    const [alone] = run(rule, snapshot({ usb: { devices: [bare] }, inputs: null }));
+    expect(alone).toMatchObject({ subject: 'ch9329', confidence: 0.8, severity: 'high' });
+    expect(alone?.evidence.corroboration).toBeUndefined();
+    const inputs = [
+      input({ name: 'USB Composite Device Keyboard', kind: 'keyboard', vendorId: '1a86', productId: 'e129', usbPort: '3-2' }),
+      input({ name: 'USB Composite Device Mouse', kind: 'pointer', absolutePointer: true, vendorId: '1a86', productId: 'e129', usbPort: '3-2' }),
+    ];
+    const [both] = run(rule, snapshot({ usb: { devices: [chip] }, inputs: { devices: inputs } }));
+    expect(both).toMatchObject({ subject: 'ch9329', confidence: 0.9 });
+    expect(both?.severity).toBeUndefined(); // the rule's own: critical
+    expect(both?.evidence.corroboration).toBe('keyboard + absolute pointer on the same USB device');
+  });
+});

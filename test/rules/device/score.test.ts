@@ -6,7 +6,7 @@ import { context, inputsOf, jetkvm, lsusb, snapshot } from './build.js';
 describe('device rules through the engine', () => {
   it('declare the contracted ids with metadata', () => {
     expect(deviceRules.map((r) => r.id)).toEqual([
-      'ipkvm.usb', 'ipkvm.hid-shape', 'ipkvm.edid', 'ipkvm.usb-network', 'ipkvm.lan-neighbor',
+      'ipkvm.usb', 'ipkvm.hid-shape', 'ipkvm.virtual-media', 'ipkvm.edid', 'ipkvm.usb-network', 'ipkvm.lan-neighbor',
       'jiggler.hardware', 'display.virtual-adapter', 'host.clamshell', 'host.virtual-machine', 'input.virtual-device',
     ]);
     for (const r of deviceRules) {

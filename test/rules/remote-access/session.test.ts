@@ -115,3 +115,27 @@ describe('network.region-latency', () => {
     expect(networkRegionLatency.evaluate(s, ruleContext({ latency: { anchors: [...anchors, { host: 'other', port: 443 }] } }))).toEqual([]);
   });
 });
+
+describe('network.session-rtt bound from expected time zones', () => {
+  const far = () => emptySnapshot({
+    processes: [proc({ pid: 10, name: 'rustdesk', exe: '/usr/bin/rustdesk' })],
+    network: { connections: [tcp({ localPort: 40000, remoteAddress: '203.0.113.50', remotePort: 21116, pid: 10, rttMs: 190 })] },
+  });
+  const zones = (timezones: string[]) => ruleContext({ expected: { timezones, locales: [], keyboardLayouts: [], countries: [] } });
+
+  it('reads the countries of the expected zones when no country is given', async () => {
+    const { countriesOfZones } = await import('../../../rules/remote-access/rtt-bounds.js');
+    const { countryZones } = await import('../../../rules/geo/data.js');
+    expect(countriesOfZones(['America/New_York'], countryZones())).toEqual(['US']);
+    expect(countriesOfZones(['US/Eastern'], countryZones())).toEqual(['US']); // a link name
+    expect(countriesOfZones(['Mars/Olympus'], countryZones())).toEqual([]);
+    const [m] = networkSessionRtt.evaluate(far(), zones(['America/New_York', 'America/Chicago']));
+    expect(m?.evidence).toMatchObject({ rttMs: 190, thresholdMs: countryRttBoundMs('US'), basis: 'expected.timezones America/New_York,America/Chicago (countries US)' });
+  });
+
+  it('countries win over zones, and unknown zones leave the rule quiet', () => {
+    const both = ruleContext({ expected: { timezones: ['Asia/Tokyo'], locales: [], keyboardLayouts: [], countries: ['US'] } });
+    expect(networkSessionRtt.evaluate(far(), both)[0]?.evidence).toMatchObject({ basis: 'expected.countries US' });
+    expect(networkSessionRtt.evaluate(far(), zones(['Mars/Olympus']))).toEqual([]);
+  });
+});
