@@ -12,6 +12,22 @@ export const rows = async <T = Row>(db: Db, sql: string, params: unknown[] = [])
 export const one = async <T = Row>(db: Db, sql: string, params: unknown[] = []): Promise<T | undefined> => (await rows<T>(db, sql, params))[0];
 
 
+/** Runs `fn` in one transaction on one pooled connection. */
+export async function inTransaction<T>(pool: pg.Pool, fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const value = await fn(client);
+    await client.query('COMMIT');
+    return value;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 /** Advisory lock keys: one 64-bit hash per name, taken by hashtextextended in SQL. */
 export const lockSql = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';
 

@@ -8,8 +8,7 @@ import { refusedSignature, reportObservation } from '../verdict/clock-skew.js';
 import { pgClockSkewRecord } from '../verdict/pg-clock-skew.js';
 import { timesOf, type ReportTimes } from '../verdict/report-times.js';
 import { pgIntel } from '../geo/pg-intel.js';
-import { inTransaction } from '../lifecycle/pg.js';
-import { lockSql, one, rows, type AlertChangedPg, type Db, type Row, type UpsertAlertPg } from './pg-alerts.js';
+import { inTransaction, lockSql, one, rows, type AlertChangedPg, type Db, type Row, type UpsertAlertPg } from './pg-alerts.js';
 import type { IngestItem, IngestOutcome, IngestPolicy } from './types.js';
 
 /** Errors where the whole batch is simply run again: a deadlock between replicas, or a lost race on a unique key. */

@@ -2,8 +2,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import pg from 'pg';
 import { decideSilent, longestPromiseMs, silentAgentRule } from '../../rules/fleet/index.js';
 import type { Finding } from '../../rules/types.js';
-import { inTransaction, pgLifecycleStorage } from '../lifecycle/pg.js';
-import { one, pgOutboxWriter, pgUpsertAlert, rows, toAlert, type Row } from './pg-alerts.js';
+import { lifecycleStore } from '../lifecycle/store.js';
+import { inTransaction, one, pgOutboxWriter, pgUpsertAlert, rows, toAlert, type Row } from './pg-alerts.js';
 import { pgDashboard } from './pg-dashboard.js';
 import { toDeviceDetail, toSummary } from './rows.js';
 import { pgIngest } from './pg-ingest.js';
@@ -81,9 +81,10 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
   const fleetKey = (await one<{ value: string }>(pool, "SELECT value FROM meta WHERE key = 'fleetKey'"))?.value ?? '';
   let closed = false;
 
+  const sql = pgDb(pool);
   const storage: Storage = {
-    sql: pgDb(pool),
-    ...pgLifecycleStorage(pool),
+    sql,
+    ...lifecycleStore(sql),
     ...pgDashboard(pool),
     async fleetKey() {
       return fleetKey;
@@ -124,9 +125,6 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
       const history = await rows(pool, 'SELECT report_id, collected_at, received_ms, score, level FROM reports WHERE device_id = $1 ORDER BY received_ms DESC LIMIT $2', [deviceId, historyLimit]);
       const latest = r.latest_report_id ? (await one<{ body: string }>(pool, 'SELECT body FROM reports WHERE report_id = $1', [r.latest_report_id]))?.body : undefined;
       return toDeviceDetail(r, history, latest);
-    },
-    async resetDevice(deviceId) {
-      return Boolean((await pool.query("UPDATE devices SET token_hash = NULL, status = 'active' WHERE device_id = $1", [deviceId])).rowCount);
     },
     async listAlerts(status, page) {
       // LIMIT NULL is no limit in PostgreSQL.

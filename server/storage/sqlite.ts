@@ -4,7 +4,7 @@ import { silentAgentRule, decideSilent, longestPromiseMs } from '../../rules/fle
 import { migrations } from './migrations.js';
 import { prepareIngest } from './sqlite-ingest.js';
 import { prepareIntelReads } from '../geo/sqlite-intel.js';
-import { lifecycleStorage } from '../lifecycle/sqlite.js';
+import { lifecycleStore } from '../lifecycle/store.js';
 import { sqliteDashboard } from './sqlite-dashboard.js';
 import { prepareOutboxQueue, prepareOutboxWriter } from '../forwarders/sqlite-outbox.js';
 import { WalSync } from './wal-sync.js';
@@ -82,7 +82,6 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
     devicesPage: db.prepare('SELECT * FROM devices WHERE device_id > ? ORDER BY device_id LIMIT ?'),
     history: db.prepare('SELECT report_id, collected_at, received_ms, score, level FROM reports WHERE device_id = ? ORDER BY received_ms DESC LIMIT ?'),
     reportBody: db.prepare('SELECT body FROM reports WHERE report_id = ?').pluck(),
-    reset: db.prepare("UPDATE devices SET token_hash = NULL, status = 'active' WHERE device_id = ?"),
     // One statement for every filter: `active` is "not resolved"; LIMIT -1 is no limit in SQLite.
     alertsPage: db.prepare(
       "SELECT * FROM alerts WHERE (@status IS NULL OR status = @status OR (@status = 'active' AND status <> 'resolved')) AND id < @before ORDER BY id DESC LIMIT @limit",
@@ -116,24 +115,27 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
     for (const [key, id] of tokens) if (id === deviceId) tokens.delete(key);
   };
 
+  // The async handle (domain modules written once) and the synchronous fast paths below share one connection:
+  // every synchronous write goes through sql.whenFree, so it never lands inside an open async transaction.
+  const sql = sqliteDb(db);
   const storage: Storage = {
-    sql: sqliteDb(db),
+    sql,
     ...prepareIntelReads(db),
-    ...lifecycleStorage(db, { durable, forgetTokens }),
+    ...lifecycleStore(sql, { durable, forgetTokens }),
     ...sqliteDashboard(db),
     async fleetKey() {
       return s.fleetKey.get() as string;
     },
     async enroll(d) {
       const at = d.at.toISOString();
-      return durable(db.transaction(() => {
+      return durable(await sql.whenFree(db.transaction(() => {
         const existing = s.deviceById.get(d.deviceId) as Row | undefined;
         if (!existing) {
           s.insertDevice.run(d.deviceId, d.hostname, d.platform, d.agentVersion, d.tokenHash, at);
           return 'enrolled' as const;
         }
         return s.reenroll.run(d.hostname, d.platform, d.agentVersion, d.tokenHash, at, d.deviceId).changes ? ('enrolled' as const) : ('conflict' as const);
-      })());
+      })));
     },
     async authenticate(tokenHash) {
       const key = tokenHash.toString('base64');
@@ -148,12 +150,12 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
       return { deviceId: row.device_id as string };
     },
     async ingest(items, policy) {
-      const outcomes = ingest(items, policy);
+      const outcomes = await sql.whenFree(() => ingest(items, policy));
       await wal?.sync();
       return outcomes;
     },
     async recordClockSkew(deviceId, skewS, at) {
-      ingest.skewRefused(deviceId, skewS, at);
+      await sql.whenFree(() => ingest.skewRefused(deviceId, skewS, at));
       await wal?.sync();
     },
     async listDevices({ limit, after }) {
@@ -168,10 +170,6 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
       const latest = r.latest_report_id ? (s.reportBody.get(r.latest_report_id) as string | undefined) : undefined;
       return toDeviceDetail(r, s.history.all(deviceId, historyLimit) as Row[], latest);
     },
-    async resetDevice(deviceId) {
-      for (const [key, id] of tokens) if (id === deviceId) tokens.delete(key);
-      return durable(s.reset.run(deviceId).changes > 0);
-    },
     async listAlerts(status, page) {
       return (s.alertsPage.all({ status: status ?? null, before: page?.before ?? Number.MAX_SAFE_INTEGER, limit: page?.limit ?? -1 }) as Row[]).map(toAlert);
     },
@@ -182,10 +180,10 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
       if (from === to) return toAlert(row);
       // open → acknowledged → resolved; resolving straight from open is allowed, going back is not.
       if (from === 'resolved') return 'conflict';
-      db.transaction(() => {
+      await sql.whenFree(db.transaction(() => {
         s.setAlertStatus.run(to, at.toISOString(), id);
         alertChanged(id, 'update');
-      })();
+      }));
       return durable(toAlert(s.alertById.get(id) as Row));
     },
     async checkSilence(now, graceHours) {
@@ -196,7 +194,7 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
         graceHours,
       );
       const at = now.toISOString();
-      return durable(db.transaction(() => {
+      return durable(await sql.whenFree(db.transaction(() => {
         let opened = 0;
         for (const d of decisions) {
           if (s.activeAlert.get(silentAgentRule.id, `device:${d.deviceId}`) !== undefined) continue;
@@ -205,18 +203,18 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
           opened++;
         }
         return opened;
-      })());
+      })));
     },
     async prune(before, presenceBefore) {
       let total = 0;
       // In chunks, yielding between them, so a large prune never blocks ingest for long.
       for (;;) {
-        const n = s.pruneReports.run(before.getTime()).changes;
+        const n = (await sql.whenFree(() => s.pruneReports.run(before.getTime()))).changes;
         total += n;
         if (n < 5000) break;
         await new Promise((r) => setImmediate(r));
       }
-      s.prunePresence.run(presenceBefore.getTime());
+      await sql.whenFree(() => s.prunePresence.run(presenceBefore.getTime()));
       return total;
     },
     async stats() {
@@ -234,13 +232,13 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
     },
     // Outbox bookkeeping is not fsynced: a delivery forgotten in a power cut is sent again (at least once).
     async claimOutbox(forwarder, nowMs, limit, leaseMs) {
-      return closed ? [] : outbox.claim(forwarder, nowMs, limit, leaseMs);
+      return closed ? [] : sql.whenFree(() => outbox.claim(forwarder, nowMs, limit, leaseMs));
     },
     async removeOutbox(id) {
-      if (!closed) outbox.remove(id);
+      if (!closed) await sql.whenFree(() => outbox.remove(id));
     },
     async retryOutbox(id, nextAttemptMs, error) {
-      if (!closed) outbox.retry(id, nextAttemptMs, error);
+      if (!closed) await sql.whenFree(() => outbox.retry(id, nextAttemptMs, error));
     },
     async outboxStats() {
       return closed ? [] : outbox.stats();
