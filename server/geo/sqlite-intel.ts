@@ -125,18 +125,3 @@ export interface IntelColumns {
   travelCountry: string | null;
   atMs: number;
 }
-
-/** The device page's additions: where its latest report came from and the server's own findings on it. */
-export function prepareIntelReads(db: Database.Database) {
-  const row = db.prepare('SELECT source_country, source_asn, source_as_org, server_findings FROM devices WHERE device_id = ?');
-  return {
-    async deviceIntel(deviceId: string) {
-      const r = row.get(deviceId) as { source_country: string | null; source_asn: number | null; source_as_org: string | null; server_findings: string | null } | undefined;
-      if (!r) return null;
-      return {
-        source: { country: r.source_country, asn: r.source_asn, asOrg: r.source_as_org },
-        serverFindings: r.server_findings ? (JSON.parse(r.server_findings) as Finding[]) : [],
-      };
-    },
-  };
-}

@@ -14,3 +14,22 @@ export function byteOrder(db: SqlDb, column: string): string {
 export function forUpdate(db: SqlDb, skipLocked = false): string {
   return db.dialect === 'postgres' ? (skipLocked ? ' FOR UPDATE SKIP LOCKED' : ' FOR UPDATE') : '';
 }
+
+/** The smaller of two expressions (SQLite's scalar `min`, PostgreSQL's `least`). */
+export function smaller(db: SqlDb, a: string, b: string): string {
+  return db.dialect === 'postgres' ? `least(${a}, ${b})` : `min(${a}, ${b})`;
+}
+
+/** `column` is one of a list bound as ONE parameter (`listParam`): an array on PostgreSQL, JSON text on SQLite. */
+export function inList(db: SqlDb, column: string): string {
+  return db.dialect === 'postgres' ? `${column} = ANY(?)` : `${column} IN (SELECT value FROM json_each(?))`;
+}
+
+export function listParam(db: SqlDb, values: readonly unknown[]): unknown {
+  return db.dialect === 'postgres' ? values : JSON.stringify(values);
+}
+
+/** A column naming a row physically, for chunked deletes (SQLite's rowid, PostgreSQL's ctid). */
+export function rowIdentity(db: SqlDb): string {
+  return db.dialect === 'postgres' ? 'ctid' : 'rowid';
+}
