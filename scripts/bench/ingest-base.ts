@@ -4,8 +4,10 @@
  * alternately (base, this, base, this, …) so that a change in machine load falls on both. Prints each run and,
  * last, one JSON line: the medians and the ratio this / base of reports/s.
  *
- *   npm run build && node dist/scripts/bench/ingest-base.js --base <commit> [--rounds 3] [--seconds 6]
- * The temp worktree is removed at the end (git worktree remove), also when a run fails.
+ *   npm run build && node dist/scripts/bench/ingest-base.js --base <commit> [--head <commit>] [--rounds 3] [--seconds 6]
+ * With --head, that commit is also checked out and built in a temp worktree (instead of measuring this tree's dist/),
+ * so that editing and rebuilding this tree meanwhile does not touch the measurement. The temp worktrees are removed
+ * at the end (git worktree remove), also when a run fails.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
@@ -14,8 +16,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { base: { type: 'string' }, rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '6' } } });
-if (!values.base || !/^[0-9a-zA-Z._/~^-]+$/.test(values.base)) {
+const { values } = parseArgs({ options: { base: { type: 'string' }, head: { type: 'string' }, rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '6' } } });
+const revision = /^[0-9a-zA-Z._/~^-]+$/;
+if (!values.base || !revision.test(values.base) || (values.head !== undefined && !revision.test(values.head))) {
   console.error('usage: ingest-base.js --base <commit> [--rounds N] [--seconds S]');
   process.exit(2);
 }
@@ -24,8 +27,18 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const git = '/usr/bin/git';
 const node = process.execPath;
 const base = execFileSync(git, ['-C', root, 'rev-parse', '--verify', `${values.base}^{commit}`], { encoding: 'utf8', timeout: 10_000 }).trim();
-const head = execFileSync(git, ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8', timeout: 10_000 }).trim();
-const tree = join(mkdtempSync(join(tmpdir(), 'fw-bench-base-')), 'tree');
+const head = execFileSync(git, ['-C', root, 'rev-parse', '--verify', `${values.head ?? 'HEAD'}^{commit}`], { encoding: 'utf8', timeout: 10_000 }).trim();
+const temp = mkdtempSync(join(tmpdir(), 'fw-bench-base-'));
+const tree = join(temp, 'base');
+const headTree = values.head === undefined ? root : join(temp, 'head');
+const made: string[] = [];
+
+function checkout(dir: string, commit: string): void {
+  execFileSync(git, ['-C', root, 'worktree', 'add', '--detach', dir, commit], { stdio: 'ignore', timeout: 60_000 });
+  made.push(dir);
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  execFileSync(node, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], { stdio: 'inherit', timeout: 600_000 });
+}
 
 function ingest(dir: string): Promise<{ reportsPerSec: number; p99Ms: number; serverCpuUsPerReport: number }> {
   return new Promise((resolve, reject) => {
@@ -45,13 +58,12 @@ function ingest(dir: string): Promise<{ reportsPerSec: number; p99Ms: number; se
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 try {
-  execFileSync(git, ['-C', root, 'worktree', 'add', '--detach', tree, base], { stdio: 'ignore', timeout: 60_000 });
-  symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'));
-  execFileSync(node, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(tree, 'tsconfig.json')], { stdio: 'inherit', timeout: 600_000 });
+  checkout(tree, base);
+  if (headTree !== root) checkout(headTree, head);
   const runs: { base: number[]; head: number[]; baseCpu: number[]; headCpu: number[] } = { base: [], head: [], baseCpu: [], headCpu: [] };
   for (let i = 0; i < rounds; i++) {
     const b = await ingest(tree);
-    const h = await ingest(root);
+    const h = await ingest(headTree);
     runs.base.push(b.reportsPerSec);
     runs.head.push(h.reportsPerSec);
     runs.baseCpu.push(b.serverCpuUsPerReport);
@@ -67,9 +79,12 @@ try {
     }),
   );
 } finally {
-  try {
-    execFileSync(git, ['-C', root, 'worktree', 'remove', '--force', tree], { stdio: 'ignore', timeout: 60_000 });
-  } catch {
-    rmSync(tree, { recursive: true, force: true });
+  for (const dir of made) {
+    try {
+      execFileSync(git, ['-C', root, 'worktree', 'remove', '--force', dir], { stdio: 'ignore', timeout: 60_000 });
+    } catch {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
+  rmSync(temp, { recursive: true, force: true });
 }
