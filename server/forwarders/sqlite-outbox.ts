@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import type { Alert, AlertEvent, OutboxRow } from '../storage/types.js';
-import { toAlert as rowToAlert } from '../storage/rows.js';
+import { syncDriver } from '../storage/sql/steps.js';
+import { outboxSteps } from './outbox.js';
 
 type Row = Record<string, unknown>;
 
@@ -39,23 +40,10 @@ export const toOutboxRow = (r: Row): OutboxRow => ({
   event: JSON.parse(r.event as string) as AlertEvent,
 });
 
-/**
- * The outbox writer. With no forwarder configured it is a no-op, so the default server pays nothing. An update
- * is forwarded only when what a SOC sees changed (status, severity, summary, devices): a device that stays
- * `high` report after report does not flood the SIEM; its score moving does (the summary carries it).
- */
+/** The outbox writer on SQLite's synchronous ingest: server/forwarders/outbox.ts's steps, run synchronously. */
 export function prepareOutboxWriter(db: Database.Database, forwarders: readonly string[], clock: () => number = Date.now): AlertChanged {
-  if (!forwarders.length) return () => {};
-  const alertById = db.prepare('SELECT * FROM alerts WHERE id = ?');
-  const hostname = db.prepare('SELECT hostname FROM devices WHERE device_id = ?').pluck();
-  const insert = db.prepare('INSERT INTO outbox (forwarder, alert_id, event, created_ms, next_attempt_ms) VALUES (?, ?, ?, ?, ?)');
-  return (alertId, kind, before) => {
-    const row = alertById.get(alertId) as Row | undefined;
-    if (!row || !forwardable(row, before)) return;
-    const alert = rowToAlert(row);
-    const names = new Map(eventDevices(alert).map((id) => [id, (hostname.get(id) as string | undefined) ?? null]));
-    const text = JSON.stringify(alertEvent(alert, kind, names));
-    const now = clock();
-    for (const name of forwarders) insert.run(name, alertId, text, now, now);
-  };
+  const changed = outboxSteps({ dialect: 'sqlite' }, forwarders, clock);
+  if (!changed) return () => {};
+  const steps = syncDriver(db);
+  return (alertId, kind, before) => steps(changed(alertId, kind, before));
 }

@@ -86,7 +86,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
     ...lifecycleStore(sql),
     ...dashboardStore(sql),
     // No token cache here: a rotated or revoked token must fail on every replica at once.
-    ...domainStore(sql, outboxWriter(options.forwarders ?? []), { closed: () => closed }),
+    ...domainStore(sql, outboxWriter(sql, options.forwarders ?? []), { closed: () => closed }),
     async fleetKey() {
       return fleetKey;
     },

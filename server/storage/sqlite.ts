@@ -88,7 +88,7 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
     sql,
     ...lifecycleStore(sql, { durable, forgetTokens }),
     ...dashboardStore(sql),
-    ...domainStore(sql, outboxWriter(options.forwarders ?? []), { durable, tokens, closed: () => closed }),
+    ...domainStore(sql, outboxWriter(sql, options.forwarders ?? []), { durable, tokens, closed: () => closed }),
     async fleetKey() {
       return fleetKey.get() as string;
     },

@@ -50,7 +50,7 @@ export function pgDb(pool: pg.Pool): SqlDb {
  * SqlDb on one connection a caller already holds inside its own transaction (PostgreSQL's ingest): statements run on
  * it, and transaction() runs its body on it too (no nesting, as in the SQLite transaction handle).
  */
-export function pgClientDb(client: pg.PoolClient): SqlDb {
+export function pgClientDb(client: pg.PoolClient | pg.Pool): SqlDb {
   const db: SqlDb = {
     dialect: 'postgres',
     async all<T = SqlRow>(sql: string, params: readonly unknown[] = []) {
