@@ -93,7 +93,11 @@ export function intelSteps(dialect: Pick<SqlDb, 'dialect'>) {
     return out;
   }
 
-  return function* intel(item: IngestItem, policy: IntelPolicy, at: string, upsertAlert: UpsertAlertStep, before?: TravelBefore): Steps<IntelColumns> {
+  /**
+   * `row`: how the caller names the report's row (SQLite's ingest knows its rowid, one lookup less than the key);
+   * `before`: the device's travel fix when the caller already read the device row.
+   */
+  return function* intel(item: IngestItem, policy: IntelPolicy, at: string, upsertAlert: UpsertAlertStep, row?: { rowid: number | bigint }, before?: TravelBefore): Steps<IntelColumns> {
     const { report } = item;
     const atMs = item.receivedAt.getTime();
     const geo = item.source ?? {};
@@ -116,7 +120,7 @@ export function intelSteps(dialect: Pick<SqlDb, 'dialect'>) {
 
     const findings = results.map((r) => r.finding);
     const json = findings.length ? JSON.stringify(findings) : null;
-    if (json) yield* run('UPDATE reports SET server_findings = ? WHERE report_id = ?', [json, report.reportId]);
+    if (json) yield* (row ? run('UPDATE reports SET server_findings = ? WHERE rowid = ?', [json, row.rowid]) : run('UPDATE reports SET server_findings = ? WHERE report_id = ?', [json, report.reportId]));
     const source = { ip: item.sourceIp, country: geo.country ?? null, asn: geo.asn ?? null, asOrg: geo.asOrg ?? null };
     for (const { finding, deviceIds } of results) {
       const others = deviceIds.length > 1 ? ` with ${deviceIds.filter((d) => d !== report.deviceId).join(', ')}` : '';

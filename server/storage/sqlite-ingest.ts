@@ -167,7 +167,7 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
       const times = timesOf(item, before?.last_collected_at ?? null);
       const { judged, integrity } = judge(item, at, before, times);
       colocate(item, policy, at);
-      const intelColumns = policy.intel ? steps(intel(item, policy.intel, at, upsertStep, before)) : null;
+      const intelColumns = policy.intel ? steps(intel(item, policy.intel, at, upsertStep, { rowid: inserted.lastInsertRowid }, before)) : null;
       s.updateDevice.run({
         deviceId: report.deviceId,
         receivedAt: at,
