@@ -13,6 +13,7 @@ import { socRoutes } from './routes/soc.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
 import { policyRoutes } from './policy/routes.js';
 import { graphRoutes } from './graph/routes.js';
+import { maxSkewMs } from './lifecycle/guard.js';
 import { createAdminApp } from './dashboard/admin-listener.js';
 import { registerDashboard, type Dashboard } from './dashboard/index.js';
 import { unusedSocketCloser } from './unused-sockets.js';
@@ -199,6 +200,8 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
     const t = now().getTime();
     return storage.prune(new Date(t - config.retentionDays * 86_400_000), new Date(t - config.colocation.windowHours * 3_600_000));
   };
+  // A nonce older than twice the allowed clock skew can no longer come back in a signature the server accepts.
+  const runNoncePrune = () => storage.pruneNonces(now().getTime() - 2 * maxSkewMs);
   const timers: NodeJS.Timeout[] = [];
   // Background work runs one task at a time, and close() waits for the one in hand before closing storage.
   let background: Promise<unknown> = Promise.resolve();
@@ -212,7 +215,9 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
   if (options.timers ?? true) {
     timers.push(setInterval(guarded('silence check', leading(runSilenceCheck)), options.silenceCheckMs ?? 60_000).unref());
     timers.push(setInterval(guarded('retention prune', leading(runPrune)), options.pruneMs ?? 3_600_000).unref());
+    timers.push(setInterval(guarded('nonce prune', leading(runNoncePrune)), 600_000).unref());
     setImmediate(guarded('retention prune', leading(runPrune)));
+    setImmediate(guarded('nonce prune', leading(runNoncePrune)));
   }
 
   let closing: Promise<void> | undefined;

@@ -68,6 +68,7 @@ export function benchmarkDoc(input: DocInput): string {
     { what: 'rule catalogs: compile (median)', figure: num(catalog.compileMedianMs), unit: ' ms', budget: 50, atMost: true, step: step('rules-catalog') },
     { what: 'rule catalogs: evaluate fresh snapshots (median)', figure: num(catalog.evaluateMedianMs), unit: ' ms', budget: 2, atMost: true, step: step('rules-catalog') },
     { what: 'server ingest, mix a: reports/s', figure: num(ingestA.reportsPerSec), unit: '', budget: 5000, atMost: false, step: step('ingest-a') },
+    { what: 'server ingest (SQLite), reports/s HEAD / base commit, same run', figure: num(step('ingest-base')?.json.at(-1)?.ratio), unit: '×', budget: 0.9, atMost: false, step: step('ingest-base') },
     { what: 'server ingest, mix a: p99 latency', figure: num(ingestA.p99Ms), unit: ' ms', budget: 50, atMost: true, step: step('ingest-a') },
     { what: 'server: start to listening, SQLite, bundled geo data (median)', figure: num(serverStart.startMs), unit: ' ms', budget: 1000, atMost: true, step: step('server-start') },
     { what: 'server: idle RSS, SQLite, bundled geo data (median)', figure: num(serverStart.idleRssMiB), unit: ' MiB', budget: 120, atMost: true, step: step('server-start') },
@@ -142,6 +143,8 @@ export function benchmarkDoc(input: DocInput): string {
   out.push('');
   out.push(...ingestProse, '');
 
+  out.push(...baseSection(by('ingest-base')));
+
   out.push(...postgresSection(by('ingest-pg')));
 
   out.push('## Server start and idle memory', '');
@@ -203,6 +206,30 @@ const ingestProse = [
   'findings JSON; alerts rewritten only when their severity, summary or members change; one read and one write of the',
   'device row per report, and the report row written once (the server\'s score and the source country go in with it).',
 ];
+
+/** scripts/bench/ingest-base.ts: SQLite ingest of HEAD beside a base commit, in the same run. */
+export function baseSection(step: StepResult | undefined): string[] {
+  const out = ['## SQLite ingest beside the base commit', ''];
+  const j = step?.json.at(-1);
+  if (!step || !j) return [...out, 'Not run.', ''];
+  const runs = (j.runs ?? {}) as { base?: number[]; head?: number[] };
+  const ratio = num(j.ratio);
+  out.push(
+    'scripts/bench/ingest-base.ts checks the base commit (the one before the storage domain layer) and HEAD out in temp',
+    'git worktrees, builds both, and runs mix a against each alternately, so that the machine\'s load falls on both alike.',
+    `Command: \`${step.command}\`.`,
+    '',
+    '| | base | HEAD |',
+    '|---|---|---|',
+    `| commit | ${String(j.base)} | ${String(j.head)} |`,
+    `| reports/s, median (every round) | ${fmt(num(j.baseReportsPerSec))} (${(runs.base ?? []).join(', ')}) | ${fmt(num(j.headReportsPerSec))} (${(runs.head ?? []).join(', ')}) |`,
+    `| server CPU per report, median | ${fmt(num(j.baseCpuUsPerReport))} µs | ${fmt(num(j.headCpuUsPerReport))} µs |`,
+    '',
+    `HEAD / base: ${ratio ?? 'n/a'} (budget: ≥ 0.9) — ${ratio === undefined ? 'n/a' : ratio >= 0.9 ? 'PASS' : 'OVER'}.`,
+    '',
+  );
+  return out;
+}
 
 /** scripts/bench/ingest-pg.ts, SQLite beside PostgreSQL with one and two replicas (docs/postgres.md). */
 function postgresSection(step: StepResult | undefined): string[] {

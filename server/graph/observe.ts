@@ -57,7 +57,8 @@ export class OperatorGraph {
     this.rekey = identifierRekeyer(ctx.identifierKey);
   }
 
-  private async helpdeskOf(policy: Pick<DevicePolicy, 'helpdeskPeers'> | undefined): Promise<Set<string>> {
+  /** The policy's help-desk ids as the snapshot carries peers here: hashed as the agent does, then re-keyed. */
+  async helpdeskOf(policy: Pick<DevicePolicy, 'helpdeskPeers'> | undefined): Promise<Set<string>> {
     const ids = policy?.helpdeskPeers ?? [];
     if (!ids.length) return new Set();
     const memo = ids.join('\n');

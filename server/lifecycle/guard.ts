@@ -28,43 +28,80 @@ export function parsePublicKey(base64: string): KeyObject {
 }
 
 /**
- * The report route's checks beyond the token, with what they need cached in memory: each device's public key,
- * the current policy and inventory, the nonces of the replay window. Admin changes call forget()/reloadPolicy().
+ * How long a replica uses what it cached (policy, inventory, device keys and standing) before asking the database
+ * whether any of it changed: a change made on another replica takes effect here within this, plus one query.
+ */
+export const recheckMs = 250;
+
+/**
+ * The report route's checks beyond the token, with what they need cached in memory: each device's public key and
+ * standing, the current policy and inventory. The cache is checked against the database's change counter
+ * (LifecycleStorage.changeCount, moved in the transaction of every change) at most every recheckMs, so that every
+ * replica on one database answers alike; admin changes on this replica also call forget()/reloadPolicy() at once.
+ * Nonces are not cached: each one is claimed in the database, where a replay is refused on every replica.
  */
 export class Guard {
   private policy: PolicyRecord | undefined;
   private inventory = new Map<string, InventoryRow>();
   private readonly devices = new Map<string, Known>();
-  /** "deviceId nonce" → epoch ms; entries older than the window are dropped as new ones come. */
-  private readonly nonces = new Map<string, number>();
-  private loaded: Promise<void> | undefined;
+  /** Moves whenever the caches are dropped: a read begun before must not store what it read. */
+  private generation = 0;
+  private seenChanges: number | undefined;
+  private checkedAt = -Infinity;
+  private checking: Promise<void> | undefined;
 
   constructor(private readonly ctx: ServerContext) {}
 
-  private load(): Promise<void> {
-    this.loaded ??= (async () => {
-      await this.reloadPolicy();
-      for (const n of await this.ctx.storage.recentNonces(this.ctx.now().getTime() - 2 * maxSkewMs)) this.nonces.set(`${n.deviceId} ${n.nonce}`, n.seenMs);
-    })();
-    return this.loaded;
+  /** The caches, valid as of at most recheckMs ago (the monotonic clock: the server's own clock may be set by tests). */
+  private async fresh(): Promise<void> {
+    if (this.policy && performance.now() - this.checkedAt < recheckMs) return;
+    this.checking ??= this.check().finally(() => (this.checking = undefined));
+    await this.checking;
   }
 
-  async reloadPolicy(): Promise<PolicyRecord> {
+  private async check(): Promise<void> {
+    const started = performance.now();
+    const changes = await this.ctx.storage.changeCount();
+    if (changes !== this.seenChanges || !this.policy) {
+      this.drop();
+      await this.loadPolicy();
+      this.seenChanges = changes;
+    }
+    this.checkedAt = started;
+  }
+
+  private drop(): void {
+    this.generation++;
+    this.devices.clear();
+  }
+
+  private async loadPolicy(): Promise<PolicyRecord> {
+    const generation = this.generation;
     const [policy, rows] = await Promise.all([this.ctx.storage.currentPolicy(), this.ctx.storage.inventory()]);
-    this.policy = policy;
-    this.inventory = new Map(rows.map((r) => [r.key, r]));
-    for (const known of this.devices.values()) delete known.policy;
+    if (generation === this.generation || !this.policy) {
+      this.policy = policy;
+      this.inventory = new Map(rows.map((r) => [r.key, r]));
+      for (const known of this.devices.values()) delete known.policy;
+    }
     return policy;
   }
 
+  /** After a policy change on this replica: the next report here is judged by it at once. */
+  async reloadPolicy(): Promise<PolicyRecord> {
+    this.drop();
+    return this.loadPolicy();
+  }
+
   forget(deviceId: string): void {
+    this.generation++;
     this.devices.delete(deviceId);
   }
 
   private async known(deviceId: string): Promise<Known> {
-    await this.load();
+    await this.fresh();
     let known = this.devices.get(deviceId);
     if (!known) {
+      const generation = this.generation;
       const security = await this.ctx.storage.deviceSecurity(deviceId);
       if (!security) throw new ClientError(401, 'unauthorized', 'unknown device');
       let key: KeyObject | null = null;
@@ -75,7 +112,7 @@ export class Guard {
       }
       known = { security, key };
       if (this.devices.size >= 200_000) this.devices.clear();
-      this.devices.set(deviceId, known);
+      if (generation === this.generation) this.devices.set(deviceId, known);
     }
     return known;
   }
@@ -120,28 +157,22 @@ export class Guard {
       // The answer's Date header carries the server's clock: an agent signs its retry with it (agent/reporter.ts).
       throw new ClientError(401, 'clock_skew', `clock skew ${skewS} s: the report's time is outside ±${maxSkewMs / 1000} s of the server's clock; sign with the server's time (the Date header of this answer) and fix the laptop's clock (NTP)`);
     }
-    const seen = `${deviceId} ${nonce}`;
-    if (this.nonces.has(seen)) throw new ClientError(409, 'replayed', 'this signature nonce was already used: a replayed report is refused');
-    this.remember(seen, now);
+    if (!(await this.ctx.storage.claimNonce(deviceId, nonce, now))) throw new ClientError(409, 'replayed', 'this signature nonce was already used: a replayed report is refused');
     return { signed: true, nonce, clockSkewS: skewS };
   }
 
-  private remember(seen: string, now: number): void {
-    this.nonces.set(seen, now);
-    // Map iteration is insertion order: the oldest come first, so pruning stops at the first one still in the window.
-    if (this.nonces.size % 1024 === 0) {
-      for (const [k, t] of this.nonces) {
-        if (t >= now - 2 * maxSkewMs) break;
-        this.nonces.delete(k);
-      }
-    }
-  }
-
-  /** The server's verdict and what the response tells the agent about its policy. */
-  async judge(report: Report): Promise<{ guard: IngestGuard; policy: DevicePolicy | { version: number } }> {
+  /**
+   * The server's verdict and what the response tells the agent about its policy. `helpdesk` gives the policy's
+   * help-desk peer ids in the snapshot's hashed form, so the server's re-run of the session rules spares them too.
+   */
+  async judge(
+    report: Report,
+    helpdesk?: (policy: DevicePolicy) => Promise<ReadonlySet<string>>,
+  ): Promise<{ guard: IngestGuard; policy: DevicePolicy | { version: number } }> {
     const policy = await this.policyFor(report.deviceId);
     const { thresholds } = (this.policy as PolicyRecord).body;
-    const verdict = serverVerdict(report, policy, thresholds);
+    const hashedHelpdesk = report.snapshot?.remoteSessions && policy.helpdeskPeers?.length && helpdesk ? [...(await helpdesk(policy))] : [];
+    const verdict = serverVerdict(report, policy, thresholds, hashedHelpdesk.length ? { helpdeskPeers: hashedHelpdesk } : {});
     const { metrics } = this.ctx;
     if (verdict.ignored?.unknownRuleFindings) metrics.ignoreFindings('unknown_rule', verdict.ignored.unknownRuleFindings);
     if (verdict.ignored?.overCapFindings) metrics.ignoreFindings('over_rule_cap', verdict.ignored.overCapFindings);

@@ -129,7 +129,7 @@ export interface DeviceStanding {
   serverLevel: string | null;
 }
 
-/** Central policy, device lifecycle, signed reports: server/lifecycle/sqlite.ts and pg.ts, one decision (enroll-decision.ts). */
+/** Central policy, device lifecycle, signed reports: server/lifecycle/store.ts, once for both engines. */
 export interface LifecycleStorage {
   currentPolicy(): Promise<PolicyRecord>;
   /** Stores a new version of the policy; the inventory, when given, replaces the imported one in the same transaction. */
@@ -149,8 +149,17 @@ export interface LifecycleStorage {
   decidePending(id: number, decision: 'approved' | 'denied', at: Date, keyFingerprint?: string): Promise<PendingEnrollment | 'not-found' | 'conflict' | DecisionRefusal>;
   deviceSecurity(deviceId: string): Promise<DeviceSecurity | null>;
   deviceStanding(deviceId: string): Promise<DeviceStanding | null>;
-  /** Nonces seen since `sinceMs` (loaded at start so that a restart does not reopen the replay window). */
+  /** Nonces seen since `sinceMs`. */
   recentNonces(sinceMs: number): Promise<{ deviceId: string; nonce: string; seenMs: number }[]>;
+  /** Records a signed request's nonce; false when it was already recorded (a replay, on this replica or another). */
+  claimNonce(deviceId: string, nonce: string, seenMs: number): Promise<boolean>;
+  /** Deletes nonces seen before `beforeMs` (past the replay window); returns how many. */
+  pruneNonces(beforeMs: number): Promise<number>;
+  /**
+   * A counter that every change of the policy, the inventory, a device's key or standing moves, in the change's
+   * transaction: a replica's caches of these stay valid while it stays the same.
+   */
+  changeCount(): Promise<number>;
   /**
    * Records a refused report's clock skew on the device (its standing and agent.clock-skew, at `at` on the server's
    * clock); accepted reports record theirs in ingest.

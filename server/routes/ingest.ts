@@ -61,7 +61,7 @@ export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
       if (!parsed.success) throw new ClientError(400, 'invalid_report', 'the report does not match the v1 schema', issuesOf(parsed.error));
       const report = parsed.data;
       if (report.deviceId !== device.deviceId) throw new ClientError(403, 'device_mismatch', 'the report names another device than the token');
-      const judged = await guard.judge(report);
+      const judged = await guard.judge(report, (policy) => graphOf(ctx).helpdeskOf(policy));
       const receivedAt = ctx.now();
       const sourceIp = normaliseIp(request.ip);
       const item = {

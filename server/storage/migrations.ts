@@ -85,5 +85,13 @@ export const migrations: readonly { version: number; name: string; sql: string }
   geoMigration,
   lifecycleMigration,
   signedReportsMigration,
+  {
+    version: 6,
+    name: 'change counter for replica caches',
+    sql: `
+      CREATE TABLE replica_changes (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+      INSERT INTO replica_changes (id, n) VALUES (1, 0);
+    `,
+  },
   graphMigration,
 ];

@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { outboxSteps } from '../forwarders/outbox.js';
+import { runSteps } from './sql/steps.js';
+import { pgClientDb } from './sql/pg.js';
 import type pg from 'pg';
-import type { AlertEvent } from './types.js';
 import type { AlertBefore } from '../forwarders/sqlite-outbox.js';
 import { alertUnchanged, toAlert } from './rows.js';
 export { toAlert };
@@ -12,31 +13,32 @@ export const rows = async <T = Row>(db: Db, sql: string, params: unknown[] = [])
 export const one = async <T = Row>(db: Db, sql: string, params: unknown[] = []): Promise<T | undefined> => (await rows<T>(db, sql, params))[0];
 
 
+/** Runs `fn` in one transaction on one pooled connection. */
+export async function inTransaction<T>(pool: pg.Pool, fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const value = await fn(client);
+    await client.query('COMMIT');
+    return value;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 /** Advisory lock keys: one 64-bit hash per name, taken by hashtextextended in SQL. */
 export const lockSql = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';
 
 export type AlertChangedPg = (db: Db, alertId: number, kind: 'new' | 'update', before?: AlertBefore) => Promise<void>;
 
-/**
- * The outbox writer (PostgreSQL twin of prepareOutboxWriter): one row per forwarder in the alert's own transaction;
- * an update that changes nothing a SOC sees is not forwarded.
- */
+/** The outbox writer (server/forwarders/outbox.ts, written once) on the ingest transaction's connection. */
 export function pgOutboxWriter(forwarders: readonly string[], clock: () => number = Date.now): AlertChangedPg {
-  if (!forwarders.length) return async () => {};
-  return async (db, alertId, kind, before) => {
-    const row = await one(db, 'SELECT * FROM alerts WHERE id = $1', [alertId]);
-    if (!row) return;
-    if (before && before.status === row.status && before.severity === row.severity && before.summary === row.summary && before.device_ids === row.device_ids) return;
-    const alert = toAlert(row);
-    const ids = alert.deviceIds.slice(0, 50);
-    const names = new Map((await rows<{ device_id: string; hostname: string }>(db, 'SELECT device_id, hostname FROM devices WHERE device_id = ANY($1)', [ids])).map((r) => [r.device_id, r.hostname]));
-    const event: AlertEvent = { uid: randomUUID(), kind, at: alert.updatedAt, alert, devices: ids.map((deviceId) => ({ deviceId, hostname: names.get(deviceId) ?? null })) };
-    const now = clock();
-    await db.query(
-      'INSERT INTO outbox (forwarder, alert_id, event, created_ms, next_attempt_ms) SELECT f, $2, $3, $4, $4 FROM unnest($1::text[]) f',
-      [forwarders, alertId, JSON.stringify(event), now],
-    );
-  };
+  const changed = outboxSteps({ dialect: 'postgres' }, forwarders, clock);
+  if (!changed) return async () => {};
+  return (db, alertId, kind, before) => runSteps(pgClientDb(db), changed(alertId, kind, before));
 }
 
 export type UpsertAlertPg = (db: Db, rule: string, key: string, severity: string, deviceIds: string[], summary: string, evidence: unknown, at: string) => Promise<void>;

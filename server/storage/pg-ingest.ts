@@ -7,9 +7,10 @@ import { verdictAlertDrafts } from '../verdict/verdict-alerts.js';
 import { refusedSignature, reportObservation } from '../verdict/clock-skew.js';
 import { pgClockSkewRecord } from '../verdict/pg-clock-skew.js';
 import { timesOf, type ReportTimes } from '../verdict/report-times.js';
-import { pgIntel } from '../geo/pg-intel.js';
-import { inTransaction } from '../lifecycle/pg.js';
-import { lockSql, one, rows, type AlertChangedPg, type Db, type Row, type UpsertAlertPg } from './pg-alerts.js';
+import { intelSteps, type UpsertAlertStep } from '../geo/intel.js';
+import { call, runSteps } from './sql/steps.js';
+import { pgClientDb } from './sql/pg.js';
+import { inTransaction, lockSql, one, rows, type AlertChangedPg, type Db, type Row, type UpsertAlertPg } from './pg-alerts.js';
 import type { IngestItem, IngestOutcome, IngestPolicy } from './types.js';
 
 /** Errors where the whole batch is simply run again: a deadlock between replicas, or a lost race on a unique key. */
@@ -23,7 +24,25 @@ const retryable = new Set(['40P01', '40001', '23505']);
  * joining a cluster of another place. A rare cycle between places is a deadlock PostgreSQL breaks; the batch reruns.
  */
 export function pgIngest(pool: pg.Pool, upsertAlert: UpsertAlertPg, changed: AlertChangedPg) {
-  const intel = pgIntel(upsertAlert);
+  const intel = intelSteps({ dialect: 'postgres' });
+  /** Geo and fleet intelligence (server/geo/intel.ts, written once) on this transaction's connection, then its columns. */
+  async function runIntel(db: pg.PoolClient, item: IngestItem, policy: NonNullable<IngestPolicy['intel']>, at: string): Promise<void> {
+    const upsertStep: UpsertAlertStep = (...a) =>
+      call(
+        () => {
+          throw new Error('the PostgreSQL ingest runs its steps asynchronously');
+        },
+        () => upsertAlert(db, ...a),
+      );
+    const c = await runSteps(pgClientDb(db), intel(item, policy, at, upsertStep));
+    const { report } = item;
+    await db.query('UPDATE reports SET source_country = $1, source_asn = $2 WHERE report_id = $3', [c.country, c.asn, report.reportId]);
+    await db.query(
+      `UPDATE devices SET source_country = $2, source_asn = $3, source_as_org = $4, server_findings = $5,
+        travel_country = coalesce($6, travel_country), travel_ms = CASE WHEN $6::text IS NULL THEN travel_ms ELSE $7::bigint END WHERE device_id = $1`,
+      [report.deviceId, c.country, c.asn, c.asOrg, c.findings, c.travelCountry, c.atMs],
+    );
+  }
   const observeSkew = pgClockSkewRecord(upsertAlert, changed);
 
   /** `times`: the report's times as the server judges them (server/verdict/report-times.ts), which decide whether it is the newest. */
@@ -103,7 +122,7 @@ export function pgIngest(pool: pg.Pool, upsertAlert: UpsertAlertPg, changed: Ale
     }
   }
 
-  async function one_(db: Db, item: IngestItem, policy: IngestPolicy, afterCommit: (() => void)[]): Promise<IngestOutcome> {
+  async function one_(db: pg.PoolClient, item: IngestItem, policy: IngestPolicy, afterCommit: (() => void)[]): Promise<IngestOutcome> {
     const { report } = item;
     const at = item.receivedAt.toISOString();
     const inserted = await db.query(
@@ -129,7 +148,7 @@ export function pgIngest(pool: pg.Pool, upsertAlert: UpsertAlertPg, changed: Ale
       [report.deviceId, at, item.sourceIp, times.collectedAt, times.nextReportBy, times.nextReportMs, report.score, report.level, report.reportId, report.agentVersion, times.newest, times.skewS],
     );
     await colocate(db, item, policy, at);
-    if (policy.intel) await intel(db, item, policy.intel, at);
+    if (policy.intel) await runIntel(db, item, policy.intel, at);
     const drafts = deviceAlertDrafts(judged);
     if (drafts.length) {
       // The device's open finding alerts, for the per-device cap (the device's advisory lock keeps replicas apart).

@@ -142,5 +142,13 @@ export const pgMigrations: readonly { version: number; name: string; sql: string
       CREATE INDEX nonces_age ON nonces(seen_ms);
     `,
   },
+  {
+    version: 6,
+    name: 'change counter for replica caches',
+    sql: `
+      CREATE TABLE replica_changes (id INTEGER PRIMARY KEY CHECK (id = 1), n BIGINT NOT NULL);
+      INSERT INTO replica_changes (id, n) VALUES (1, 0);
+    `,
+  },
   pgGraphMigration,
 ];

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { clusterKey, clusterToJoin, colocationRule, decideCluster, joinCluster, membersChanged, placesOf, silentAgentRule } from '../../rules/fleet/index.js';
 import { boundDeviceAlerts, deviceAlertDrafts, deviceAlertRules } from '../device-alerts.js';
-import { prepareIntel, type IntelColumns } from '../geo/sqlite-intel.js';
+import { intelSteps, type IntelColumns, type UpsertAlertStep } from '../geo/intel.js';
+import { call, syncDriver } from './sql/steps.js';
 import { prepareGuardRecord, type DeviceBefore, type IntegrityColumns } from '../verdict/sqlite-record.js';
 import { refusedSignature } from '../verdict/clock-skew.js';
 import { timesOf } from '../verdict/report-times.js';
@@ -140,8 +141,14 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
   const observeSkew = prepareClockSkewRecord(db, upsertAlert, changed);
   const judge = prepareGuardRecord(db, upsertAlert, observeSkew);
 
-  // Source country/ASN, geo.* and fleet intelligence rules (server/geo/sqlite-intel.ts).
-  const intel = prepareIntel(db, upsertAlert);
+  // Source country/ASN, geo.* and fleet intelligence rules (server/geo/intel.ts, written once), run synchronously here.
+  const intel = intelSteps({ dialect: 'sqlite' });
+  const steps = syncDriver(db);
+  const upsertStep: UpsertAlertStep = (...a) =>
+    call(
+      () => upsertAlert(...a),
+      () => Promise.reject(new Error('the SQLite ingest runs its steps synchronously')),
+    );
 
   // Counters are told once the transaction has committed: a rolled-back batch counts nothing.
   let afterCommit: (() => void)[] = [];
@@ -160,7 +167,7 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
       const times = timesOf(item, before?.last_collected_at ?? null);
       const { judged, integrity } = judge(item, at, before, times);
       colocate(item, policy, at);
-      const intelColumns = policy.intel ? intel(item, policy.intel, at, inserted.lastInsertRowid, before) : null;
+      const intelColumns = policy.intel ? steps(intel(item, policy.intel, at, upsertStep, { rowid: inserted.lastInsertRowid }, before)) : null;
       s.updateDevice.run({
         deviceId: report.deviceId,
         receivedAt: at,

@@ -128,6 +128,11 @@ describe.each(engines)('operator graph over HTTP (%s)', (_name, engine) => {
       }
       expect(await alertsOf(s.url, 'fleet.shared-operator')).toEqual([]);
       expect(await alertsOf(s.url, 'fleet.shared-peripheral')).toHaveLength(1);
+      // The server's own re-run of the session rules spares the help desk too: only another peer's session scores.
+      const other = await enroll(s.url, 'desk-x');
+      expect((await postReport(s.url, other.token, makeReport('desk-x', { snapshot: laptopSnapshot(other.fleetKey, '987 654 321') }), uplink(3))).status).toBe(202);
+      const scoreOf = async (id: string) => ((await (await fetch(`${s.url}/api/v1/devices/${id}`, { headers: admin })).json()) as { standing: { serverScore: number } }).standing.serverScore;
+      expect(await scoreOf('desk-a')).toBeLessThan(await scoreOf('desk-x'));
     } finally {
       await s.close();
       cleanup(s.dir);

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../scripts/pg-cluster.js';
 import { httpReceiver, waitFor } from '../forwarders/receivers.js';
 import { pgSkipReason, pgUrl } from '../helpers/engines.js';
-import { cleanup, enroll, getJson, makeReport, postReport, secrets } from './helpers.js';
+import { cleanup, enroll, getJson, makeReport, postJson, postReport, secrets } from './helpers.js';
+import { adminSend, deviceKey, enrollSigned, postSigned, signatureFor } from './lifecycle/signed.js';
 
 // Two real `farmwatch server` processes on two ports, one real PostgreSQL (the test cluster of
 // test/helpers/pg-global-setup.ts), a real webhook receiver on loopback. Runs the built CLI: `npm run build` first.
@@ -120,6 +121,82 @@ describe.skipIf(pgSkipReason !== undefined)('two replicas on one PostgreSQL', ()
     const created = events.filter((e) => e.kind === 'new').map((e) => e.alert.id).sort((x, y) => x - y);
     expect(created).toEqual(alerts);
     expect(events.filter((e) => e.kind === 'new' && e.alert.rule === 'fleet.colocation')).toHaveLength(1);
+  });
+
+  /** Polls `check` until it holds; returns how long after `since` it first held (fails past 5 s). */
+  async function effectAfter(since: number, check: () => Promise<boolean>): Promise<number> {
+    for (;;) {
+      if (await check()) return Date.now() - since;
+      if (Date.now() - since > 5_000) throw new Error('the change never took effect on the other replica');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  it('a policy change, an allow-list edit, a key reset with re-enrollment and a revocation on A take effect on B within 1 s; a replay has no second effect', async () => {
+    const teamviewer = { rule: 'remote-access.running', title: 'TeamViewer running', severity: 'high', confidence: 0.95, subject: 'teamviewer', evidence: {} };
+    const put = await adminSend(a.url, 'PUT', '/api/v1/policy', { defaults: { allowTools: ['teamviewer'] } });
+    expect(put.status).toBe(200);
+    const v1 = put.body.version as number;
+    const { token } = await enroll(a.url, 'agree-1');
+    const report = (policyVersion: number) => makeReport('agree-1', { score: 0, level: 'none', findings: [teamviewer], agent: { version: '0.1.0', configHash: 'h', health: {}, policyVersion } });
+    const serverScore = async (on: Replica) => (await getJson(on.url, '/api/v1/devices/agree-1')).body.standing.serverScore as number;
+    // B judges under the allow list and caches it: the sanctioned tool scores nothing.
+    expect((await postReport(b.url, token, report(v1))).body.policy).toEqual({ version: v1 });
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await postReport(b.url, token, report(v1))).status).toBe(202);
+    expect(await serverScore(b)).toBe(0);
+
+    // The allow-list edit (a policy change) on A: B hands out the new version and scores the tool.
+    const edited = await adminSend(a.url, 'PUT', '/api/v1/policy', { defaults: { allowTools: [] } });
+    expect(edited.status).toBe(200);
+    const v2 = edited.body.version as number;
+    const editedAt = Date.now();
+    const policyLag = await effectAfter(editedAt, async () => ((await postReport(b.url, token, report(v1))).body as { policy?: { version?: number } }).policy?.version === v2);
+    expect(policyLag).toBeLessThan(1_000);
+    expect(await serverScore(b)).toBeGreaterThan(0);
+
+    // A signed device: B learns its key; A resets it and it enrolls again with a new key.
+    const first = deviceKey();
+    const enrolled = await enrollSigned(a.url, { deviceId: 'agree-key', publicKey: first.publicKey }, first.privateKey);
+    expect(enrolled.status).toBe(200);
+    const keyReport = () => JSON.stringify(makeReport('agree-key'));
+    const signedTo = async (on: Replica, bearer: string, key: typeof first) => {
+      const body = keyReport();
+      return (await postSigned(on.url, bearer, body, signatureFor(key.privateKey, body, Date.now()))).status;
+    };
+    expect(await signedTo(b, enrolled.body.token, first)).toBe(202);
+    expect((await postJson(a.url, '/api/v1/devices/agree-key/reset')).status).toBe(200);
+    const second = deviceKey();
+    const again = await enrollSigned(a.url, { deviceId: 'agree-key', publicKey: second.publicKey }, second.privateKey);
+    expect(again.status).toBe(200);
+    const rekeyedAt = Date.now();
+    const keyLag = await effectAfter(rekeyedAt, async () => (await signedTo(b, again.body.token, second)) === 202);
+    expect(keyLag).toBeLessThan(1_000);
+    // The old key no longer signs for the device on B, with the new token or the old one.
+    expect(await signedTo(b, again.body.token, first)).toBe(401);
+    expect(await signedTo(b, enrolled.body.token, first)).toBe(401);
+
+    // A revocation on A: B refuses the device.
+    expect((await postJson(a.url, '/api/v1/devices/agree-key/revoke')).status).toBe(200);
+    const revokedAt = Date.now();
+    const revokeLag = await effectAfter(revokedAt, async () => (await signedTo(b, again.body.token, second)) === 401);
+    expect(revokeLag).toBeLessThan(1_000);
+
+    // A replayed request: the same signed bytes sent to A, then to both again, are stored once.
+    const replayKey = deviceKey();
+    const replayed = await enrollSigned(b.url, { deviceId: 'agree-replay', publicKey: replayKey.publicKey }, replayKey.privateKey);
+    expect(replayed.status).toBe(200);
+    const body = JSON.stringify(makeReport('agree-replay'));
+    const headers = signatureFor(replayKey.privateKey, body, Date.now());
+    expect((await postSigned(a.url, replayed.body.token, body, headers)).status).toBe(202);
+    const replays = await Promise.all([postSigned(a.url, replayed.body.token, body, headers), postSigned(b.url, replayed.body.token, body, headers)]);
+    expect(replays.map((r) => r.status)).toEqual([409, 409]);
+    expect(replays.map((r) => r.body.error)).toEqual(['replayed', 'replayed']);
+    const stored = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM reports WHERE device_id = 'agree-replay'");
+    expect(stored.rows[0]?.n).toBe(1);
+    const nonces = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM nonces WHERE device_id = 'agree-replay'");
+    expect(nonces.rows[0]?.n).toBe(2); // the enrollment's and the report's
+    console.log(`replica lag: policy ${policyLag} ms, key ${keyLag} ms, revocation ${revokeLag} ms`);
   });
 
   it('killing the replica that runs the timers hands them to the other within a minute', async () => {

@@ -45,3 +45,35 @@ export function pgDb(pool: pg.Pool): SqlDb {
   });
   return on(pool);
 }
+
+/**
+ * SqlDb on one connection a caller already holds inside its own transaction (PostgreSQL's ingest): statements run on
+ * it, and transaction() runs its body on it too (no nesting, as in the SQLite transaction handle).
+ */
+export function pgClientDb(client: pg.PoolClient | pg.Pool): SqlDb {
+  const db: SqlDb = {
+    dialect: 'postgres',
+    async all<T = SqlRow>(sql: string, params: readonly unknown[] = []) {
+      return (await client.query(numbered(sql), params as unknown[])).rows as T[];
+    },
+    async get<T = SqlRow>(sql: string, params: readonly unknown[] = []) {
+      return (await client.query(numbered(sql), params as unknown[])).rows[0] as T | undefined;
+    },
+    async run(sql: string, params: readonly unknown[] = []) {
+      return { changes: (await client.query(numbered(sql), params as unknown[])).rowCount ?? 0 };
+    },
+    transaction: (fn) => fn(db),
+    async lock(key: string) {
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+    },
+  };
+  return db;
+}
+
+const numberedTexts = new Map<string, string>();
+/** `?` → `$n`, remembered per query text (the texts are the program's own, a bounded set). */
+function numbered(sql: string): string {
+  let t = numberedTexts.get(sql);
+  if (t === undefined) numberedTexts.set(sql, (t = numberPlaceholders(sql)));
+  return t;
+}

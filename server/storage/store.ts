@@ -1,0 +1,188 @@
+import { timingSafeEqual } from 'node:crypto';
+import { decideSilent, longestPromiseMs, silentAgentRule } from '../../rules/fleet/index.js';
+import type { Finding } from '../../rules/types.js';
+import type { AlertChangedSql } from '../forwarders/outbox.js';
+import { toOutboxRow } from '../forwarders/sqlite-outbox.js';
+import { byteOrder, forUpdate, inList, listParam, rowIdentity } from './sql/dialect.js';
+import type { SqlDb } from './sql/types.js';
+import { toAlert, toDeviceDetail, toSummary } from './rows.js';
+import type { AlertStatus, Storage } from './types.js';
+
+type Row = Record<string, unknown>;
+
+export interface StoreHooks {
+  /** Resolves once the commit is on disk (SQLite's WAL sync). */
+  durable?: <T>(value: T) => Promise<T>;
+  /**
+   * Token hash → device id, kept by a single-process engine (SQLite) so the hot path skips a lookup. PostgreSQL
+   * passes none: a rotated or revoked token must fail on every replica at once.
+   */
+  tokens?: Map<string, string>;
+  /** Whether the storage was closed: the outbox answers nothing after close (the dispatcher may still poll once). */
+  closed?: () => boolean;
+}
+
+type Written = Pick<
+  Storage,
+  'enroll' | 'authenticate' | 'listDevices' | 'getDevice' | 'listAlerts' | 'transitionAlert' | 'checkSilence' | 'prune' | 'stats' | 'claimOutbox' | 'removeOutbox' | 'retryOutbox' | 'outboxStats' | 'deviceIntel'
+>;
+
+/**
+ * Devices, alerts, the silence timer, retention and the forwarders' outbox: written once over SqlDb for both engines.
+ * Ingest (the throughput path) and the lifecycle live in their own modules.
+ */
+export function domainStore(sql: SqlDb, changed: AlertChangedSql, hooks: StoreHooks = {}): Written {
+  const durable = hooks.durable ?? (async <T>(v: T) => v);
+  const tokens = hooks.tokens;
+  const closed = hooks.closed ?? (() => false);
+  return {
+    async enroll(d) {
+      const at = d.at.toISOString();
+      return durable(
+        await sql.transaction(async (tx) => {
+          await tx.lock(`device:${d.deviceId}`);
+          const inserted = await tx.run('INSERT INTO devices (device_id, hostname, platform, agent_version, token_hash, enrolled_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (device_id) DO NOTHING', [
+            d.deviceId, d.hostname, d.platform, d.agentVersion, d.tokenHash, at,
+          ]);
+          if (inserted.changes) return 'enrolled' as const;
+          const again = await tx.run('UPDATE devices SET hostname = ?, platform = ?, agent_version = ?, token_hash = ?, enrolled_at = ? WHERE device_id = ? AND token_hash IS NULL', [
+            d.hostname, d.platform, d.agentVersion, d.tokenHash, at, d.deviceId,
+          ]);
+          return again.changes ? ('enrolled' as const) : ('conflict' as const);
+        }),
+      );
+    },
+    async authenticate(tokenHash) {
+      const key = tokens ? tokenHash.toString('base64') : '';
+      const cached = tokens?.get(key);
+      if (cached) return { deviceId: cached };
+      const row = await sql.get('SELECT device_id, token_hash FROM devices WHERE token_hash = ?', [tokenHash]);
+      if (!row) return null;
+      const stored = row.token_hash as Buffer;
+      if (stored.length !== tokenHash.length || !timingSafeEqual(stored, tokenHash)) return null;
+      if (tokens) {
+        if (tokens.size >= 500_000) tokens.clear();
+        tokens.set(key, row.device_id as string);
+      }
+      return { deviceId: row.device_id as string };
+    },
+    async listDevices({ limit, after }) {
+      const list = await sql.all(`SELECT * FROM devices WHERE ${byteOrder(sql, 'device_id')} > ? ORDER BY ${byteOrder(sql, 'device_id')} LIMIT ?`, [after ?? '', limit + 1]);
+      const devices = list.slice(0, limit).map(toSummary);
+      const last = devices.at(-1);
+      return list.length > limit && last ? { devices, next: last.deviceId } : { devices };
+    },
+    async getDevice(deviceId, historyLimit) {
+      const r = await sql.get('SELECT * FROM devices WHERE device_id = ?', [deviceId]);
+      if (!r) return null;
+      const history = await sql.all('SELECT report_id, collected_at, received_ms, score, level FROM reports WHERE device_id = ? ORDER BY received_ms DESC LIMIT ?', [deviceId, historyLimit]);
+      const latest = r.latest_report_id ? (await sql.get<{ body: string }>('SELECT body FROM reports WHERE report_id = ?', [r.latest_report_id]))?.body : undefined;
+      return toDeviceDetail(r, history, latest);
+    },
+    async listAlerts(status, page) {
+      // `active` is "not resolved"; without a page, no LIMIT clause at all (the engines spell "no limit" differently).
+      const where = status === undefined ? '' : status === 'active' ? "status <> 'resolved' AND " : 'status = ? AND ';
+      const params: unknown[] = status === undefined || status === 'active' ? [] : [status];
+      params.push(page?.before ?? Number.MAX_SAFE_INTEGER);
+      if (page) params.push(page.limit);
+      return (await sql.all(`SELECT * FROM alerts WHERE ${where}id < ? ORDER BY id DESC${page ? ' LIMIT ?' : ''}`, params)).map(toAlert);
+    },
+    async transitionAlert(id, to, at) {
+      const result = await sql.transaction(async (tx) => {
+        const row = await tx.get(`SELECT * FROM alerts WHERE id = ?${forUpdate(tx)}`, [id]);
+        if (!row) return 'not-found' as const;
+        const from = row.status as AlertStatus;
+        if (from === to) return toAlert(row);
+        // open → acknowledged → resolved; resolving straight from open is allowed, going back is not.
+        if (from === 'resolved') return 'conflict' as const;
+        await tx.run('UPDATE alerts SET status = ?, updated_at = ? WHERE id = ?', [to, at.toISOString(), id]);
+        await changed(tx, id, 'update');
+        return toAlert((await tx.get('SELECT * FROM alerts WHERE id = ?', [id])) as Row);
+      });
+      return durable(result);
+    },
+    async checkSilence(now, graceHours) {
+      // Past the grace, or a promise longer than the ingest ever keeps (stored before report times were judged on the
+      // server's clock): decideSilent bounds that one by lastSeen.
+      const overdue = await sql.all('SELECT device_id, next_report_by, last_seen FROM devices WHERE token_hash IS NOT NULL AND (next_report_ms < ? OR next_report_ms > ?)', [
+        now.getTime() - graceHours * 3_600_000, now.getTime() + longestPromiseMs,
+      ]);
+      const decisions = decideSilent(
+        overdue.map((r) => ({ deviceId: r.device_id as string, nextReportBy: r.next_report_by as string | null, lastSeen: r.last_seen as string | null })),
+        now,
+        graceHours,
+      );
+      if (!decisions.length) return 0;
+      const at = now.toISOString();
+      const opened = await sql.transaction(async (tx) => {
+        let n = 0;
+        for (const d of decisions) {
+          // The partial unique index keeps one active alert per device, whichever replica inserts first.
+          const inserted = await tx.get<{ id: number }>(
+            `INSERT INTO alerts (rule, alert_key, status, severity, device_ids, summary, evidence, created_at, updated_at) VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (rule, alert_key) WHERE status <> 'resolved' DO NOTHING RETURNING id`,
+            [silentAgentRule.id, `device:${d.deviceId}`, silentAgentRule.severity, JSON.stringify([d.deviceId]), d.summary, JSON.stringify(d.evidence), at, at],
+          );
+          if (!inserted) continue;
+          await changed(tx, Number(inserted.id), 'new');
+          n++;
+        }
+        return n;
+      });
+      return durable(opened);
+    },
+    async prune(before, presenceBefore) {
+      let total = 0;
+      const id = rowIdentity(sql);
+      // In chunks, yielding between them, so a large prune never holds the writer for long.
+      for (;;) {
+        const n = (await sql.run(`DELETE FROM reports WHERE ${id} IN (SELECT ${id} FROM reports WHERE received_ms < ? LIMIT 5000)`, [before.getTime()])).changes;
+        total += n;
+        if (n < 5000) break;
+        await new Promise((r) => setImmediate(r));
+      }
+      await sql.run('DELETE FROM presence WHERE last_seen_ms < ?', [presenceBefore.getTime()]);
+      return total;
+    },
+    async stats() {
+      const devicesByLevel: Record<string, number> = {};
+      for (const r of await sql.all<{ level: string; n: number }>("SELECT coalesce(level, 'unknown') AS level, count(*) AS n FROM devices GROUP BY 1")) devicesByLevel[r.level] = Number(r.n);
+      const alertsByRuleStatus = (await sql.all<{ rule: string; status: string; n: number }>('SELECT rule, status, count(*) AS n FROM alerts GROUP BY rule, status')).map((r) => ({
+        rule: r.rule, status: r.status, count: Number(r.n),
+      }));
+      return { devicesByLevel, alertsByRuleStatus };
+    },
+    // SKIP LOCKED on PostgreSQL: replicas polling at once each take different rows; the lease keeps a row from being
+    // taken twice. Outbox bookkeeping is not made durable: a delivery forgotten in a power cut is sent again.
+    async claimOutbox(forwarder, nowMs, limit, leaseMs) {
+      if (closed()) return [];
+      return sql.transaction(async (tx) => {
+        const due = await tx.all(`SELECT id, forwarder, attempts, created_ms, event FROM outbox WHERE forwarder = ? AND next_attempt_ms <= ? ORDER BY next_attempt_ms, id LIMIT ?${forUpdate(tx, true)}`, [
+          forwarder, nowMs, limit,
+        ]);
+        if (due.length) await tx.run(`UPDATE outbox SET next_attempt_ms = ? WHERE ${inList(tx, 'id')}`, [nowMs + leaseMs, listParam(tx, due.map((r) => Number(r.id)))]);
+        return due.map(toOutboxRow);
+      });
+    },
+    async removeOutbox(id) {
+      if (!closed()) await sql.run('DELETE FROM outbox WHERE id = ?', [id]);
+    },
+    async retryOutbox(id, nextAttemptMs, error) {
+      if (!closed()) await sql.run('UPDATE outbox SET attempts = attempts + 1, next_attempt_ms = ?, last_error = ? WHERE id = ?', [nextAttemptMs, error.slice(0, 500), id]);
+    },
+    async outboxStats() {
+      if (closed()) return [];
+      return (await sql.all('SELECT forwarder, count(*) AS pending, min(created_ms) AS oldest FROM outbox GROUP BY forwarder')).map((r) => ({
+        forwarder: r.forwarder as string, pending: Number(r.pending), oldestMs: Number(r.oldest),
+      }));
+    },
+    async deviceIntel(deviceId) {
+      const r = await sql.get('SELECT source_country, source_asn, source_as_org, server_findings FROM devices WHERE device_id = ?', [deviceId]);
+      if (!r) return null;
+      return {
+        source: { country: (r.source_country as string | null) ?? null, asn: r.source_asn == null ? null : Number(r.source_asn), asOrg: (r.source_as_org as string | null) ?? null },
+        serverFindings: r.server_findings ? (JSON.parse(r.server_findings as string) as Finding[]) : [],
+      };
+    },
+  };
+}
