@@ -42,10 +42,10 @@ export function pgIntel(upsertAlert: UpsertAlertPg) {
     }
     if (!item.sourceIsOffice && identity.neighborMacs?.length) {
       const owners = new Map((await rows<{ mac: string; device_id: string }>(db, 'SELECT mac, device_id FROM device_macs WHERE mac = ANY($1)', [identity.neighborMacs])).map((r) => [r.mac, r.device_id]));
-      const hit = neighborDevices(report.deviceId, identity.neighborMacs, owners);
+      const hit = neighborDevices(report.deviceId, identity.neighborMacs, owners, { known: policy.fingerprint.known, gatewayMac: identity.gatewayMac, wifiBssid: identity.wifiBssid });
       if (hit) out.push(hit);
     }
-    const place = fingerprintKey(identity.gatewayMac, identity.wifiBssid);
+    const place = fingerprintKey(identity.gatewayMac, identity.wifiBssid, policy.fingerprint.known);
     const rtts = rttVector((report.snapshot as { network?: { probes?: unknown } } | undefined)?.network?.probes);
     if (place && Object.keys(rtts).length) {
       const windowStart = atMs - policy.windowHours * 3_600_000;

@@ -58,10 +58,10 @@ export function prepareIntel(db: Database.Database, upsertAlert: UpsertAlert) {
     // An office LAN is full of colleagues' laptops: neighbours there are no evidence.
     if (!item.sourceIsOffice && identity.neighborMacs?.length) {
       const owners = new Map((s.owners.all(JSON.stringify(identity.neighborMacs)) as { mac: string; device_id: string }[]).map((r) => [r.mac, r.device_id]));
-      const hit = neighborDevices(report.deviceId, identity.neighborMacs, owners);
+      const hit = neighborDevices(report.deviceId, identity.neighborMacs, owners, { known: policy.fingerprint.known, gatewayMac: identity.gatewayMac, wifiBssid: identity.wifiBssid });
       if (hit) out.push(hit);
     }
-    const place = fingerprintKey(identity.gatewayMac, identity.wifiBssid);
+    const place = fingerprintKey(identity.gatewayMac, identity.wifiBssid, policy.fingerprint.known);
     const rtts = rttVector((report.snapshot as { network?: { probes?: unknown } } | undefined)?.network?.probes);
     if (place && Object.keys(rtts).length) {
       const windowStart = atMs - policy.windowHours * 3_600_000;
