@@ -3,7 +3,7 @@
  * public addresses of the bundled country/ASN data (through X-Forwarded-For from a trusted proxy), and the alerts it
  * opens compared with the labels. Part of `npm run eval`; test/scenarios/fleet-corpus.test.ts is the gate.
  *
- * One company of 52 laptops over five days (Monday–Friday, a report every 3 h, America/New_York):
+ * One company of 52 laptops over five days (Monday–Friday, a report every 4 h, America/New_York):
  * a farm (six employees' laptops behind one residential address, router and Wi-Fi, day and night), a farm driven
  * through an IP-KVM, an office of 15 with docks (office address in officeNetworks), couples working from home (one
  * with remote-control sessions on both laptops), a coworking space, employees behind the company's SSE egress,
@@ -82,12 +82,12 @@ export function fleet(): { members: Member[]; expectedHigh: Record<string, strin
   const farm = add('farm', 6, () => ({ at: always(farmAt) }));
   const kvmAt: Where = { ip: addresses.kvmFarm, lan: 'kvm-farm', gateway: true, wifi: true, rtt: 27 };
   const kvm = add('kvmfarm', 4, () => ({ at: always(kvmAt), findings: [finding('ipkvm.usb', 'pikvm'), finding('jiggler.hardware')] }));
-  // Office: weekdays 9–15 at the office (docked, or on the office Wi-Fi), evenings and nights at home.
+  // Office: weekdays 8–16 at the office (docked, or on the office Wi-Fi), evenings and nights at home.
   add('office', 15, (_id, i) => {
     const home = homeOf(homes++);
     const docked = i % 3 !== 0;
     const office: Where = { ip: addresses.office, lan: 'office', gateway: true, wifi: !docked, rtt: 12 };
-    return { at: (_d, h) => (h >= 9 && h <= 15 ? office : home) };
+    return { at: (_d, h) => (h >= 8 && h <= 16 ? office : home) };
   });
   // Couples: two employees, one home, one router, one Wi-Fi; the third couple's laptops are remotely driven.
   const couple = (name: string, evidence: boolean) => {
@@ -97,13 +97,13 @@ export function fleet(): { members: Member[]; expectedHigh: Record<string, strin
   couple('a', false);
   couple('b', false);
   const remoteCouple = couple('c', true);
-  // Coworking: eight employees, six of them on Monday, the rest on one or two other days, 9:00–12:00 each visit.
+  // Coworking: eight employees, six of them on Monday, the rest on one or two other days, 8:00–12:00 each visit.
   const coworking: Where = { ip: addresses.coworking, lan: 'coworking', gateway: true, wifi: true, rtt: 18 };
   const visits: number[][] = [[0, 2], [0], [0, 3], [0], [0, 4], [0], [1, 3], [2, 4]];
   add('cowork', 8, (_id, i) => {
     const home = homeOf(homes++);
     const days = visits[i - 1]!;
-    return { at: (d, h) => (days.includes(d) && h >= 9 && h <= 12 ? coworking : home) };
+    return { at: (d, h) => (days.includes(d) && h >= 8 && h <= 12 ? coworking : home) };
   });
   // SSE: at their own homes, every report leaves through the company's Zscaler egress.
   add('sse', 5, () => ({ at: always({ ...homeOf(homes++), ip: addresses.sse }) }));
@@ -113,7 +113,7 @@ export function fleet(): { members: Member[]; expectedHigh: Record<string, strin
   // Travellers: one flies to Berlin on Wednesday night (arrives Thursday), one's reports jump to Korea within hours.
   const berlinHome = homeOf(homes++);
   const berlin: Where = { ip: addresses.germany, lan: 'hotel-berlin', gateway: true, wifi: true, rtt: 90, tz: 'Europe/Berlin' };
-  const [flyer] = add('traveller', 1, () => ({ at: (d, h) => (d < 2 || (d === 2 && h < 15) ? berlinHome : d === 2 ? null : berlin) }));
+  const [flyer] = add('traveller', 1, () => ({ at: (d, h) => (d < 2 || (d === 2 && h <= 12) ? berlinHome : d === 2 ? null : berlin) }));
   const koreaHome = homeOf(homes++);
   const [jumper] = add('jumper', 1, () => ({ at: (d, h) => (d === 1 && h === 12 ? { ...koreaHome, ip: addresses.korea } : koreaHome) }));
   const [hosted] = add('hosted', 1, () => ({ at: always({ ...homeOf(homes++), ip: addresses.hetzner }) }));
@@ -172,7 +172,7 @@ export interface FleetCorpusResult {
   alerts: AlertBody[];
 }
 
-const slots = [0, 3, 6, 9, 12, 15, 18, 21];
+const slots = [0, 4, 8, 12, 16, 20];
 // Monday 2026-11-02 00:00 in New York (UTC−5).
 const start = Date.UTC(2026, 10, 2, 5, 0, 0);
 
@@ -254,7 +254,7 @@ export async function runFleetCorpus(options: { db?: string } = {}): Promise<Fle
           reports++;
         };
         // A slot's reports arrive together, as a fleet's do: batches of them share a transaction.
-        for (let i = 0; i < here.length; i += 8) await Promise.all(here.slice(i, i + 8).map(post));
+        for (let i = 0; i < here.length; i += 26) await Promise.all(here.slice(i, i + 26).map(post));
       }
     }
     const alerts: AlertBody[] = [];

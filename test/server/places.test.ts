@@ -144,6 +144,15 @@ describe.each(engines)('what each setting exempts (%s)', (_name, engine) => {
     expect(rulesOf(await alertsOf(s, t2.ids))).toEqual(expect.arrayContaining(['fleet.colocation', 'fleet.shared-fingerprint']));
   }));
 
+  it('policy places of kind ip: that one address is no place for co-location', run({}, async (s) => {
+    const res = await fetch(`${s.url}/api/v1/places/ip/${HOME[2]}`, { method: 'PUT', headers: { ...admin, ...json }, body: JSON.stringify({ role: 'office' }) });
+    expect(res.status).toBe(200);
+    const t = await trio(s, 'i', 'America/New_York');
+    await t.post([HOME[2]!]);
+    expect(await alertsOf(s, t.ids)).toEqual([]);
+    expect((await places(s)).map((p) => [p.kind, p.value, p.role, p.origin])).toEqual([['ip', HOME[2], 'office', 'declared']]);
+  }));
+
   it('carrier-grade NAT: the shared address is no place', run({}, async (s) => {
     const t = await trio(s, 'c');
     await t.post(['100.64.3.4']);
