@@ -196,6 +196,7 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
   await limiter.register(app);
   if (adminApp) await limiter.register(adminApp);
   ctx.limits = { limiter, adminGuesses: limiter.failures(adminApp ?? app, 'adminGuesses') };
+  ctx.places = places;
   // A new policy may carry new limits: read them on the next request rather than after the cache's 30 s.
   (adminApp ?? app).addHook('onResponse', async (request, reply) => {
     if (request.method !== 'GET' && request.url.startsWith('/api/v1/policy') && reply.statusCode < 300) {

@@ -16,20 +16,24 @@ export function withPlace(body: PolicyBody, kind: 'ip' | 'gateway' | 'wifi', val
   return { ...body, places };
 }
 
+/** Declares one place (or removes its declaration) as a new policy version, and has the places read it at once. */
+export async function declarePlace(ctx: ServerContext, places: PlaceBook, kind: 'ip' | 'gateway' | 'wifi', value: string, role?: 'office' | 'ignored' | 'none', label?: string) {
+  const current = await ctx.storage.currentPolicy();
+  const record = await ctx.storage.putPolicy(withPlace(current.body, kind, value, role, label), ctx.now());
+  await guardOf(ctx).reloadPolicy();
+  await places.refresh();
+  return record;
+}
+
+export const placeForm = z.object({ kind: z.enum(['ip', 'gateway', 'wifi']), value: z.string().trim().min(1).max(128), role: z.enum(['office', 'ignored', 'none']), label: z.string().max(200).optional() });
+
 /**
  * GET /api/v1/places: office and ignored places, learned and declared. PUT/DELETE /api/v1/places/:kind/:value declare
  * (or forget) one place by writing a new version of the central policy, so the policy stays the one place they live.
  */
 export function placeRoutes(app: FastifyInstance, ctx: ServerContext, places: PlaceBook): void {
   const onRequest = adminOnly(ctx);
-  const guard = guardOf(ctx);
-  const change = async (kind: 'ip' | 'gateway' | 'wifi', value: string, role?: 'office' | 'ignored' | 'none', label?: string) => {
-    const current = await ctx.storage.currentPolicy();
-    const record = await ctx.storage.putPolicy(withPlace(current.body, kind, value, role, label), ctx.now());
-    await guard.reloadPolicy();
-    await places.refresh();
-    return record;
-  };
+  const change = (kind: 'ip' | 'gateway' | 'wifi', value: string, role?: 'office' | 'ignored' | 'none', label?: string) => declarePlace(ctx, places, kind, value, role, label);
   app.get('/api/v1/places', { onRequest }, async () => ({ places: await places.list() }));
   app.put('/api/v1/places/:kind/:value', { onRequest }, async (request) => {
     const params = placeParams.safeParse(request.params);
