@@ -121,7 +121,11 @@ function turnover(days: readonly PresenceDay[], policy: FleetGradePolicy): Fleet
   const median = dwell.length ? dwell[Math.floor(dwell.length / 2)]! : 0;
   // A place where laptops sleep is a home (or a farm), never a coworking space.
   const mostlyNights = nights * 2 >= days.length && days.length > 0;
-  const transient = !mostlyNights && ((distinct >= policy.turnoverMinDevices && oneDayShare >= policy.turnoverOneDayShare) || median < policy.shortDwellHours);
+  // Stays are known short only once the place has been watched for a day: a cluster just seen is not yet transient.
+  const first = Math.min(...days.map((d) => d.firstMs));
+  const last = Math.max(...days.map((d) => d.lastMs));
+  const watchedADay = days.length > 0 && last - first >= 86_400_000;
+  const transient = !mostlyNights && watchedADay && ((distinct >= policy.turnoverMinDevices && oneDayShare >= policy.turnoverOneDayShare) || median < policy.shortDwellHours);
   return { distinctDevices: distinct, oneDayShare: Math.round(oneDayShare * 100) / 100, medianDwellHours: Math.round(median * 10) / 10, transient };
 }
 

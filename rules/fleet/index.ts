@@ -8,7 +8,7 @@ export type { RareToolPolicy } from './rare-tool.js';
 export { sharedFingerprintRule, sharedFingerprint, similarRtts, rttVector, fingerprintKey, defaultFingerprintPolicy } from './shared-fingerprint.js';
 export type { FingerprintPolicy, FingerprintMember } from './shared-fingerprint.js';
 export { neighborDevicesRule, neighborDevices } from './neighbor-devices.js';
-export { atExemptPlace, officePlacesTaught, membersKey, placeRoles } from './places.js';
+export { atExemptPlace, onlyAtExemptPlaces, officePlacesTaught, membersKey, placeRoles } from './places.js';
 export type { KnownPlaces, PlaceRole } from './places.js';
 export { gradeFleet, baseSeverity, memberEvidenceOf, defaultFleetGradePolicy } from './grade.js';
 export type { FleetGrade, FleetGradePolicy, PresenceDay } from './grade.js';

@@ -38,3 +38,11 @@ export function officePlacesTaught(report: { sourceInOfficeNetworks: boolean; ga
 export function membersKey(deviceIds: readonly string[]): string {
   return [...new Set(deviceIds)].sort().join('\n');
 }
+
+/**
+ * True when every sighting of something shared (a dock's MAC, a monitor's EDID) was at an exempt place: hot-desk
+ * docks and meeting-room monitors at the office are no fingerprint of a farm. False with no sighting at all.
+ */
+export function onlyAtExemptPlaces(known: KnownPlaces | undefined, sightings: readonly { gatewayMac?: string | undefined; wifiBssid?: string | undefined }[]): boolean {
+  return sightings.length > 0 && sightings.every((s) => atExemptPlace(known, s.gatewayMac, s.wifiBssid));
+}

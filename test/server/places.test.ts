@@ -160,7 +160,8 @@ describe.each(engines)('what each setting exempts (%s)', (_name, engine) => {
   }));
 
   it('severity: three laptops at one home on one day are medium, saying why; two are low', run({}, async (s) => {
-    // New York laptops at New York addresses: no zone mismatch, so no member evidence.
+    // New York laptops at New York addresses: no zone mismatch, so no member evidence. Monday 10:00 in New York.
+    s.clock.now = new Date('2026-11-02T15:00:00Z');
     const t = await trio(s, 's', 'America/New_York');
     await t.post([HOME[0]!], 'home');
     const alerts = await alertsOf(s, t.ids);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultFleetGradePolicy, gradeFleet, memberEvidenceOf, type PresenceDay } from '../../../rules/fleet/grade.js';
 import { placesOf } from '../../../rules/fleet/colocation.js';
-import type { KnownPlaces } from '../../../rules/fleet/places.js';
+import { onlyAtExemptPlaces, type KnownPlaces } from '../../../rules/fleet/places.js';
 import { relayMatcher } from '../../../rules/fleet/relays.js';
 
 const hour = 3_600_000;
@@ -47,6 +47,8 @@ describe('gradeFleet', () => {
     const g = gradeFleet(six, visits, none);
     expect(g.transient.transient).toBe(true);
     expect(g.severity).toBe('low');
+    // Seen for a few hours only: not yet known to be transient.
+    expect(gradeFleet(six, stay(six, 1, 9, 12, 'wifi:cowork'), none).severity).toBe('medium');
     // The same place with the laptops staying over night is no coworking space.
     expect(gradeFleet(six, stay(six, 5, 0, 23, 'wifi:cowork'), none).transient.transient).toBe(false);
   });
@@ -94,5 +96,12 @@ describe('places and relays', () => {
     expect(placesOf({ sourceIp: '73.15.20.1', sourceIsOffice: false, gatewayMac: 'g', wifiBssid: 'w', known: known({ 'wifi:w': 'office' }) })).toEqual([]);
     expect(placesOf({ sourceIp: '73.15.20.1', sourceIsOffice: false, gatewayMac: 'g', known: known({ 'gateway:g': 'ignored' }) })).toEqual([]);
     expect(placesOf({ sourceIp: '73.15.20.1', sourceIsOffice: false, gatewayMac: 'g', known: known({}) })).toHaveLength(2);
+  });
+
+  it('a dock or monitor seen only at office places is no fingerprint; seen once at home, it is', () => {
+    const office = known({ 'gateway:office': 'office' });
+    expect(onlyAtExemptPlaces(office, [{ gatewayMac: 'office' }, { gatewayMac: 'office', wifiBssid: 'x' }])).toBe(true);
+    expect(onlyAtExemptPlaces(office, [{ gatewayMac: 'office' }, { gatewayMac: 'home' }])).toBe(false);
+    expect(onlyAtExemptPlaces(office, [])).toBe(false);
   });
 });
