@@ -7,6 +7,8 @@ import { networkMatcher, type ServerContext } from './context.js';
 import { IngestQueue, OverloadedError } from './ingest-queue.js';
 import { Metrics } from './metrics.js';
 import { intelPolicyOf, startGeo } from './geo/start.js';
+import { openPlaceBook } from './places/book.js';
+import { placeRoutes } from './places/routes.js';
 import { carrierGradeNat } from './geo/special.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { socRoutes } from './routes/soc.js';
@@ -93,7 +95,23 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
   forwarders.start();
   const limiter = new RateLimiter(storage, now, options.logger);
   metrics.sections.push(async () => limiter.throttled.metricsText());
-  const queue = new IngestQueue(storage, { colocation: config.colocation, intel: intelPolicyOf(config, geo !== null) }, options.maxQueue);
+  // Declared and learned places, relays and fleet grades (server/places/), handed to the fleet rules in their policy.
+  const places = await openPlaceBook(storage.sql, {
+    officeNetworks: config.officeNetworks,
+    relayNetworks: config.relayNetworks,
+    forwarders: forwarderNames(config.forwarders),
+    currentPolicy: () => storage.currentPolicy(),
+    now,
+    logger: options.logger,
+  });
+  const intel = intelPolicyOf(config, geo !== null);
+  const queue = new IngestQueue(
+    storage,
+    { colocation: { ...config.colocation, known: places.known }, intel: { ...intel, fingerprint: { ...intel.fingerprint, known: places.known } } },
+    options.maxQueue,
+    undefined,
+    places,
+  );
   const ctx: ServerContext = {
     config,
     storage,
@@ -180,15 +198,20 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
   await limiter.register(app);
   if (adminApp) await limiter.register(adminApp);
   ctx.limits = { limiter, adminGuesses: limiter.failures(adminApp ?? app, 'adminGuesses') };
+  ctx.places = places;
   // A new policy may carry new limits: read them on the next request rather than after the cache's 30 s.
   (adminApp ?? app).addHook('onResponse', async (request, reply) => {
-    if (request.method !== 'GET' && request.url.startsWith('/api/v1/policy') && reply.statusCode < 300) limiter.invalidate();
+    if (request.method !== 'GET' && request.url.startsWith('/api/v1/policy') && reply.statusCode < 300) {
+      limiter.invalidate();
+      await places.refresh();
+    }
   });
   ingestRoutes(app, ctx);
   socRoutes(adminApp ?? app, ctx);
   lifecycleRoutes(adminApp ?? app, ctx);
   policyRoutes(adminApp ?? app, ctx);
   graphRoutes(adminApp ?? app, ctx);
+  placeRoutes(adminApp ?? app, ctx, places);
   if (adminApp) app.get('/healthz', async () => ({ ok: true }));
   const dashboard = registerDashboard(adminApp ?? app, ctx);
   const dropUnused = [app, ...(adminApp ? [adminApp] : [])].map((a) => unusedSocketCloser(a.server));

@@ -40,6 +40,7 @@ export const serverConfigSchema = z.strictObject({
   trustedProxies: z.array(cidr).default([]).describe('Proxies whose X-Forwarded-For is believed'),
   // Geolocation (docs/geo.md), geo.* and fleet intelligence rules.
   egressNetworks: z.array(cidr).default([]).describe('VPN/SASE egress networks the company uses: no co-location, no geo rules there'),
+  relayNetworks: z.array(cidr).default([]).describe('More shared relay egress (e.g. ranges from Apple\'s Private Relay list): never a place for fleet rules; geo rules still run'),
   expected: z.strictObject({ countries: z.array(z.string().regex(/^[A-Za-z]{2}$/, 'ISO 3166 alpha-2, e.g. "US"')).default([]) }).prefault({}),
   geo: z
     .strictObject({

@@ -4,6 +4,7 @@ import type { ServerConfig } from './config.js';
 import { parseCidr } from './config.js';
 import { ClientError } from './body.js';
 import type { IngestQueue } from './ingest-queue.js';
+import type { PlaceBook } from './places/book.js';
 import type { Metrics } from './metrics.js';
 import type { Geo } from './geo/open.js';
 import type { Storage } from './storage/types.js';
@@ -26,6 +27,8 @@ export interface ServerContext {
   geo?: Geo | null;
   /** Rate limits (server/limits/): set by createServer before any route is registered. */
   limits?: { limiter: RateLimiter; adminGuesses: FailureLimit };
+  /** Declared and learned places (server/places/): set by createServer before any route is registered. */
+  places?: PlaceBook;
 }
 
 /** IPv4-mapped IPv6 ("::ffff:127.0.0.1") as plain IPv4, so one address has one spelling. */

@@ -16,6 +16,15 @@ interface Pending {
  * and each request is answered after that commit. Bounded: past `maxPending` waiting reports a new one is
  * refused (429) rather than queued, so memory and latency stay bounded under overload.
  */
+/**
+ * Work around each batch (server/places/): `before` runs in memory ahead of the transaction, `after` once it committed
+ * and before the requests are answered. A failing `after` is the hook's to log; the ingest stands.
+ */
+export interface IngestHooks {
+  before?(items: readonly IngestItem[]): void;
+  after?(items: readonly IngestItem[]): Promise<void>;
+}
+
 export class IngestQueue {
   private pending: Pending[] = [];
   /** Reports handed to storage and not yet answered (committed, waiting for their fsync). */
@@ -28,6 +37,7 @@ export class IngestQueue {
     private readonly policy: IngestPolicy,
     private readonly maxPending = 10_000,
     private readonly maxBatch = 2_000,
+    private readonly hooks: IngestHooks = {},
   ) {}
 
   get depth(): number {
@@ -75,7 +85,10 @@ export class IngestQueue {
 
   private async commit(batch: Pending[]): Promise<void> {
     try {
-      const outcomes = await this.storage.ingest(batch.map((p) => p.item), this.policy);
+      const items = batch.map((p) => p.item);
+      this.hooks.before?.(items);
+      const outcomes = await this.storage.ingest(items, this.policy);
+      await this.hooks.after?.(items.filter((_, i) => outcomes[i] === 'accepted'));
       batch.forEach((p, i) => {
         const outcome = outcomes[i];
         if (outcome) p.resolve(outcome);

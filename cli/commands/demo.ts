@@ -57,8 +57,9 @@ export async function main(args: string[], io: Io): Promise<number> {
       host: '127.0.0.1',
       port,
       db: join(dir, 'farmwatch.db'),
-      // Every demo report comes over loopback: as an "office" it is not a shared place, so only the simulated farm clusters.
-      officeNetworks: ['127.0.0.0/8', '::1/128'],
+      // Every demo report comes over loopback: as egress it is not a shared place, so only the simulated farm clusters.
+      // (Not officeNetworks: routers first seen from there would be learned as offices, the farm's among them.)
+      egressNetworks: ['127.0.0.0/8', '::1/128'],
       silentGraceHours: 1,
       log: { level: 'warn' },
     });

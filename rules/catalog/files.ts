@@ -8,6 +8,7 @@ import { ipkvmCatalogSchema } from './schemas/ipkvm.js';
 import { hardwareJigglerCatalogSchema } from './schemas/jigglers-hardware.js';
 import { macPrefixCatalogSchema } from './schemas/kvm-mac-prefixes.js';
 import { virtualMediaCatalogSchema } from './schemas/kvm-virtual-media.js';
+import { relayCatalogSchema } from './schemas/relays.js';
 import { remoteAccessCatalogSchema } from './schemas/remote-access.js';
 import { softwareJigglerCatalogSchema } from './schemas/software-jigglers.js';
 import { virtualDisplayCatalogSchema } from './schemas/virtual-displays.js';
@@ -28,6 +29,7 @@ export const catalogFiles = {
   kvmVirtualMedia: { file: 'kvm-virtual-media.json', schema: virtualMediaCatalogSchema },
   countryZones: { file: 'geo-country-zones.json', schema: countryZonesCatalogSchema },
   hostingAsns: { file: 'hosting-asns.json', schema: hostingAsnsCatalogSchema },
+  relays: { file: 'relays.json', schema: relayCatalogSchema },
   attackTechniques: { file: 'attack-techniques.json', schema: attackTechniquesCatalogSchema },
 } as const;
 

@@ -4,6 +4,10 @@ import { declareRule } from '../types.js';
  * the server keeps a small presence table (place, device, lastSeen) and asks these functions what to do.
  */
 
+import type { Severity } from '../types.js';
+import { baseSeverity } from './grade.js';
+import { atExemptPlace, type KnownPlaces } from './places.js';
+
 export type PlaceKind = 'ip' | 'gateway' | 'wifi';
 
 export interface Place {
@@ -15,6 +19,8 @@ export interface Place {
 export interface ColocationPolicy {
   minDevices: number;
   windowHours: number;
+  /** Declared and learned places, relays and the server's grades (server/places/); absent in bare unit tests. */
+  known?: KnownPlaces | undefined;
 }
 
 export const colocationRule = declareRule({
@@ -23,9 +29,14 @@ export const colocationRule = declareRule({
   title: 'Several enrolled laptops share one place',
   description:
     'At least minDevices distinct devices reported from the same public address, behind the same gateway MAC or on the same Wi-Fi BSSID within windowHours.',
+  // The most it reaches: low/medium from the count, high/critical only with persistence or member evidence (grade.ts).
   severity: 'high',
   attack: ['T1219', 'T1219.003'],
-  falsePositives: ['An office or VPN egress not listed in officeNetworks', 'A shared home of two employees (below minDevices by default)'],
+  falsePositives: [
+    'An office or VPN egress not listed in officeNetworks (its routers are learned as office places once seen from an officeNetworks source)',
+    'A shared home of two employees (below minDevices by default; graded low)',
+    'A group of colleagues staying in one hotel for several nights (persistent; declare the place ignored)',
+  ],
 });
 
 export interface ReportPlaces {
@@ -34,6 +45,9 @@ export interface ReportPlaces {
   sourceIsOffice: boolean;
   gatewayMac?: string | undefined;
   wifiBssid?: string | undefined;
+  /** ASN of sourceIp, for the relay catalog. */
+  asn?: number | undefined;
+  known?: KnownPlaces | undefined;
 }
 
 /**
@@ -42,7 +56,12 @@ export interface ReportPlaces {
  */
 export function placesOf(report: ReportPlaces): Place[] {
   const places: Place[] = [];
-  if (!report.sourceIsOffice && report.sourceIp) places.push({ kind: 'ip', value: report.sourceIp });
+  const { known } = report;
+  // At a declared or learned office (or an ignored place) the laptop is at no place at all.
+  if (atExemptPlace(known, report.gatewayMac, report.wifiBssid)) return places;
+  // A relay's shared egress address is never a place; the laptop's own router and access point still are.
+  const shared = report.sourceIp && known && (known.isRelay(report.sourceIp, report.asn) || known.roleOf('ip', report.sourceIp) !== undefined);
+  if (!report.sourceIsOffice && report.sourceIp && !shared) places.push({ kind: 'ip', value: report.sourceIp });
   if (report.gatewayMac) places.push({ kind: 'gateway', value: report.gatewayMac });
   if (report.wifiBssid) places.push({ kind: 'wifi', value: report.wifiBssid });
   return places;
@@ -55,6 +74,8 @@ export function clusterKey(place: Place): string {
 
 export interface ClusterDecision {
   deviceIds: string[];
+  /** The server's last grade of these members (rules/fleet/grade.ts), else the count alone: low or medium. */
+  severity: Severity;
   summary: string;
   evidence: Record<string, unknown>;
 }
@@ -74,10 +95,12 @@ export function decideCluster(
   // Members who left the window stay listed: an alert records everyone who was seen there.
   const deviceIds = [...new Set([...previousMembers, ...current])].sort();
   const what = place.kind === 'ip' ? `source address ${place.value}` : place.kind === 'gateway' ? 'one gateway MAC' : 'one Wi-Fi BSSID';
+  const grade = policy.known?.gradeOf(deviceIds);
   return {
     deviceIds,
+    severity: grade?.severity ?? baseSeverity(deviceIds.length),
     summary: `${deviceIds.length} devices share ${what} within ${policy.windowHours} h`,
-    evidence: { placeKind: place.kind, place: place.value, places: [place], windowHours: policy.windowHours, devicesInWindow: current.size },
+    evidence: { placeKind: place.kind, place: place.value, places: [place], windowHours: policy.windowHours, devicesInWindow: current.size, ...(grade ? { grade } : {}) },
   };
 }
 
@@ -122,6 +145,7 @@ export function joinCluster(cluster: OpenCluster, place: Place, decision: Cluste
   const kinds = [...new Set(places.map((p) => p.kind))].join(', ');
   return {
     deviceIds,
+    severity: decision.severity,
     summary: `${deviceIds.length} devices share ${places.length} places (${kinds}) within ${cluster.evidence.windowHours ?? decision.evidence.windowHours} h`,
     evidence: { ...decision.evidence, places },
   };

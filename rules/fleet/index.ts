@@ -17,3 +17,9 @@ export {
 export type { PeripheralKind, PeripheralSighting, PeripheralPolicy } from './shared-peripheral.js';
 export { clustersOf, linkKeysOf, linkRules } from './cluster.js';
 export type { Cluster, ClusterEdge, EdgeReason, Link, LinkReason } from './cluster.js';
+export { atExemptPlace, onlyAtExemptPlaces, officePlacesTaught, membersKey, placeRoles } from './places.js';
+export type { KnownPlaces, PlaceRole } from './places.js';
+export { gradeFleet, baseSeverity, memberEvidenceOf, defaultFleetGradePolicy } from './grade.js';
+export type { FleetGrade, FleetGradePolicy, PresenceDay } from './grade.js';
+export { relayCatalog, relayMatcher } from './relays.js';
+export type { RelayEntry, RelayMatch } from './relays.js';

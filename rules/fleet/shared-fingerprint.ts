@@ -1,5 +1,7 @@
 import type { Finding } from '../types.js';
 import { serverFinding, type ServerRuleMeta } from '../geo/finding.js';
+import { baseSeverity } from './grade.js';
+import { atExemptPlace, type KnownPlaces } from './places.js';
 
 /**
  * fleet.shared-fingerprint: two or more devices behind the same gateway MAC and the same Wi-Fi BSSID whose anchor
@@ -26,6 +28,8 @@ export interface FingerprintPolicy {
   maxDiffRatio: number;
   /** Anchors both devices must have answered. */
   minCommonAnchors: number;
+  /** Declared and learned places and the server's grades (server/places/). */
+  known?: KnownPlaces | undefined;
 }
 
 export const defaultFingerprintPolicy: FingerprintPolicy = { maxDiffMs: 5, maxDiffRatio: 0.2, minCommonAnchors: 1 };
@@ -53,7 +57,9 @@ export function similarRtts(a: Record<string, number>, b: Record<string, number>
 }
 
 /** The place key of a fingerprint: both hashes are needed (a gateway alone is co-location's business). */
-export function fingerprintKey(gatewayMac: string | undefined, wifiBssid: string | undefined): string | null {
+export function fingerprintKey(gatewayMac: string | undefined, wifiBssid: string | undefined, known?: KnownPlaces): string | null {
+  // Docked laptops at an office share its router and access point: an office place is no fingerprint.
+  if (atExemptPlace(known, gatewayMac, wifiBssid)) return null;
   return gatewayMac && wifiBssid ? `${gatewayMac}/${wifiBssid}` : null;
 }
 
@@ -67,10 +73,17 @@ export function sharedFingerprint(self: FingerprintMember, others: readonly Fing
   const matches = others.filter((o) => o.deviceId !== self.deviceId && similarRtts(self.rtts, o.rtts, policy));
   if (!matches.length) return null;
   const deviceIds = [self.deviceId, ...matches.map((m) => m.deviceId)].sort();
+  // Two laptops of one household share a fingerprint too: low until the server's grade says more.
+  const grade = policy.known?.gradeOf(deviceIds);
   const finding = serverFinding(
     sharedFingerprintRule,
     Math.min(1, 0.6 + 0.1 * matches.length),
-    { devices: deviceIds, rtts: self.rtts, others: Object.fromEntries(matches.slice(0, 20).map((m) => [m.deviceId, m.rtts])), maxDiffMs: policy.maxDiffMs, maxDiffRatio: policy.maxDiffRatio },
+    {
+      devices: deviceIds, rtts: self.rtts, others: Object.fromEntries(matches.slice(0, 20).map((m) => [m.deviceId, m.rtts])), maxDiffMs: policy.maxDiffMs, maxDiffRatio: policy.maxDiffRatio,
+      ...(grade ? { grade } : {}),
+    },
+    undefined,
+    grade?.severity ?? baseSeverity(deviceIds.length),
   );
   return { deviceIds, finding };
 }

@@ -10,6 +10,8 @@ import { html } from './html.js';
 import { page } from './layout.js';
 import { alertsPage, alertsPageSize, alertTabs } from './pages/alerts.js';
 import { clustersPage } from './pages/clusters.js';
+import { placesPage } from './pages/places.js';
+import { declarePlace, placeForm } from '../places/routes.js';
 import { devicePage, notFoundPage } from './pages/device.js';
 import { newHireWindow } from './pages/device-graph.js';
 import { readClusters } from '../graph/store.js';
@@ -279,6 +281,21 @@ export function registerDashboard(app: FastifyInstance, ctx: ServerContext, poli
       const graph = (await readClusters(ctx.storage.sql)).slice(0, 100);
       const named = await names([...clusters, ...graph]);
       return send(reply, clustersPage(clusters, named, session, ctx.now(), graph));
+    });
+
+    scope.get('/dashboard/places', async (request, reply) => {
+      const session = pageSession(request, reply);
+      if (!session) return reply;
+      return send(reply, placesPage(ctx.places ? await ctx.places.list() : [], session));
+    });
+    scope.post('/dashboard/places', async (request, reply) => {
+      postSession(request);
+      const form = placeForm.safeParse(formOf(request));
+      if (!form.success || !ctx.places) throw new ClientError(400, 'invalid_request', 'a place needs a kind (ip, gateway, wifi), a value and a role (office, ignored, none)');
+      const { kind, value, role, label } = form.data;
+      await declarePlace(ctx, ctx.places, kind, value, role, label || undefined);
+      request.log.warn({ kind, role }, 'dashboard: place declared');
+      return reply.redirect('/dashboard/places', 303);
     });
   });
 

@@ -5,6 +5,7 @@ const nav = [
   ['fleet', '/dashboard/', 'Fleet'],
   ['alerts', '/dashboard/alerts', 'Alerts'],
   ['clusters', '/dashboard/clusters', 'Co-location'],
+  ['places', '/dashboard/places', 'Places'],
   ['enrollments', '/dashboard/enrollments', 'Enrollments'],
 ] as const;
 

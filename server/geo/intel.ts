@@ -68,10 +68,12 @@ export function intelSteps(dialect: Pick<SqlDb, 'dialect'>) {
     // An office LAN is full of colleagues' laptops: neighbours there are no evidence.
     if (!item.sourceIsOffice && identity.neighborMacs?.length) {
       const found = yield* all<{ mac: string; device_id: string }>(`SELECT mac, device_id FROM device_macs WHERE ${inList(dialect, 'mac')}`, [listParam(dialect, identity.neighborMacs)]);
-      const hit = neighborDevices(report.deviceId, identity.neighborMacs, new Map(found.map((r) => [r.mac, r.device_id])));
+      const hit = neighborDevices(report.deviceId, identity.neighborMacs, new Map(found.map((r) => [r.mac, r.device_id])), {
+        known: policy.fingerprint.known, gatewayMac: identity.gatewayMac, wifiBssid: identity.wifiBssid,
+      });
       if (hit) out.push(hit);
     }
-    const place = fingerprintKey(identity.gatewayMac, identity.wifiBssid);
+    const place = fingerprintKey(identity.gatewayMac, identity.wifiBssid, policy.fingerprint.known);
     const rtts = rttVector((report.snapshot as { network?: { probes?: unknown } } | undefined)?.network?.probes);
     if (place && Object.keys(rtts).length) {
       const windowStart = atMs - policy.windowHours * 3_600_000;

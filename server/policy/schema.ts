@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { expectedRegionSchema, helpdeskPeersSchema, snapshotModes, type DevicePolicy, type ExpectedRegion } from '../../schema/policy.js';
+import { defaultFleetGradePolicy } from '../../rules/fleet/grade.js';
 import { defaultMaxOpenAlertsPerDevice } from '../device-alerts.js';
 import { defaultMaxReportGapSec } from '../verdict/report-times.js';
 
@@ -49,6 +50,32 @@ export const rateLimitsSchema = z
 export type RateLimits = z.infer<typeof rateLimitsSchema>;
 export type Rate = RateLimits['reports'];
 
+/**
+ * Places the company declares: a gateway MAC hash, a Wi-Fi BSSID hash (as the server shows them) or an exact source
+ * address. office/ignored: exempt from co-location, shared fingerprint and neighbour rules; none: a place the server
+ * learned as an office that is not one.
+ */
+const placesSchema = z
+  .array(z.strictObject({ kind: z.enum(['ip', 'gateway', 'wifi']), value: z.string().min(1).max(128), role: z.enum(['office', 'ignored', 'none']), label: z.string().max(200).optional() }))
+  .max(10_000)
+  .default([]);
+
+/** Thresholds of the fleet grade (rules/fleet/grade.ts); the defaults are defaultFleetGradePolicy's. */
+const fleetGradeSchema = z
+  .strictObject({
+    persistDays: z.number().int().min(1).max(365).default(defaultFleetGradePolicy.persistDays),
+    overnightNights: z.number().int().min(0).max(365).default(defaultFleetGradePolicy.overnightNights),
+    nightStartHour: z.number().int().min(0).max(23).default(defaultFleetGradePolicy.nightStartHour),
+    nightEndHour: z.number().int().min(1).max(24).default(defaultFleetGradePolicy.nightEndHour),
+    minEvidenceMembers: z.number().int().min(1).max(100).default(defaultFleetGradePolicy.minEvidenceMembers),
+    householdMaxDevices: z.number().int().min(1).max(100).default(defaultFleetGradePolicy.householdMaxDevices),
+    turnoverMinDevices: z.number().int().min(2).max(100_000).default(defaultFleetGradePolicy.turnoverMinDevices),
+    turnoverOneDayShare: z.number().min(0).max(1).default(defaultFleetGradePolicy.turnoverOneDayShare),
+    shortDwellHours: z.number().min(0).max(24).default(defaultFleetGradePolicy.shortDwellHours),
+    lookbackDays: z.number().int().min(1).max(90).default(defaultFleetGradePolicy.lookbackDays),
+  })
+  .prefault({});
+
 /** The policy document an admin PUTs (GET returns it with its version). Versions are assigned by the server. */
 export const policyBodySchema = z.strictObject({
   catalogVersion: z.string().max(64).optional(),
@@ -75,6 +102,9 @@ export const policyBodySchema = z.strictObject({
     })
     .prefault({}),
   limits: rateLimitsSchema,
+  // Places and fleet grading (docs/geo.md "Places"): appended, so every other key keeps its meaning.
+  places: placesSchema,
+  fleetGrade: fleetGradeSchema,
 });
 export type PolicyBody = z.infer<typeof policyBodySchema>;
 

@@ -2,6 +2,7 @@ import { lifecycleMigration, signedReportsMigration } from '../lifecycle/migrati
 
 import { geoMigration } from '../geo/migration.js';
 import { graphMigration } from '../graph/migration.js';
+import { placesMigration } from '../places/migration.js';
 
 /** Versioned, append-only: a released migration is never edited, a change is a new version. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -94,4 +95,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
     `,
   },
   graphMigration,
+  placesMigration,
 ];

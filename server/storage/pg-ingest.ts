@@ -82,7 +82,7 @@ export function pgIngest(pool: pg.Pool, upsertAlert: UpsertAlertPg, changed: Ale
     const now = item.receivedAt.getTime();
     const windowStart = now - policy.colocation.windowHours * 3_600_000;
     const { report } = item;
-    for (const place of placesOf({ sourceIp: item.sourceIp, sourceIsOffice: item.sourceIsOffice, gatewayMac: report.identity.gatewayMac, wifiBssid: report.identity.wifiBssid })) {
+    for (const place of placesOf({ sourceIp: item.sourceIp, sourceIsOffice: item.sourceIsOffice, gatewayMac: report.identity.gatewayMac, wifiBssid: report.identity.wifiBssid, asn: item.source?.asn, known: policy.colocation.known })) {
       const touched = await db.query('UPDATE presence SET last_seen_ms = greatest(last_seen_ms, $1) WHERE kind = $2 AND place = $3 AND device_id = $4 AND last_seen_ms >= $5', [
         now, place.kind, place.value, report.deviceId, windowStart,
       ]);
@@ -112,13 +112,13 @@ export function pgIngest(pool: pg.Pool, upsertAlert: UpsertAlertPg, changed: Ale
         if (cluster) {
           const joined = joinCluster(cluster, place, decision);
           await db.query('UPDATE alerts SET severity = $1, device_ids = $2, summary = $3, evidence = $4, updated_at = $5 WHERE id = $6', [
-            colocationRule.severity, JSON.stringify(joined.deviceIds), joined.summary, JSON.stringify(joined.evidence), at, cluster.id,
+            joined.severity, JSON.stringify(joined.deviceIds), joined.summary, JSON.stringify(joined.evidence), at, cluster.id,
           ]);
           await changed(db, cluster.id, 'update');
           continue;
         }
       }
-      await upsertAlert(db, colocationRule.id, key, colocationRule.severity, decision.deviceIds, decision.summary, decision.evidence, at);
+      await upsertAlert(db, colocationRule.id, key, decision.severity, decision.deviceIds, decision.summary, decision.evidence, at);
     }
   }
 

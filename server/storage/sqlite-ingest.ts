@@ -104,7 +104,7 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
     const windowMs = policy.colocation.windowHours * 3_600_000;
     const windowStart = now - windowMs;
     const { report } = item;
-    for (const place of placesOf({ sourceIp: item.sourceIp, sourceIsOffice: item.sourceIsOffice, gatewayMac: report.identity.gatewayMac, wifiBssid: report.identity.wifiBssid })) {
+    for (const place of placesOf({ sourceIp: item.sourceIp, sourceIsOffice: item.sourceIsOffice, gatewayMac: report.identity.gatewayMac, wifiBssid: report.identity.wifiBssid, asn: item.source?.asn, known: policy.colocation.known })) {
       // Written here a moment ago: a member within the window, so the cluster cannot have grown; nothing to read or write.
       if (presence.fresh(place.kind, place.value, report.deviceId, now, windowMs)) continue;
       // Already a member within the window: the cluster cannot have grown, nothing else to read.
@@ -128,12 +128,12 @@ export function prepareIngest(db: Database.Database, changed: AlertChanged = () 
         const cluster = clusterToJoin(members, open, policy.colocation);
         if (cluster) {
           const joined = joinCluster(cluster, place, decision);
-          s.updateAlert.run(colocationRule.severity, JSON.stringify(joined.deviceIds), joined.summary, JSON.stringify(joined.evidence), at, cluster.id);
+          s.updateAlert.run(joined.severity, JSON.stringify(joined.deviceIds), joined.summary, JSON.stringify(joined.evidence), at, cluster.id);
           changed(cluster.id, 'update');
           continue;
         }
       }
-      upsertAlert(colocationRule.id, key, colocationRule.severity, decision.deviceIds, decision.summary, decision.evidence, at);
+      upsertAlert(colocationRule.id, key, decision.severity, decision.deviceIds, decision.summary, decision.evidence, at);
     }
   }
 

@@ -102,6 +102,23 @@ describe('dashboard over HTTP (real server, real SQLite, seeded through the inge
     expect(cluster).toMatch(/<code title="[0-9a-f]{64}">[0-9a-f]{12}…<\/code>/);
   });
 
+  it('lists places and declares one (a new policy version) with the session CSRF token', async () => {
+    const empty = await get(s, '/dashboard/places', cookie);
+    expect(empty.status).toBe(200);
+    expect(empty.text).toContain('No office or ignored place yet');
+    const csrf = csrfOf(empty.text);
+    const form = { csrf, kind: 'gateway', value: 'a'.repeat(64), role: 'ignored', label: `hotel ${hostile}` };
+    expect((await post(s, '/dashboard/places', { ...form, csrf: 'x'.repeat(43) }, { cookie })).status).toBe(403);
+    expect((await post(s, '/dashboard/places', { ...form, role: 'farm' }, { cookie })).status).toBe(400);
+    expect((await post(s, '/dashboard/places', form, { cookie })).status).toBe(303);
+    const listed = await get(s, '/dashboard/places', cookie);
+    expect(listed.text).toContain(`<code title="${'a'.repeat(64)}">aaaaaaaaaaaa…</code>`);
+    expect(listed.text).toContain('<option value="ignored" selected>');
+    expect(listed.text).not.toContain(hostile);
+    expect((await getJson(s.url, '/api/v1/policy')).body.body.places).toEqual([{ kind: 'gateway', value: 'a'.repeat(64), role: 'ignored', label: `hotel ${hostile}` }]);
+    expect((await getJson(s.url, '/api/v1/places')).body.places).toEqual([expect.objectContaining({ kind: 'gateway', role: 'ignored', origin: 'declared' })]);
+  });
+
   it('acknowledges and resolves only with the session CSRF token and from the same origin', async () => {
     const alerts = (await getJson(s.url, '/api/v1/alerts?status=open')).body.alerts as { id: number; rule: string }[];
     const target = alerts.find((a) => a.rule === 'ipkvm.usb')!;

@@ -12,8 +12,9 @@ export interface Seeded extends Running {
 /** A real server (loopback, temp SQLite) whose clock follows the wall clock minus an offset the seed moves. */
 export async function startDashboardServer(config: Record<string, unknown> = {}): Promise<Seeded> {
   const offset = { ms: 0 };
-  // Loopback is an "office": every test report comes from 127.0.0.1, which would otherwise be one big cluster.
-  const running = await startServer({ officeNetworks: ['127.0.0.0/8', '::1/128'], silentGraceHours: 1, ...config }, { now: () => new Date(Date.now() - offset.ms) });
+  // Loopback is egress: every test report comes from 127.0.0.1, which would otherwise be one big cluster. (As an office
+  // network it would teach the farm's gateway as an office place.)
+  const running = await startServer({ egressNetworks: ['127.0.0.0/8', '::1/128'], silentGraceHours: 1, ...config }, { now: () => new Date(Date.now() - offset.ms) });
   return { ...running, offset };
 }
 

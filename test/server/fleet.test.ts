@@ -44,7 +44,7 @@ describe('fleet.colocation', () => {
     }
   });
 
-  it('ignores the source address inside officeNetworks, still sees a shared gateway MAC', async () => {
+  it('ignores the source address inside officeNetworks and learns its gateway as an office place (no alert there)', async () => {
     const s = await startServer({ officeNetworks: ['127.0.0.0/8', '::1/128'] });
     try {
       const ids = ['office-1', 'office-2', 'office-3'];
@@ -54,11 +54,29 @@ describe('fleet.colocation', () => {
 
       const gatewayMac = createHmac('sha256', Buffer.from(enrolled[0]!.fleetKey, 'base64url')).update('aa:bb:cc:dd:ee:ff').digest('hex');
       for (const [i, id] of ids.entries()) await postReport(s.url, enrolled[i]!.token, makeReport(id, { identity: { timezone: 'UTC', gatewayMac } }));
+      expect(await colocationAlerts(s.url)).toEqual([]);
+      // Listed keyed again under the server's identifier key: the fleet key on a laptop does not reverse it.
+      const stored = rekeyIdentifier(Buffer.from(identifierKeyFromAdminToken(secrets.adminToken), 'base64url'), gatewayMac);
+      const { places } = (await getJson(s.url, '/api/v1/places')).body as { places: { kind: string; value: string; role: string; origin: string }[] };
+      expect(places).toEqual([expect.objectContaining({ kind: 'gateway', value: stored, role: 'office', origin: 'learned' })]);
+      expect(JSON.stringify(places)).not.toContain(gatewayMac);
+    } finally {
+      await s.close();
+      cleanup(s.dir);
+    }
+  });
+
+  it('a gateway first seen from a home address is a place: three laptops behind it open one alert, keyed again', async () => {
+    const s = await startServer();
+    try {
+      const ids = ['gw-1', 'gw-2', 'gw-3'];
+      const enrolled = await Promise.all(ids.map((id) => enroll(s.url, id)));
+      const gatewayMac = createHmac('sha256', Buffer.from(enrolled[0]!.fleetKey, 'base64url')).update('aa:bb:cc:dd:ee:ff').digest('hex');
+      for (const [i, id] of ids.entries()) await postReport(s.url, enrolled[i]!.token, makeReport(id, { identity: { timezone: 'UTC', gatewayMac } }));
       const alerts = await colocationAlerts(s.url);
       expect(alerts).toHaveLength(1);
-      // Stored and shown keyed again under the server's identifier key: the fleet key on a laptop does not reverse it.
       const stored = rekeyIdentifier(Buffer.from(identifierKeyFromAdminToken(secrets.adminToken), 'base64url'), gatewayMac);
-      expect(alerts[0]!.evidence).toMatchObject({ placeKind: 'gateway', place: stored });
+      expect(alerts[0]!.evidence).toMatchObject({ places: expect.arrayContaining([{ kind: 'gateway', value: stored }]) });
       expect(JSON.stringify(alerts[0])).not.toContain(gatewayMac);
       expect(alerts[0]!.deviceIds).toEqual(ids);
     } finally {

@@ -1,0 +1,337 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import {
+  clusterKey,
+  defaultFleetGradePolicy,
+  gradeFleet,
+  memberEvidenceOf,
+  membersKey,
+  officePlacesTaught,
+  placesOf,
+  relayMatcher,
+  type FleetGrade,
+  type FleetGradePolicy,
+  type KnownPlaces,
+  type Place,
+  type PlaceRole,
+  type PresenceDay,
+} from '../../rules/fleet/index.js';
+import { networkMatcher } from '../context.js';
+import type { PolicyRecord } from '../policy/schema.js';
+import { toAlert } from '../storage/rows.js';
+import type { SqlDb } from '../storage/sql/types.js';
+import type { IngestItem } from '../storage/types.js';
+import { localTime } from './local-time.js';
+
+/** The fleet alerts whose severity is graded here (rules/fleet/grade.ts). */
+export const gradedRules = ['fleet.colocation', 'fleet.shared-fingerprint', 'fleet.neighbor-devices'] as const;
+
+export type DeclaredRole = PlaceRole | 'none';
+
+export interface PlaceRow {
+  /** `kind:value`, as alerts show places (clusterKey). */
+  place: string;
+  kind: string;
+  value: string;
+  /** The role in effect: the policy's declaration, else the learned one. */
+  role: PlaceRole | null;
+  /** learned (first seen from an officeNetworks source), declared (in the policy), seen (neither). */
+  origin: 'learned' | 'declared' | 'seen';
+  label: string | null;
+  firstSeen: string | null;
+  firstSourceIp: string | null;
+}
+
+export interface PlaceBookOptions {
+  officeNetworks: readonly string[];
+  relayNetworks: readonly string[];
+  /** Forwarder names: a re-grade that changes an alert's severity is forwarded like any other change. */
+  forwarders: readonly string[];
+  currentPolicy: () => Promise<PolicyRecord>;
+  now: () => Date;
+  logger: Logger;
+}
+
+interface DayEntry {
+  place: string;
+  deviceId: string;
+  day: string;
+  firstMs: number;
+  lastMs: number;
+  night: boolean;
+  writtenLastMs: number;
+  writtenNight: boolean;
+  dirty: boolean;
+}
+
+/** A day row is written again only when the stay grew this much, or turned overnight: presence costs O(1) a report. */
+const rewriteAfterMs = 30 * 60_000;
+
+/**
+ * Places the company declares (policy `places`) or the server learns (a router or access point first seen from an
+ * officeNetworks source), presence per local day, each device's own evidence, and the severity of fleet alerts graded
+ * from them. Written once against storage.sql. `before` runs in memory ahead of the ingest transaction (so the places it
+ * learns are exempt in that same batch); `after` writes what it gathered and re-grades the batch's fleet alerts.
+ */
+export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
+  const isOfficeSource = networkMatcher(options.officeNetworks);
+  const relay = relayMatcher(undefined, options.relayNetworks);
+  const seen = new Map<string, PlaceRole | null>();
+  const declared = new Map<string, { role: DeclaredRole; label?: string | undefined }>();
+  const grades = new Map<string, FleetGrade>();
+  const days = new Map<string, DayEntry>();
+  const evidenceOf = new Map<string, string>();
+  let newPlaces: { place: string; role: PlaceRole | null; ms: number; ip: string }[] = [];
+  let newEvidence = new Map<string, { rules: string; ms: number }>();
+  let policy: FleetGradePolicy = defaultFleetGradePolicy;
+  let policyVersion = -1;
+  let chain: Promise<void> = Promise.resolve();
+  let lastPruneMs = 0;
+
+  for (const r of await sql.all<{ place: string; role: string | null }>('SELECT place, role FROM places')) seen.set(r.place, (r.role as PlaceRole | null) ?? null);
+
+  const known: KnownPlaces = {
+    roleOf(kind, value) {
+      const key = `${kind}:${value}`;
+      const d = declared.get(key);
+      if (d) return d.role === 'none' ? undefined : d.role;
+      return seen.get(key) ?? undefined;
+    },
+    isRelay: (ip, asn) => relay(ip, asn) !== null,
+    gradeOf: (deviceIds) => grades.get(membersKey(deviceIds)),
+  };
+
+  async function loadPolicy(): Promise<void> {
+    const record = await options.currentPolicy();
+    if (record.version === policyVersion) return;
+    policyVersion = record.version;
+    declared.clear();
+    for (const p of record.body.places) declared.set(`${p.kind}:${p.value}`, { role: p.role, label: p.label });
+    policy = { ...defaultFleetGradePolicy, ...record.body.fleetGrade };
+    // Thresholds or places changed: every cached grade is stale.
+    grades.clear();
+  }
+  await loadPolicy();
+
+  function before(items: readonly IngestItem[]): void {
+    for (const item of items) {
+      const { report } = item;
+      const ms = item.receivedAt.getTime();
+      const taught = officePlacesTaught({ sourceInOfficeNetworks: isOfficeSource(item.sourceIp), gatewayMac: report.identity.gatewayMac, wifiBssid: report.identity.wifiBssid });
+      for (const [kind, value] of [['gateway', report.identity.gatewayMac], ['wifi', report.identity.wifiBssid]] as const) {
+        if (!value) continue;
+        const key = `${kind}:${value}`;
+        if (seen.has(key)) continue;
+        // First seen decides: a router first seen from an office source is an office; one first seen elsewhere never becomes one by itself.
+        const role: PlaceRole | null = taught.some((t) => t.kind === kind && t.value === value) ? 'office' : null;
+        seen.set(key, role);
+        newPlaces.push({ place: key, role, ms, ip: item.sourceIp });
+      }
+      const { day, hour } = localTime(ms, report.identity.timezone);
+      const night = inNight(hour, policy);
+      const places = placesOf({ sourceIp: item.sourceIp, sourceIsOffice: item.sourceIsOffice, gatewayMac: report.identity.gatewayMac, wifiBssid: report.identity.wifiBssid, asn: item.source?.asn, known });
+      for (const place of places) {
+        const key = `${clusterKey(place)}\n${report.deviceId}\n${day}`;
+        const e = days.get(key);
+        if (!e) {
+          days.set(key, { place: clusterKey(place), deviceId: report.deviceId, day, firstMs: ms, lastMs: ms, night, writtenLastMs: ms, writtenNight: night, dirty: true });
+          continue;
+        }
+        e.firstMs = Math.min(e.firstMs, ms);
+        e.lastMs = Math.max(e.lastMs, ms);
+        e.night ||= night;
+        if (e.lastMs - e.writtenLastMs >= rewriteAfterMs || e.night !== e.writtenNight || e.firstMs < e.writtenLastMs - 86_400_000) e.dirty = true;
+      }
+      const rules = JSON.stringify(memberEvidenceOf(report.findings));
+      if (evidenceOf.get(report.deviceId) !== rules) {
+        evidenceOf.set(report.deviceId, rules);
+        newEvidence.set(report.deviceId, { rules, ms });
+      }
+    }
+    if (days.size > 200_000) for (const [k, e] of days) if (!e.dirty) days.delete(k);
+  }
+
+  async function flush(): Promise<void> {
+    const placesNow = newPlaces;
+    const evidenceNow = newEvidence;
+    newPlaces = [];
+    newEvidence = new Map();
+    const dirty = [...days.values()].filter((e) => e.dirty);
+    for (const e of dirty) {
+      e.dirty = false;
+      e.writtenLastMs = e.lastMs;
+      e.writtenNight = e.night;
+    }
+    if (!placesNow.length && !evidenceNow.size && !dirty.length) return;
+    await sql.transaction(async (tx) => {
+      for (const p of placesNow) {
+        await tx.run('INSERT INTO places (place, role, origin, first_seen_ms, first_source_ip) VALUES (?, ?, ?, ?, ?) ON CONFLICT (place) DO NOTHING', [
+          p.place, p.role, p.role ? 'learned' : 'seen', p.ms, p.ip,
+        ]);
+      }
+      for (const e of dirty) {
+        await tx.run(
+          `INSERT INTO place_days (place, device_id, day, first_ms, last_ms, night) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (place, device_id, day) DO UPDATE SET first_ms = CASE WHEN excluded.first_ms < place_days.first_ms THEN excluded.first_ms ELSE place_days.first_ms END,
+             last_ms = CASE WHEN excluded.last_ms > place_days.last_ms THEN excluded.last_ms ELSE place_days.last_ms END,
+             night = CASE WHEN excluded.night > place_days.night THEN excluded.night ELSE place_days.night END`,
+          [e.place, e.deviceId, e.day, e.firstMs, e.lastMs, e.night ? 1 : 0],
+        );
+      }
+      for (const [deviceId, ev] of evidenceNow) {
+        await tx.run('INSERT INTO device_evidence (device_id, rules, updated_ms) VALUES (?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET rules = excluded.rules, updated_ms = excluded.updated_ms', [
+          deviceId, ev.rules, ev.ms,
+        ]);
+      }
+    });
+  }
+
+  const inList = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+  async function memberEvidence(members: readonly string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (!members.length) return out;
+    const own = await sql.all<{ device_id: string; rules: string }>(`SELECT device_id, rules FROM device_evidence WHERE device_id IN (${inList(members.length)})`, members);
+    for (const r of own) out.set(r.device_id, JSON.parse(r.rules) as string[]);
+    const server = await sql.all<{ device_id: string; server_findings: string | null }>(`SELECT device_id, server_findings FROM devices WHERE device_id IN (${inList(members.length)})`, members);
+    for (const r of server) {
+      if (!r.server_findings) continue;
+      const rules = memberEvidenceOf(JSON.parse(r.server_findings) as { rule: string }[]);
+      if (rules.length) out.set(r.device_id, [...new Set([...(out.get(r.device_id) ?? []), ...rules])].sort());
+    }
+    return out;
+  }
+
+  const toDay = (r: { place: string; device_id: string; day: string; first_ms: unknown; last_ms: unknown; night: unknown }): PresenceDay => ({
+    place: r.place, deviceId: r.device_id, day: r.day, firstMs: Number(r.first_ms), lastMs: Number(r.last_ms), night: Number(r.night) > 0,
+  });
+
+  async function gradeOfAlert(rule: string, members: readonly string[], evidence: Record<string, unknown>, cutoff: string): Promise<FleetGrade> {
+    let places: string[];
+    if (rule === 'fleet.colocation' && Array.isArray(evidence.places)) places = (evidence.places as Place[]).map(clusterKey);
+    else {
+      // A fingerprint or neighbour pair: the places where at least two of its members were seen.
+      const rows = members.length
+        ? await sql.all<{ place: string; n: unknown }>(
+            `SELECT place, count(DISTINCT device_id) AS n FROM place_days WHERE device_id IN (${inList(members.length)}) AND day >= ? GROUP BY place`,
+            [...members, cutoff],
+          )
+        : [];
+      places = rows.filter((r) => Number(r.n) >= 2).map((r) => r.place);
+    }
+    const presence: PresenceDay[] = [];
+    for (const place of places.slice(0, 20)) {
+      const rows = await sql.all<{ place: string; device_id: string; day: string; first_ms: unknown; last_ms: unknown; night: unknown }>(
+        'SELECT place, device_id, day, first_ms, last_ms, night FROM place_days WHERE place = ? AND day >= ? LIMIT 5000',
+        [place, cutoff],
+      );
+      presence.push(...rows.map(toDay));
+    }
+    return gradeFleet(members, presence, await memberEvidence(members), policy);
+  }
+
+  async function regrade(items: readonly IngestItem[]): Promise<void> {
+    const ids = [...new Set(items.map((i) => i.report.deviceId))];
+    if (!ids.length) return;
+    const now = options.now();
+    const cutoff = new Date(now.getTime() - policy.lookbackDays * 86_400_000).toISOString().slice(0, 10);
+    type AlertRow = Record<string, unknown> & { id: number; rule: string; severity: string; device_ids: string; evidence: string };
+    const rows: AlertRow[] = await sql.all<AlertRow>("SELECT * FROM alerts WHERE rule = ? AND status <> 'resolved'", ['fleet.colocation']);
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      rows.push(
+        ...(await sql.all<AlertRow>(`SELECT * FROM alerts WHERE rule IN (?, ?) AND alert_key IN (${inList(chunk.length)}) AND status <> 'resolved'`, [
+          'fleet.shared-fingerprint', 'fleet.neighbor-devices', ...chunk.map((id) => `device:${id}`),
+        ])),
+      );
+    }
+    const mine = new Set(ids);
+    for (const row of rows) {
+      const members = JSON.parse(row.device_ids) as string[];
+      if (!members.some((m) => mine.has(m))) continue;
+      const evidence = JSON.parse(row.evidence) as Record<string, unknown>;
+      const grade = await gradeOfAlert(row.rule, members, evidence, cutoff);
+      grades.set(membersKey(members), grade);
+      if (grades.size > 50_000) grades.clear();
+      const was = evidence.grade as FleetGrade | undefined;
+      if (row.severity === grade.severity && JSON.stringify(was?.reasons) === JSON.stringify(grade.reasons)) continue;
+      const at = now.toISOString();
+      const next = JSON.stringify({ ...evidence, grade });
+      const changed = await sql.run("UPDATE alerts SET severity = ?, evidence = ?, updated_at = ? WHERE id = ? AND status <> 'resolved'", [grade.severity, next, at, row.id]);
+      if (changed.changes && row.severity !== grade.severity) await forward({ ...row, severity: grade.severity, evidence: next, updated_at: at }, now);
+    }
+  }
+
+  /** The outbox row of a severity change, in the shape of every other alert event (server/forwarders/). */
+  async function forward(row: Record<string, unknown>, now: Date): Promise<void> {
+    if (!options.forwarders.length) return;
+    const alert = toAlert(row);
+    const ids = alert.deviceIds.slice(0, 50);
+    const names = ids.length ? await sql.all<{ device_id: string; hostname: string }>(`SELECT device_id, hostname FROM devices WHERE device_id IN (${inList(ids.length)})`, ids) : [];
+    const host = new Map(names.map((n) => [n.device_id, n.hostname]));
+    const event = JSON.stringify({ uid: randomUUID(), kind: 'update', at: alert.updatedAt, alert, devices: ids.map((deviceId) => ({ deviceId, hostname: host.get(deviceId) ?? null })) });
+    for (const name of options.forwarders) {
+      await sql.run('INSERT INTO outbox (forwarder, alert_id, event, created_ms, next_attempt_ms) VALUES (?, ?, ?, ?, ?)', [name, alert.id, event, now.getTime(), now.getTime()]);
+    }
+  }
+
+  async function prune(): Promise<void> {
+    const now = options.now().getTime();
+    if (now - lastPruneMs < 3_600_000) return;
+    lastPruneMs = now;
+    const cutoff = new Date(now - 2 * policy.lookbackDays * 86_400_000).toISOString().slice(0, 10);
+    await sql.run('DELETE FROM place_days WHERE day < ?', [cutoff]);
+    for (const [k, e] of days) if (!e.dirty && e.day < cutoff) days.delete(k);
+  }
+
+  /** Runs after the batch committed; one at a time, in batch order. A failure is logged, never the ingest's. */
+  function after(items: readonly IngestItem[]): Promise<void> {
+    chain = chain.then(async () => {
+      try {
+        await loadPolicy();
+        await flush();
+        await regrade(items);
+        await prune();
+      } catch (err) {
+        options.logger.error({ err }, 'places: presence or fleet grading failed');
+      }
+    });
+    return chain;
+  }
+
+  async function list(): Promise<PlaceRow[]> {
+    await loadPolicy();
+    const rows = await sql.all<{ place: string; role: string | null; origin: string; first_seen_ms: unknown; first_source_ip: string | null }>(
+      'SELECT place, role, origin, first_seen_ms, first_source_ip FROM places WHERE role IS NOT NULL ORDER BY place LIMIT 10000',
+    );
+    const out = new Map<string, PlaceRow>();
+    const split = (place: string) => ({ kind: place.slice(0, place.indexOf(':')), value: place.slice(place.indexOf(':') + 1) });
+    for (const r of rows) {
+      out.set(r.place, { place: r.place, ...split(r.place), role: r.role as PlaceRole, origin: 'learned', label: null, firstSeen: new Date(Number(r.first_seen_ms)).toISOString(), firstSourceIp: r.first_source_ip });
+    }
+    for (const [place, d] of declared) {
+      const was = out.get(place);
+      out.set(place, { place, ...split(place), role: d.role === 'none' ? null : d.role, origin: 'declared', label: d.label ?? null, firstSeen: was?.firstSeen ?? null, firstSourceIp: was?.firstSourceIp ?? null });
+    }
+    return [...out.values()].sort((a, b) => a.place.localeCompare(b.place));
+  }
+
+  return {
+    known,
+    before,
+    after,
+    list,
+    /** After a policy PUT: read it before the next batch. */
+    async refresh(): Promise<void> {
+      policyVersion = -1;
+      await loadPolicy();
+    },
+  };
+}
+
+export type PlaceBook = Awaited<ReturnType<typeof openPlaceBook>>;
+
+function inNight(hour: number, policy: FleetGradePolicy): boolean {
+  const { nightStartHour: s, nightEndHour: e } = policy;
+  return s < e ? hour >= s && hour < e : hour >= s || hour < e;
+}
