@@ -11,6 +11,7 @@ import { carrierGradeNat } from './geo/special.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { socRoutes } from './routes/soc.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
+import { caseRoutes } from './cases/routes.js';
 import { policyRoutes } from './policy/routes.js';
 import { createAdminApp } from './dashboard/admin-listener.js';
 import { registerDashboard, type Dashboard } from './dashboard/index.js';
@@ -185,6 +186,7 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
   ingestRoutes(app, ctx);
   socRoutes(adminApp ?? app, ctx);
   lifecycleRoutes(adminApp ?? app, ctx);
+  caseRoutes(adminApp ?? app, ctx);
   policyRoutes(adminApp ?? app, ctx);
   if (adminApp) app.get('/healthz', async () => ({ ok: true }));
   const dashboard = registerDashboard(adminApp ?? app, ctx);

@@ -1,6 +1,7 @@
 import { lifecycleMigration, signedReportsMigration } from '../lifecycle/migrations.js';
 
 import { geoMigration } from '../geo/migration.js';
+import { casesMigration } from '../cases/migration.js';
 
 /** Versioned, append-only: a released migration is never edited, a change is a new version. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -84,4 +85,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   geoMigration,
   lifecycleMigration,
   signedReportsMigration,
+  casesMigration,
 ];

@@ -1,3 +1,5 @@
+import { pgCasesMigration } from '../cases/migration.js';
+
 /**
  * PostgreSQL's migrations: the same versions as SQLite's (server/storage/migrations.ts), each the same change in
  * PostgreSQL's types (BIGINT milliseconds, BYTEA, identity ids). Versioned and append-only like SQLite's: a new
@@ -141,4 +143,5 @@ export const pgMigrations: readonly { version: number; name: string; sql: string
       CREATE INDEX nonces_age ON nonces(seen_ms);
     `,
   },
+  pgCasesMigration,
 ];
