@@ -47,7 +47,7 @@ export function devicePage(
   return page(
     d.hostname,
     html`<h1>${d.hostname} ${levelBadge(level)}${silent ? html` <span class="badge silent">silent</span>` : ''}${simulated ? html` <span class="badge simulated">simulated by farmwatch demo</span>` : ''}</h1>
-<div class="cards"><div class="card"><div class="n">${score ?? '–'}</div><div class="k">server verdict${d.score !== null && d.score !== score ? html` · agent ${d.score}` : ''}</div></div>
+<div class="cards"><div class="card"><div class="n">${score ?? '–'}</div><div class="k">score (server)${d.score !== null && d.score !== score ? html` · agent ${d.score}` : ''}</div></div>
 <div class="card"><div class="k">device id</div><code>${d.deviceId}</code></div>
 <div class="card"><div class="k">platform · agent</div>${platformName(d.platform)} · ${d.agentVersion}</div>
 <div class="card"><div class="k">last seen</div>${ago(d.lastSeen, now)}${d.lastSourceIp ? html` from <code>${d.lastSourceIp}</code>` : ''}</div>
