@@ -66,6 +66,9 @@ a.button { display:inline-block; padding:4px 12px; border-radius:4px; border:1px
   .cards .card { min-width:0; flex:1 1 40%; }
   .row > .panel { flex:1 1 100%; min-width:0; }
   th, td { padding:5px 6px; }
+  /* A wide table scrolls inside itself; the page never scrolls sideways. */
+  main table { display:block; overflow-x:auto; max-width:100%; }
+  dl.evidence, dl.explained { grid-template-columns:1fr; }
 }
 svg.chart text { font:11px system-ui, sans-serif; fill:var(--muted); }
 svg.chart text.count { fill:var(--fg); }

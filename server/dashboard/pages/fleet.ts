@@ -70,7 +70,7 @@ export function fleetPage(o: FleetOverview, openAlerts: number, graceHours: numb
   return page(
     'Fleet',
     html`<h1>Fleet</h1>
-${x ? html`<h2>Open cases</h2>${casesTable(x.open.slice(0, 50), x.caseNames, now)}${x.open.length > 50 ? html`<p class="muted"><a href="/dashboard/cases">All ${x.open.length} open cases</a></p>` : ''}` : ''}
+${x ? html`<h2>Open cases</h2><div class="scroll">${casesTable(x.open.slice(0, 50), x.caseNames, now)}</div>${x.open.length > 50 ? html`<p class="muted"><a href="/dashboard/cases">All ${x.open.length} open cases</a></p>` : ''}` : ''}
 <div class="cards"><div class="card"><div class="n">${o.total}</div><div class="k">${plural(o.total, 'device', 'devices')}</div></div>${cards}
 <div class="card"><div class="n"><a href="/dashboard/alerts">${openAlerts}</a></div><div class="k">open ${plural(openAlerts, 'alert', 'alerts')}</div></div>
 <div class="card"><div class="n">${o.silent.length}</div><div class="k">silent ${plural(o.silent.length, 'agent', 'agents')}</div></div></div>
