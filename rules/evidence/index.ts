@@ -4,8 +4,14 @@
  * sent renders (as text, bounded); an unknown rule gets the generic table. The output is plain text: escaping is the
  * caller's (HTML, Markdown), never this module's.
  */
+import { itemSentence, label, printable } from './words.js';
+
+export { evidenceSentences, printable } from './words.js';
+
 export interface RenderedEvidence {
   sentence: string;
+  /** True when the rule has a sentence of its own (not the title fallback). */
+  specific: boolean;
   rows: [label: string, value: string][];
 }
 
@@ -20,6 +26,7 @@ export function evidenceValue(value: unknown, max = 300): string {
   else if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) text = value.join(', ');
   else if (Array.isArray(value) && value.every(isObj) && value.every((v) => typeof v.name === 'string'))
     text = value.map((v) => (typeof v.pid === 'number' ? `${String(v.name)} (pid ${v.pid})` : String(v.name))).join(', ');
+  else if (Array.isArray(value) && value.length && value.every(isObj)) text = value.slice(0, 5).map((v) => itemSentence(v)).join('; ') + (value.length > 5 ? `; and ${value.length - 5} more` : '');
   else {
     try {
       text = JSON.stringify(value) ?? String(value);
@@ -27,16 +34,13 @@ export function evidenceValue(value: unknown, max = 300): string {
       text = String(value);
     }
   }
+  text = printable(text);
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 /** camelCase keys as words: `vendorId` → "vendor id". */
 export function keyLabel(key: string): string {
-  return key
-    .slice(0, 60)
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/[_-]+/g, ' ')
-    .toLowerCase();
+  return printable(label(key.slice(0, 60)));
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? evidenceValue(v, 120) : undefined);
@@ -98,6 +102,7 @@ export function renderEvidence(rule: unknown, evidence: unknown, subject?: unkno
   } catch {
     sentence = undefined;
   }
+  const specific = !!sentence;
   if (!sentence) {
     const t = typeof title === 'string' && title.trim() ? evidenceValue(title, 200) : id ? `Rule ${evidenceValue(id, 100)} matched` : 'A finding';
     sentence = `${t}${s ? ` (${evidenceValue(s, 100)})` : ''}.`;
@@ -110,5 +115,5 @@ export function renderEvidence(rule: unknown, evidence: unknown, subject?: unkno
     : evidence === undefined || evidence === null
       ? []
       : [['value', evidenceValue(evidence)]];
-  return { sentence, rows };
+  return { sentence: printable(sentence), specific, rows };
 }

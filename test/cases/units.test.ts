@@ -41,8 +41,9 @@ describe('blind spots', () => {
 describe('evidence in words', () => {
   it('gives a known rule its sentence and every field a row', () => {
     const r = renderEvidence('ipkvm.usb', { vendorId: '1d6b', productId: '0104', product: 'PiKVM Composite Device', simulated: 'label' });
+    expect(r.specific).toBe(true);
     expect(r.sentence).toBe('A USB device that identifies as an IP-KVM is attached: PiKVM Composite Device (USB 1d6b:0104). Its keyboard and screen can be driven over the network.');
-    expect(r.rows).toEqual([['vendor id', '1d6b'], ['product id', '0104'], ['product', 'PiKVM Composite Device']]);
+    expect(r.rows).toEqual([['USB vendor id', '1d6b'], ['USB product id', '0104'], ['product', 'PiKVM Composite Device']]);
   });
 
   it('falls back safely for an unknown rule, a hostile value, a non-object and an id like __proto__', () => {
