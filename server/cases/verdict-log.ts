@@ -34,7 +34,7 @@ export interface VerdictRow {
   serverLevel: string;
   agentFindings: StoredFinding[];
   serverFindings: StoredFinding[];
-  /** Collectors that saw nothing or did not run (rules/blind-spots.ts); empty when no snapshot travelled. */
+  /** Collectors that saw nothing or did not run (rules/blind-spots.ts); empty also when no snapshot travelled. */
   blind: string[];
 }
 
@@ -92,7 +92,9 @@ export function verdictLog(sql: SqlDb) {
     /** Once per accepted report; a report id already logged is left as it is. Keeps the newest reports per device. */
     async record(report: Report, verdict: ServerVerdict | undefined, receivedAt: Date, sourceIp: string | null): Promise<void> {
       const server = verdict ?? { score: report.score, level: report.level, findings: report.findings };
-      const blind = blindSpots(report.snapshot).blind;
+      // null: no snapshot travelled, so what the collectors saw is not known (not the same as "saw everything").
+      const sight = blindSpots(report.snapshot);
+      const blind = sight.known ? sight.blind : null;
       await sql.transaction(async (tx) => {
         await tx.run(
           `INSERT INTO report_verdicts (report_id, device_id, received_ms, collected_at, source_ip, agent_score, agent_level, server_score, server_level, agent_findings, server_findings, blind)
@@ -139,16 +141,16 @@ export function verdictLog(sql: SqlDb) {
       }
       return out;
     },
-    /** Blind collectors of the latest report per device, for these devices. */
-    async blindOf(deviceIds: readonly string[]): Promise<Map<string, string[]>> {
-      const out = new Map<string, string[]>();
+    /** Blind collectors of the latest report per device, for these devices; null when no snapshot travelled. */
+    async blindOf(deviceIds: readonly string[]): Promise<Map<string, string[] | null>> {
+      const out = new Map<string, string[] | null>();
       if (!deviceIds.length) return out;
       const ids = deviceIds.slice(0, 1000);
       const rows = await sql.all<Row>(
         `SELECT d.device_id, v.blind FROM devices d JOIN report_verdicts v ON v.report_id = d.latest_report_id WHERE d.device_id IN (${ids.map(() => '?').join(', ')})`,
         ids,
       );
-      for (const r of rows) out.set(String(r.device_id), parseList<string>(r.blind));
+      for (const r of rows) out.set(String(r.device_id), r.blind === 'null' ? null : parseList<string>(r.blind));
       return out;
     },
   };

@@ -44,6 +44,7 @@ form.inline { display:inline; }
 .tabs a { margin-right:12px; } .tabs a.active { font-weight:700; text-decoration:none; color:var(--fg); }
 svg.chart { background:#fff; max-width:100%; height:auto; }
 .scroll { overflow-x:auto; max-width:100%; }
+.scroll + .cards { margin-top:16px; }
 p.sentence { margin:0 0 4px; } p.why { font-size:15px; }
 table.kv { width:auto; font-size:13px; } table.kv th { font-weight:normal; color:var(--muted); background:transparent; white-space:nowrap; }
 table.kv td { overflow-wrap:anywhere; }

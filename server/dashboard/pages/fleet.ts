@@ -15,7 +15,7 @@ import { platformName, plural } from '../format.js';
 export interface FleetExtras {
   open: readonly Case[];
   caseNames: ReadonlyMap<string, string>;
-  blindOf: ReadonlyMap<string, readonly string[]>;
+  blindOf: ReadonlyMap<string, readonly string[] | null>;
   topFinding: ReadonlyMap<string, string>;
   blind?: string | undefined;
   onlyBlind?: ReadonlySet<string> | undefined;
@@ -53,7 +53,8 @@ export function fleetPage(o: FleetOverview, openAlerts: number, graceHours: numb
   const overdue = (d: FleetDevice) => d.enrolled && d.nextReportBy !== null && Date.parse(d.nextReportBy) < now.getTime();
   const silentIds = new Set(o.silent.map((d) => d.deviceId));
   const blindCell = (d: FleetDevice) => {
-    const b = x?.blindOf.get(d.deviceId) ?? [];
+    const b = x?.blindOf.get(d.deviceId);
+    if (b === null || b === undefined) return html`<span class="muted" title="the latest report carried no snapshot (agent setting report.snapshot)">not known</span>`;
     return b.length ? html`<span class="blind-list">${b.join(', ')}</span>` : html`<span class="muted">–</span>`;
   };
   const row = (d: FleetDevice) =>
