@@ -1,7 +1,8 @@
 import type { Snapshot } from '../collectors/snapshot.js';
 import type { Evaluation } from '../rules/engine.js';
 import type { Finding, Level, RuleContext } from '../rules/types.js';
-import { evidenceSentences, printable } from './diagnose/evidence-words.js';
+import { evidenceSentences, printable } from '../rules/evidence/words.js';
+import { renderEvidence } from '../rules/evidence/index.js';
 import { noAnchorsNote, probeNothing, summaryLines, summaryOf } from './diagnose/summary.js';
 
 export interface DiagnoseReport {
@@ -66,6 +67,8 @@ function findingsSection(findings: readonly Finding[], c: (code: string, t: stri
       const weight = f.weight === 0 ? ' (context only, never scores)' : '';
       out.push(`    [${f.severity}] ${f.rule}: ${printable(f.title)}${mark}`);
       out.push(`        confidence ${f.confidence.toFixed(2)}${weight}${attack}`);
+      const said = renderEvidence(f.rule, f.evidence, f.subject, f.title);
+      if (said.specific) out.push(`        ${said.sentence}`);
       for (const line of evidenceSentences(f.evidence)) out.push(`        ${line}`);
     }
   }

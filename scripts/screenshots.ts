@@ -52,6 +52,15 @@ async function main(): Promise<void> {
     await shot('device');
     await page.goto(`${url}/dashboard/clusters`);
     await shot('clusters');
+    // The most urgent open case, as the fleet page leads with it, and the fleet at phone width.
+    await page.goto(`${url}/dashboard/`);
+    await page.locator('table.cases tr').nth(1).locator('a').first().click();
+    await page.waitForURL(/\/dashboard\/cases\/\d+$/);
+    await shot('case');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${url}/dashboard/`);
+    await shot('fleet-phone');
+    await page.setViewportSize({ width: 1280, height: 860 });
     if (browser.problems.length) throw new Error(`browser problems:\n${browser.problems.join('\n')}`);
   } finally {
     await browser.close();

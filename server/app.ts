@@ -13,6 +13,7 @@ import { carrierGradeNat } from './geo/special.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { socRoutes } from './routes/soc.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
+import { caseRoutes } from './cases/routes.js';
 import { policyRoutes } from './policy/routes.js';
 import { graphRoutes } from './graph/routes.js';
 import { maxSkewMs } from './lifecycle/guard.js';
@@ -209,6 +210,7 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
   ingestRoutes(app, ctx);
   socRoutes(adminApp ?? app, ctx);
   lifecycleRoutes(adminApp ?? app, ctx);
+  caseRoutes(adminApp ?? app, ctx);
   policyRoutes(adminApp ?? app, ctx);
   graphRoutes(adminApp ?? app, ctx);
   placeRoutes(adminApp ?? app, ctx, places);

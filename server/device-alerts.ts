@@ -37,7 +37,9 @@ export function deviceAlertDrafts(report: Report): DeviceAlertDraft[] {
     return {
       rule,
       severity: top.severity,
-      summary: `${report.deviceId}: ${top.title} (score ${report.score}, ${report.level})`,
+      // The alert's severity is its finding's: the summary names it first, the device's verdict after, so a low
+      // alert never reads as critical.
+      summary: `${report.deviceId}: ${top.title} (${top.severity} finding; device verdict ${report.score}, ${report.level})`,
       evidence: {
         reportId: report.reportId,
         collectedAt: report.collectedAt,

@@ -1,7 +1,7 @@
 import type { Finding, Level } from '../../rules/types.js';
 import { strengthOf } from '../../rules/score.js';
 import type { DiagnoseReport } from '../diagnose-format.js';
-import { printable } from './evidence-words.js';
+import { printable } from '../../rules/evidence/words.js';
 
 /** The few sentences a person at the laptop reads first: what was found, how sure, what to do next, whom to tell. */
 export interface Summary {

@@ -57,3 +57,11 @@ export function attackLinks(ids: unknown): Html {
 }
 
 export const deviceHref = (deviceId: string) => `/dashboard/devices/${encodeURIComponent(deviceId)}`;
+
+const platforms: Record<string, string> = { win32: 'Windows', darwin: 'macOS', linux: 'Linux', freebsd: 'FreeBSD', openbsd: 'OpenBSD', aix: 'AIX', sunos: 'Solaris' };
+
+/** `process.platform` as people say it: win32 → Windows. Anything else as sent. */
+export const platformName = (p: string): string => (Object.prototype.hasOwnProperty.call(platforms, p) ? (platforms[p] as string) : p);
+
+/** "1 alert", "2 alerts". */
+export const plural = (n: number, one: string, many: string): string => (n === 1 ? one : many);

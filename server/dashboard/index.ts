@@ -20,6 +20,12 @@ import { deviceActions, pendingPage, rotatedPage } from './pages/lifecycle.js';
 import { loginPage, oncePage } from './pages/login.js';
 import { defaultSessionPolicy, sameCsrf, SessionStore, type Session, type SessionPolicy } from './sessions.js';
 import { icon, stylesheet } from './style.js';
+import { createHash } from 'node:crypto';
+import { casesOf } from '../cases/actions.js';
+import { caseDossier, deviceFile } from '../cases/dossier.js';
+import { exportHtml } from '../cases/export.js';
+import { resolutions, type Resolution } from '../cases/store.js';
+import { caseHref, casePage, casesPage, caseTabs } from './pages/cases.js';
 
 export interface Dashboard {
   sessions: SessionStore;
@@ -129,6 +135,16 @@ export function registerDashboard(app: FastifyInstance, ctx: ServerContext, poli
         throw err;
       }
     };
+    const cases = casesOf(ctx);
+    /** Who acted, for a case's timeline and the log: no per-user accounts, so the session (hashed) and address. */
+    const actorOf = (request: FastifyRequest, session: Session) => `dashboard session ${createHash('sha256').update(session.id).digest('hex').slice(0, 8)} from ${request.ip}`;
+    const caseOf = async (request: FastifyRequest) => {
+      const id = alertId.safeParse((request.params as { id: string }).id);
+      if (!id.success) throw new ClientError(400, 'invalid_request', 'invalid case id');
+      const c = await cases.store.get(id.data);
+      if (!c) throw new ClientError(404, 'not_found', `no case ${id.data}`);
+      return c;
+    };
     const names = async (alerts: readonly Pick<Alert, 'deviceIds'>[]) => ctx.storage.hostnamesOf([...new Set(alerts.flatMap((a) => a.deviceIds))]);
 
     scope.get('/dashboard/assets/style.css', async (_request, reply) => reply.header('cache-control', 'max-age=3600').type('text/css; charset=utf-8').send(stylesheet));
@@ -176,11 +192,86 @@ export function registerDashboard(app: FastifyInstance, ctx: ServerContext, poli
       const session = pageSession(request, reply);
       if (!session) return reply;
       const now = ctx.now();
+      await cases.synced();
+      const blindAsked = (request.query as Record<string, unknown>).blind;
+      const blind = typeof blindAsked === 'string' && /^[a-z]{1,20}$/.test(blindAsked) ? blindAsked : undefined;
       // Open alerts are counted, not read: a flood of alerts must not make this page heavy.
-      const [overview, stats] = await Promise.all([ctx.storage.fleetOverview(new Date(now.getTime() - ctx.config.silentGraceHours * 3_600_000), 200), ctx.storage.stats()]);
-      const open = stats.alertsByRuleStatus.filter((a) => a.status === 'open').reduce((n, a) => n + a.count, 0);
+      const [overview, stats, open] = await Promise.all([
+        ctx.storage.fleetOverview(new Date(now.getTime() - ctx.config.silentGraceHours * 3_600_000), 200),
+        ctx.storage.stats(),
+        cases.store.list({ state: 'open', limit: 200 }),
+      ]);
+      const openAlerts = stats.alertsByRuleStatus.filter((a) => a.status === 'open').reduce((n, a) => n + a.count, 0);
       const throttled = ctx.limits && { totals: ctx.limits.limiter.throttled.totals, recent: ctx.limits.limiter.throttled.recent(20) };
-      return send(reply, fleetPage(overview, open, ctx.config.silentGraceHours, session, now, throttled));
+      const listed = [...new Set([...overview.devices.map((d) => d.deviceId), ...open.flatMap((c) => c.deviceIds)])];
+      const [blindOf, caseNames, onlyBlind] = await Promise.all([
+        cases.verdicts.blindOf(listed),
+        ctx.storage.hostnamesOf(open.flatMap((c) => c.deviceIds)),
+        blind ? cases.verdicts.blindDevices(blind) : Promise.resolve(undefined),
+      ]);
+      const topFinding = await cases.verdicts.topFindingOf(overview.devices.map((d) => d.deviceId));
+      return send(reply, fleetPage(overview, openAlerts, ctx.config.silentGraceHours, session, now, throttled, { open, caseNames, blindOf, topFinding, blind, onlyBlind }));
+    });
+
+    scope.get('/dashboard/cases', async (request, reply) => {
+      const session = pageSession(request, reply);
+      if (!session) return reply;
+      await cases.synced();
+      const asked = (request.query as Record<string, unknown>).state;
+      const tab = caseTabs.find((t) => t === asked) ?? 'open';
+      const list = await cases.store.list({ state: tab });
+      return send(reply, casesPage(tab, list, await ctx.storage.hostnamesOf(list.flatMap((c) => c.deviceIds)), session, ctx.now()));
+    });
+
+    scope.get('/dashboard/cases/:id', async (request, reply) => {
+      const session = pageSession(request, reply);
+      if (!session) return reply;
+      await cases.synced();
+      const c = await caseOf(request);
+      return send(reply, casePage(await caseDossier(ctx, cases, c), session, ctx.now()));
+    });
+
+    scope.post('/dashboard/cases/:id/state', async (request, reply) => {
+      const session = postSession(request);
+      const c = await caseOf(request);
+      const form = formOf(request);
+      const to = form.state === 'investigating' || form.state === 'resolved' ? form.state : undefined;
+      if (!to) throw new ClientError(400, 'invalid_request', 'state must be investigating or resolved');
+      const reason = (resolutions as readonly string[]).includes(form.reason ?? '') ? (form.reason as Resolution) : null;
+      if (to === 'resolved' && !reason) throw new ClientError(400, 'invalid_request', `resolving a case needs a reason: ${resolutions.join(', ')}`);
+      const result = await cases.act(c.id, to, reason, actorOf(request, session));
+      if (result === 'conflict') throw new ClientError(409, 'bad_transition', `case ${c.id} cannot become ${to} from ${c.state}`);
+      request.log.info({ caseId: c.id, state: to, reason }, 'dashboard: case changed');
+      return reply.redirect(caseHref(c.id), 303);
+    });
+
+    scope.post('/dashboard/cases/:id/assign', async (request, reply) => {
+      const session = postSession(request);
+      const c = await caseOf(request);
+      const assignee = (formOf(request).assignee ?? '').trim().slice(0, 100);
+      await cases.store.assign(c.id, assignee || null, actorOf(request, session), ctx.now());
+      return reply.redirect(caseHref(c.id), 303);
+    });
+
+    scope.post('/dashboard/cases/:id/notes', async (request, reply) => {
+      const session = postSession(request);
+      const c = await caseOf(request);
+      const text = (formOf(request).text ?? '').trim().slice(0, 4000);
+      if (!text) throw new ClientError(400, 'invalid_request', 'an empty note');
+      await cases.store.note(c.id, text, actorOf(request, session), ctx.now());
+      return reply.redirect(caseHref(c.id), 303);
+    });
+
+    // A download, read by a signed-in session only (the cookie is SameSite=Strict: no other site can start one), logged.
+    scope.get('/dashboard/cases/:id/export', async (request, reply) => {
+      const session = pageSession(request, reply);
+      if (!session) return reply;
+      const c = await caseOf(request);
+      const actor = actorOf(request, session);
+      await cases.store.logExport(c.id, actor, ctx.now());
+      request.log.warn({ caseId: c.id, actor }, 'dashboard: case exported (personal data)');
+      const body = exportHtml(await caseDossier(ctx, cases, c), ctx.now(), actor);
+      return reply.type('text/html; charset=utf-8').header('content-disposition', `attachment; filename="farmwatch-case-${c.id}.html"`).send(body);
     });
 
     scope.get('/dashboard/alerts', async (request, reply) => {
@@ -215,14 +306,16 @@ export function registerDashboard(app: FastifyInstance, ctx: ServerContext, poli
       const id = (request.params as { id: string }).id;
       const detail = id.length <= 128 ? await ctx.storage.getDevice(id, 200) : null;
       if (!detail) return send(reply, notFoundPage(`No device ${id}.`, session), 404);
-      const [report, all] = await Promise.all([ctx.storage.latestReport(id), ctx.storage.listAlerts()]);
+      await cases.synced();
+      const [file, all, deviceCases] = await Promise.all([deviceFile(ctx, cases, id), ctx.storage.listAlerts(), cases.store.list({ deviceId: id })]);
       const alerts = all.filter((a) => a.deviceIds.includes(id)).slice(0, 100);
       const standing = await ctx.storage.deviceStanding(id);
       // The operator graph's cluster of this device and its new-hire window (server/graph/, policy thresholds.newHireDays).
       const cluster = (await readClusters(ctx.storage.sql)).find((c) => c.deviceIds.includes(id)) ?? null;
       const newHire = newHireWindow(detail.device.enrolledAt, (await ctx.storage.currentPolicy()).body.thresholds.newHireDays, ctx.now());
       const named = await names([...alerts, ...(cluster ? [{ deviceIds: cluster.deviceIds }] : [])]);
-      return send(reply, devicePage(detail, report, alerts, named, session, ctx.now(), standing, { cluster, newHire }));
+      const silent = detail.device.nextReportBy !== null && detail.device.enrolled && Date.parse(detail.device.nextReportBy) < ctx.now().getTime() - ctx.config.silentGraceHours * 3_600_000;
+      return send(reply, devicePage(detail, file, alerts, named, session, ctx.now(), standing, deviceCases, silent, { cluster, newHire }));
     });
 
     // Device lifecycle from the dashboard: the same storage calls as the admin API (server/lifecycle/routes.ts).

@@ -3,6 +3,7 @@ import type { Session } from './sessions.js';
 
 const nav = [
   ['fleet', '/dashboard/', 'Fleet'],
+  ['cases', '/dashboard/cases', 'Cases'],
   ['alerts', '/dashboard/alerts', 'Alerts'],
   ['clusters', '/dashboard/clusters', 'Co-location'],
   ['places', '/dashboard/places', 'Places'],

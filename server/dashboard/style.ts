@@ -26,7 +26,8 @@ td.actions { white-space:nowrap; }
 table { border-collapse:collapse; width:100%; background:var(--card); border:1px solid var(--line); }
 th, td { text-align:left; padding:7px 10px; border-bottom:1px solid var(--line); vertical-align:top; }
 th { background:#eef1f5; font-weight:600; font-size:13px; }
-code { font:12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background:#f0f2f5; padding:1px 4px; border-radius:3px; word-break:break-all; }
+code { font:12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background:#f0f2f5; padding:1px 4px; border-radius:3px; overflow-wrap:break-word; }
+code.rule { white-space:nowrap; }
 .badge { display:inline-block; padding:1px 8px; border-radius:10px; font-size:12px; font-weight:600; color:#fff; background:var(--unknown); }
 .badge.level-none { background:var(--none); } .badge.level-low { background:var(--low); } .badge.level-medium { background:var(--medium); }
 .badge.level-high { background:var(--high); } .badge.level-critical { background:var(--critical); }
@@ -41,7 +42,35 @@ form.inline { display:inline; }
 .login input[type=password] { width:100%; padding:8px; font:inherit; border:1px solid #aab3c2; border-radius:4px; margin:6px 0 12px; }
 .error { color:var(--critical); font-weight:600; }
 .tabs a { margin-right:12px; } .tabs a.active { font-weight:700; text-decoration:none; color:var(--fg); }
-svg.chart { background:#fff; }
+svg.chart { background:#fff; max-width:100%; height:auto; }
+.scroll { overflow-x:auto; max-width:100%; }
+.scroll + .cards { margin-top:16px; }
+p.sentence { margin:0 0 4px; } p.why { font-size:15px; }
+table.kv { width:auto; font-size:13px; } table.kv th { font-weight:normal; color:var(--muted); background:transparent; white-space:nowrap; }
+table.kv td { overflow-wrap:anywhere; }
+.sides { display:flex; flex-wrap:wrap; gap:16px; } .sides .side { flex:1 1 320px; min-width:0; }
+h3 { font-size:14px; margin:14px 0 6px; }
+.badge.silent { background:#3d4556; } .badge.overdue { background:var(--high); }
+tr.overdue td { background:#fff4ec; } .card.overdue { border-color:var(--high); }
+.badge.state-new { background:var(--critical); } .badge.state-investigating { background:var(--medium); } .badge.state-resolved { background:var(--low); }
+tr.blind td { background:#fff8e5; } .blind-list { color:#8a5a00; }
+ol.timeline { padding-left:20px; } ol.timeline li { margin-bottom:6px; }
+dl.explained { display:grid; grid-template-columns:max-content 1fr; gap:2px 10px; } dl.explained dt { color:var(--muted); } dl.explained dd { margin:0; }
+.actions-row { margin:6px 0; display:flex; flex-wrap:wrap; gap:8px; align-items:center; }
+select, textarea, input[name=assignee] { font:inherit; padding:4px 6px; border:1px solid #aab3c2; border-radius:4px; max-width:100%; }
+textarea { width:100%; }
+a.button { display:inline-block; padding:4px 12px; border-radius:4px; border:1px solid #aab3c2; background:#fff; text-decoration:none; color:var(--fg); }
+@media (max-width: 700px) {
+  header { flex-wrap:wrap; gap:8px 16px; padding:10px 12px; }
+  header nav { display:flex; flex-wrap:wrap; gap:4px 12px; } header nav a { margin-right:0; }
+  main { padding:12px; }
+  .cards .card { min-width:0; flex:1 1 40%; }
+  .row > .panel { flex:1 1 100%; min-width:0; }
+  th, td { padding:5px 6px; }
+  /* A wide table scrolls inside itself; the page never scrolls sideways. */
+  main table { display:block; overflow-x:auto; max-width:100%; }
+  dl.evidence, dl.explained { grid-template-columns:1fr; }
+}
 svg.chart text { font:11px system-ui, sans-serif; fill:var(--muted); }
 svg.chart text.count { fill:var(--fg); }
 svg.chart .baseline { stroke:var(--line); }

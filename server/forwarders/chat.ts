@@ -1,6 +1,7 @@
 import type { AlertEvent } from '../storage/types.js';
 import { attackText, ruleInfo } from './rule-info.js';
 import { jsonOneLine, oneLine, shorten } from './text.js';
+import { renderEvidence } from '../../rules/evidence/index.js';
 
 /** Slack mrkdwn: &, < and > are the control characters (Slack "Formatting text for app surfaces"). */
 export const slackEscape = (v: string): string => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -32,7 +33,12 @@ function factsOf(event: AlertEvent): Facts {
   const attack = attackText(info, ', ');
   if (attack !== undefined) lines.push(['ATT&CK', attack]);
   // Labels are ours; everything the agent sent (titles, evidence) is a value.
-  for (const f of findings.slice(0, 5)) lines.push(['Finding', `${String(f.title ?? '')}: ${shorten(jsonOneLine(f.evidence ?? {}), 500)}`]);
+  // The evidence in words (rules/evidence): the rule's sentence, then its fields as "label: value".
+  for (const f of findings.slice(0, 5)) {
+    const said = renderEvidence(alert.rule, f.evidence, f.subject, f.title);
+    const fields = said.rows.map(([k, v]) => `${k}: ${v}`).join('; ');
+    lines.push(['Finding', `${String(f.title ?? '')}: ${shorten(said.specific ? `${said.sentence} ${fields}` : fields || jsonOneLine(f.evidence ?? {}), 500)}`]);
+  }
   // Each fact on one line: a line break in agent text would forge a line of its own in the message.
   return { title: `farmwatch: ${info.title}`, lines: lines.map(([k, v]) => [k, oneLine(v)]) };
 }

@@ -10,6 +10,7 @@ import { identifierRekeyer, rekeyReportBody } from '../rekey-identifiers.js';
 import type { DeviceAuth } from '../storage/types.js';
 import { bearerToken, hashToken, sameSecret } from '../tokens.js';
 import { secretKeyOf } from '../limits/index.js';
+import { verdictLog } from '../cases/verdict-log.js';
 
 const issuesOf = (error: z.ZodError) =>
   error.issues.slice(0, 50).map((i) => ({ path: i.path.map(String), code: i.code, message: i.message }));
@@ -18,6 +19,7 @@ const deviceOf = new WeakMap<FastifyRequest, DeviceAuth>();
 
 export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const rekey = identifierRekeyer(ctx.identifierKey);
+  const verdicts = verdictLog(ctx.storage.sql);
   const limiter = ctx.limits?.limiter;
   // Enrollment: a wrong secret counts against its address; every enrollment takes a token of its secret, so a
   // rollout of thousands behind one office address passes while guessing from any address is slowed.
@@ -79,6 +81,9 @@ export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
         return reply.code(200).send({ duplicate: true, policy: judged.policy });
       }
       ctx.metrics.accepted++;
+      // The verdict beside the agent's score, for the breakdown, blind spots and case timelines: a failure here is
+      // logged, never a refused report (the report itself is stored).
+      await verdicts.record(report, judged.guard.verdict, receivedAt, sourceIp).catch((err: unknown) => request.log.error({ err, reportId: report.reportId }, 'verdict log: not written'));
       // The operator graph (server/graph/), after the commit: shared peers and peripherals across laptops.
       const graph = graphOf(ctx);
       await graph.observe(item, await guard.policyFor(report.deviceId)).catch((err: unknown) => {

@@ -3,6 +3,7 @@ import { lifecycleMigration, signedReportsMigration } from '../lifecycle/migrati
 import { geoMigration } from '../geo/migration.js';
 import { graphMigration } from '../graph/migration.js';
 import { placesMigration } from '../places/migration.js';
+import { casesMigration } from '../cases/migration.js';
 
 /** Versioned, append-only: a released migration is never edited, a change is a new version. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -96,4 +97,5 @@ export const migrations: readonly { version: number; name: string; sql: string }
   },
   graphMigration,
   placesMigration,
+  casesMigration,
 ];

@@ -1,5 +1,6 @@
 import { pgGraphMigration } from '../graph/migration.js';
 import { pgPlacesMigration } from '../places/migration.js';
+import { pgCasesMigration } from '../cases/migration.js';
 /**
  * PostgreSQL's migrations: the same versions as SQLite's (server/storage/migrations.ts), each the same change in
  * PostgreSQL's types (BIGINT milliseconds, BYTEA, identity ids). Versioned and append-only like SQLite's: a new
@@ -153,4 +154,5 @@ export const pgMigrations: readonly { version: number; name: string; sql: string
   },
   pgGraphMigration,
   pgPlacesMigration,
+  pgCasesMigration,
 ];

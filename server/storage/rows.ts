@@ -32,6 +32,8 @@ export const toSummary = (r: Row): DeviceSummary => ({
   lastSeen: (r.last_seen as string | null) ?? null,
   score: (r.score as number | null) ?? null,
   level: (r.level as string | null) ?? null,
+  serverScore: (r.server_score as number | null) ?? null,
+  serverLevel: (r.server_level as string | null) ?? null,
 });
 
 /** A device's page: its row, its recent reports (newest first) and the findings of its latest report's stored body. */
@@ -64,6 +66,8 @@ export const toFleetDevice = (r: Row): FleetDevice => ({
   ...toSummary(r),
   score: ((r.server_score ?? r.score) as number | null) ?? null,
   level: ((r.server_level ?? r.level) as string | null) ?? null,
+  agentScore: (r.score as number | null) ?? null,
+  agentLevel: (r.level as string | null) ?? null,
   nextReportBy: (r.next_report_by as string | null) ?? null,
   enrolled: r.token_hash !== null,
 });

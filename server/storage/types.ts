@@ -99,8 +99,12 @@ export interface DeviceSummary {
   hostname: string;
   platform: string;
   lastSeen: string | null;
+  /** The agent's own score and level of the latest report, as it sent them. */
   score: number | null;
   level: string | null;
+  /** The server's verdict on the same report (it re-scores under its own policy): what the SOC acts on. */
+  serverScore: number | null;
+  serverLevel: string | null;
 }
 
 export interface DeviceDetail {
@@ -161,7 +165,10 @@ export interface DashboardStorage {
   hostnamesOf(deviceIds: readonly string[]): Promise<Map<string, string>>;
 }
 
+/** On the fleet page `score`/`level` are the server's verdict where it has one; the agent's are kept beside. */
 export interface FleetDevice extends DeviceSummary {
+  agentScore: number | null;
+  agentLevel: string | null;
   nextReportBy: string | null;
   enrolled: boolean;
 }

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evidenceSentences } from '../../agent/diagnose/evidence-words.js';
+import { evidenceSentences } from '../../rules/evidence/words.js';
 import { summaryLines, summaryOf } from '../../agent/diagnose/summary.js';
 import { levels } from '../../rules/types.js';
 import { farmwatch } from './cli-run.js';

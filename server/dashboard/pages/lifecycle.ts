@@ -18,15 +18,21 @@ const actionLabel: Record<DeviceAction, string> = {
 export function standingPanel(deviceId: string, agent: { score: number | null; level: string | null }, standing: DeviceStanding | null, session: Session): Html {
   const base = `${deviceHref(deviceId)}/`;
   const actions = deviceActions.map((a) => actionButton(`${base}${a}`, actionLabel[a], session));
-  if (!standing) return html`<div class="panel"><h2>Standing</h2><p class="muted">Not known to the lifecycle store.</p>${actions}</div>`;
+  if (!standing) return html`<div class="panel" id="standing"><h2>Standing and lifecycle</h2><p class="muted">Not known to the lifecycle store.</p>${actions}</div>`;
   const disagree = standing.serverScore !== null && agent.score !== null && standing.serverScore - agent.score >= 30;
-  return html`<div class="panel"><h2>Standing</h2>
+  return html`<div class="panel" id="standing"><h2>Standing and lifecycle</h2>
 <p>Server verdict: <strong>${standing.serverScore ?? '–'}</strong> ${levelBadge(standing.serverLevel)} · the agent reported ${agent.score ?? '–'} ${levelBadge(agent.level)}${
     disagree ? html` <span class="badge status">agent far below the server</span>` : ''
   }</p>
 <p>Status <span class="badge status">${standing.status}</span>${standing.statusAt ? html` since ${standing.statusAt}` : ''} · reports ${
     standing.signed ? 'signed' : 'unsigned'
-  } · clock skew ${standing.clockSkewS === null ? '–' : `${standing.clockSkewS} s`} · policy version ${standing.policyVersion ?? '–'}</p>
+  }</p>
+<dl class="explained"><dt>clock skew</dt><dd>${
+    standing.clockSkewS === null ? html`<span class="muted">not measured yet: the server measures it on a report it can time (the laptop's clock against its own)</span>` : `${standing.clockSkewS} s (the laptop's clock against the server's)`
+  }</dd>
+<dt>policy version</dt><dd>${
+    standing.policyVersion === null ? html`<span class="muted">none: the agent has not applied a central policy (it runs its local configuration only)</span>` : `${standing.policyVersion} (the central policy the agent last applied)`
+  }</dd></dl>
 <p>${actions}</p>
 <p class="muted">Rotate shows a new token once (the old one is refused at once); revoke refuses the device's reports until a reset;
 decommission also resolves its alerts and never reports it silent; reset lets the device enroll again (a reimaged laptop).</p></div>`;

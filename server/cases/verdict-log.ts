@@ -1,0 +1,159 @@
+import { blindSpots } from '../../rules/blind-spots.js';
+import type { Finding } from '../../rules/types.js';
+import type { Report } from '../../schema/report.js';
+import type { ServerVerdict } from '../lifecycle/storage-types.js';
+import type { SqlDb } from '../storage/sql/types.js';
+
+/**
+ * The server's verdict per report, beside the agent's: what the device page's breakdown, the blind-spot filter and a
+ * case's timeline read. Written once per accepted report after its ingest, for both engines (storage.sql).
+ */
+export interface StoredFinding {
+  rule: string;
+  title: string;
+  severity: string;
+  confidence: number;
+  weight?: number;
+  group?: string;
+  subject?: string;
+  suppressed?: boolean;
+  suppressedBy?: string;
+  attack?: string[];
+  evidence: Record<string, unknown>;
+}
+
+export interface VerdictRow {
+  reportId: string;
+  deviceId: string;
+  receivedAt: string;
+  collectedAt: string;
+  sourceIp: string | null;
+  agentScore: number;
+  agentLevel: string;
+  serverScore: number;
+  serverLevel: string;
+  agentFindings: StoredFinding[];
+  serverFindings: StoredFinding[];
+  /** Collectors that saw nothing or did not run (rules/blind-spots.ts); empty also when no snapshot travelled. */
+  blind: string[];
+}
+
+/** Reports kept per device: the score chart shows 200. */
+export const verdictsPerDevice = 200;
+const findingsKept = 100;
+const evidenceChars = 4000;
+
+function stored(f: Finding): StoredFinding {
+  let evidence: Record<string, unknown> = f.evidence && typeof f.evidence === 'object' ? f.evidence : {};
+  const text = JSON.stringify(evidence) ?? '{}';
+  if (text.length > evidenceChars) evidence = { cut: `evidence of ${text.length} characters, not kept here: see the report` };
+  return {
+    rule: String(f.rule).slice(0, 128),
+    title: String(f.title).slice(0, 300),
+    severity: String(f.severity),
+    confidence: Number.isFinite(f.confidence) ? f.confidence : 0,
+    ...(typeof f.weight === 'number' && Number.isFinite(f.weight) ? { weight: f.weight } : {}),
+    ...(typeof f.group === 'string' ? { group: f.group.slice(0, 64) } : {}),
+    ...(typeof f.subject === 'string' ? { subject: f.subject.slice(0, 300) } : {}),
+    ...(f.suppressed === true ? { suppressed: true } : {}),
+    ...(typeof f.suppressedBy === 'string' ? { suppressedBy: f.suppressedBy.slice(0, 300) } : {}),
+    ...(Array.isArray(f.attack) ? { attack: f.attack.slice(0, 10).map((a) => String(a).slice(0, 20)) } : {}),
+    evidence,
+  };
+}
+
+type Row = Record<string, unknown>;
+const parseList = <T>(text: unknown): T[] => {
+  try {
+    const v: unknown = JSON.parse(String(text));
+    return Array.isArray(v) ? (v as T[]) : [];
+  } catch {
+    return [];
+  }
+};
+
+const toRow = (r: Row): VerdictRow => ({
+  reportId: String(r.report_id),
+  deviceId: String(r.device_id),
+  receivedAt: new Date(Number(r.received_ms)).toISOString(),
+  collectedAt: String(r.collected_at),
+  sourceIp: (r.source_ip as string | null) ?? null,
+  agentScore: Number(r.agent_score),
+  agentLevel: String(r.agent_level),
+  serverScore: Number(r.server_score),
+  serverLevel: String(r.server_level),
+  agentFindings: parseList<StoredFinding>(r.agent_findings),
+  serverFindings: parseList<StoredFinding>(r.server_findings),
+  blind: parseList<string>(r.blind),
+});
+
+export function verdictLog(sql: SqlDb) {
+  return {
+    /** Once per accepted report; a report id already logged is left as it is. Keeps the newest reports per device. */
+    async record(report: Report, verdict: ServerVerdict | undefined, receivedAt: Date, sourceIp: string | null): Promise<void> {
+      const server = verdict ?? { score: report.score, level: report.level, findings: report.findings };
+      // null: no snapshot travelled, so what the collectors saw is not known (not the same as "saw everything").
+      const sight = blindSpots(report.snapshot);
+      const blind = sight.known ? sight.blind : null;
+      await sql.transaction(async (tx) => {
+        await tx.run(
+          `INSERT INTO report_verdicts (report_id, device_id, received_ms, collected_at, source_ip, agent_score, agent_level, server_score, server_level, agent_findings, server_findings, blind)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (report_id) DO NOTHING`,
+          [
+            report.reportId, report.deviceId, receivedAt.getTime(), report.collectedAt, sourceIp, report.score, report.level, server.score, server.level,
+            JSON.stringify(report.findings.slice(0, findingsKept).map(stored)), JSON.stringify(server.findings.slice(0, findingsKept).map(stored)), JSON.stringify(blind),
+          ],
+        );
+        await tx.run(
+          `DELETE FROM report_verdicts WHERE device_id = ? AND received_ms < (SELECT received_ms FROM report_verdicts WHERE device_id = ? ORDER BY received_ms DESC LIMIT 1 OFFSET ${verdictsPerDevice - 1})`,
+          [report.deviceId, report.deviceId],
+        );
+      });
+    },
+    /** The verdict of the device's latest report (the one the device row points at), or null. */
+    async latest(deviceId: string): Promise<VerdictRow | null> {
+      const r = await sql.get<Row>('SELECT v.* FROM devices d JOIN report_verdicts v ON v.report_id = d.latest_report_id WHERE d.device_id = ?', [deviceId]);
+      return r ? toRow(r) : null;
+    },
+    /** Oldest first, the newest `limit` of the device. */
+    async history(deviceId: string, limit = verdictsPerDevice): Promise<VerdictRow[]> {
+      const rows = await sql.all<Row>('SELECT * FROM report_verdicts WHERE device_id = ? ORDER BY received_ms DESC LIMIT ?', [deviceId, limit]);
+      return rows.map(toRow).reverse();
+    },
+    /** Device ids whose latest report had this collector blind (usb, displays, inputs, ...). */
+    async blindDevices(collector: string): Promise<Set<string>> {
+      const rows = await sql.all<Row>('SELECT d.device_id FROM devices d JOIN report_verdicts v ON v.report_id = d.latest_report_id WHERE v.blind LIKE ?', [`%${JSON.stringify(collector.replace(/[^a-z]/g, ''))}%`]);
+      return new Set(rows.map((r) => String(r.device_id)));
+    },
+    /** The strongest counted finding of the server's verdict on each device's latest report: the fleet's "why". */
+    async topFindingOf(deviceIds: readonly string[]): Promise<Map<string, string>> {
+      const out = new Map<string, string>();
+      if (!deviceIds.length) return out;
+      const ids = deviceIds.slice(0, 1000);
+      const rows = await sql.all<Row>(
+        `SELECT d.device_id, v.server_findings FROM devices d JOIN report_verdicts v ON v.report_id = d.latest_report_id WHERE d.device_id IN (${ids.map(() => '?').join(', ')})`,
+        ids,
+      );
+      for (const r of rows) {
+        const strength = (f: StoredFinding) => (f.suppressed ? 0 : (f.weight ?? 0) * f.confidence);
+        const top = parseList<StoredFinding>(r.server_findings).filter((f) => strength(f) > 0).sort((a, b) => strength(b) - strength(a))[0];
+        if (top) out.set(String(r.device_id), top.title);
+      }
+      return out;
+    },
+    /** Blind collectors of the latest report per device, for these devices; null when no snapshot travelled. */
+    async blindOf(deviceIds: readonly string[]): Promise<Map<string, string[] | null>> {
+      const out = new Map<string, string[] | null>();
+      if (!deviceIds.length) return out;
+      const ids = deviceIds.slice(0, 1000);
+      const rows = await sql.all<Row>(
+        `SELECT d.device_id, v.blind FROM devices d JOIN report_verdicts v ON v.report_id = d.latest_report_id WHERE d.device_id IN (${ids.map(() => '?').join(', ')})`,
+        ids,
+      );
+      for (const r of rows) out.set(String(r.device_id), r.blind === 'null' ? null : parseList<string>(r.blind));
+      return out;
+    },
+  };
+}
+
+export type VerdictLog = ReturnType<typeof verdictLog>;

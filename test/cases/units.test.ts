@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { blindSpots } from '../../rules/blind-spots.js';
+import { renderEvidence } from '../../rules/evidence/index.js';
+import { scoreBreakdown } from '../../server/cases/breakdown.js';
+import { caseTimeline } from '../../server/cases/timeline.js';
+import type { VerdictRow } from '../../server/cases/verdict-log.js';
+
+describe('blind spots', () => {
+  it('names the hardware collectors that returned nothing, and why, instead of calling them a success', () => {
+    const b = blindSpots({
+      schemaVersion: 1,
+      usb: { devices: [] },
+      displays: { connectors: [], adapters: [] },
+      inputs: null,
+      processes: { processes: [{ name: 'x' }] },
+      collectors: {
+        usb: { status: 'ok', notes: ['no USB devices under /sys/bus/usb/devices'] },
+        displays: { status: 'ok' },
+        inputs: { status: 'error' },
+        processes: { status: 'ok' },
+        locale: { status: 'unsupported', reason: 'not on this OS' },
+      },
+      errors: [{ collector: 'inputs', code: 'permission-denied', message: '/dev/input: permission denied' }],
+    });
+    const by = new Map(b.collectors.map((c) => [c.collector, c]));
+    expect(by.get('usb')).toMatchObject({ state: 'empty', reason: 'no-bus' });
+    expect(by.get('displays')).toMatchObject({ state: 'empty', reason: 'empty' });
+    expect(by.get('inputs')).toMatchObject({ state: 'missing', reason: 'no-permission', detail: '/dev/input: permission denied' });
+    expect(by.get('locale')).toMatchObject({ state: 'missing', reason: 'not-supported' });
+    expect(by.get('processes')).toMatchObject({ state: 'ok' });
+    expect(b.blind).toEqual(expect.arrayContaining(['usb', 'displays', 'inputs', 'locale']));
+    expect(b.blind).not.toContain('processes');
+  });
+
+  it('is total: no snapshot, or garbage, is "not known", never a throw', () => {
+    for (const v of [undefined, null, 42, 'x', [], { collectors: 'none', errors: 'x', usb: 5 }]) expect(() => blindSpots(v)).not.toThrow();
+    expect(blindSpots(undefined).known).toBe(false);
+  });
+});
+
+describe('evidence in words', () => {
+  it('gives a known rule its sentence and every field a row', () => {
+    const r = renderEvidence('ipkvm.usb', { vendorId: '1d6b', productId: '0104', product: 'PiKVM Composite Device', simulated: 'label' });
+    expect(r.specific).toBe(true);
+    expect(r.sentence).toBe('A USB device that identifies as an IP-KVM is attached: PiKVM Composite Device (USB 1d6b:0104). Its keyboard and screen can be driven over the network.');
+    expect(r.rows).toEqual([['USB vendor id', '1d6b'], ['USB product id', '0104'], ['product', 'PiKVM Composite Device']]);
+  });
+
+  it('falls back safely for an unknown rule, a hostile value, a non-object and an id like __proto__', () => {
+    expect(renderEvidence('new.rule', { a: 1 }, 'tool', 'A newer rule').sentence).toBe('A newer rule (tool).');
+    expect(renderEvidence('__proto__', null).sentence).toBe('Rule __proto__ matched.');
+    expect(renderEvidence(42, 'text').rows).toEqual([['value', 'text']]);
+    const long = renderEvidence('x', { k: 'y'.repeat(5000) });
+    expect(long.rows[0]![1].length).toBeLessThanOrEqual(301);
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(() => renderEvidence('x', { c: circular })).not.toThrow();
+  });
+});
+
+const row = (over: Partial<VerdictRow>): VerdictRow => ({
+  reportId: 'r', deviceId: 'd', receivedAt: '2026-01-01T00:00:00.000Z', collectedAt: '', sourceIp: '10.0.0.1', agentScore: 0, agentLevel: 'none',
+  serverScore: 0, serverLevel: 'none', agentFindings: [], serverFindings: [], blind: [], ...over,
+});
+const kvm = { rule: 'ipkvm.usb', title: 'An IP-KVM is attached', severity: 'critical', confidence: 0.95, weight: 0.95, group: 'ipkvm', evidence: {} };
+
+describe('score breakdown and timeline', () => {
+  it('puts server and agent side by side and says why they differ', () => {
+    const b = scoreBreakdown({ score: 0, level: 'none', findings: [{ ...kvm, suppressed: true, suppressedBy: 'local allow' }] }, { score: 90, level: 'critical', findings: [kvm] });
+    expect(b.server.lines).toEqual([expect.objectContaining({ group: 'ipkvm', weight: 0.95, confidence: 0.95 })]);
+    expect(b.agent.lines).toEqual([]);
+    expect(b.differences[0]?.reason).toMatch(/agent's local allow list silenced it/);
+  });
+
+  it('keeps the reports that moved the score, with the findings that moved it, and place changes', () => {
+    const t = caseTimeline(
+      new Map([['d', [row({ receivedAt: '2026-01-01T00:00:00.000Z' }), row({ receivedAt: '2026-01-01T01:00:00.000Z' }), row({ receivedAt: '2026-01-01T02:00:00.000Z', serverScore: 90, serverLevel: 'critical', serverFindings: [kvm], sourceIp: '10.0.0.2' })]]]),
+      [],
+      [],
+    );
+    expect(t.map((e) => e.kind)).toEqual(['score', 'score', 'place']);
+    expect(t[1]).toMatchObject({ text: 'score 0 → 90 (critical)', added: ['An IP-KVM is attached'] });
+    expect(t[2]?.text).toBe('reported from 10.0.0.2 (was 10.0.0.1)');
+  });
+});
