@@ -11,7 +11,7 @@ import { carrierGradeNat } from './geo/special.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { socRoutes } from './routes/soc.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
-import { policyRoutes } from './policy/routes.js';
+import { policyRoutes } from './routes/policy.js';
 import { createAdminApp } from './dashboard/admin-listener.js';
 import { registerDashboard, type Dashboard } from './dashboard/index.js';
 import { unusedSocketCloser } from './unused-sockets.js';
