@@ -56,7 +56,22 @@ export function benchmarkDoc(input: DocInput): string {
   const daemon = last('daemon');
   const step = by;
 
+  const cli = last('cli') as { rows?: { id: string; cpuS: number; rssMiB: number }[]; nodeCpuS?: number };
+  const cliRow = (id: string) => cli.rows?.find((r) => r.id === id);
+  const overNode = (id: string) => {
+    const r = cliRow(id);
+    return r && cli.nodeCpuS !== undefined ? Math.round((r.cpuS - cli.nodeCpuS) * 100) / 100 : undefined;
+  };
+  const cliRows: Row[] = (['bin', 'bundle'] as const).flatMap((kind) => {
+    const what = kind === 'bin' ? 'npm bin (dist/cli/cli.js)' : 'laptop bundle (build:bundle)';
+    return [
+      { what: `CLI, ${what}: \`--version\` CPU over \`node -e 0\` (same run)`, figure: overNode(`now:${kind}:--version`), unit: ' s', budget: 0.05, atMost: true, step: step('cli') },
+      { what: `CLI, ${what}: \`diagnose\` CPU at ~400 processes, children included`, figure: num(cliRow(`now:${kind}:diagnose`)?.cpuS), unit: ' s', budget: 0.25, atMost: true, step: step('cli') },
+      { what: `CLI, ${what}: \`diagnose\` peak RSS`, figure: num(cliRow(`now:${kind}:diagnose`)?.rssMiB), unit: ' MiB', budget: 60, atMost: true, step: step('cli') },
+    ];
+  });
   const rows: Row[] = [
+    ...cliRows,
     { what: `collect: CPU per steady cycle at ${collect.processes ?? '?'} processes (lean, median)`, figure: num(lean.cpuMs), unit: ' ms', budget: 70, atMost: true, step: step('collect') },
     { what: 'collect: CPU ratio lean / naive systeminformation, same domains, steady cycle (same run)', figure: ratio(leanSame.cpuMs, naive.cpuMs), unit: '×', budget: 0.25, atMost: true, step: step('collect') },
     { what: 'collect: CPU ratio lean / naive, same domains, first cycle (same run)', figure: ratio(leanSame.coldCpuMs, naive.coldCpuMs), unit: '×', budget: 0.25, atMost: true, step: step('collect') },
@@ -109,7 +124,16 @@ export function benchmarkDoc(input: DocInput): string {
   for (const r of input.results) out.push(`| ${r.id} | \`${r.command}\` | ${r.code ?? r.signal} | ${r.seconds} | ${r.loadBefore} |`);
   out.push('');
 
-  out.push('## Collect: lean collectors against naive systeminformation', '');
+  out.push('## CLI: whole processes against Node alone', '');
+  out.push(
+    'scripts/bench/cli.ts builds the tree at an earlier commit (the "before" rows) in a temporary git worktree, starts',
+    'extra `sleep` processes up to about 400 on the machine, then runs every case as a whole process under GNU time,',
+    'round robin, and takes medians: `node -e 0`, and `--version` and `diagnose` of the npm bin and of the laptop bundle,',
+    'before and now. CPU is user + system, the children it waited for included; peak RSS is the largest process.',
+    '',
+  );
+  out.push('```', ...(by('cli')?.text ?? ['(no output)']), '```', '');
+
   out.push(
     'scripts/bench/collect.ts starts extra `sleep` processes up to about 400 on the machine, then runs each collector set',
     'in a fresh process (collect-worker.ts), alternating lean and naive, and takes medians. Each sample measures the first',

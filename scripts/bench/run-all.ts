@@ -26,6 +26,8 @@ export interface Step {
 }
 
 const steps: Step[] = [
+  // Whole CLI processes against `node -e 0`, now and at an earlier commit (built in a temporary git worktree).
+  { id: 'cli', script: 'cli.js', args: ['--runs', quick ? '2' : '5', '--processes', '400'], timeoutMs: 15 * 60_000 },
   { id: 'collect', script: 'collect.js', args: ['--runs', quick ? '2' : '7', '--processes', '400'], timeoutMs: 240_000 },
   { id: 'evaluate', script: 'evaluate.js', args: ['--runs', quick ? '300' : '2000'], timeoutMs: 60_000 },
   { id: 'rules-catalog', script: 'rules-catalog.js', args: [], timeoutMs: 60_000 },
