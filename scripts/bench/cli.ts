@@ -104,7 +104,7 @@ try {
   }
   const rows = cases.map((c) => {
     const s = samples.get(c.id)!;
-    return { id: c.id, label: c.label, cpuS: median(s.map((x) => x.cpuS)), rssMiB: Math.round(median(s.map((x) => x.rssMiB)) * 10) / 10 };
+    return { id: c.id, label: c.label, cpuS: Math.round(median(s.map((x) => x.cpuS)) * 100) / 100, rssMiB: Math.round(median(s.map((x) => x.rssMiB)) * 10) / 10 };
   });
   const nodeCpu = rows[0]!.cpuS;
   process.stdout.write(`processes on the machine: ${processes}; runs: ${runs} (medians); CPU = user + system, children included\n`);
