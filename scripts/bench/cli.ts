@@ -43,13 +43,15 @@ async function buildAt(ref: string, dir: string): Promise<Build> {
   await run('/usr/bin/git', ['-C', root, 'worktree', 'add', '--detach', dir, ref], { timeout: 120_000 });
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   await run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json')], { timeout: 600_000 });
-  await run(process.execPath, [join(dir, 'scripts', 'build-bundle.mjs')], { cwd: dir, timeout: 300_000 });
+  // The bundle's build script moved to scripts/package/; an older tree has it in scripts/.
+  const builder = [join(dir, 'scripts', 'package', 'build-bundle.mjs'), join(dir, 'scripts', 'build-bundle.mjs')].find((f) => existsSync(f))!;
+  await run(process.execPath, [builder], { cwd: dir, timeout: 300_000 });
   return { name: `before (${ref})`, bin: join(dir, 'dist', 'cli', 'cli.js'), bundle: join(dir, 'dist', 'bundle', 'farmwatch.cjs') };
 }
 
 async function buildNow(): Promise<Build> {
   // dist/ is built by `npm run bench`; the bundle is built here so that it matches the sources.
-  await run(process.execPath, [join(root, 'scripts', 'build-bundle.mjs')], { cwd: root, timeout: 300_000 });
+  await run(process.execPath, [join(root, 'scripts', 'package', 'build-bundle.mjs')], { cwd: root, timeout: 300_000 });
   return { name: 'now', bin: join(root, 'dist', 'cli', 'cli.js'), bundle: join(root, 'dist', 'bundle', 'farmwatch.cjs') };
 }
 

@@ -188,7 +188,7 @@ export function benchmarkDoc(input: DocInput): string {
 
   out.push('## Daemon (short soak)', '');
   out.push(
-    'scripts/soak.ts for a short run: `farmwatch server` and one enrolled `farmwatch run` at intervalSec 5, 300 extra',
+    'scripts/bench/soak.ts for a short run: `farmwatch server` and one enrolled `farmwatch run` at intervalSec 5, 300 extra',
     'processes of which a tenth are killed and replaced every 3 s. RSS is sampled from /proc/PID/status every 2 s;',
     'steady = median after the warm-up; the longest block is the largest health.maxEventLoopBlockMs of any cycle.',
     '',
@@ -244,7 +244,7 @@ function postgresSection(step: StepResult | undefined): string[] {
 
 /**
  * The laptop's user as the adversary: /healthz while one hostile device floods (scripts/bench/hostile-load.ts), and a
- * long run of the hostile-agent property suite (scripts/hostile.ts). Both are printed as measured, failures included.
+ * long run of the hostile-agent property suite (scripts/eval/hostile.ts). Both are printed as measured, failures included.
  */
 export function hostileSection(load: StepResult | undefined, props: StepResult | undefined): string[] {
   const out = ['## Hostile agent', ''];
@@ -277,7 +277,7 @@ export function hostileSection(load: StepResult | undefined, props: StepResult |
     }
   } else out.push('Not measured in this run.', '');
   out.push(
-    'scripts/hostile.ts: the hostile-agent property suite (test/server/hostile-agent.property.test.ts runs it briefly in',
+    'scripts/eval/hostile.ts: the hostile-agent property suite (test/server/hostile-agent.property.test.ts runs it briefly in',
     '`npm test`): the known attacks, then generated tamperings of honest signed reports, each on a freshly enrolled device',
     'against an in-process server on loopback. Failures are listed per property with one counterexample each; replay one',
     'with the same command and seed.',

@@ -11,7 +11,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchmarkDoc, soakBegin, soakEnd, type StepResult } from './doc.js';
-import { pgBinDir } from '../pg-cluster.js';
+import { pgBinDir } from '../../test/helpers/pg-cluster.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } } });
 const quick = values.quick;
@@ -40,9 +40,9 @@ const steps: Step[] = [
   { id: 'hardware', script: 'hardware.js', args: ['--cycles', quick ? '3' : '20'], timeoutMs: 60_000 },
   // The laptop's user as the adversary: /healthz under one flooding device, and a long run of the property suite.
   { id: 'hostile-load', script: 'hostile-load.js', args: ['--seconds', quick ? '5' : '15'], timeoutMs: 120_000 },
-  { id: 'hostile-properties', script: '../hostile.js', args: ['--runs', quick ? '50' : '300', '--seed', '42', '--json'], timeoutMs: 10 * 60_000 },
+  { id: 'hostile-properties', script: '../eval/hostile.js', args: ['--runs', quick ? '50' : '300', '--seed', '42', '--json'], timeoutMs: 10 * 60_000 },
   // The daemon itself (RSS, stalls, delivery): a short soak, 300 churning processes, interval 5 s.
-  { id: 'daemon', script: '../soak.js', args: ['--minutes', quick ? '0.5' : '1.5', '--json'], timeoutMs: 5 * 60_000 },
+  { id: 'daemon', script: 'soak.js', args: ['--minutes', quick ? '0.5' : '1.5', '--json'], timeoutMs: 5 * 60_000 },
 ];
 
 function load(): string {

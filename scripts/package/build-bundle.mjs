@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run build:bundle [-- --out DIR]
 // One CommonJS file with the laptop side of farmwatch (agent CLI, collectors, rules, catalogs) that runs with
-// no node_modules. CommonJS because Node 20's single-executable support (scripts/build-sea.mjs) runs CommonJS only.
+// no node_modules. CommonJS because Node 20's single-executable support (scripts/package/build-sea.mjs) runs CommonJS only.
 //
 // What is special about it:
 // - the file holds the agent's code as a string and compiles it only when a command runs: `--version` answers without
@@ -19,7 +19,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // A file URL that is absolute on every OS (Windows needs a drive letter) and exists on none.
 const virtualModuleUrl = 'file:///C:/farmwatch-embedded/rules/device/catalogs.js';
 const virtualRootUrl = 'file:///C:/farmwatch-embedded/';
@@ -97,7 +97,7 @@ main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, en
 function launcherSource(agent, version, legal) {
   const comments = legal.trim() ? `\n/* Third-party licence notices of the code above:\n\n${legal.replaceAll('*/', '* /')}\n*/\n` : '';
   return `#!/usr/bin/env node
-// farmwatch laptop agent, bundled by scripts/build-bundle.mjs; third-party licence notices at the end of the file.
+// farmwatch laptop agent, bundled by scripts/package/build-bundle.mjs; third-party licence notices at the end of the file.
 const command = process.argv[2];
 if (command === '--version' || command === '-v') {
   process.stdout.write(${JSON.stringify(`${version}\n`)});

@@ -4,7 +4,7 @@
  * rules miss.
  * Exit 0 even when labels are missed: it is a report; test/scenarios/corpus.test.ts is the gate.
  */
-import { levels } from '../rules/types.js';
+import { levels } from '../../rules/types.js';
 import { expectedLabel, flaggedFrom, judge, loadCorpus, tally, tallyByOs, type Tally } from './scenario-corpus.js';
 
 const scenarios = loadCorpus();
