@@ -95,7 +95,8 @@ function serverFolderEdges(result: Cruise, skip: (from: string, to: string) => b
   return edges;
 }
 
-describe('dependencies (dependency-cruiser, .dependency-cruiser.cjs)', () => {
+// One cruise of ~350 modules takes 5-25 s on two shared cores.
+describe('dependencies (dependency-cruiser, .dependency-cruiser.cjs)', { timeout: 120_000 }, () => {
   const project = cruise(root, layers);
 
   it('cruises every layer (the check has something to check)', async () => {
@@ -124,7 +125,7 @@ describe('dependencies (dependency-cruiser, .dependency-cruiser.cjs)', () => {
   });
 });
 
-describe('the checker catches what it is for', () => {
+describe('the checker catches what it is for', { timeout: 120_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'farmwatch-layers-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
