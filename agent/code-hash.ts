@@ -17,7 +17,7 @@ let bundled: CodeSource | undefined;
 let cached: CodeHashResult | undefined;
 
 /**
- * Called by the bundle's entry (scripts/build-bundle.mjs) before anything else: in the bundle and in the single
+ * Called by the bundle's entry (scripts/package/build-bundle.mjs) before anything else: in the bundle and in the single
  * executable the code is one file (the .cjs, or the executable with the bundle inside), not folders beside this one.
  */
 export function useBundledCode(file: string, kind: 'bundle' | 'executable'): void {

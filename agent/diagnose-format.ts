@@ -1,21 +1,11 @@
 import type { Snapshot } from '../collectors/snapshot.js';
-import type { Evaluation } from '../rules/engine.js';
 import type { Finding, Level, RuleContext } from '../rules/types.js';
 import { evidenceSentences, printable } from '../rules/evidence/words.js';
 import { renderEvidence } from '../rules/evidence/index.js';
+import type { DiagnoseReport } from './diagnose/report.js';
 import { noAnchorsNote, probeNothing, summaryLines, summaryOf } from './diagnose/summary.js';
 
-export interface DiagnoseReport {
-  snapshot: Snapshot;
-  evaluation: Evaluation;
-  expected: RuleContext['expected'];
-  /** Where the snapshot came from: a file (--from) or this machine. */
-  source: { from: string } | { collected: true; probe: boolean; anchors: number };
-  /** `ignored`: a replay (--from) is not judged against this machine's baseline unless --baseline names one. */
-  baseline: { path: string; firstSeen?: string; problem?: string } | { path: string; absent: true } | { path: string; ignored: true };
-  /** Whom the person should contact (config `contact`). */
-  contact?: string;
-}
+export type { DiagnoseReport } from './diagnose/report.js';
 
 const levelColour: Record<Level, string> = { none: '32', low: '36', medium: '33', high: '31', critical: '1;31' };
 

@@ -1,4 +1,4 @@
-import { ConfigError } from '../agent/config.js';
+import { ConfigError } from '../common/errors.js';
 import { UsageError, type CommandMain, type Io } from '../agent/usage.js';
 import { agentVersion } from '../common/version.js';
 

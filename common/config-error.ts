@@ -1,9 +1,6 @@
 import { z } from 'zod';
 
-/** A configuration the process cannot start with: one line per problem, naming the file, the key and the fix. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError } from './errors.js';
 
 /** One line per problem: the key's path and what is allowed (for an unknown key, the keys allowed at its level). */
 export function describeIssues(error: z.ZodError, file: string, schema: z.ZodType): string {

@@ -14,7 +14,7 @@ import { ingestRoutes } from './routes/ingest.js';
 import { socRoutes } from './routes/soc.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
 import { caseRoutes } from './cases/routes.js';
-import { policyRoutes } from './policy/routes.js';
+import { policyRoutes } from './routes/policy.js';
 import { graphRoutes } from './graph/routes.js';
 import { maxSkewMs } from './lifecycle/guard.js';
 import { createAdminApp } from './dashboard/admin-listener.js';

@@ -1,6 +1,6 @@
 import type { Finding, Level } from '../../rules/types.js';
 import { strengthOf } from '../../rules/score.js';
-import type { DiagnoseReport } from '../diagnose-format.js';
+import type { DiagnoseReport } from './report.js';
 import { printable } from '../../rules/evidence/words.js';
 
 /** The few sentences a person at the laptop reads first: what was found, how sure, what to do next, whom to tell. */

@@ -10,7 +10,7 @@
  * Fed on stdin to `powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command -` (no -EncodedCommand,
  * which EDR products treat as a sign of obfuscation). PowerShell reads stdin line by line as if typed, so the whole
  * script is one `& { ... }` block with no blank line inside, followed by one blank line that submits it; it is ASCII
- * only because stdin is decoded with the console code page. scripts/record-fixtures.ps1 runs this same text.
+ * only because stdin is decoded with the console code page. test/helpers/record-fixtures.ps1 runs this same text.
  */
 const script = String.raw`
 & {

@@ -8,7 +8,7 @@ import { parseConfig } from '../../agent/config.js';
 import { ruleContextFor } from '../../agent/rule-context.js';
 import type { Snapshot } from '../../collectors/snapshot.js';
 import { evaluateSnapshot, rules } from '../../rules/index.js';
-import { loadCorpus } from '../scenario-corpus.js';
+import { loadCorpus } from '../eval/scenario-corpus.js';
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 2000;

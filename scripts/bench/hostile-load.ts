@@ -6,7 +6,7 @@
  *
  *   npm run build && node dist/scripts/bench/hostile-load.js [--seconds 15] [--reports 3000] [--connections 8] [--probes 300]
  *
- * The device cycles through reports from the hostile table (scripts/hostile/tamperings.ts): an honest PiKVM report
+ * The device cycles through reports from the hostile table (scripts/eval/hostile/tamperings.ts): an honest PiKVM report
  * with its snapshot, 900 invented rule ids, 8,000 extra processes (~0.7 MB), `__proto__`/`constructor` keys, a
  * collectedAt ten years ahead. Each is signed with the agent's own code (agent/signing.ts) and a fresh report id.
  */
@@ -16,8 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { honestReport, hostilePolicy, hostileSecrets, loadSeeds, send, type Device } from '../hostile/harness.js';
-import { mutatorOf, newReportId } from '../hostile/tamperings.js';
+import { honestReport, hostilePolicy, hostileSecrets, loadSeeds, send, type Device } from '../eval/hostile/harness.js';
+import { mutatorOf, newReportId } from '../eval/hostile/tamperings.js';
 import { ensureKeyPair, loadSigner } from '../../agent/signing.js';
 import type { DevicePolicy } from '../../schema/policy.js';
 import { benchLimits, jsonSender } from './ingest-load.js';

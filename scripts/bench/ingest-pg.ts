@@ -1,7 +1,7 @@
 /**
  * PostgreSQL ingest benchmark: the same load as ingest.ts (mix a, ~2 KB reports, keep-alive connections on
  * loopback) against `farmwatch server` on SQLite, on PostgreSQL with one replica, and on PostgreSQL with two replicas
- * (connections split between them). PostgreSQL is a throwaway cluster (scripts/pg-cluster.ts) with fsync on, as in
+ * (connections split between them). PostgreSQL is a throwaway cluster (test/helpers/pg-cluster.ts) with fsync on, as in
  * production. Also measures the bytes one stored report takes in PostgreSQL (table, TOAST and indexes), for sizing.
  *
  *   npm run build && node dist/scripts/bench/ingest-pg.js [--seconds 10] [--connections 50] [--devices 200]
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { freshDatabase, startPgCluster } from '../pg-cluster.js';
+import { freshDatabase, startPgCluster } from '../../test/helpers/pg-cluster.js';
 import { jsonSender, liftLimits, reportBody } from './ingest-load.js';
 
 const { values } = parseArgs({

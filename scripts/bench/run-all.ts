@@ -13,7 +13,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchmarkDoc, soakBegin, soakEnd, type StepResult } from './doc.js';
-import { pgBinDir } from '../pg-cluster.js';
+import { pgBinDir } from '../../test/helpers/pg-cluster.js';
 import { buildBase, type BaseBuild } from './base-build.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, base: { type: 'string' } } });
@@ -31,6 +31,8 @@ export interface Step {
 }
 
 const steps: Step[] = [
+  // Whole CLI processes against `node -e 0`, now and at an earlier commit (built in a temporary git worktree).
+  { id: 'cli', script: 'cli.js', args: ['--runs', quick ? '2' : '5', '--processes', '400'], timeoutMs: 15 * 60_000 },
   { id: 'collect', script: 'collect.js', args: ['--runs', quick ? '2' : '7', '--processes', '400'], timeoutMs: 240_000 },
   { id: 'evaluate', script: 'evaluate.js', args: ['--runs', quick ? '300' : '2000'], timeoutMs: 60_000 },
   { id: 'rules-catalog', script: 'rules-catalog.js', args: [], timeoutMs: 60_000 },
@@ -46,11 +48,11 @@ const steps: Step[] = [
   { id: 'hardware', script: 'hardware.js', args: ['--cycles', quick ? '3' : '20'], timeoutMs: 60_000 },
   // The laptop's user as the adversary: /healthz under one flooding device, and a long run of the property suite.
   { id: 'hostile-load', script: 'hostile-load.js', args: ['--seconds', quick ? '5' : '15'], timeoutMs: 120_000 },
-  { id: 'hostile-properties', script: '../hostile.js', args: ['--runs', quick ? '50' : '300', '--seed', '42', '--json'], timeoutMs: 10 * 60_000 },
+  { id: 'hostile-properties', script: '../eval/hostile.js', args: ['--runs', quick ? '50' : '300', '--seed', '42', '--json'], timeoutMs: 10 * 60_000 },
   // Server start time and idle RSS with the bundled geolocation data.
   { id: 'server-start', script: 'server-start.js', args: ['--runs', quick ? '1' : '3', '--idle', quick ? '5' : '10'], timeoutMs: 240_000, compares: true },
   // The daemon itself (RSS, stalls, delivery): a short soak, 300 churning processes, interval 5 s.
-  { id: 'daemon', script: '../soak.js', args: ['--minutes', quick ? '0.5' : '1.5', '--json'], timeoutMs: 5 * 60_000 },
+  { id: 'daemon', script: 'soak.js', args: ['--minutes', quick ? '0.5' : '1.5', '--json'], timeoutMs: 5 * 60_000 },
 ];
 
 function load(): string {

@@ -1,4 +1,4 @@
-import { networkMatcher } from '../context.js';
+import { networkMatcher } from '../network-match.js';
 
 /**
  * IANA special-purpose ranges (RFC 6890 and its registries) that name no place on the Internet: documentation

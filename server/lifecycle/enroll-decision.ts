@@ -1,9 +1,9 @@
 import { fingerprintMatches, shortFingerprint } from '../../schema/enroll-proof.js';
 import { isPlaceholderSerial } from './placeholder-serial.js';
+import type { Collision } from './collision.js';
 import type { DeviceStatus, PendingEnrollment } from './storage-types.js';
 
-/** Why an enrollment waits for an admin instead of completing at once. */
-export type Collision = 'device-id' | 'hardware' | 'placeholder-serial';
+export type { Collision } from './collision.js';
 
 /** What the request presented and what the store holds, read in one transaction by either engine. */
 export interface EnrollFacts {

@@ -1,5 +1,3 @@
-import type { IngestItem } from '../storage/types.js';
-
 /**
  * The times a report states are the agent's word: the laptop's user picks them. The server orders reports and
  * schedules silence by its own receive time instead, so that no stated time can move a device's schedule or verdict
@@ -103,8 +101,15 @@ export function reportTimes(stated: StatedTimes, receivedAtMs: number, lastColle
   };
 }
 
+/** What timesOf reads of an ingested item (storage's IngestItem), named here so verdict/ needs nothing of storage/. */
+export interface TimedItem {
+  report: StatedTimes;
+  receivedAt: Date;
+  guard?: { maxReportGapMs?: number; clockSkewS?: number } | undefined;
+}
+
 /** The times of an ingested report, under the policy's limits its guard carries (storage tests send none: defaults). */
-export function timesOf(item: IngestItem, lastCollectedAt: string | null): ReportTimes {
+export function timesOf(item: TimedItem, lastCollectedAt: string | null): ReportTimes {
   const limits = item.guard?.maxReportGapMs ? { allowedSkewMs, maxReportGapMs: item.guard.maxReportGapMs } : defaultTimeLimits;
   return reportTimes(item.report, item.receivedAt.getTime(), lastCollectedAt, limits, (item.guard?.clockSkewS ?? 0) * 1000);
 }

@@ -1,5 +1,5 @@
 import type { Report } from '../../schema/report.js';
-import type { ServerVerdict } from '../lifecycle/storage-types.js';
+import type { ServerVerdict } from './types.js';
 import type { IntegrityDraft } from './integrity.js';
 
 /**

@@ -3,7 +3,7 @@ import { evaluateSnapshot, scoreFindings, type Finding, type RuleContext } from 
 import { levels } from '../../rules/types.js';
 import type { DevicePolicy } from '../../schema/policy.js';
 import type { Report } from '../../schema/report.js';
-import type { IgnoredFindings, ServerVerdict } from '../lifecycle/storage-types.js';
+import type { IgnoredFindings, ServerVerdict } from './types.js';
 import { capPerRule } from './finding-cap.js';
 import { implausibleFindingsRule, scoreMismatchRule } from './integrity.js';
 import { endpointRule } from '../../rules/registry.js';

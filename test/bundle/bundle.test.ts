@@ -13,7 +13,7 @@ let bundle: string;
 beforeAll(async () => {
   buildDir = mkdtempSync(join(tmpdir(), 'farmwatch-bundle-build-'));
   runDir = mkdtempSync(join(tmpdir(), 'farmwatch-bundle-run-'));
-  const built = await runIn(repoRoot, process.execPath, [join(repoRoot, 'scripts', 'build-bundle.mjs'), '--out', buildDir]);
+  const built = await runIn(repoRoot, process.execPath, [join(repoRoot, 'scripts', 'package', 'build-bundle.mjs'), '--out', buildDir]);
   expect(built.stderr).toBe('');
   expect(built.code).toBe(0);
   bundle = join(runDir, 'farmwatch.cjs');

@@ -23,7 +23,7 @@ interface Alert { rule: string; deviceIds: string[]; evidence: Record<string, un
 beforeAll(async () => {
   buildDir = mkdtempSync(join(tmpdir(), 'farmwatch-codehash-build-'));
   runDir = mkdtempSync(join(tmpdir(), 'farmwatch-codehash-run-'));
-  const built = await runIn(repoRoot, process.execPath, [join(repoRoot, 'scripts', 'build-bundle.mjs'), '--out', buildDir]);
+  const built = await runIn(repoRoot, process.execPath, [join(repoRoot, 'scripts', 'package', 'build-bundle.mjs'), '--out', buildDir]);
   expect(built.code, built.stderr).toBe(0);
   bundle = join(runDir, 'farmwatch.cjs');
   copyFileSync(join(buildDir, 'farmwatch.cjs'), bundle);

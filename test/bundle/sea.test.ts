@@ -18,7 +18,7 @@ beforeAll(async () => {
   if (!linux) return;
   buildDir = mkdtempSync(join(tmpdir(), 'farmwatch-sea-build-'));
   runDir = mkdtempSync(join(tmpdir(), 'farmwatch-sea-run-'));
-  const built = await runIn(repoRoot, process.execPath, [join(repoRoot, 'scripts', 'build-sea.mjs'), '--out', buildDir], 180_000);
+  const built = await runIn(repoRoot, process.execPath, [join(repoRoot, 'scripts', 'package', 'build-sea.mjs'), '--out', buildDir], 180_000);
   expect(built.code, built.stderr).toBe(0);
   exe = join(runDir, 'farmwatch');
   copyFileSync(join(buildDir, 'farmwatch'), exe);

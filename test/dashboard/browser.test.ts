@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchChromium, type Browser } from '../../scripts/chromium.js';
+import { chromiumMissing, launchChromium, type Browser } from '../helpers/chromium.js';
 import { cleanup, secrets } from '../server/helpers.js';
 import { hostile, seedFleet, startDashboardServer, type Seeded } from './helpers.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchChromium, type Browser } from '../../scripts/chromium.js';
+import { chromiumMissing, launchChromium, type Browser } from '../helpers/chromium.js';
 import { cleanup, enroll, makeReport, postReport, secrets } from '../server/helpers.js';
 import { hostile, seedFleet, startDashboardServer, type Seeded } from './helpers.js';
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchChromium } from '../../scripts/chromium.js';
+import { chromiumMissing, launchChromium } from '../helpers/chromium.js';
 
 const cli = resolve('dist/cli/cli.js');
 // .ci/run installs Chromium and sets FARMWATCH_REQUIRE_CHROMIUM: there a missing browser fails instead of skipping.

@@ -69,7 +69,7 @@ async function curlJson(path: string, init: { method?: string; body?: unknown } 
   return { status, body: JSON.parse(lines.join('\n') || 'null') as unknown };
 }
 
-const install = (root: string, ...args: string[]) => run('sh', [join(repoRoot, 'scripts', 'install', 'linux', 'install.sh'), '--root', root, '--binary', bundle, ...args]);
+const install = (root: string, ...args: string[]) => run('sh', [join(repoRoot, 'scripts', 'package', 'install', 'linux', 'install.sh'), '--root', root, '--binary', bundle, ...args]);
 
 function agentConfig(dir: string, config: Record<string, unknown>): string {
   mkdirSync(dir, { recursive: true });
@@ -84,7 +84,7 @@ describe.skipIf(!posix)('IT\'s first day on loopback: TLS with a private CA, nam
   beforeAll(async () => {
     if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
     work = mkdtempSync(join(tmpdir(), 'farmwatch-first-day-'));
-    const built = await run(process.execPath, [join(repoRoot, 'scripts', 'build-bundle.mjs'), '--out', join(work, 'build')], repoRoot);
+    const built = await run(process.execPath, [join(repoRoot, 'scripts', 'package', 'build-bundle.mjs'), '--out', join(work, 'build')], repoRoot);
     expect(built.code, built.stderr).toBe(0);
     bundle = join(work, 'build', 'farmwatch.cjs');
 
@@ -164,7 +164,7 @@ describe.skipIf(!posix)('IT\'s first day on loopback: TLS with a private CA, nam
     const root = mkdtempSync(join(work, 'mac-root-'));
     const home = join(root, 'Library', 'Application Support', 'farmwatch');
     const given = agentConfig(join(work, 'mac-laptop'), { deviceId: 'first-day-mac', server: { url: base, caFile: join(tls(), 'ca.pem') } });
-    const installed = await run('sh', [join(repoRoot, 'scripts', 'install', 'macos', 'install.sh'), '--root', root, '--binary', bundle, '--config', given, '--secret-file', secretFile]);
+    const installed = await run('sh', [join(repoRoot, 'scripts', 'package', 'install', 'macos', 'install.sh'), '--root', root, '--binary', bundle, '--config', given, '--secret-file', secretFile]);
     expect(installed.code, installed.stderr).toBe(0);
     expect(installed.stdout).toMatch(/enrolled/);
     expect(statSync(join(home, 'enrollment.json')).mode & 0o777).toBe(0o600);

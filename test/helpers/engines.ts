@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freshDatabase } from '../../scripts/pg-cluster.js';
+import { freshDatabase } from './pg-cluster.js';
 
 /**
  * The storage engines the server tests run on: SQLite always; PostgreSQL when FARMWATCH_TEST_PG_URL is set (the

@@ -1,8 +1,8 @@
-import { pgBinDir, startPgCluster, type PgCluster } from '../../scripts/pg-cluster.js';
+import { pgBinDir, startPgCluster, type PgCluster } from './pg-cluster.js';
 
 /**
  * vitest globalSetup: when PostgreSQL is installed and FARMWATCH_TEST_PG_URL is unset, a throwaway cluster owned by
- * this test run (scripts/pg-cluster.ts), so `npm test` alone runs the storage tests on both engines; stopped and
+ * this test run (test/helpers/pg-cluster.ts), so `npm test` alone runs the storage tests on both engines; stopped and
  * removed in teardown. With FARMWATCH_TEST_PG_URL set, that server is used as is.
  */
 let cluster: PgCluster | undefined;

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../agent/config.js';
-import { renderConfigDocs } from '../../scripts/gen-config-docs.js';
+import { renderConfigDocs } from '../../scripts/docs/gen-config-docs.js';
 
 const onDisk = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
 
 describe('docs/configuration.md', () => {
-  it('is what scripts/gen-config-docs.ts makes of the config schema now (run `npm run docs:config` when this fails)', () => {
+  it('is what scripts/docs/gen-config-docs.ts makes of the config schema now (run `npm run docs:config` when this fails)', () => {
     expect(onDisk).toBe(renderConfigDocs());
   });
 

@@ -7,7 +7,7 @@ import { AgentProcess, cli } from '../agent/agent-process.js';
 import { repoRoot, runIn, type Ran } from '../bundle/run-isolated.js';
 
 // The Linux installer, run into a temporary root (DESTDIR style) with the real bundle as the agent binary.
-const scripts = join(repoRoot, 'scripts', 'install', 'linux');
+const scripts = join(repoRoot, 'scripts', 'package', 'install', 'linux');
 const has = (tool: string) => {
   try {
     execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
@@ -26,7 +26,7 @@ let root: string;
 beforeAll(async () => {
   if (!posixShell) return;
   work = mkdtempSync(join(tmpdir(), 'farmwatch-install-'));
-  const built = await runIn(repoRoot, process.execPath, [join(repoRoot, 'scripts', 'build-bundle.mjs'), '--out', join(work, 'build')]);
+  const built = await runIn(repoRoot, process.execPath, [join(repoRoot, 'scripts', 'package', 'build-bundle.mjs'), '--out', join(work, 'build')]);
   expect(built.code, built.stderr).toBe(0);
   bundle = join(work, 'build', 'farmwatch.cjs');
 }, 120_000);
@@ -44,7 +44,7 @@ const mode = (path: string) => statSync(path).mode & 0o777;
 const config = () => join(root, 'etc', 'farmwatch', 'agent.json');
 const exe = () => join(root, 'opt', 'farmwatch', 'farmwatch');
 
-describe.skipIf(posixShell === false)('scripts/install/linux/install.sh --root', { timeout: 90_000 }, () => {
+describe.skipIf(posixShell === false)('scripts/package/install/linux/install.sh --root', { timeout: 90_000 }, () => {
   it('lays out the binary, the /usr/bin link, the unit, the config and a 0700 state dir', async () => {
     const r = await install('--binary', bundle, '--server', 'https://farmwatch.example.com');
     expect(r.code, r.stderr).toBe(0);
@@ -189,7 +189,7 @@ describe.skipIf(posixShell === false)('scripts/install/linux/install.sh --root',
   });
 });
 
-describe.skipIf(posixShell === false)('scripts/install/linux/uninstall.sh --root', () => {
+describe.skipIf(posixShell === false)('scripts/package/install/linux/uninstall.sh --root', () => {
   it('removes binary, link and unit, keeps config and state; --purge removes them too; twice is fine', async () => {
     expect((await install('--binary', bundle)).code).toBe(0);
     const r = await uninstall();

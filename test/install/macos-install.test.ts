@@ -7,7 +7,7 @@ import { repoRoot, runIn } from '../bundle/run-isolated.js';
 
 // The macOS installer's file layout is plain sh, so it is tested here into a temp root (no launchctl there);
 // loading the daemon needs a Mac and is not tested. The plist is parsed by Python's plistlib (plutil is macOS-only).
-const scripts = join(repoRoot, 'scripts', 'install', 'macos');
+const scripts = join(repoRoot, 'scripts', 'package', 'install', 'macos');
 const plistFile = join(scripts, 'com.farmwatch.agent.plist');
 const python = (() => {
   try {
@@ -25,7 +25,7 @@ let bundle: string;
 beforeAll(async () => {
   if (!posixShell) return;
   work = mkdtempSync(join(tmpdir(), 'farmwatch-macos-install-'));
-  const built = await runIn(repoRoot, process.execPath, [join(repoRoot, 'scripts', 'build-bundle.mjs'), '--out', join(work, 'build')]);
+  const built = await runIn(repoRoot, process.execPath, [join(repoRoot, 'scripts', 'package', 'build-bundle.mjs'), '--out', join(work, 'build')]);
   expect(built.code, built.stderr).toBe(0);
   bundle = join(work, 'build', 'farmwatch.cjs');
 }, 120_000);
@@ -54,7 +54,7 @@ describe.skipIf(!python)('com.farmwatch.agent.plist (skipped without python3: it
   });
 });
 
-describe.skipIf(posixShell === false)('scripts/install/macos/install.sh --root', { timeout: 90_000 }, () => {
+describe.skipIf(posixShell === false)('scripts/package/install/macos/install.sh --root', { timeout: 90_000 }, () => {
   it('lays out the binary, link, plist and a 0700 folder with the config; uninstall keeps or purges it', async () => {
     const root = mkdtempSync(join(work, 'root-'));
     const home = join(root, 'Library', 'Application Support', 'farmwatch');

@@ -15,9 +15,9 @@ const pwsh = (() => {
   }
 })();
 
-describe.skipIf(!pwsh)('scripts/install/windows/*.ps1 (skipped: needs pwsh)', () => {
+describe.skipIf(!pwsh)('scripts/package/install/windows/*.ps1 (skipped: needs pwsh)', () => {
   it.each(['install.ps1', 'uninstall.ps1'])('%s parses without errors', (script) => {
-    const file = join(repoRoot, 'scripts', 'install', 'windows', script);
+    const file = join(repoRoot, 'scripts', 'package', 'install', 'windows', script);
     const command = `$e=$null; [void][System.Management.Automation.Language.Parser]::ParseFile('${file}', [ref]$null, [ref]$e); $e | ForEach-Object { $_.ToString() }`;
     expect(execFileSync('pwsh', ['-NoProfile', '-Command', command], { encoding: 'utf8' }).trim()).toBe('');
   });
@@ -27,7 +27,7 @@ describe.skipIf(!pwsh)('scripts/install/windows/*.ps1 (skipped: needs pwsh)', ()
 // and plant agent.json or enrollment.json in it. Unverified on Windows here (no pwsh, no NTFS): these tests pin
 // the order and the rules of the check, not its run.
 describe('install.ps1 checks the data folder before reading anything from it', () => {
-  const text = readFileSync(join(repoRoot, 'scripts', 'install', 'windows', 'install.ps1'), 'utf8');
+  const text = readFileSync(join(repoRoot, 'scripts', 'package', 'install', 'windows', 'install.ps1'), 'utf8');
   const lines = text.split(/\r?\n/);
   const helpEnd = lines.findIndex((l) => l.trim() === '#>');
   /** The body of a function: from its `function Name` line to the closing brace at column 0. */

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { registeredRules } from '../../rules/registry.js';
-import { beginMarker, endMarker, renderDetectionDocs, renderRuleTables } from '../../scripts/gen-detection-docs.js';
+import { beginMarker, endMarker, renderDetectionDocs, renderRuleTables } from '../../scripts/docs/gen-detection-docs.js';
 
 const onDisk = readFileSync(new URL('../../docs/detection.md', import.meta.url), 'utf8');
 
 describe('docs/detection.md', () => {
-  it('carries the rule tables scripts/gen-detection-docs.ts makes of the rule registry now (run `npm run docs:detection` when this fails)', () => {
+  it('carries the rule tables scripts/docs/gen-detection-docs.ts makes of the rule registry now (run `npm run docs:detection` when this fails)', () => {
     expect(onDisk).toBe(renderDetectionDocs(onDisk));
   });
 

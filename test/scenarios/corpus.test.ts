@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectedFlagged, judge, loadCorpus, tallyByOs } from '../../scripts/scenario-corpus.js';
+import { expectedFlagged, judge, loadCorpus, tallyByOs } from '../../scripts/eval/scenario-corpus.js';
 import { rules } from '../../rules/index.js';
 
 const corpus = loadCorpus();

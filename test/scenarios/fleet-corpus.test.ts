@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runFleetCorpus, type FleetCorpusResult } from '../../scripts/fleet-corpus.js';
+import { runFleetCorpus, type FleetCorpusResult } from '../../scripts/eval/fleet-corpus.js';
 
 /**
  * The gate of the fleet corpus `npm run eval` prints: 52 laptops over five simulated days through a real server

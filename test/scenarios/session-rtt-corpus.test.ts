@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { withSessionRtt } from '../../agent/session-rtt.js';
 import { nettopArgs, pingArgs } from '../../collectors/network/session-rtt.js';
 import type { Snapshot } from '../../collectors/snapshot.js';
-import { loadCorpus } from '../../scripts/scenario-corpus.js';
+import { loadCorpus } from '../../scripts/eval/scenario-corpus.js';
 import { fakeContext, fixture } from '../helpers/fake-context.js';
 
 /** The far-session scenarios carry the rttMs the agent's session-RTT step makes of recorded output: rebuilt here. */

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jsonSchemas } from '../../schema/index.js';
-import { missingRequired } from '../../scripts/validate-snapshot.js';
+import { missingRequired } from '../../scripts/eval/validate-snapshot.js';
 import { cliPath, farmwatch } from '../agent/cli-run.js';
 
-const script = new URL('../../dist/scripts/validate-snapshot.js', import.meta.url).pathname;
+const script = new URL('../../dist/scripts/eval/validate-snapshot.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'fw-validate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { properties } from '../../scripts/hostile/property.js';
-import { runSuite, type SuiteResult } from '../../scripts/hostile/suite.js';
-import { knownAttacks, mutators, sequences } from '../../scripts/hostile/tamperings.js';
+import { properties } from '../../scripts/eval/hostile/property.js';
+import { runSuite, type SuiteResult } from '../../scripts/eval/hostile/suite.js';
+import { knownAttacks, mutators, sequences } from '../../scripts/eval/hostile/tamperings.js';
 import { engines } from '../helpers/engines.js';
 
 /*
- * The laptop's own user is the adversary: generated tamperings (scripts/hostile/tamperings.ts) of honest, signed
+ * The laptop's own user is the adversary: generated tamperings (scripts/eval/hostile/tamperings.ts) of honest, signed
  * reports of laptops with real findings, sent to a real server on loopback by devices enrolled with the agent's own
  * key code. The cases are drawn once from a fixed seed and run once; each property is then its own test, so that a
  * failure names the property and its shortest counterexample. Longer runs, other seeds and shrinking:
- *   npm run build && node dist/scripts/hostile.js --runs 300 --seed 42 --shrink
+ *   npm run build && node dist/scripts/eval/hostile.js --runs 300 --seed 42 --shrink
  */
 const seed = 20261203;
 const runsOf = { sqlite: 50, postgres: 20 } as const;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../../scripts/pg-cluster.js';
+import { freshDatabase } from '../helpers/pg-cluster.js';
 import { httpReceiver, waitFor } from '../forwarders/receivers.js';
 import { pgSkipReason, pgUrl } from '../helpers/engines.js';
 import { cleanup, enroll, getJson, makeReport, postJson, postReport, secrets } from './helpers.js';

@@ -15,7 +15,7 @@ import { ioregScsiNubs, ioregUsbDevices, ioregUsbInterfaces, systemProfilerUsb, 
 import { nettopArgs } from '../../../collectors/network/session-rtt.js';
 import { fixturesDir } from '../../helpers/fake-context.js';
 
-const script = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'scripts', 'record-fixtures'), 'utf8');
+const script = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'helpers', 'record-fixtures'), 'utf8');
 /** `run FILE CMD ARGS...` lines of the script with a fixed file name. */
 const recorded = new Map([...script.matchAll(/^run ([\w.-]+)\s+(.+)$/gm)].map((m) => [m[1]!, m[2]!.trim().replace(/\s+/g, ' ')]));
 
@@ -46,7 +46,7 @@ const collectorCommands: Record<string, string> = {
   'lsof-iTCP5900.txt': ['lsof', ...lsofScreenSharing].join(' '),
 };
 
-describe('scripts/record-fixtures', () => {
+describe('test/helpers/record-fixtures', () => {
   it('records exactly the commands the darwin collectors run, under the fixture file names', () => {
     expect(Object.fromEntries(recorded)).toEqual(collectorCommands);
   });

@@ -8,7 +8,7 @@ import { inventorySections, parseInventory } from '../../../collectors/win32/inv
 import { fixture, fixturesDir } from '../../helpers/fake-context.js';
 
 /**
- * Every file scripts/record-fixtures.ps1 writes (and copied into test/fixtures/win32/) is read here by its name
+ * Every file test/helpers/record-fixtures.ps1 writes (and copied into test/fixtures/win32/) is read here by its name
  * pattern, so a new recording is tested the moment it is added.
  */
 const files = readdirSync(join(fixturesDir, 'win32'));

@@ -3,14 +3,14 @@
  *   1. the zod snapshot schema (what the agent and server parse with);
  *   2. the JSON Schema that `farmwatch schema` prints: every `required` key present, recursively through
  *      properties, items, additionalProperties (records) and, for anyOf/oneOf, the branch the value fits.
- * Usage: node dist/scripts/validate-snapshot.js SNAPSHOT.json [SCHEMA.json]   (SCHEMA.json: `farmwatch schema` output;
+ * Usage: node dist/scripts/eval/validate-snapshot.js SNAPSHOT.json [SCHEMA.json]   (SCHEMA.json: `farmwatch schema` output;
  * without it the schemas are built in-process). Exit 0 when both pass, 1 with one line per problem, 2 on bad usage.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { snapshotSchema } from '../collectors/snapshot.js';
-import { jsonSchemas } from '../schema/index.js';
+import { snapshotSchema } from '../../collectors/snapshot.js';
+import { jsonSchemas } from '../../schema/index.js';
 
 type Json = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run build:sea [-- --out DIR]
 // A single executable (Node's single-executable application, SEA): a copy of this Node binary with the CommonJS
-// laptop bundle (scripts/build-bundle.mjs) injected as the NODE_SEA_BLOB resource by postject.
+// laptop bundle (scripts/package/build-bundle.mjs) injected as the NODE_SEA_BLOB resource by postject.
 // Runs on the OS and CPU it was built on: build the Linux one on Linux; macOS and Windows steps are in
 // docs/deployment.md ("Building the executables").
 import { execFileSync } from 'node:child_process';
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildBundle } from './build-bundle.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // The fuse Node looks for to know a blob was injected (Node 20 docs, "Single executable applications").
 const sentinelFuse = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 

@@ -2,11 +2,11 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { parseConfig } from '../agent/config.js';
-import { ruleContextFor } from '../agent/rule-context.js';
-import { snapshotSchema } from '../collectors/snapshot.js';
-import { evaluateSnapshot, type Evaluation } from '../rules/index.js';
-import { baselineSchema, levels, type Level } from '../rules/types.js';
+import { parseConfig } from '../../agent/config.js';
+import { ruleContextFor } from '../../agent/rule-context.js';
+import { snapshotSchema } from '../../collectors/snapshot.js';
+import { evaluateSnapshot, type Evaluation } from '../../rules/index.js';
+import { baselineSchema, levels, type Level } from '../../rules/types.js';
 
 /**
  * The labelled scenario corpus (test/scenarios/corpus/*.json): what a correct detector should conclude about each

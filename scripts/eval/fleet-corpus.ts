@@ -14,9 +14,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { createServer } from '../server/app.js';
-import { parseServerConfig } from '../server/config.js';
-import { openGeo } from '../server/geo/open.js';
+import { createServer } from '../../server/app.js';
+import { parseServerConfig } from '../../server/config.js';
+import { openGeo } from '../../server/geo/open.js';
 
 const secrets = { enrollSecret: 'enroll-secret-for-the-fleet-corpus', adminToken: 'admin-token-for-the-fleet-corpus-0123456789' };
 const admin = { authorization: `Bearer ${secrets.adminToken}` };

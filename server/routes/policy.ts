@@ -2,8 +2,8 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { ClientError, readBody } from '../body.js';
 import { adminOnly, type ServerContext } from '../context.js';
 import { guardOf } from '../lifecycle/guard.js';
-import { parseInventoryCsv } from './parse-inventory-csv.js';
-import { policyBodySchema } from './schema.js';
+import { parseInventoryCsv } from '../policy/parse-inventory-csv.js';
+import { policyBodySchema } from '../policy/schema.js';
 
 /** Central policy admin API: GET/PUT the versioned policy, import the inventory CSV, list devices that never enrolled. */
 export function policyRoutes(app: FastifyInstance, ctx: ServerContext): void {

@@ -3,7 +3,7 @@
  * user when run as root, since initdb refuses root), pg_ctl start on a free 127.0.0.1 port with its unix socket in
  * that dir, stop and remove at the end. Needs Debian's `postgresql` package (pg_ctl under /usr/lib/postgresql/N/bin).
  *
- *   node dist/scripts/pg-cluster.js   (starts one, prints FARMWATCH_TEST_PG_URL=..., stops on SIGINT/SIGTERM)
+ *   node dist/test/helpers/pg-cluster.js   (starts one, prints FARMWATCH_TEST_PG_URL=..., stops on SIGINT/SIGTERM)
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -1,8 +1,8 @@
 /**
- * The hostile-agent property suite for longer runs than `npm test` makes (scripts/hostile/): a real server on
- * loopback, generated tamperings of honest signed reports, the properties of scripts/hostile/property.ts.
+ * The hostile-agent property suite for longer runs than `npm test` makes (scripts/eval/hostile/): a real server on
+ * loopback, generated tamperings of honest signed reports, the properties of scripts/eval/hostile/property.ts.
  *
- *   npm run build && node dist/scripts/hostile.js [--runs 300] [--seed 42] [--db FILE|postgres://…] [--durability wal-fsync|normal] [--shrink] [--json]
+ *   npm run build && node dist/scripts/eval/hostile.js [--runs 300] [--seed 42] [--db FILE|postgres://…] [--durability wal-fsync|normal] [--shrink] [--json]
  *
  * Prints the number of generated cases, the failures per property with a counterexample, and the seed to replay
  * them; the last line is the result as JSON. Exit 0 when no property failed, 1 when one did, 2 on a usage error.

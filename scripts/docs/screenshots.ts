@@ -6,10 +6,10 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
-import { seedSimulatedFleet } from '../cli/demo/simulated-fleet.js';
-import { createServer } from '../server/app.js';
-import { parseServerConfig } from '../server/config.js';
-import { chromiumMissing, launchChromium } from './chromium.js';
+import { seedSimulatedFleet } from '../../cli/demo/simulated-fleet.js';
+import { createServer } from '../../server/app.js';
+import { parseServerConfig } from '../../server/config.js';
+import { chromiumMissing, launchChromium } from '../../test/helpers/chromium.js';
 
 const out = resolve(process.argv[2] ?? 'docs/screenshots');
 

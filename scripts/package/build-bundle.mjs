@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // npm run build:bundle [-- --out DIR]
 // One CommonJS file with the laptop side of farmwatch (agent CLI, collectors, rules, catalogs) that runs with
-// no node_modules. CommonJS because Node 20's single-executable support (scripts/build-sea.mjs) runs CommonJS only.
+// no node_modules. CommonJS because Node 20's single-executable support (scripts/package/build-sea.mjs) runs CommonJS only.
 //
 // What is special about it:
+// - the file holds the agent's code as a string and compiles it only when a command runs: `--version` answers without
+//   it (see launcherSource).
 // - the catalogs (rules/catalogs/*.json) and the package version are read at run time with readFileSync next to
 //   import.meta.url. The bundle has no such files, so the project's own modules get a `node:fs` whose readFileSync
 //   answers from an embedded, read-only copy under a virtual root (and falls through to the real disk elsewhere).
@@ -17,7 +19,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // A file URL that is absolute on every OS (Windows needs a drive letter) and exists on none.
 const virtualModuleUrl = 'file:///C:/farmwatch-embedded/rules/device/catalogs.js';
 const virtualRootUrl = 'file:///C:/farmwatch-embedded/';
@@ -90,6 +92,26 @@ main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, en
 );
 `;
 
+// The file node runs: answers --version at once, and compiles the agent (the esbuild output, held as a string) only for
+// a command. Parsing 1.4 MB of code costs more than the whole budget of `--version` (0.05 s over Node's own start).
+function launcherSource(agent, version, legal) {
+  const comments = legal.trim() ? `\n/* Third-party licence notices of the code above:\n\n${legal.replaceAll('*/', '* /')}\n*/\n` : '';
+  return `#!/usr/bin/env node
+// farmwatch laptop agent, bundled by scripts/package/build-bundle.mjs; third-party licence notices at the end of the file.
+const command = process.argv[2];
+if (command === '--version' || command === '-v') {
+  process.stdout.write(${JSON.stringify(`${version}\n`)});
+} else {
+  require('node:vm').compileFunction(agent(), ['exports', 'require', 'module', '__filename', '__dirname'], { filename: __filename })(
+    exports, require, module, __filename, __dirname,
+  );
+}
+function agent() {
+  return ${JSON.stringify(agent)};
+}
+${comments}`;
+}
+
 function laptopPlugin(files) {
   const isOwnSource = (path) => path.startsWith(root + sep) && !path.includes(`${sep}node_modules${sep}`);
   return {
@@ -113,6 +135,7 @@ function laptopPlugin(files) {
 
 export async function buildBundle(outDir = join(root, 'dist', 'bundle')) {
   const started = Date.now();
+  const files = await embeddedFiles();
   const outfile = join(outDir, 'farmwatch.cjs');
   await mkdir(outDir, { recursive: true });
   const result = await build({
@@ -122,14 +145,17 @@ export async function buildBundle(outDir = join(root, 'dist', 'bundle')) {
     format: 'cjs',
     target: 'node20',
     outfile,
+    write: false,
     minify: true,
-    legalComments: 'eof',
+    legalComments: 'external',
     metafile: true,
     logLevel: 'warning',
     define: { 'import.meta.url': JSON.stringify(virtualModuleUrl) },
-    banner: { js: '#!/usr/bin/env node\n// farmwatch laptop agent, bundled by scripts/build-bundle.mjs; third-party licence notices at the end of the file.' },
-    plugins: [laptopPlugin(await embeddedFiles())],
+    plugins: [laptopPlugin(files)],
   });
+  const agent = result.outputFiles.find((f) => f.path === outfile).text;
+  const legal = result.outputFiles.find((f) => f.path.endsWith('.LEGAL.txt'))?.text ?? '';
+  await writeFile(outfile, launcherSource(agent, JSON.parse(files['package.json']).version, legal), { mode: 0o755 });
   const inputs = Object.keys(result.metafile.inputs).map((p) => relative(root, resolve(root, p)).split(sep).join('/'));
   const bad = inputs.filter((p) => forbidden.some((re) => re.test(p)));
   if (bad.length) throw new Error(`the laptop bundle must not contain server code or native modules: ${bad.join(', ')}`);

@@ -128,7 +128,7 @@ $os = Get-CimInstance Win32_OperatingSystem -Property Caption,Version
 $note = @"
 # $Label
 
-Recorded with scripts/record-fixtures.ps1 on $($os.Caption) $($os.Version), PowerShell $($PSVersionTable.PSVersion), $(Get-Date -Format 'yyyy-MM-dd').
+Recorded with test/helpers/record-fixtures.ps1 on $($os.Caption) $($os.Version), PowerShell $($PSVersionTable.PSVersion), $(Get-Date -Format 'yyyy-MM-dd').
 Anonymised by pattern (serials, MACs after the OUI, user names, SIDs, computer name, MachineGuid, SSIDs); reviewed by: (your name).
 Inventory run took $($sw.ElapsedMilliseconds) ms.
 "@

@@ -2,11 +2,11 @@
  * `npm run eval`: runs the labelled scenario corpus and prints a confusion table (expected label × actual level),
  * precision and recall of "flagged" (level medium or above), overall and per OS, and every scenario whose labels the
  * rules miss.
- * Then the fleet corpus (scripts/fleet-corpus.ts): simulated fleets over days through a real server, precision and
+ * Then the fleet corpus (scripts/eval/fleet-corpus.ts): simulated fleets over days through a real server, precision and
  * recall of every fleet and geo rule.
  * Exit 0 even when labels are missed: it is a report; test/scenarios/corpus.test.ts and fleet-corpus.test.ts are the gates.
  */
-import { levels } from '../rules/types.js';
+import { levels } from '../../rules/types.js';
 import { formatFleetCorpus, runFleetCorpus } from './fleet-corpus.js';
 import { expectedLabel, flaggedFrom, judge, loadCorpus, tally, tallyByOs, type Tally } from './scenario-corpus.js';
 

@@ -1,5 +1,5 @@
 /**
- * The hostile-agent properties, checked at the HTTP boundary for one generated case (scripts/hostile/tamperings.ts):
+ * The hostile-agent properties, checked at the HTTP boundary for one generated case (scripts/eval/hostile/tamperings.ts):
  *
  *  defined-answer        every request gets a 2xx, or a 4xx with a JSON body naming an `error`: never a 5xx, never a hang
  *  verdict-not-lowered   wherever the laptop's true snapshot reached the server, the device's
@@ -11,8 +11,8 @@
  *  re-enrollment-refused re-enrolling an enrolled id never succeeds without an admin's approval
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { loadSigner } from '../../agent/signing.js';
-import { rules } from '../../rules/index.js';
+import { loadSigner } from '../../../agent/signing.js';
+import { rules } from '../../../rules/index.js';
 import type { Scenario } from '../scenario-corpus.js';
 import {
   activeAlertsOf,

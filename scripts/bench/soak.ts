@@ -13,7 +13,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { soakBegin, soakEnd } from './bench/doc.js';
+import { soakBegin, soakEnd } from './doc.js';
 
 const { values } = parseArgs({
   options: {
@@ -41,7 +41,7 @@ const sampleEveryMs = 2_000;
 const churnEveryMs = 3_000;
 const churnShare = 0.1;
 
-const cli = fileURLToPath(new URL('../cli/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../cli/cli.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fw-soak-'));
 const children: ChildProcess[] = [];
 const extra: ChildProcess[] = [];
@@ -272,7 +272,7 @@ async function main(): Promise<number> {
 
 /** Replaces the soak section of docs/BENCHMARKS.md (or appends one). */
 function record(result: Record<string, unknown> & { failures: string[] }): void {
-  const doc = fileURLToPath(new URL('../../docs/BENCHMARKS.md', import.meta.url));
+  const doc = fileURLToPath(new URL('../../../docs/BENCHMARKS.md', import.meta.url));
   const text = existsSync(doc) ? readFileSync(doc, 'utf8') : '# Benchmarks\n';
   const args = [`--minutes ${minutes}`, ...(extraCount !== 300 ? [`--processes ${extraCount}`] : [])].join(' ');
   const section = [
@@ -280,7 +280,7 @@ function record(result: Record<string, unknown> & { failures: string[] }): void 
     '',
     '## Soak',
     '',
-    `\`npm run soak -- ${args} --record\` (scripts/soak.ts), ${new Date().toISOString()}, on ${cpus()[0]?.model ?? 'unknown'} ×${cpus().length}, Node ${process.version}.`,
+    `\`npm run soak -- ${args} --record\` (scripts/bench/soak.ts), ${new Date().toISOString()}, on ${cpus()[0]?.model ?? 'unknown'} ×${cpus().length}, Node ${process.version}.`,
     '`farmwatch server` (port 0, temp SQLite, generated secrets) and one enrolled `farmwatch run` at intervalSec 5, with',
     `${extraCount} extra processes of which a tenth are killed and replaced every 3 s. RSS from /proc/PID/status every 2 s,`,
     'slope by least squares after the warm-up (a fifth of the run, at most 1 min); stalls are the largest',

@@ -1,7 +1,7 @@
 /**
  * The hostile-agent harness: a real server on loopback, real devices enrolled with the agent's own signing key
  * code (agent/signing.ts) and honest reports built by the agent's own report builder (agent/report.ts) from the
- * labelled scenario corpus. Shared by test/server/hostile-agent.property.test.ts, scripts/hostile.ts and
+ * labelled scenario corpus. Shared by test/server/hostile-agent.property.test.ts, scripts/eval/hostile.ts and
  * scripts/bench/hostile-load.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,17 +9,17 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { parseConfig, type Config } from '../../agent/config.js';
-import { applyPolicy, reweigh } from '../../agent/policy.js';
-import { buildReport } from '../../agent/report.js';
-import { ruleContextFor } from '../../agent/rule-context.js';
-import { ensureKeyPair, loadSigner, type Signer } from '../../agent/signing.js';
-import type { Snapshot } from '../../collectors/snapshot.js';
-import { evaluateSnapshot } from '../../rules/index.js';
-import type { DevicePolicy } from '../../schema/policy.js';
-import type { Report } from '../../schema/report.js';
-import { createServer, type FarmwatchServer } from '../../server/app.js';
-import { parseServerConfig } from '../../server/config.js';
+import { parseConfig, type Config } from '../../../agent/config.js';
+import { applyPolicy, reweigh } from '../../../agent/policy.js';
+import { buildReport } from '../../../agent/report.js';
+import { ruleContextFor } from '../../../agent/rule-context.js';
+import { ensureKeyPair, loadSigner, type Signer } from '../../../agent/signing.js';
+import type { Snapshot } from '../../../collectors/snapshot.js';
+import { evaluateSnapshot } from '../../../rules/index.js';
+import type { DevicePolicy } from '../../../schema/policy.js';
+import type { Report } from '../../../schema/report.js';
+import { createServer, type FarmwatchServer } from '../../../server/app.js';
+import { parseServerConfig } from '../../../server/config.js';
 import { loadCorpus, type Scenario } from '../scenario-corpus.js';
 
 export const hostileSecrets = { enrollSecret: 'hostile-enroll-secret-0123456789', adminToken: 'hostile-admin-token-0123456789abcdef' };

@@ -1,0 +1,2 @@
+/** Why an enrollment waits for an admin instead of completing at once. */
+export type Collision = 'device-id' | 'hardware' | 'placeholder-serial';
