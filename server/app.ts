@@ -13,7 +13,7 @@ import { carrierGradeNat } from './geo/special.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { socRoutes } from './routes/soc.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
-import { caseRoutes } from './cases/routes.js';
+import { caseRoutes } from './routes/cases.js';
 import { policyRoutes } from './routes/policy.js';
 import { graphRoutes } from './graph/routes.js';
 import { maxSkewMs } from './lifecycle/guard.js';

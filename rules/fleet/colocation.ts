@@ -6,9 +6,9 @@ import { declareRule } from '../types.js';
 
 import type { Severity } from '../types.js';
 import { baseSeverity } from './grade.js';
-import { atExemptPlace, type KnownPlaces } from './places.js';
+import { atExemptPlace, type KnownPlaces, type PlaceKind } from './places.js';
 
-export type PlaceKind = 'ip' | 'gateway' | 'wifi';
+export type { PlaceKind } from './places.js';
 
 export interface Place {
   kind: PlaceKind;

@@ -1,4 +1,5 @@
-import type { PlaceKind } from './colocation.js';
+/** Where a laptop was seen: its public address, its gateway's MAC hash or its Wi-Fi BSSID hash. */
+export type PlaceKind = 'ip' | 'gateway' | 'wifi';
 import type { FleetGrade } from './grade.js';
 
 /**

@@ -23,7 +23,7 @@ import { icon, stylesheet } from './style.js';
 import { createHash } from 'node:crypto';
 import { casesOf } from '../cases/actions.js';
 import { caseDossier, deviceFile } from '../cases/dossier.js';
-import { exportHtml } from '../cases/export.js';
+import { exportHtml } from './case-export.js';
 import { resolutions, type Resolution } from '../cases/store.js';
 import { caseHref, casePage, casesPage, caseTabs } from './pages/cases.js';
 

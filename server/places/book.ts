@@ -16,7 +16,7 @@ import {
   type PlaceRole,
   type PresenceDay,
 } from '../../rules/fleet/index.js';
-import { networkMatcher } from '../context.js';
+import { networkMatcher } from '../network-match.js';
 import type { PolicyRecord } from '../policy/schema.js';
 import { toAlert } from '../storage/rows.js';
 import type { SqlDb } from '../storage/sql/types.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportCsp } from '../../server/cases/export.js';
+import { exportCsp } from '../../server/dashboard/case-export.js';
 import { escape } from '../../server/dashboard/html.js';
 import { cleanup, getJson, postJson } from '../server/helpers.js';
 import { hostile, hostileHost, seedFleet, startDashboardServer, type Seeded } from '../dashboard/helpers.js';

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { levelBadge } from '../dashboard/format.js';
-import { html, Html } from '../dashboard/html.js';
-import { blindSpotsPanel, breakdownPanel, findingsTable, timelineList } from '../dashboard/parts.js';
-import type { Dossier } from './dossier.js';
+import { levelBadge } from './format.js';
+import { html, Html } from './html.js';
+import { blindSpotsPanel, breakdownPanel, findingsTable, timelineList } from './parts.js';
+import type { Dossier } from '../cases/dossier.js';
 import { registeredRule } from '../../rules/registry.js';
-import { resolutionText } from './store.js';
+import { resolutionText } from '../cases/store.js';
 
 /**
  * A case for HR and legal: one self-contained HTML file, printable to PDF. It holds personal data, so it is built

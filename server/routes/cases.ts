@@ -2,10 +2,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ClientError } from '../body.js';
 import { adminOnly, type ServerContext } from '../context.js';
-import { casesOf } from './actions.js';
-import { caseDossier } from './dossier.js';
-import { exportHtml } from './export.js';
-import { caseStates, resolutions } from './store.js';
+import { casesOf } from '../cases/actions.js';
+import { caseDossier } from '../cases/dossier.js';
+import { exportHtml } from '../dashboard/case-export.js';
+import { caseStates, resolutions } from '../cases/store.js';
 
 const caseId = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const listQuery = z.object({ state: z.enum([...caseStates, 'open']).optional(), device: z.string().min(1).max(128).optional() });
