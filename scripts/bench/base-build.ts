@@ -1,12 +1,14 @@
 /**
  * Builds another commit of this repository beside the working tree, so a benchmark measures "before" and "after"
  * in one run on one machine (figures from different runs on a shared machine do not compare). A detached git
- * worktree in a temp directory, sharing this checkout's node_modules, compiled with this checkout's tsc.
+ * worktree in a temp directory, sharing this checkout's node_modules, compiled with this checkout's tsc; with
+ * `{ bundle: true }` also its laptop bundle (dist/bundle/farmwatch.cjs). The one way the benchmarks build a base:
+ * `npm run bench -- --base REV` builds it once and passes its root to every comparing benchmark as `--root`.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface BaseBuild {
@@ -20,8 +22,17 @@ export interface BaseBuild {
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 
-export function buildBase(rev: string): BaseBuild {
-  const git = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8', timeout: 120_000 }).trim();
+/** The laptop bundle of the package root `root`, at `<root>/dist/bundle/farmwatch.cjs`, built from its own sources. */
+export function buildBundle(root: string): string {
+  // The bundle's build script moved to scripts/package/; an older tree has it in scripts/.
+  const builder = [join(root, 'scripts', 'package', 'build-bundle.mjs'), join(root, 'scripts', 'build-bundle.mjs')].find((f) => existsSync(f));
+  if (!builder) throw new Error(`${root}: no build-bundle.mjs (scripts/package/ or scripts/), cannot build its laptop bundle`);
+  execFileSync(process.execPath, [builder], { cwd: root, timeout: 300_000, stdio: 'ignore' });
+  return join(root, 'dist', 'bundle', 'farmwatch.cjs');
+}
+
+export function buildBase(rev: string, options: { bundle?: boolean } = {}): BaseBuild {
+  const git = (...args: string[]) => execFileSync('/usr/bin/git', ['-C', repo, ...args], { encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   const commit = git('rev-parse', '--verify', `${rev}^{commit}`);
   const root = join(mkdtempSync(join(tmpdir(), 'fw-base-')), 'tree');
   git('worktree', 'add', '--detach', root, commit);
@@ -31,13 +42,31 @@ export function buildBase(rev: string): BaseBuild {
     } catch {
       // Already gone: nothing to clean.
     }
+    rmSync(dirname(root), { recursive: true, force: true });
   };
   try {
     symlinkSync(join(repo, 'node_modules'), join(root, 'node_modules'));
-    execFileSync(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')], { timeout: 300_000, stdio: 'ignore' });
+    execFileSync(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')], { timeout: 600_000, stdio: 'ignore' });
+    if (options.bundle) buildBundle(root);
   } catch (err) {
     remove();
     throw new Error(`cannot build ${rev} (${commit.slice(0, 12)}) for comparison: ${(err as Error).message.split('\n')[0]}`);
   }
   return { rev, commit, root, remove };
+}
+
+// Run alone, it builds REV and leaves it for `--root` of a benchmark run by hand:
+//   node dist/scripts/bench/base-build.js REV [--bundle]    (prints the root; remove it with git worktree remove)
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const rev = process.argv[2];
+  if (!rev || rev.startsWith('-')) {
+    process.stderr.write('usage: node dist/scripts/bench/base-build.js REV [--bundle]\n');
+    process.exit(2);
+  }
+  try {
+    process.stdout.write(`${buildBase(rev, { bundle: process.argv.includes('--bundle') }).root}\n`);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
 }

@@ -1,58 +1,36 @@
 /**
  * CLI start-up benchmark: what `farmwatch --version` and `farmwatch diagnose` cost as whole processes, side by side
- * with `node -e 0` in one run, for the npm package's bin (dist/cli/cli.js) and the laptop bundle (build:bundle), now
- * and at an earlier commit (built in a temporary git worktree), at about TARGET processes on the machine.
- *   npm run build && node dist/scripts/bench/cli.js [--runs 5] [--processes 400] [--before REF]
+ * with `node -e 0` in one run, for the npm package's bin (dist/cli/cli.js) and the laptop bundle (build:bundle) of
+ * every `--root DIR [--label TEXT]` (roots.ts; `npm run bench` passes this checkout and its base build), at about
+ * TARGET processes on the machine. Without --root: this checkout only.
+ *   npm run build && node dist/scripts/bench/cli.js [--root DIR [--label TEXT]]... [--runs 5] [--processes 400]
+ * This checkout's bundle is rebuilt first so that it matches its sources; another root's is built only when missing
+ * (base-build.ts builds it with `{ bundle: true }`).
  * CPU is user + system of the process and the children it waited for, and peak RSS its largest, both from GNU time
- * (/usr/bin/time, getrusage of the child). Prints a table and one JSON line.
+ * (/usr/bin/time, getrusage of the child). Prints a table and one JSON line: rows carry the label of their root.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
+import { buildBundle } from './base-build.js';
+import { benchRoots, rootOptions } from './roots.js';
 
 const run = promisify(execFile);
-const { values } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '5' },
-    processes: { type: 'string', default: '400' },
-    // The last commit before the CLI loaded per command and the bundle answered --version without compiling the agent.
-    before: { type: 'string', default: '5623a85' },
-  },
+const parsed = parseArgs({
+  options: { ...rootOptions, runs: { type: 'string', default: '5' }, processes: { type: 'string', default: '400' } },
+  tokens: true,
 });
+const { values } = parsed;
 const runs = Number(values.runs);
 const target = Number(values.processes);
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+const roots = benchRoots(parsed);
 const time = '/usr/bin/time';
 
 if (!existsSync(time)) {
   process.stderr.write('bench cli: needs GNU time at /usr/bin/time (Debian: apt-get install time)\n');
   process.exit(1);
-}
-
-interface Build {
-  name: string;
-  bin: string;
-  bundle: string;
-}
-
-/** The tree at `ref` in a temporary worktree, built with this checkout's node_modules: its bin and its bundle. */
-async function buildAt(ref: string, dir: string): Promise<Build> {
-  await run('/usr/bin/git', ['-C', root, 'worktree', 'add', '--detach', dir, ref], { timeout: 120_000 });
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
-  await run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json')], { timeout: 600_000 });
-  // The bundle's build script moved to scripts/package/; an older tree has it in scripts/.
-  const builder = [join(dir, 'scripts', 'package', 'build-bundle.mjs'), join(dir, 'scripts', 'build-bundle.mjs')].find((f) => existsSync(f))!;
-  await run(process.execPath, [builder], { cwd: dir, timeout: 300_000 });
-  return { name: `before (${ref})`, bin: join(dir, 'dist', 'cli', 'cli.js'), bundle: join(dir, 'dist', 'bundle', 'farmwatch.cjs') };
-}
-
-async function buildNow(): Promise<Build> {
-  // dist/ is built by `npm run bench`; the bundle is built here so that it matches the sources.
-  await run(process.execPath, [join(root, 'scripts', 'package', 'build-bundle.mjs')], { cwd: root, timeout: 300_000 });
-  return { name: 'now', bin: join(root, 'dist', 'cli', 'cli.js'), bundle: join(root, 'dist', 'bundle', 'farmwatch.cjs') };
 }
 
 interface Sample {
@@ -79,21 +57,24 @@ function processCount(): number {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const scratch = mkdtempSync(join(tmpdir(), 'farmwatch-bench-cli-'));
-const beforeDir = join(scratch, 'before');
 const extra: ChildProcess[] = [];
 try {
-  const builds = [await buildAt(values.before, beforeDir), await buildNow()];
+  const builds = roots.map((r) => {
+    const existing = join(r.dir, 'dist', 'bundle', 'farmwatch.cjs');
+    return { ...r, bin: join(r.dir, 'dist', 'cli', 'cli.js'), bundle: r.self || !existsSync(existing) ? buildBundle(r.dir) : existing };
+  });
   for (let n = processCount(); n < target; n++) extra.push(spawn('sleep', ['600'], { stdio: 'ignore' }));
   await new Promise((r) => setTimeout(r, 500));
   const processes = processCount();
 
   const cases = [
     { id: 'node', label: 'node -e 0', args: ['-e', '0'] },
-    ...builds.flatMap((b) =>
+    ...builds.flatMap((b, i) =>
       (['bin', 'bundle'] as const).flatMap((kind) =>
         (['--version', 'diagnose'] as const).map((command) => ({
-          id: `${b.name === 'now' ? 'now' : 'before'}:${kind}:${command}`,
-          label: `${b.name}, ${kind === 'bin' ? 'npm bin' : 'laptop bundle'}: ${command}`,
+          id: `${i}:${kind}:${command}`,
+          root: b.label,
+          label: `${b.label}, ${kind === 'bin' ? 'npm bin' : 'laptop bundle'}: ${command}`,
           args: [kind === 'bin' ? b.bin : b.bundle, command],
         })),
       ),
@@ -106,7 +87,7 @@ try {
   }
   const rows = cases.map((c) => {
     const s = samples.get(c.id)!;
-    return { id: c.id, label: c.label, cpuS: Math.round(median(s.map((x) => x.cpuS)) * 100) / 100, rssMiB: Math.round(median(s.map((x) => x.rssMiB)) * 10) / 10 };
+    return { id: c.id, ...('root' in c ? { root: c.root } : {}), label: c.label, cpuS: Math.round(median(s.map((x) => x.cpuS)) * 100) / 100, rssMiB: Math.round(median(s.map((x) => x.rssMiB)) * 10) / 10 };
   });
   const nodeCpu = rows[0]!.cpuS;
   process.stdout.write(`processes on the machine: ${processes}; runs: ${runs} (medians); CPU = user + system, children included\n`);
@@ -114,9 +95,8 @@ try {
   for (const r of rows) {
     process.stdout.write(`| ${r.label} | ${r.cpuS.toFixed(2)} | ${r.id === 'node' ? '' : (r.cpuS - nodeCpu).toFixed(2)} | ${r.rssMiB} |\n`);
   }
-  process.stdout.write(`${JSON.stringify({ processes, runs, before: values.before, nodeCpuS: nodeCpu, rows })}\n`);
+  process.stdout.write(`${JSON.stringify({ processes, runs, roots: roots.map((r) => ({ label: r.label, root: r.dir, commit: r.commit?.slice(0, 12) })), nodeCpuS: nodeCpu, rows })}\n`);
 } finally {
   for (const p of extra) p.kill();
-  await run('/usr/bin/git', ['-C', root, 'worktree', 'remove', '--force', beforeDir]).catch(() => undefined);
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -57,8 +57,9 @@ export function benchmarkDoc(input: DocInput): string {
   const serverStart = by('server-start')?.json.find((j) => j.label === 'this commit') ?? {};
   const step = by;
 
-  const cli = last('cli') as { rows?: { id: string; cpuS: number; rssMiB: number }[]; nodeCpuS?: number };
-  const cliRow = (id: string) => cli.rows?.find((r) => r.id === id);
+  // Rows of the root labelled 'this commit' (run-all's label for this checkout; a lone root's by default).
+  const cli = last('cli') as { rows?: { id: string; root?: string; cpuS: number; rssMiB: number }[]; nodeCpuS?: number };
+  const cliRow = (id: string) => cli.rows?.find((r) => r.root === 'this commit' && r.id.endsWith(id));
   const overNode = (id: string) => {
     const r = cliRow(id);
     return r && cli.nodeCpuS !== undefined ? Math.round((r.cpuS - cli.nodeCpuS) * 100) / 100 : undefined;
@@ -66,9 +67,9 @@ export function benchmarkDoc(input: DocInput): string {
   const cliRows: Row[] = (['bin', 'bundle'] as const).flatMap((kind) => {
     const what = kind === 'bin' ? 'npm bin (dist/cli/cli.js)' : 'laptop bundle (build:bundle)';
     return [
-      { what: `CLI, ${what}: \`--version\` CPU over \`node -e 0\` (same run)`, figure: overNode(`now:${kind}:--version`), unit: ' s', budget: 0.05, atMost: true, step: step('cli') },
-      { what: `CLI, ${what}: \`diagnose\` CPU at ~400 processes, children included`, figure: num(cliRow(`now:${kind}:diagnose`)?.cpuS), unit: ' s', budget: 0.25, atMost: true, step: step('cli') },
-      { what: `CLI, ${what}: \`diagnose\` peak RSS`, figure: num(cliRow(`now:${kind}:diagnose`)?.rssMiB), unit: ' MiB', budget: 60, atMost: true, step: step('cli') },
+      { what: `CLI, ${what}: \`--version\` CPU over \`node -e 0\` (same run)`, figure: overNode(`:${kind}:--version`), unit: ' s', budget: 0.05, atMost: true, step: step('cli') },
+      { what: `CLI, ${what}: \`diagnose\` CPU at ~400 processes, children included`, figure: num(cliRow(`:${kind}:diagnose`)?.cpuS), unit: ' s', budget: 0.25, atMost: true, step: step('cli') },
+      { what: `CLI, ${what}: \`diagnose\` peak RSS`, figure: num(cliRow(`:${kind}:diagnose`)?.rssMiB), unit: ' MiB', budget: 60, atMost: true, step: step('cli') },
     ];
   });
   const rows: Row[] = [
@@ -83,7 +84,7 @@ export function benchmarkDoc(input: DocInput): string {
     { what: 'rule catalogs: compile (median)', figure: num(catalog.compileMedianMs), unit: ' ms', budget: 50, atMost: true, step: step('rules-catalog') },
     { what: 'rule catalogs: evaluate fresh snapshots (median)', figure: num(catalog.evaluateMedianMs), unit: ' ms', budget: 2, atMost: true, step: step('rules-catalog') },
     { what: 'server ingest, mix a: reports/s', figure: num(ingestA.reportsPerSec), unit: '', budget: 5000, atMost: false, step: step('ingest-a') },
-    { what: 'server ingest (SQLite), reports/s HEAD / base commit, same run', figure: num(step('ingest-base')?.json.at(-1)?.ratio), unit: '×', budget: 0.9, atMost: false, step: step('ingest-base') },
+    { what: 'server ingest (SQLite), reports/s this commit / base commit, same run', figure: num(step('ingest-base')?.json.find((j) => j.ratio !== undefined)?.ratio), unit: '×', budget: 0.9, atMost: false, step: step('ingest-base') },
     { what: 'server ingest, mix a: p99 latency', figure: num(ingestA.p99Ms), unit: ' ms', budget: 50, atMost: true, step: step('ingest-a') },
     { what: 'server: start to listening, SQLite, bundled geo data (median)', figure: num(serverStart.startMs), unit: ' ms', budget: 1000, atMost: true, step: step('server-start') },
     { what: 'server: idle RSS, SQLite, bundled geo data (median)', figure: num(serverStart.idleRssMiB), unit: ' MiB', budget: 120, atMost: true, step: step('server-start') },
@@ -130,10 +131,11 @@ export function benchmarkDoc(input: DocInput): string {
 
   out.push('## CLI: whole processes against Node alone', '');
   out.push(
-    'scripts/bench/cli.ts builds the tree at an earlier commit (the "before" rows) in a temporary git worktree, starts',
-    'extra `sleep` processes up to about 400 on the machine, then runs every case as a whole process under GNU time,',
-    'round robin, and takes medians: `node -e 0`, and `--version` and `diagnose` of the npm bin and of the laptop bundle,',
-    'before and now. CPU is user + system, the children it waited for included; peak RSS is the largest process.',
+    'scripts/bench/cli.ts measures every root it is given (`npm run bench`: this commit, and the base commit built once',
+    'in a temporary git worktree by scripts/bench/base-build.ts, `--base REV`), starts extra `sleep` processes up to about',
+    '400 on the machine, then runs every case as a whole process under GNU time, round robin, and takes medians:',
+    '`node -e 0`, and `--version` and `diagnose` of the npm bin and of the laptop bundle of each root. CPU is user +',
+    'system, the children it waited for included; peak RSS is the largest process.',
     '',
     "Where `diagnose`'s cost goes (CPU profile of one run at ~400 processes): not in children (two forks, `ss` and `who`),",
     "but in Node: loading its modules is about 0.25 s CPU over Node's own start before any work (`diagnose --help` costs",
@@ -181,8 +183,8 @@ export function benchmarkDoc(input: DocInput): string {
   out.push('## Server start and idle memory', '');
   out.push(
     'scripts/bench/server-start.ts starts `farmwatch server` on a fresh SQLite file with the bundled geolocation data',
-    '(country MMDB, ASN ranges), times spawn to its "listening" line, then reads its RSS after an idle wait. With',
-    '`npm run bench -- --base REV`, REV is built beside this checkout and measured alternately in the same run.',
+    '(country MMDB, ASN ranges), times spawn to its "listening" line, then reads its RSS after an idle wait. The base',
+    'commit (`npm run bench -- --base REV`) is built beside this checkout and measured alternately in the same run.',
     '',
     '| build | start (median) | idle RSS (median) | runs |',
     '|---|---|---|---|',
@@ -238,27 +240,28 @@ const ingestProse = [
   'device row per report, and the report row written once (the server\'s score and the source country go in with it).',
 ];
 
-/** scripts/bench/ingest-base.ts: SQLite ingest of HEAD beside a base commit, in the same run. */
+/** scripts/bench/ingest-base.ts: SQLite ingest of this commit beside the base commit, in the same run. */
 export function baseSection(step: StepResult | undefined): string[] {
   const out = ['## SQLite ingest beside the base commit', ''];
-  const j = step?.json.at(-1);
-  if (!step || !j) return [...out, 'Not run.', ''];
-  const runs = (j.runs ?? {}) as { base?: number[]; head?: number[] };
-  const ratio = num(j.ratio);
+  const roots = (step?.json ?? []).filter((j) => typeof j.label === 'string');
+  if (!step || !roots.length) return [...out, 'Not run.', ''];
+  const ratio = num(step.json.find((j) => j.ratio !== undefined)?.ratio);
+  const list = (v: unknown) => (Array.isArray(v) ? v.map((x) => fmt(num(x))).join(', ') : '');
   out.push(
-    'scripts/bench/ingest-base.ts checks the base commit (the one before the storage domain layer) and HEAD out in temp',
-    'git worktrees, builds both, and runs mix a against each alternately, so that the machine\'s load falls on both alike.',
+    'scripts/bench/ingest-base.ts runs mix a against each root it is given (`npm run bench`: this checkout, and the base',
+    'commit built once in a temp git worktree by scripts/bench/base-build.ts) alternately, each with its own ingest',
+    'benchmark, so that the machine\'s load falls on all alike.',
     `Command: \`${step.command}\`.`,
     '',
-    '| | base | HEAD |',
-    '|---|---|---|',
-    `| commit | ${String(j.base)} | ${String(j.head)} |`,
-    `| reports/s, median (every round) | ${fmt(num(j.baseReportsPerSec))} (${(runs.base ?? []).join(', ')}) | ${fmt(num(j.headReportsPerSec))} (${(runs.head ?? []).join(', ')}) |`,
-    `| server CPU per report, median | ${fmt(num(j.baseCpuUsPerReport))} µs | ${fmt(num(j.headCpuUsPerReport))} µs |`,
-    '',
-    `HEAD / base: ${ratio ?? 'n/a'} (budget: ≥ 0.9) — ${ratio === undefined ? 'n/a' : ratio >= 0.9 ? 'PASS' : 'OVER'}.`,
+    `| | ${roots.map((j) => String(j.label)).join(' | ')} |`,
+    `|---|${roots.map(() => '---|').join('')}`,
+    `| commit | ${roots.map((j) => String(j.commit ?? 'n/a')).join(' | ')} |`,
+    `| reports/s, median (every round) | ${roots.map((j) => `${fmt(num(j.reportsPerSec))} (${list(j.runs)})`).join(' | ')} |`,
+    `| server CPU per report, median | ${roots.map((j) => `${fmt(num(j.cpuUsPerReport))} µs`).join(' | ')} |`,
     '',
   );
+  if (roots.length >= 2) out.push(`${String(roots[0]!.label)} / ${String(roots[1]!.label)}: ${ratio ?? 'n/a'} (budget: ≥ 0.9) — ${ratio === undefined ? 'n/a' : ratio >= 0.9 ? 'PASS' : 'OVER'}.`, '');
+  out.push('```', ...step.text, '```', '');
   return out;
 }
 

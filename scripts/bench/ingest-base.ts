@@ -1,48 +1,45 @@
 /**
- * SQLite ingest of this tree beside a base commit's, measured in the same run: the base is checked out in a temp git
- * worktree (node_modules linked from this tree), built with tsc, and both trees' scripts/bench/ingest.js run mix a
- * alternately (base, this, base, this, …) so that a change in machine load falls on both. Prints each run and,
- * last, one JSON line: the medians and the ratio this / base of reports/s.
+ * SQLite ingest of several builds side by side, measured in the same run: each `--root DIR [--label TEXT]` (roots.ts;
+ * `npm run bench` passes this checkout and its base build, base-build.ts) runs its own dist/scripts/bench/ingest.js
+ * mix a, round robin (this, base, this, base, …), so that a change in machine load falls on all of them. Without
+ * --root: this checkout only (no ratio). Prints each round, one JSON line per root (medians and every round) and,
+ * with two roots or more, last, one JSON line with the ratio first root / second root of reports/s.
  *
- *   npm run build && node dist/scripts/bench/ingest-base.js --base <commit> [--head <commit>] [--rounds 3] [--seconds 6]
- * With --head, that commit is also checked out and built in a temp worktree (instead of measuring this tree's dist/),
- * so that editing and rebuilding this tree meanwhile does not touch the measurement. The temp worktrees are removed
- * at the end (git worktree remove), also when a run fails.
+ *   npm run build && node dist/scripts/bench/ingest-base.js [--root DIR [--label TEXT]]... [--rounds 3] [--seconds 6]
+ * To keep edits to this checkout out of a long measurement, pass builds of both commits instead of `--root .`
+ * (`node dist/scripts/bench/base-build.js HEAD` prints the root of a build of HEAD).
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchRoots, rootOptions } from './roots.js';
 
-const { values } = parseArgs({ options: { base: { type: 'string' }, head: { type: 'string' }, rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '6' } } });
-const revision = /^[0-9a-zA-Z._/~^-]+$/;
-if (!values.base || !revision.test(values.base) || (values.head !== undefined && !revision.test(values.head))) {
-  console.error('usage: ingest-base.js --base <commit> [--rounds N] [--seconds S]');
+const parsed = parseArgs({ options: { ...rootOptions, rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '6' } }, tokens: true });
+const { values } = parsed;
+const rounds = Math.max(1, Math.min(9, Number(values.rounds) || 1));
+const seconds = Number(values.seconds);
+if (!(seconds > 0)) {
+  console.error('ingest-base: --seconds must be a positive number');
   process.exit(2);
 }
-const rounds = Math.max(1, Math.min(9, Number(values.rounds)));
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const git = '/usr/bin/git';
+const roots = benchRoots(parsed);
 const node = process.execPath;
-const base = execFileSync(git, ['-C', root, 'rev-parse', '--verify', `${values.base}^{commit}`], { encoding: 'utf8', timeout: 10_000 }).trim();
-const head = execFileSync(git, ['-C', root, 'rev-parse', '--verify', `${values.head ?? 'HEAD'}^{commit}`], { encoding: 'utf8', timeout: 10_000 }).trim();
-const temp = mkdtempSync(join(tmpdir(), 'fw-bench-base-'));
-const tree = join(temp, 'base');
-const headTree = values.head === undefined ? root : join(temp, 'head');
-const made: string[] = [];
-
-function checkout(dir: string, commit: string): void {
-  execFileSync(git, ['-C', root, 'worktree', 'add', '--detach', dir, commit], { stdio: 'ignore', timeout: 60_000 });
-  made.push(dir);
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
-  execFileSync(node, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], { stdio: 'inherit', timeout: 600_000 });
+for (const r of roots) {
+  if (!existsSync(join(r.dir, 'dist/scripts/bench/ingest.js'))) {
+    console.error(`ingest-base: --root ${r.dir} has no dist/scripts/bench/ingest.js`);
+    process.exit(2);
+  }
 }
 
-function ingest(dir: string): Promise<{ reportsPerSec: number; p99Ms: number; serverCpuUsPerReport: number }> {
+interface Run {
+  reportsPerSec: number;
+  serverCpuUsPerReport: number;
+}
+
+function ingest(dir: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(node, [join(dir, 'dist/scripts/bench/ingest.js'), '--mix', 'a', '--seconds', String(values.seconds), '--runs', '1', '--warmup', '2'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(node, [join(dir, 'dist/scripts/bench/ingest.js'), '--mix', 'a', '--seconds', String(seconds), '--runs', '1', '--warmup', '2'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const timer = setTimeout(() => child.kill('SIGTERM'), 120_000);
@@ -50,41 +47,30 @@ function ingest(dir: string): Promise<{ reportsPerSec: number; p99Ms: number; se
       clearTimeout(timer);
       const line = out.split('\n').filter((l) => l.startsWith('{')).at(-1);
       if (code !== 0 || !line) reject(new Error(`ingest bench in ${dir} exited ${code}`));
-      else resolve(JSON.parse(line));
+      else resolve(JSON.parse(line) as Run);
     });
   });
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-try {
-  checkout(tree, base);
-  if (headTree !== root) checkout(headTree, head);
-  const runs: { base: number[]; head: number[]; baseCpu: number[]; headCpu: number[] } = { base: [], head: [], baseCpu: [], headCpu: [] };
-  for (let i = 0; i < rounds; i++) {
-    const b = await ingest(tree);
-    const h = await ingest(headTree);
-    runs.base.push(b.reportsPerSec);
-    runs.head.push(h.reportsPerSec);
-    runs.baseCpu.push(b.serverCpuUsPerReport);
-    runs.headCpu.push(h.serverCpuUsPerReport);
-    console.log(`round ${i + 1}: base ${b.reportsPerSec} reports/s (${b.serverCpuUsPerReport} µs CPU/report), this tree ${h.reportsPerSec} reports/s (${h.serverCpuUsPerReport} µs CPU/report)`);
+const samples = roots.map(() => [] as Run[]);
+for (let i = 0; i < rounds; i++) {
+  const line: string[] = [];
+  for (const [k, r] of roots.entries()) {
+    const s = await ingest(r.dir);
+    samples[k]!.push(s);
+    line.push(`${r.label} ${s.reportsPerSec} reports/s (${s.serverCpuUsPerReport} µs CPU/report)`);
   }
-  const [mb, mh] = [median(runs.base), median(runs.head)];
-  console.log(
-    JSON.stringify({
-      base: base.slice(0, 12), head: head.slice(0, 12), rounds, seconds: Number(values.seconds),
-      baseReportsPerSec: mb, headReportsPerSec: mh, ratio: Math.round((mh / mb) * 1000) / 1000,
-      baseCpuUsPerReport: median(runs.baseCpu), headCpuUsPerReport: median(runs.headCpu), runs,
-    }),
-  );
-} finally {
-  for (const dir of made) {
-    try {
-      execFileSync(git, ['-C', root, 'worktree', 'remove', '--force', dir], { stdio: 'ignore', timeout: 60_000 });
-    } catch {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-  rmSync(temp, { recursive: true, force: true });
+  console.log(`round ${i + 1}: ${line.join(', ')}`);
+}
+const medians = roots.map((r, k) => {
+  const s = samples[k]!;
+  const m = { label: r.label, root: r.dir, commit: r.commit?.slice(0, 12), rounds, seconds, reportsPerSec: median(s.map((x) => x.reportsPerSec)), cpuUsPerReport: median(s.map((x) => x.serverCpuUsPerReport)), runs: s.map((x) => x.reportsPerSec), cpuRuns: s.map((x) => x.serverCpuUsPerReport) };
+  console.log(JSON.stringify(m));
+  return m;
+});
+if (medians.length >= 2) {
+  const [first, second] = [medians[0]!, medians[1]!];
+  console.log(JSON.stringify({ ratio: Math.round((first.reportsPerSec / second.reportsPerSec) * 1000) / 1000, of: [first.label, second.label] }));
 }

@@ -1,23 +1,21 @@
 /**
  * Server start time and idle memory: `farmwatch server` on a fresh SQLite file with the bundled geolocation data,
  * time from spawn to its "listening" line, then its RSS after `--idle` seconds of nothing (Linux /proc). Each
- * `--root DIR` is a built package root (this checkout, and with `--base` in run-all a commit before it), measured
- * alternately in one run so both see the same machine.
- *   node dist/scripts/bench/server-start.js [--root DIR]... [--runs 3] [--idle 10]
- * Prints one JSON line per root: { label, startMs (median), idleRssMiB (median) }.
+ * `--root DIR [--label TEXT]` is a built package root (roots.ts; `npm run bench` passes this checkout and its base
+ * build), measured alternately in one run so all see the same machine. Without --root: this checkout only.
+ *   node dist/scripts/bench/server-start.js [--root DIR [--label TEXT]]... [--runs 3] [--idle 10]
+ * Prints one JSON line per root: { label, root, commit, startMs (median), idleRssMiB (median) }.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchRoots, rootOptions } from './roots.js';
 
-const { values } = parseArgs({
-  options: { root: { type: 'string', multiple: true }, label: { type: 'string', multiple: true }, runs: { type: 'string', default: '3' }, idle: { type: 'string', default: '10' } },
-});
-const roots = values.root?.length ? values.root : [fileURLToPath(new URL('../../../', import.meta.url))];
-const labels = roots.map((_, i) => values.label?.[i] ?? (i === 0 ? 'this commit' : `root ${i}`));
+const parsed = parseArgs({ options: { ...rootOptions, runs: { type: 'string', default: '3' }, idle: { type: 'string', default: '10' } }, tokens: true });
+const { values } = parsed;
+const roots = benchRoots(parsed);
 const runs = Number(values.runs);
 const idleMs = Number(values.idle) * 1000;
 
@@ -55,7 +53,8 @@ async function once(root: string): Promise<{ startMs: number; idleRssMiB: number
 }
 
 const samples = roots.map(() => [] as { startMs: number; idleRssMiB: number }[]);
-for (let run = 0; run < runs; run++) for (const [i, root] of roots.entries()) samples[i]!.push(await once(root));
+for (let run = 0; run < runs; run++) for (const [i, root] of roots.entries()) samples[i]!.push(await once(root.dir));
 for (const [i, s] of samples.entries()) {
-  console.log(JSON.stringify({ label: labels[i], root: roots[i], runs, idleSec: idleMs / 1000, startMs: median(s.map((x) => x.startMs)), idleRssMiB: median(s.map((x) => x.idleRssMiB)) }));
+  const { label, dir, commit } = roots[i]!;
+  console.log(JSON.stringify({ label, root: dir, commit: commit?.slice(0, 12), runs, idleSec: idleMs / 1000, startMs: median(s.map((x) => x.startMs)), idleRssMiB: median(s.map((x) => x.idleRssMiB)) }));
 }
