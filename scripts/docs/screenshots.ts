@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const secrets = { enrollSecret: 'screenshots-enroll-secret-0123456789', adminToken: 'screenshots-admin-token-0123456789' };
   let offsetMs = 0;
   const server = await createServer({
-    config: parseServerConfig({ host: '127.0.0.1', port: 0, db: join(dir, 'farmwatch.db'), officeNetworks: ['127.0.0.0/8', '::1/128'], silentGraceHours: 1 }),
+    config: parseServerConfig({ host: '127.0.0.1', port: 0, db: join(dir, 'farmwatch.db'), egressNetworks: ['127.0.0.0/8', '::1/128'], silentGraceHours: 1 }),
     secrets,
     logger: pino({ level: 'warn' }),
     now: () => new Date(Date.now() - offsetMs),
