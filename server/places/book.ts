@@ -52,13 +52,8 @@ export interface PlaceBookOptions {
   logger: Logger;
 }
 
-interface DayEntry {
-  place: string;
-  deviceId: string;
-  day: string;
-  firstMs: number;
-  lastMs: number;
-  night: boolean;
+/** A presence day as held in memory, with what was last written of it. */
+interface DayEntry extends PresenceDay {
   writtenLastMs: number;
   writtenNight: boolean;
   dirty: boolean;
