@@ -102,7 +102,7 @@ main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, en
 
 // The file node runs: answers --version at once, and compiles the agent (the esbuild output, held as a string) only for
 // a command. Parsing 1.4 MB of code costs more than the whole budget of `--version` (0.05 s over Node's own start).
-function launcherSource(agent, version, legal) {
+function launcherSource(agent, version, legal, v8) {
   const comments = legal.trim() ? `\n/* Third-party licence notices of the code above:\n\n${legal.replaceAll('*/', '* /')}\n*/\n` : '';
   return `#!/usr/bin/env node
 // farmwatch laptop agent, bundled by scripts/package/build-bundle.mjs; third-party licence notices at the end of the file.
@@ -110,6 +110,10 @@ const command = process.argv[2];
 if (command === '--version' || command === '-v') {
   process.stdout.write(${JSON.stringify(`${version}\n`)});
 } else {
+  // The V8 settings of agent/v8-daemon.ts (tuneV8ForCommand), before the agent's code is compiled.
+  if (${JSON.stringify(v8.commands)}.includes(command) && process.env.FARMWATCH_V8_DEFAULTS !== '1') {
+    for (const flag of ${JSON.stringify(v8.flags)}) require('node:v8').setFlagsFromString(flag);
+  }
   require('node:vm').compileFunction(agent(), ['exports', 'require', 'module', '__filename', '__dirname'], { filename: __filename })(
     exports, require, module, __filename, __dirname,
   );
@@ -163,7 +167,9 @@ export async function buildBundle(outDir = join(root, 'dist', 'bundle')) {
   });
   const agent = result.outputFiles.find((f) => f.path === outfile).text;
   const legal = result.outputFiles.find((f) => f.path.endsWith('.LEGAL.txt'))?.text ?? '';
-  await writeFile(outfile, launcherSource(agent, JSON.parse(files['package.json']).version, legal), { mode: 0o755 });
+  const { daemonV8Flags, v8TunedCommands } = await import(pathToFileURL(join(root, 'dist', 'agent', 'v8-daemon.js')).href);
+  const v8 = { flags: daemonV8Flags, commands: v8TunedCommands };
+  await writeFile(outfile, launcherSource(agent, JSON.parse(files['package.json']).version, legal, v8), { mode: 0o755 });
   const inputs = Object.keys(result.metafile.inputs).map((p) => relative(root, resolve(root, p)).split(sep).join('/'));
   const bad = inputs.filter((p) => forbidden.some((re) => re.test(p)));
   if (bad.length) throw new Error(`the laptop bundle must not contain server code or native modules: ${bad.join(', ')}`);
