@@ -8,6 +8,6 @@ export default defineConfig({
     // End-to-end tests start real processes and servers; two cores cannot run many at once.
     maxWorkers: 2,
     // A throwaway PostgreSQL cluster when it is installed: the storage tests run on both engines.
-    globalSetup: ['test/helpers/pg-global-setup.ts'],
+    globalSetup: ['test/helpers/catalogs-global-setup.ts', 'test/helpers/pg-global-setup.ts'],
   },
 });

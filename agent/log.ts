@@ -1,6 +1,6 @@
 import { pino, type Logger, type Level } from 'pino';
 
-export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export { logLevels } from './log-lines.js';
 
 /** One logger for the process: JSON lines on stderr, so stdout carries only the command's output. */
 export function createLogger(level: Level | 'silent' = 'warn'): Logger {

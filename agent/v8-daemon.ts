@@ -13,3 +13,15 @@ export function tuneV8ForDaemon(env: NodeJS.ProcessEnv = process.env): boolean {
   for (const flag of daemonV8Flags) setFlagsFromString(flag);
   return true;
 }
+
+/**
+ * The commands that take these settings: the daemon, and the one-shot commands that do the same syscall-bound work
+ * once (diagnose, collect), where the optimising tiers never pay back and the young generation's growth was ~20 MiB
+ * of the peak RSS at ~400 processes, for about the same CPU (docs/BENCHMARKS.md).
+ */
+export const v8TunedCommands: readonly string[] = ['run', 'diagnose', 'collect'];
+
+/** For the CLI's first argument; before the command's modules are compiled. */
+export function tuneV8ForCommand(command: string | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  return command !== undefined && v8TunedCommands.includes(command) && tuneV8ForDaemon(env);
+}

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { collectOnce } from '../collect-once.js';
 import { loadConfig } from '../config.js';
-import { createLogger } from '../log.js';
+import { createLineLogger } from '../log-lines.js';
 import { parseFlags, type Io } from '../usage.js';
 
 const usage = `Usage: farmwatch collect [--out FILE] [--config FILE] [--log-level LEVEL]
@@ -22,7 +22,7 @@ export async function main(args: string[], io: Io): Promise<number> {
     return 0;
   }
   const { config } = await loadConfig(values.config, io.env);
-  const log = createLogger((values['log-level'] as never) ?? 'error');
+  const log = createLineLogger((values['log-level'] as never) ?? 'error');
   const snapshot = await collectOnce(config, log, { probe: false });
   const json = `${JSON.stringify(snapshot, null, 2)}\n`;
   if (values.out) {

@@ -8,7 +8,7 @@ import { collectOnce } from '../collect-once.js';
 import { loadConfig, stateDirOf } from '../config.js';
 import { formatReport, type DiagnoseReport } from '../diagnose-format.js';
 import { noAnchorsNote, probeNothing, summaryOf } from '../diagnose/summary.js';
-import { createLogger, logLevels } from '../log.js';
+import { createLineLogger, logLevels } from '../log-lines.js';
 import { ruleContextFor } from '../rule-context.js';
 import { parseFlags, UsageError, type Io } from '../usage.js';
 
@@ -48,7 +48,7 @@ export async function main(args: string[], io: Io): Promise<number> {
   const logLevel = oneOf('--log-level', values['log-level'], logLevels) ?? 'error';
   if (values.from && values.probe) throw new UsageError('farmwatch diagnose: --probe measures this machine; it cannot be combined with --from');
   const { config } = await loadConfig(values.config, io.env);
-  const log = createLogger(logLevel);
+  const log = createLineLogger(logLevel);
 
   const snapshot = values.from
     ? await readSnapshot(values.from)

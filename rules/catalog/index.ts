@@ -43,7 +43,7 @@ export async function prepareCatalogs(): Promise<Catalogs> {
   return cached;
 }
 
-/** Loads and compiles the software catalogs from `dir` (tests, benchmarks) or the shipped ones. */
+/** Loads and compiles the software catalogs from `dir` (compiled by compileCatalogDir: tests, benchmarks) or the shipped ones. */
 export function compileCatalogs(dir?: string | URL): Catalogs {
   const ra = loadCatalog('remoteAccess', dir);
   const vpn = loadCatalog('vpn', dir);
@@ -78,5 +78,5 @@ export type { CatalogHit, MatchedBy } from './compile.js';
 export type { PortRange, RemoteTool, ToolCategory } from './schemas/remote-access.js';
 export type { SoftwareJiggler } from './schemas/software-jigglers.js';
 export type { VpnClient } from './schemas/vpn.js';
-export { catalogDir, loadCatalogFile, parseCatalog } from './load.js';
+export { catalogDir, compiledCatalogDir, loadCatalogFile } from './load.js';
 export { catalogFiles, loadCatalog, type CatalogData, type CatalogName } from './files.js';

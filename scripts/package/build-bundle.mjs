@@ -6,7 +6,7 @@
 // What is special about it:
 // - the file holds the agent's code as a string and compiles it only when a command runs: `--version` answers without
 //   it (see launcherSource).
-// - the catalogs (rules/catalogs/*.json) and the package version are read at run time with readFileSync next to
+// - the catalogs (validated and compiled to dist/rules/catalogs/*.json here) and the package version are read at run time with readFileSync next to
 //   import.meta.url. The bundle has no such files, so the project's own modules get a `node:fs` whose readFileSync
 //   answers from an embedded, read-only copy under a virtual root (and falls through to the real disk elsewhere).
 //   The sources stay as they are: the non-bundled path reads the files from disk as before.
@@ -14,9 +14,10 @@
 //   part of the laptop build.
 // - the build fails if any server code, fastify, better-sqlite3 or a native module (.node) got in.
 import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -28,9 +29,16 @@ const forbidden = [/^server\//, /node_modules\/(fastify|@fastify|better-sqlite3|
 async function embeddedFiles() {
   const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
   const files = { 'package.json': JSON.stringify({ name: pkg.name, version: pkg.version, type: 'commonjs' }) };
-  const dir = join(root, 'rules', 'catalogs');
+  // The catalogs validated now, with the build's own code (tsc output), and embedded in their compiled form: the
+  // bundle never loads zod for them.
+  const built = join(root, 'dist', 'rules', 'catalog', 'build.js');
+  const load = join(root, 'dist', 'rules', 'catalog', 'load.js');
+  if (!existsSync(built)) throw new Error('dist/ is missing: run npm run build first (it compiles the catalog validator)');
+  const { compileCatalogDir } = await import(pathToFileURL(built).href);
+  const { catalogDir, compiledCatalogDir } = await import(pathToFileURL(load).href);
+  const dir = compileCatalogDir(catalogDir(), compiledCatalogDir());
   for (const name of (await readdir(dir)).filter((n) => n.endsWith('.json')).sort()) {
-    files[`rules/catalogs/${name}`] = await readFile(join(dir, name), 'utf8');
+    files[`dist/rules/catalogs/${name}`] = await readFile(join(dir, name), 'utf8');
   }
   return files;
 }
@@ -39,7 +47,7 @@ function embeddedFsSource(files) {
   return `
 import * as fs from 'node:fs';
 import { resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 export * from 'node:fs';
 const files = ${JSON.stringify(files)};
 const root = resolve(fileURLToPath(${JSON.stringify(virtualRootUrl)}));
@@ -94,7 +102,7 @@ main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, en
 
 // The file node runs: answers --version at once, and compiles the agent (the esbuild output, held as a string) only for
 // a command. Parsing 1.4 MB of code costs more than the whole budget of `--version` (0.05 s over Node's own start).
-function launcherSource(agent, version, legal) {
+function launcherSource(agent, version, legal, v8) {
   const comments = legal.trim() ? `\n/* Third-party licence notices of the code above:\n\n${legal.replaceAll('*/', '* /')}\n*/\n` : '';
   return `#!/usr/bin/env node
 // farmwatch laptop agent, bundled by scripts/package/build-bundle.mjs; third-party licence notices at the end of the file.
@@ -102,6 +110,10 @@ const command = process.argv[2];
 if (command === '--version' || command === '-v') {
   process.stdout.write(${JSON.stringify(`${version}\n`)});
 } else {
+  // The V8 settings of agent/v8-daemon.ts (tuneV8ForCommand), before the agent's code is compiled.
+  if (${JSON.stringify(v8.commands)}.includes(command) && process.env.FARMWATCH_V8_DEFAULTS !== '1') {
+    for (const flag of ${JSON.stringify(v8.flags)}) require('node:v8').setFlagsFromString(flag);
+  }
   require('node:vm').compileFunction(agent(), ['exports', 'require', 'module', '__filename', '__dirname'], { filename: __filename })(
     exports, require, module, __filename, __dirname,
   );
@@ -155,7 +167,9 @@ export async function buildBundle(outDir = join(root, 'dist', 'bundle')) {
   });
   const agent = result.outputFiles.find((f) => f.path === outfile).text;
   const legal = result.outputFiles.find((f) => f.path.endsWith('.LEGAL.txt'))?.text ?? '';
-  await writeFile(outfile, launcherSource(agent, JSON.parse(files['package.json']).version, legal), { mode: 0o755 });
+  const { daemonV8Flags, v8TunedCommands } = await import(pathToFileURL(join(root, 'dist', 'agent', 'v8-daemon.js')).href);
+  const v8 = { flags: daemonV8Flags, commands: v8TunedCommands };
+  await writeFile(outfile, launcherSource(agent, JSON.parse(files['package.json']).version, legal, v8), { mode: 0o755 });
   const inputs = Object.keys(result.metafile.inputs).map((p) => relative(root, resolve(root, p)).split(sep).join('/'));
   const bad = inputs.filter((p) => forbidden.some((re) => re.test(p)));
   if (bad.length) throw new Error(`the laptop bundle must not contain server code or native modules: ${bad.join(', ')}`);

@@ -36,6 +36,9 @@ describe('npm pack', () => {
       expect(list).toContain(f);
     }
     expect(list.some((f) => /^rules\/catalogs\/[^/]+\.json$/.test(f))).toBe(true);
+    // The form the runtime reads: validated by the build (prepare), one compiled file per catalog source.
+    const sources = list.filter((f) => /^rules\/catalogs\/[^/]+\.json$/.test(f)).map((f) => f.slice('rules/catalogs/'.length));
+    expect(list.filter((f) => f.startsWith('dist/rules/catalogs/')).map((f) => f.slice('dist/rules/catalogs/'.length)).sort()).toEqual(sources.sort());
   });
 
   it('ships no benchmark, soak, eval tool, screenshot tool, build or catalog tool, test or test helper', async () => {

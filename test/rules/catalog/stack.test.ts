@@ -1,9 +1,10 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileCatalogs } from '../../../rules/catalog/index.js';
 import { catalogFiles, loadCatalog, type CatalogName } from '../../../rules/catalog/files.js';
+import { compileCatalogDir } from '../../../rules/catalog/build.js';
 import { CatalogError, catalogDir } from '../../../rules/catalog/load.js';
 import { loadDeviceCatalogs } from '../../../rules/device/catalogs.js';
 
@@ -16,7 +17,21 @@ describe('one catalog stack', () => {
     for (const name of names) expect(() => loadCatalog(name), name).not.toThrow();
   });
 
-  it('refuses a bad file of any catalog with the one CatalogError, naming the file', () => {
+  it('refuses a bad source of any catalog at build time with the one CatalogError, naming the file', () => {
+    for (const name of names) {
+      const { file } = catalogFiles[name];
+      const src = mkdtempSync(join(tmpdir(), 'fw-stack-src-'));
+      for (const n of names) writeFileSync(join(src, catalogFiles[n].file), readFileSync(join(catalogDir(), catalogFiles[n].file)));
+      // The catalog's main list (or map) replaced by a number.
+      const shape: { arrays: readonly string[]; objects?: readonly string[] } = catalogFiles[name].shape;
+      const key = shape.arrays[0] ?? shape.objects![0]!;
+      writeFileSync(join(src, file), JSON.stringify({ ...JSON.parse(readFileSync(join(catalogDir(), file), 'utf8')), [key]: 1 }));
+      expect(() => compileCatalogDir(src), name).toThrow(CatalogError);
+      expect(() => compileCatalogDir(src), name).toThrow(new RegExp(`${file.replace(/\./g, '\\.')}: ${key}`));
+    }
+  });
+
+  it('refuses a corrupt compiled file of any catalog at run time with the one CatalogError, naming the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fw-stack-'));
     for (const name of names) {
       const { file } = catalogFiles[name];
@@ -28,5 +43,12 @@ describe('one catalog stack', () => {
     expect(() => compileCatalogs(dir)).toThrow(CatalogError);
     expect(() => loadDeviceCatalogs(dir)).toThrow(CatalogError);
     expect(() => loadCatalog('vpn', join(dir, 'missing'))).toThrow(/vpn\.json: ENOENT/);
+    writeFileSync(join(dir, 'vpn.json'), '{ not json');
+    expect(() => loadCatalog('vpn', dir)).toThrow(/vpn\.json/);
+  });
+
+  it('the compiled form is the validated source: what the build writes is what the schemas parse', () => {
+    const out = compileCatalogDir();
+    for (const name of names) expect(loadCatalog(name, out), name).toEqual(loadCatalog(name));
   });
 });

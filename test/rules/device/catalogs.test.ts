@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { catalogFiles as allCatalogFiles } from '../../../rules/catalog/files.js';
+import { compileCatalogDir } from '../../../rules/catalog/build.js';
 import { CatalogError } from '../../../rules/catalog/load.js';
 import { deviceCatalogs, loadDeviceCatalogs } from '../../../rules/device/catalogs.js';
 
@@ -20,9 +21,10 @@ const shipped = join(import.meta.dirname, '..', '..', '..', 'rules', 'catalogs')
 /** A copy of the shipped catalogs in a temp dir, with one file replaced. */
 function catalogDirWith(file: string, text: string): URL {
   const dir = mkdtempSync(join(tmpdir(), 'fw-catalogs-'));
-  for (const f of Object.values(catalogFiles)) writeFileSync(join(dir, f), readFileSync(join(shipped, f)));
+  for (const f of readdirSync(shipped)) writeFileSync(join(dir, f), readFileSync(join(shipped, f)));
   writeFileSync(join(dir, file), text);
-  return pathToFileURL(`${dir}/`);
+  // Validated as the build validates the shipped ones, then loaded by the one loader.
+  return pathToFileURL(`${compileCatalogDir(dir, join(dir, 'compiled'))}/`);
 }
 
 describe('hardware catalogs', () => {
