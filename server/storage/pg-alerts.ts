@@ -2,7 +2,7 @@ import { outboxSteps } from '../forwarders/outbox.js';
 import { runSteps } from './sql/steps.js';
 import { pgClientDb } from './sql/pg.js';
 import type pg from 'pg';
-import type { AlertBefore } from '../forwarders/sqlite-outbox.js';
+import type { AlertBefore } from '../forwarders/outbox.js';
 import { alertUnchanged, toAlert } from './rows.js';
 export { toAlert };
 

@@ -6,7 +6,7 @@ import { dashboardStore } from './dashboard.js';
 import { domainStore } from './store.js';
 import { outboxWriter } from '../forwarders/outbox.js';
 import { pgIngest } from './pg-ingest.js';
-import { pgMigrations } from './pg-migrations.js';
+import { migrations } from './migrations.js';
 import { TimerLock } from './pg-timer-lock.js';
 import { pgDb } from './sql/pg.js';
 import type { Storage } from './types.js';
@@ -35,13 +35,13 @@ async function migrate(pool: pg.Pool): Promise<void> {
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
     const applied = new Set((await rows<{ version: number }>(client, 'SELECT version FROM schema_migrations')).map((r) => r.version));
     const newest = Math.max(...applied, 0);
-    const known = Math.max(...pgMigrations.map((m) => m.version));
+    const known = Math.max(...migrations.map((m) => m.version));
     if (newest > known) throw new Error(`database schema version ${newest} is newer than this farmwatch (${known}); upgrade farmwatch`);
-    for (const m of pgMigrations) {
+    for (const m of migrations) {
       if (applied.has(m.version)) continue;
       await client.query('BEGIN');
       try {
-        await client.query(m.sql);
+        await client.query(m.postgres);
         await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
         await client.query('COMMIT');
       } catch (err) {

@@ -7,7 +7,7 @@ import { prepareGuardRecord, type DeviceBefore, type IntegrityColumns } from '..
 import { refusedSignature } from '../verdict/clock-skew.js';
 import { timesOf } from '../verdict/report-times.js';
 import { prepareClockSkewRecord } from '../verdict/sqlite-clock-skew.js';
-import type { AlertChanged } from '../forwarders/sqlite-outbox.js';
+import type { AlertChanged } from '../forwarders/outbox.js';
 import type { IngestItem, IngestOutcome, IngestPolicy } from './types.js';
 import { alertUnchanged } from './rows.js';
 

@@ -36,7 +36,7 @@ function migrate(db: Database.Database): void {
   for (const m of migrations) {
     if (applied.has(m.version)) continue;
     db.transaction(() => {
-      db.exec(m.sql);
+      db.exec(m.sqlite);
       record.run(m.version, m.name, new Date().toISOString());
     })();
   }

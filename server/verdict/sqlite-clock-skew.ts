@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AlertChanged } from '../forwarders/sqlite-outbox.js';
+import type { AlertChanged } from '../forwarders/outbox.js';
 import { decideClockSkew, touchesEpisode, type SkewObservation } from './clock-skew.js';
 import { clockSkewRule } from './integrity.js';
 
