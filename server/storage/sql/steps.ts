@@ -8,6 +8,8 @@ import type { SqlDb, SqlRow, SqlRun } from './types.js';
  */
 export type Step =
   | { op: 'all' | 'get' | 'run'; sql: string; params: readonly unknown[] }
+  /** SqlDb.lock: an advisory lock on PostgreSQL, nothing on SQLite's single writer. */
+  | { op: 'lock'; key: string }
   /** A call into code of the driver's own kind (a synchronous SQLite writer, or an async one on PostgreSQL). */
   | { op: 'call'; sync: () => unknown; async: () => Promise<unknown> };
 export type Steps<T> = Generator<Step, T, unknown>;
@@ -18,8 +20,12 @@ export function* all<T = SqlRow>(sql: string, params: readonly unknown[] = []): 
 export function* get<T = SqlRow>(sql: string, params: readonly unknown[] = []): Steps<T | undefined> {
   return (yield { op: 'get', sql, params }) as T | undefined;
 }
-export function* run(sql: string, params: readonly unknown[] = []): Steps<SqlRun> {
-  return (yield { op: 'run', sql, params }) as SqlRun;
+/** The synchronous driver also tells the row's rowid (one lookup less than the key); the async one does not. */
+export function* run(sql: string, params: readonly unknown[] = []): Steps<SqlRun & { rowid?: number | bigint }> {
+  return (yield { op: 'run', sql, params }) as SqlRun & { rowid?: number | bigint };
+}
+export function* lock(key: string): Steps<void> {
+  yield { op: 'lock', key };
 }
 export function* call<T>(sync: () => T, async: () => Promise<T>): Steps<T> {
   return (yield { op: 'call', sync, async }) as T;
@@ -41,9 +47,13 @@ export function syncDriver(db: Database.Database): <T>(steps: Steps<T>) => T {
       const step = next.value;
       let value: unknown;
       if (step.op === 'call') value = step.sync();
+      else if (step.op === 'lock') value = undefined;
       else {
         const s = prepare(step.sql);
-        if (step.op === 'run') value = { changes: s.run(...bind(step.params)).changes };
+        if (step.op === 'run') {
+          const r = s.run(...bind(step.params));
+          value = { changes: r.changes, rowid: r.lastInsertRowid };
+        }
         else if (step.op === 'all') value = s.reader ? s.all(...bind(step.params)) : (s.run(...bind(step.params)), []);
         else value = s.reader ? s.get(...bind(step.params)) : (s.run(...bind(step.params)), undefined);
       }
@@ -60,6 +70,7 @@ export async function runSteps<T>(tx: SqlDb, steps: Steps<T>): Promise<T> {
     const step = next.value;
     let value: unknown;
     if (step.op === 'call') value = await step.async();
+    else if (step.op === 'lock') value = await tx.lock(step.key);
     else if (step.op === 'run') value = await tx.run(step.sql, step.params);
     else if (step.op === 'all') value = await tx.all(step.sql, step.params);
     else value = await tx.get(step.sql, step.params);
