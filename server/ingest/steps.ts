@@ -57,27 +57,27 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
     updateDevice: `
       UPDATE devices SET
         last_seen = ?, last_source_ip = ?,
-        next_report_by = CASE WHEN ? THEN ? ELSE next_report_by END,
-        next_report_ms = CASE WHEN ? THEN CAST(? AS BIGINT) ELSE next_report_ms END,
-        score = CASE WHEN ? THEN CAST(? AS INTEGER) ELSE score END,
-        level = CASE WHEN ? THEN ? ELSE level END,
-        latest_report_id = CASE WHEN ? THEN ? ELSE latest_report_id END,
+        next_report_by = CASE WHEN ? = 1 THEN ? ELSE next_report_by END,
+        next_report_ms = CASE WHEN ? = 1 THEN CAST(? AS BIGINT) ELSE next_report_ms END,
+        score = CASE WHEN ? = 1 THEN CAST(? AS INTEGER) ELSE score END,
+        level = CASE WHEN ? = 1 THEN ? ELSE level END,
+        latest_report_id = CASE WHEN ? = 1 THEN ? ELSE latest_report_id END,
         agent_version = ?,
-        last_collected_at = CASE WHEN ? THEN ? ELSE last_collected_at END,
+        last_collected_at = CASE WHEN ? = 1 THEN ? ELSE last_collected_at END,
         clock_skew_s = ?,
-        server_score = CASE WHEN ? THEN CAST(? AS INTEGER) ELSE server_score END,
-        server_level = CASE WHEN ? THEN ? ELSE server_level END,
-        config_hash = CASE WHEN ? THEN ? ELSE config_hash END,
-        code_hash = CASE WHEN ? THEN coalesce(?, code_hash) ELSE code_hash END,
-        policy_version = CASE WHEN ? THEN CAST(? AS INTEGER) ELSE policy_version END,
-        integrity_agent_version = CASE WHEN ? THEN ? ELSE integrity_agent_version END,
-        signed = CASE WHEN ? THEN CAST(? AS INTEGER) ELSE signed END,
-        source_country = CASE WHEN ? THEN ? ELSE source_country END,
-        source_asn = CASE WHEN ? THEN CAST(? AS BIGINT) ELSE source_asn END,
-        source_as_org = CASE WHEN ? THEN ? ELSE source_as_org END,
-        server_findings = CASE WHEN ? THEN ? ELSE server_findings END,
-        travel_country = CASE WHEN ? THEN coalesce(?, travel_country) ELSE travel_country END,
-        travel_ms = CASE WHEN ? AND CAST(? AS TEXT) IS NOT NULL THEN CAST(? AS BIGINT) ELSE travel_ms END
+        server_score = CASE WHEN ? = 1 THEN CAST(? AS INTEGER) ELSE server_score END,
+        server_level = CASE WHEN ? = 1 THEN ? ELSE server_level END,
+        config_hash = CASE WHEN ? = 1 THEN ? ELSE config_hash END,
+        code_hash = CASE WHEN ? = 1 THEN coalesce(?, code_hash) ELSE code_hash END,
+        policy_version = CASE WHEN ? = 1 THEN CAST(? AS INTEGER) ELSE policy_version END,
+        integrity_agent_version = CASE WHEN ? = 1 THEN ? ELSE integrity_agent_version END,
+        signed = CASE WHEN ? = 1 THEN CAST(? AS INTEGER) ELSE signed END,
+        source_country = CASE WHEN ? = 1 THEN ? ELSE source_country END,
+        source_asn = CASE WHEN ? = 1 THEN CAST(? AS BIGINT) ELSE source_asn END,
+        source_as_org = CASE WHEN ? = 1 THEN ? ELSE source_as_org END,
+        server_findings = CASE WHEN ? = 1 THEN ? ELSE server_findings END,
+        travel_country = CASE WHEN ? = 1 THEN coalesce(?, travel_country) ELSE travel_country END,
+        travel_ms = CASE WHEN ? = 1 AND CAST(? AS TEXT) IS NOT NULL THEN CAST(? AS BIGINT) ELSE travel_ms END
       WHERE device_id = ?`,
     // Steady state: one statement per place. It changes a row only when the device was already there within the window.
     touchPresence: `UPDATE presence SET last_seen_ms = ${larger(dialect, 'last_seen_ms', 'CAST(? AS BIGINT)')} WHERE kind = ? AND place = ? AND device_id = ? AND last_seen_ms >= ?`,
@@ -150,7 +150,8 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
     yield* colocate(item, policy, at);
     const row = inserted.rowid === undefined ? undefined : { rowid: inserted.rowid };
     const intelColumns = policy.intel ? yield* intel(item, policy.intel, at, upsertAlert, row, before) : null;
-    const n = times.newest;
+    // Flags as 1/0, not booleans: the same on both engines, and bound as given on SQLite's hot path.
+    const n = times.newest ? 1 : 0;
     const c = integrity;
     const g = intelColumns;
     yield* run(sql.updateDevice, [
@@ -200,12 +201,12 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
 
 /** The device update's parameters for the verdict's columns; null (not the newest report) leaves them as they are. */
 function integrityParams(c: IntegrityColumns | null): unknown[] {
-  const on = c !== null;
+  const on = c !== null ? 1 : 0;
   return [on, c?.serverScore ?? null, on, c?.serverLevel ?? null, on, c?.configHash ?? null, on, c?.codeHash ?? null, on, c?.policyVersion ?? null, on, c?.integrityAgentVersion ?? null, on, c?.signed ?? 0];
 }
 
 /** The device update's parameters for intel's columns; null (intel off) leaves them as they are. */
 function intelParams(c: IntelColumns | null): unknown[] {
-  const on = c !== null;
+  const on = c !== null ? 1 : 0;
   return [on, c?.country ?? null, on, c?.asn ?? null, on, c?.asOrg ?? null, on, c?.findings ?? null, on, c?.travelCountry ?? null, on, c?.travelCountry ?? null, c?.atMs ?? 0];
 }

@@ -31,15 +31,23 @@ export function* call<T>(sync: () => T, async: () => Promise<T>): Steps<T> {
   return (yield { op: 'call', sync, async }) as T;
 }
 
-const bind = (params: readonly unknown[]): unknown[] => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p === undefined ? null : p));
+/** better-sqlite3 binds neither booleans nor undefined; the params are copied only when one is there (the hot path binds as given). */
+function bind(params: readonly unknown[]): unknown[] {
+  for (const p of params) if (typeof p === 'boolean' || p === undefined) return params.map((q) => (typeof q === 'boolean' ? (q ? 1 : 0) : q === undefined ? null : q));
+  return params as unknown[];
+}
 
 /** The synchronous driver: statements prepared once per text, on the caller's connection (and transaction). */
 export function syncDriver(db: Database.Database): <T>(steps: Steps<T>) => T {
-  const statements = new Map<string, Database.Statement>();
-  const prepare = (sql: string): Database.Statement => {
-    let s = statements.get(sql);
-    if (!s) statements.set(sql, (s = db.prepare(sql)));
-    return s;
+  // Prepared once per text, with whether it returns rows (asked of better-sqlite3 once, not per call).
+  const statements = new Map<string, { s: Database.Statement; reader: boolean }>();
+  const prepare = (sql: string) => {
+    let p = statements.get(sql);
+    if (!p) {
+      const s = db.prepare(sql);
+      statements.set(sql, (p = { s, reader: s.reader }));
+    }
+    return p;
   };
   return <T>(steps: Steps<T>): T => {
     let next = steps.next();
@@ -49,13 +57,13 @@ export function syncDriver(db: Database.Database): <T>(steps: Steps<T>) => T {
       if (step.op === 'call') value = step.sync();
       else if (step.op === 'lock') value = undefined;
       else {
-        const s = prepare(step.sql);
+        const { s, reader } = prepare(step.sql);
+        const params = bind(step.params);
         if (step.op === 'run') {
-          const r = s.run(...bind(step.params));
+          const r = s.run(...params);
           value = { changes: r.changes, rowid: r.lastInsertRowid };
-        }
-        else if (step.op === 'all') value = s.reader ? s.all(...bind(step.params)) : (s.run(...bind(step.params)), []);
-        else value = s.reader ? s.get(...bind(step.params)) : (s.run(...bind(step.params)), undefined);
+        } else if (step.op === 'all') value = reader ? s.all(...params) : (s.run(...params), []);
+        else value = reader ? s.get(...params) : (s.run(...params), undefined);
       }
       next = steps.next(value);
     }
