@@ -1,8 +1,8 @@
 import { forUpdate } from '../storage/sql/dialect.js';
 import { get, run, type Steps } from '../storage/sql/steps.js';
 import type { SqlDb } from '../storage/sql/types.js';
-import { decideClockSkew, touchesEpisode, type SkewObservation } from './clock-skew.js';
-import { clockSkewRule } from './integrity.js';
+import { decideClockSkew, touchesEpisode, type SkewObservation } from '../verdict/clock-skew.js';
+import { clockSkewRule } from '../verdict/integrity.js';
 
 /** Opens or updates the active alert of (rule, key), in the caller's transaction. */
 export type UpsertAlertStep = (rule: string, key: string, severity: string, deviceIds: string[], summary: string, evidence: unknown, at: string) => Steps<void>;
@@ -11,7 +11,7 @@ export type UpsertAlertStep = (rule: string, key: string, severity: string, devi
 export type AlertChangedStep = (alertId: number, kind: 'new' | 'update') => Steps<void>;
 
 /**
- * agent.clock-skew's storage, once for both engines as SQL steps (the decision is ./clock-skew.ts); runs inside the
+ * agent.clock-skew's storage, once for both engines as SQL steps (the decision is server/verdict/clock-skew.ts); runs inside the
  * caller's transaction, which on PostgreSQL holds the device's advisory lock.
  */
 export function clockSkewRecord(dialect: Pick<SqlDb, 'dialect'>, upsertAlert: UpsertAlertStep, changed: AlertChangedStep) {

@@ -2,12 +2,12 @@ import type { Report } from '../../schema/report.js';
 import type { IngestItem } from '../storage/types.js';
 import { run, type Steps } from '../storage/sql/steps.js';
 import type { UpsertAlertStep } from './clock-skew-record.js';
-import { reportObservation, type SkewObservation } from './clock-skew.js';
-import { integrityDrafts, refusedDrafts } from './integrity.js';
-import { verdictAlertDrafts } from './verdict-alerts.js';
-import type { ReportTimes } from './report-times.js';
+import { reportObservation, type SkewObservation } from '../verdict/clock-skew.js';
+import { integrityDrafts, refusedDrafts } from '../verdict/integrity.js';
+import { verdictAlertDrafts } from '../verdict/verdict-alerts.js';
+import type { ReportTimes } from '../verdict/report-times.js';
 
-/** The device row as the ingest transaction reads it once per report (server/ingest/steps.ts). */
+/** The device row as the ingest transaction reads it once per report (./steps.ts). */
 export interface DeviceBefore {
   last_collected_at: string | null;
   config_hash: string | null;
@@ -37,7 +37,7 @@ export interface IntegrityColumns {
  * Returns the report as the server judges it (its score, level and findings), which the caller stores and alerts on.
  */
 export function guardRecord(upsertAlert: UpsertAlertStep, observeSkew: (obs: SkewObservation, previousSkewS: number | null) => Steps<void>) {
-  /** `times`: the report's times as the server judges them (./report-times.ts), which decide whether it is the newest. */
+  /** `times`: the report's times as the server judges them (server/verdict/report-times.ts), which decide whether it is the newest. */
   return function* judge(item: IngestItem, at: string, prev: DeviceBefore | undefined, times: ReportTimes): Steps<{ judged: Report; integrity: IntegrityColumns | null }> {
     const { report, guard } = item;
     const key = `device:${report.deviceId}`;
