@@ -44,5 +44,4 @@ const tables = (id: string, big: string) => `
   CREATE INDEX case_events_case ON case_events(case_id, id);
 `;
 
-export const casesMigration = { version: 9, name: 'cases, case events, the server verdict per report', sql: tables('INTEGER PRIMARY KEY', 'INTEGER') };
-export const pgCasesMigration = { version: 9, name: 'cases, case events, the server verdict per report', sql: tables('BIGSERIAL PRIMARY KEY', 'BIGINT') };
+export const casesMigration = { version: 9, name: 'cases, case events, the server verdict per report', sqlite: tables('INTEGER PRIMARY KEY', 'INTEGER'), postgres: tables('BIGSERIAL PRIMARY KEY', 'BIGINT') };

@@ -24,5 +24,4 @@ const ddl = (int: string) => `
   CREATE INDEX graph_places_age ON graph_places(last_ms);
 `;
 
-export const graphMigration = { version: 7, name: 'operator graph sightings', sql: ddl('INTEGER') };
-export const pgGraphMigration = { version: 7, name: 'operator graph sightings', sql: ddl('BIGINT') };
+export const graphMigration = { version: 7, name: 'operator graph sightings', sqlite: ddl('INTEGER'), postgres: ddl('BIGINT') };

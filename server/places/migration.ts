@@ -28,5 +28,4 @@ const ddl = (big: string) => `
   );
 `;
 
-export const placesMigration = { version: 8, name: 'places, presence days, member evidence', sql: ddl('INTEGER') } as const;
-export const pgPlacesMigration = { version: 8, name: 'places, presence days, member evidence', sql: ddl('BIGINT') } as const;
+export const placesMigration = { version: 8, name: 'places, presence days, member evidence', sqlite: ddl('INTEGER'), postgres: ddl('BIGINT') } as const;

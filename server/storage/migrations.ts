@@ -5,12 +5,24 @@ import { graphMigration } from '../graph/migration.js';
 import { placesMigration } from '../places/migration.js';
 import { casesMigration } from '../cases/migration.js';
 
-/** Versioned, append-only: a released migration is never edited, a change is a new version. */
-export const migrations: readonly { version: number; name: string; sql: string }[] = [
+/**
+ * One schema change per version, read by both runners (server/storage/sqlite.ts, server/storage/pg.ts). Each entry
+ * holds the same change in each engine's DDL: PostgreSQL's has BIGINT milliseconds, BYTEA and identity ids, and no
+ * `WITHOUT ROWID`. A module owning its tables keeps one text with the types as parameters (e.g. ../graph/migration.ts).
+ * Versioned, append-only: a released migration is never edited, a change is a new version.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sqlite: string;
+  readonly postgres: string;
+}
+
+export const migrations: readonly Migration[] = [
   {
     version: 1,
     name: 'devices, reports, presence, alerts',
-    sql: `
+    sqlite: `
       CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
       CREATE TABLE devices (
         device_id TEXT PRIMARY KEY,
@@ -65,12 +77,67 @@ export const migrations: readonly { version: number; name: string; sql: string }
       CREATE UNIQUE INDEX alerts_active ON alerts(rule, alert_key) WHERE status <> 'resolved';
       CREATE INDEX alerts_status ON alerts(status);
     `,
+    postgres: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE devices (
+        device_id TEXT PRIMARY KEY,
+        hostname TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        agent_version TEXT NOT NULL,
+        token_hash BYTEA,
+        enrolled_at TEXT NOT NULL,
+        last_seen TEXT,
+        last_collected_at TEXT,
+        score INTEGER,
+        level TEXT,
+        latest_report_id TEXT,
+        next_report_by TEXT,
+        next_report_ms BIGINT,
+        last_source_ip TEXT
+      );
+      CREATE UNIQUE INDEX devices_token ON devices(token_hash);
+      CREATE INDEX devices_next_report ON devices(next_report_ms);
+      CREATE TABLE reports (
+        report_id TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL,
+        collected_at TEXT NOT NULL,
+        received_ms BIGINT NOT NULL,
+        score INTEGER NOT NULL,
+        level TEXT NOT NULL,
+        source_ip TEXT NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX reports_device ON reports(device_id, received_ms);
+      CREATE INDEX reports_received ON reports(received_ms);
+      CREATE TABLE presence (
+        kind TEXT NOT NULL,
+        place TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        last_seen_ms BIGINT NOT NULL,
+        PRIMARY KEY (kind, place, device_id)
+      );
+      CREATE INDEX presence_age ON presence(last_seen_ms);
+      CREATE TABLE alerts (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        rule TEXT NOT NULL,
+        alert_key TEXT NOT NULL,
+        status TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        device_ids TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX alerts_active ON alerts(rule, alert_key) WHERE status <> 'resolved';
+      CREATE INDEX alerts_status ON alerts(status);
+    `,
   },
   {
     version: 2,
     name: 'forwarder outbox',
     // One row per (alert change, forwarder), written in the alert's transaction; deleted once delivered.
-    sql: `
+    sqlite: `
       CREATE TABLE outbox (
         id INTEGER PRIMARY KEY,
         forwarder TEXT NOT NULL,
@@ -83,6 +150,19 @@ export const migrations: readonly { version: number; name: string; sql: string }
       );
       CREATE INDEX outbox_due ON outbox(forwarder, next_attempt_ms);
     `,
+    postgres: `
+      CREATE TABLE outbox (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        forwarder TEXT NOT NULL,
+        alert_id BIGINT NOT NULL,
+        event TEXT NOT NULL,
+        created_ms BIGINT NOT NULL,
+        next_attempt_ms BIGINT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+      );
+      CREATE INDEX outbox_due ON outbox(forwarder, next_attempt_ms);
+    `,
   },
   geoMigration,
   lifecycleMigration,
@@ -90,8 +170,12 @@ export const migrations: readonly { version: number; name: string; sql: string }
   {
     version: 6,
     name: 'change counter for replica caches',
-    sql: `
+    sqlite: `
       CREATE TABLE replica_changes (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+      INSERT INTO replica_changes (id, n) VALUES (1, 0);
+    `,
+    postgres: `
+      CREATE TABLE replica_changes (id INTEGER PRIMARY KEY CHECK (id = 1), n BIGINT NOT NULL);
       INSERT INTO replica_changes (id, n) VALUES (1, 0);
     `,
   },

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { lifecycleStore } from '../lifecycle/store.js';
-import { one, pgOutboxWriter, pgUpsertAlert, rows } from './pg-alerts.js';
 import { dashboardStore } from './dashboard.js';
 import { domainStore } from './store.js';
 import { outboxWriter } from '../forwarders/outbox.js';
 import { pgIngest } from './pg-ingest.js';
-import { pgMigrations } from './pg-migrations.js';
+import { migrations } from './migrations.js';
 import { TimerLock } from './pg-timer-lock.js';
 import { pgDb } from './sql/pg.js';
 import type { Storage } from './types.js';
@@ -33,15 +32,15 @@ async function migrate(pool: pg.Pool): Promise<void> {
   try {
     await client.query('SELECT pg_advisory_lock($1)', [migrationLock]);
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-    const applied = new Set((await rows<{ version: number }>(client, 'SELECT version FROM schema_migrations')).map((r) => r.version));
+    const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
     const newest = Math.max(...applied, 0);
-    const known = Math.max(...pgMigrations.map((m) => m.version));
+    const known = Math.max(...migrations.map((m) => m.version));
     if (newest > known) throw new Error(`database schema version ${newest} is newer than this farmwatch (${known}); upgrade farmwatch`);
-    for (const m of pgMigrations) {
+    for (const m of migrations) {
       if (applied.has(m.version)) continue;
       await client.query('BEGIN');
       try {
-        await client.query(m.sql);
+        await client.query(m.postgres);
         await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
         await client.query('COMMIT');
       } catch (err) {
@@ -59,7 +58,7 @@ async function migrate(pool: pg.Pool): Promise<void> {
 
 /**
  * Storage on PostgreSQL, for several stateless replicas on one database (docs/postgres.md). Same semantics as
- * SQLite; what differs is how replicas are kept apart: advisory locks on the hot path (pg-ingest.ts), row locks with
+ * SQLite; what differs is how replicas are kept apart: advisory locks on the hot path (pg-ingest.ts, ../ingest/steps.ts), row locks with
  * SKIP LOCKED on the outbox, and a session lock that elects one replica for the timers (pg-timer-lock.ts).
  */
 export async function openPostgres(options: PostgresOptions): Promise<Storage> {
@@ -73,11 +72,9 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
     await pool.end().catch(() => {});
     throw err;
   }
-  const changed = pgOutboxWriter(options.forwarders ?? []);
-  const upsertAlert = pgUpsertAlert(changed);
-  const ingest = pgIngest(pool, upsertAlert, changed);
+  const ingest = pgIngest(pool, options.forwarders ?? []);
   const timerLock = new TimerLock(options.url, report, options.onTimerLock);
-  const fleetKey = (await one<{ value: string }>(pool, "SELECT value FROM meta WHERE key = 'fleetKey'"))?.value ?? '';
+  const fleetKey = (await pool.query<{ value: string }>("SELECT value FROM meta WHERE key = 'fleetKey'")).rows[0]?.value ?? '';
   let closed = false;
   const sql = pgDb(pool);
 

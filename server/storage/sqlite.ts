@@ -6,7 +6,6 @@ import { lifecycleStore } from '../lifecycle/store.js';
 import { dashboardStore } from './dashboard.js';
 import { domainStore } from './store.js';
 import { outboxWriter } from '../forwarders/outbox.js';
-import { prepareOutboxWriter } from '../forwarders/sqlite-outbox.js';
 import { WalSync } from './wal-sync.js';
 import { createPrivateFile, sqliteFilesOf, tightenPrivateFiles, type Tightened } from './private-files.js';
 import { Checkpointer } from './checkpointer.js';
@@ -36,7 +35,7 @@ function migrate(db: Database.Database): void {
   for (const m of migrations) {
     if (applied.has(m.version)) continue;
     db.transaction(() => {
-      db.exec(m.sql);
+      db.exec(m.sqlite);
       record.run(m.version, m.name, new Date().toISOString());
     })();
   }
@@ -67,8 +66,7 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
   const checkpointer = new Checkpointer(file, options.onBackgroundError ?? (() => {}));
 
   const fleetKey = db.prepare("SELECT value FROM meta WHERE key = 'fleetKey'").pluck();
-  const alertChanged = prepareOutboxWriter(db, options.forwarders ?? []);
-  const ingest = prepareIngest(db, alertChanged);
+  const ingest = prepareIngest(db, options.forwarders ?? []);
   /** Writes answer only once on disk: enrollment hands out a token the server must not forget. */
   const durable = async <T>(value: T): Promise<T> => {
     await wal?.sync();

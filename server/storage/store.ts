@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { decideSilent, longestPromiseMs, silentAgentRule } from '../../rules/fleet/index.js';
 import type { Finding } from '../../rules/types.js';
 import type { AlertChangedSql } from '../forwarders/outbox.js';
-import { toOutboxRow } from '../forwarders/sqlite-outbox.js';
+import { toOutboxRow } from '../forwarders/outbox.js';
 import { byteOrder, forUpdate, inList, listParam, rowIdentity } from './sql/dialect.js';
 import type { SqlDb } from './sql/types.js';
 import { toAlert, toDeviceDetail, toSummary } from './rows.js';

@@ -217,7 +217,7 @@ describe('fleet.silent-agent and retention', () => {
 });
 });
 
-// The presence write-back is the SQLite engine's (server/storage/sqlite-ingest.ts); PostgreSQL writes every report.
+// The presence write-back is the SQLite engine's (server/ingest/presence.ts); PostgreSQL writes every report.
 describe('SQLite presence rows', () => {
   it('a report within a minute of the last one does not rewrite the presence row', async () => {
     const s = await startOn();

@@ -20,6 +20,11 @@ export function smaller(db: Pick<SqlDb, 'dialect'>, a: string, b: string): strin
   return db.dialect === 'postgres' ? `least(${a}, ${b})` : `min(${a}, ${b})`;
 }
 
+/** The larger of two expressions (SQLite's scalar `max`, PostgreSQL's `greatest`). */
+export function larger(db: Pick<SqlDb, 'dialect'>, a: string, b: string): string {
+  return db.dialect === 'postgres' ? `greatest(${a}, ${b})` : `max(${a}, ${b})`;
+}
+
 /** `column` is one of a list bound as ONE parameter (`listParam`): an array on PostgreSQL, JSON text on SQLite. */
 export function inList(db: Pick<SqlDb, 'dialect'>, column: string): string {
   return db.dialect === 'postgres' ? `${column} = ANY(?)` : `${column} IN (SELECT value FROM json_each(?))`;

@@ -8,6 +8,8 @@ import type { SqlDb, SqlRow, SqlRun } from './types.js';
  */
 export type Step =
   | { op: 'all' | 'get' | 'run'; sql: string; params: readonly unknown[] }
+  /** SqlDb.lock: an advisory lock on PostgreSQL, nothing on SQLite's single writer. */
+  | { op: 'lock'; key: string }
   /** A call into code of the driver's own kind (a synchronous SQLite writer, or an async one on PostgreSQL). */
   | { op: 'call'; sync: () => unknown; async: () => Promise<unknown> };
 export type Steps<T> = Generator<Step, T, unknown>;
@@ -18,22 +20,34 @@ export function* all<T = SqlRow>(sql: string, params: readonly unknown[] = []): 
 export function* get<T = SqlRow>(sql: string, params: readonly unknown[] = []): Steps<T | undefined> {
   return (yield { op: 'get', sql, params }) as T | undefined;
 }
-export function* run(sql: string, params: readonly unknown[] = []): Steps<SqlRun> {
-  return (yield { op: 'run', sql, params }) as SqlRun;
+/** The synchronous driver also tells the row's rowid (one lookup less than the key); the async one does not. */
+export function* run(sql: string, params: readonly unknown[] = []): Steps<SqlRun & { rowid?: number | bigint }> {
+  return (yield { op: 'run', sql, params }) as SqlRun & { rowid?: number | bigint };
+}
+export function* lock(key: string): Steps<void> {
+  yield { op: 'lock', key };
 }
 export function* call<T>(sync: () => T, async: () => Promise<T>): Steps<T> {
   return (yield { op: 'call', sync, async }) as T;
 }
 
-const bind = (params: readonly unknown[]): unknown[] => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p === undefined ? null : p));
+/** better-sqlite3 binds neither booleans nor undefined; the params are copied only when one is there (the hot path binds as given). */
+function bind(params: readonly unknown[]): unknown[] {
+  for (const p of params) if (typeof p === 'boolean' || p === undefined) return params.map((q) => (typeof q === 'boolean' ? (q ? 1 : 0) : q === undefined ? null : q));
+  return params as unknown[];
+}
 
 /** The synchronous driver: statements prepared once per text, on the caller's connection (and transaction). */
 export function syncDriver(db: Database.Database): <T>(steps: Steps<T>) => T {
-  const statements = new Map<string, Database.Statement>();
-  const prepare = (sql: string): Database.Statement => {
-    let s = statements.get(sql);
-    if (!s) statements.set(sql, (s = db.prepare(sql)));
-    return s;
+  // Prepared once per text, with whether it returns rows (asked of better-sqlite3 once, not per call).
+  const statements = new Map<string, { s: Database.Statement; reader: boolean }>();
+  const prepare = (sql: string) => {
+    let p = statements.get(sql);
+    if (!p) {
+      const s = db.prepare(sql);
+      statements.set(sql, (p = { s, reader: s.reader }));
+    }
+    return p;
   };
   return <T>(steps: Steps<T>): T => {
     let next = steps.next();
@@ -41,11 +55,15 @@ export function syncDriver(db: Database.Database): <T>(steps: Steps<T>) => T {
       const step = next.value;
       let value: unknown;
       if (step.op === 'call') value = step.sync();
+      else if (step.op === 'lock') value = undefined;
       else {
-        const s = prepare(step.sql);
-        if (step.op === 'run') value = { changes: s.run(...bind(step.params)).changes };
-        else if (step.op === 'all') value = s.reader ? s.all(...bind(step.params)) : (s.run(...bind(step.params)), []);
-        else value = s.reader ? s.get(...bind(step.params)) : (s.run(...bind(step.params)), undefined);
+        const { s, reader } = prepare(step.sql);
+        const params = bind(step.params);
+        if (step.op === 'run') {
+          const r = s.run(...params);
+          value = { changes: r.changes, rowid: r.lastInsertRowid };
+        } else if (step.op === 'all') value = reader ? s.all(...params) : (s.run(...params), []);
+        else value = reader ? s.get(...params) : (s.run(...params), undefined);
       }
       next = steps.next(value);
     }
@@ -60,6 +78,7 @@ export async function runSteps<T>(tx: SqlDb, steps: Steps<T>): Promise<T> {
     const step = next.value;
     let value: unknown;
     if (step.op === 'call') value = await step.async();
+    else if (step.op === 'lock') value = await tx.lock(step.key);
     else if (step.op === 'run') value = await tx.run(step.sql, step.params);
     else if (step.op === 'all') value = await tx.all(step.sql, step.params);
     else value = await tx.get(step.sql, step.params);

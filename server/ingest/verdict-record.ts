@@ -1,14 +1,13 @@
-import type Database from 'better-sqlite3';
 import type { Report } from '../../schema/report.js';
 import type { IngestItem } from '../storage/types.js';
-import { reportObservation, type SkewObservation } from './clock-skew.js';
-import { integrityDrafts, refusedDrafts } from './integrity.js';
-import { verdictAlertDrafts } from './verdict-alerts.js';
-import type { ReportTimes } from './report-times.js';
+import { run, type Steps } from '../storage/sql/steps.js';
+import type { UpsertAlertStep } from './clock-skew-record.js';
+import { reportObservation, type SkewObservation } from '../verdict/clock-skew.js';
+import { integrityDrafts, refusedDrafts } from '../verdict/integrity.js';
+import { verdictAlertDrafts } from '../verdict/verdict-alerts.js';
+import type { ReportTimes } from '../verdict/report-times.js';
 
-type UpsertAlert = (rule: string, key: string, severity: string, deviceIds: string[], summary: string, evidence: unknown, at: string) => void;
-
-/** The device row as the ingest transaction reads it once per report (server/storage/sqlite-ingest.ts). */
+/** The device row as the ingest transaction reads it once per report (./steps.ts). */
 export interface DeviceBefore {
   last_collected_at: string | null;
   config_hash: string | null;
@@ -32,23 +31,19 @@ export interface IntegrityColumns {
 }
 
 /**
- * Inside the ingest transaction, per accepted report: the nonce insert of a signed report and the alerts. It reads
+ * The server's verdict and the agent's integrity, once for both engines as SQL steps. Inside the ingest transaction, per accepted report: the nonce insert of a signed report and the alerts. It reads
  * no device column (the caller read the device row; agent.clock-skew reads its own alert only when the clock is off)
  * and writes none (it returns them for the caller's one update).
  * Returns the report as the server judges it (its score, level and findings), which the caller stores and alerts on.
  */
-export function prepareGuardRecord(db: Database.Database, upsertAlert: UpsertAlert, observeSkew: (obs: SkewObservation, previousSkewS: number | null) => void) {
-  const s = {
-    nonce: db.prepare('INSERT OR IGNORE INTO nonces (device_id, nonce, seen_ms) VALUES (?, ?, ?)'),
-  };
-
-  /** `times`: the report's times as the server judges them (./report-times.ts), which decide whether it is the newest. */
-  return (item: IngestItem, at: string, prev: DeviceBefore | undefined, times: ReportTimes): { judged: Report; integrity: IntegrityColumns | null } => {
+export function guardRecord(upsertAlert: UpsertAlertStep, observeSkew: (obs: SkewObservation, previousSkewS: number | null) => Steps<void>) {
+  /** `times`: the report's times as the server judges them (server/verdict/report-times.ts), which decide whether it is the newest. */
+  return function* judge(item: IngestItem, at: string, prev: DeviceBefore | undefined, times: ReportTimes): Steps<{ judged: Report; integrity: IntegrityColumns | null }> {
     const { report, guard } = item;
     const key = `device:${report.deviceId}`;
-    if (guard?.nonce) s.nonce.run(report.deviceId, guard.nonce, item.receivedAt.getTime());
+    if (guard?.nonce) yield* run('INSERT INTO nonces (device_id, nonce, seen_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [report.deviceId, guard.nonce, item.receivedAt.getTime()]);
     const verdict = guard?.verdict;
-    observeSkew(reportObservation(report.deviceId, at, times), prev?.clock_skew_s ?? null);
+    yield* observeSkew(reportObservation(report.deviceId, at, times), prev?.clock_skew_s ?? null);
     // A spooled report arriving after a newer one says nothing about the device's present state.
     const newest = times.newest;
     let integrity: IntegrityColumns | null = null;
@@ -59,7 +54,7 @@ export function prepareGuardRecord(db: Database.Database, upsertAlert: UpsertAle
           : null,
         report,
       );
-      for (const d of drafts) upsertAlert(d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at);
+      for (const d of drafts) yield* upsertAlert(d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at);
       integrity = {
         serverScore: verdict?.score ?? report.score,
         serverLevel: verdict?.level ?? report.level,
@@ -70,8 +65,8 @@ export function prepareGuardRecord(db: Database.Database, upsertAlert: UpsertAle
         signed: guard?.signed ? 1 : 0,
       };
     }
-    for (const d of refusedDrafts(report)) upsertAlert(d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at);
-    for (const d of verdictAlertDrafts(report, verdict)) upsertAlert(d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at);
+    for (const d of refusedDrafts(report)) yield* upsertAlert(d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at);
+    for (const d of verdictAlertDrafts(report, verdict)) yield* upsertAlert(d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at);
     const judged = verdict ? { ...report, score: verdict.score, level: verdict.level, findings: verdict.findings } : report;
     return { judged, integrity };
   };

@@ -1,0 +1,43 @@
+import type { AlertBefore } from '../forwarders/outbox.js';
+import { forUpdate } from '../storage/sql/dialect.js';
+import { get, run, type Steps } from '../storage/sql/steps.js';
+import type { SqlDb } from '../storage/sql/types.js';
+import { alertUnchanged } from '../storage/rows.js';
+
+/** Told when an alert changed, in the same transaction (the forwarder outbox). */
+export type ChangedStep = (alertId: number, kind: 'new' | 'update', before?: AlertBefore) => Steps<void>;
+
+/**
+ * One active alert per (rule, key). On PostgreSQL across replicas: the active row is locked (FOR UPDATE) before it is
+ * updated, and an insert that loses a race to another replica (the partial unique index) updates the winner's row
+ * instead. On SQLite the single writer makes the first try the only one.
+ */
+export function upsertAlertSteps(dialect: Pick<SqlDb, 'dialect'>, changed: ChangedStep) {
+  // Not the evidence: it is rewritten, never read, here (a device alert's evidence is a few KB).
+  const active = `SELECT id, device_ids, status, severity, summary FROM alerts WHERE rule = ? AND alert_key = ? AND status <> 'resolved'${forUpdate(dialect)}`;
+  return function* upsertAlert(rule: string, key: string, severity: string, deviceIds: string[], summary: string, evidence: unknown, at: string): Steps<void> {
+    for (let tries = 0; tries < 3; tries++) {
+      const row = yield* get<{ id: number; device_ids: string; status: string; severity: string; summary: string }>(active, [rule, key]);
+      if (row) {
+        if (alertUnchanged(row, severity, summary, deviceIds)) return;
+        yield* updateAlert(severity, deviceIds, summary, evidence, at, row.id);
+        yield* changed(row.id, 'update', row);
+        return;
+      }
+      const inserted = yield* get<{ id: number }>(
+        `INSERT INTO alerts (rule, alert_key, status, severity, device_ids, summary, evidence, created_at, updated_at) VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (rule, alert_key) WHERE status <> 'resolved' DO NOTHING RETURNING id`,
+        [rule, key, severity, JSON.stringify(deviceIds), summary, JSON.stringify(evidence), at, at],
+      );
+      if (inserted) {
+        yield* changed(Number(inserted.id), 'new');
+        return;
+      }
+    }
+    throw new Error(`alert ${rule} ${key}: lost the insert race three times`);
+  };
+}
+
+export function* updateAlert(severity: string, deviceIds: readonly string[], summary: string, evidence: unknown, at: string, id: number): Steps<void> {
+  yield* run('UPDATE alerts SET severity = ?, device_ids = ?, summary = ?, evidence = ?, updated_at = ? WHERE id = ?', [severity, JSON.stringify(deviceIds), summary, JSON.stringify(evidence), at, id]);
+}
