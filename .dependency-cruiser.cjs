@@ -29,6 +29,20 @@ module.exports = {
   forbidden: [
     ...upward,
     {
+      name: 'server-db-below-the-domains',
+      comment: 'server/db/ (the SQL interface, the shared records) imports nothing else of server/: every domain folder stands on it',
+      severity: 'error',
+      from: { path: '^server/db/' },
+      to: { path: '^server/', pathNot: '^server/db/' },
+    },
+    {
+      name: 'server-storage-on-top',
+      comment: 'server/storage/ (engines, the Storage interface, the migration list) composes the domain folders; none imports it back',
+      severity: 'error',
+      from: { path: '^server/[^/]+/', pathNot: '^server/storage/' },
+      to: { path: '^server/storage/' },
+    },
+    {
       name: 'no-cycles',
       comment: 'No module reaches itself again through its imports (type-only imports count: they tie the modules as well)',
       severity: 'error',

@@ -1,4 +1,5 @@
-import type { IngestItem, IngestOutcome, IngestPolicy, Storage } from './storage/types.js';
+import type { IngestItem, IngestOutcome, IngestPolicy } from './ingest/item.js';
+import type { Storage } from './storage/types.js';
 
 export class OverloadedError extends Error {
   override name = 'OverloadedError';

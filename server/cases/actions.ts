@@ -1,5 +1,5 @@
 import type { ServerContext } from '../context.js';
-import type { Alert } from '../storage/types.js';
+import type { Alert } from '../db/records.js';
 import { caseStore, type Case, type CaseState, type Resolution } from './store.js';
 import { caseTargetsOf } from './targets.js';
 import { verdictLog } from './verdict-log.js';

@@ -1,6 +1,6 @@
 import { blindSpots, type BlindSpots } from '../../rules/blind-spots.js';
 import type { ServerContext } from '../context.js';
-import type { Alert, DeviceDetail } from '../storage/types.js';
+import type { Alert, DeviceDetail } from '../db/records.js';
 import type { Cases } from './actions.js';
 import { scoreBreakdown, type Breakdown } from './breakdown.js';
 import type { Case, CaseEvent } from './store.js';

@@ -1,7 +1,7 @@
 import { severities } from '../../rules/types.js';
 import { ruleInfo } from '../forwarders/rule-info.js';
-import type { SqlDb } from '../storage/sql/types.js';
-import type { Alert } from '../storage/types.js';
+import type { SqlDb } from '../db/sql/types.js';
+import type { Alert } from '../db/records.js';
 import { caseTargetsOf, colocationRule } from './targets.js';
 
 /**

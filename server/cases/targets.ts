@@ -1,4 +1,4 @@
-import type { Alert } from '../storage/types.js';
+import type { Alert } from '../db/records.js';
 
 /**
  * Which case an alert belongs to: the one function that decides it. A co-location alert is a cluster's case (its

@@ -1,4 +1,4 @@
-import type { Alert } from '../storage/types.js';
+import type { Alert } from '../db/records.js';
 import type { CaseEvent } from './store.js';
 import type { VerdictRow } from './verdict-log.js';
 

@@ -2,7 +2,7 @@ import { blindSpots } from '../../rules/blind-spots.js';
 import type { Finding } from '../../rules/types.js';
 import type { Report } from '../../schema/report.js';
 import type { ServerVerdict } from '../lifecycle/storage-types.js';
-import type { SqlDb } from '../storage/sql/types.js';
+import type { SqlDb } from '../db/sql/types.js';
 
 /**
  * The server's verdict per report, beside the agent's: what the device page's breakdown, the blind-spot filter and a

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ClientError } from '../body.js';
 import type { ServerContext } from '../context.js';
-import type { Alert } from '../storage/types.js';
+import type { Alert } from '../db/records.js';
 import { guardOf } from '../lifecycle/guard.js';
 import { hashToken, newToken, sameSecret } from '../tokens.js';
 import { deviceHref } from './format.js';

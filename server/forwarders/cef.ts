@@ -1,4 +1,4 @@
-import type { AlertEvent } from '../storage/types.js';
+import type { AlertEvent } from '../db/records.js';
 import { attackText, ruleInfo } from './rule-info.js';
 import { byteLength, jsonOneLine, oneLine, shorten } from './text.js';
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { OutboxRow, Storage } from '../storage/types.js';
+import type { OutboxRow } from '../db/records.js';
+import type { OutboxStorage } from './outbox-storage.js';
 import type { Sender } from './sender.js';
 
 export interface RetryPolicy {
@@ -51,7 +52,7 @@ export class Dispatcher {
   private readonly stopping = new AbortController();
 
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: OutboxStorage,
     routes: readonly Route[],
     private readonly log: Logger,
     private readonly pollMs = 500,

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { agentVersion } from '../../common/version.js';
-import type { Storage } from '../storage/types.js';
+import type { OutboxStorage } from './outbox-storage.js';
 import { forwarderNames, type ForwarderConfig } from './config.js';
 import { Dispatcher, type Route } from './dispatcher.js';
 import { ocsfFileSender } from './ocsf-file.js';
@@ -38,7 +38,7 @@ export interface Forwarders {
 
 const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
-export function createForwarders(list: readonly ForwarderConfig[], storage: Storage, log: Logger, opts: { pollMs?: number } = {}): Forwarders {
+export function createForwarders(list: readonly ForwarderConfig[], storage: OutboxStorage, log: Logger, opts: { pollMs?: number } = {}): Forwarders {
   const version = agentVersion();
   const names = forwarderNames(list);
   const routes: Route[] = list.map((f, i) => ({ name: names[i] ?? f.type, retry: f.retry, ...senderFor(f, version) }));

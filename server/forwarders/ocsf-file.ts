@@ -1,6 +1,6 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { AlertEvent } from '../storage/types.js';
+import type { AlertEvent } from '../db/records.js';
 import { toOcsf } from './ocsf.js';
 import type { Sender } from './sender.js';
 import { jsonOneLine } from './text.js';

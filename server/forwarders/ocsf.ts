@@ -1,4 +1,4 @@
-import type { AlertEvent } from '../storage/types.js';
+import type { AlertEvent } from '../db/records.js';
 import { attackTechnique, attackVersion } from '../../rules/catalog/attack-techniques.js';
 import { ruleInfo, severityRank } from './rule-info.js';
 

@@ -1,9 +1,9 @@
-import { inList, listParam } from '../storage/sql/dialect.js';
-import { all, get, run, runSteps, type Steps } from '../storage/sql/steps.js';
-import type { SqlDb } from '../storage/sql/types.js';
-import { toAlert } from '../storage/rows.js';
+import { inList, listParam } from '../db/sql/dialect.js';
+import { all, get, run, runSteps, type Steps } from '../db/sql/steps.js';
+import type { SqlDb } from '../db/sql/types.js';
+import { toAlert } from '../db/rows.js';
 import { randomUUID } from 'node:crypto';
-import type { Alert, AlertEvent, OutboxRow } from '../storage/types.js';
+import type { Alert, AlertEvent, OutboxRow } from '../db/records.js';
 
 type Row = Record<string, unknown>;
 
@@ -44,7 +44,7 @@ export const toOutboxRow = (r: Row): OutboxRow => ({
 export type AlertChangedSql = (tx: SqlDb, alertId: number, kind: 'new' | 'update', before?: AlertBefore) => Promise<void>;
 
 /**
- * The outbox writer, once for both engines, as SQL steps (server/storage/sql/steps.ts): one row per configured
+ * The outbox writer, once for both engines, as SQL steps (server/db/sql/steps.ts): one row per configured
  * forwarder in the alert's own transaction. SQLite's ingest runs it synchronously, everything else asynchronously.
  * `null` with no forwarder configured, so that the default server pays nothing.
  */

@@ -1,4 +1,4 @@
-import type { AlertEvent } from '../storage/types.js';
+import type { AlertEvent } from '../db/records.js';
 import { jsonOneLine } from './text.js';
 
 /** One forwarder's transport. `send` resolves once the target took the event, and rejects otherwise. */

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { AlertEvent } from '../storage/types.js';
+import type { AlertEvent } from '../db/records.js';
 import { toCef } from './cef.js';
 import { auditFacility, formatSyslog, syslogSeverity } from './rfc5424.js';
 import { attackText, ruleInfo } from './rule-info.js';

@@ -10,11 +10,21 @@ import {
 } from '../../rules/fleet/index.js';
 import { countryMismatch, countryZones, hostingAsns, hostingNetwork, impossibleTravel, timezoneMismatch, type SourceFacts } from '../../rules/geo/index.js';
 import type { Finding } from '../../rules/types.js';
-import { inList, listParam } from '../storage/sql/dialect.js';
-import { all, get, run, type Steps } from '../storage/sql/steps.js';
-import type { SqlDb } from '../storage/sql/types.js';
-import type { IngestItem } from '../storage/types.js';
+import { inList, listParam } from '../db/sql/dialect.js';
+import { all, get, run, type Steps } from '../db/sql/steps.js';
+import type { SqlDb } from '../db/sql/types.js';
+import type { Report } from '../../schema/report.js';
+import type { SourceGeo } from './open.js';
 import type { IntelPolicy } from './policy.js';
+
+/** What intelligence reads of one ingested report (the ingest's IngestItem is one; named here so geo/ stays below it). */
+export interface IntelItem {
+  report: Report;
+  sourceIp: string;
+  sourceIsOffice: boolean;
+  receivedAt: Date;
+  source?: SourceGeo | undefined;
+}
 
 /** Opens or updates the one active alert of (rule, key), in the ingest's transaction (each engine's alert writer). */
 export type UpsertAlertStep = (rule: string, key: string, severity: string, deviceIds: string[], summary: string, evidence: unknown, at: string) => Steps<void>;
@@ -35,7 +45,7 @@ export type TravelBefore = { travel_country: string | null; travel_ms: number | 
 
 /**
  * Geo and fleet intelligence on the hot path, inside the ingest transaction, once for both engines (steps run by
- * server/storage/sql/steps.ts). Per report, for each rule a bounded number of indexed statements (tools of the report,
+ * server/db/sql/steps.ts). Per report, for each rule a bounded number of indexed statements (tools of the report,
  * its own MACs, its neighbours, the devices behind its gateway+BSSID); no scan of history. Findings are stored on the
  * report (here) and the device (by the caller, from the returned columns), and each opens or updates one alert per
  * (device, rule).
@@ -48,7 +58,7 @@ export function intelSteps(dialect: Pick<SqlDb, 'dialect'>) {
   };
   const bump = (key: string) => run('INSERT INTO fleet_counts (key, n) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET n = fleet_counts.n + 1', [key]);
 
-  function* fleetFindings(item: IngestItem, policy: IntelPolicy, atMs: number): Steps<{ finding: Finding; deviceIds: string[] }[]> {
+  function* fleetFindings(item: IntelItem, policy: IntelPolicy, atMs: number): Steps<{ finding: Finding; deviceIds: string[] }[]> {
     const { report } = item;
     const out: { finding: Finding; deviceIds: string[] }[] = [];
     if ((yield* run('INSERT INTO fleet_members (device_id) VALUES (?) ON CONFLICT DO NOTHING', [report.deviceId])).changes) yield* bump('devices');
@@ -99,7 +109,7 @@ export function intelSteps(dialect: Pick<SqlDb, 'dialect'>) {
    * `row`: how the caller names the report's row (SQLite's ingest knows its rowid, one lookup less than the key);
    * `before`: the device's travel fix when the caller already read the device row.
    */
-  return function* intel(item: IngestItem, policy: IntelPolicy, at: string, upsertAlert: UpsertAlertStep, row?: { rowid: number | bigint }, before?: TravelBefore): Steps<IntelColumns> {
+  return function* intel(item: IntelItem, policy: IntelPolicy, at: string, upsertAlert: UpsertAlertStep, row?: { rowid: number | bigint }, before?: TravelBefore): Steps<IntelColumns> {
     const { report } = item;
     const atMs = item.receivedAt.getTime();
     const geo = item.source ?? {};

@@ -8,8 +8,8 @@ import type { DevicePolicy } from '../../schema/policy.js';
 import { forwarderNames } from '../forwarders/config.js';
 import { identifierRekeyer } from '../rekey-identifiers.js';
 import type { ServerContext } from '../context.js';
-import type { IngestItem } from '../storage/types.js';
-import type { SqlDb } from '../storage/sql/types.js';
+import type { IngestItem } from '../ingest/item.js';
+import type { SqlDb } from '../db/sql/types.js';
 import { devicesEver, membersOf, pruneSightings, recordPlace, recordSighting, upsertSharedAlert, type AlertWriter } from './store.js';
 
 export interface GraphPolicy {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { clustersOf, linkKeysOf, linkRules, type Cluster, type Link, type LinkReason, type SharedDecision } from '../../rules/fleet/index.js';
-import type { SqlDb } from '../storage/sql/types.js';
-import { toAlert } from '../storage/rows.js';
-import type { AlertEvent } from '../storage/types.js';
+import type { SqlDb } from '../db/sql/types.js';
+import { toAlert } from '../db/rows.js';
+import type { AlertEvent } from '../db/records.js';
 
 /**
  * The operator graph's storage, written once against SqlDb for both engines: sightings of keyed hashes per laptop,

@@ -1,8 +1,8 @@
 import type { AlertBefore } from '../forwarders/outbox.js';
-import { forUpdate } from '../storage/sql/dialect.js';
-import { get, run, type Steps } from '../storage/sql/steps.js';
-import type { SqlDb } from '../storage/sql/types.js';
-import { alertUnchanged } from '../storage/rows.js';
+import { forUpdate } from '../db/sql/dialect.js';
+import { get, run, type Steps } from '../db/sql/steps.js';
+import type { SqlDb } from '../db/sql/types.js';
+import { alertUnchanged } from '../db/rows.js';
 
 /** Told when an alert changed, in the same transaction (the forwarder outbox). */
 export type ChangedStep = (alertId: number, kind: 'new' | 'update', before?: AlertBefore) => Steps<void>;

@@ -1,6 +1,6 @@
-import { forUpdate } from '../storage/sql/dialect.js';
-import { get, run, type Steps } from '../storage/sql/steps.js';
-import type { SqlDb } from '../storage/sql/types.js';
+import { forUpdate } from '../db/sql/dialect.js';
+import { get, run, type Steps } from '../db/sql/steps.js';
+import type { SqlDb } from '../db/sql/types.js';
 import { decideClockSkew, touchesEpisode, type SkewObservation } from '../verdict/clock-skew.js';
 import { clockSkewRule } from '../verdict/integrity.js';
 

@@ -2,10 +2,10 @@ import { clusterKey, clusterToJoin, colocationRule, decideCluster, joinCluster, 
 import { boundDeviceAlerts, deviceAlertDrafts, deviceAlertRules } from '../device-alerts.js';
 import { outboxSteps } from '../forwarders/outbox.js';
 import { intelSteps, type IntelColumns } from '../geo/intel.js';
-import { byteOrder, forUpdate, larger } from '../storage/sql/dialect.js';
-import { all, get, lock, run, type Steps } from '../storage/sql/steps.js';
-import type { SqlDb } from '../storage/sql/types.js';
-import type { IngestItem, IngestOutcome, IngestPolicy } from '../storage/types.js';
+import { byteOrder, forUpdate, larger } from '../db/sql/dialect.js';
+import { all, get, lock, run, type Steps } from '../db/sql/steps.js';
+import type { SqlDb } from '../db/sql/types.js';
+import type { IngestItem, IngestOutcome, IngestPolicy } from './item.js';
 import { clockSkewRecord } from './clock-skew-record.js';
 import { refusedSignature } from '../verdict/clock-skew.js';
 import { guardRecord, type DeviceBefore, type IntegrityColumns } from './verdict-record.js';
@@ -24,7 +24,7 @@ export interface IngestStepsOptions {
 }
 
 /**
- * The report ingest, once for both engines, as SQL steps (server/storage/sql/steps.ts): SQLite runs a batch
+ * The report ingest, once for both engines, as SQL steps (server/db/sql/steps.ts): SQLite runs a batch
  * synchronously inside one `db.transaction` (server/storage/sqlite-ingest.ts), PostgreSQL asynchronously inside one
  * transaction holding every device's advisory lock (server/storage/pg-ingest.ts). Per report a fixed number of
  * indexed statements: fleet rules cost O(1) per report through the presence table, and the member list of a place is

@@ -1,6 +1,6 @@
 import type { Report } from '../../schema/report.js';
-import type { IngestItem } from '../storage/types.js';
-import { run, type Steps } from '../storage/sql/steps.js';
+import type { IngestItem } from './item.js';
+import { run, type Steps } from '../db/sql/steps.js';
 import type { UpsertAlertStep } from './clock-skew-record.js';
 import { reportObservation, type SkewObservation } from '../verdict/clock-skew.js';
 import { integrityDrafts, refusedDrafts } from '../verdict/integrity.js';

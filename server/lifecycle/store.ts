@@ -1,6 +1,6 @@
 import { policyBodySchema, type PolicyRecord } from '../policy/schema.js';
-import { byteOrder } from '../storage/sql/dialect.js';
-import type { SqlDb } from '../storage/sql/types.js';
+import { byteOrder } from '../db/sql/dialect.js';
+import type { SqlDb } from '../db/sql/types.js';
 import { approvalRefusal, decideEnrollment } from './enroll-decision.js';
 import { factsOf, refusedOf, secretUsedUp } from './enroll-facts.js';
 import type { DeviceStatus, LifecycleEnroll, LifecycleEnrollOutcome, LifecycleStorage } from './storage-types.js';

@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ClientError } from '../body.js';
-import type { Storage } from '../storage/types.js';
+import type { LifecycleStorage } from '../lifecycle/storage-types.js';
 import { rateLimitsSchema, type RateLimits } from '../policy/schema.js';
 import { takeToken, type Bucket } from './token-bucket.js';
 import { ThrottleLog, type LimitName } from './throttle-log.js';
@@ -53,7 +53,7 @@ export class RateLimiter {
   private cached: { limits: RateLimits; atMs: number } | undefined;
 
   constructor(
-    private readonly storage: Pick<Storage, 'currentPolicy'>,
+    private readonly storage: Pick<LifecycleStorage, 'currentPolicy'>,
     private readonly now: () => Date,
     log: Logger,
   ) {

@@ -18,9 +18,9 @@ import {
 } from '../../rules/fleet/index.js';
 import { networkMatcher } from '../network-match.js';
 import type { PolicyRecord } from '../policy/schema.js';
-import { toAlert } from '../storage/rows.js';
-import type { SqlDb } from '../storage/sql/types.js';
-import type { IngestItem } from '../storage/types.js';
+import { toAlert } from '../db/rows.js';
+import type { SqlDb } from '../db/sql/types.js';
+import type { IngestItem } from '../ingest/item.js';
 import { localTime } from './local-time.js';
 
 /** The fleet alerts whose severity is graded here (rules/fleet/grade.ts). */

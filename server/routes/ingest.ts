@@ -7,7 +7,7 @@ import { enrollHandler } from '../lifecycle/enroll.js';
 import { guardOf } from '../lifecycle/guard.js';
 import { graphOf } from '../graph/observe.js';
 import { identifierRekeyer, rekeyReportBody } from '../rekey-identifiers.js';
-import type { DeviceAuth } from '../storage/types.js';
+import type { DeviceAuth } from '../db/records.js';
 import { bearerToken, hashToken, sameSecret } from '../tokens.js';
 import { secretKeyOf } from '../limits/index.js';
 import { verdictLog } from '../cases/verdict-log.js';

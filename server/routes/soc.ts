@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ClientError } from '../body.js';
 import { adminOnly, type ServerContext } from '../context.js';
-import { alertStatuses } from '../storage/types.js';
+import { alertStatuses } from '../db/records.js';
 import { guardOf } from '../lifecycle/guard.js';
 
 const pageQuery = z.object({

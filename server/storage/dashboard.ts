@@ -1,6 +1,6 @@
-import { byteOrder, inList, listParam, smaller } from './sql/dialect.js';
-import type { SqlDb } from './sql/types.js';
-import { toFleetDevice } from './rows.js';
+import { byteOrder, inList, listParam, smaller } from '../db/sql/dialect.js';
+import type { SqlDb } from '../db/sql/types.js';
+import { toFleetDevice } from '../db/rows.js';
 import type { DashboardStorage } from './types.js';
 
 /**

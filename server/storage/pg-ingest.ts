@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { ingestSteps } from '../ingest/steps.js';
-import { runSteps } from './sql/steps.js';
-import { pgClientDb } from './sql/pg.js';
-import type { IngestItem, IngestOutcome, IngestPolicy } from './types.js';
+import { runSteps } from '../db/sql/steps.js';
+import { pgClientDb } from '../db/sql/pg.js';
+import type { IngestItem, IngestOutcome, IngestPolicy } from '../ingest/item.js';
 
 /** Errors where the whole batch is simply run again: a deadlock between replicas, or a lost race on a unique key. */
 const retryable = new Set(['40P01', '40001', '23505']);

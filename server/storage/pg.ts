@@ -7,7 +7,7 @@ import { outboxWriter } from '../forwarders/outbox.js';
 import { pgIngest } from './pg-ingest.js';
 import { migrations } from './migrations.js';
 import { TimerLock } from './pg-timer-lock.js';
-import { pgDb } from './sql/pg.js';
+import { pgDb } from '../db/sql/pg.js';
 import type { Storage } from './types.js';
 
 export interface PostgresOptions {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { ingestSteps } from '../ingest/steps.js';
-import { syncDriver } from './sql/steps.js';
-import type { IngestItem, IngestOutcome, IngestPolicy } from './types.js';
+import { syncDriver } from '../db/sql/steps.js';
+import type { IngestItem, IngestOutcome, IngestPolicy } from '../ingest/item.js';
 
 /**
  * SQLite's driver of the ingest (server/ingest/steps.ts): the steps run synchronously, one `db.transaction` per batch

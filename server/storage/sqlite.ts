@@ -10,7 +10,7 @@ import { WalSync } from './wal-sync.js';
 import { createPrivateFile, sqliteFilesOf, tightenPrivateFiles, type Tightened } from './private-files.js';
 import { Checkpointer } from './checkpointer.js';
 import type { Storage } from './types.js';
-import { sqliteDb } from './sql/sqlite.js';
+import { sqliteDb } from '../db/sql/sqlite.js';
 
 
 export interface SqliteOptions {

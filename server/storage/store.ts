@@ -3,10 +3,11 @@ import { decideSilent, longestPromiseMs, silentAgentRule } from '../../rules/fle
 import type { Finding } from '../../rules/types.js';
 import type { AlertChangedSql } from '../forwarders/outbox.js';
 import { toOutboxRow } from '../forwarders/outbox.js';
-import { byteOrder, forUpdate, inList, listParam, rowIdentity } from './sql/dialect.js';
-import type { SqlDb } from './sql/types.js';
-import { toAlert, toDeviceDetail, toSummary } from './rows.js';
-import type { AlertStatus, Storage } from './types.js';
+import { byteOrder, forUpdate, inList, listParam, rowIdentity } from '../db/sql/dialect.js';
+import type { SqlDb } from '../db/sql/types.js';
+import { toAlert, toDeviceDetail, toSummary } from '../db/rows.js';
+import type { AlertStatus } from '../db/records.js';
+import type { Storage } from './types.js';
 
 type Row = Record<string, unknown>;
 

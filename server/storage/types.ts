@@ -1,10 +1,8 @@
-import type { Report } from '../../schema/report.js';
-import type { ColocationPolicy } from '../../rules/fleet/index.js';
-import type { Finding } from '../../rules/types.js';
-import type { SourceGeo } from '../geo/open.js';
-import type { IntelPolicy } from '../geo/policy.js';
-import type { IngestGuard, LifecycleStorage } from '../lifecycle/storage-types.js';
-import type { SqlDb } from './sql/types.js';
+import type { LifecycleStorage } from '../lifecycle/storage-types.js';
+import type { OutboxStorage } from '../forwarders/outbox-storage.js';
+import type { IngestItem, IngestOutcome, IngestPolicy } from '../ingest/item.js';
+import type { SqlDb } from '../db/sql/types.js';
+import type { Alert, AlertPage, AlertStatus, DeviceAuth, DeviceDetail, DeviceIntel, DeviceSummary, EnrollRecord, FleetOverview } from '../db/records.js';
 
 /**
  * What the server needs from a database. Every method returns a Promise so that a networked engine
@@ -12,8 +10,8 @@ import type { SqlDb } from './sql/types.js';
  * Decisions (which alert to open) live in pure functions (rules/fleet, server/device-alerts.ts) that every
  * engine calls; an engine only stores and fetches.
  */
-export interface Storage extends DashboardStorage, LifecycleStorage {
-  /** The database under this storage, for domain modules written once for both engines (server/storage/sql/). */
+export interface Storage extends DashboardStorage, LifecycleStorage, OutboxStorage {
+  /** The database under this storage, for domain modules written once for both engines (server/db/sql/). */
   readonly sql: SqlDb;
   /** The fleet's HMAC key for place identifiers, created with the database. */
   fleetKey(): Promise<string>;
@@ -38,14 +36,6 @@ export interface Storage extends DashboardStorage, LifecycleStorage {
   prune(before: Date, presenceBefore: Date): Promise<number>;
   stats(): Promise<{ devicesByLevel: Record<string, number>; alertsByRuleStatus: { rule: string; status: string; count: number }[] }>;
   close(): Promise<void>;
-  /** Forwarder outbox: up to `limit` due rows of one forwarder, leased (not due again) for `leaseMs`. */
-  claimOutbox(forwarder: string, nowMs: number, limit: number, leaseMs: number): Promise<OutboxRow[]>;
-  /** Delivered, or dropped after the give-up age: the row is deleted. */
-  removeOutbox(id: number): Promise<void>;
-  /** A failed attempt: counted, due again at `nextAttemptMs`. */
-  retryOutbox(id: number, nextAttemptMs: number, error: string): Promise<void>;
-  /** Undelivered rows per forwarder (names no longer configured included). */
-  outboxStats(): Promise<{ forwarder: string; pending: number; oldestMs: number }[]>;
   /** The source country/ASN of the device's latest report and the server's own findings on it; null when unknown. */
   deviceIntel(deviceId: string): Promise<DeviceIntel | null>;
   /**
@@ -53,106 +43,6 @@ export interface Storage extends DashboardStorage, LifecycleStorage {
    * taken when free). Absent (SQLite, one process): always.
    */
   holdsTimers?(): Promise<boolean>;
-}
-
-export interface DeviceIntel {
-  source: { country: string | null; asn: number | null; asOrg: string | null };
-  serverFindings: Finding[];
-}
-
-export interface EnrollRecord {
-  deviceId: string;
-  hostname: string;
-  platform: string;
-  agentVersion: string;
-  tokenHash: Buffer;
-  at: Date;
-}
-
-export interface DeviceAuth {
-  deviceId: string;
-}
-
-export interface IngestItem {
-  report: Report;
-  /** The body as received (decompressed): stored as is, so unknown fields are kept. */
-  body: string;
-  sourceIp: string;
-  sourceIsOffice: boolean;
-  receivedAt: Date;
-  /** Country and ASN of sourceIp (server/geo), absent without a database. */
-  source?: SourceGeo | undefined;
-  /** The server's verdict, nonce and clock skew of this report (server/lifecycle/storage-types.ts). */
-  guard?: IngestGuard;
-}
-
-export type IngestOutcome = 'accepted' | 'duplicate';
-
-export interface IngestPolicy {
-  colocation: ColocationPolicy;
-  /** Geo and fleet-intelligence rules; absent, they do not run. */
-  intel?: IntelPolicy;
-}
-
-export interface DeviceSummary {
-  deviceId: string;
-  hostname: string;
-  platform: string;
-  lastSeen: string | null;
-  /** The agent's own score and level of the latest report, as it sent them. */
-  score: number | null;
-  level: string | null;
-  /** The server's verdict on the same report (it re-scores under its own policy): what the SOC acts on. */
-  serverScore: number | null;
-  serverLevel: string | null;
-}
-
-export interface DeviceDetail {
-  device: DeviceSummary & { agentVersion: string; enrolledAt: string; nextReportBy: string | null; enrolled: boolean; lastSourceIp: string | null };
-  findings: unknown[];
-  /** The latest report's `truncated` field when the agent cut it to fit the body limit (what was cut); absent otherwise. */
-  truncated?: Record<string, unknown>;
-  history: { reportId: string; collectedAt: string; receivedAt: string; score: number; level: string }[];
-}
-
-export const alertStatuses = ['open', 'acknowledged', 'resolved'] as const;
-export type AlertStatus = (typeof alertStatuses)[number];
-
-export interface AlertPage {
-  limit: number;
-  before?: number | undefined;
-}
-
-export interface Alert {
-  id: number;
-  rule: string;
-  status: AlertStatus;
-  severity: string;
-  deviceIds: string[];
-  summary: string;
-  evidence: Record<string, unknown>;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** One change of an alert, as every forwarder formats it; written to the outbox in the alert's own transaction. */
-export interface AlertEvent {
-  /** Unique per change, the same for every forwarder: receivers may de-duplicate on it (delivery is at least once). */
-  uid: string;
-  kind: 'new' | 'update';
-  /** ISO time of the change (the alert's updatedAt). */
-  at: string;
-  alert: Alert;
-  /** The alert's devices with their enrolled hostnames (at most 50). */
-  devices: { deviceId: string; hostname: string | null }[];
-}
-
-export interface OutboxRow {
-  id: number;
-  forwarder: string;
-  attempts: number;
-  createdMs: number;
-  event: AlertEvent;
 }
 
 /** What the SOC dashboard reads besides the SOC API's methods (server/dashboard/). */
@@ -165,18 +55,3 @@ export interface DashboardStorage {
   hostnamesOf(deviceIds: readonly string[]): Promise<Map<string, string>>;
 }
 
-/** On the fleet page `score`/`level` are the server's verdict where it has one; the agent's are kept beside. */
-export interface FleetDevice extends DeviceSummary {
-  agentScore: number | null;
-  agentLevel: string | null;
-  nextReportBy: string | null;
-  enrolled: boolean;
-}
-
-export interface FleetOverview {
-  total: number;
-  byLevel: Record<string, number>;
-  histogram: number[];
-  devices: FleetDevice[];
-  silent: FleetDevice[];
-}

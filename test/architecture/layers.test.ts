@@ -30,20 +30,6 @@ async function cruise(cwd: string, dirs: string[]): Promise<Cruise> {
   return JSON.parse(stdout) as Cruise;
 }
 
-/**
- * storage/ is still the hub of the server's folders, through these files only:
- * - the engine files (storage/sqlite*.ts, pg*.ts), which compose the domain modules written once over storage.sql
- *   (lifecycle, ingest, geo intel, …) that import storage/'s helpers back;
- * - the Storage interface and row mappers (storage/types.ts, rows.ts), which name the domain modules' types while
- *   those modules use its record types (Alert, IngestItem);
- * - the migration list (storage/migrations.ts), which composes every domain module's migration;
- * - the SQL interface (storage/sql/), which every domain module is written against.
- * Moving storage/sql/ and the shared record types into a folder below the domain folders, and passing the domain
- * migrations in from the composition root, ends this; until then these imports are left out of the folder-cycle
- * check, and of nothing else: the layers and the file cycles are checked on them too.
- */
-const storageHub = /^server\/storage\/((sqlite|pg)[^/]*|types|rows|migrations|sql\/[a-z-]+)\.ts$/;
-
 /** The folders of server/ that import each other round in a circle (Tarjan's strongly connected components). */
 function folderCycles(edges: ReadonlyMap<string, ReadonlySet<string>>): string[][] {
   let next = 0;
@@ -79,20 +65,20 @@ function folderCycles(edges: ReadonlyMap<string, ReadonlySet<string>>): string[]
 }
 
 /**
- * Folder → folder arrows inside server/ (a file's folder is its directory), leaving out the imports `skip` names. A
+ * Folder → folder arrows inside server/ (a file's folder is its directory). A
  * folder and the folders inside it are not checked against each other (as dependency-cruiser's folder rules do):
  * server/'s own files wire its subsystems, which read its context and config; the file-cycle rule still holds there.
  */
 const inside = (folder: string, outer: string) => folder === outer || folder.startsWith(`${outer}/`);
 
-function serverFolderEdges(result: Cruise, skip: (from: string, to: string) => boolean): Map<string, Set<string>> {
+function serverFolderEdges(result: Cruise): Map<string, Set<string>> {
   const edges = new Map<string, Set<string>>();
   for (const m of result.modules) {
     if (!m.source.startsWith('server/')) continue;
     const from = dirname(m.source);
     for (const d of m.dependencies) {
       const to = dirname(d.resolved);
-      if (!d.resolved.startsWith('server/') || inside(from, to) || inside(to, from) || skip(m.source, d.resolved)) continue;
+      if (!d.resolved.startsWith('server/') || inside(from, to) || inside(to, from)) continue;
       if (!edges.has(from)) edges.set(from, new Set());
       edges.get(from)!.add(to);
     }
@@ -119,14 +105,16 @@ describe('dependencies (dependency-cruiser, .dependency-cruiser.cjs)', { timeout
     expect(violations).toEqual([]);
   });
 
-  it('no folder cycles inside server/, but through the storage hub files named above', async () => {
-    const result = await project;
-    expect(folderCycles(serverFolderEdges(result, (from, to) => storageHub.test(from) || storageHub.test(to)))).toEqual([]);
+  it('no folder cycles inside server/', async () => {
+    expect(folderCycles(serverFolderEdges(await project))).toEqual([]);
   });
 
-  it('the hub exception is still needed (when this fails, storage is no longer a hub: delete storageHub)', async () => {
-    const cycles = folderCycles(serverFolderEdges(await project, () => false));
-    expect(cycles.some((c) => c.includes('server/storage'))).toBe(true);
+  it('storage/ composes the domain folders, which sit on db/ below them', async () => {
+    const edges = serverFolderEdges(await project);
+    expect([...(edges.get('server/storage') ?? [])]).toEqual(expect.arrayContaining(['server/db/sql', 'server/ingest', 'server/lifecycle', 'server/forwarders']));
+    const intoStorage = [...edges].filter(([, to]) => to.has('server/storage')).map(([from]) => from);
+    expect(intoStorage).toEqual([]);
+    expect([...(edges.get('server/db') ?? []), ...(edges.get('server/db/sql') ?? [])]).toEqual([]);
   });
 });
 
@@ -139,7 +127,7 @@ describe('the checker catches what it is for', { timeout: 120_000 }, () => {
     writeFileSync(join(dir, file), text);
   };
 
-  it('an arrow upward, agent and server importing each other, a file cycle', async () => {
+  it('an arrow upward, agent and server importing each other, a file cycle, server/db/ importing up, a domain folder importing server/storage/', async () => {
     copyFileSync(join(root, '.dependency-cruiser.cjs'), join(dir, '.dependency-cruiser.cjs'));
     write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true } }));
     write('package.json', JSON.stringify({ name: 'layers-probe', type: 'module' }));
@@ -150,6 +138,10 @@ describe('the checker catches what it is for', { timeout: 120_000 }, () => {
     write('server/one.ts', "import { two } from './two.js';\nexport const one = (): number => two();\n");
     write('server/two.ts', "import type { one } from './one.js';\nexport const two = (): number => 2;\nexport type One = typeof one;\n");
     write('collectors/ok.ts', "import { x } from '../rules/x.js';\nexport const ok = x;\n");
+    write('server/db/low.ts', "import { s } from '../s.js';\nexport const low = s;\n");
+    write('server/storage/st.ts', 'export const st = 1;\n');
+    write('server/cases/c.ts', "import { st } from '../storage/st.js';\nexport const c = st;\n");
+    write('server/app.ts', "import { st } from './storage/st.js';\nexport const app = st;\n");
     write('cli/ok.ts', "import { s } from '../server/s.js';\nexport const ok = s;\n");
     const names = (await cruise(dir, ['common', 'rules', 'agent', 'server', 'collectors', 'cli'])).summary.violations.map(
       (v) => `${v.rule.name}: ${v.from} -> ${v.to}`,
@@ -158,7 +150,9 @@ describe('the checker catches what it is for', { timeout: 120_000 }, () => {
     expect(names).toContain('agent-imports-only-below: agent/a.ts -> server/s.ts');
     expect(names).toContain('collectors-imports-only-below: collectors/ok.ts -> rules/x.ts');
     expect(names.some((n) => n.startsWith('no-cycles: server/one.ts'))).toBe(true);
-    expect(names.filter((n) => n.includes('cli/ok.ts'))).toEqual([]);
+    expect(names).toContain('server-db-below-the-domains: server/db/low.ts -> server/s.ts');
+    expect(names).toContain('server-storage-on-top: server/cases/c.ts -> server/storage/st.ts');
+    expect(names.filter((n) => n.includes('cli/ok.ts') || n.includes('server/app.ts'))).toEqual([]);
   });
 
   it('a folder cycle', () => {

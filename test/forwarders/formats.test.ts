@@ -6,7 +6,7 @@ import { backoffMs } from '../../server/forwarders/dispatcher.js';
 import { toOcsf } from '../../server/forwarders/ocsf.js';
 import { formatSyslog, octetCounted, parseOctetCounted, sdEscape } from '../../server/forwarders/rfc5424.js';
 import { toSyslog } from '../../server/forwarders/syslog-format.js';
-import type { AlertEvent } from '../../server/storage/types.js';
+import type { AlertEvent } from '../../server/db/records.js';
 import { hostileProcess } from './receivers.js';
 
 const hostile = `${hostileProcess} "q" ]end`;

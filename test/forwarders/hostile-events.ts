@@ -1,5 +1,5 @@
 import { alertRuleIds } from '../../server/forwarders/rule-info.js';
-import type { AlertEvent } from '../../server/storage/types.js';
+import type { AlertEvent } from '../../server/db/records.js';
 
 /** Text carrying every character a format escapes or a line-based hop splits on. */
 export const nasty = 'a|b=c\\d "q" \'s\' ]e [f} <g>\r\nforged line\nx\u0000y\u0007z\u007f\u0085\u2028end';

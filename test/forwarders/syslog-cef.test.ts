@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attackText, ruleInfo } from '../../server/forwarders/rule-info.js';
 import { syslogSender } from '../../server/forwarders/syslog.js';
-import type { AlertEvent } from '../../server/storage/types.js';
+import type { AlertEvent } from '../../server/db/records.js';
 import { parseCef } from '../helpers/cef-parse.js';
 import { parseRfc5424, sdParams } from '../helpers/syslog-parse.js';
 import { everyRuleEvents, hostileEvent } from './hostile-events.js';

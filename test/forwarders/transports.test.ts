@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ocsfHttpSender } from '../../server/forwarders/ocsf-http.js';
 import { parseOctetCounted } from '../../server/forwarders/rfc5424.js';
 import { syslogSender } from '../../server/forwarders/syslog.js';
-import type { AlertEvent } from '../../server/storage/types.js';
+import type { AlertEvent } from '../../server/db/records.js';
 import { cleanup } from '../server/helpers.js';
 import { httpReceiver, waitFor } from './receivers.js';
 

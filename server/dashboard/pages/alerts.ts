@@ -5,7 +5,7 @@ import { severityRank } from '../../forwarders/rule-info.js';
 import { html, type Html } from '../html.js';
 import { actionButton, page } from '../layout.js';
 import type { Session } from '../sessions.js';
-import type { Alert } from '../../storage/types.js';
+import type { Alert } from '../../db/records.js';
 import { deviceLink } from './common.js';
 
 /** The rule's id, with its title and ATT&CK ids from the rule registry (an unknown id is shown alone). */

@@ -2,7 +2,7 @@ import { ago, placeKinds, shortPlace } from '../format.js';
 import { html } from '../html.js';
 import { page } from '../layout.js';
 import type { Session } from '../sessions.js';
-import type { Alert } from '../../storage/types.js';
+import type { Alert } from '../../db/records.js';
 import { alertActions } from './alerts.js';
 import { deviceLink } from './common.js';
 import type { Cluster } from '../../../rules/fleet/index.js';

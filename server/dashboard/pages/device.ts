@@ -3,7 +3,7 @@ import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
 import type { Session } from '../sessions.js';
 import { scoreChartSvg } from '../svg.js';
-import type { Alert, DeviceDetail } from '../../storage/types.js';
+import type { Alert, DeviceDetail } from '../../db/records.js';
 import type { DeviceStanding } from '../../lifecycle/storage-types.js';
 import type { DeviceFile } from '../../cases/dossier.js';
 import type { Case } from '../../cases/store.js';

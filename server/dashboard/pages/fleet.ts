@@ -3,7 +3,7 @@ import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
 import type { Session } from '../sessions.js';
 import { histogramSvg } from '../svg.js';
-import type { FleetDevice, FleetOverview } from '../../storage/types.js';
+import type { FleetDevice, FleetOverview } from '../../db/records.js';
 import { deviceLink } from './common.js';
 import type { LimitName, ThrottledKey } from '../../limits/throttle-log.js';
 import type { Case } from '../../cases/store.js';

@@ -3,7 +3,7 @@ import { caseStore } from '../../../server/cases/store.js';
 import { verdictLog } from '../../../server/cases/verdict-log.js';
 import { openPostgres } from '../../../server/storage/pg.js';
 import { openSqlite } from '../../../server/storage/sqlite.js';
-import type { Alert } from '../../../server/storage/types.js';
+import type { Alert } from '../../../server/db/records.js';
 import type { Report } from '../../../schema/report.js';
 import { engines } from '../../helpers/engines.js';
 

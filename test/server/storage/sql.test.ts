@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openPostgres } from '../../../server/storage/pg.js';
 import { openSqlite } from '../../../server/storage/sqlite.js';
-import { numberPlaceholders } from '../../../server/storage/sql/types.js';
+import { numberPlaceholders } from '../../../server/db/sql/types.js';
 import { engines } from '../../helpers/engines.js';
 
 describe('numberPlaceholders', () => {

@@ -1,4 +1,4 @@
-import type { Alert, AlertStatus, DeviceDetail, DeviceSummary, FleetDevice } from './types.js';
+import type { Alert, AlertStatus, DeviceDetail, DeviceSummary, FleetDevice } from './records.js';
 
 type Row = Record<string, unknown>;
 
