@@ -20,6 +20,8 @@ export interface IngestPool {
   prepare(input: PrepareInput): Promise<Prepared>;
   /** Workers running now. */
   readonly size: number;
+  /** Of them, those that have loaded their modules and take reports. */
+  readonly ready: number;
   workers(): readonly Worker[];
   metricsText(): string;
   close(): Promise<void>;
@@ -58,6 +60,7 @@ export function startIngestPool(options: IngestPoolOptions): IngestPool {
         return inline(input);
       },
       size: 0,
+      ready: 0,
       workers: () => [],
       metricsText: () => metricsText(0, 0, 0),
       close: async () => undefined,
@@ -95,6 +98,9 @@ export function startIngestPool(options: IngestPoolOptions): IngestPool {
     },
     get size() {
       return pool.size;
+    },
+    get ready() {
+      return pool.ready;
     },
     workers: () => pool.workers(),
     metricsText: () => metricsText(pool.size, pool.offloaded, pool.failures),

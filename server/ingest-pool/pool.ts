@@ -54,6 +54,11 @@ export class WorkerPool {
     return this.handles.filter((h) => !h.retiring).length;
   }
 
+  /** Live workers that have loaded their modules and take tasks. */
+  get ready(): number {
+    return this.handles.filter((h) => h.ready && !h.retiring).length;
+  }
+
   /** The worker threads (for inspection and tests). */
   workers(): readonly Worker[] {
     return this.handles.map((h) => h.worker);
