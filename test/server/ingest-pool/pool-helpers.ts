@@ -16,3 +16,13 @@ export async function waitFor(check: () => boolean | Promise<boolean>, ms = 10_0
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** Lifts the per-device report limit (as the ingest benches do): these tests load one device on purpose. */
+export async function liftReportLimit(s: Running): Promise<void> {
+  const res = await fetch(`${s.url}/api/v1/policy`, {
+    method: 'PUT',
+    headers: { ...admin, 'content-type': 'application/json' },
+    body: JSON.stringify({ limits: { reports: { perMinute: 1_000_000, burst: 1_000_000 } } }),
+  });
+  if (res.status !== 200) throw new Error(`policy: ${res.status} ${await res.text()}`);
+}
