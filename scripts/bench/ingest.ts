@@ -64,11 +64,19 @@ const snapshot = {
 };
 
 
-/** CPU ms a process has used (utime + stime of /proc/PID/stat): the server's cost per report moves less with load than reports/s. */
+/** CPU ms a process has used, all its threads (utime + stime of /proc/PID/stat): the server's cost per report moves less with load than reports/s. */
 function cpuMsOf(pid: number | undefined): number {
-  if (pid === undefined) return NaN;
+  return pid === undefined ? NaN : statCpuMs(`/proc/${pid}/stat`);
+}
+
+/** CPU ms of the process's main thread alone (/proc/PID/task/PID/stat): the serial part, which bounds reports/s when cores are free. */
+function mainCpuMsOf(pid: number | undefined): number {
+  return pid === undefined ? NaN : statCpuMs(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function statCpuMs(file: string): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(file, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
   } catch {
@@ -170,10 +178,12 @@ async function loadRun(t: Target, seconds: number) {
   const offloaded0 = await metric(url, 'farmwatch_ingest_offloaded_total');
   const started = performance.now();
   const serverCpu0 = cpuMsOf(pid);
+  const mainCpu0 = mainCpuMsOf(pid);
   const loadCpu0 = process.cpuUsage();
   await Promise.all(Array.from({ length: connections }, worker));
   const elapsed = (performance.now() - started) / 1000;
   const serverCpuMs = cpuMsOf(pid) - serverCpu0;
+  const mainCpuMs = mainCpuMsOf(pid) - mainCpu0;
   const loadCpu = process.cpuUsage(loadCpu0);
   const offloaded = (await metric(url, 'farmwatch_ingest_offloaded_total')) - offloaded0;
   const poolWorkers = await metric(url, 'farmwatch_ingest_workers');
@@ -188,6 +198,7 @@ async function loadRun(t: Target, seconds: number) {
     p50Ms: pct(50), p90Ms: pct(90), p99Ms: pct(99), maxMs: Number(latencies.at(-1)?.toFixed(1)),
     serverCpuUsPerReport: Math.round((serverCpuMs * 1000) / Math.max(1, accepted)),
     serverCoresBusy: Math.round((serverCpuMs / 1000 / elapsed) * 100) / 100,
+    mainThreadCpuUsPerReport: Math.round((mainCpuMs * 1000) / Math.max(1, accepted)),
     loadCpuUsPerReport: Math.round((loadCpu.user + loadCpu.system) / Math.max(1, accepted)),
     offloadedShare: Math.round((offloaded / Math.max(1, accepted)) * 100) / 100,
     poolWorkers,
@@ -218,7 +229,7 @@ try {
       const r = await loadRun(t, seconds);
       results[k]!.push(r);
       console.log(
-        `run ${i + 1}${values.workers ? ` (workers ${t.workers})` : ''}: accepted ${r.accepted} (${r.reportsPerSec} reports/s); statuses ${JSON.stringify(r.statuses)}; latency ms p50 ${r.p50Ms} p90 ${r.p90Ms} p99 ${r.p99Ms} max ${r.maxMs}; server CPU ${r.serverCpuUsPerReport} µs per report (${r.serverCoresBusy} cores busy); load generator ${r.loadCpuUsPerReport} µs per report` +
+        `run ${i + 1}${values.workers ? ` (workers ${t.workers})` : ''}: accepted ${r.accepted} (${r.reportsPerSec} reports/s); statuses ${JSON.stringify(r.statuses)}; latency ms p50 ${r.p50Ms} p90 ${r.p90Ms} p99 ${r.p99Ms} max ${r.maxMs}; server CPU ${r.serverCpuUsPerReport} µs per report (${r.serverCoresBusy} cores busy; main thread ${r.mainThreadCpuUsPerReport} µs); load generator ${r.loadCpuUsPerReport} µs per report` +
           (values.workers ? `; ${Math.round(r.offloadedShare * 100)} % prepared on ${r.poolWorkers} worker(s)` : ''),
       );
     }
@@ -241,7 +252,7 @@ try {
     const [first, second] = [medians[0]!, medians[1]!];
     console.log(
       JSON.stringify({
-        workersCompare: medians.map((m) => ({ workers: m.workers, reportsPerSec: m.reportsPerSec, serverCpuUsPerReport: m.serverCpuUsPerReport, loadCpuUsPerReport: m.loadCpuUsPerReport, p99Ms: m.p99Ms, offloadedShare: m.offloadedShare })),
+        workersCompare: medians.map((m) => ({ workers: m.workers, reportsPerSec: m.reportsPerSec, serverCpuUsPerReport: m.serverCpuUsPerReport, mainThreadCpuUsPerReport: m.mainThreadCpuUsPerReport, loadCpuUsPerReport: m.loadCpuUsPerReport, p99Ms: m.p99Ms, offloadedShare: m.offloadedShare })),
         reportsPerSecRatio: Math.round((second.reportsPerSec / Math.max(1, first.reportsPerSec)) * 1000) / 1000,
         of: [second.workers, first.workers],
       }),
