@@ -277,8 +277,10 @@ export function workersSection(step: StepResult | undefined): string[] {
   if (!step || !rows.length) return [...out, 'Not run.', ''];
   const list = (v: unknown) => (Array.isArray(v) ? v.map((x) => fmt(num(x))).join(', ') : '');
   out.push(
-    'scripts/bench/ingest.ts with `--workers off,auto`: one server per `ingestWorkers` value, both started first, their',
-    'runs alternated so that the machine\'s load falls on each alike. Signed mix a (`--signed`: every device registered an',
+    'scripts/bench/ingest.ts with `--workers off,auto,1`: one server per `ingestWorkers` value, all started first, their',
+    'runs alternated so that the machine\'s load falls on each alike. `auto` starts a worker only when the machine has a',
+    'core to spare (its cores less its 1-minute load average ≥ 0.5); `1` starts one under load whatever the machine\'s load,',
+    'which shows the pool at work on a machine that is already busy. Signed mix a (`--signed`: every device registered an',
     'Ed25519 key and signs every report, as agents do). Server CPU counts every thread of the server process',
     '(/proc/PID/stat), the workers included; the main thread\'s share (/proc/PID/task/PID/stat) is the serial part,',
     'which bounds reports/s once a core is free for the workers. The load generator shares the cores (it signs too):',

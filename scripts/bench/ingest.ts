@@ -11,8 +11,9 @@
  * Mix a: ~2 KB reports with three findings and no snapshot. Mix b: the same plus a ~30 KB snapshot.
  * --signed: each device enrolls an Ed25519 key and signs every report, as agents do (the load generator pays the signing).
  * --workers LIST: one server per `ingestWorkers` value (off = 0, auto, or a number), all started first, their runs
- * alternated (off, auto, off, auto, …) so that the machine's load falls on each alike; one JSON line per value, then
- * last a comparison line. Server CPU counts every thread of the server process (/proc/PID/stat), workers included.
+ * alternated (off, auto, 1, off, auto, 1, …) so that the machine's load falls on each alike; one JSON line per value,
+ * then last a comparison line (reports/s of each against the first). "auto" starts a worker only with a core to spare
+ * (server/ingest-pool/scale.ts); a number starts one under load whatever the machine's load. Server CPU counts every thread of the server process (/proc/PID/stat), workers included.
  */
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
@@ -249,12 +250,12 @@ try {
     return line;
   });
   if (medians.length >= 2) {
-    const [first, second] = [medians[0]!, medians[1]!];
+    const first = medians[0]!;
+    const ratio = (m: (typeof medians)[number]) => Math.round((m.reportsPerSec / Math.max(1, first.reportsPerSec)) * 1000) / 1000;
     console.log(
       JSON.stringify({
-        workersCompare: medians.map((m) => ({ workers: m.workers, reportsPerSec: m.reportsPerSec, serverCpuUsPerReport: m.serverCpuUsPerReport, mainThreadCpuUsPerReport: m.mainThreadCpuUsPerReport, loadCpuUsPerReport: m.loadCpuUsPerReport, p99Ms: m.p99Ms, offloadedShare: m.offloadedShare })),
-        reportsPerSecRatio: Math.round((second.reportsPerSec / Math.max(1, first.reportsPerSec)) * 1000) / 1000,
-        of: [second.workers, first.workers],
+        workersCompare: medians.map((m) => ({ workers: m.workers, reportsPerSec: m.reportsPerSec, reportsPerSecRatio: ratio(m), serverCpuUsPerReport: m.serverCpuUsPerReport, mainThreadCpuUsPerReport: m.mainThreadCpuUsPerReport, loadCpuUsPerReport: m.loadCpuUsPerReport, p99Ms: m.p99Ms, offloadedShare: m.offloadedShare })),
+        ratioOf: first.workers,
       }),
     );
   }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import type { Worker } from 'node:worker_threads';
@@ -28,7 +28,7 @@ export interface IngestPool {
 }
 
 export interface IngestPoolOptions {
-  /** The `ingestWorkers` setting: most workers, "auto" for one fewer than the cores, 0 for none. */
+  /** The `ingestWorkers` setting: most workers, "auto" for one fewer than the cores (and only with a core spare), 0 for none. */
   workers: number | 'auto';
   identifierKey: Buffer;
   logger: Logger;
@@ -68,7 +68,9 @@ export function startIngestPool(options: IngestPoolOptions): IngestPool {
   }
 
   const { sampleMs = 500, stallMs = 10_000, ...overrides } = options.scale ?? {};
-  const settings: ScaleSettings = { ...defaultScale, ...overrides, max };
+  // "auto" also asks the machine for a spare core; a number is the operator's word that the cores are there.
+  const settings: ScaleSettings = { ...defaultScale, ...(options.workers === 'auto' ? {} : { minSpareCores: Number.NEGATIVE_INFINITY }), ...overrides, max };
+  const cores = availableParallelism();
   const pool = new WorkerPool({ file, identifierKey: options.identifierKey, inline, logger: options.logger });
   let state: ScaleState = initialScale(settings);
   pool.resize(state.size);
@@ -83,7 +85,7 @@ export function startIngestPool(options: IngestPoolOptions): IngestPool {
     elu = now;
     counted = prepared;
     sampledAt = at;
-    const next = scaleStep({ ...state, size: pool.size }, { atMs: at, mainBusy, reportsPerSec, workerBusy: pool.workerBusy() }, settings);
+    const next = scaleStep({ ...state, size: pool.size }, { atMs: at, mainBusy, reportsPerSec, workerBusy: pool.workerBusy(), spareCores: cores - (loadavg()[0] ?? 0) }, settings);
     if (next.size !== pool.size) options.logger.info({ workers: next.size, mainBusy: Math.round(mainBusy * 100) / 100, reportsPerSec: Math.round(reportsPerSec) }, next.size > pool.size ? 'ingest workers: adding one' : 'ingest workers: idle, stopping');
     state = next;
     pool.resize(state.size);

@@ -1,7 +1,8 @@
 /**
  * When the ingest pool grows and shrinks: a pure, total decision over samples taken every few hundred milliseconds.
  * A worker costs memory (its own V8 heap and the schema code) and each report a message, so the pool starts only when
- * the main thread has been busy with a real report load for a while, and stops once reports have stopped coming.
+ * the main thread has been busy with a real report load for a while and the machine has a core to spare for it, and
+ * stops once reports have stopped coming.
  */
 export interface ScaleSettings {
   /** Most workers. */
@@ -18,6 +19,11 @@ export interface ScaleSettings {
   idleAfterMs: number;
   /** Busy share of the workers at which one more helps (when the main thread is still loaded too). */
   workerBusyShare: number;
+  /**
+   * Cores the machine must have spare (its cores less the 1-minute load average) before a worker is added: on a
+   * machine whose cores are all taken a worker only adds its messages. -Infinity when the operator set a number.
+   */
+  minSpareCores: number;
 }
 
 export const defaultScale: Omit<ScaleSettings, 'max'> = {
@@ -27,6 +33,7 @@ export const defaultScale: Omit<ScaleSettings, 'max'> = {
   startAfterMs: 2_000,
   idleAfterMs: 30_000,
   workerBusyShare: 0.8,
+  minSpareCores: 0.5,
 };
 
 export interface ScaleSample {
@@ -36,6 +43,8 @@ export interface ScaleSample {
   reportsPerSec: number;
   /** Mean busy share of the ready workers, null without one. */
   workerBusy: number | null;
+  /** The machine's cores less its 1-minute load average (negative when oversubscribed). */
+  spareCores: number;
 }
 
 export interface ScaleState {
@@ -57,8 +66,13 @@ export function scaleStep(state: ScaleState, sample: ScaleSample, settings: Scal
   const busy = Number.isFinite(sample.mainBusy) ? sample.mainBusy : 0;
   const idle = rate < settings.minReportsPerSec;
   // A first worker when the main thread is loaded; another only while the ones there are saturated too.
+  const spare = Number.isNaN(sample.spareCores) ? 0 : sample.spareCores;
   const wantsMore =
-    !idle && busy >= settings.busyShare && size < settings.max && (size === 0 || (sample.workerBusy ?? 0) >= settings.workerBusyShare);
+    !idle &&
+    busy >= settings.busyShare &&
+    spare >= settings.minSpareCores &&
+    size < settings.max &&
+    (size === 0 || (sample.workerBusy ?? 0) >= settings.workerBusyShare);
   const loadedSince = wantsMore ? (state.loadedSince ?? sample.atMs) : null;
   const idleSince = idle ? (state.idleSince ?? sample.atMs) : null;
   if (loadedSince !== null && sample.atMs - loadedSince >= settings.startAfterMs) return { size: size + 1, loadedSince: null, idleSince: null };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultScale, initialScale, scaleStep, type ScaleSample, type ScaleSettings, type ScaleState } from '../../../server/ingest-pool/scale.js';
 
 const settings: ScaleSettings = { ...defaultScale, max: 2 };
-const sample = (atMs: number, mainBusy: number, reportsPerSec: number, workerBusy: number | null = null): ScaleSample => ({ atMs, mainBusy, reportsPerSec, workerBusy });
+const sample = (atMs: number, mainBusy: number, reportsPerSec: number, workerBusy: number | null = null, spareCores = 1): ScaleSample => ({ atMs, mainBusy, reportsPerSec, workerBusy, spareCores });
 /** Runs the samples from `state`, returning the size after each. */
 function sizes(samples: ScaleSample[], state: ScaleState = initialScale(settings), s = settings): number[] {
   return samples.map((x) => (state = scaleStep(state, x, s)).size);
@@ -17,6 +17,13 @@ describe('scaleStep: when the ingest pool grows and shrinks (an injected clock: 
   it('a load that lasts startAfterMs starts one worker; a busy thread without reports starts none', () => {
     expect(sizes([sample(0, 0.9, 400), sample(1000, 0.9, 400), sample(2000, 0.9, 400)])).toEqual([0, 0, 1]);
     expect(sizes([sample(0, 1, 10), sample(1000, 1, 10), sample(5000, 1, 10)])).toEqual([0, 0, 0]);
+  });
+
+  it('"auto" adds no worker while the machine has no core to spare; a number set by the operator does', () => {
+    const busyMachine = [sample(0, 0.9, 400, null, 0.2), sample(1000, 0.9, 400, null, -3), sample(5000, 0.9, 400, null, 0.4)];
+    expect(sizes(busyMachine)).toEqual([0, 0, 0]);
+    expect(sizes(busyMachine, undefined, { ...settings, minSpareCores: Number.NEGATIVE_INFINITY })).toEqual([0, 0, 1]);
+    expect(sizes([sample(0, 0.9, 400, null, 0.5), sample(2000, 0.9, 400, null, Number.NaN)])).toEqual([0, 0]);
   });
 
   it('a second worker only while the first is saturated and the main thread still loaded; never past max', () => {
