@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signatureHeaders } from '../../../schema/signing.js';
-import { cleanup, enroll, json, makeReport, postReport, startServer, type Running } from '../helpers.js';
+import { cleanup, enroll, getJson, json, makeReport, postReport, startServer, type Running } from '../helpers.js';
 import { deviceKey, enrollWith, signatureFor } from '../lifecycle/signed.js';
 import { metricValue, waitFor } from './pool-helpers.js';
 
@@ -19,15 +19,15 @@ describe('ingest workers forced on answer exactly as the main thread does', () =
   beforeAll(async () => {
     off = await startServer({ ingestWorkers: 0 }, { bodyLimit: 64 * 1024 });
     on = await startServer({ ingestWorkers: 1 }, { bodyLimit: 64 * 1024, ingestPool: { min: 1 } });
+    // One clock for both: enrollment times and the skew in a clock_skew answer are then the same.
+    const now = new Date();
+    off.clock.now = now;
+    on.clock.now = now;
     for (const s of [off, on]) {
       const plain = (await enroll(s.url, 'plain-1')).token;
       const signed = (await enrollWith(s.url, { deviceId: 'signed-1', publicKey: key.publicKey })).body.token as string;
       tokens.set(s, { plain, signed });
     }
-    // One clock for both: the skew in a clock_skew answer is then the same number.
-    const now = new Date();
-    off.clock.now = now;
-    on.clock.now = now;
     await waitFor(() => on.server.ingestPool.ready === 1);
     expect(off.server.ingestPool.size).toBe(0);
   });
@@ -67,6 +67,12 @@ describe('ingest workers forced on answer exactly as the main thread does', () =
     const replay = await both(() => ({ token: 'signed', body: again, headers: signatureFor(key.privateKey, again, at, nonce) }));
     expect(replay).toMatchObject({ status: 409, body: { error: 'replayed' } });
     expect(await metricValue(on, 'farmwatch_ingest_offloaded_total')).toBe(before + 5);
+    // What was stored and judged is the same too: each device as the SOC API shows it, on both servers.
+    for (const id of ['plain-1', 'signed-1']) {
+      const [a, b] = await Promise.all([off, on].map(async (s) => (await getJson(s.url, `/api/v1/devices/${id}`)).body));
+      expect(b).toEqual(a);
+      expect(a?.device).toBeTruthy();
+    }
   });
 
   it('refuses bad signatures, skewed clocks and a missing signature with the same answers', async () => {
