@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signatureHeaders } from '../../../schema/signing.js';
 import { cleanup, enroll, getJson, json, makeReport, postReport, startServer, type Running } from '../helpers.js';
@@ -114,5 +115,24 @@ describe('ingest workers forced on answer exactly as the main thread does', () =
       expect(((await res.json()) as { error: string }).error).toBe('invalid_report');
     }
     expect((await both(() => ({ token: 'plain', body: 'x', headers: { ...json, 'content-type': 'text/plain' } }))).status).toBe(415);
+  });
+
+  it('property: any JSON body gets the same status and answer from both', async () => {
+    const base = makeReport('plain-1');
+    const body = fc.oneof(
+      fc.json(),
+      fc.jsonValue().map((v) => JSON.stringify(v)),
+      // Valid reports with one field replaced by anything.
+      fc.record({ key: fc.constantFrom(...Object.keys(base), 'identity', 'snapshot', 'extra'), value: fc.jsonValue() }).map(({ key, value }) =>
+        JSON.stringify({ ...base, reportId: crypto.randomUUID(), [key]: value }),
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async (text) => {
+        const answer = await both(() => ({ token: 'plain', body: text }));
+        expect(answer.status).toBeLessThan(500);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
