@@ -5,12 +5,13 @@ import { bodyLimit, ClientError, parseJson, readBody } from './body.js';
 import type { ServerConfig } from './config.js';
 import { networkMatcher, type ServerContext } from './context.js';
 import { IngestQueue, OverloadedError } from './ingest-queue.js';
+import { startIngestPool, type IngestPool, type IngestPoolOptions } from './ingest-pool/index.js';
 import { Metrics } from './metrics.js';
 import { intelPolicyOf, startGeo } from './geo/start.js';
 import { openPlaceBook } from './places/book.js';
 import { placeRoutes } from './places/routes.js';
 import { carrierGradeNat } from './geo/special.js';
-import { ingestRoutes } from './routes/ingest.js';
+import { deferredBody, ingestRoutes } from './routes/ingest.js';
 import { socRoutes } from './routes/soc.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
 import { caseRoutes } from './routes/cases.js';
@@ -47,6 +48,8 @@ export interface ServerOptions {
   forwarderPollMs?: number;
   /** Tests: a smaller body limit than the agent's budget, to see what a 413 leaves behind. */
   bodyLimit?: number;
+  /** Tests: the ingest pool's sampling and thresholds (server/ingest-pool/scale.ts); `min` above 0 keeps workers up. */
+  ingestPool?: IngestPoolOptions['scale'];
 }
 
 export interface FarmwatchServer {
@@ -58,6 +61,8 @@ export interface FarmwatchServer {
   dashboardUrl(): string;
   runSilenceCheck(): Promise<number>;
   runPrune(): Promise<number>;
+  /** The report workers (server/ingest-pool/): their number and threads. */
+  ingestPool: IngestPool;
   close(): Promise<void>;
 }
 
@@ -113,15 +118,19 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
     undefined,
     places,
   );
+  const identifierKey = Buffer.from(options.secrets.identifierKey ?? identifierKeyFromAdminToken(options.secrets.adminToken), 'base64url');
+  const ingestPool = startIngestPool({ workers: config.ingestWorkers, identifierKey, logger: options.logger, ...(options.ingestPool ? { scale: options.ingestPool } : {}) });
+  metrics.sections.push(async () => ingestPool.metricsText());
   const ctx: ServerContext = {
     config,
     storage,
     queue,
+    ingestPool,
     metrics,
     now,
     enrollSecretHash: hashToken(options.secrets.enrollSecret),
     adminTokenHash: hashToken(options.secrets.adminToken),
-    identifierKey: Buffer.from(options.secrets.identifierKey ?? identifierKeyFromAdminToken(options.secrets.adminToken), 'base64url'),
+    identifierKey,
     // Offices, VPN/SASE egress and carrier-grade NAT are no place: neither co-location nor geo rules judge them.
     isOffice: networkMatcher([...config.officeNetworks, ...config.egressNetworks, carrierGradeNat]),
     geo,
@@ -160,7 +169,8 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
     readBody(payload, options.bodyLimit)
       .then((text) => {
         (request as unknown as { bodyText: string }).bodyText = text;
-        done(null, parseJson(text));
+        // A report's JSON is parsed with its other checks, maybe on a worker thread (routes/ingest.ts).
+        done(null, request.routeOptions.url === reportsPath ? deferredBody : parseJson(text));
       })
       .catch((err: Error) => done(err as FastifyError, undefined));
   });
@@ -257,6 +267,7 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
     dashboardUrl: () => `${adminAddress ?? ingestAddress}/dashboard/`,
     runSilenceCheck,
     runPrune,
+    ingestPool,
     close() {
       closing ??= (async () => {
         stopped = true;
@@ -266,6 +277,7 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
         await app.close();
         await background;
         await queue.drained();
+        await ingestPool.close();
         await forwarders.stop();
         await storage.close();
       })();

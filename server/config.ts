@@ -62,6 +62,10 @@ export const serverConfigSchema = z.strictObject({
       windowHours: z.number().positive().max(24 * 90).default(24),
     })
     .prefault({}),
+  ingestWorkers: z
+    .union([z.literal('auto'), z.number().int().min(0).max(64)])
+    .default('auto')
+    .describe('Most worker threads that parse, verify and validate reports under load ("auto": the cores but one, started only with a core to spare; 0: none). None run while the ingest is idle'),
   silentGraceHours: z.number().positive().max(24 * 365).default(72),
   retentionDays: z.number().positive().max(3650).default(90),
   tls: z

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerConfig } from './config.js';
 import { ClientError } from './body.js';
 import type { IngestQueue } from './ingest-queue.js';
+import type { IngestPool } from './ingest-pool/index.js';
 import type { PlaceBook } from './places/book.js';
 import type { Metrics } from './metrics.js';
 import type { Geo } from './geo/open.js';
@@ -14,6 +15,8 @@ export interface ServerContext {
   config: ServerConfig;
   storage: Storage;
   queue: IngestQueue;
+  /** Report parsing, signature and schema checks, on worker threads under load (server/ingest-pool/). */
+  ingestPool: IngestPool;
   metrics: Metrics;
   now: () => Date;
   enrollSecretHash: Buffer;

@@ -181,6 +181,8 @@ export function benchmarkDoc(input: DocInput): string {
 
   out.push(...baseSection(by('ingest-base')));
 
+  out.push(...workersSection(by('ingest-workers')));
+
   out.push(...postgresSection(by('ingest-pg')));
 
   out.push('## Server start and idle memory', '');
@@ -265,6 +267,35 @@ export function baseSection(step: StepResult | undefined): string[] {
   );
   if (roots.length >= 2) out.push(`${String(roots[0]!.label)} / ${String(roots[1]!.label)}: ${ratio ?? 'n/a'} (budget: ≥ 0.9) — ${ratio === undefined ? 'n/a' : ratio >= 0.9 ? 'PASS' : 'OVER'}.`, '');
   out.push('```', ...step.text, '```', '');
+  return out;
+}
+
+/** scripts/bench/ingest.ts --workers off,auto: the report workers (server/ingest-pool/) off and on, in the same run. */
+export function workersSection(step: StepResult | undefined): string[] {
+  const out = ['## Ingest workers off and on', ''];
+  const rows = (step?.json ?? []).filter((j) => typeof j.workers === 'string');
+  if (!step || !rows.length) return [...out, 'Not run.', ''];
+  const list = (v: unknown) => (Array.isArray(v) ? v.map((x) => fmt(num(x))).join(', ') : '');
+  out.push(
+    'scripts/bench/ingest.ts with `--workers off,auto,1`: one server per `ingestWorkers` value, all started first, their',
+    'runs alternated so that the machine\'s load falls on each alike. `auto` starts a worker only when the machine has a',
+    'core to spare (its cores less its 1-minute load average ≥ 0.5); `1` starts one under load whatever the machine\'s load,',
+    'which shows the pool at work on a machine that is already busy. Signed mix a (`--signed`: every device registered an',
+    'Ed25519 key and signs every report, as agents do). Server CPU counts every thread of the server process',
+    '(/proc/PID/stat), the workers included; the main thread\'s share (/proc/PID/task/PID/stat) is the serial part,',
+    'which bounds reports/s once a core is free for the workers. The load generator shares the cores (it signs too):',
+    'its CPU per report is listed, and on a machine with only two cores the per-report costs say more than reports/s.',
+    `Command: \`${step.command}\`.`,
+    '',
+    '| ingestWorkers | reports/s, median (every run) | server CPU per report, all threads (every run) | main thread CPU per report | load generator CPU per report | p99 | prepared on a worker |',
+    '|---|---|---|---|---|---|---|',
+  );
+  for (const j of rows) {
+    out.push(
+      `| ${String(j.workers)} | ${fmt(num(j.reportsPerSec))} (${list(j.allRunsReportsPerSec)}) | ${fmt(num(j.serverCpuUsPerReport))} µs (${list(j.allRunsServerCpuUsPerReport)}) | ${fmt(num(j.mainThreadCpuUsPerReport))} µs | ${fmt(num(j.loadCpuUsPerReport))} µs | ${fmt(num(j.p99Ms))} ms | ${Math.round((num(j.offloadedShare) ?? 0) * 100)} % |`,
+    );
+  }
+  out.push('', '```', ...step.text, '```', '');
   return out;
 }
 

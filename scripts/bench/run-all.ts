@@ -48,6 +48,8 @@ const steps: Step[] = [
   // SQLite ingest of this commit beside the base, alternately in this run: with the default base (the commit before
   // the storage domain layer) it must stay within 10 % (docs/BENCHMARKS.md).
   { id: 'ingest-base', script: 'ingest-base.js', args: ['--rounds', quick ? '1' : '5', '--seconds', quick ? '3' : '6'], timeoutMs: 15 * 60_000, compares: true },
+  // The report workers off, auto and one, side by side in one run, on signed reports (docs/server.md, Ingest workers).
+  { id: 'ingest-workers', script: 'ingest.js', args: ['--mix', 'a', '--signed', '--workers', 'off,auto,1', '--warmup', '5', '--seconds', quick ? '3' : '6', '--runs', quick ? '1' : '3'], timeoutMs: 240_000 },
   { id: 'ingest-b', script: 'ingest.js', args: ['--mix', 'b', '--seconds', quick ? '3' : '10'], timeoutMs: 90_000 },
   // SQLite, PostgreSQL × 1 and × 2 replicas under the same load, and bytes per stored report (skipped without PostgreSQL).
   ...(pgBinDir() ? [{ id: 'ingest-pg', script: 'ingest-pg.js', args: ['--seconds', quick ? '3' : '10'], timeoutMs: 180_000 }] : []),

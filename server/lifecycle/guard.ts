@@ -1,14 +1,12 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { KeyObject } from 'node:crypto';
 import type { DevicePolicy } from '../../schema/policy.js';
 import type { Report } from '../../schema/report.js';
-import { signatureHeaders, signedBytes } from '../../schema/signing.js';
 import { ClientError } from '../body.js';
 import type { ServerContext } from '../context.js';
 import { resolvePolicy, type InventoryRow, type PolicyRecord } from '../policy/schema.js';
 import { allowedSkewMs } from '../verdict/report-times.js';
 import { serverVerdict } from '../verdict/verdict.js';
-import { checkSignature } from './signature-check.js';
+import { parsePublicKey, type SignatureParts } from './report-signature.js';
 import type { DeviceSecurity, IngestGuard } from './storage-types.js';
 
 /** ±10 minutes: a report signed further from the server's clock is refused (and the skew recorded). */
@@ -20,12 +18,7 @@ interface Known {
   policy?: DevicePolicy;
 }
 
-/** Ed25519 public key from base64 SPKI DER; throws on anything else. */
-export function parsePublicKey(base64: string): KeyObject {
-  const key = createPublicKey({ key: Buffer.from(base64, 'base64'), format: 'der', type: 'spki' });
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`an Ed25519 key is required, got ${key.asymmetricKeyType ?? 'unknown'}`);
-  return key;
-}
+export { parsePublicKey };
 
 /**
  * How long a replica uses what it cached (policy, inventory, device keys and standing) before asking the database
@@ -130,35 +123,30 @@ export class Guard {
   }
 
   /**
-   * Checks the signature headers of a report from a device that registered a key (a device without one, from an
-   * agent before signing, may send unsigned reports). Refusals are 401 with the reason; a reused nonce is 409.
+   * The device's registered signing key, as the base64 SPKI it enrolled with, or null when it sends unsigned reports
+   * (no key, or one that does not parse: both have always been taken unsigned). Its signature is checked with the
+   * report's other preparation (server/ingest-pool/prepare.ts), maybe on a worker thread.
    */
-  async verify(request: FastifyRequest, deviceId: string, body: string): Promise<IngestGuard> {
-    const { key } = await this.known(deviceId);
-    const h = request.headers;
-    const signature = h[signatureHeaders.signature];
-    const timestamp = h[signatureHeaders.timestamp];
-    const nonce = h[signatureHeaders.nonce];
-    if (!key) return { signed: false };
-    if (typeof signature !== 'string' || typeof timestamp !== 'string' || typeof nonce !== 'string') {
-      throw new ClientError(401, 'signature_required', `this device registered a signing key: every report must carry ${Object.values(signatureHeaders).join(', ')}`);
-    }
+  async signingKey(deviceId: string): Promise<string | null> {
+    const { key, security } = await this.known(deviceId);
+    return key && security.publicKey ? security.publicKey : null;
+  }
+
+  /**
+   * The main thread's half of a verified signature: its time within the allowed skew of the server's clock (a refusal
+   * records the skew on the device) and its nonce never used before (claimed in the database, so on every replica).
+   */
+  async admit(deviceId: string, parts: Required<SignatureParts>): Promise<IngestGuard> {
     const now = this.ctx.now().getTime();
-    const skewMs = checkSignature(
-      { signature, timestamp, nonce },
-      (t, n) => signedBytes(t, n, body),
-      key,
-      now,
-      'the report signature does not verify against the key registered at enrollment (altered body, wrong key, or bad headers)',
-    );
+    const skewMs = Number(parts.timestamp) - now;
     const skewS = Math.round(skewMs / 1000);
     if (Math.abs(skewMs) > maxSkewMs) {
       await this.ctx.storage.recordClockSkew(deviceId, skewS, new Date(now));
       // The answer's Date header carries the server's clock: an agent signs its retry with it (agent/reporter.ts).
       throw new ClientError(401, 'clock_skew', `clock skew ${skewS} s: the report's time is outside ±${maxSkewMs / 1000} s of the server's clock; sign with the server's time (the Date header of this answer) and fix the laptop's clock (NTP)`);
     }
-    if (!(await this.ctx.storage.claimNonce(deviceId, nonce, now))) throw new ClientError(409, 'replayed', 'this signature nonce was already used: a replayed report is refused');
-    return { signed: true, nonce, clockSkewS: skewS };
+    if (!(await this.ctx.storage.claimNonce(deviceId, parts.nonce, now))) throw new ClientError(409, 'replayed', 'this signature nonce was already used: a replayed report is refused');
+    return { signed: true, nonce: parts.nonce, clockSkewS: skewS };
   }
 
   /**

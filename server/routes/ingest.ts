@@ -1,24 +1,29 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { reportSchema } from '../../schema/report.js';
 import { ClientError } from '../body.js';
 import { normaliseIp, type ServerContext } from '../context.js';
 import { enrollHandler } from '../lifecycle/enroll.js';
 import { guardOf } from '../lifecycle/guard.js';
 import { graphOf } from '../graph/observe.js';
-import { identifierRekeyer, rekeyReportBody } from '../rekey-identifiers.js';
+import { clientErrorOf } from '../ingest-pool/index.js';
+import { signatureParts, type SignatureParts } from '../lifecycle/report-signature.js';
 import type { DeviceAuth } from '../db/records.js';
 import { bearerToken, hashToken, sameSecret } from '../tokens.js';
 import { secretKeyOf } from '../limits/index.js';
 import { verdictLog } from '../cases/verdict-log.js';
 
-const issuesOf = (error: z.ZodError) =>
-  error.issues.slice(0, 50).map((i) => ({ path: i.path.map(String), code: i.code, message: i.message }));
+/** A report's body as the content-type parser leaves it: read, not yet parsed (that is part of its preparation). */
+export const deferredBody: unique symbol = Symbol('report body, parsed by its preparation');
+
+/** The headers a verified signature had: all three, or the preparation's answer was not to be believed (a 500). */
+function completeParts(parts: SignatureParts): Required<SignatureParts> {
+  const { signature, timestamp, nonce } = parts;
+  if (signature === undefined || timestamp === undefined || nonce === undefined) throw new Error('report preparation passed a signature without its headers');
+  return { signature, timestamp, nonce };
+}
 
 const deviceOf = new WeakMap<FastifyRequest, DeviceAuth>();
 
 export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const rekey = identifierRekeyer(ctx.identifierKey);
   const verdicts = verdictLog(ctx.storage.sql);
   const limiter = ctx.limits?.limiter;
   // Enrollment: a wrong secret counts against its address; every enrollment takes a token of its secret, so a
@@ -54,21 +59,25 @@ export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
     async (request, reply) => {
       const device = deviceOf.get(request) as DeviceAuth;
-      const body = (request as FastifyRequest & { bodyText: string }).bodyText;
       const guard = guardOf(ctx);
-      const signed = await guard.verify(request, device.deviceId, body);
-      // Once, here: every hashed identifier is keyed again under the server's own key before it is judged or stored.
-      const received = rekeyReportBody(request.body, rekey);
-      const parsed = reportSchema.safeParse(received);
-      if (!parsed.success) throw new ClientError(400, 'invalid_report', 'the report does not match the v1 schema', issuesOf(parsed.error));
-      const report = parsed.data;
+      const signature = signatureParts(request.headers);
+      const publicKey = await guard.signingKey(device.deviceId);
+      // JSON, signature, re-keyed identifiers and schema: CPU work without the database, on a worker under load.
+      const text = request.body === deferredBody ? (request as FastifyRequest & { bodyText: string }).bodyText : null;
+      const prepared = await ctx.ingestPool.prepare({ text, publicKey, signature });
+      if (prepared.kind === 'fault') throw new Error(`report preparation failed: ${prepared.message}`);
+      if (prepared.kind === 'refused') throw clientErrorOf(prepared.refusal);
+      // The signature verified: its time and nonce are judged here, against this server's clock and database.
+      const signed = publicKey === null ? { signed: false as const } : await guard.admit(device.deviceId, completeParts(signature));
+      if (prepared.kind === 'invalid') throw clientErrorOf(prepared.refusal);
+      const report = prepared.report;
       if (report.deviceId !== device.deviceId) throw new ClientError(403, 'device_mismatch', 'the report names another device than the token');
       const judged = await guard.judge(report, (policy) => graphOf(ctx).helpdeskOf(policy));
       const receivedAt = ctx.now();
       const sourceIp = normaliseIp(request.ip);
       const item = {
         report,
-        body: JSON.stringify(received),
+        body: prepared.body,
         sourceIp,
         sourceIsOffice: ctx.isOffice(sourceIp),
         source: ctx.geo?.lookup(sourceIp),
