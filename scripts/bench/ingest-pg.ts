@@ -51,7 +51,9 @@ const send = jsonSender(connections);
 async function startServer(root: BenchRoot, db: string, name: string): Promise<{ url: string; child: ChildProcess }> {
   const config = join(dir, `${name}.json`);
   writeFileSync(config, JSON.stringify({ ...secrets, db, log: { level: 'warn' } }));
-  const child = spawn(process.execPath, [join(root.dir, 'dist', 'cli', 'cli.js'), 'server', '--config', config, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // FARMWATCH_BENCH_NODE_ARGS (e.g. --cpu-prof) passes flags to the server processes when profiling them.
+  const nodeArgs = (process.env.FARMWATCH_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(root.dir, 'dist', 'cli', 'cli.js'), 'server', '--config', config, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (c: Buffer) => {
       const m = /listening on (http:\/\/\S+)/.exec(c.toString());
