@@ -299,24 +299,39 @@ export function workersSection(step: StepResult | undefined): string[] {
   return out;
 }
 
-/** scripts/bench/ingest-pg.ts, SQLite beside PostgreSQL with one and two replicas (docs/postgres.md). */
-function postgresSection(step: StepResult | undefined): string[] {
+/** scripts/bench/ingest-pg.ts, SQLite beside PostgreSQL with one and two replicas, each root side by side (docs/postgres.md). */
+export function postgresSection(step: StepResult | undefined): string[] {
   const out = ['## PostgreSQL ingest', ''];
   if (!step) return [...out, 'Not run: PostgreSQL is not installed here (`apt-get install -y postgresql`).', ''];
   out.push(
     'scripts/bench/ingest-pg.ts: mix a (as above), the same load against `farmwatch server` on SQLite, on PostgreSQL with',
-    'one replica and with two (connections split between them), one after the other on this machine. PostgreSQL is a',
-    'throwaway local cluster with fsync on. Sizing (docs/postgres.md): bytes per stored report, reports table with its',
-    'TOAST and indexes.',
+    'one replica and with two (connections split between them), after an untimed first report of every device; each',
+    'configuration for every build given (`npm run bench`: this checkout and the base commit) before the next one.',
+    'PostgreSQL is a throwaway local cluster with fsync on. Measured from outside the servers, so that a base commit',
+    'without counters is measured alike: round trips per report are the Sync and simple Query messages the servers send',
+    'through a counting TCP proxy (scripts/bench/pg-proxy.ts); CPU per report is user + system time over the load of the',
+    'server processes (all threads) and of the PostgreSQL cluster (postmaster and backends), from /proc. Sizing',
+    '(docs/postgres.md): bytes per stored report, reports table with its TOAST and indexes.',
+    `Command: \`${step.command}\`; load before: ${step.loadBefore}.`,
     '',
-    '| engine | replicas | reports/s | p50 | p90 | p99 | statuses |',
-    '|---|---|---|---|---|---|---|',
+    '| build | engine | replicas | reports/s | p50 | p99 | PG round trips per report | server CPU per report | PostgreSQL CPU per report | statuses |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const j of step.json.filter((x) => x.engine !== undefined)) {
-    out.push(`| ${String(j.engine)} | ${fmt(num(j.replicas))} | ${fmt(num(j.reportsPerSec))} | ${fmt(num(j.p50Ms))} ms | ${fmt(num(j.p90Ms))} ms | ${fmt(num(j.p99Ms))} ms | ${JSON.stringify(j.statuses ?? {})} |`);
+    const us = (v: unknown) => (num(v) === undefined ? '' : `${fmt(num(v))} µs`);
+    out.push(
+      `| ${String(j.label ?? 'this commit')} | ${String(j.engine)} | ${fmt(num(j.replicas))} | ${fmt(num(j.reportsPerSec))} | ${fmt(num(j.p50Ms))} ms | ${fmt(num(j.p99Ms))} ms | ${j.engine === 'postgres' ? fmt(num(j.roundTripsPerReport)) : ''} | ${us(j.serverCpuUsPerReport)} | ${us(j.pgCpuUsPerReport)} | ${JSON.stringify(j.statuses ?? {})} |`,
+    );
   }
-  const storage = step.json.find((x) => x.storage === true);
-  if (storage) out.push('', `Stored: ${fmt(num(storage.bytesPerReport))} B per report (body ${fmt(num(storage.bodyBytes))} B): 1,000 laptops at 288 reports a day ≈ ${fmt(num(storage.mibPer1000LaptopsPerDay))} MiB a day.`);
+  const ratios = step.json.find((x) => x.ratios === true);
+  if (ratios) {
+    const r1 = num(ratios.pg1OverSqlite);
+    const r2 = num(ratios.pg2OverPg1);
+    out.push('', `${String(ratios.label)}: PostgreSQL × 1 / SQLite ${fmt(r1)} (budget ≥ 0.6) — ${r1 === undefined ? 'n/a' : r1 >= 0.6 ? 'PASS' : 'OVER'}; × 2 / × 1 ${fmt(r2)} (budget ≥ 0.9) — ${r2 === undefined ? 'n/a' : r2 >= 0.9 ? 'PASS' : 'OVER'}.`);
+  }
+  for (const storage of step.json.filter((x) => x.storage === true)) {
+    out.push('', `Stored (${String(storage.label ?? 'this commit')}): ${fmt(num(storage.bytesPerReport))} B per report (body ${fmt(num(storage.bodyBytes))} B): 1,000 laptops at 288 reports a day ≈ ${fmt(num(storage.mibPer1000LaptopsPerDay))} MiB a day.`);
+  }
   out.push('');
   return out;
 }

@@ -1,44 +1,59 @@
 /**
  * PostgreSQL ingest benchmark: the same load as ingest.ts (mix a, ~2 KB reports, keep-alive connections on
  * loopback) against `farmwatch server` on SQLite, on PostgreSQL with one replica, and on PostgreSQL with two replicas
- * (connections split between them). PostgreSQL is a throwaway cluster (test/helpers/pg-cluster.ts) with fsync on, as in
- * production. Also measures the bytes one stored report takes in PostgreSQL (table, TOAST and indexes), for sizing.
+ * (connections split between them), for every `--root DIR [--label TEXT]` (roots.ts; `npm run bench` passes this
+ * checkout and its base build), each configuration of every root one after the other so that all see the same
+ * machine. PostgreSQL is a throwaway cluster (test/helpers/pg-cluster.ts) with fsync on, as in production.
  *
- *   npm run build && node dist/scripts/bench/ingest-pg.js [--seconds 10] [--connections 50] [--devices 200]
+ * Measured from outside the server, so that a base commit without counters is measured alike:
+ * - round trips per report: the servers reach PostgreSQL through a counting proxy (pg-proxy.ts: every Sync and
+ *   simple Query the client sends);
+ * - CPU per report: the server processes (all threads, /proc/PID/stat) and the PostgreSQL cluster (postmaster and
+ *   its backends), over the load only (enrollment excluded).
+ * Also the bytes one stored report takes in PostgreSQL (table, TOAST and indexes), for sizing.
  *
- * Prints one JSON line per configuration, then one with the storage figures (read by scripts/bench/run-all.ts).
+ *   npm run build && node dist/scripts/bench/ingest-pg.js [--root DIR [--label TEXT]]... [--seconds 10] [--connections 50] [--devices 200]
+ *
+ * Prints one JSON line per root and configuration, one with the storage figures per root, and one with the ratios of
+ * the first root (read by scripts/bench/run-all.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { freshDatabase, startPgCluster } from '../../test/helpers/pg-cluster.js';
 import { jsonSender, liftLimits, reportBody } from './ingest-load.js';
+import { startCountingProxy } from './pg-proxy.js';
+import { clusterCpuUs, postmasterPid, processCpuUs } from './proc-cpu.js';
+import { benchRoots, rootOptions, type BenchRoot } from './roots.js';
 
-const { values } = parseArgs({
+const parsed = parseArgs({
   options: {
+    ...rootOptions,
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
     devices: { type: 'string', default: '200' },
   },
+  tokens: true,
 });
+const { values } = parsed;
+const roots = benchRoots(parsed);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const deviceCount = Number(values.devices);
 
-const cli = fileURLToPath(new URL('../../cli/cli.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fw-bench-pg-'));
 const secrets = { enrollSecret: 'bench-enroll-secret-0123456789', adminToken: 'bench-admin-token-0123456789' };
 const send = jsonSender(connections);
 
-
-async function startServer(db: string, name: string): Promise<{ url: string; child: ChildProcess }> {
+async function startServer(root: BenchRoot, db: string, name: string): Promise<{ url: string; child: ChildProcess }> {
   const config = join(dir, `${name}.json`);
   writeFileSync(config, JSON.stringify({ ...secrets, db, log: { level: 'warn' } }));
-  const child = spawn(process.execPath, [cli, 'server', '--config', config, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // FARMWATCH_BENCH_NODE_ARGS (e.g. --cpu-prof) passes flags to the server processes when profiling them.
+  const nodeArgs = (process.env.FARMWATCH_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(root.dir, 'dist', 'cli', 'cli.js'), 'server', '--config', config, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (c: Buffer) => {
       const m = /listening on (http:\/\/\S+)/.exec(c.toString());
@@ -56,8 +71,14 @@ const stop = (child: ChildProcess) =>
     child.kill('SIGTERM');
   });
 
-/** Enrolls the devices through the first replica, then fires reports for `seconds`, connection i to replica i mod n. */
-async function load(urls: string[], label: Record<string, unknown>): Promise<Record<string, unknown>> {
+interface Meter {
+  start(): void;
+  /** Figures since start(), per accepted report. */
+  stop(accepted: number): Record<string, number>;
+}
+
+/** Enrolls the devices through the first replica, sends each one report, then fires reports for `seconds`, connection i to replica i mod n. */
+async function load(urls: string[], label: Record<string, unknown>, meter: Meter): Promise<Record<string, unknown>> {
   // Before any report: every replica reads the policy's limits on its first request.
   await liftLimits(urls[0] ?? '', secrets.adminToken);
   const tokens: [string, string][] = [];
@@ -66,6 +87,12 @@ async function load(urls: string[], label: Record<string, unknown>): Promise<Rec
     const r = await send(urls[0] ?? '', '/api/v1/enroll', JSON.stringify({ secret: secrets.enrollSecret, deviceId, hostname: deviceId, platform: 'linux', agentVersion: '0.1.0' }), {});
     tokens.push([deviceId, (JSON.parse(r.text) as { token: string }).token]);
   }
+  // Untimed warm-up: every device's first report (a device new to the fleet moves the fleet counts; a fleet in steady
+  // state knows its devices), and the server's first batches.
+  const warm = [...tokens];
+  await Promise.all(Array.from({ length: connections }, async (_, w) => {
+    for (let t = warm.shift(); t; t = warm.shift()) await send(urls[w % urls.length] ?? '', '/api/v1/reports', reportBody(t[0]), { authorization: `Bearer ${t[1]}` });
+  }));
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   const deadline = performance.now() + seconds * 1000;
@@ -80,58 +107,103 @@ async function load(urls: string[], label: Record<string, unknown>): Promise<Rec
       statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
     }
   }
+  meter.start();
   const started = performance.now();
   await Promise.all(Array.from({ length: connections }, (_, w) => worker(w)));
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]?.toFixed(1));
   const accepted = statuses.get(202) ?? 0;
+  const figures = meter.stop(accepted);
   const result = {
     ...label, connections, devices: deviceCount, seconds: Math.round(elapsed * 10) / 10, accepted,
-    reportsPerSec: Math.round(accepted / elapsed), statuses: Object.fromEntries(statuses), p50Ms: pct(50), p90Ms: pct(90), p99Ms: pct(99),
+    reportsPerSec: Math.round(accepted / elapsed), statuses: Object.fromEntries(statuses), p50Ms: pct(50), p90Ms: pct(90), p99Ms: pct(99), ...figures,
   };
-  console.log(`${JSON.stringify(label)}: ${result.reportsPerSec} reports/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, statuses ${JSON.stringify(result.statuses)}`);
+  const extra = Object.entries(figures).map(([k, v]) => `${k} ${v}`).join(', ');
+  console.log(`${String(label.label)} ${String(label.engine)} ×${String(label.replicas)}: ${result.reportsPerSec} reports/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${extra}, statuses ${JSON.stringify(result.statuses)}`);
   return result;
 }
 
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Server CPU of `pids`; with `pgPid`, PostgreSQL's CPU and the proxy's round trips too. */
+function meterOf(pids: number[], pgPid?: number, proxy?: Awaited<ReturnType<typeof startCountingProxy>>): Meter {
+  let server = 0;
+  let cluster = 0;
+  let trips = 0;
+  const serverCpu = () => pids.reduce((sum, pid) => sum + processCpuUs(pid), 0);
+  return {
+    start() {
+      server = serverCpu();
+      cluster = pgPid ? clusterCpuUs(pgPid) : 0;
+      trips = proxy?.counts().roundTrips ?? 0;
+    },
+    stop(accepted) {
+      const per = (x: number) => (accepted ? x / accepted : 0);
+      const out: Record<string, number> = { serverCpuUsPerReport: Math.round(per(serverCpu() - server)) };
+      if (pgPid) out.pgCpuUsPerReport = Math.round(per(clusterCpuUs(pgPid) - cluster));
+      if (proxy) out.roundTripsPerReport = round(per(proxy.counts().roundTrips - trips));
+      return out;
+    },
+  };
+}
+
 const cluster = await startPgCluster({ durable: true });
+const proxy = await startCountingProxy(cluster.url);
+const pgPid = postmasterPid(cluster.dataDir);
 const children: ChildProcess[] = [];
 try {
   const lines: Record<string, unknown>[] = [];
-  // SQLite first, on this same machine, same load: the figure beside which PostgreSQL's are read.
-  const sqlite = await startServer(join(dir, 'bench.db'), 'sqlite');
-  children.push(sqlite.child);
-  lines.push(await load([sqlite.url], { engine: 'sqlite', replicas: 1 }));
-  await stop(sqlite.child);
-
-  let lastDb = '';
-  for (const replicas of [1, 2]) {
-    lastDb = await freshDatabase(cluster.url);
-    const servers = await Promise.all(Array.from({ length: replicas }, (_, i) => startServer(lastDb, `pg-${replicas}-${i}`)));
-    children.push(...servers.map((s) => s.child));
-    lines.push(await load(servers.map((s) => s.url), { engine: 'postgres', replicas }));
-    await Promise.all(servers.map((s) => stop(s.child)));
+  const storage: Record<string, unknown>[] = [];
+  const lastDb = new Map<BenchRoot, string>();
+  const configs = [{ engine: 'sqlite', replicas: 1 }, { engine: 'postgres', replicas: 1 }, { engine: 'postgres', replicas: 2 }] as const;
+  // Each configuration for every root before the next configuration: a change in machine load falls on all alike.
+  for (const config of configs) {
+    for (const root of roots) {
+      const label = { label: root.label, commit: root.commit?.slice(0, 12), ...config };
+      if (config.engine === 'sqlite') {
+        // SQLite first, on this same machine, same load: the figure beside which PostgreSQL's are read.
+        const s = await startServer(root, join(dir, `bench-${roots.indexOf(root)}.db`), `sqlite-${roots.indexOf(root)}`);
+        children.push(s.child);
+        lines.push(await load([s.url], label, meterOf([s.child.pid!])));
+        await stop(s.child);
+        continue;
+      }
+      const db = await freshDatabase(cluster.url);
+      lastDb.set(root, db);
+      const servers = await Promise.all(Array.from({ length: config.replicas }, (_, i) => startServer(root, proxy.via(db), `pg-${config.replicas}-${i}`)));
+      children.push(...servers.map((s) => s.child));
+      lines.push(await load(servers.map((s) => s.url), label, meterOf(servers.map((s) => s.child.pid!), pgPid, proxy)));
+      await Promise.all(servers.map((s) => stop(s.child)));
+    }
   }
 
-  // Sizing: what the last run stored, per report (reports table with TOAST and indexes; the whole database).
-  const client = new pg.Client({ connectionString: lastDb });
-  await client.connect();
-  await client.query('VACUUM ANALYZE');
-  const { rows } = await client.query<{ n: string; reports: string; database: string; body: string }>(
-    "SELECT count(*) AS n, pg_total_relation_size('reports') AS reports, pg_database_size(current_database()) AS database, avg(octet_length(body)) AS body FROM reports",
-  );
-  await client.end();
-  const r = rows[0];
-  const n = Number(r?.n ?? 0);
-  const perReport = n ? Math.round(Number(r?.reports) / n) : 0;
-  // An agent reports every 5 minutes: 288 reports a day.
-  const perThousandPerDay = perReport * 288 * 1000;
-  console.log(`storage: ${n} reports, ${perReport} B each in PostgreSQL (body ${Math.round(Number(r?.body))} B); 1,000 laptops × 288 reports/day ≈ ${(perThousandPerDay / 2 ** 20).toFixed(0)} MiB/day`);
-  for (const line of lines) console.log(JSON.stringify(line));
-  console.log(JSON.stringify({ storage: true, reports: n, bytesPerReport: perReport, bodyBytes: Math.round(Number(r?.body)), databaseBytes: Number(r?.database), mibPer1000LaptopsPerDay: Math.round(perThousandPerDay / 2 ** 20) }));
+  // Sizing: what each root's last run stored, per report (reports table with TOAST and indexes; the whole database).
+  for (const root of roots) {
+    const client = new pg.Client({ connectionString: lastDb.get(root) });
+    await client.connect();
+    await client.query('VACUUM ANALYZE');
+    const { rows } = await client.query<{ n: string; reports: string; database: string; body: string }>(
+      "SELECT count(*) AS n, pg_total_relation_size('reports') AS reports, pg_database_size(current_database()) AS database, avg(octet_length(body)) AS body FROM reports",
+    );
+    await client.end();
+    const r = rows[0];
+    const n = Number(r?.n ?? 0);
+    const perReport = n ? Math.round(Number(r?.reports) / n) : 0;
+    // An agent reports every 5 minutes: 288 reports a day.
+    const perThousandPerDay = perReport * 288 * 1000;
+    console.log(`${root.label} storage: ${n} reports, ${perReport} B each in PostgreSQL (body ${Math.round(Number(r?.body))} B); 1,000 laptops × 288 reports/day ≈ ${(perThousandPerDay / 2 ** 20).toFixed(0)} MiB/day`);
+    storage.push({ storage: true, label: root.label, reports: n, bytesPerReport: perReport, bodyBytes: Math.round(Number(r?.body)), databaseBytes: Number(r?.database), mibPer1000LaptopsPerDay: Math.round(perThousandPerDay / 2 ** 20) });
+  }
+  for (const line of [...lines, ...storage]) console.log(JSON.stringify(line));
+  const first = roots[0]!.label;
+  const of = (engine: string, replicas: number) => lines.find((l) => l.label === first && l.engine === engine && l.replicas === replicas)?.reportsPerSec as number | undefined;
+  const ratio = (a?: number, b?: number) => (a !== undefined && b ? round(a / b, 3) : undefined);
+  console.log(JSON.stringify({ ratios: true, label: first, pg1OverSqlite: ratio(of('postgres', 1), of('sqlite', 1)), pg2OverPg1: ratio(of('postgres', 2), of('postgres', 1)) }));
 } finally {
   send.close();
   await Promise.all(children.map(stop));
+  await proxy.close();
   await cluster.stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -51,8 +51,9 @@ const steps: Step[] = [
   // The report workers off, auto and one, side by side in one run, on signed reports (docs/server.md, Ingest workers).
   { id: 'ingest-workers', script: 'ingest.js', args: ['--mix', 'a', '--signed', '--workers', 'off,auto,1', '--warmup', '5', '--seconds', quick ? '3' : '6', '--runs', quick ? '1' : '3'], timeoutMs: 240_000 },
   { id: 'ingest-b', script: 'ingest.js', args: ['--mix', 'b', '--seconds', quick ? '3' : '10'], timeoutMs: 90_000 },
-  // SQLite, PostgreSQL × 1 and × 2 replicas under the same load, and bytes per stored report (skipped without PostgreSQL).
-  ...(pgBinDir() ? [{ id: 'ingest-pg', script: 'ingest-pg.js', args: ['--seconds', quick ? '3' : '10'], timeoutMs: 180_000 }] : []),
+  // SQLite, PostgreSQL × 1 and × 2 replicas under the same load, this commit beside the base: reports/s, PostgreSQL
+  // round trips and CPU (server and PostgreSQL) per report, bytes per stored report (skipped without PostgreSQL).
+  ...(pgBinDir() ? [{ id: 'ingest-pg', script: 'ingest-pg.js', args: ['--seconds', quick ? '3' : '10'], timeoutMs: 10 * 60_000, compares: true }] : []),
   { id: 'spool', script: 'spool.js', args: ['--reports', quick ? '100' : '500'], timeoutMs: 90_000 },
   { id: 'network', script: 'network.js', args: ['--load', '--cycles', quick ? '3' : '10'], timeoutMs: 90_000 },
   { id: 'hardware', script: 'hardware.js', args: ['--cycles', quick ? '3' : '20'], timeoutMs: 60_000 },

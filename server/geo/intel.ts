@@ -11,7 +11,7 @@ import {
 import { countryMismatch, countryZones, hostingAsns, hostingNetwork, impossibleTravel, timezoneMismatch, type SourceFacts } from '../../rules/geo/index.js';
 import type { Finding } from '../../rules/types.js';
 import { inList, listParam } from '../db/sql/dialect.js';
-import { all, get, run, type Steps } from '../db/sql/steps.js';
+import { all, get, own, run, type Steps } from '../db/sql/steps.js';
 import type { SqlDb } from '../db/sql/types.js';
 import type { Report } from '../../schema/report.js';
 import type { SourceGeo } from './open.js';
@@ -54,17 +54,17 @@ export function intelSteps(dialect: Pick<SqlDb, 'dialect'>) {
   const zones = countryZones();
   const hosting = hostingAsns();
   const count = function* (key: string): Steps<number> {
-    return Number((yield* get<{ n: number }>('SELECT n FROM fleet_counts WHERE key = ?', [key]))?.n ?? 0);
+    return Number((yield* get<{ n: number }>('SELECT n FROM fleet_counts WHERE key = ?', [key], { batch: { reads: 'fleet_counts' } }))?.n ?? 0);
   };
-  const bump = (key: string) => run('INSERT INTO fleet_counts (key, n) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET n = fleet_counts.n + 1', [key]);
+  const bump = (key: string) => run('INSERT INTO fleet_counts (key, n) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET n = fleet_counts.n + 1', [key], { writes: 'fleet_counts' });
 
   function* fleetFindings(item: IntelItem, policy: IntelPolicy, atMs: number): Steps<{ finding: Finding; deviceIds: string[] }[]> {
     const { report } = item;
     const out: { finding: Finding; deviceIds: string[] }[] = [];
-    if ((yield* run('INSERT INTO fleet_members (device_id) VALUES (?) ON CONFLICT DO NOTHING', [report.deviceId])).changes) yield* bump('devices');
+    if ((yield* run('INSERT INTO fleet_members (device_id) VALUES (?) ON CONFLICT DO NOTHING', [report.deviceId], { batch: { key: ['device_id'] } })).changes) yield* bump('devices');
     const fleet = yield* count('devices');
     for (const tool of remoteToolsOf(report.findings).slice(0, 50)) {
-      if ((yield* run('INSERT INTO tool_devices (tool, device_id) VALUES (?, ?) ON CONFLICT DO NOTHING', [tool, report.deviceId])).changes) yield* bump(`tool:${tool}`);
+      if ((yield* run('INSERT INTO tool_devices (tool, device_id) VALUES (?, ?) ON CONFLICT DO NOTHING', [tool, report.deviceId], { batch: { key: ['tool', 'device_id'] } })).changes) yield* bump(`tool:${tool}`);
       const finding = rareTool(tool, yield* count(`tool:${tool}`), fleet, policy.rareTool);
       if (finding) out.push({ finding, deviceIds: [report.deviceId] });
     }
@@ -132,7 +132,7 @@ export function intelSteps(dialect: Pick<SqlDb, 'dialect'>) {
 
     const findings = results.map((r) => r.finding);
     const json = findings.length ? JSON.stringify(findings) : null;
-    if (json) yield* (row ? run('UPDATE reports SET server_findings = ? WHERE rowid = ?', [json, row.rowid]) : run('UPDATE reports SET server_findings = ? WHERE report_id = ?', [json, report.reportId]));
+    if (json) yield* (row ? run('UPDATE reports SET server_findings = ? WHERE rowid = ?', [json, row.rowid]) : run('UPDATE reports SET server_findings = ? WHERE report_id = ?', [json, report.reportId], own));
     const source = { ip: item.sourceIp, country: geo.country ?? null, asn: geo.asn ?? null, asOrg: geo.asOrg ?? null };
     for (const { finding, deviceIds } of results) {
       const others = deviceIds.length > 1 ? ` with ${deviceIds.filter((d) => d !== report.deviceId).join(', ')}` : '';

@@ -1,6 +1,6 @@
 import type { AlertBefore } from '../forwarders/outbox.js';
 import { forUpdate } from '../db/sql/dialect.js';
-import { get, run, type Steps } from '../db/sql/steps.js';
+import { get, own, run, type Steps } from '../db/sql/steps.js';
 import type { SqlDb } from '../db/sql/types.js';
 import { alertUnchanged } from '../db/rows.js';
 
@@ -16,8 +16,10 @@ export function upsertAlertSteps(dialect: Pick<SqlDb, 'dialect'>, changed: Chang
   // Not the evidence: it is rewritten, never read, here (a device alert's evidence is a few KB).
   const active = `SELECT id, device_ids, status, severity, summary FROM alerts WHERE rule = ? AND alert_key = ? AND status <> 'resolved'${forUpdate(dialect)}`;
   return function* upsertAlert(rule: string, key: string, severity: string, deviceIds: string[], summary: string, evidence: unknown, at: string): Steps<void> {
+    // An alert keyed to a device is written by that device's reports only: its read may be batched (sql/steps.ts Batch).
+    const options = key.startsWith('device:') ? own : undefined;
     for (let tries = 0; tries < 3; tries++) {
-      const row = yield* get<{ id: number; device_ids: string; status: string; severity: string; summary: string }>(active, [rule, key]);
+      const row = yield* get<{ id: number; device_ids: string; status: string; severity: string; summary: string }>(active, [rule, key], options);
       if (row) {
         if (alertUnchanged(row, severity, summary, deviceIds)) return;
         yield* updateAlert(severity, deviceIds, summary, evidence, at, row.id);

@@ -1,5 +1,5 @@
 import { forUpdate } from '../db/sql/dialect.js';
-import { get, run, type Steps } from '../db/sql/steps.js';
+import { get, own, run, type Steps } from '../db/sql/steps.js';
 import type { SqlDb } from '../db/sql/types.js';
 import { decideClockSkew, touchesEpisode, type SkewObservation } from '../verdict/clock-skew.js';
 import { clockSkewRule } from '../verdict/integrity.js';
@@ -19,7 +19,7 @@ export function clockSkewRecord(dialect: Pick<SqlDb, 'dialect'>, upsertAlert: Up
   return function* observeSkew(obs: SkewObservation, previousSkewS: number | null): Steps<void> {
     if (!touchesEpisode(obs, previousSkewS)) return;
     const key = `device:${obs.deviceId}`;
-    const row = yield* get<{ id: number; severity: string; created_at: string }>(episode, [clockSkewRule.id, key]);
+    const row = yield* get<{ id: number; severity: string; created_at: string }>(episode, [clockSkewRule.id, key], own);
     const decision = decideClockSkew(row ? { since: row.created_at, severity: row.severity } : null, obs);
     if (decision.kind === 'upsert') yield* upsertAlert(clockSkewRule.id, key, decision.severity, [obs.deviceId], decision.summary, decision.evidence, obs.at);
     else if (decision.kind === 'end' && row) {

@@ -3,7 +3,7 @@ import { boundDeviceAlerts, deviceAlertDrafts, deviceAlertRules } from '../devic
 import { outboxSteps } from '../forwarders/outbox.js';
 import { intelSteps, type IntelColumns } from '../geo/intel.js';
 import { byteOrder, forUpdate, larger } from '../db/sql/dialect.js';
-import { all, get, lock, run, type Steps } from '../db/sql/steps.js';
+import { all, get, lock, own, run, type Steps } from '../db/sql/steps.js';
 import type { SqlDb } from '../db/sql/types.js';
 import type { IngestItem, IngestOutcome, IngestPolicy } from './item.js';
 import { clockSkewRecord } from './clock-skew-record.js';
@@ -101,7 +101,7 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
       // Written here a moment ago: a member within the window, so the cluster cannot have grown; nothing to read or write.
       if (presence?.fresh(place.kind, place.value, report.deviceId, now, windowMs)) continue;
       // Already a member within the window: the cluster cannot have grown, nothing else to read.
-      const touched = (yield* run(sql.touchPresence, [now, place.kind, place.value, report.deviceId, windowStart])).changes;
+      const touched = (yield* run(sql.touchPresence, [now, place.kind, place.value, report.deviceId, windowStart], own)).changes;
       presence?.wrote(place.kind, place.value, report.deviceId, now);
       if (touched) continue;
       // A device arrives at a place: from here to commit, no other replica changes this place's members or alert.
@@ -142,9 +142,9 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
     const inserted = yield* run(sql.insertReport, [
       report.reportId, report.deviceId, report.collectedAt, item.receivedAt.getTime(), report.score, report.level, item.sourceIp, item.body,
       verdict?.score ?? null, verdict?.level ?? null, item.source?.country ?? null, item.source?.asn ?? null,
-    ]);
+    ], { batch: { key: ['report_id'] } });
     if (inserted.changes === 0) return 'duplicate';
-    const before = yield* get<DeviceBefore>(sql.deviceBefore, [report.deviceId]);
+    const before = yield* get<DeviceBefore>(sql.deviceBefore, [report.deviceId], own);
     const times = timesOf(item, before?.last_collected_at ?? null);
     const { judged, integrity } = yield* judge(item, at, before, times);
     yield* colocate(item, policy, at);
@@ -167,22 +167,24 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
       ...integrityParams(c),
       ...intelParams(g),
       report.deviceId,
-    ]);
+    ], own);
     const drafts = deviceAlertDrafts(judged);
     if (drafts.length) {
       // The device's open finding alerts, for the per-device cap (on PostgreSQL the device's advisory lock keeps replicas apart).
       const key = `device:${report.deviceId}`;
-      const open = new Set((yield* all<{ rule: string }>(sql.openFindingAlerts, [...deviceAlertRules, key])).map((r) => r.rule));
+      const open = new Set((yield* all<{ rule: string }>(sql.openFindingAlerts, [...deviceAlertRules, key], own)).map((r) => r.rule));
       const { write, withheld } = boundDeviceAlerts(drafts, open, item.guard?.maxOpenAlertsPerDevice);
       for (const d of write) yield* upsertAlert(d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at);
       if (withheld.length) afterCommit.push(() => item.guard?.onAlertsWithheld?.(withheld.length));
     }
     // A report ends a silence: an indexed no-op unless a silent-agent alert is active for this device.
-    for (const { id } of yield* all<{ id: number }>(sql.endSilence, [at, silentAgentRule.id, `device:${report.deviceId}`])) yield* changed(Number(id), 'update');
+    for (const { id } of yield* all<{ id: number }>(sql.endSilence, [at, silentAgentRule.id, `device:${report.deviceId}`], own)) yield* changed(Number(id), 'update');
     return 'accepted';
   }
 
   return {
+    /** One report, for a driver that runs the reports of a batch side by side (PostgreSQL's, server/db/sql/lockstep.ts). */
+    one,
     /** A batch in the caller's one transaction (on PostgreSQL holding every device's advisory lock). */
     *batch(items: readonly IngestItem[], policy: IngestPolicy, afterCommit: (() => void)[]): Steps<IngestOutcome[]> {
       const outcomes: IngestOutcome[] = [];

@@ -41,7 +41,7 @@ export function guardRecord(upsertAlert: UpsertAlertStep, observeSkew: (obs: Ske
   return function* judge(item: IngestItem, at: string, prev: DeviceBefore | undefined, times: ReportTimes): Steps<{ judged: Report; integrity: IntegrityColumns | null }> {
     const { report, guard } = item;
     const key = `device:${report.deviceId}`;
-    if (guard?.nonce) yield* run('INSERT INTO nonces (device_id, nonce, seen_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [report.deviceId, guard.nonce, item.receivedAt.getTime()]);
+    if (guard?.nonce) yield* run('INSERT INTO nonces (device_id, nonce, seen_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [report.deviceId, guard.nonce, item.receivedAt.getTime()], { batch: { key: ['device_id', 'nonce'] } });
     const verdict = guard?.verdict;
     yield* observeSkew(reportObservation(report.deviceId, at, times), prev?.clock_skew_s ?? null);
     // A spooled report arriving after a newer one says nothing about the device's present state.

@@ -279,19 +279,34 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
     for (const [k, e] of days) if (!e.dirty && e.day < cutoff) days.delete(k);
   }
 
-  /** Runs after the batch committed; one at a time, in batch order. A failure is logged, never the ingest's. */
+  /**
+   * Runs after the batch committed; one pass at a time, in batch order. Batches that commit while a pass runs go
+   * together in the next pass (one flush and one re-grade for all of them): a pass costs a few statements whatever
+   * its size, and on PostgreSQL each is a round trip, so one pass per batch would bound the ingest. A failure is
+   * logged, never the ingest's.
+   */
+  let waiting: IngestItem[] = [];
+  let waiters: (() => void)[] = [];
+  async function pass(): Promise<void> {
+    const items = waiting;
+    const done = waiters;
+    waiting = [];
+    waiters = [];
+    try {
+      await loadPolicy();
+      await flush();
+      await regrade(items);
+      await prune();
+    } catch (err) {
+      options.logger.error({ err }, 'places: presence or fleet grading failed');
+    }
+    for (const resolve of done) resolve();
+  }
   function after(items: readonly IngestItem[]): Promise<void> {
-    chain = chain.then(async () => {
-      try {
-        await loadPolicy();
-        await flush();
-        await regrade(items);
-        await prune();
-      } catch (err) {
-        options.logger.error({ err }, 'places: presence or fleet grading failed');
-      }
-    });
-    return chain;
+    for (const item of items) waiting.push(item);
+    const told = new Promise<void>((resolve) => waiters.push(resolve));
+    if (waiters.length === 1) chain = chain.then(pass);
+    return told;
   }
 
   async function list(): Promise<PlaceRow[]> {

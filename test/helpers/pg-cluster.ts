@@ -30,6 +30,8 @@ export function pgBinDir(): string | null {
 export interface PgCluster {
   /** postgres://postgres@127.0.0.1:PORT/farmwatch */
   url: string;
+  /** The cluster's data directory (its postmaster.pid names the server process, for CPU accounting in benchmarks). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -80,6 +82,7 @@ export async function startPgCluster(options: { durable?: boolean } = {}): Promi
   let stopped = false;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/farmwatch`,
+    dataDir: data,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -7,22 +7,45 @@ import type { SqlDb, SqlRow, SqlRun } from './types.js';
  * synchronous) or asynchronously on any SqlDb (PostgreSQL's transaction). `yield* get(…)` reads like `await tx.get(…)`.
  */
 export type Step =
-  | { op: 'all' | 'get' | 'run'; sql: string; params: readonly unknown[] }
+  | { op: 'all' | 'get' | 'run'; sql: string; params: readonly unknown[]; batch?: Batch; writes?: string }
   /** SqlDb.lock: an advisory lock on PostgreSQL, nothing on SQLite's single writer. */
   | { op: 'lock'; key: string }
   /** A call into code of the driver's own kind (a synchronous SQLite writer, or an async one on PostgreSQL). */
   | { op: 'call'; sync: () => unknown; async: () => Promise<unknown> };
 export type Steps<T> = Generator<Step, T, unknown>;
 
-export function* all<T = SqlRow>(sql: string, params: readonly unknown[] = []): Steps<T[]> {
-  return (yield { op: 'all', sql, params }) as T[];
+/**
+ * A step's batch form: the statement touches only the reporting device's own rows (its report, its device row, its
+ * presence rows, alerts keyed `device:<id>`, its fleet memberships), which no other report of the batch writes, so
+ * PostgreSQL's batched driver (./lockstep.ts) may run it for many reports as one multi-row statement (./pg-batch.ts).
+ * SQLite's driver ignores it: its statements cost microseconds, not a round trip.
+ */
+export interface Batch {
+  /** An INSERT's key columns: RETURNING them tells which rows went in; two steps with the same key never share a statement. */
+  key?: readonly string[];
+  /**
+   * A table other reports write too, read here (a fleet count): the batched driver checks that no earlier report
+   * writes it (`writes`) after a later one read it, and otherwise reruns the batch one report at a time.
+   */
+  reads?: string;
 }
-export function* get<T = SqlRow>(sql: string, params: readonly unknown[] = []): Steps<T | undefined> {
-  return (yield { op: 'get', sql, params }) as T | undefined;
+/** The batch form of a statement on the device's own rows (no INSERT key, no shared table). */
+export const own: { batch: Batch } = { batch: {} };
+export interface StepOptions {
+  batch?: Batch;
+  /** A table this step writes that batched steps of other reports read (`Batch.reads`). */
+  writes?: string;
+}
+
+export function* all<T = SqlRow>(sql: string, params: readonly unknown[] = [], options?: StepOptions): Steps<T[]> {
+  return (yield { op: 'all', sql, params, ...options }) as T[];
+}
+export function* get<T = SqlRow>(sql: string, params: readonly unknown[] = [], options?: StepOptions): Steps<T | undefined> {
+  return (yield { op: 'get', sql, params, ...options }) as T | undefined;
 }
 /** The synchronous driver also tells the row's rowid (one lookup less than the key); the async one does not. */
-export function* run(sql: string, params: readonly unknown[] = []): Steps<SqlRun & { rowid?: number | bigint }> {
-  return (yield { op: 'run', sql, params }) as SqlRun & { rowid?: number | bigint };
+export function* run(sql: string, params: readonly unknown[] = [], options?: StepOptions): Steps<SqlRun & { rowid?: number | bigint }> {
+  return (yield { op: 'run', sql, params, ...options }) as SqlRun & { rowid?: number | bigint };
 }
 export function* lock(key: string): Steps<void> {
   yield { op: 'lock', key };
@@ -71,18 +94,18 @@ export function syncDriver(db: Database.Database): <T>(steps: Steps<T>) => T {
   };
 }
 
+/** One step on a SqlDb (inside its transaction), as the asynchronous drivers run it. */
+export function runStep(tx: SqlDb, step: Step): Promise<unknown> {
+  if (step.op === 'call') return step.async();
+  if (step.op === 'lock') return tx.lock(step.key);
+  if (step.op === 'run') return tx.run(step.sql, step.params);
+  if (step.op === 'all') return tx.all(step.sql, step.params);
+  return tx.get(step.sql, step.params);
+}
+
 /** The asynchronous driver, on a SqlDb (inside its transaction). */
 export async function runSteps<T>(tx: SqlDb, steps: Steps<T>): Promise<T> {
   let next = steps.next();
-  while (!next.done) {
-    const step = next.value;
-    let value: unknown;
-    if (step.op === 'call') value = await step.async();
-    else if (step.op === 'lock') value = await tx.lock(step.key);
-    else if (step.op === 'run') value = await tx.run(step.sql, step.params);
-    else if (step.op === 'all') value = await tx.all(step.sql, step.params);
-    else value = await tx.get(step.sql, step.params);
-    next = steps.next(value);
-  }
+  while (!next.done) next = steps.next(await runStep(tx, next.value));
   return next.value;
 }

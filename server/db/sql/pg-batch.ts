@@ -1,0 +1,190 @@
+import { deferred, type BatchRunner } from './lockstep.js';
+import { numberPlaceholders, type SqlDb, type SqlRow } from './types.js';
+
+/**
+ * PostgreSQL's batch forms, derived from the single statement (server/db/sql/steps.ts `Batch`), so that the
+ * ingest's SQL stays written once: N steps of one text become one statement over
+ * `unnest(?::t1[], …, ?::tn[]) WITH ORDINALITY AS b(batch_p1, …, batch_pn, batch_i)`, each `?` of the text
+ * replaced by its column, and the result split back by `batch_i` (an INSERT's by its key columns):
+ *
+ * - SELECT: `SELECT b.batch_i, s.* FROM unnest(…) b CROSS JOIN LATERAL (<the select>) s` (FOR UPDATE included);
+ * - UPDATE … WHERE … [RETURNING …]: `UPDATE … FROM unnest(…) b WHERE … RETURNING b.batch_i, …`;
+ * - INSERT … VALUES (…) …: `INSERT … SELECT <the values> FROM unnest(…) b … RETURNING <key columns>`.
+ *
+ * The parameters' types are PostgreSQL's own inference for the single statement (PREPARE, then
+ * pg_prepared_statements.parameter_types), asked once per text per process: the batch casts each array to exactly
+ * what the single statement would have bound.
+ */
+export function pgBatcher(): BatchRunner {
+  const types = new Map<string, string[]>();
+  const compiled = new Map<string, Compiled>();
+  let probes = 0;
+
+  async function typesOf(tx: SqlDb, sql: string): Promise<string[]> {
+    let t = types.get(sql);
+    if (t) return t;
+    const name = `farmwatch_batch_probe_${++probes}`;
+    await tx.run(`PREPARE ${name} AS ${numberPlaceholders(sql)}`);
+    const row = await tx.get<{ t: string[] }>('SELECT parameter_types::text[] AS t FROM pg_prepared_statements WHERE name = ?', [name]);
+    await tx.run(`DEALLOCATE ${name}`);
+    t = row?.t ?? [];
+    types.set(sql, t);
+    return t;
+  }
+
+  return async function runBatch(tx, op, sql, batch, each) {
+    const key = `${op}\u0000${batch.key?.join(',') ?? ''}\u0000${sql}`;
+    let c = compiled.get(key);
+    if (!c) compiled.set(key, (c = compile(op, sql, await typesOf(tx, sql), batch.key)));
+    // Two steps with the same INSERT key never share a statement: the later one waits and then meets the row.
+    const taken: number[] = [];
+    const out: (unknown | typeof deferred)[] = each.map(() => deferred);
+    const seen = new Set<string>();
+    for (const [k, params] of each.entries()) {
+      if (c.keyParams) {
+        const id = c.keyParams.map((p) => String(params[p])).join('\u0000');
+        if (seen.has(id)) continue;
+        seen.add(id);
+      }
+      taken.push(k);
+    }
+    const columns = c.types.map((_, p) => taken.map((k) => bindable(each[k]![p])));
+    const rows = await tx.all<SqlRow>(c.text, columns);
+    const byStep = new Map<number, SqlRow[]>(taken.map((k) => [k, []]));
+    if (c.keyParams) {
+      const stepOf = new Map(taken.map((k) => [c!.keyParams!.map((p) => String(each[k]![p])).join('\u0000'), k]));
+      for (const row of rows) byStep.get(stepOf.get(c.keyColumns!.map((col) => String(row[col])).join('\u0000')) ?? -1)?.push(row);
+    } else {
+      for (const row of rows) {
+        const k = taken[Number(row.batch_i) - 1];
+        delete row.batch_i;
+        if (k !== undefined) byStep.get(k)?.push(row);
+      }
+    }
+    for (const k of taken) {
+      const mine = byStep.get(k) ?? [];
+      out[k] = op === 'all' ? mine : op === 'get' ? mine[0] : { changes: mine.length };
+    }
+    return out;
+  };
+}
+
+interface Compiled {
+  text: string;
+  types: string[];
+  /** An INSERT's key: its columns and the parameter each one is bound from. */
+  keyColumns?: string[];
+  keyParams?: number[];
+}
+
+/** node-postgres writes a JS array as a PostgreSQL array literal; booleans as 1/0 like the single statements bind them. */
+function bindable(v: unknown): unknown {
+  return typeof v === 'boolean' ? (v ? 1 : 0) : v === undefined ? null : v;
+}
+
+/** Quoted text blanked out (same length), so that keywords and `?` are found outside strings only. */
+function mask(sql: string): string {
+  let out = '';
+  let quote: string | null = null;
+  for (const ch of sql) {
+    if (quote) {
+      out += ch === quote ? ch : ' ';
+      if (ch === quote) quote = null;
+    } else {
+      if (ch === "'" || ch === '"') quote = ch;
+      out += ch;
+    }
+  }
+  return out;
+}
+
+/** Each `?` outside quotes replaced by `name(k)`, k from 1. */
+function replacePlaceholders(sql: string, name: (k: number) => string): string {
+  const m = mask(sql);
+  let out = '';
+  let n = 0;
+  for (let i = 0; i < sql.length; i++) out += m[i] === '?' ? name(++n) : sql[i];
+  return out;
+}
+
+function lastKeyword(masked: string, word: string): number {
+  let at = -1;
+  for (const m of masked.matchAll(new RegExp(`\\b${word}\\b`, 'gi'))) at = m.index ?? at;
+  return at;
+}
+
+/** The index of the `)` closing the `(` at `open`, in masked text. */
+function closing(masked: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < masked.length; i++) {
+    if (masked[i] === '(') depth++;
+    else if (masked[i] === ')' && --depth === 0) return i;
+  }
+  throw new Error('unbalanced parentheses');
+}
+
+/** Top-level comma-separated parts of masked text, as [start, end) ranges. */
+function parts(masked: string, from: number, to: number): [number, number][] {
+  const out: [number, number][] = [];
+  let depth = 0;
+  let start = from;
+  for (let i = from; i < to; i++) {
+    if (masked[i] === '(') depth++;
+    else if (masked[i] === ')') depth--;
+    else if (masked[i] === ',' && depth === 0) {
+      out.push([start, i]);
+      start = i + 1;
+    }
+  }
+  out.push([start, to]);
+  return out;
+}
+
+export function compile(op: 'all' | 'get' | 'run', sql: string, types: string[], key?: readonly string[]): Compiled {
+  const n = types.length;
+  if (!n) throw new Error(`batch form of a statement without parameters: ${sql.slice(0, 80)}`);
+  const cols = types.map((_, k) => `batch_p${k + 1}`).join(', ');
+  const from = `unnest(${types.map((t) => `CAST(? AS ${t}[])`).join(', ')}) WITH ORDINALITY AS batch(${cols}, batch_i)`;
+  const body = replacePlaceholders(sql.trim(), (k) => `batch.batch_p${k}`);
+  const masked = mask(body);
+  const verb = /^\s*(\w+)/.exec(masked)?.[1]?.toUpperCase();
+  if (verb === 'SELECT' && op !== 'run') {
+    return { types, text: `SELECT batch.batch_i, s.* FROM ${from} CROSS JOIN LATERAL (${body}) AS s ORDER BY batch.batch_i` };
+  }
+  if (verb === 'UPDATE' && !key) {
+    const where = lastKeyword(masked, 'WHERE');
+    if (where < 0) throw new Error(`batch form of an UPDATE without WHERE: ${sql.slice(0, 80)}`);
+    const returning = lastKeyword(masked, 'RETURNING');
+    const condition = returning > where ? body.slice(where, returning) : body.slice(where);
+    const list = returning > where ? `, ${body.slice(returning + 'RETURNING'.length)}` : '';
+    return { types, text: `${body.slice(0, where)} FROM ${from} ${condition} RETURNING batch.batch_i${list}` };
+  }
+  if (verb === 'INSERT' && key?.length) {
+    const head = /^\s*INSERT\s+INTO\s+[\w.]+\s*\(/i.exec(masked);
+    if (!head) throw new Error(`batch form of an INSERT not written INSERT INTO t (…): ${sql.slice(0, 80)}`);
+    const colsOpen = head[0].length - 1;
+    const colsClose = closing(masked, colsOpen);
+    const values = /^\s*VALUES\s*\(/i.exec(masked.slice(colsClose + 1));
+    if (!values) throw new Error(`batch form of an INSERT without VALUES (…): ${sql.slice(0, 80)}`);
+    const valsOpen = colsClose + values[0].length;
+    const valsClose = closing(masked, valsOpen);
+    const columns = parts(masked, colsOpen + 1, colsClose).map(([a, b]) => body.slice(a, b).trim());
+    const exprs = parts(masked, valsOpen + 1, valsClose).map(([a, b]) => body.slice(a, b).trim());
+    const keyParams = key.map((col) => {
+      const m = /^batch\.batch_p(\d+)$/.exec(exprs[columns.indexOf(col)] ?? '');
+      if (!m) throw new Error(`batch form: key column ${col} is not bound from a parameter`);
+      return Number(m[1]) - 1;
+    });
+    let rest = body.slice(valsClose + 1);
+    const returning = lastKeyword(mask(rest), 'RETURNING');
+    const list = returning >= 0 ? `${rest.slice(returning + 'RETURNING'.length).trim()}, ` : '';
+    if (returning >= 0) rest = rest.slice(0, returning);
+    return {
+      types,
+      keyColumns: [...key],
+      keyParams,
+      text: `${body.slice(0, colsClose + 1)} SELECT ${exprs.join(', ')} FROM ${from} ${rest} RETURNING ${list}${key.join(', ')}`,
+    };
+  }
+  throw new Error(`no batch form for ${op} of: ${sql.slice(0, 80)}`);
+}

@@ -1,0 +1,179 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../../schema/report.js';
+import { pgIngest } from '../../../server/storage/pg-ingest.js';
+import { openPostgres } from '../../../server/storage/pg.js';
+import { compile } from '../../../server/db/sql/pg-batch.js';
+import type { IngestItem, IngestPolicy } from '../../../server/ingest/item.js';
+import type { Storage } from '../../../server/storage/types.js';
+import { pgSkipReason, pgUrl } from '../../helpers/engines.js';
+import { freshDatabase } from '../../helpers/pg-cluster.js';
+
+const policy: IngestPolicy = {
+  colocation: { minDevices: 3, windowHours: 24 },
+  intel: {
+    geo: false, expectedCountries: [], hostingAsns: [], travel: { maxSpeedKmh: 1000, slackKm: 100 },
+    rareTool: { maxPercent: 1, minFleetDevices: 20 }, fingerprint: { maxDiffMs: 5, maxDiffRatio: 0.2, minCommonAnchors: 1 }, windowHours: 24,
+  },
+};
+
+const t0 = Date.parse('2026-03-01T10:00:00.000Z');
+let reportSeq = 0;
+const finding = (rule: string, subject: string) => ({ rule, title: rule, severity: 'medium', confidence: 0.8, weight: 0.5, group: rule.split('.')[0], subject, evidence: { subject } });
+
+/** One report of `deviceId` received at t0 + `ms`, from `gateway` (a place of fleet.colocation). */
+function item(deviceId: string, ms: number, gateway: string, over: { reportId?: string; tool?: string } = {}): IngestItem {
+  const at = new Date(t0 + ms);
+  const report = {
+    reportId: over.reportId ?? `r-${++reportSeq}`, deviceId, agentVersion: '0.1.0', collectedAt: at.toISOString(), sentAt: at.toISOString(),
+    nextReportBy: new Date(t0 + ms + 330_000).toISOString(), score: 55, level: 'medium',
+    findings: [finding('remote-access.running', over.tool ?? 'anydesk'), finding('network.vpn', 'astrill')],
+    agent: { version: '0.1.0', configHash: 'f'.repeat(64), health: { cpuMs: 61, wallMs: 410, rssMiB: 62, forks: 1, spoolEntries: 0 } },
+    identity: { timezone: 'America/Chicago', gatewayMac: gateway, wifiBssid: `wifi-${gateway}` },
+  } as unknown as Report;
+  return { report, body: JSON.stringify(report), sourceIp: `10.0.0.${Number(deviceId.slice(4)) + 1}`, sourceIsOffice: false, receivedAt: at };
+}
+
+const devices = Array.from({ length: 12 }, (_, i) => `lap-${String(i).padStart(2, '0')}`);
+
+async function enrollAll(storage: Storage): Promise<void> {
+  for (const d of devices) await storage.enroll({ deviceId: d, hostname: d, platform: 'linux', agentVersion: '0.1.0', tokenHash: Buffer.alloc(32, Number(d.slice(4)) + 1), at: new Date(t0 - 3_600_000) });
+}
+
+/** Everything the ingest writes, in a stable order, without what is random by design (an event's uid). */
+async function dump(url: string): Promise<Record<string, string[]>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const out: Record<string, string[]> = {};
+    for (const table of ['reports', 'devices', 'alerts', 'presence', 'fleet_counts', 'fleet_members', 'tool_devices', 'outbox', 'nonces']) {
+      const { rows } = await client.query(`SELECT * FROM ${table}`);
+      out[table] = rows
+        .map((r: Record<string, unknown>) => {
+          // An outbox row's times are the wall clock's when it was written; its id is a sequence's, which a rolled-back
+          // attempt (a batch run again) leaves a gap in.
+          if (typeof r.event === 'string') Object.assign(r, { event: { ...(JSON.parse(r.event) as object), uid: undefined }, id: undefined, created_ms: undefined, next_attempt_ms: undefined });
+          if (Buffer.isBuffer(r.token_hash)) r.token_hash = r.token_hash.toString('hex');
+          return JSON.stringify(r);
+        })
+        .sort();
+    }
+    return out;
+  } finally {
+    await client.end();
+  }
+}
+
+describe.skipIf(pgSkipReason !== undefined)('PostgreSQL ingest in batches', () => {
+  it('derives multi-row statements from the single ones', () => {
+    const ins = compile('run', 'INSERT INTO t (a, b) VALUES (?, ?) ON CONFLICT DO NOTHING', ['text', 'bigint'], ['a']);
+    expect(ins.text).toBe('INSERT INTO t (a, b) SELECT batch.batch_p1, batch.batch_p2 FROM unnest(CAST(? AS text[]), CAST(? AS bigint[])) WITH ORDINALITY AS batch(batch_p1, batch_p2, batch_i)  ON CONFLICT DO NOTHING RETURNING a');
+    const upd = compile('all', "UPDATE t SET s = s || ' (x?)', n = ? WHERE k = ? RETURNING id", ['integer', 'text']);
+    expect(upd.text).toBe("UPDATE t SET s = s || ' (x?)', n = batch.batch_p1  FROM unnest(CAST(? AS integer[]), CAST(? AS text[])) WITH ORDINALITY AS batch(batch_p1, batch_p2, batch_i) WHERE k = batch.batch_p2  RETURNING batch.batch_i,  id");
+    const sel = compile('get', 'SELECT n FROM c WHERE key = ?', ['text']);
+    expect(sel.text).toContain('CROSS JOIN LATERAL (SELECT n FROM c WHERE key = batch.batch_p1) AS s');
+  });
+
+  // The batch: devices already known to the fleet (steady state), with a report sent twice, one report id sent by two
+  // devices, two reports of one device, three devices arriving at one gateway (a co-location cluster forms inside the
+  // batch) and a silent device reporting again.
+  const batch = (): IngestItem[] => {
+    const farm = devices.slice(0, 4).map((d, i) => item(d, 600_000 + i, 'gw-farm'));
+    const twice = item('lap-05', 600_010, 'gw-5');
+    const clash = item('lap-07', 600_012, 'gw-7', { reportId: 'same-id' });
+    const clash2 = item('lap-08', 600_013, 'gw-8', { reportId: 'same-id' });
+    return [
+      ...farm,
+      twice, { ...twice }, clash, clash2,
+      item('lap-06', 600_020, 'gw-6'), item('lap-06', 600_030, 'gw-6'),
+      item('lap-09', 600_040, 'gw-9'),
+      ...devices.slice(10).map((d, i) => item(d, 600_050 + i, `gw-${d}`)),
+      item('lap-03', 600_060, 'gw-farm'),
+    ];
+  };
+
+  it('stores the same as one report at a time, and spends a fraction of the round trips', async () => {
+    const urls = [await freshDatabase(pgUrl!), await freshDatabase(pgUrl!)];
+    const stores = await Promise.all(urls.map((url) => openPostgres({ url, forwarders: ['siem'] })));
+    try {
+      // Both fleets start alike: every device reported once from its own gateway, and lap-11 is silent.
+      for (const storage of stores) {
+        await enrollAll(storage);
+        reportSeq = 0;
+        for (const [i, d] of devices.entries()) await storage.ingest([item(d, i, `gw-${d}`)], policy);
+        await storage.checkSilence(new Date(t0 + 80 * 3_600_000), 72);
+      }
+      reportSeq = 1000;
+      const items = batch();
+      reportSeq = 1000;
+      const again = batch();
+      const [batched, single] = stores as [Storage, Storage];
+      const stats = (batched.ingest as unknown as { stats: { batches: number; serialBatches: number } }).stats;
+      const outcomes = await batched.ingest(items, policy);
+      const one: string[] = [];
+      for (const it of again) one.push(...(await single.ingest([it], policy)));
+      expect(outcomes).toEqual(one);
+      expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(2);
+      // Side by side, not the one-at-a-time fallback.
+      expect(stats.serialBatches).toBe(0);
+      const [a, b] = await Promise.all(urls.map(dump));
+      expect(a).toEqual(b);
+      expect(a!.alerts!.some((r) => r.includes('"fleet.colocation"') && r.includes('lap-00'))).toBe(true);
+      expect(a!.alerts!.filter((r) => r.includes('fleet.silent-agent') && r.includes('"resolved"')).length).toBeGreaterThan(3);
+
+      // A tool new to the fleet moves a count other reports of the batch read: that batch runs one report at a time.
+      const next = (ms: number) => [item('lap-04', ms, 'gw-farm'), item('lap-09', ms + 1, 'gw-9', { tool: 'rustdesk' }), item('lap-10', ms + 2, 'gw-lap-10', { tool: 'rustdesk' }), item('lap-11', ms + 3, 'gw-lap-11')];
+      reportSeq = 3000;
+      const third = await batched.ingest(next(900_000), policy);
+      reportSeq = 3000;
+      const thirdOne: string[] = [];
+      for (const it of next(900_000)) thirdOne.push(...(await single.ingest([it], policy)));
+      expect(third).toEqual(thirdOne);
+      expect(stats.serialBatches).toBe(1);
+      expect(await dump(urls[0]!)).toEqual(await dump(urls[1]!));
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  describe('round trips', () => {
+    let url: string;
+    let pool: pg.Pool;
+    let queries = 0;
+    beforeAll(async () => {
+      url = await freshDatabase(pgUrl!);
+      const storage = await openPostgres({ url });
+      await enrollAll(storage);
+      reportSeq = 2000;
+      for (const [i, d] of devices.entries()) await storage.ingest([item(d, i, 'gw-office')], policy);
+      await storage.close();
+      pool = new pg.Pool({ connectionString: url, max: 2 });
+      pool.on('connect', (client) => {
+        const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+        (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+          queries++;
+          return query(...args);
+        };
+      });
+    });
+    afterAll(async () => pool?.end());
+
+    it('falls to a fraction of one per report in steady state', async () => {
+      const ingest = pgIngest(pool, []);
+      const round = (ms: number) => devices.map((d, i) => item(d, ms + i, 'gw-office'));
+      // Warm: the batch forms' parameter types are asked of PostgreSQL once per statement.
+      await ingest(round(60_000), policy);
+      queries = 0;
+      for (const it of round(120_000)) await ingest([it], policy);
+      const oneByOne = queries / devices.length;
+      queries = 0;
+      expect(await ingest(round(180_000), policy)).toEqual(devices.map(() => 'accepted'));
+      const batched = queries / devices.length;
+      expect(ingest.stats.serialBatches).toBe(0);
+      expect(oneByOne).toBeGreaterThan(10);
+      console.log(`pg queries per report: one by one ${oneByOne.toFixed(2)}, in one batch of ${devices.length} ${batched.toFixed(2)}`);
+      expect(batched).toBeLessThan(3);
+      expect(batched).toBeLessThan(oneByOne / 5);
+    });
+  });
+});
