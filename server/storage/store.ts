@@ -6,9 +6,13 @@ import { toOutboxRow } from '../forwarders/outbox.js';
 import { byteOrder, forUpdate, inList, listParam, rowIdentity } from './sql/dialect.js';
 import type { SqlDb } from './sql/types.js';
 import { toAlert, toDeviceDetail, toSummary } from './rows.js';
+import { storedBody } from './report-body.js';
 import type { AlertStatus, Storage } from './types.js';
 
 type Row = Record<string, unknown>;
+
+/** Rows one retention statement deletes at most. */
+export const pruneChunk = 1000;
 
 export interface StoreHooks {
   /** Resolves once the commit is on disk (SQLite's WAL sync). */
@@ -76,7 +80,7 @@ export function domainStore(sql: SqlDb, changed: AlertChangedSql, hooks: StoreHo
       const r = await sql.get('SELECT * FROM devices WHERE device_id = ?', [deviceId]);
       if (!r) return null;
       const history = await sql.all('SELECT report_id, collected_at, received_ms, score, level FROM reports WHERE device_id = ? ORDER BY received_ms DESC LIMIT ?', [deviceId, historyLimit]);
-      const latest = r.latest_report_id ? (await sql.get<{ body: string }>('SELECT body FROM reports WHERE report_id = ?', [r.latest_report_id]))?.body : undefined;
+      const latest = r.latest_report_id ? await storedBody(sql, r.latest_report_id as string) : undefined;
       return toDeviceDetail(r, history, latest);
     },
     async listAlerts(status, page) {
@@ -134,11 +138,26 @@ export function domainStore(sql: SqlDb, changed: AlertChangedSql, hooks: StoreHo
     async prune(before, presenceBefore) {
       let total = 0;
       const id = rowIdentity(sql);
-      // In chunks, yielding between them, so a large prune never holds the writer for long.
+      const cutoff = before.getTime();
+      // Full rows a heartbeat still needs are kept: each device's current one (its next report may repeat it) and
+      // the one its oldest kept row repeats (heartbeats repeat the full row written last before them, so only the
+      // first run past the cutoff can point back across it). A kept full row goes in a later prune, once its
+      // heartbeats have gone. One index probe per device.
+      const keep = new Set<string>();
+      for (const r of await sql.all<{ current: string | null; first: string | null }>(
+        'SELECT d.facts_report_id AS current, (SELECT r.repeats FROM reports r WHERE r.device_id = d.device_id AND r.received_ms >= ? ORDER BY r.received_ms LIMIT 1) AS first FROM devices d',
+        [cutoff],
+      )) {
+        if (r.current) keep.add(r.current);
+        if (r.first) keep.add(r.first);
+      }
+      const kept = listParam(sql, [...keep]);
+      // In chunks of at most pruneChunk rows, yielding between them: a large prune never holds the writer (and the
+      // ingest behind it) for long.
       for (;;) {
-        const n = (await sql.run(`DELETE FROM reports WHERE ${id} IN (SELECT ${id} FROM reports WHERE received_ms < ? LIMIT 5000)`, [before.getTime()])).changes;
+        const n = (await sql.run(`DELETE FROM reports WHERE ${id} IN (SELECT ${id} FROM reports WHERE received_ms < ? AND NOT (${inList(sql, 'report_id')}) LIMIT ${pruneChunk})`, [cutoff, kept])).changes;
         total += n;
-        if (n < 5000) break;
+        if (n < pruneChunk) break;
         await new Promise((r) => setImmediate(r));
       }
       await sql.run('DELETE FROM presence WHERE last_seen_ms < ?', [presenceBefore.getTime()]);
