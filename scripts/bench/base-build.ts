@@ -47,6 +47,9 @@ export function buildBase(rev: string, options: { bundle?: boolean } = {}): Base
   try {
     symlinkSync(join(repo, 'node_modules'), join(root, 'node_modules'));
     execFileSync(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')], { timeout: 600_000, stdio: 'ignore' });
+    // A tree whose build also compiles the catalogs (`npm run build`): its server reads them from dist/.
+    const catalogs = join(root, 'dist', 'scripts', 'package', 'compile-catalogs.js');
+    if (existsSync(catalogs)) execFileSync(process.execPath, [catalogs], { cwd: root, timeout: 300_000, stdio: 'ignore' });
     if (options.bundle) buildBundle(root);
   } catch (err) {
     remove();
