@@ -8,14 +8,16 @@
  * `reports` table and its indexes take: SQLite's pages (dbstat, after a checkpoint), PostgreSQL's
  * pg_total_relation_size (after VACUUM). A laptop-day is 288 reports (one every 5 minutes).
  *
- *   npm run build && node dist/scripts/bench/report-bytes.js [--root DIR [--label TEXT]]... [--devices 20] [--postgres]
+ *   npm run build && node dist/scripts/bench/report-bytes.js [--root DIR [--label TEXT]]... [--devices 20] [--postgres] [--findings 0..3]
+ *
+ * --findings N adds the first N findings of the ingest benchmark's mix a (AnyDesk running, a time zone, a VPN; ingest-load.ts)
+ * to every report of the sequence, the same in every cycle: a laptop with something to report (bodies of about 2 KB).
  *
  * Prints one JSON line per root and engine, then, with two roots or more, one line with the ratio of bytes per
  * laptop-day first root / second root per engine. Also the CPU this checkout spends per report on the facts hash and
  * the compression (in this process, on the same bodies).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,18 +25,23 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { newReportId } from '../../agent/report-id.js';
 import { freshDatabase, pgBinDir, startPgCluster, type PgCluster } from '../../test/helpers/pg-cluster.js';
 import { factsHash } from '../../server/ingest/report-facts.js';
 import { compressBody } from '../../server/storage/report-body.js';
 import { benchRoots, rootOptions } from './roots.js';
-import { liftLimits } from './ingest-load.js';
+import { finding, liftLimits } from './ingest-load.js';
 
-const parsed = parseArgs({ options: { ...rootOptions, devices: { type: 'string', default: '20' }, postgres: { type: 'boolean', default: false } }, tokens: true });
+const parsed = parseArgs({
+  options: { ...rootOptions, devices: { type: 'string', default: '20' }, postgres: { type: 'boolean', default: false }, findings: { type: 'string', default: '0' } },
+  tokens: true,
+});
 const { values } = parsed;
 const roots = benchRoots(parsed);
 const devices = Number(values.devices);
-if (!(Number.isInteger(devices) && devices >= 1 && devices <= 500)) {
-  process.stderr.write('report-bytes: --devices must be an integer from 1 to 500\n');
+const findings = Number(values.findings);
+if (!(Number.isInteger(devices) && devices >= 1 && devices <= 500) || !(Number.isInteger(findings) && findings >= 0 && findings <= 3)) {
+  process.stderr.write('report-bytes: --devices must be an integer from 1 to 500, --findings from 0 to 3\n');
   process.exit(2);
 }
 const reportsPerDay = 288;
@@ -42,28 +49,19 @@ const fixture = fileURLToPath(new URL('../../../test/fixtures/reports/linux-agen
 const sequence = readFileSync(fixture, 'utf8')
   .split('\n')
   .filter((l) => l.trim())
-  .map((l) => JSON.parse(l) as Record<string, unknown>);
+  .map((l) => JSON.parse(l) as Record<string, unknown>)
+  .map((r) => (findings ? { ...r, findings: [...(r.findings as unknown[]), ...Array.from({ length: findings }, (_, i) => finding(i))] } : r));
 const secrets = { enrollSecret: 'bench-enroll-secret-0123456789', adminToken: 'bench-admin-token-0123456789' };
 const dir = mkdtempSync(join(tmpdir(), 'fw-bench-bytes-'));
 const children: ChildProcess[] = [];
 
-/** A time-ordered UUID (version 7), as the agent makes its report ids: the primary key index fills as in production. */
-function uuidv7(ms: number): string {
-  const b = randomBytes(16);
-  b.writeUIntBE(ms, 0, 6);
-  b[6] = (b[6]! & 0x0f) | 0x70;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-/** Report `i` of the sequence as laptop `deviceId` sends it now: fresh id and times (their spacing kept), same facts. */
+/** Report `i` of the sequence as laptop `deviceId` sends it now: a fresh id as the agent makes them (time-ordered), fresh times (their spacing kept), the same facts. */
 function reportNow(i: number, deviceId: string): string {
   const r = sequence[i]!;
   const now = Date.now();
   const collected = Date.parse(r.collectedAt as string);
   const shift = (t: unknown) => new Date(Date.parse(t as string) - collected + now - 50).toISOString();
-  return JSON.stringify({ ...r, reportId: uuidv7(now), deviceId, collectedAt: shift(r.collectedAt), sentAt: shift(r.sentAt), nextReportBy: shift(r.nextReportBy) });
+  return JSON.stringify({ ...r, reportId: newReportId(now), deviceId, collectedAt: shift(r.collectedAt), sentAt: shift(r.sentAt), nextReportBy: shift(r.nextReportBy) });
 }
 
 async function startServer(root: string, db: string, name: string): Promise<{ url: string; child: ChildProcess }> {
@@ -151,12 +149,14 @@ async function postgresBytes(url: string): Promise<{ bytes: number; rows: number
 /** This checkout's CPU per report for what the ingest adds: the facts hash of each, the compression of a full one. */
 function cpuPerReport(): { factsHashUs: number; compressUs: number; bodyBytes: number; compressedBytes: number } {
   const bodies = sequence.map((r) => JSON.stringify(r));
+  // CPU time, not wall time: the machine may be shared.
   const time = (f: (b: string) => unknown) => {
     for (const b of bodies) f(b);
-    const t = process.hrtime.bigint();
     const rounds = 50;
+    const t = process.cpuUsage();
     for (let k = 0; k < rounds; k++) for (const b of bodies) f(b);
-    return Math.round(Number(process.hrtime.bigint() - t) / 1000 / (rounds * bodies.length) * 10) / 10;
+    const used = process.cpuUsage(t);
+    return Math.round(((used.user + used.system) / (rounds * bodies.length)) * 10) / 10;
   };
   const avg = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
   return {
@@ -173,6 +173,7 @@ interface Line {
   commit: string | undefined;
   engine: 'sqlite' | 'postgres';
   devices: number;
+  findings: number;
   reports: number;
   bytes: number;
   bytesPerReport: number;
@@ -197,7 +198,7 @@ try {
       if (rows !== accepted) throw new Error(`${root.label} (${engine}): ${accepted} reports accepted, ${rows} stored`);
       const perReport = bytes / rows;
       const line: Line = {
-        label: root.label, root: root.dir, commit: root.commit?.slice(0, 12), engine, devices, reports: rows, bytes,
+        label: root.label, root: root.dir, commit: root.commit?.slice(0, 12), engine, devices, findings, reports: rows, bytes,
         bytesPerReport: Math.round(perReport), bytesPerLaptopDay: Math.round(perReport * reportsPerDay),
       };
       lines.push(line);

@@ -10,13 +10,14 @@ import { createHash } from 'node:crypto';
  * Everything else is a fact, at any depth: findings, score and level, identity, the snapshot, the agent's version,
  * config and code hashes, its spool counters, restraint and refused notices, `truncated`, unknown fields. A value
  * the agent controls cannot hide a change: the volatile values are removed at these exact places only (the same name
- * elsewhere is a fact), the schema keeps each of them a number or a timestamp, and key order does not count (the
- * facts are hashed in a canonical form, keys sorted at every depth; array order counts).
+ * elsewhere is a fact), and the schema keeps each of them a number or a timestamp. The facts are hashed as JSON in
+ * the order received: the same facts in another key order hash differently and are stored whole (a reordering never
+ * hides a change, it only costs a full row; the agent writes its keys in one order), and a heartbeat's body, rebuilt
+ * from its full row, is the text it would have had but for the volatile values. The body hashed is the server's own
+ * serialisation of what it parsed (duplicate keys and number spellings already resolved).
  */
 const volatileTop = ['reportId', 'collectedAt', 'sentAt', 'nextReportBy'] as const;
 const volatileHealth = ['cpuMs', 'wallMs', 'rssMiB', 'forks', 'maxEventLoopBlockMs'] as const;
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -33,17 +34,7 @@ export function reportFacts(report: Record<string, unknown>): Record<string, unk
   return facts;
 }
 
-/** Canonical JSON: object keys sorted (by code unit) at every depth, arrays in order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (isObject(value)) {
-    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value as Json) ?? 'null';
-}
-
-/** SHA-256 of the canonical facts of a received body (JSON text); null when the body is not a JSON object. */
+/** SHA-256 of the facts of a received body (JSON text); null when the body is not a JSON object. */
 export function factsHash(body: string): Buffer | null {
   let parsed: unknown;
   try {
@@ -52,5 +43,5 @@ export function factsHash(body: string): Buffer | null {
     return null;
   }
   if (!isObject(parsed)) return null;
-  return createHash('sha256').update(canonical(reportFacts(parsed))).digest();
+  return createHash('sha256').update(JSON.stringify(reportFacts(parsed))).digest();
 }

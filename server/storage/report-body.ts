@@ -10,15 +10,15 @@ import type { SqlDb } from './sql/types.js';
  *    repeats: a heartbeat (server/ingest/report-row.ts). It answers with that row's body, its own report id and
  *    collected-at put back (the other per-cycle values, sentAt, nextReportBy and the agent's cycle costs, are the full
  *    row's).
- * A heartbeat whose full row is gone (retention keeps it: server/storage/store.ts) or a body that does not decode
- * reads as absent, never as an error.
+ * A heartbeat with no full row left to read, or a body that does not decode, reads as absent, never as an error.
  */
 
 /**
  * The first byte of `body_z` names its format, so that a later format (a preset dictionary, another codec) reads
- * beside this one. 1: deflate-raw at level 1. Measured on a real agent's reports (docs/BENCHMARKS.md, `report-bytes`):
- * level 1 is the cheapest per report and within a few bytes of level 6 and of brotli at quality 4: a report's
- * keyed hashes (hex) do not compress, its JSON keys do.
+ * beside this one. 1: deflate-raw at level 1. Measured on a real agent's 1 KB reports (CPU per report): deflate-raw
+ * level 1 ~30 µs to 592 B, level 6 the same size, brotli quality 1 ~20 µs to 627 B, quality 4 ~58 µs to 606 B. The
+ * keyed hashes (hex) barely compress, the JSON around them does. Only full rows are compressed, so bytes count more
+ * than the 10 µs.
  */
 const deflateRaw1 = 1;
 
@@ -70,8 +70,28 @@ export function decodeStoredBody(row: StoredBodyRow & { report_id: string }): st
   }
 }
 
-/** The one read path of a stored report body: every reader (API, dashboard, case export) goes through it. */
+interface ReadRow extends StoredBodyRow {
+  report_id: string;
+  device_id: string;
+  received_ms: number | string;
+  repeats: string | null;
+}
+
+/**
+ * The one read path of a stored report body: every reader (API, dashboard, case export) goes through it. A heartbeat
+ * whose full row retention removed (it made the first kept heartbeat a full row instead: server/storage/store.ts)
+ * reads the device's newest full row received before it, one probe of reports_full: the facts are the same, since
+ * any change in between would have been stored whole.
+ */
 export async function storedBody(sql: SqlDb, reportId: string): Promise<string | undefined> {
-  const row = await sql.get<StoredBodyRow & { report_id: string }>(`SELECT ${storedBodyColumns} FROM reports r LEFT JOIN reports b ON b.report_id = r.repeats WHERE r.report_id = ?`, [reportId]);
-  return row ? decodeStoredBody(row) : undefined;
+  const row = await sql.get<ReadRow>(`SELECT ${storedBodyColumns}, r.device_id, r.received_ms, r.repeats FROM reports r LEFT JOIN reports b ON b.report_id = r.repeats WHERE r.report_id = ?`, [reportId]);
+  if (!row) return undefined;
+  // `body` is NOT NULL: a null base body means the full row is gone.
+  if (row.repeats !== null && row.base_body === null) {
+    const before = await sql.get<{ body_z: Uint8Array }>('SELECT body_z FROM reports WHERE device_id = ? AND received_ms <= ? AND body_z IS NOT NULL ORDER BY received_ms DESC LIMIT 1', [
+      row.device_id, Number(row.received_ms),
+    ]);
+    return decodeStoredBody({ ...row, base_body: null, base_body_z: before?.body_z ?? null });
+  }
+  return decodeStoredBody(row);
 }

@@ -6,7 +6,7 @@ import { toOutboxRow } from '../forwarders/outbox.js';
 import { byteOrder, forUpdate, inList, listParam, rowIdentity } from './sql/dialect.js';
 import type { SqlDb } from './sql/types.js';
 import { toAlert, toDeviceDetail, toSummary } from './rows.js';
-import { storedBody } from './report-body.js';
+import { compressBody, storedBody } from './report-body.js';
 import type { AlertStatus, Storage } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -139,23 +139,27 @@ export function domainStore(sql: SqlDb, changed: AlertChangedSql, hooks: StoreHo
       let total = 0;
       const id = rowIdentity(sql);
       const cutoff = before.getTime();
-      // Full rows a heartbeat still needs are kept: each device's current one (its next report may repeat it) and
-      // the one its oldest kept row repeats (heartbeats repeat the full row written last before them, so only the
-      // first run past the cutoff can point back across it). A kept full row goes in a later prune, once its
-      // heartbeats have gone. One index probe per device.
-      const keep = new Set<string>();
-      for (const r of await sql.all<{ current: string | null; first: string | null }>(
-        'SELECT d.facts_report_id AS current, (SELECT r.repeats FROM reports r WHERE r.device_id = d.device_id AND r.received_ms >= ? ORDER BY r.received_ms LIMIT 1) AS first FROM devices d',
-        [cutoff],
-      )) {
-        if (r.current) keep.add(r.current);
-        if (r.first) keep.add(r.first);
+      // A device's next report must not repeat a full row about to go: it is stored whole instead.
+      await sql.run('UPDATE devices SET facts_hash = NULL, facts_report_id = NULL WHERE (SELECT r.received_ms FROM reports r WHERE r.report_id = devices.facts_report_id) < ?', [cutoff]);
+      // A heartbeat never outlives the full row it repeats: where a device's first kept row is a heartbeat of a row
+      // about to go, it becomes a full row itself (its body as read now). Later heartbeats of the same run read it as
+      // their device's full row before them (./report-body.ts). One index probe per device, one row written per
+      // device whose unchanged run crosses the cutoff.
+      const edges = await sql.all<{ report_id: string }>(
+        `SELECT e.report_id FROM devices d
+           JOIN reports e ON e.report_id = (SELECT f.report_id FROM reports f WHERE f.device_id = d.device_id AND f.received_ms >= ? ORDER BY f.received_ms LIMIT 1)
+           LEFT JOIN reports b ON b.report_id = e.repeats
+         WHERE e.repeats IS NOT NULL AND (b.report_id IS NULL OR b.received_ms < ?)`,
+        [cutoff, cutoff],
+      );
+      for (const { report_id } of edges) {
+        const body = await storedBody(sql, report_id);
+        if (body !== undefined) await sql.run('UPDATE reports SET body_z = ?, repeats = NULL WHERE report_id = ? AND repeats IS NOT NULL', [compressBody(body), report_id]);
       }
-      const kept = listParam(sql, [...keep]);
       // In chunks of at most pruneChunk rows, yielding between them: a large prune never holds the writer (and the
       // ingest behind it) for long.
       for (;;) {
-        const n = (await sql.run(`DELETE FROM reports WHERE ${id} IN (SELECT ${id} FROM reports WHERE received_ms < ? AND NOT (${inList(sql, 'report_id')}) LIMIT ${pruneChunk})`, [cutoff, kept])).changes;
+        const n = (await sql.run(`DELETE FROM reports WHERE ${id} IN (SELECT ${id} FROM reports WHERE received_ms < ? LIMIT ${pruneChunk})`, [cutoff])).changes;
         total += n;
         if (n < pruneChunk) break;
         await new Promise((r) => setImmediate(r));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgres } from '../../../server/storage/pg.js';
 import { openSqlite } from '../../../server/storage/sqlite.js';
+import { storedBody } from '../../../server/storage/report-body.js';
 import { domainStore, pruneChunk } from '../../../server/storage/store.js';
 import type { SqlDb } from '../../../server/storage/sql/types.js';
 import type { Storage } from '../../../server/storage/types.js';
@@ -120,9 +121,9 @@ describe.each(engines)('compact report storage (%s)', (name, engine: Engine) => 
     const hash = (await reader.sql.get<{ facts_hash: Uint8Array }>('SELECT facts_hash FROM devices WHERE device_id = ?', [device]))!.facts_hash;
     expect(hash.length).toBe(32);
 
-    // Key order alone is no change: the facts are the same, and the heartbeat reads with them.
+    // The same facts: a heartbeat, read back with them.
     const same = again(first, 12);
-    await post(JSON.stringify(Object.fromEntries(Object.entries(same).reverse())));
+    await post(same);
     expect((await rows()).at(-1)!.repeats).toBe(full!.report_id);
     const body = (await reader.latestReport(device))!;
     // (The gateway's hash is keyed again under the server's key on arrival: the same value in both reports.)
@@ -134,12 +135,13 @@ describe.each(engines)('compact report storage (%s)', (name, engine: Engine) => 
     const changed = { ...again(first, 50), findings: [finding] };
     // The old hash replayed in every field an agent might think of, beside a real change.
     await post({ ...changed, factsHash: Buffer.from(hash).toString('hex'), facts_hash: Buffer.from(hash).toString('hex'), repeats: full!.report_id });
-    // Keys reordered at every depth, beside a real change (score).
+    // Keys reordered, beside a real change (score); and reordered alone: stored whole too (order is part of the hashed text).
     await post(JSON.stringify(Object.fromEntries(Object.entries({ ...again(first, 50), score: 40 }).reverse())));
+    await post(JSON.stringify(Object.fromEntries(Object.entries(again(first, 51)).reverse())));
     // Volatile values toggled beside a real change; a volatile name at another place is a fact.
     await post({ ...again(first, 99), sentAt: new Date(at().getTime() - 3000).toISOString(), identity: { ...(first.identity as object), collectedAt: 'x' } });
     await post({ ...again(first, 98), agent: { ...(first.agent as object), health: { cpuMs: 1, refused: { reportId: randomUUID(), bytes: 2_000_000, status: 413 } } } });
-    expect(await kinds()).toEqual(['full', 'heartbeat', 'full', 'full', 'full', 'full']);
+    expect(await kinds()).toEqual(['full', 'heartbeat', 'full', 'full', 'full', 'full', 'full']);
   });
 
   it('another device with the same facts is stored whole: heartbeats never cross devices', async () => {
@@ -151,13 +153,16 @@ describe.each(engines)('compact report storage (%s)', (name, engine: Engine) => 
     expect((await rows('compact-2')).map((r) => r.repeats)).toEqual([null]);
   });
 
-  it('retention deletes in bounded chunks and keeps the full row a kept heartbeat repeats', async () => {
+  it('retention deletes in bounded chunks, and a kept heartbeat whose full row goes becomes a full row', async () => {
     const first = makeReport(device, {}, at());
     await post(first);
     await post(again(first, 1));
     const cut = s.clock.now.getTime() + 500;
-    await post(again(first, 2)); // a heartbeat past the cutoff: its full row must stay
-    // Old rows of another device, more than a chunk of them, as a pre-migration server left them.
+    const kept = again(first, 2);
+    await post(kept); // the first row past the cutoff: a heartbeat of a full row that goes
+    const later = again(first, 3);
+    await post(later); // a heartbeat of the same run
+    // Old rows of another device, more than a chunk of them, as a server before compaction left them.
     const old = makeReport('gone-device', {}, new Date(cut - 10_000_000));
     const n = pruneChunk * 2 + 17;
     await reader.sql.transaction(async (tx) => {
@@ -169,7 +174,6 @@ describe.each(engines)('compact report storage (%s)', (name, engine: Engine) => 
     });
     const deletes: number[] = [];
     const counting: SqlDb = {
-      ...reader.sql,
       dialect: reader.sql.dialect,
       all: (q, p) => reader.sql.all(q, p),
       get: (q, p) => reader.sql.get(q, p),
@@ -182,25 +186,26 @@ describe.each(engines)('compact report storage (%s)', (name, engine: Engine) => 
       },
     };
     const store = domainStore(counting, async () => {});
-    // The first heartbeat goes; the full row stays, as the heartbeat past the cutoff repeats it.
-    expect(await store.prune(new Date(cut), new Date(0))).toBe(n + 1);
-    expect(deletes.length).toBe(3);
-    expect(Math.max(...deletes)).toBeLessThanOrEqual(pruneChunk);
+    // Everything older than the cutoff goes (the full row and the first heartbeat of this device, the other device's
+    // rows), in statements of at most a chunk each.
+    expect(await store.prune(new Date(cut), new Date(0))).toBe(n + 2);
+    expect(deletes).toEqual([pruneChunk, pruneChunk, n + 2 - 2 * pruneChunk]);
     expect(await kinds()).toEqual(['full', 'heartbeat']);
-    expect((await reader.latestReport(device))?.findings).toEqual(first.findings);
+    const read = async (id: string) => JSON.parse((await storedBody(reader.sql, id))!) as Record<string, unknown>;
+    expect(await read(kept.reportId as string)).toEqual({ ...first, reportId: kept.reportId, collectedAt: kept.collectedAt });
+    // The rest of the run reads the promoted row's facts, with its own id and time.
+    expect(await read(later.reportId as string)).toEqual({ ...first, reportId: later.reportId, collectedAt: later.collectedAt });
+    expect((await reader.latestReport(device))?.reportId).toBe(later.reportId);
+    expect((await getJson(s.url, `/api/v1/devices/${device}`)).body.findings).toEqual(first.findings);
 
-    // A change: the new full row is what later reports repeat; once no heartbeat repeats the old one, it goes.
-    const next = { ...again(first, 3), score: 30 };
-    await post(next);
-    await post(again(next, 4));
-    expect(await store.prune(new Date(s.clock.now.getTime() - 500), new Date(0))).toBe(2);
-    expect(await kinds()).toEqual(['full', 'heartbeat']);
-    expect((await reader.latestReport(device))?.score).toBe(30);
-    // Every row past retention but the device's current full row: its next report may still repeat it.
-    expect(await store.prune(new Date(s.clock.now.getTime() + 60_000), new Date(0))).toBe(1);
-    expect((await rows()).map((r) => r.report_id)).toEqual([next.reportId]);
-    await post(again(next, 5));
-    expect(await kinds()).toEqual(['full', 'heartbeat']);
-    expect((await reader.latestReport(device))?.score).toBe(30);
+    // The device's last full row went: its next report is stored whole.
+    await post(again(first, 4));
+    expect(await kinds()).toEqual(['full', 'heartbeat', 'full']);
+    // Past everything: every row goes and nothing is left to dangle; the next report is whole again.
+    expect(await store.prune(new Date(s.clock.now.getTime() + 60_000), new Date(0))).toBe(3);
+    expect(await rows()).toEqual([]);
+    expect(await reader.latestReport(device)).toBeNull();
+    await post(again(first, 5));
+    expect(await kinds()).toEqual(['full']);
   });
 });
