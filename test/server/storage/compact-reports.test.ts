@@ -7,7 +7,7 @@ import { domainStore, pruneChunk } from '../../../server/storage/store.js';
 import type { SqlDb } from '../../../server/storage/sql/types.js';
 import type { Storage } from '../../../server/storage/types.js';
 import { engines, type Engine } from '../../helpers/engines.js';
-import { cleanup, enroll, getJson, makeReport, postReport, startServer, type Running } from '../helpers.js';
+import { cleanup, enroll, getJson, makeReport, postReport, secrets, startServer, type Running } from '../helpers.js';
 
 interface Row {
   report_id: string;
@@ -98,6 +98,29 @@ describe.each(engines)('compact report storage (%s)', (name, engine: Engine) => 
     expect(Object.keys(latest!)).toEqual(Object.keys(first));
     const viaDevice = await reader.getDevice(device, 5);
     expect(viaDevice?.findings).toEqual(first.findings);
+  });
+
+  it('the dashboard\'s device page and the case export read a heartbeat as its full report', async () => {
+    const finding = { rule: 'remote-access.running', title: 'CompactMarker is running', severity: 'high', confidence: 0.9, weight: 0.95, group: 'remote-access', attack: ['T1219'], subject: 'compactmarker', evidence: { processes: [{ name: 'compactmarker', pid: 1 }] } };
+    const first = makeReport(device, { score: 86, level: 'critical', findings: [finding], snapshot: { schemaVersion: 1, errors: [{ collector: 'usb', code: 'timeout', message: 'usb took too long' }] } }, at());
+    await post(first);
+    await post(again(first, 33));
+    expect(await kinds()).toEqual(['full', 'heartbeat']);
+    const login = await fetch(`${s.url}/dashboard/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: secrets.adminToken }).toString(), redirect: 'manual' });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const page = async (path: string) => {
+      const res = await fetch(`${s.url}${path}`, { headers: { cookie }, redirect: 'manual' });
+      expect(res.status, path).toBe(200);
+      return res.text();
+    };
+    // Findings and the snapshot's collector errors come from the latest report's body: the heartbeat's.
+    const devicePage = await page(`/dashboard/devices/${device}`);
+    expect(devicePage).toContain('CompactMarker is running');
+    expect(devicePage).toContain('usb took too long');
+    const cases = (await getJson(s.url, '/api/v1/cases')).body;
+    const caseId = (cases.cases as { id: number }[] | undefined)?.[0]?.id;
+    expect(caseId, JSON.stringify([cases, (await getJson(s.url, '/api/v1/alerts')).body])).toBeDefined();
+    expect(await page(`/dashboard/cases/${caseId}/export`)).toContain('CompactMarker is running');
   });
 
   it('reads rows stored whole before the migration', async () => {
