@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
  * Everything else is a fact, at any depth: findings, score and level, identity, the snapshot, the agent's version,
  * config and code hashes, its spool counters, restraint and refused notices, `truncated`, unknown fields. A value
  * the agent controls cannot hide a change: the volatile values are removed at these exact places only (the same name
- * elsewhere is a fact), and the schema keeps each of them a number or a timestamp. The facts are hashed as JSON in
+ * elsewhere is a fact) and only as what they are (the times as strings, the costs as numbers; anything else there,
+ * say an object under `maxEventLoopBlockMs`, which the schema leaves open, is a fact). The facts are hashed as JSON in
  * the order received: the same facts in another key order hash differently and are stored whole (a reordering never
  * hides a change, it only costs a full row; the agent writes its keys in one order), and a heartbeat's body, rebuilt
  * from its full row, is the text it would have had but for the volatile values. The body hashed is the server's own
@@ -24,11 +25,11 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** Pure: the report's facts (a copy; the input is not changed). */
 export function reportFacts(report: Record<string, unknown>): Record<string, unknown> {
   const facts: Record<string, unknown> = { ...report };
-  for (const k of volatileTop) delete facts[k];
+  for (const k of volatileTop) if (typeof facts[k] === 'string') delete facts[k];
   const agent = facts.agent;
   if (isObject(agent) && isObject(agent.health)) {
     const health: Record<string, unknown> = { ...agent.health };
-    for (const k of volatileHealth) delete health[k];
+    for (const k of volatileHealth) if (typeof health[k] === 'number') delete health[k];
     facts.agent = { ...agent, health };
   }
   return facts;
