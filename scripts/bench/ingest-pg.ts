@@ -184,7 +184,7 @@ try {
     await client.connect();
     await client.query('VACUUM ANALYZE');
     const { rows } = await client.query<{ n: string; reports: string; database: string; body: string }>(
-      "SELECT count(*) AS n, pg_total_relation_size('reports') AS reports, pg_database_size(current_database()) AS database, avg(octet_length(body)) AS body FROM reports",
+      "SELECT count(*) AS n, pg_total_relation_size('reports') AS reports, pg_database_size(current_database()) AS database, avg(octet_length(body) + coalesce(octet_length(body_z), 0)) AS body FROM reports",
     );
     await client.end();
     const r = rows[0];

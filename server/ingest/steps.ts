@@ -12,6 +12,7 @@ import { guardRecord, type DeviceBefore, type IntegrityColumns } from './verdict
 import { timesOf } from '../verdict/report-times.js';
 import { upsertAlertSteps, updateAlert, type ChangedStep } from './alerts.js';
 import { recentPresence } from './presence.js';
+import { reportRow } from './report-row.js';
 
 export interface IngestStepsOptions {
   /** Forwarders whose outbox rows are written in the ingest's transaction. */
@@ -46,11 +47,13 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
   const sql = {
     // The server's score and the source's country and ASN are known before the transaction: written with the row, so
     // that the row (body included) is written once, not updated twice more.
-    insertReport: `INSERT INTO reports (report_id, device_id, collected_at, received_ms, score, level, source_ip, body, server_score, server_level, source_country, source_asn)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (report_id) DO NOTHING`,
+    // The body columns come from ./report-row.ts: compressed, or a heartbeat naming the full row it repeats.
+    insertReport: `INSERT INTO reports (report_id, device_id, collected_at, received_ms, score, level, source_ip, body, body_z, repeats, server_score, server_level, source_country, source_asn)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (report_id) DO NOTHING`,
     // One read and one write of the device row per report: what the verdict (integrity) and intel (source, travel)
     // modules need of it is read here, and their columns are written with the ingest's own.
-    deviceBefore: 'SELECT last_collected_at, config_hash, code_hash, policy_version, integrity_agent_version, travel_country, travel_ms, clock_skew_s FROM devices WHERE device_id = ?',
+    // Read before the insert: the facts hash of the device's last full row decides whether this one is a heartbeat.
+    deviceBefore: 'SELECT last_collected_at, config_hash, code_hash, policy_version, integrity_agent_version, travel_country, travel_ms, clock_skew_s, facts_hash, facts_report_id FROM devices WHERE device_id = ?',
     // last_seen always moves; score, level and the latest report only follow a newer collection (spooled reports
     // arrive late), judged on the server's clock (`newest`, server/verdict/report-times.ts), never by the stated time.
     // Findings are read from that report's stored body when asked for: the device row stays small.
@@ -77,7 +80,9 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
         source_as_org = CASE WHEN ? = 1 THEN ? ELSE source_as_org END,
         server_findings = CASE WHEN ? = 1 THEN ? ELSE server_findings END,
         travel_country = CASE WHEN ? = 1 THEN coalesce(?, travel_country) ELSE travel_country END,
-        travel_ms = CASE WHEN ? = 1 AND CAST(? AS TEXT) IS NOT NULL THEN CAST(? AS BIGINT) ELSE travel_ms END
+        travel_ms = CASE WHEN ? = 1 AND CAST(? AS TEXT) IS NOT NULL THEN CAST(? AS BIGINT) ELSE travel_ms END,
+        facts_hash = CASE WHEN ? = 1 THEN ? ELSE facts_hash END,
+        facts_report_id = CASE WHEN ? = 1 THEN ? ELSE facts_report_id END
       WHERE device_id = ?`,
     // Steady state: one statement per place. It changes a row only when the device was already there within the window.
     touchPresence: `UPDATE presence SET last_seen_ms = ${larger(dialect, 'last_seen_ms', 'CAST(? AS BIGINT)')} WHERE kind = ? AND place = ? AND device_id = ? AND last_seen_ms >= ?`,
@@ -139,12 +144,13 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
     const { report } = item;
     const at = item.receivedAt.toISOString();
     const verdict = item.guard?.verdict;
+    const before = yield* get<DeviceBefore>(sql.deviceBefore, [report.deviceId], own);
+    const stored = reportRow(item, before);
     const inserted = yield* run(sql.insertReport, [
-      report.reportId, report.deviceId, report.collectedAt, item.receivedAt.getTime(), report.score, report.level, item.sourceIp, item.body,
+      report.reportId, report.deviceId, report.collectedAt, item.receivedAt.getTime(), report.score, report.level, item.sourceIp, stored.body, stored.bodyZ, stored.repeats,
       verdict?.score ?? null, verdict?.level ?? null, item.source?.country ?? null, item.source?.asn ?? null,
     ], { batch: { key: ['report_id'] } });
     if (inserted.changes === 0) return 'duplicate';
-    const before = yield* get<DeviceBefore>(sql.deviceBefore, [report.deviceId], own);
     const times = timesOf(item, before?.last_collected_at ?? null);
     const { judged, integrity } = yield* judge(item, at, before, times);
     yield* colocate(item, policy, at);
@@ -166,6 +172,9 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
       times.skewS,
       ...integrityParams(c),
       ...intelParams(g),
+      // A full row becomes what the device's next reports are compared with; a heartbeat leaves it.
+      stored.factsHash ? 1 : 0, stored.factsHash,
+      stored.factsHash ? 1 : 0, report.reportId,
       report.deviceId,
     ], own);
     const drafts = deviceAlertDrafts(judged);

@@ -17,6 +17,9 @@ export interface DeviceBefore {
   travel_country: string | null;
   travel_ms: number | null;
   clock_skew_s: number | null;
+  /** The device's last full report (./report-row.ts): a report with the same facts is stored as a heartbeat. */
+  facts_hash: Uint8Array | null;
+  facts_report_id: string | null;
 }
 
 /** Integrity columns of the device row, written by the ingest's one device update; null when the report is not the newest. */

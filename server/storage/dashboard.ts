@@ -1,6 +1,7 @@
 import { byteOrder, inList, listParam, smaller } from '../db/sql/dialect.js';
 import type { SqlDb } from '../db/sql/types.js';
 import { toFleetDevice } from '../db/rows.js';
+import { storedBody } from '../db/report-body.js';
 import type { DashboardStorage } from './types.js';
 
 /**
@@ -28,10 +29,11 @@ export function dashboardStore(sql: SqlDb): DashboardStorage {
       };
     },
     async latestReport(deviceId) {
-      const r = await sql.get<{ body: string }>('SELECT r.body FROM devices d JOIN reports r ON r.report_id = d.latest_report_id WHERE d.device_id = ?', [deviceId]);
-      if (!r) return null;
+      const d = await sql.get<{ latest_report_id: string | null }>('SELECT latest_report_id FROM devices WHERE device_id = ?', [deviceId]);
+      const body = d?.latest_report_id ? await storedBody(sql, d.latest_report_id) : undefined;
+      if (body === undefined) return null;
       try {
-        return JSON.parse(r.body) as Record<string, unknown>;
+        return JSON.parse(body) as Record<string, unknown>;
       } catch {
         return null;
       }

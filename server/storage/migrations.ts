@@ -182,4 +182,25 @@ export const migrations: readonly Migration[] = [
   graphMigration,
   placesMigration,
   casesMigration,
+  {
+    version: 10,
+    name: 'compact report storage: compressed bodies, heartbeats',
+    // reports.body stays for rows written before (read as they are); new rows write '' there and keep their body
+    // compressed in body_z, or, as a heartbeat, name in `repeats` the full row whose facts they repeat. The device row
+    // keeps the facts hash and report id of its last full row: the one read the ingest makes anyway compares them.
+    // reports_full indexes the compressed full rows only (heartbeats cost it nothing): a heartbeat whose full row
+    // retention removed reads the device's full row before it (server/db/report-body.ts).
+    sqlite: `
+      ALTER TABLE reports ADD COLUMN body_z BLOB;
+      ALTER TABLE reports ADD COLUMN repeats TEXT;
+      ALTER TABLE devices ADD COLUMN facts_hash BLOB;
+      ALTER TABLE devices ADD COLUMN facts_report_id TEXT;
+      CREATE INDEX reports_full ON reports(device_id, received_ms) WHERE body_z IS NOT NULL;
+    `,
+    postgres: `
+      ALTER TABLE reports ADD COLUMN body_z BYTEA, ADD COLUMN repeats TEXT;
+      ALTER TABLE devices ADD COLUMN facts_hash BYTEA, ADD COLUMN facts_report_id TEXT;
+      CREATE INDEX reports_full ON reports(device_id, received_ms) WHERE body_z IS NOT NULL;
+    `,
+  },
 ];

@@ -7,9 +7,13 @@ import { byteOrder, forUpdate, inList, listParam, rowIdentity } from '../db/sql/
 import type { SqlDb } from '../db/sql/types.js';
 import { toAlert, toDeviceDetail, toSummary } from '../db/rows.js';
 import type { AlertStatus } from '../db/records.js';
+import { compressBody, storedBody } from '../db/report-body.js';
 import type { Storage } from './types.js';
 
 type Row = Record<string, unknown>;
+
+/** Rows one retention statement deletes at most. */
+export const pruneChunk = 1000;
 
 export interface StoreHooks {
   /** Resolves once the commit is on disk (SQLite's WAL sync). */
@@ -77,7 +81,7 @@ export function domainStore(sql: SqlDb, changed: AlertChangedSql, hooks: StoreHo
       const r = await sql.get('SELECT * FROM devices WHERE device_id = ?', [deviceId]);
       if (!r) return null;
       const history = await sql.all('SELECT report_id, collected_at, received_ms, score, level FROM reports WHERE device_id = ? ORDER BY received_ms DESC LIMIT ?', [deviceId, historyLimit]);
-      const latest = r.latest_report_id ? (await sql.get<{ body: string }>('SELECT body FROM reports WHERE report_id = ?', [r.latest_report_id]))?.body : undefined;
+      const latest = r.latest_report_id ? await storedBody(sql, r.latest_report_id as string) : undefined;
       return toDeviceDetail(r, history, latest);
     },
     async listAlerts(status, page) {
@@ -135,11 +139,30 @@ export function domainStore(sql: SqlDb, changed: AlertChangedSql, hooks: StoreHo
     async prune(before, presenceBefore) {
       let total = 0;
       const id = rowIdentity(sql);
-      // In chunks, yielding between them, so a large prune never holds the writer for long.
+      const cutoff = before.getTime();
+      // A device's next report must not repeat a full row about to go: it is stored whole instead.
+      await sql.run('UPDATE devices SET facts_hash = NULL, facts_report_id = NULL WHERE (SELECT r.received_ms FROM reports r WHERE r.report_id = devices.facts_report_id) < ?', [cutoff]);
+      // A heartbeat never outlives the full row it repeats: where a device's first kept row is a heartbeat of a row
+      // about to go, it becomes a full row itself (its body as read now). Later heartbeats of the same run read it as
+      // their device's full row before them (./report-body.ts). One index probe per device, one row written per
+      // device whose unchanged run crosses the cutoff.
+      const edges = await sql.all<{ report_id: string }>(
+        `SELECT e.report_id FROM devices d
+           JOIN reports e ON e.report_id = (SELECT f.report_id FROM reports f WHERE f.device_id = d.device_id AND f.received_ms >= ? ORDER BY f.received_ms LIMIT 1)
+           LEFT JOIN reports b ON b.report_id = e.repeats
+         WHERE e.repeats IS NOT NULL AND (b.report_id IS NULL OR b.received_ms < ?)`,
+        [cutoff, cutoff],
+      );
+      for (const { report_id } of edges) {
+        const body = await storedBody(sql, report_id);
+        if (body !== undefined) await sql.run('UPDATE reports SET body_z = ?, repeats = NULL WHERE report_id = ? AND repeats IS NOT NULL', [compressBody(body), report_id]);
+      }
+      // In chunks of at most pruneChunk rows, yielding between them: a large prune never holds the writer (and the
+      // ingest behind it) for long.
       for (;;) {
-        const n = (await sql.run(`DELETE FROM reports WHERE ${id} IN (SELECT ${id} FROM reports WHERE received_ms < ? LIMIT 5000)`, [before.getTime()])).changes;
+        const n = (await sql.run(`DELETE FROM reports WHERE ${id} IN (SELECT ${id} FROM reports WHERE received_ms < ? LIMIT ${pruneChunk})`, [cutoff])).changes;
         total += n;
-        if (n < 5000) break;
+        if (n < pruneChunk) break;
         await new Promise((r) => setImmediate(r));
       }
       await sql.run('DELETE FROM presence WHERE last_seen_ms < ?', [presenceBefore.getTime()]);

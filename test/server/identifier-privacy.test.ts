@@ -6,6 +6,7 @@ import { buildReport } from '../../agent/report.js';
 import type { Snapshot } from '../../collectors/snapshot.js';
 import { evaluateSnapshot } from '../../rules/index.js';
 import { rekeyIdentifier } from '../../server/rekey-identifiers.js';
+import { decompressBody } from '../../server/db/report-body.js';
 import { identifierKeyFromAdminToken } from '../../server/secrets.js';
 import { serverVerdict } from '../../server/verdict/verdict.js';
 import { policyBodySchema, resolvePolicy } from '../../server/policy/schema.js';
@@ -14,6 +15,19 @@ import { emptySnapshot } from '../helpers/snapshot.js';
 import { cleanup, enroll, getJson, postReport, secrets, startServer } from './helpers.js';
 
 const serverKey = Buffer.from(identifierKeyFromAdminToken(secrets.adminToken), 'base64url');
+
+/** Everything a stolen SQLite file gives away: its bytes (and its WAL's), and the report bodies stored compressed, decompressed. */
+async function storedText(file: string): Promise<string> {
+  const raw = [file, `${file}-wal`].filter(existsSync).map((f) => readFileSync(f).toString('latin1'));
+  const Database = (await import('better-sqlite3')).default;
+  const db = new Database(file, { readonly: true });
+  try {
+    const bodies = (db.prepare('SELECT body_z FROM reports WHERE body_z IS NOT NULL').pluck().all() as Buffer[]).map((z) => decompressBody(z) ?? '');
+    return [...raw, ...bodies].join('\n');
+  } finally {
+    db.close();
+  }
+}
 
 const host: NonNullable<Snapshot['host']> = {
   hostname: 'laptop-7', os: { name: 'Ubuntu' }, arch: 'x64', machineId: '3d1219c7c4c5404aaa1f6d2a48adfda4',
@@ -69,7 +83,7 @@ describe('identifiers the server stores are keyed again under its own key', () =
       expect((await postReport(s.url, token, report)).status).toBe(202);
       await s.close();
 
-      const stored = [s.db, `${s.db}-wal`].filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('\n');
+      const stored = await storedText(s.db);
       expect(stored).toContain(report.reportId);
       for (const [what, h] of Object.entries(agentHashes)) {
         expect(stored.includes(h), `${what}: agent hash stored`).toBe(false);
@@ -93,7 +107,7 @@ describe('identifiers the server stores are keyed again under its own key', () =
       const detail = (await getJson(s.url, '/api/v1/devices/priv-2')).body;
       expect(JSON.stringify(detail)).not.toContain(placeHash(fleetKey, 'aa:bb:cc:dd:ee:01'));
       await s.close();
-      const stored = readFileSync(s.db).toString('latin1') + (existsSync(`${s.db}-wal`) ? readFileSync(`${s.db}-wal`).toString('latin1') : '');
+      const stored = await storedText(s.db);
       expect(stored).toContain(host.machineId);
     } finally {
       await s.close();

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * What a report says that can repeat: its body minus the values that change every cycle by nature, hashed on the
+ * server from the body it received (never a hash the agent sends). Read from a real agent's consecutive reports
+ * (scripts/bench/report-bytes.ts): between two cycles of an unchanged laptop only these moved:
+ *  - `reportId`, `collectedAt`, `sentAt`, `nextReportBy`: the cycle's identity and times (the ingest reads the times
+ *    before storing; a heartbeat row keeps its own report id and collected-at);
+ *  - `agent.health.cpuMs`, `wallMs`, `rssMiB`, `forks`, `maxEventLoopBlockMs`: what the cycle cost the agent.
+ * Everything else is a fact, at any depth: findings, score and level, identity, the snapshot, the agent's version,
+ * config and code hashes, its spool counters, restraint and refused notices, `truncated`, unknown fields. A value
+ * the agent controls cannot hide a change: the volatile values are removed at these exact places only (the same name
+ * elsewhere is a fact) and only as what they are (the times as strings, the costs as numbers; anything else there,
+ * say an object under `maxEventLoopBlockMs`, which the schema leaves open, is a fact). The facts are hashed as JSON in
+ * the order received: the same facts in another key order hash differently and are stored whole (a reordering never
+ * hides a change, it only costs a full row; the agent writes its keys in one order), and a heartbeat's body, rebuilt
+ * from its full row, is the text it would have had but for the volatile values. The body hashed is the server's own
+ * serialisation of what it parsed (duplicate keys and number spellings already resolved).
+ */
+const volatileTop = ['reportId', 'collectedAt', 'sentAt', 'nextReportBy'] as const;
+const volatileHealth = ['cpuMs', 'wallMs', 'rssMiB', 'forks', 'maxEventLoopBlockMs'] as const;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Pure: the report's facts (a copy; the input is not changed). */
+export function reportFacts(report: Record<string, unknown>): Record<string, unknown> {
+  const facts: Record<string, unknown> = { ...report };
+  for (const k of volatileTop) if (typeof facts[k] === 'string') delete facts[k];
+  const agent = facts.agent;
+  if (isObject(agent) && isObject(agent.health)) {
+    const health: Record<string, unknown> = { ...agent.health };
+    for (const k of volatileHealth) if (typeof health[k] === 'number') delete health[k];
+    facts.agent = { ...agent, health };
+  }
+  return facts;
+}
+
+/** SHA-256 of the facts of a received body (JSON text); null when the body is not a JSON object. */
+export function factsHash(body: string): Buffer | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  if (!isObject(parsed)) return null;
+  return createHash('sha256').update(JSON.stringify(reportFacts(parsed))).digest();
+}
