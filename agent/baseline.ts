@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Snapshot } from '../collectors/snapshot.js';
+import type { Snapshot } from '../schema/snapshot/index.js';
 import { remoteToolSubjects } from '../rules/context/drift.js';
 import { inputDeviceKey, isPluggable } from '../rules/context/input-key.js';
 import { clamshellFacts } from '../rules/device/host-clamshell.js';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ContextStats } from '../collectors/context.js';
-import type { Snapshot } from '../collectors/snapshot.js';
+import type { Snapshot } from '../schema/snapshot/index.js';
 import { collectors } from '../collectors/index.js';
 import { prepareCollectors } from '../collectors/run.js';
 import { evaluateSnapshot, prepareRules } from '../rules/index.js';

@@ -1,4 +1,4 @@
-import type { Snapshot } from '../collectors/snapshot.js';
+import type { Snapshot } from '../schema/snapshot/index.js';
 import type { Finding, Level, RuleContext } from '../rules/types.js';
 import { evidenceSentences, printable } from '../rules/evidence/words.js';
 import { renderEvidence } from '../rules/evidence/index.js';

@@ -14,5 +14,5 @@ import { usb } from './usb/index.js';
 export const collectors = [host, processes, software, network, usb, inputs, displays, locale, sessions, activity, remoteSessions] as const;
 
 export { collectSnapshot, type CollectSnapshotOptions } from './run.js';
-export { snapshotSchema, domainNames, type Snapshot, type DomainName } from './snapshot.js';
+export { snapshotSchema, domainNames, type Snapshot, type DomainName } from '../schema/snapshot/index.js';
 export type { Collector, CollectContext, CollectResult, CollectOptions } from './types.js';

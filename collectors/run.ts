@@ -1,7 +1,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { createContext, type ContextStats } from './context.js';
-import type { CollectorError, CollectorStatus, DomainName, Snapshot } from './snapshot.js';
+import type { CollectorError, CollectorStatus, DomainName, Snapshot } from '../schema/snapshot/index.js';
 import type { CollectContext, CollectOptions, CollectResult, Collector } from './types.js';
 
 export interface CollectSnapshotOptions {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Snapshot } from '../collectors/snapshot.js';
+import type { Snapshot } from '../schema/snapshot/index.js';
 
 export { evidenceSchema, findingSchema, levels, severities, type Evidence, type Finding, type Level, type Severity } from '../schema/finding.js';
 import type { Evidence, Finding, Severity } from '../schema/finding.js';

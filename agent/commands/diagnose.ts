@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { snapshotSchema, type Snapshot } from '../../collectors/snapshot.js';
+import { snapshotSchema, type Snapshot } from '../../schema/snapshot/index.js';
 import { evaluateSnapshot } from '../../rules/index.js';
 import { levels, type Baseline } from '../../rules/types.js';
 import { BaselineError, baselineFile, loadBaseline, loadBaselineFile } from '../baseline.js';

@@ -1,6 +1,6 @@
 import { platformSource } from '../platform.js';
 import type { Collector } from '../types.js';
-import { activitySchema, type Activity } from './schema.js';
+import { activitySchema, type Activity } from '../../schema/snapshot/activity.js';
 
 const source = platformSource<Activity>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js'), win32: () => import('./win32.js') });
 

@@ -1,6 +1,6 @@
 import { platformSource } from '../platform.js';
 import type { Collector } from '../types.js';
-import { displaysSchema, type Displays } from './schema.js';
+import { displaysSchema, type Displays } from '../../schema/snapshot/displays.js';
 
 const source = platformSource<Displays>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js'), win32: () => import('./win32.js') });
 

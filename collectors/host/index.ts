@@ -1,6 +1,6 @@
 import { platformSource } from '../platform.js';
 import type { Collector } from '../types.js';
-import { hostSchema, type Host } from './schema.js';
+import { hostSchema, type Host } from '../../schema/snapshot/host.js';
 
 const source = platformSource<Host>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js'), win32: () => import('./win32.js') });
 

@@ -1,6 +1,6 @@
 import { platformSource } from '../platform.js';
 import type { Collector } from '../types.js';
-import { inputsSchema, type Inputs } from './schema.js';
+import { inputsSchema, type Inputs } from '../../schema/snapshot/inputs.js';
 
 const source = platformSource<Inputs>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js'), win32: () => import('./win32.js') });
 

@@ -1,7 +1,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { platformSource } from '../platform.js';
 import type { Collector } from '../types.js';
-import { localeSchema, type Locale } from './schema.js';
+import { localeSchema, type Locale } from '../../schema/snapshot/locale.js';
 
 const source = platformSource<Locale>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js'), win32: () => import('./win32.js') });
 

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import type { Probe } from './schema.js';
+import type { Probe } from '../../schema/snapshot/network.js';
 
 export interface ProbeOptions {
   timeoutMs?: number;

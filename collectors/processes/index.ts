@@ -1,6 +1,6 @@
 import { platformSource } from '../platform.js';
 import type { Collector } from '../types.js';
-import { processesSchema, type Processes } from './schema.js';
+import { processesSchema, type Processes } from '../../schema/snapshot/processes.js';
 
 const source = platformSource<Processes>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js'), win32: () => import('./win32.js') });
 

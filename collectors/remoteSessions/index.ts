@@ -1,6 +1,6 @@
 import { platformSource } from '../platform.js';
 import type { Collector } from '../types.js';
-import { remoteSessionsSchema, type RemoteSessions } from './schema.js';
+import { remoteSessionsSchema, type RemoteSessions } from '../../schema/snapshot/remoteSessions.js';
 
 const source = platformSource<RemoteSessions>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js'), win32: () => import('./win32.js') });
 

@@ -1,6 +1,6 @@
 import { platformSource } from '../platform.js';
 import type { Collector } from '../types.js';
-import { sessionsSchema, type Sessions } from './schema.js';
+import { sessionsSchema, type Sessions } from '../../schema/snapshot/sessions.js';
 
 const source = platformSource<Sessions>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js'), win32: () => import('./win32.js') });
 

@@ -3,7 +3,7 @@ import type { CollectContext, CollectResult } from '../types.js';
 import { classifySession } from './classify.js';
 import { parseUtmp, UTMP_RECORD_SIZE } from './parse-utmp.js';
 import { localWhoTime, parseWho } from './parse-who.js';
-import type { Session, Sessions } from './schema.js';
+import type { Session, Sessions } from '../../schema/snapshot/sessions.js';
 import { unixTool } from '../programs.js';
 
 /** glibc's _PATH_UTMP, and where /var/run points on every current distribution. */

@@ -1,6 +1,6 @@
 import { platformSource } from '../platform.js';
 import type { Collector } from '../types.js';
-import { softwareSchema, type Software } from './schema.js';
+import { softwareSchema, type Software } from '../../schema/snapshot/software.js';
 
 const source = platformSource<Software>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js'), win32: () => import('./win32.js') });
 

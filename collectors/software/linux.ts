@@ -6,7 +6,7 @@ import { parseDpkgStatus } from './parse-dpkg.js';
 import { parseRpmQa, rpmQueryArgs } from './parse-rpm.js';
 import { snapFileName, snapYamlVersion } from './parse-snap.js';
 import { serviceUnits, type UnitDir } from './parse-units.js';
-import type { Software, SoftwareItem } from './schema.js';
+import type { Software, SoftwareItem } from '../../schema/snapshot/software.js';
 import { unixTool } from '../programs.js';
 
 export const dpkgStatus = '/var/lib/dpkg/status';

@@ -1,6 +1,6 @@
 import { platformSource } from '../platform.js';
 import type { Collector } from '../types.js';
-import { usbSchema, type Usb } from './schema.js';
+import { usbSchema, type Usb } from '../../schema/snapshot/usb.js';
 
 const source = platformSource<Usb>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js'), win32: () => import('./win32.js') });
 

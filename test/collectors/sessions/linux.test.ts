@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { collect } from '../../../collectors/sessions/linux.js';
-import { sessionsSchema } from '../../../collectors/sessions/schema.js';
+import { sessionsSchema } from '../../../schema/snapshot/sessions.js';
 import { fakeContext, fixture } from '../../helpers/fake-context.js';
 import { realisticUtmp } from './utmp-builder.js';
 import { unixTool } from '../../../collectors/programs.js';
