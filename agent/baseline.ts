@@ -5,7 +5,8 @@ import type { Snapshot } from '../schema/snapshot/index.js';
 import { remoteToolSubjects } from '../rules/context/drift.js';
 import { inputDeviceKey, isPluggable } from '../rules/context/input-key.js';
 import { clamshellFacts } from '../rules/device/host-clamshell.js';
-import { baselineSchema, type Baseline, type Finding } from '../rules/types.js';
+import { contract, parseContract } from '../schema/contract.js';
+import type { Baseline, Finding } from '../rules/types.js';
 
 export const baselineFile = 'baseline.json';
 
@@ -34,7 +35,7 @@ export async function loadBaselineFile(path: string): Promise<Baseline | undefin
   } catch (err) {
     throw new BaselineError(`${path}: not valid JSON (${(err as Error).message})`);
   }
-  const parsed = baselineSchema.safeParse(raw);
+  const parsed = await parseContract(contract('baseline'), raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new BaselineError(`${path}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { collectors } from '../collectors/index.js';
+import { collectors } from '../collectors/list.js';
 import type { ContextStats } from '../collectors/context.js';
 import { collectSnapshot, type CollectSnapshotOptions } from '../collectors/run.js';
 import type { Snapshot } from '../schema/snapshot/index.js';

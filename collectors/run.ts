@@ -1,5 +1,6 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { parseContract } from '../schema/contract.js';
 import { createContext, type ContextStats } from './context.js';
 import type { CollectorError, CollectorStatus, DomainName, Snapshot } from '../schema/snapshot/index.js';
 import type { CollectContext, CollectOptions, CollectResult, Collector } from './types.js';
@@ -118,7 +119,8 @@ async function runOne(
   try {
     const result = await Promise.race([collector.collect(ctx).catch((err: unknown) => crashed(err)), timeout]);
     if (result.status !== 'ok') return result;
-    const parsed = collector.schema.safeParse(result.data);
+    const { schema } = collector;
+    const parsed = 'safeParse' in schema ? schema.safeParse(result.data) : await parseContract(schema, result.data);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
       return {

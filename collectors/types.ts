@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { Contract } from '../schema/contract.js';
 
 export interface ExecOptions {
   /** Kill the child after this long; defaults to the context's per-command timeout. */
@@ -61,7 +62,11 @@ export type CollectResult<T> =
 
 export interface Collector<T> {
   readonly name: string;
-  readonly schema: z.ZodType<T>;
+  /**
+   * The domain's contract (schema/snapshot/<domain>.ts): a Contract is checked by its generated shape, without loading
+   * zod unless the output is refused; a zod schema (tests) is parsed as it is.
+   */
+  readonly schema: Contract<T> | z.ZodType<T>;
   /** `slow` domains are collected at start and hourly by the daemon; `fast` ones every cycle. */
   readonly cadence: 'fast' | 'slow';
   collect(ctx: CollectContext): Promise<CollectResult<T>>;
