@@ -22,6 +22,15 @@ export interface BaseBuild {
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 
+/**
+ * The npm bin's bundle of the package root `root` (dist/cli/bundle/, scripts/package/build-bin.mjs), as `npm run build`
+ * makes it; a tree from before that script has none, and its bin runs its tsc output.
+ */
+export function buildBinBundle(root: string): void {
+  const builder = join(root, 'scripts', 'package', 'build-bin.mjs');
+  if (existsSync(builder)) execFileSync(process.execPath, [builder], { cwd: root, timeout: 300_000, stdio: 'ignore' });
+}
+
 /** The laptop bundle of the package root `root`, at `<root>/dist/bundle/farmwatch.cjs`, built from its own sources. */
 export function buildBundle(root: string): string {
   // The bundle's build script moved to scripts/package/; an older tree has it in scripts/.
@@ -47,6 +56,7 @@ export function buildBase(rev: string, options: { bundle?: boolean } = {}): Base
   try {
     symlinkSync(join(repo, 'node_modules'), join(root, 'node_modules'));
     execFileSync(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')], { timeout: 600_000, stdio: 'ignore' });
+    buildBinBundle(root);
     if (options.bundle) buildBundle(root);
   } catch (err) {
     remove();
