@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Snapshot } from '../schema/snapshot/index.js';
@@ -151,6 +150,8 @@ export function localHour(iso: string, timezone: string | undefined): number {
 async function writeAtomic(dir: string, name: string, text: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const target = join(dir, name);
+  // node:crypto loads here, on the write path only: `diagnose` reads the baseline and never writes it.
+  const { randomBytes } = await import('node:crypto');
   const temp = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', 0o600);
   try {
