@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Snapshot } from '../collectors/snapshot.js';
+import type { Snapshot } from '../schema/snapshot/index.js';
 import { remoteToolSubjects } from '../rules/context/drift.js';
 import { inputDeviceKey, isPluggable } from '../rules/context/input-key.js';
 import { clamshellFacts } from '../rules/device/host-clamshell.js';
-import { baselineSchema, type Baseline, type Finding } from '../rules/types.js';
+import { contract, parseContract } from '../schema/contract.js';
+import type { Baseline, Finding } from '../rules/types.js';
 
 export const baselineFile = 'baseline.json';
 
@@ -34,7 +34,7 @@ export async function loadBaselineFile(path: string): Promise<Baseline | undefin
   } catch (err) {
     throw new BaselineError(`${path}: not valid JSON (${(err as Error).message})`);
   }
-  const parsed = baselineSchema.safeParse(raw);
+  const parsed = await parseContract(contract('baseline'), raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new BaselineError(`${path}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
@@ -150,6 +150,8 @@ export function localHour(iso: string, timezone: string | undefined): number {
 async function writeAtomic(dir: string, name: string, text: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const target = join(dir, name);
+  // node:crypto loads here, on the write path only: `diagnose` reads the baseline and never writes it.
+  const { randomBytes } = await import('node:crypto');
   const temp = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', 0o600);
   try {

@@ -1,8 +1,9 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../common/version.js';
 
 /** The folders of the agent's own code, beside this file's folder (dist/ when built, the sources in development). */
 const codeDirs = ['common', 'schema', 'collectors', 'rules', 'agent', 'cli'];
@@ -24,8 +25,18 @@ export function useBundledCode(file: string, kind: 'bundle' | 'executable'): voi
   bundled = { kind, file };
 }
 
-/** Where the running agent's code is: set by the bundle's entry, else the package root above this file's folder. */
-export function codeSource(root = dirname(dirname(fileURLToPath(import.meta.url)))): CodeSource {
+/**
+ * The folder holding common/, schema/, … of the running code: the package's dist/ when this file runs from it (from
+ * its tsc output, or from the npm bin's bundle in dist/cli/bundle/, which the walk of dist/cli/ covers), else the
+ * package root (the sources, in development).
+ */
+function codeRoot(file = fileURLToPath(import.meta.url)): string {
+  const root = packageRoot(file);
+  return relative(root, file).split(sep)[0] === 'dist' ? join(root, 'dist') : root;
+}
+
+/** Where the running agent's code is: set by the bundle's entry, else the code folders of the package. */
+export function codeSource(root = codeRoot()): CodeSource {
   return bundled ?? { kind: 'package', root };
 }
 

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { collectors } from '../collectors/index.js';
+import { collectors } from '../collectors/list.js';
 import type { ContextStats } from '../collectors/context.js';
 import { collectSnapshot, type CollectSnapshotOptions } from '../collectors/run.js';
-import type { Snapshot } from '../collectors/snapshot.js';
+import type { Snapshot } from '../schema/snapshot/index.js';
 import type { Collector } from '../collectors/types.js';
 import type { Config } from './config.js';
 import { agentVersion } from '../common/version.js';

@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
 import type { ContextStats } from '../collectors/context.js';
-import type { Snapshot } from '../collectors/snapshot.js';
-import { collectors } from '../collectors/index.js';
+import type { Snapshot } from '../schema/snapshot/index.js';
+import { collectors } from '../collectors/list.js';
 import { prepareCollectors } from '../collectors/run.js';
 import { evaluateSnapshot, prepareRules } from '../rules/index.js';
 import type { Baseline, Finding } from '../rules/types.js';
 import type { Report } from '../schema/report.js';
 import { BaselineError, loadBaseline, updateBaseline } from './baseline.js';
 import { collectOnce, type CollectOnceOptions } from './collect-once.js';
-import { stateDirOf, type Config } from './config.js';
+import { stateDirOf, type Config } from './config-load.js';
 import { decideRestraint, initialRestraint, restingNow, slowCadence, tickRests, type RestraintState } from './restraint.js';
 import { buildReport, nextReportBy } from './report.js';
 import { applyPolicy, loadPolicy, reweigh } from './policy.js';

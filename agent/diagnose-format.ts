@@ -1,9 +1,10 @@
-import type { Snapshot } from '../collectors/snapshot.js';
+import type { Snapshot } from '../schema/snapshot/index.js';
 import type { Finding, Level, RuleContext } from '../rules/types.js';
 import { evidenceSentences, printable } from '../rules/evidence/words.js';
 import { renderEvidence } from '../rules/evidence/index.js';
 import type { DiagnoseReport } from './diagnose/report.js';
 import { noAnchorsNote, probeNothing, summaryLines, summaryOf } from './diagnose/summary.js';
+import { compareIds } from '../common/compare.js';
 
 export type { DiagnoseReport } from './diagnose/report.js';
 
@@ -84,7 +85,7 @@ function baselineLine(b: DiagnoseReport['baseline']): string {
 
 /** Failures always (they leave a gap in what was checked); notes and unsupported collectors only with --verbose. */
 function collectorsSection(snap: Snapshot, verbose: boolean): string[] {
-  const entries = Object.entries(snap.collectors).sort(([a], [b]) => a.localeCompare(b));
+  const entries = Object.entries(snap.collectors).sort(([a], [b]) => compareIds(a, b));
   const ok = entries.filter(([, s]) => s.status === 'ok').map(([n]) => n);
   const out = [`Collectors: ${ok.length} ok${ok.length ? ` (${ok.join(', ')})` : ''}.`];
   let hidden = 0;

@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { windowsTool } from '../collectors/programs.js';
-import type { Snapshot } from '../collectors/snapshot.js';
+import type { Snapshot } from '../schema/snapshot/index.js';
 import type { Report } from '../schema/report.js';
 import { catalogSerials, edidSerialInput, isGenericSerial, normalizePeerId, usbSerialInput } from '../rules/fleet/index.js';
 import { deviceCatalogs } from '../rules/device/catalogs.js';

@@ -1,4 +1,4 @@
-import type { Snapshot } from '../collectors/snapshot.js';
+import type { Snapshot } from '../schema/snapshot/index.js';
 import type { Finding } from '../rules/types.js';
 import { hashSnapshotPlaces } from './identity.js';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Snapshot } from '../collectors/snapshot.js';
+import type { Snapshot } from '../schema/snapshot/index.js';
 import type { Evaluation } from '../rules/index.js';
 import type { Report } from '../schema/report.js';
 import type { Config } from './config.js';

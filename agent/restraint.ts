@@ -3,7 +3,7 @@
  * which collector rests (is not run) for a few cycles, and what the report's agent.health says about it.
  * The daemon (agent/cycle.ts) measures and applies; nothing here reads the clock or the OS.
  */
-import { collectors } from '../collectors/index.js';
+import { collectors } from '../collectors/list.js';
 
 /** Collectors that carry the signals the agent exists for (remote-control processes and sockets, IP-KVM hardware):
  * never rested, whatever they cost. A cycle that stays over budget because of them is stretched instead. */

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { createContext, type ContextStats } from '../collectors/context.js';
 import { withFlowRtt } from '../collectors/network/parse-nettop.js';
 import { measureSessionRtt, type SessionPeer } from '../collectors/network/session-rtt.js';
-import type { Snapshot } from '../collectors/snapshot.js';
+import type { Snapshot } from '../schema/snapshot/index.js';
 import type { CollectContext, CollectOptions } from '../collectors/types.js';
 import { isLoopback, isWildcard, sessionSockets } from '../rules/remote-access/sockets.js';
 

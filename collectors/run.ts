@@ -1,8 +1,11 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { parseContract } from '../schema/contract.js';
 import { createContext, type ContextStats } from './context.js';
-import type { CollectorError, CollectorStatus, DomainName, Snapshot } from './snapshot.js';
+import type { CollectorError, CollectorStatus, DomainName, Snapshot } from '../schema/snapshot/index.js';
 import type { CollectContext, CollectOptions, CollectResult, Collector } from './types.js';
+import { monotonicMs } from '../common/clock.js';
+import { compareIds } from '../common/compare.js';
 
 export interface CollectSnapshotOptions {
   agentVersion: string;
@@ -65,9 +68,9 @@ export async function collectSnapshot(
       snapshot.collectors[name] = { status: 'skipped', reason: prev ? 'not due this cycle; previous reading kept' : 'not due this cycle' };
       return;
     }
-    const started = performance.now();
+    const started = monotonicMs();
     const result = await runOne(collector, opts, cycle);
-    const durationMs = Math.round((performance.now() - started) * 10) / 10;
+    const durationMs = Math.round((monotonicMs() - started) * 10) / 10;
     if (result.status === 'ok') {
       record[name as DomainName] = result.data;
       snapshot.collectors[name] = { status: 'ok', durationMs, ...(result.notes?.length ? { notes: result.notes } : {}) };
@@ -91,7 +94,7 @@ export async function collectSnapshot(
     await yieldToLoop();
   }
   await Promise.all(running);
-  snapshot.errors.sort((a, b) => a.collector.localeCompare(b.collector));
+  snapshot.errors.sort((a, b) => compareIds(a.collector, b.collector));
   return snapshot;
 }
 
@@ -118,7 +121,8 @@ async function runOne(
   try {
     const result = await Promise.race([collector.collect(ctx).catch((err: unknown) => crashed(err)), timeout]);
     if (result.status !== 'ok') return result;
-    const parsed = collector.schema.safeParse(result.data);
+    const { schema } = collector;
+    const parsed = 'safeParse' in schema ? schema.safeParse(result.data) : await parseContract(schema, result.data);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
       return {

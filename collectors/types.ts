@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { Contract } from '../schema/contract.js';
 
 export interface ExecOptions {
   /** Kill the child after this long; defaults to the context's per-command timeout. */
@@ -50,15 +51,9 @@ export interface CollectContext {
   memory?: Map<string, unknown>;
 }
 
-export const errorCodes = {
-  'command-missing': 'A program the collector needs is not installed.',
-  'permission-denied': 'The OS refused access; run as root/SYSTEM or grant the permission named in the message.',
-  timeout: 'The source did not answer within its time limit.',
-  'parse-error': 'The source answered in a form the parser does not understand.',
-  aborted: 'The cycle was cancelled (shutdown or budget).',
-  failed: 'The source failed for another reason, given in the message.',
-} as const;
-export type ErrorCode = keyof typeof errorCodes;
+// The error codes are part of the snapshot's contract (schema/snapshot/errors.ts).
+import type { ErrorCode } from '../schema/snapshot/errors.js';
+export { errorCodes, type ErrorCode } from '../schema/snapshot/errors.js';
 
 export type CollectResult<T> =
   | { status: 'ok'; data: T; notes?: string[] }
@@ -67,7 +62,11 @@ export type CollectResult<T> =
 
 export interface Collector<T> {
   readonly name: string;
-  readonly schema: z.ZodType<T>;
+  /**
+   * The domain's contract (schema/snapshot/<domain>.ts): a Contract is checked by its generated shape, without loading
+   * zod unless the output is refused; a zod schema (tests) is parsed as it is.
+   */
+  readonly schema: Contract<T> | z.ZodType<T>;
   /** `slow` domains are collected at start and hourly by the daemon; `fast` ones every cycle. */
   readonly cadence: 'fast' | 'slow';
   collect(ctx: CollectContext): Promise<CollectResult<T>>;

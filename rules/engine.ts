@@ -1,4 +1,4 @@
-import type { Snapshot } from '../collectors/snapshot.js';
+import type { Snapshot } from '../schema/snapshot/index.js';
 import { scoreFindings, type Score } from './score.js';
 import { attackIds, type Finding, type Rule, type RuleContext } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { Snapshot } from '../collectors/snapshot.js';
+import type { Snapshot } from '../schema/snapshot/index.js';
 import { prepareCatalogs } from './catalog/index.js';
 import { prepareDeviceCatalogs } from './device/catalogs.js';
 import { evaluate, type Evaluation } from './engine.js';

@@ -1,4 +1,5 @@
 import type { Finding, Level } from './types.js';
+import { compareIds } from '../common/compare.js';
 
 export interface GroupContribution {
   group: string;
@@ -49,7 +50,7 @@ export function scoreFindings(findings: readonly Finding[]): Score {
     const current = best.get(group);
     if (!current || p > current.p) best.set(group, { group, p, rule: String(f.rule) });
   }
-  const groups = [...best.values()].sort((a, b) => b.p - a.p || a.group.localeCompare(b.group));
+  const groups = [...best.values()].sort((a, b) => b.p - a.p || compareIds(a.group, b.group));
   const raw = Math.round(100 * (1 - groups.reduce((acc, g) => acc * (1 - g.p), 1)));
   const score = Number.isFinite(raw) ? Math.min(100, Math.max(0, raw)) : 0;
   return { score, level: levelOf(score), groups };

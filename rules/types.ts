@@ -1,7 +1,10 @@
-import { z } from 'zod';
-import type { Snapshot } from '../collectors/snapshot.js';
+import type { Snapshot } from '../schema/snapshot/index.js';
 
-export { evidenceSchema, findingSchema, levels, severities, type Evidence, type Finding, type Level, type Severity } from '../schema/finding.js';
+// Values from zod-free modules only: every rule imports this file, and the one-shot commands load no zod.
+export { levels, severities, type Level, type Severity } from '../schema/levels.js';
+export type { Evidence, Finding } from '../schema/finding.js';
+export type { Baseline } from '../schema/baseline.js';
+import type { Baseline } from '../schema/baseline.js';
 import type { Evidence, Finding, Severity } from '../schema/finding.js';
 
 /** What a rule may know besides the snapshot: the expected region, allow-list, baseline, clock. */
@@ -32,27 +35,6 @@ export interface RuleContext {
   findings?: readonly Finding[];
 }
 
-/**
- * The device's own history, kept by the agent in its state dir (agent/baseline.ts); drift rules compare with it.
- * `since` records when each remote tool / input device key was first seen, so a drift finding lasts a while
- * (not just the one cycle that noticed it).
- */
-export const baselineSchema = z.object({
-  version: z.literal(1).optional(),
-  firstSeen: z.string().describe('ISO 8601: when this baseline was started'),
-  updatedAt: z.string().optional(),
-  remoteTools: z.array(z.string()).describe('Catalog ids of remote tools ever seen (subjects of remote-access.* findings)'),
-  inputDevices: z.array(z.string()).describe('Stable input device keys (rules/context/input-key.ts)'),
-  since: z.record(z.string(), z.string()).optional().describe('"tool:<id>" or "input:<key>" → ISO first seen'),
-  timezone: z.string().optional(),
-  previousTimezone: z.string().optional(),
-  timezoneChangedAt: z.string().optional(),
-  activityHours: z.array(z.number().int().nonnegative()).length(24).optional()
-    .describe('Per local hour 0-23: cycles with recent input'),
-  clamshellSince: z.string().optional()
-    .describe('ISO 8601: start of the current unbroken run of cycles in clamshell (lid closed, on AC, external display only); absent when not in one'),
-});
-export type Baseline = z.infer<typeof baselineSchema>;
 
 /** Where a rule runs: on the laptop (the agent, and the server again on the snapshot), in the server's judgement of one report or device, or across the fleet. */
 export type RuleRuns = 'endpoint' | 'server' | 'fleet';

@@ -1,11 +1,8 @@
 import { z } from 'zod';
+import { severities } from './levels.js';
 
 /** A finding as it travels in a report: the wire contract the rules produce and the server judges. */
-export const severities = ['info', 'low', 'medium', 'high', 'critical'] as const;
-export type Severity = (typeof severities)[number];
-
-export const levels = ['none', 'low', 'medium', 'high', 'critical'] as const;
-export type Level = (typeof levels)[number];
+export { levels, severities, type Level, type Severity } from './levels.js';
 
 /** Facts a finding cites: names, ids, addresses, exactly as matched. */
 export const evidenceSchema = z.record(z.string(), z.unknown());

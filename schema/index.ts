@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { configSchema } from './config.js';
-import { snapshotSchema } from '../collectors/snapshot.js';
+import { snapshotSchema } from './snapshot/index.js';
 import { reportSchema } from './report.js';
 
 /** The JSON Schemas that `farmwatch schema` prints, keyed by name. */

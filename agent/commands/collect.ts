@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { collectOnce } from '../collect-once.js';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config-load.js';
 import { createLineLogger } from '../log-lines.js';
 import { parseFlags, type Io } from '../usage.js';
 

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { snapshotSchema, type Snapshot } from '../../collectors/snapshot.js';
+import { contract, parseContract } from '../../schema/contract.js';
+import type { Snapshot } from '../../schema/snapshot/index.js';
 import { evaluateSnapshot } from '../../rules/index.js';
 import { levels, type Baseline } from '../../rules/types.js';
 import { BaselineError, baselineFile, loadBaseline, loadBaselineFile } from '../baseline.js';
 import { collectOnce } from '../collect-once.js';
-import { loadConfig, stateDirOf } from '../config.js';
+import { loadConfig, stateDirOf } from '../config-load.js';
 import { formatReport, type DiagnoseReport } from '../diagnose-format.js';
 import { noAnchorsNote, probeNothing, summaryOf } from '../diagnose/summary.js';
 import { createLineLogger, logLevels } from '../log-lines.js';
@@ -123,7 +124,7 @@ async function readSnapshot(file: string): Promise<Snapshot> {
   } catch (err) {
     throw new UsageError(`farmwatch diagnose: --from ${file}: not valid JSON (${(err as Error).message.split('\n')[0]})`);
   }
-  const parsed = snapshotSchema.safeParse(raw);
+  const parsed = await parseContract(contract('snapshot'), raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const at = issue?.path.join('.') || '(top level)';

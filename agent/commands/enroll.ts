@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { isAbsolute } from 'node:path';
-import { loadConfig, stateDirOf } from '../config.js';
+import { loadConfig, stateDirOf } from '../config-load.js';
 import { deviceIdFromHardwareId, readHardwareId } from '../identity.js';
 import { createLogger } from '../log.js';
 import { saveEnrollment } from '../state.js';

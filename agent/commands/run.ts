@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { constants, getPriority, setPriority } from 'node:os';
 import type { Logger } from 'pino';
-import { loadConfig, stateDirOf, type Config } from '../config.js';
+import { loadConfig, stateDirOf, type Config } from '../config-load.js';
 import { CycleRunner } from '../cycle.js';
 import { createLogger } from '../log.js';
 import { Reporter } from '../reporter.js';

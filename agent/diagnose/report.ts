@@ -1,4 +1,4 @@
-import type { Snapshot } from '../../collectors/snapshot.js';
+import type { Snapshot } from '../../schema/snapshot/index.js';
 import type { Evaluation } from '../../rules/engine.js';
 import type { RuleContext } from '../../rules/types.js';
 

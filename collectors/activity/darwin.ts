@@ -1,7 +1,7 @@
 import { failure } from '../errors.js';
 import { io, parseIoreg } from '../parse-ioreg.js';
 import type { CollectContext, CollectResult } from '../types.js';
-import type { Activity } from './schema.js';
+import type { Activity } from '../../schema/snapshot/activity.js';
 import { darwinTools } from '../programs.js';
 
 export const ioregHidSystem = ['-r', '-d', '1', '-c', 'IOHIDSystem'] as const;

@@ -1,7 +1,7 @@
 import { errorCodeOf, failure, isMissing } from '../errors.js';
 import type { CollectContext, CollectResult } from '../types.js';
 import { parseIdleHint, parseSessionFile, pickGraphicalSession, type LogindSession } from './parse-logind.js';
-import type { Activity } from './schema.js';
+import type { Activity } from '../../schema/snapshot/activity.js';
 import { unixTool } from '../programs.js';
 
 const SESSIONS_DIR = '/run/systemd/sessions';

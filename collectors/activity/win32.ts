@@ -1,5 +1,5 @@
 import type { CollectContext, CollectResult } from '../types.js';
-import type { Activity } from './schema.js';
+import type { Activity } from '../../schema/snapshot/activity.js';
 
 /**
  * Windows idle time is not collected. GetLastInputInfo answers for the calling session only, and the agent runs as

@@ -3,7 +3,7 @@ import { failure } from '../errors.js';
 import { parseIoreg } from '../parse-ioreg.js';
 import type { CollectContext, CollectResult } from '../types.js';
 import { connectorsFromClcd, connectorsFromDisplayConnect } from './parse-ioreg-displays.js';
-import type { Connector, Displays } from './schema.js';
+import type { Connector, Displays } from '../../schema/snapshot/displays.js';
 import { darwinTools } from '../programs.js';
 
 export const ioregDisplayConnect = ['-l', '-w0', '-r', '-c', 'IODisplayConnect'] as const;

@@ -2,7 +2,7 @@ import { failure, isMissing } from '../errors.js';
 import type { CollectContext, CollectResult } from '../types.js';
 import { adapterFrom, connectorName, isBuiltinConnector, preferredResolution, type RawAdapter } from './parse-drm.js';
 import { parseEdid } from './parse-edid.js';
-import type { Connector, DisplayAdapter, Displays } from './schema.js';
+import type { Connector, DisplayAdapter, Displays } from '../../schema/snapshot/displays.js';
 
 export const drmClass = '/sys/class/drm';
 

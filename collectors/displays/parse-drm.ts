@@ -1,4 +1,4 @@
-import type { DisplayAdapter } from './schema.js';
+import type { DisplayAdapter } from '../../schema/snapshot/displays.js';
 
 /** Connector types that are a panel inside the machine. */
 const BUILTIN = new Set(['eDP', 'LVDS', 'DSI']);

@@ -1,4 +1,4 @@
-import type { Edid } from './schema.js';
+import type { Edid } from '../../schema/snapshot/displays.js';
 
 /** The fixed 8-byte header of every EDID base block (VESA E-EDID 1.3/1.4, section 3.3). */
 const HEADER = [0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00];

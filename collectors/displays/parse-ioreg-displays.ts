@@ -1,6 +1,6 @@
 import { io, type IoNode, type IoValue } from '../parse-ioreg.js';
 import { parseEdid } from './parse-edid.js';
-import type { Connector, Edid } from './schema.js';
+import type { Connector, Edid } from '../../schema/snapshot/displays.js';
 
 /**
  * Pure: display connectors from ioreg. Intel Macs (`-r -c IODisplayConnect`): each AppleDisplay /

@@ -1,6 +1,6 @@
 import { asArray, asRecord, bool, num, str } from '../win32/ps-json.js';
 import { parseEdid } from './parse-edid.js';
-import type { Connector, DisplayAdapter, Edid } from './schema.js';
+import type { Connector, DisplayAdapter, Edid } from '../../schema/snapshot/displays.js';
 
 /** WmiMonitorID strings are UInt16 arrays (one character each, zero-padded): [68,69,76,0,…] → "DEL". */
 export function wmiString(v: unknown): string | undefined {

@@ -1,7 +1,7 @@
 import type { CollectContext, CollectResult } from '../types.js';
 import { sectionData } from '../win32/inventory.js';
 import { parseWmiDisplays } from './parse-wmi-monitor.js';
-import type { Displays } from './schema.js';
+import type { Displays } from '../../schema/snapshot/displays.js';
 
 /** Windows displays: root\wmi WmiMonitorID + registry EDID bytes of each present monitor; Win32_VideoController adapters. */
 export async function collect(ctx: CollectContext): Promise<CollectResult<Displays>> {

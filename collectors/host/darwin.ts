@@ -3,7 +3,7 @@ import { io, parseIoreg, type IoNode } from '../parse-ioreg.js';
 import { parsePlist, plistString } from '../parse-plist.js';
 import type { CollectContext, CollectResult } from '../types.js';
 import { darwinChassis, darwinVirtualization, parsePmsetBatt } from './parse-darwin-host.js';
-import type { Host } from './schema.js';
+import type { Host } from '../../schema/snapshot/host.js';
 import { darwinTools } from '../programs.js';
 
 export const systemVersionPlist = '/System/Library/CoreServices/SystemVersion.plist';

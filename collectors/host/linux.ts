@@ -4,7 +4,7 @@ import type { CollectContext, CollectResult } from '../types.js';
 import { chassisOf, realSerial, virtualizationOf, type Dmi } from './parse-dmi.js';
 import { parseOsRelease } from './parse-os-release.js';
 import { parseLidState, parseUptime, powerOf, type PowerSupply } from './parse-power.js';
-import type { Host } from './schema.js';
+import type { Host } from '../../schema/snapshot/host.js';
 
 const DMI_DIR = '/sys/class/dmi/id';
 const DMI_FIELDS = ['sys_vendor', 'product_name', 'product_serial', 'chassis_type', 'bios_vendor', 'board_vendor'] as const;

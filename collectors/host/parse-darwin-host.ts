@@ -1,4 +1,4 @@
-import type { Host } from './schema.js';
+import type { Host } from '../../schema/snapshot/host.js';
 
 /**
  * Pure parsers for the macOS host source: `pmset -g batt`, and the IOPlatformExpertDevice model/manufacturer

@@ -1,4 +1,4 @@
-import type { Host } from './schema.js';
+import type { Host } from '../../schema/snapshot/host.js';
 
 /** SMBIOS values read from /sys/class/dmi/id (trimmed; absent when unreadable). */
 export interface Dmi {

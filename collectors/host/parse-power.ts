@@ -1,4 +1,4 @@
-import type { Host } from './schema.js';
+import type { Host } from '../../schema/snapshot/host.js';
 
 /** One /sys/class/power_supply/<name>: its `type`, `online` and `capacity` files (absent ones undefined). */
 export interface PowerSupply {

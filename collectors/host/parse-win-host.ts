@@ -1,6 +1,6 @@
 import { asArray, asRecord, bool, isoDate, num, str } from '../win32/ps-json.js';
 import { chassisOf, realSerial, virtualizationOf } from './parse-dmi.js';
-import type { Host } from './schema.js';
+import type { Host } from '../../schema/snapshot/host.js';
 
 /** Win32_Battery.BatteryStatus: 2 "on AC, not necessarily charging", 3 full, 6-9 charging; 1 (discharging), 4, 5 on battery. */
 const ON_AC = new Set([2, 3, 6, 7, 8, 9]);

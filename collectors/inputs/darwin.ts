@@ -2,7 +2,7 @@ import { failure } from '../errors.js';
 import { parseIoreg } from '../parse-ioreg.js';
 import type { CollectContext, CollectResult } from '../types.js';
 import { inputsFromIoreg } from './parse-ioreg-hid.js';
-import type { Inputs } from './schema.js';
+import type { Inputs } from '../../schema/snapshot/inputs.js';
 import { darwinTools } from '../programs.js';
 
 export const ioregHidArgs = ['-r', '-d', '1', '-c', 'IOHIDDevice', '-l', '-w0'] as const;

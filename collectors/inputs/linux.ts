@@ -1,7 +1,7 @@
 import { failure, isMissing } from '../errors.js';
 import type { CollectContext, CollectResult } from '../types.js';
 import { parseProcInputDevices } from './parse-proc-input.js';
-import type { Inputs } from './schema.js';
+import type { Inputs } from '../../schema/snapshot/inputs.js';
 
 export const procInputDevices = '/proc/bus/input/devices';
 

@@ -1,5 +1,5 @@
 import { io, type IoNode, type IoValue } from '../parse-ioreg.js';
-import type { InputDevice } from './schema.js';
+import type { InputDevice } from '../../schema/snapshot/inputs.js';
 
 /**
  * Pure: input devices from `ioreg -r -d 1 -c IOHIDDevice -l -w0` nodes. Kinds come from DeviceUsagePairs

@@ -1,5 +1,5 @@
 import { classTriple, parsePnpUsbId, type PnpEntity } from '../usb/parse-pnp.js';
-import type { InputDevice } from './schema.js';
+import type { InputDevice } from '../../schema/snapshot/inputs.js';
 
 /**
  * HID usages Windows lists among a collection's hardware ids: HID_DEVICE_UP:000D_U:0002 pen, 0004 touch screen, 0005

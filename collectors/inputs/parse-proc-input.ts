@@ -1,4 +1,4 @@
-import type { InputDevice } from './schema.js';
+import type { InputDevice } from '../../schema/snapshot/inputs.js';
 
 /** Event types, key/button, axis and property codes from linux/input-event-codes.h (kernel UAPI). */
 const EV_KEY = 1, EV_REL = 2, EV_ABS = 3, EV_LED = 0x11;

@@ -3,7 +3,7 @@ import { parsePlist, type PlistValue } from '../parse-plist.js';
 import type { CollectContext, CollectResult } from '../types.js';
 import { parseHiToolbox } from './parse-hitoolbox.js';
 import { zoneFromLocaltimeLink } from './parse-config.js';
-import type { Locale } from './schema.js';
+import type { Locale } from '../../schema/snapshot/locale.js';
 import { resolveTimezone, utcOffsetMinutes } from './timezone.js';
 import { darwinTools } from '../programs.js';
 

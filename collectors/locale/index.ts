@@ -1,11 +1,12 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { platformSource } from '../platform.js';
 import type { Collector } from '../types.js';
-import { localeSchema, type Locale } from './schema.js';
+import { contract } from '../../schema/contract.js';
+import type { Locale } from '../../schema/snapshot/locale.js';
 
 const source = platformSource<Locale>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js'), win32: () => import('./win32.js') });
 
-export const locale: Collector<Locale> = { name: 'locale', schema: localeSchema, cadence: 'fast', collect: (ctx) => source(ctx),
+export const locale: Collector<Locale> = { name: 'locale', schema: contract('locale'), cadence: 'fast', collect: (ctx) => source(ctx),
   prepare: async () => {
     await source.prepare();
     await yieldToLoop();

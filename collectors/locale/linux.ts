@@ -6,7 +6,7 @@ import {
   inputMethodsFromEnv, parseAssignments, parseFcitx5Profile, parseXorgKeyboard, posixToBcp47, xkbLayouts, zoneFromLocaltimeLink,
 } from './parse-config.js';
 import { resolveTimezone, utcOffsetMinutes } from './timezone.js';
-import type { Locale } from './schema.js';
+import type { Locale } from '../../schema/snapshot/locale.js';
 
 async function tryRead(ctx: CollectContext, path: string, notes: string[]): Promise<string | undefined> {
   try {

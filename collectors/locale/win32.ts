@@ -2,7 +2,7 @@ import type { CollectContext, CollectResult } from '../types.js';
 import { cycleInventory } from '../win32/inventory.js';
 import { asRecord, str } from '../win32/ps-json.js';
 import { ianaFromWindows, parseWinLocale } from './parse-win-locale.js';
-import type { Locale } from './schema.js';
+import type { Locale } from '../../schema/snapshot/locale.js';
 import { canonicalZone, utcOffsetMinutes } from './timezone.js';
 
 /**

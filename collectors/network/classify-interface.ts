@@ -1,4 +1,4 @@
-import type { NetInterface } from './schema.js';
+import type { NetInterface } from '../../schema/snapshot/network.js';
 
 /** What sysfs tells about one interface (/sys/class/net/<name>/...). */
 export interface SysfsInterface {

@@ -6,7 +6,7 @@ import { parseResolvConf } from './parse-resolv-conf.js';
 import { parseArpAn, parseRouteGet } from './parse-route-arp-bsd.js';
 import { parseAirportI, parseIpconfigSummary, type MacWifi } from './parse-wifi-macos.js';
 import { runProbes } from './probes.js';
-import type { NetIdentity, NetInterface, Network, Socket } from './schema.js';
+import type { NetIdentity, NetInterface, Network, Socket } from '../../schema/snapshot/network.js';
 import { darwinTools } from '../programs.js';
 
 export const netstatTcp = ['-anvW', '-p', 'tcp'] as const;

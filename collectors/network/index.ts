@@ -1,7 +1,8 @@
 import { platformSource } from '../platform.js';
 import type { Collector } from '../types.js';
-import { networkSchema, type Network } from './schema.js';
+import { contract } from '../../schema/contract.js';
+import type { Network } from '../../schema/snapshot/network.js';
 
 const source = platformSource<Network>({ linux: () => import('./linux.js'), darwin: () => import('./darwin.js'), win32: () => import('./win32.js') });
 
-export const network: Collector<Network> = { name: 'network', schema: networkSchema, cadence: 'fast', collect: (ctx) => source(ctx), prepare: source.prepare };
+export const network: Collector<Network> = { name: 'network', schema: contract('network'), cadence: 'fast', collect: (ctx) => source(ctx), prepare: source.prepare };

@@ -4,7 +4,7 @@ import { memoryOf } from '../memory.js';
 import type { CollectContext } from '../types.js';
 import { parseProcNetSockets, type ProcSocket } from './parse-proc-net-sockets.js';
 import { parseSsTcpInfo, socketKey } from './parse-ss.js';
-import type { Socket } from './schema.js';
+import type { Socket } from '../../schema/snapshot/network.js';
 import { createOwnerMemory, findSocketOwners, procFds, type ProcFds } from './socket-owners.js';
 import { unixTool } from '../programs.js';
 

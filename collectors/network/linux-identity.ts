@@ -4,7 +4,7 @@ import { parseIwLink, type WifiLink } from './parse-iw.js';
 import { parseIwconfig, parseProcWireless } from './parse-iwconfig.js';
 import { parseDefaultRoute, parseDefaultRoute6, parseProcArp } from './parse-proc-net-route.js';
 import { isResolvedStub, parseResolvConf } from './parse-resolv-conf.js';
-import type { NetIdentity } from './schema.js';
+import type { NetIdentity } from '../../schema/snapshot/network.js';
 import { unixTool } from '../programs.js';
 
 const readOrNote = (ctx: CollectContext, path: string, notes: string[], why: string) =>

@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { errorCodeOf } from '../errors.js';
 import type { CollectContext } from '../types.js';
 import { classifyInterface, parseUevent, usbDeviceDir, type SysfsInterface } from './classify-interface.js';
-import type { NetInterface } from './schema.js';
+import type { NetInterface } from '../../schema/snapshot/network.js';
 
 export type AddressSource = () => NodeJS.Dict<import('node:os').NetworkInterfaceInfo[]>;
 

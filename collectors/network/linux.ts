@@ -4,7 +4,7 @@ import { readConnections } from './linux-connections.js';
 import { readIdentity } from './linux-identity.js';
 import { readInterfaces, type AddressSource } from './linux-interfaces.js';
 import { runProbes } from './probes.js';
-import type { Network } from './schema.js';
+import type { Network } from '../../schema/snapshot/network.js';
 import type { ProcFds } from './socket-owners.js';
 
 /** What the Linux source takes from outside ctx (tests replace these). */

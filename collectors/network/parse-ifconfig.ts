@@ -1,4 +1,4 @@
-import type { NetInterface } from './schema.js';
+import type { NetInterface } from '../../schema/snapshot/network.js';
 
 /**
  * Pure parser of macOS `ifconfig -v`: one block per interface ("en0: flags=8863<UP,...> mtu 1500", then tab-indented

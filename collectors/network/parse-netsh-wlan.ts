@@ -1,4 +1,4 @@
-import type { NetIdentity } from './schema.js';
+import type { NetIdentity } from '../../schema/snapshot/network.js';
 
 export type WifiReading = NonNullable<NetIdentity['wifi']>;
 

@@ -1,5 +1,5 @@
 import { canonicalIp } from './ip.js';
-import type { Socket } from './schema.js';
+import type { Socket } from '../../schema/snapshot/network.js';
 
 /**
  * Pure parser of macOS/BSD `netstat -an` tables, read by header so that one parser takes `netstat -anvW -p tcp|udp`

@@ -1,4 +1,4 @@
-import type { Socket } from './schema.js';
+import type { Socket } from '../../schema/snapshot/network.js';
 
 export interface ParsedNetstat {
   sockets: Omit<Socket, 'process'>[];

@@ -1,4 +1,4 @@
-import type { Socket } from './schema.js';
+import type { Socket } from '../../schema/snapshot/network.js';
 
 /**
  * Pure parser of macOS `nettop -m tcp -L 1 -n -x -J state,rtt_avg` (CSV, one sample). The header names the columns

@@ -1,5 +1,5 @@
 import { ipv4FromProcHex, ipv6FromNetworkHex } from './ip.js';
-import type { Neighbor } from './schema.js';
+import type { Neighbor } from '../../schema/snapshot/network.js';
 
 export interface DefaultRoute {
   ip: string;

@@ -1,5 +1,5 @@
 import { ipv4FromProcHex, ipv6FromProcHex } from './ip.js';
-import type { Socket } from './schema.js';
+import type { Socket } from '../../schema/snapshot/network.js';
 
 /** One row of /proc/net/{tcp,tcp6,udp,udp6}, before the owning process is known. */
 export type ProcSocket = Omit<Socket, 'pid' | 'process' | 'rttMs'> & { uid: number; inode: number };

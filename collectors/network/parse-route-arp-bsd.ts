@@ -1,5 +1,5 @@
 import { normaliseMac } from './parse-ifconfig.js';
-import type { Neighbor } from './schema.js';
+import type { Neighbor } from '../../schema/snapshot/network.js';
 
 /** Pure: `route -n get default` → gateway and interface ("    gateway: 192.168.1.1", "  interface: en0"). */
 export function parseRouteGet(text: string): { ip: string; interface?: string } | undefined {

@@ -1,5 +1,5 @@
 import { asArray, asRecord, bool, num, str } from '../win32/ps-json.js';
-import type { NetIdentity, NetInterface, Neighbor } from './schema.js';
+import type { NetIdentity, NetInterface, Neighbor } from '../../schema/snapshot/network.js';
 
 /** "00-15-5D-01-02-03", "00155D010203" → "00:15:5d:01:02:03"; all-zero or malformed → undefined. */
 export function normaliseMac(v: unknown): string | undefined {

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
-import type { Probe } from './schema.js';
+import type { Probe } from '../../schema/snapshot/network.js';
+import { monotonicMs } from '../../common/clock.js';
 
 export interface ProbeOptions {
   timeoutMs?: number;
@@ -14,7 +15,7 @@ export function probeTcp(host: string, port: number, opts: ProbeOptions = {}): P
   const timeoutMs = opts.timeoutMs ?? 3_000;
   return new Promise((resolve) => {
     if (opts.signal?.aborted) return resolve({ host, port, rttMs: null, error: 'aborted' });
-    let started = performance.now();
+    let started = monotonicMs();
     let done = false;
     const socket = connect({ host, port });
     const finish = (probe: Probe) => {
@@ -29,9 +30,9 @@ export function probeTcp(host: string, port: number, opts: ProbeOptions = {}): P
     const timer = setTimeout(() => finish({ host, port, rttMs: null, error: `timeout after ${timeoutMs} ms` }), timeoutMs);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     socket.once('lookup', (err) => {
-      if (!err) started = performance.now();
+      if (!err) started = monotonicMs();
     });
-    socket.once('connect', () => finish({ host, port, rttMs: Math.round((performance.now() - started) * 100) / 100 }));
+    socket.once('connect', () => finish({ host, port, rttMs: Math.round((monotonicMs() - started) * 100) / 100 }));
     socket.once('error', (err: NodeJS.ErrnoException) => finish({ host, port, rttMs: null, error: err.code ?? err.message }));
   });
 }

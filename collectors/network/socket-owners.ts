@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { monotonicMs } from '../../common/clock.js';
 
 /**
  * Synchronous view of /proc for the fd walk. The walk makes one readlink per open file on the machine
@@ -128,13 +129,13 @@ export async function findSocketOwners(
     const pids = proc.pids();
     let denied = 0;
     let left = search.size;
-    let sliceStart = performance.now();
+    let sliceStart = monotonicMs();
     result.walkedAll = true;
     walk: for (const [i, pid] of pids.entries()) {
       if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
-      if (performance.now() - sliceStart > sliceMs) {
+      if (monotonicMs() - sliceStart > sliceMs) {
         await yieldToLoop();
-        sliceStart = performance.now();
+        sliceStart = monotonicMs();
       }
       let fds: string[];
       try {
@@ -146,9 +147,9 @@ export async function findSocketOwners(
       }
       for (const fd of fds) {
         // one process may hold thousands of fds: yield inside it too
-        if ((result.linksRead & 511) === 511 && performance.now() - sliceStart > sliceMs) {
+        if ((result.linksRead & 511) === 511 && monotonicMs() - sliceStart > sliceMs) {
           await yieldToLoop();
-          sliceStart = performance.now();
+          sliceStart = monotonicMs();
         }
         const target = linkOf(proc, pid, fd);
         if (target === undefined) continue; // fd closed meanwhile

@@ -6,7 +6,7 @@ import { parseNetshWlan } from './parse-netsh-wlan.js';
 import { parseNetstatWin } from './parse-netstat-win.js';
 import { parseWinNetwork } from './parse-win-network.js';
 import { runProbes } from './probes.js';
-import type { NetIdentity, Network } from './schema.js';
+import type { NetIdentity, Network } from '../../schema/snapshot/network.js';
 
 /** pid → process name from the inventory's process list (already gathered this cycle: no extra cost). */
 function processNames(section: unknown): Map<number, string> {

@@ -1,7 +1,7 @@
 import { failure } from '../errors.js';
 import type { CollectContext, CollectResult } from '../types.js';
 import { parseBsdPs } from './parse-ps-bsd.js';
-import type { Processes } from './schema.js';
+import type { Processes } from '../../schema/snapshot/processes.js';
 import { darwinTools } from '../programs.js';
 
 /**

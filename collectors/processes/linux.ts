@@ -3,7 +3,7 @@ import { errorCodeOf, failure, isMissing } from '../errors.js';
 import type { CollectContext, CollectResult } from '../types.js';
 import { memoryOf } from '../memory.js';
 import { CLK_TCK, parseBootTime, parseCmdline, parsePasswd, parseStat, parseStatusUid, processName, type ProcStat } from './parse-proc.js';
-import type { Process, Processes } from './schema.js';
+import type { Process, Processes } from '../../schema/snapshot/processes.js';
 
 /** Processes read per turn of the event loop: keeps each block well under 20 ms at ~400 processes. */
 const CHUNK = 32;

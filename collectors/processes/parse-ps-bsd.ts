@@ -1,4 +1,4 @@
-import type { Process } from './schema.js';
+import type { Process } from '../../schema/snapshot/processes.js';
 
 /**
  * Pure parser of BSD (macOS) `ps` output whose columns are read from the header, so the agent's own

@@ -1,5 +1,5 @@
 import { asArray, asRecord, isoDate, num, str } from '../win32/ps-json.js';
-import type { Process } from './schema.js';
+import type { Process } from '../../schema/snapshot/processes.js';
 
 /**
  * Splits a Windows command line into argv as CommandLineToArgvW / the MS C runtime do: whitespace separates,

@@ -1,7 +1,7 @@
 import type { CollectContext, CollectResult } from '../types.js';
 import { sectionData } from '../win32/inventory.js';
 import { parseWinProcesses } from './parse-win-process.js';
-import type { Processes } from './schema.js';
+import type { Processes } from '../../schema/snapshot/processes.js';
 
 /**
  * Windows processes from Win32_Process inside the cycle's one PowerShell inventory (not ps-list, whose Windows

@@ -10,7 +10,7 @@ import { parseScreensharingLog } from './parse-screensharing-log.js';
 import { parseTeamviewerIncoming } from './parse-teamviewer-incoming.js';
 import { parseTeamviewerLog } from './parse-teamviewer-log.js';
 import { readLogs, type LogFile } from './read-logs.js';
-import type { RemoteSessions } from './schema.js';
+import type { RemoteSessions } from '../../schema/snapshot/remoteSessions.js';
 import { unseen } from './seen.js';
 
 /** The longest window `log show` is asked for: the unified log is large and slow to search. */

@@ -8,7 +8,7 @@ import { parseRustdeskLog } from './parse-rustdesk-log.js';
 import { parseTeamviewerIncoming } from './parse-teamviewer-incoming.js';
 import { parseTeamviewerLog } from './parse-teamviewer-log.js';
 import { readLogs, type LogFile } from './read-logs.js';
-import type { RemoteSessions } from './schema.js';
+import type { RemoteSessions } from '../../schema/snapshot/remoteSessions.js';
 
 /** The Linux logs of the remote tools, found under `root` (/ on a laptop; a temporary tree in tests). */
 export async function linuxLogFiles(root = '/'): Promise<LogFile[]> {

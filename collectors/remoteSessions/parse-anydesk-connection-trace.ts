@@ -1,5 +1,5 @@
 import { cleanPeerId, utcIso, type ParsedLog } from './parse-common.js';
-import type { RemoteSession } from './schema.js';
+import type { RemoteSession } from '../../schema/snapshot/remoteSessions.js';
 
 /**
  * AnyDesk's connection_trace.txt: one line per connection attempt, columns separated by runs of spaces or tabs:

@@ -1,5 +1,5 @@
 import { cleanPeerId, peerAddressOf, utcIso, type ParsedLog } from './parse-common.js';
-import type { RemoteSession } from './schema.js';
+import type { RemoteSession } from '../../schema/snapshot/remoteSessions.js';
 
 /**
  * AnyDesk's ad_svc.trace / ad.trace: `  info 2024-03-02 01:14:09.311  back  4300  4412  anynet.any_socket - message`.

@@ -1,5 +1,5 @@
 import { isRelay } from './relays.js';
-import type { RemoteSession } from './schema.js';
+import type { RemoteSession } from '../../schema/snapshot/remoteSessions.js';
 
 /** What every log parser returns: the sessions it found and how many lines that looked like one it could not read. */
 export interface ParsedLog {

@@ -1,5 +1,5 @@
 import { peerAddressOf, utcIso, type ParsedLog } from './parse-common.js';
-import type { RemoteSession } from './schema.js';
+import type { RemoteSession } from '../../schema/snapshot/remoteSessions.js';
 
 /**
  * RustDesk's server log (flexi_logger): `[2025-03-02 01:14:09.311245 +01:00] DEBUG [src/server/connection.rs:1354]

@@ -1,6 +1,6 @@
 import { peerAddressOf, type ParsedLog } from './parse-common.js';
 import { chromotingStamp } from './parse-chromoting-log.js';
-import type { RemoteSession } from './schema.js';
+import type { RemoteSession } from '../../schema/snapshot/remoteSessions.js';
 
 /**
  * macOS Screen Sharing / Remote Management (VNC) logons from `log show --style syslog` for screensharingd:

@@ -1,5 +1,5 @@
 import { cleanPeerId, utcIso, type ParsedLog } from './parse-common.js';
-import type { RemoteSession } from './schema.js';
+import type { RemoteSession } from '../../schema/snapshot/remoteSessions.js';
 
 /**
  * TeamViewer's Connections_incoming.txt: one tab-separated line per finished incoming session: the partner's

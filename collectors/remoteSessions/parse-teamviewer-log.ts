@@ -1,5 +1,5 @@
 import { cleanPeerId, peerAddressOf, fromLocal, utcIso, type ParsedLog } from './parse-common.js';
-import type { RemoteSession } from './schema.js';
+import type { RemoteSession } from '../../schema/snapshot/remoteSessions.js';
 
 /**
  * TeamViewerNN_Logfile.log: `2024/02/16 06:16:47.388  2216  2488 S0   message`, in the machine's local time; the

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cleanPeerId, peerAddressOf, type ParsedLog } from './parse-common.js';
-import type { RemoteSession } from './schema.js';
+import type { RemoteSession } from '../../schema/snapshot/remoteSessions.js';
 
 /** One event as the inventory's remoteLogons query prints it (collectors/win32/inventory-script.ts). */
 const eventSchema = z.object({

@@ -1,7 +1,7 @@
 import { memoryOf } from '../memory.js';
 import type { CollectContext } from '../types.js';
 import type { ParsedLog } from './parse-common.js';
-import type { RemoteSession, RemoteSessions, SessionLog } from './schema.js';
+import type { RemoteSession, RemoteSessions, SessionLog } from '../../schema/snapshot/remoteSessions.js';
 import { lstat } from 'node:fs/promises';
 import { readTail, type LogMark } from './tail-reader.js';
 

@@ -1,6 +1,6 @@
 import { memoryOf } from '../memory.js';
 import type { CollectContext } from '../types.js';
-import type { RemoteSession } from './schema.js';
+import type { RemoteSession } from '../../schema/snapshot/remoteSessions.js';
 
 /** Sessions remembered at most; the oldest are forgotten first. */
 const maxSeen = 2_000;

@@ -1,6 +1,6 @@
 import { constants, type Stats } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
-import type { SessionLog } from './schema.js';
+import type { SessionLog } from '../../schema/snapshot/remoteSessions.js';
 
 /** What the agent keeps of one log between reads (CollectContext.memory). */
 export interface LogMark {

@@ -10,7 +10,7 @@ import { parseTeamviewerIncoming } from './parse-teamviewer-incoming.js';
 import { parseTeamviewerLog } from './parse-teamviewer-log.js';
 import { parseWinRemoteEvents } from './parse-win-remote-events.js';
 import { readLogs, type LogFile } from './read-logs.js';
-import type { RemoteSessions } from './schema.js';
+import type { RemoteSessions } from '../../schema/snapshot/remoteSessions.js';
 import { unseen } from './seen.js';
 
 /** Windows has no uid; ownership is not checked there (tail-reader.ts), links and non-files still are refused. */

@@ -1,7 +1,7 @@
 import { failure } from '../errors.js';
 import type { CollectContext, CollectResult } from '../types.js';
 import { bsdWhoDate, parseBsdWho, parseLsofPeers } from './parse-who-bsd.js';
-import type { Session, Sessions } from './schema.js';
+import type { Session, Sessions } from '../../schema/snapshot/sessions.js';
 import { darwinTools } from '../programs.js';
 
 export const lsofScreenSharing = ['-nP', '-iTCP:5900', '-sTCP:ESTABLISHED'] as const;

@@ -3,7 +3,7 @@ import type { CollectContext, CollectResult } from '../types.js';
 import { classifySession } from './classify.js';
 import { parseUtmp, UTMP_RECORD_SIZE } from './parse-utmp.js';
 import { localWhoTime, parseWho } from './parse-who.js';
-import type { Session, Sessions } from './schema.js';
+import type { Session, Sessions } from '../../schema/snapshot/sessions.js';
 import { unixTool } from '../programs.js';
 
 /** glibc's _PATH_UTMP, and where /var/run points on every current distribution. */
@@ -67,8 +67,16 @@ async function fromWho(ctx: CollectContext, utmpWhy: string): Promise<CollectRes
   return { status: 'ok', data: { sessions }, notes };
 }
 
+/** logind's state: where `who` (coreutils built with systemd) finds sessions when there is no utmp. */
+const LOGIND_SESSIONS = '/run/systemd/sessions';
+
 export async function collect(ctx: CollectContext): Promise<CollectResult<Sessions>> {
   const utmp = await readUtmp(ctx);
   if ('buf' in utmp) return fromUtmp(utmp.path, utmp.buf);
+  // Without utmp and without logind, `who` has nothing to read either (a container): no fork for an empty answer.
+  const logind = await ctx.readDir(LOGIND_SESSIONS).then(() => true, (err: unknown) => !isMissing(err));
+  if (!logind) {
+    return { status: 'ok', data: { sessions: [] }, notes: [`${utmp.why}, no logind (${LOGIND_SESSIONS} absent): no record of logins on this machine (\`who\` reads the same two)`] };
+  }
   return fromWho(ctx, utmp.why);
 }

@@ -1,4 +1,4 @@
-import type { Session } from './schema.js';
+import type { Session } from '../../schema/snapshot/sessions.js';
 
 export interface QuserRow {
   user: string;

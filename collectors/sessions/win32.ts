@@ -2,7 +2,7 @@ import type { CollectContext, CollectResult } from '../types.js';
 import { cycleInventory } from '../win32/inventory.js';
 import { asRecord, num, str } from '../win32/ps-json.js';
 import { parseQuser, sessionsFromQuser } from './parse-quser.js';
-import type { Sessions } from './schema.js';
+import type { Sessions } from '../../schema/snapshot/sessions.js';
 
 /**
  * Windows sessions from `quser` (run inside the inventory): console and RDP sessions (rdp-tcp#N), disconnected ones.

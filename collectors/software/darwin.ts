@@ -2,7 +2,7 @@ import { errorCodeOf, isMissing } from '../errors.js';
 import { parsePlist } from '../parse-plist.js';
 import type { CollectContext, CollectResult } from '../types.js';
 import { appFromInfoPlist, jobFromLaunchdPlist } from './parse-macos-bundles.js';
-import type { Software, SoftwareItem } from './schema.js';
+import type { Software, SoftwareItem } from '../../schema/snapshot/software.js';
 
 export const appDirs = ['/Applications', '/Applications/Utilities'] as const;
 export const launchdDirs = ['/Library/LaunchDaemons', '/Library/LaunchAgents'] as const;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { errorCodeOf, isMissing } from '../errors.js';
 import { memoryOf } from '../memory.js';
 import type { CollectContext, CollectResult } from '../types.js';
@@ -6,7 +5,7 @@ import { parseDpkgStatus } from './parse-dpkg.js';
 import { parseRpmQa, rpmQueryArgs } from './parse-rpm.js';
 import { snapFileName, snapYamlVersion } from './parse-snap.js';
 import { serviceUnits, type UnitDir } from './parse-units.js';
-import type { Software, SoftwareItem } from './schema.js';
+import type { Software, SoftwareItem } from '../../schema/snapshot/software.js';
 import { unixTool } from '../programs.js';
 
 export const dpkgStatus = '/var/lib/dpkg/status';
@@ -48,9 +47,10 @@ async function packages(ctx: CollectContext): Promise<Part> {
     return rpmPackages(ctx);
   }
   // The daemon's memory: the same file (by digest, ~0.4 ms for 640 KB against 4–15 ms to parse) gives the same list.
-  const memory = memoryOf<{ digest: string; part: Part | undefined }>(ctx, 'software.dpkg', () => ({ digest: '', part: undefined }));
-  const digest = createHash('sha1').update(buffer).digest('hex');
-  if (memory.part && memory.digest === digest) return memory.part;
+  // A one-shot run (no ctx.memory) has nothing to compare with: no digest.
+  const memory = ctx.memory ? memoryOf<{ digest: string; part: Part | undefined }>(ctx, 'software.dpkg', () => ({ digest: '', part: undefined })) : undefined;
+  const digest = memory ? (await import('node:crypto')).createHash('sha1').update(buffer).digest('hex') : '';
+  if (memory?.part && memory.digest === digest) return memory.part;
   // Package names and versions are ASCII by policy; stray non-UTF-8 bytes in descriptions decode to U+FFFD.
   const text = buffer.toString('utf8');
   // A desktop's status file is 1-3 MB: parse it in stanza-aligned chunks, yielding between them, so that the
@@ -68,8 +68,10 @@ async function packages(ctx: CollectContext): Promise<Part> {
     if (start < text.length) await new Promise((resolve) => setImmediate(resolve));
   }
   const part = { items, notes: summarise('dpkg', problems) };
-  memory.digest = digest;
-  memory.part = part;
+  if (memory) {
+    memory.digest = digest;
+    memory.part = part;
+  }
   return part;
 }
 

@@ -1,4 +1,4 @@
-import type { SoftwareItem } from './schema.js';
+import type { SoftwareItem } from '../../schema/snapshot/software.js';
 
 export interface DpkgResult {
   items: SoftwareItem[];

@@ -1,5 +1,5 @@
 import { plistString, type PlistValue } from '../parse-plist.js';
-import type { SoftwareItem } from './schema.js';
+import type { SoftwareItem } from '../../schema/snapshot/software.js';
 
 /** Pure: an app bundle's Contents/Info.plist → item (name from CFBundleDisplayName/CFBundleName, else the folder). */
 export function appFromInfoPlist(plist: PlistValue, bundlePath: string): SoftwareItem {

@@ -1,4 +1,4 @@
-import type { SoftwareItem } from './schema.js';
+import type { SoftwareItem } from '../../schema/snapshot/software.js';
 
 /** The fixed query the rpm fallback runs: one line per package, name TAB version-release. */
 export const rpmQueryArgs = ['-qa', '--qf', '%{NAME}\\t%{VERSION}-%{RELEASE}\\n'] as const;

@@ -1,5 +1,5 @@
 import { asArray, asRecord, str } from '../win32/ps-json.js';
-import type { SoftwareItem } from './schema.js';
+import type { SoftwareItem } from '../../schema/snapshot/software.js';
 
 /** The executable of a service's ImagePath/PathName: `"C:\Program Files\X\x.exe" --service` or `C:\Windows\x.exe -k y`. */
 export function servicePath(pathName: string): string {

@@ -1,7 +1,7 @@
 import type { CollectContext, CollectResult } from '../types.js';
 import { sectionData } from '../win32/inventory.js';
 import { parseWinSoftware } from './parse-win-software.js';
-import type { Software } from './schema.js';
+import type { Software } from '../../schema/snapshot/software.js';
 
 /** Windows software: Uninstall registry keys (HKLM, WOW6432Node, loaded user hives) and Win32_Service, from the inventory. */
 export async function collect(ctx: CollectContext): Promise<CollectResult<Software>> {

@@ -4,7 +4,7 @@ import type { CollectContext, CollectResult } from '../types.js';
 import { inquiryFromIoreg } from './parse-inquiry.js';
 import { usbFromIoreg } from './parse-ioreg-usb.js';
 import { parseSystemProfilerUsb } from './parse-system-profiler-usb.js';
-import type { Usb } from './schema.js';
+import type { Usb } from '../../schema/snapshot/usb.js';
 import { darwinTools } from '../programs.js';
 
 export const ioregUsbDevices = ['-r', '-d', '1', '-c', 'IOUSBHostDevice', '-l', '-w0'] as const;

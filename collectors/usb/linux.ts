@@ -6,7 +6,7 @@ import {
   type DeviceAttrs, type InterfaceAttrs, type RawUsbDevice,
 } from './parse-sysfs.js';
 import { inquiryFromSysfs, usbPortOfBlockLink } from './parse-inquiry.js';
-import type { Usb, UsbDevice, UsbStorage } from './schema.js';
+import type { Usb, UsbDevice, UsbStorage } from '../../schema/snapshot/usb.js';
 import { unixTool } from '../programs.js';
 
 export const sysfsUsb = '/sys/bus/usb/devices';

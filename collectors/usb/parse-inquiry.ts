@@ -1,5 +1,5 @@
 import { io, type IoNode } from '../parse-ioreg.js';
-import type { UsbDevice, UsbStorage } from './schema.js';
+import type { UsbDevice, UsbStorage } from '../../schema/snapshot/usb.js';
 
 /**
  * SCSI inquiry strings of USB mass storage, three ways. They are set by the device's firmware (an IP-KVM's gadget

@@ -1,5 +1,5 @@
 import { io, type IoNode } from '../parse-ioreg.js';
-import type { UsbDevice } from './schema.js';
+import type { UsbDevice } from '../../schema/snapshot/usb.js';
 
 /** IOUSBHostDevice "Device Speed": 0 low, 1 full, 2 high, 3 super, 4 super+ (IOUSBHostFamily), in Mbit/s. */
 const SPEEDS = [1.5, 12, 480, 5000, 10000];

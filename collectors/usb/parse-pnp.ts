@@ -1,5 +1,5 @@
 import { asArray, asRecord, bool, str } from '../win32/ps-json.js';
-import type { UsbDevice } from './schema.js';
+import type { UsbDevice } from '../../schema/snapshot/usb.js';
 
 /** One Win32_PnPEntity row of the inventory's `pnp` section. */
 export interface PnpEntity {

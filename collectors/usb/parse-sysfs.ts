@@ -1,4 +1,4 @@
-import type { UsbDevice } from './schema.js';
+import type { UsbDevice } from '../../schema/snapshot/usb.js';
 
 type UsbInterface = UsbDevice['interfaces'][number];
 

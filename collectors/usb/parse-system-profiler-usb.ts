@@ -1,5 +1,5 @@
 import { bcdText } from './parse-ioreg-usb.js';
-import type { UsbDevice } from './schema.js';
+import type { UsbDevice } from '../../schema/snapshot/usb.js';
 
 /**
  * Pure parser of `system_profiler -json SPUSBDataType` (macOS ≤ 15 schema): a tree of buses whose `_items` are

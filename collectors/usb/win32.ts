@@ -2,7 +2,7 @@ import type { CollectContext, CollectResult } from '../types.js';
 import { sectionData } from '../win32/inventory.js';
 import { inquiryFromUsbstor } from './parse-inquiry.js';
 import { pnpEntities, usbFromPnp } from './parse-pnp.js';
-import type { Usb } from './schema.js';
+import type { Usb } from '../../schema/snapshot/usb.js';
 
 /** Windows USB devices: present Win32_PnPEntity nodes under USB\ (with their MI_ functions), from the inventory. */
 export async function collect(ctx: CollectContext): Promise<CollectResult<Usb>> {

@@ -1,5 +1,5 @@
-import type { Process } from '../../collectors/processes/schema.js';
-import type { SoftwareItem } from '../../collectors/software/schema.js';
+import type { Process } from '../../schema/snapshot/processes.js';
+import type { SoftwareItem } from '../../schema/snapshot/software.js';
 import { NameIndex, PathIndex, type NameHit } from './name-index.js';
 import { basename, normaliseName } from './normalise.js';
 import type { CatalogName } from './schemas/software-entry.js';

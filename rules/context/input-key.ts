@@ -1,4 +1,4 @@
-import type { InputDevice } from '../../collectors/inputs/schema.js';
+import type { InputDevice } from '../../schema/snapshot/inputs.js';
 
 /**
  * A stable key for an input device across reboots and ports: kind, bus, USB ids and name.

@@ -1,4 +1,4 @@
-import type { DisplayAdapter } from '../../collectors/displays/schema.js';
+import type { DisplayAdapter } from '../../schema/snapshot/displays.js';
 import { defineRule, type Match } from '../types.js';
 import type { VirtualDisplayEntry } from '../catalog/schemas/virtual-displays.js';
 import { deviceCatalogs } from './catalogs.js';

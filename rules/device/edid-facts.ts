@@ -1,4 +1,4 @@
-import type { Connector } from '../../collectors/displays/schema.js';
+import type { Connector } from '../../schema/snapshot/displays.js';
 import { hexCode } from './match.js';
 
 /** The identifying facts of a connector's EDID, for evidence. */

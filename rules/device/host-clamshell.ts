@@ -1,4 +1,4 @@
-import type { Snapshot } from '../../collectors/snapshot.js';
+import type { Snapshot } from '../../schema/snapshot/index.js';
 import { defineRule, type Match, type RuleContext } from '../types.js';
 
 const HOUR = 3_600_000;

@@ -1,5 +1,5 @@
-import type { InputDevice } from '../../collectors/inputs/schema.js';
-import type { UsbDevice } from '../../collectors/usb/schema.js';
+import type { InputDevice } from '../../schema/snapshot/inputs.js';
+import type { UsbDevice } from '../../schema/snapshot/usb.js';
 import { defineRule, type Match } from '../types.js';
 import {
   describeInterface, isBootKeyboard, isMassStorage, isNonBootHid, networkFunction, usbEvidence,

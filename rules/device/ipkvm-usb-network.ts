@@ -1,5 +1,5 @@
-import type { NetInterface } from '../../collectors/network/schema.js';
-import type { UsbDevice } from '../../collectors/usb/schema.js';
+import type { NetInterface } from '../../schema/snapshot/network.js';
+import type { UsbDevice } from '../../schema/snapshot/usb.js';
 import { defineRule, type Match } from '../types.js';
 import { deviceCatalogs } from './catalogs.js';
 import { macHasPrefix, normalizeMac } from './match.js';

@@ -1,4 +1,4 @@
-import type { Snapshot } from '../../collectors/snapshot.js';
+import type { Snapshot } from '../../schema/snapshot/index.js';
 import { defineRule, type Match } from '../types.js';
 import { deviceCatalogs } from './catalogs.js';
 import type { IpkvmEntry } from '../catalog/schemas/ipkvm.js';

@@ -1,5 +1,5 @@
-import type { Snapshot } from '../../collectors/snapshot.js';
-import type { UsbDevice } from '../../collectors/usb/schema.js';
+import type { Snapshot } from '../../schema/snapshot/index.js';
+import type { UsbDevice } from '../../schema/snapshot/usb.js';
 import { isBootKeyboard, isNonBootHid } from './usb-facts.js';
 
 /**

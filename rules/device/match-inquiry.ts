@@ -1,4 +1,4 @@
-import type { UsbStorage } from '../../collectors/usb/schema.js';
+import type { UsbStorage } from '../../schema/snapshot/usb.js';
 import type { InquiryPattern, VirtualMediaEntry } from '../catalog/schemas/kvm-virtual-media.js';
 import type { PatternHit } from './match.js';
 

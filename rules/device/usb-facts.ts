@@ -1,4 +1,4 @@
-import type { UsbDevice } from '../../collectors/usb/schema.js';
+import type { UsbDevice } from '../../schema/snapshot/usb.js';
 
 /** What a USB device's interfaces say it can do, from class/subclass/protocol (USB-IF codes) and bound drivers. */
 

@@ -1,4 +1,4 @@
-import type { Snapshot } from '../../collectors/snapshot.js';
+import type { Snapshot } from '../../schema/snapshot/index.js';
 import type { CatalogHit, Catalogs, RemoteTool, ToolCategory } from '../catalog/index.js';
 import { catalogs } from '../catalog/index.js';
 import type { CatalogEntry, CompiledCatalog } from '../catalog/compile.js';

@@ -1,5 +1,5 @@
-import type { Snapshot } from '../../collectors/snapshot.js';
-import type { RemoteSession, SessionLog } from '../../collectors/remoteSessions/schema.js';
+import type { Snapshot } from '../../schema/snapshot/index.js';
+import type { RemoteSession, SessionLog } from '../../schema/snapshot/remoteSessions.js';
 import { defineRule, type Match, type RuleContext } from '../types.js';
 import { normalizePeerId } from '../fleet/shared-operator.js';
 

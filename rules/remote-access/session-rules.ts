@@ -4,7 +4,7 @@ import { sessionSockets, socketEvidence, type SessionSocket } from './sockets.js
 import { round } from './tool-rules.js';
 import { countriesOfZones, sessionRttBound } from './rtt-bounds.js';
 import { countryZones } from '../geo/data.js';
-import type { Snapshot } from '../../collectors/snapshot.js';
+import type { Snapshot } from '../../schema/snapshot/index.js';
 
 function bySubject(list: SessionSocket[]): Map<string, SessionSocket[]> {
   const out = new Map<string, SessionSocket[]>();

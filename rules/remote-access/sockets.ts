@@ -1,5 +1,5 @@
-import type { Socket } from '../../collectors/network/schema.js';
-import type { Snapshot } from '../../collectors/snapshot.js';
+import type { Socket } from '../../schema/snapshot/network.js';
+import type { Snapshot } from '../../schema/snapshot/index.js';
 import { remoteControlPortRange } from '../catalog/index.js';
 import { remotePresence } from './presence.js';
 

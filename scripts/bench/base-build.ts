@@ -22,6 +22,15 @@ export interface BaseBuild {
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 
+/**
+ * The npm bin's bundle of the package root `root` (dist/cli/bundle/, scripts/package/build-bin.mjs), as `npm run build`
+ * makes it; a tree from before that script has none, and its bin runs its tsc output.
+ */
+export function buildBinBundle(root: string): void {
+  const builder = join(root, 'scripts', 'package', 'build-bin.mjs');
+  if (existsSync(builder)) execFileSync(process.execPath, [builder], { cwd: root, timeout: 300_000, stdio: 'ignore' });
+}
+
 /** The laptop bundle of the package root `root`, at `<root>/dist/bundle/farmwatch.cjs`, built from its own sources. */
 export function buildBundle(root: string): string {
   // The bundle's build script moved to scripts/package/; an older tree has it in scripts/.
@@ -50,6 +59,7 @@ export function buildBase(rev: string, options: { bundle?: boolean } = {}): Base
     // A tree whose build also compiles the rule catalogs (npm run build) needs them to start a server.
     const catalogs = join(root, 'dist', 'scripts', 'package', 'compile-catalogs.js');
     if (existsSync(catalogs)) execFileSync(process.execPath, [catalogs], { cwd: root, timeout: 300_000, stdio: 'ignore' });
+    buildBinBundle(root);
     if (options.bundle) buildBundle(root);
   } catch (err) {
     remove();

@@ -4,8 +4,8 @@
  * every `--root DIR [--label TEXT]` (roots.ts; `npm run bench` passes this checkout and its base build), at about
  * TARGET processes on the machine. Without --root: this checkout only.
  *   npm run build && node dist/scripts/bench/cli.js [--root DIR [--label TEXT]]... [--runs 5] [--processes 400]
- * This checkout's bundle is rebuilt first so that it matches its sources; another root's is built only when missing
- * (base-build.ts builds it with `{ bundle: true }`).
+ * This checkout's bundles (the laptop's, and the npm bin's dist/cli/bundle/) are rebuilt first so that they match its
+ * sources; another root's laptop bundle is built only when missing (base-build.ts builds both, `{ bundle: true }`).
  * CPU is user + system of the process and the children it waited for, and peak RSS its largest, both from GNU time
  * (/usr/bin/time, getrusage of the child). Prints a table and one JSON line: rows carry the label of their root.
  */
@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { buildBundle } from './base-build.js';
+import { buildBinBundle, buildBundle } from './base-build.js';
 import { benchRoots, rootOptions } from './roots.js';
 
 const run = promisify(execFile);
@@ -60,6 +60,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'farmwatch-bench-cli-'));
 const extra: ChildProcess[] = [];
 try {
   const builds = roots.map((r) => {
+    if (r.self) buildBinBundle(r.dir); // the npm bin runs it (dist/cli/cli.js): built from this checkout's sources, as the laptop bundle is
     const existing = join(r.dir, 'dist', 'bundle', 'farmwatch.cjs');
     return { ...r, bin: join(r.dir, 'dist', 'cli', 'cli.js'), bundle: r.self || !existsSync(existing) ? buildBundle(r.dir) : existing };
   });

@@ -6,7 +6,7 @@
  */
 import { parseConfig } from '../../agent/config.js';
 import { ruleContextFor } from '../../agent/rule-context.js';
-import type { Snapshot } from '../../collectors/snapshot.js';
+import type { Snapshot } from '../../schema/snapshot/index.js';
 import { evaluateSnapshot, rules } from '../../rules/index.js';
 import { loadCorpus } from '../eval/scenario-corpus.js';
 

@@ -4,7 +4,7 @@
  * Run: npm run build && node dist/scripts/bench/rules-catalog.js [runs]
  */
 import { performance } from 'node:perf_hooks';
-import type { Snapshot } from '../../collectors/snapshot.js';
+import type { Snapshot } from '../../schema/snapshot/index.js';
 import { compileCatalogs } from '../../rules/catalog/index.js';
 import { evaluateSnapshot } from '../../rules/index.js';
 import type { RuleContext } from '../../rules/types.js';

@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseConfig } from '../../agent/config.js';
 import { ruleContextFor } from '../../agent/rule-context.js';
-import { snapshotSchema } from '../../collectors/snapshot.js';
+import { snapshotSchema } from '../../schema/snapshot/index.js';
 import { evaluateSnapshot, type Evaluation } from '../../rules/index.js';
-import { baselineSchema, levels, type Level } from '../../rules/types.js';
+import { levels, type Level } from '../../rules/types.js';
+import { baselineSchema } from '../../schema/baseline.js';
 
 /**
  * The labelled scenario corpus (test/scenarios/corpus/*.json): what a correct detector should conclude about each

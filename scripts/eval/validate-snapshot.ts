@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { snapshotSchema } from '../../collectors/snapshot.js';
+import { snapshotSchema } from '../../schema/snapshot/index.js';
 import { jsonSchemas } from '../../schema/index.js';
 
 type Json = Record<string, unknown>;

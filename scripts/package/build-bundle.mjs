@@ -12,6 +12,9 @@
 //   The sources stay as they are: the non-bundled path reads the files from disk as before.
 // - `farmwatch server` and `farmwatch demo` (which runs a server) are replaced by a stub that says the server is not
 //   part of the laptop build.
+// - zod is its own string, compiled only when a module that needs it runs (the agent's code asks for it as
+//   require('farmwatch:zod')): diagnose and collect check their data with generated shapes (schema/contract.ts) and
+//   never need it; a value those refuse, `farmwatch schema` and the daemon's report checks do.
 // - the build fails if any server code, fastify, better-sqlite3 or a native module (.node) got in.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
@@ -102,7 +105,7 @@ main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, en
 
 // The file node runs: answers --version at once, and compiles the agent (the esbuild output, held as a string) only for
 // a command. Parsing 1.4 MB of code costs more than the whole budget of `--version` (0.05 s over Node's own start).
-function launcherSource(agent, version, legal, v8) {
+function launcherSource(agent, zod, version, legal, v8) {
   const comments = legal.trim() ? `\n/* Third-party licence notices of the code above:\n\n${legal.replaceAll('*/', '* /')}\n*/\n` : '';
   return `#!/usr/bin/env node
 // farmwatch laptop agent, bundled by scripts/package/build-bundle.mjs; third-party licence notices at the end of the file.
@@ -114,12 +117,25 @@ if (command === '--version' || command === '-v') {
   if (${JSON.stringify(v8.commands)}.includes(command) && process.env.FARMWATCH_V8_DEFAULTS !== '1') {
     for (const flag of ${JSON.stringify(v8.flags)}) require('node:v8').setFlagsFromString(flag);
   }
-  require('node:vm').compileFunction(agent(), ['exports', 'require', 'module', '__filename', '__dirname'], { filename: __filename })(
-    exports, require, module, __filename, __dirname,
+  const vm = require('node:vm');
+  let zodModule;
+  const agentRequire = Object.assign((id) => {
+    if (id !== 'farmwatch:zod') return require(id);
+    if (!zodModule) {
+      zodModule = { exports: {} };
+      vm.compileFunction(zod(), ['exports', 'require', 'module'], { filename: __filename + '#zod' })(zodModule.exports, require, zodModule);
+    }
+    return zodModule.exports;
+  }, require);
+  vm.compileFunction(agent(), ['exports', 'require', 'module', '__filename', '__dirname'], { filename: __filename })(
+    exports, agentRequire, module, __filename, __dirname,
   );
 }
 function agent() {
   return ${JSON.stringify(agent)};
+}
+function zod() {
+  return ${JSON.stringify(zod)};
 }
 ${comments}`;
 }
@@ -129,6 +145,7 @@ function laptopPlugin(files) {
   return {
     name: 'farmwatch-laptop',
     setup(b) {
+      b.onResolve({ filter: /^zod$/ }, () => ({ path: 'farmwatch:zod', external: true }));
       b.onResolve({ filter: /^(node:)?fs$/ }, (args) =>
         isOwnSource(args.importer) ? { path: 'embedded-fs', namespace: 'farmwatch' } : undefined,
       );
@@ -166,10 +183,22 @@ export async function buildBundle(outDir = join(root, 'dist', 'bundle')) {
     plugins: [laptopPlugin(files)],
   });
   const agent = result.outputFiles.find((f) => f.path === outfile).text;
+  const zodBuild = await build({
+    stdin: { contents: "export * from 'zod';", resolveDir: root, sourcefile: 'farmwatch-zod-entry.js', loader: 'js' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  const zod = zodBuild.outputFiles[0].text;
   const legal = result.outputFiles.find((f) => f.path.endsWith('.LEGAL.txt'))?.text ?? '';
   const { daemonV8Flags, v8TunedCommands } = await import(pathToFileURL(join(root, 'dist', 'agent', 'v8-daemon.js')).href);
   const v8 = { flags: daemonV8Flags, commands: v8TunedCommands };
-  await writeFile(outfile, launcherSource(agent, JSON.parse(files['package.json']).version, legal, v8), { mode: 0o755 });
+  await writeFile(outfile, launcherSource(agent, zod, JSON.parse(files['package.json']).version, legal, v8), { mode: 0o755 });
   const inputs = Object.keys(result.metafile.inputs).map((p) => relative(root, resolve(root, p)).split(sep).join('/'));
   const bad = inputs.filter((p) => forbidden.some((re) => re.test(p)));
   if (bad.length) throw new Error(`the laptop bundle must not contain server code or native modules: ${bad.join(', ')}`);

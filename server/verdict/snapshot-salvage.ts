@@ -1,4 +1,4 @@
-import { domainNames, snapshotSchema, type Snapshot } from '../../collectors/snapshot.js';
+import { domainNames, snapshotSchema, type Snapshot } from '../../schema/snapshot/index.js';
 
 export type Salvage = { snapshot: Snapshot; dropped: string[] } | { problem: string };
 

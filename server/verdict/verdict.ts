@@ -1,4 +1,4 @@
-import { snapshotSchema, type Snapshot } from '../../collectors/snapshot.js';
+import { snapshotSchema, type Snapshot } from '../../schema/snapshot/index.js';
 import { evaluateSnapshot, scoreFindings, type Finding, type RuleContext } from '../../rules/index.js';
 import { levels } from '../../rules/types.js';
 import type { DevicePolicy } from '../../schema/policy.js';

@@ -6,7 +6,7 @@ import { baselineFile } from '../../agent/baseline.js';
 import { parseConfig } from '../../agent/config.js';
 import { CycleRunner } from '../../agent/cycle.js';
 import { Spool } from '../../agent/spool.js';
-import { processesSchema, type Processes } from '../../collectors/processes/schema.js';
+import { processesSchema, type Processes } from '../../schema/snapshot/processes.js';
 import type { Collector } from '../../collectors/types.js';
 import { fakeContext } from '../helpers/fake-context.js';
 import { captureLog } from './log-capture.js';

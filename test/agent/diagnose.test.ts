@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { snapshotSchema } from '../../collectors/snapshot.js';
+import { snapshotSchema } from '../../schema/snapshot/index.js';
 import { foldCycle } from '../../agent/baseline.js';
 import { makeSnapshot } from '../rules/context/make-snapshot.js';
 import { farmwatch } from './cli-run.js';

@@ -4,7 +4,7 @@ import { parseConfig } from '../../agent/config.js';
 import { deviceIdFromHardwareId, hashSnapshotPlaces, identityOf, isVirtualRouterMac, normalizeMac, placeHash } from '../../agent/identity.js';
 import { buildReport, configHash, nextReportBy } from '../../agent/report.js';
 import { reportByteBudget } from '../../schema/report.js';
-import type { Snapshot } from '../../collectors/snapshot.js';
+import type { Snapshot } from '../../schema/snapshot/index.js';
 import type { Evaluation } from '../../rules/index.js';
 import { reportSchema } from '../../schema/report.js';
 

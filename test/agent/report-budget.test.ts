@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { byteSize, fitReport } from '../../agent/report-budget.js';
 import { refusedNotice, refusedNoticeBudget } from '../../agent/refused-notice.js';
-import type { Snapshot } from '../../collectors/snapshot.js';
+import type { Snapshot } from '../../schema/snapshot/index.js';
 import { evaluateSnapshot } from '../../rules/index.js';
 import { reportByteBudget, reportSchema, type Report } from '../../schema/report.js';
 import { emptySnapshot, proc, ruleContext, tcp } from '../helpers/snapshot.js';

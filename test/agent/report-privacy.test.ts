@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../agent/config.js';
 import { placeHash } from '../../agent/identity.js';
 import { matchedArguments, snapshotForReport } from '../../agent/report-privacy.js';
-import type { Snapshot } from '../../collectors/snapshot.js';
+import type { Snapshot } from '../../schema/snapshot/index.js';
 import { evaluateSnapshot } from '../../rules/index.js';
 import { serverVerdict } from '../../server/verdict/verdict.js';
 import { buildReport } from '../../agent/report.js';

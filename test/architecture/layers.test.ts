@@ -105,6 +105,14 @@ describe('dependencies (dependency-cruiser, .dependency-cruiser.cjs)', { timeout
     expect(violations).toEqual([]);
   });
 
+  it('the layer rules hold without exception (no rule leaves a file out)', async () => {
+    const { createRequire } = await import('node:module');
+    const config = createRequire(import.meta.url)(join(root, '.dependency-cruiser.cjs')) as { forbidden: { name: string; from: { pathNot?: string } }[] };
+    const layerRules = config.forbidden.filter((r) => r.name.endsWith('-imports-only-below'));
+    expect(layerRules.map((r) => r.name)).toEqual(layers.map((l) => `${l}-imports-only-below`));
+    expect(layerRules.filter((r) => r.from.pathNot !== undefined).map((r) => r.name)).toEqual([]);
+  });
+
   it('no folder cycles inside server/', async () => {
     expect(folderCycles(serverFolderEdges(await project))).toEqual([]);
   });

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createContext } from '../../collectors/context.js';
 import { collect } from '../../collectors/usb/linux.js';
-import { usbSchema } from '../../collectors/usb/schema.js';
+import { usbSchema } from '../../schema/snapshot/usb.js';
 import type { CollectContext } from '../../collectors/types.js';
 import { evaluateSnapshot } from '../../rules/index.js';
 import { emptySnapshot, ruleContext } from '../helpers/snapshot.js';

@@ -13,7 +13,7 @@ import { buildReport } from '../../agent/report.js';
 import { Reporter } from '../../agent/reporter.js';
 import { ruleContextFor } from '../../agent/rule-context.js';
 import { Spool } from '../../agent/spool.js';
-import type { Snapshot } from '../../collectors/snapshot.js';
+import type { Snapshot } from '../../schema/snapshot/index.js';
 import { evaluateSnapshot } from '../../rules/index.js';
 import type { DevicePolicy } from '../../schema/policy.js';
 import { adminSend, enrollWith } from '../server/lifecycle/signed.js';

@@ -1,6 +1,6 @@
-import type { Process } from '../../collectors/processes/schema.js';
-import type { Socket } from '../../collectors/network/schema.js';
-import type { Snapshot } from '../../collectors/snapshot.js';
+import type { Process } from '../../schema/snapshot/processes.js';
+import type { Socket } from '../../schema/snapshot/network.js';
+import type { Snapshot } from '../../schema/snapshot/index.js';
 import type { RuleContext } from '../../rules/types.js';
 
 /** Deep-ish partial: top-level domains may be given partly (network.connections alone, for instance). */

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { networkSchema } from '../../collectors/network/schema.js';
-import { snapshotSchema } from '../../collectors/snapshot.js';
+import { networkSchema } from '../../schema/snapshot/network.js';
+import { snapshotSchema } from '../../schema/snapshot/index.js';
 import { ruleRegistry } from '../../rules/registry.js';
 import { repoRoot } from '../bundle/run-isolated.js';
 

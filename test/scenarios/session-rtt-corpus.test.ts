@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { withSessionRtt } from '../../agent/session-rtt.js';
 import { nettopArgs, pingArgs } from '../../collectors/network/session-rtt.js';
-import type { Snapshot } from '../../collectors/snapshot.js';
+import type { Snapshot } from '../../schema/snapshot/index.js';
 import { loadCorpus } from '../../scripts/eval/scenario-corpus.js';
 import { fakeContext, fixture } from '../helpers/fake-context.js';
 

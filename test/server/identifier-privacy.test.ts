@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../agent/config.js';
 import { placeHash } from '../../agent/identity.js';
 import { buildReport } from '../../agent/report.js';
-import type { Snapshot } from '../../collectors/snapshot.js';
+import type { Snapshot } from '../../schema/snapshot/index.js';
 import { evaluateSnapshot } from '../../rules/index.js';
 import { rekeyIdentifier } from '../../server/rekey-identifiers.js';
 import { decompressBody } from '../../server/db/report-body.js';

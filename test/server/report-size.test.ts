@@ -6,7 +6,7 @@ import { parseConfig } from '../../agent/config.js';
 import { buildReport } from '../../agent/report.js';
 import { Reporter } from '../../agent/reporter.js';
 import { Spool } from '../../agent/spool.js';
-import type { Snapshot } from '../../collectors/snapshot.js';
+import type { Snapshot } from '../../schema/snapshot/index.js';
 import { evaluateSnapshot } from '../../rules/index.js';
 import { reportBodyLimit, type Report } from '../../schema/report.js';
 import { bodyLimit } from '../../server/body.js';

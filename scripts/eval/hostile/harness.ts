@@ -14,7 +14,7 @@ import { applyPolicy, reweigh } from '../../../agent/policy.js';
 import { buildReport } from '../../../agent/report.js';
 import { ruleContextFor } from '../../../agent/rule-context.js';
 import { ensureKeyPair, loadSigner, type Signer } from '../../../agent/signing.js';
-import type { Snapshot } from '../../../collectors/snapshot.js';
+import type { Snapshot } from '../../../schema/snapshot/index.js';
 import { evaluateSnapshot } from '../../../rules/index.js';
 import type { DevicePolicy } from '../../../schema/policy.js';
 import type { Report } from '../../../schema/report.js';

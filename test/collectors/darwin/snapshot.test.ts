@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { collectors } from '../../../collectors/index.js';
 import { platformSource } from '../../../collectors/platform.js';
 import { collectSnapshot } from '../../../collectors/run.js';
-import { snapshotSchema } from '../../../collectors/snapshot.js';
+import { snapshotSchema } from '../../../schema/snapshot/index.js';
 import type { Collector } from '../../../collectors/types.js';
 import { evaluateSnapshot } from '../../../rules/index.js';
 import { fakeContext } from '../../helpers/fake-context.js';

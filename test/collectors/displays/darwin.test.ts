@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { collectFor, ioregClcd, ioregDisplayConnect, ioregShim } from '../../../collectors/displays/darwin.js';
 import { connectorsFromDisplayConnect } from '../../../collectors/displays/parse-ioreg-displays.js';
-import { displaysSchema } from '../../../collectors/displays/schema.js';
+import { displaysSchema } from '../../../schema/snapshot/displays.js';
 import { parseIoreg } from '../../../collectors/parse-ioreg.js';
 import { fakeContext, fixture } from '../../helpers/fake-context.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { collect } from '../../../collectors/displays/linux.js';
-import { displaysSchema } from '../../../collectors/displays/schema.js';
+import { displaysSchema } from '../../../schema/snapshot/displays.js';
 import { fakeContext, fixture, type FakeOs } from '../../helpers/fake-context.js';
 
 const drm = '/sys/class/drm';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bytesFromHex, parseEdid } from '../../../collectors/displays/parse-edid.js';
-import { edidSchema } from '../../../collectors/displays/schema.js';
+import { edidSchema } from '../../../schema/snapshot/displays.js';
 import { fixture } from '../../helpers/fake-context.js';
 
 interface Sample { label: string; hex: string; expect: Record<string, unknown> }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { collect as collectActivity, ioregHidSystem } from '../../../collectors/activity/darwin.js';
-import { activitySchema } from '../../../collectors/activity/schema.js';
+import { activitySchema } from '../../../schema/snapshot/activity.js';
 import { collect, ioregClamshell, ioregPlatform, pmsetBatt, systemVersionPlist } from '../../../collectors/host/darwin.js';
 import { parsePmsetBatt } from '../../../collectors/host/parse-darwin-host.js';
-import { hostSchema } from '../../../collectors/host/schema.js';
+import { hostSchema } from '../../../schema/snapshot/host.js';
 import { fakeContext, fixture, type FakeOs } from '../../helpers/fake-context.js';
 
 const cmd = (file: string, args: readonly string[]) => `${file} ${args.join(' ')}`;

@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createContext } from '../../../collectors/context.js';
 import { collect } from '../../../collectors/host/linux.js';
-import { hostSchema } from '../../../collectors/host/schema.js';
+import { hostSchema } from '../../../schema/snapshot/host.js';
 import { fakeContext, fixture } from '../../helpers/fake-context.js';
 
 const D = '/sys/class/dmi/id';

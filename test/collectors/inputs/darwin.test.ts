@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { collect, ioregHidArgs } from '../../../collectors/inputs/darwin.js';
 import { hasAbsoluteXY } from '../../../collectors/inputs/parse-ioreg-hid.js';
-import { inputsSchema } from '../../../collectors/inputs/schema.js';
+import { inputsSchema } from '../../../schema/snapshot/inputs.js';
 import { collect as collectUsb, ioregUsbDevices, ioregUsbInterfaces } from '../../../collectors/usb/darwin.js';
 import { fakeContext, fixture } from '../../helpers/fake-context.js';
 

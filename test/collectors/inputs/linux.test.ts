@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { collect } from '../../../collectors/inputs/linux.js';
-import { inputsSchema } from '../../../collectors/inputs/schema.js';
+import { inputsSchema } from '../../../schema/snapshot/inputs.js';
 import { fakeContext, fixture } from '../../helpers/fake-context.js';
 
 const path = '/proc/bus/input/devices';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseProcInputDevices, usbPortFromSysfs } from '../../../collectors/inputs/parse-proc-input.js';
-import { inputDeviceSchema } from '../../../collectors/inputs/schema.js';
+import { inputDeviceSchema } from '../../../schema/snapshot/inputs.js';
 import { fixture } from '../../helpers/fake-context.js';
 
 const parse = (name: string) => parseProcInputDevices(fixture('linux', name));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collect, consoleUserArgs } from '../../../collectors/locale/darwin.js';
-import { localeSchema } from '../../../collectors/locale/schema.js';
+import { localeSchema } from '../../../schema/snapshot/locale.js';
 import { fakeContext, fixturesDir } from '../../helpers/fake-context.js';
 
 const stat = `stat ${consoleUserArgs.join(' ')}`;

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { collect } from '../../../collectors/locale/linux.js';
-import { localeSchema } from '../../../collectors/locale/schema.js';
+import { localeSchema } from '../../../schema/snapshot/locale.js';
 import { fakeContext, fixture } from '../../helpers/fake-context.js';
 
 const run = promisify(execFile);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { airportPath, arpArgs, collect, ifconfigArgs, netstatTcp, netstatUdp, networksetupArgs, routeArgs } from '../../../collectors/network/darwin.js';
 import { parseBsdNetstat } from '../../../collectors/network/parse-netstat-bsd.js';
 import { parseAirportI, parseIpconfigSummary } from '../../../collectors/network/parse-wifi-macos.js';
-import { networkSchema } from '../../../collectors/network/schema.js';
+import { networkSchema } from '../../../schema/snapshot/network.js';
 import { fakeContext, fixture, type FakeOs } from '../../helpers/fake-context.js';
 import { darwinTools } from '../../../collectors/programs.js';
 

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext, type ContextStats } from '../../../collectors/context.js';
 import { collectLinux } from '../../../collectors/network/linux.js';
-import { networkSchema, type Network } from '../../../collectors/network/schema.js';
+import { networkSchema, type Network } from '../../../schema/snapshot/network.js';
 import type { ProcFds } from '../../../collectors/network/socket-owners.js';
 import type { CollectResult } from '../../../collectors/types.js';
 import { fakeContext, fixture } from '../../helpers/fake-context.js';

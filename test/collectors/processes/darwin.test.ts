@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { collect, psArgs } from '../../../collectors/processes/darwin.js';
-import { processesSchema } from '../../../collectors/processes/schema.js';
+import { processesSchema } from '../../../schema/snapshot/processes.js';
 import { fakeContext, fixture } from '../../helpers/fake-context.js';
 
 const ps = `ps ${psArgs.join(' ')}`;

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../../../collectors/context.js';
 import { collect } from '../../../collectors/processes/linux.js';
-import { processesSchema } from '../../../collectors/processes/schema.js';
+import { processesSchema } from '../../../schema/snapshot/processes.js';
 import { fakeContext, fixture } from '../../helpers/fake-context.js';
 
 const LONG_NAME = 'farmwatch-long-process-name-test';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseBsdPs } from '../../../collectors/processes/parse-ps-bsd.js';
-import { processesSchema } from '../../../collectors/processes/schema.js';
+import { processesSchema } from '../../../schema/snapshot/processes.js';
 import { fixture } from '../../helpers/fake-context.js';
 
 const rows = (text: string) => text.split('\n').slice(1).filter((l) => l.trim() !== '').length;

@@ -10,7 +10,7 @@ import { policyFile } from '../../../agent/policy.js';
 import { Spool } from '../../../agent/spool.js';
 import { remoteSessions } from '../../../collectors/remoteSessions/index.js';
 import { collectUnder } from '../../../collectors/remoteSessions/linux.js';
-import type { Snapshot } from '../../../collectors/snapshot.js';
+import type { Snapshot } from '../../../schema/snapshot/index.js';
 import type { Collector } from '../../../collectors/types.js';
 import type { Report } from '../../../schema/report.js';
 import { fakeContext, fixture } from '../../helpers/fake-context.js';

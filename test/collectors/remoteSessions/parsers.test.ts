@@ -8,7 +8,7 @@ import { parseScreensharingLog } from '../../../collectors/remoteSessions/parse-
 import { parseTeamviewerIncoming } from '../../../collectors/remoteSessions/parse-teamviewer-incoming.js';
 import { parseTeamviewerLog } from '../../../collectors/remoteSessions/parse-teamviewer-log.js';
 import { parseWinRemoteEvents } from '../../../collectors/remoteSessions/parse-win-remote-events.js';
-import { remoteSessionsSchema } from '../../../collectors/remoteSessions/schema.js';
+import { remoteSessionsSchema } from '../../../schema/snapshot/remoteSessions.js';
 import { fixture } from '../../helpers/fake-context.js';
 
 const valid = (sessions: unknown[]) => expect(remoteSessionsSchema.safeParse({ sessions, logs: [] }).success).toBe(true);

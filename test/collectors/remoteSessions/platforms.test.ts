@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { collect as collectDarwin } from '../../../collectors/remoteSessions/darwin.js';
 import { collect as collectWin32 } from '../../../collectors/remoteSessions/win32.js';
-import { remoteSessionsSchema } from '../../../collectors/remoteSessions/schema.js';
+import { remoteSessionsSchema } from '../../../schema/snapshot/remoteSessions.js';
 import { powershell } from '../../../collectors/win32/inventory.js';
 import { fakeContext, fixture } from '../../helpers/fake-context.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { collect, lsofScreenSharing } from '../../../collectors/sessions/darwin.js';
 import { bsdWhoDate, parseBsdWho } from '../../../collectors/sessions/parse-who-bsd.js';
-import { sessionsSchema } from '../../../collectors/sessions/schema.js';
+import { sessionsSchema } from '../../../schema/snapshot/sessions.js';
 import { fakeContext, fixture } from '../../helpers/fake-context.js';
 
 const lsof = `lsof ${lsofScreenSharing.join(' ')}`;

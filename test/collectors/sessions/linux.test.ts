@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { collect } from '../../../collectors/sessions/linux.js';
-import { sessionsSchema } from '../../../collectors/sessions/schema.js';
+import { sessionsSchema } from '../../../schema/snapshot/sessions.js';
 import { fakeContext, fixture } from '../../helpers/fake-context.js';
 import { realisticUtmp } from './utmp-builder.js';
 import { unixTool } from '../../../collectors/programs.js';
@@ -28,7 +28,7 @@ describe('sessions (Linux)', () => {
   });
 
   it('falls back to who (one fork) when utmp is absent', async () => {
-    const ctx = fakeContext({ commands: { who: fixture('linux', 'who-jc-centos77.txt') } });
+    const ctx = fakeContext({ commands: { who: fixture('linux', 'who-jc-centos77.txt') }, dirs: { '/run/systemd/sessions': ['2'] } });
     const r = await collect(ctx);
     if (r.status !== 'ok') throw new Error(JSON.stringify(r));
     expect(ctx.execCalls).toEqual([[unixTool('who')]]);
@@ -37,7 +37,15 @@ describe('sessions (Linux)', () => {
   });
 
   it('is an error, not an empty list, when neither utmp nor who can be read', async () => {
-    const r = await collect(fakeContext({}));
+    const r = await collect(fakeContext({ dirs: { '/run/systemd/sessions': ['2'] } }));
     expect(r).toMatchObject({ status: 'error', code: 'command-missing' });
+  });
+
+  it('lists no session, without forking who, when there is neither utmp nor logind (who has nothing to read)', async () => {
+    const ctx = fakeContext({ commands: { who: fixture('linux', 'who-jc-centos77.txt') } });
+    const r = await collect(ctx);
+    expect(ctx.execCalls).toEqual([]);
+    expect(r).toMatchObject({ status: 'ok', data: { sessions: [] } });
+    if (r.status === 'ok') expect(r.notes?.[0]).toContain('no logind');
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collect } from '../../../collectors/software/darwin.js';
-import { softwareSchema } from '../../../collectors/software/schema.js';
+import { softwareSchema } from '../../../schema/snapshot/software.js';
 import { fakeContext, fixturesDir } from '../../helpers/fake-context.js';
 
 const f = (n: string) => readFileSync(join(fixturesDir, 'darwin', n));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { collect } from '../../../collectors/software/linux.js';
-import { softwareSchema } from '../../../collectors/software/schema.js';
+import { softwareSchema } from '../../../schema/snapshot/software.js';
 import { fakeContext, fixture, type FakeOs } from '../../helpers/fake-context.js';
 import { unixTool } from '../../../collectors/programs.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { collect, ioregScsiNubs, ioregUsbDevices, ioregUsbInterfaces, systemProfilerUsb, systemProfilerUsbHost } from '../../../collectors/usb/darwin.js';
 import { parseSystemProfilerUsb } from '../../../collectors/usb/parse-system-profiler-usb.js';
 import { bcdText } from '../../../collectors/usb/parse-ioreg-usb.js';
-import { usbSchema } from '../../../collectors/usb/schema.js';
+import { usbSchema } from '../../../schema/snapshot/usb.js';
 import { fakeContext, fixture } from '../../helpers/fake-context.js';
 
 const dev = `ioreg ${ioregUsbDevices.join(' ')}`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { collect } from '../../../collectors/usb/linux.js';
-import { usbSchema } from '../../../collectors/usb/schema.js';
+import { usbSchema } from '../../../schema/snapshot/usb.js';
 import { fakeContext, type FakeOs } from '../../helpers/fake-context.js';
 import { unixTool } from '../../../collectors/programs.js';
 

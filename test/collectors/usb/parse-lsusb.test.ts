@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseLsusb } from '../../../collectors/usb/parse-lsusb.js';
-import { usbDeviceSchema } from '../../../collectors/usb/schema.js';
+import { usbDeviceSchema } from '../../../schema/snapshot/usb.js';
 import { fixture } from '../../helpers/fake-context.js';
 
 describe('parseLsusb on real captures', () => {

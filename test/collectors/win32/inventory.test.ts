@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { activity } from '../../../collectors/activity/index.js';
 import { collectSnapshot } from '../../../collectors/run.js';
-import { snapshotSchema } from '../../../collectors/snapshot.js';
+import { snapshotSchema } from '../../../schema/snapshot/index.js';
 import type { Collector } from '../../../collectors/types.js';
 import { inventoryScript, powershellArgs } from '../../../collectors/win32/inventory-script.js';
 import { parseInventory, powershell, runInventory } from '../../../collectors/win32/inventory.js';

@@ -1,7 +1,7 @@
-import type { Snapshot } from '../../../collectors/snapshot.js';
-import type { UsbDevice } from '../../../collectors/usb/schema.js';
-import type { InputDevice } from '../../../collectors/inputs/schema.js';
-import type { Edid } from '../../../collectors/displays/schema.js';
+import type { Snapshot } from '../../../schema/snapshot/index.js';
+import type { UsbDevice } from '../../../schema/snapshot/usb.js';
+import type { InputDevice } from '../../../schema/snapshot/inputs.js';
+import type { Edid } from '../../../schema/snapshot/displays.js';
 import { parseEdid } from '../../../collectors/displays/parse-edid.js';
 import { parseLsusb } from '../../../collectors/usb/parse-lsusb.js';
 import { parseProcInputDevices } from '../../../collectors/inputs/parse-proc-input.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Connector, DisplayAdapter } from '../../../collectors/displays/schema.js';
-import type { Host } from '../../../collectors/host/schema.js';
+import type { Connector, DisplayAdapter } from '../../../schema/snapshot/displays.js';
+import type { Host } from '../../../schema/snapshot/host.js';
 import { displayVirtualAdapter } from '../../../rules/device/display-virtual-adapter.js';
 import { hostClamshell } from '../../../rules/device/host-clamshell.js';
 import { hostVirtualMachine } from '../../../rules/device/host-virtual-machine.js';

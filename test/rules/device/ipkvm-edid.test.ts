@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Connector, Edid } from '../../../collectors/displays/schema.js';
+import type { Connector, Edid } from '../../../schema/snapshot/displays.js';
 import { ipkvmEdid } from '../../../rules/device/ipkvm-edid.js';
 import { edid, run, snapshot } from './build.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { NetInterface } from '../../../collectors/network/schema.js';
-import type { Snapshot } from '../../../collectors/snapshot.js';
+import type { NetInterface } from '../../../schema/snapshot/network.js';
+import type { Snapshot } from '../../../schema/snapshot/index.js';
 import { ipkvmUsbNetwork } from '../../../rules/device/ipkvm-usb-network.js';
 import { networkFunction } from '../../../rules/device/usb-facts.js';
 import { hid, lsusb, run, snapshot, usbDevice } from './build.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../../collectors/snapshot.js';
+import type { Snapshot } from '../../../schema/snapshot/index.js';
 import { ipkvmLanNeighbor } from '../../../rules/device/ipkvm-lan-neighbor.js';
 import { jigglerHardware } from '../../../rules/device/jiggler-hardware.js';
 import { input, lsusb, run, snapshot, usbDevice } from './build.js';

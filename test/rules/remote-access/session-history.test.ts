@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RemoteSession } from '../../../collectors/remoteSessions/schema.js';
+import type { RemoteSession } from '../../../schema/snapshot/remoteSessions.js';
 import { localHour, remoteAccessSessionHistory, remoteAccessSessionPeerCountry } from '../../../rules/remote-access/session-history.js';
 import { emptySnapshot, ruleContext } from '../../helpers/snapshot.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { identityOf, placeHash } from '../../../agent/identity.js';
-import type { Snapshot } from '../../../collectors/snapshot.js';
+import type { Snapshot } from '../../../schema/snapshot/index.js';
 import { reportSchema } from '../../../schema/report.js';
 import { cleanup, makeReport } from '../helpers.js';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { snapshotSchema } from '../../../collectors/snapshot.js';
+import { snapshotSchema } from '../../../schema/snapshot/index.js';
 import type { DevicePolicy } from '../../../schema/policy.js';
 import type { Report } from '../../../schema/report.js';
 import { salvageSnapshot } from '../../../server/verdict/snapshot-salvage.js';

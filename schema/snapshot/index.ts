@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import { activitySchema } from './activity/schema.js';
-import { displaysSchema } from './displays/schema.js';
-import { hostSchema } from './host/schema.js';
-import { inputsSchema } from './inputs/schema.js';
-import { localeSchema } from './locale/schema.js';
-import { networkSchema } from './network/schema.js';
-import { processesSchema } from './processes/schema.js';
-import { remoteSessionsSchema } from './remoteSessions/schema.js';
-import { sessionsSchema } from './sessions/schema.js';
-import { softwareSchema } from './software/schema.js';
-import { usbSchema } from './usb/schema.js';
-import { errorCodes, type ErrorCode } from './types.js';
+import { activitySchema } from './activity.js';
+import { displaysSchema } from './displays.js';
+import { hostSchema } from './host.js';
+import { inputsSchema } from './inputs.js';
+import { localeSchema } from './locale.js';
+import { networkSchema } from './network.js';
+import { processesSchema } from './processes.js';
+import { remoteSessionsSchema } from './remoteSessions.js';
+import { sessionsSchema } from './sessions.js';
+import { softwareSchema } from './software.js';
+import { usbSchema } from './usb.js';
+import { errorCodes, type ErrorCode } from './errors.js';
 
 export const domainNames = [
   'host', 'processes', 'software', 'network', 'usb', 'inputs', 'displays', 'locale', 'sessions', 'activity', 'remoteSessions',
