@@ -1,3 +1,4 @@
+import { dropOutputOnClosedPipe } from '../common/closed-pipe.js';
 import { ConfigError } from '../common/errors.js';
 import { UsageError, type CommandMain, type Io } from '../agent/usage.js';
 import { agentVersion } from '../common/version.js';
@@ -34,6 +35,8 @@ function help(): string {
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
+  dropOutputOnClosedPipe(io.stdout);
+  dropOutputOnClosedPipe(io.stderr);
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(help());
