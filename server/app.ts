@@ -6,7 +6,7 @@ import type { ServerConfig } from './config.js';
 import { networkMatcher, type ServerContext } from './context.js';
 import { IngestQueue, OverloadedError } from './ingest-queue.js';
 import { Metrics } from './metrics.js';
-import { intelPolicyOf, startGeo } from './geo/start.js';
+import { intelPolicyOf, loadPendingGeo, startGeo } from './geo/start.js';
 import { openPlaceBook } from './places/book.js';
 import { placeRoutes } from './places/routes.js';
 import { carrierGradeNat } from './geo/special.js';
@@ -21,13 +21,13 @@ import { createAdminApp } from './dashboard/admin-listener.js';
 import { registerDashboard, type Dashboard } from './dashboard/index.js';
 import { unusedSocketCloser } from './unused-sockets.js';
 import { identifierKeyFromAdminToken, type ServerSecrets } from './secrets.js';
-import { openSqlite, type SqliteOptions } from './storage/sqlite.js';
-import { openPostgres } from './storage/pg.js';
+import type { SqliteOptions } from './storage/sqlite.js';
 import { postgresOf } from './config.js';
 import { createForwarders, forwarderNames } from './forwarders/index.js';
 import type { Storage } from './storage/types.js';
 import { hashToken } from './tokens.js';
 import { RateLimiter } from './limits/index.js';
+import { loadModule } from './lazy-module.js';
 
 export interface ServerOptions {
   config: ServerConfig;
@@ -73,17 +73,18 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
   // Before storage opens: a bad configured database stops the start with one line naming the file.
   const geo = startGeo(config, options.logger);
   const postgres = postgresOf(config);
+  // Only the configured engine's module is loaded: a SQLite server never compiles the PostgreSQL driver.
   const storage =
     options.storage ??
     (postgres
-      ? await openPostgres({
+      ? await (await loadModule('the PostgreSQL storage', () => import('./storage/pg.js'))).openPostgres({
           ...postgres,
           forwarders: forwarderNames(config.forwarders),
           onBackgroundError: (message) => options.logger.error({ message }, 'postgres background error'),
           // One replica runs the periodic jobs; this line says which (docs/postgres.md).
           onTimerLock: (held) => options.logger.info({ held }, held ? 'this replica runs the periodic jobs' : 'this replica no longer runs the periodic jobs'),
         })
-      : openSqlite(config.db, {
+      : (await loadModule('the SQLite storage', () => import('./storage/sqlite.js'))).openSqlite(config.db, {
           onBackgroundError: (message) => options.logger.error({ message }, 'sqlite checkpoint failed'),
           onTightened: ({ file, was }) => options.logger.warn({ file, was, now: '600' }, 'database file was readable by group or other; set to mode 0600'),
           forwarders: forwarderNames(config.forwarders),
@@ -219,6 +220,7 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
   const dropUnused = [app, ...(adminApp ? [adminApp] : [])].map((a) => unusedSocketCloser(a.server));
   let ingestAddress = '';
   let adminAddress: string | undefined;
+  let stopGeoLoad = () => geo?.pending?.stop();
 
   const runSilenceCheck = () => storage.checkSilence(now(), config.silentGraceHours);
   const runPrune = () => {
@@ -251,6 +253,8 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
     async listen() {
       ingestAddress = await app.listen({ host: config.host, port: config.port });
       if (adminApp) adminAddress = await adminApp.listen({ host: config.adminHost ?? '127.0.0.1', port: config.adminPort ?? 0 });
+      // The bundled ASN table is parsed now, a step per turn of the event loop, rather than before listening.
+      stopGeoLoad = loadPendingGeo(geo);
       return ingestAddress;
     },
     dashboard,
@@ -260,6 +264,7 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
     close() {
       closing ??= (async () => {
         stopped = true;
+        stopGeoLoad();
         for (const t of timers) clearInterval(t);
         for (const drop of dropUnused) drop();
         await adminApp?.close();
