@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AsnTableError, forTests, loadAsnTable } from '../../../server/geo/asn-table.js';
+import { AsnTableError, forTests, loadAsnTable, loadAsnTableSteps } from '../../../server/geo/asn-table.js';
 import { bundledDatabases } from '../../../server/geo/open.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fw-asn-'));
@@ -32,6 +32,46 @@ describe('loadAsnTable', () => {
     expect(table.lookup('2001:4861::1')).toBeNull();
     expect(table.lookup('not an address')).toBeNull();
     expect(table.lookup('')).toBeNull();
+  });
+
+  it('reads every organisation as the string path does: spaces, quotes, doubled quotes, non-ASCII ends, no name', () => {
+    const names = ['  Acme  ', '"Quoted, Inc."', ' "He said ""hi""" ', '"', '""', '"a""', '\u00a0Nbsp Corp\u00a0', 'Zürich AG', '株式会社', '\tTabbed\t', ''];
+    const lines = names.map((name, i) => `${i * 10},${i * 10 + 5},${100 + i},${name}`);
+    lines.push('200,205,999');
+    const table = loadAsnTable(csv('orgs.csv', `${lines.join('\n')}\n`));
+    names.forEach((name, i) => {
+      const field = Buffer.from(name);
+      expect(table.lookup(`0.0.0.${i * 10}`)).toEqual({ asn: 100 + i, org: forTests.decodeOrg(field, 0, field.length) });
+    });
+    expect(table.lookup('0.0.0.200')).toEqual({ asn: 999, org: '' });
+    expect(table.lookup('0.0.0.60')?.org).toBe('Nbsp Corp');
+    expect(table.lookup('0.0.0.20')?.org).toBe('He said "hi"');
+  });
+
+  it('keeps one name per ASN (the first) over more ASNs than its first table holds', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 150_000; i++) {
+      const asn = (i * 7919) % 140_000;
+      lines.push(`${i * 4},${i * 4 + 1},${asn},org ${asn}${i >= 140_000 ? ' again' : ''}`);
+    }
+    const table = loadAsnTable(csv('many.csv', `${lines.join('\n')}\n`));
+    for (const i of [0, 1, 65_537, 131_071, 139_999, 140_000, 149_999]) {
+      const asn = (i * 7919) % 140_000;
+      expect(table.lookup(v4Text(BigInt(i * 4)))).toEqual({ asn, org: `org ${asn}` });
+    }
+  });
+
+  it('loads in steps, one per chunk read, to the same table as at once', () => {
+    const { asnV4, asnV6 } = bundledDatabases();
+    if (!asnV4) return; // without the bundled package there is no multi-chunk file to step through
+    const steps = loadAsnTableSteps(asnV4, asnV6 ?? undefined);
+    let count = 0;
+    let next = steps.next();
+    for (; !next.done; next = steps.next()) count++;
+    expect(count).toBeGreaterThan(10);
+    const whole = loadAsnTable(asnV4, asnV6 ?? undefined);
+    expect(next.value.ranges).toBe(whole.ranges);
+    for (const ip of ['8.8.8.8', '1.1.1.1', '2001:4860::1', '5.9.0.1']) expect(next.value.lookup(ip)).toEqual(whole.lookup(ip));
   });
 
   it('refuses a bad file with its name and line', () => {
