@@ -47,6 +47,9 @@ export function buildBase(rev: string, options: { bundle?: boolean } = {}): Base
   try {
     symlinkSync(join(repo, 'node_modules'), join(root, 'node_modules'));
     execFileSync(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')], { timeout: 600_000, stdio: 'ignore' });
+    // As `npm run build` does: a tree whose commands read build-validated catalogs needs them compiled to run.
+    const catalogs = join(root, 'dist', 'scripts', 'package', 'compile-catalogs.js');
+    if (existsSync(catalogs)) execFileSync(process.execPath, [catalogs], { cwd: root, timeout: 120_000, stdio: 'ignore' });
     if (options.bundle) buildBundle(root);
   } catch (err) {
     remove();
