@@ -6,7 +6,7 @@ import type { ServerConfig } from './config.js';
 import { networkMatcher, type ServerContext } from './context.js';
 import { IngestQueue, OverloadedError } from './ingest-queue.js';
 import { Metrics } from './metrics.js';
-import { intelPolicyOf, loadPendingGeo, startGeo } from './geo/start.js';
+import { intelPolicyOf, startGeo } from './geo/start.js';
 import { openPlaceBook } from './places/book.js';
 import { placeRoutes } from './places/routes.js';
 import { carrierGradeNat } from './geo/special.js';
@@ -23,7 +23,8 @@ import { unusedSocketCloser } from './unused-sockets.js';
 import { identifierKeyFromAdminToken, type ServerSecrets } from './secrets.js';
 import type { SqliteOptions } from './storage/sqlite.js';
 import { postgresOf } from './config.js';
-import { createForwarders, forwarderNames } from './forwarders/index.js';
+import { forwarderNames } from './forwarders/config.js';
+import type { Forwarders } from './forwarders/index.js';
 import type { Storage } from './storage/types.js';
 import { hashToken } from './tokens.js';
 import { RateLimiter } from './limits/index.js';
@@ -92,7 +93,10 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
         }));
   const metrics = new Metrics();
   // Alert events leave through the outbox, off the ingest path (server/forwarders/).
-  const forwarders = createForwarders(config.forwarders, storage, options.logger, options.forwarderPollMs ? { pollMs: options.forwarderPollMs } : {});
+  // Their senders (HTTP, syslog, files) are loaded only when one is configured.
+  const forwarders: Forwarders = config.forwarders.length
+    ? (await loadModule('the forwarders', () => import('./forwarders/index.js'))).createForwarders(config.forwarders, storage, options.logger, options.forwarderPollMs ? { pollMs: options.forwarderPollMs } : {})
+    : { start() {}, stop: async () => {}, metricsText: async () => '' };
   metrics.sections.push(() => forwarders.metricsText());
   forwarders.start();
   const limiter = new RateLimiter(storage, now, options.logger);
@@ -220,7 +224,6 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
   const dropUnused = [app, ...(adminApp ? [adminApp] : [])].map((a) => unusedSocketCloser(a.server));
   let ingestAddress = '';
   let adminAddress: string | undefined;
-  let stopGeoLoad = () => geo?.pending?.stop();
 
   const runSilenceCheck = () => storage.checkSilence(now(), config.silentGraceHours);
   const runPrune = () => {
@@ -253,8 +256,6 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
     async listen() {
       ingestAddress = await app.listen({ host: config.host, port: config.port });
       if (adminApp) adminAddress = await adminApp.listen({ host: config.adminHost ?? '127.0.0.1', port: config.adminPort ?? 0 });
-      // The bundled ASN table is parsed now, a step per turn of the event loop, rather than before listening.
-      stopGeoLoad = loadPendingGeo(geo);
       return ingestAddress;
     },
     dashboard,
@@ -264,7 +265,6 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
     close() {
       closing ??= (async () => {
         stopped = true;
-        stopGeoLoad();
         for (const t of timers) clearInterval(t);
         for (const drop of dropUnused) drop();
         await adminApp?.close();

@@ -3,7 +3,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 
 /**
  * IP → ASN from range CSVs in the @ip-location-db/asn layout: `start,end,asn,organisation` per line, addresses as
- * decimal integers (the `-num` files). Parsed once straight from the file's bytes, a chunk at a time, into flat typed arrays
+ * decimal integers (the `-num` files). Parsed once at start straight from the file's bytes, a chunk at a time, into flat typed arrays
  * (about 410k IPv4 and 100k IPv6 ranges, ~9 MB in all) and searched by bisection. No string per line and no BigInt
  * is ever built: the server starts fast and idles small, and a lookup allocates nothing but its answer.
  */
@@ -202,10 +202,9 @@ const CHUNK = 1 << 20;
 
 /**
  * Calls `line(buf, from, to)` for each line of the file (without its newline), reading 1 MiB at a time: never the
- * whole file at once, which would leave the process that much larger. Yields after each chunk, so a caller may
- * spread the work over the event loop (loadAsnTableSteps); returns the number of lines.
+ * whole file at once, which would leave the process that much larger. Returns the number of lines.
  */
-function* forEachChunk(file: string, chunk: { buf: Buffer }, line: (buf: Buffer, from: number, to: number) => void): Generator<void, number> {
+function forEachChunk(file: string, chunk: { buf: Buffer }, line: (buf: Buffer, from: number, to: number) => void): number {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -240,17 +239,16 @@ function* forEachChunk(file: string, chunk: { buf: Buffer }, line: (buf: Buffer,
       }
       buf.copy(buf, 0, pos, filled);
       filled -= pos;
-      yield;
     }
   } finally {
     closeSync(fd);
   }
 }
 
-function* parseRanges(file: string, limbs: number, orgs: OrgNames, chunk: { buf: Buffer }): Generator<void, Ranges> {
+function parseRanges(file: string, limbs: number, orgs: OrgNames, chunk: { buf: Buffer }): Ranges {
   const bad = (lineNo: number, what = 'not an ASN range line (start,end,asn,organisation)') => new AsnTableError(`${file}:${lineNo}: ${what}`);
   // Sized exactly by a first pass that counts lines: no growing copies left behind in the allocator.
-  const lines = yield* forEachChunk(file, chunk, () => {});
+  const lines = forEachChunk(file, chunk, () => {});
   const starts = new Uint32Array(lines * limbs);
   const ends = new Uint32Array(lines * limbs);
   const asns = new Uint32Array(lines);
@@ -285,7 +283,7 @@ function* parseRanges(file: string, limbs: number, orgs: OrgNames, chunk: { buf:
     n++;
   };
 
-  yield* forEachChunk(file, chunk, parseLine);
+  forEachChunk(file, chunk, parseLine);
   if (!n) throw new AsnTableError(`${file}: no ASN ranges in the file`);
   return { limbs, starts, ends, asns, count: n };
 }
@@ -335,23 +333,11 @@ function ipv6Groups(ip: string): number[] | null {
 
 /** Loads the IPv4 and (optional) IPv6 CSVs. Throws AsnTableError naming the file and line on any problem. */
 export function loadAsnTable(ipv4File: string, ipv6File?: string): AsnTable {
-  const steps = loadAsnTableSteps(ipv4File, ipv6File);
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-  }
-}
-
-/**
- * loadAsnTable as steps of about one 1 MiB chunk each: the server drives them between other work on the event loop
- * and finishes them at once when a lookup cannot wait (server/geo/open.ts). Throws as loadAsnTable does.
- */
-export function* loadAsnTableSteps(ipv4File: string, ipv6File?: string): Generator<void, AsnTable> {
   const orgs = new OrgNames();
   // One read buffer for every pass over both files.
   const chunk = { buf: Buffer.allocUnsafe(CHUNK) };
-  const v4 = yield* parseRanges(ipv4File, 1, orgs, chunk);
-  const v6 = ipv6File ? yield* parseRanges(ipv6File, 4, orgs, chunk) : undefined;
+  const v4 = parseRanges(ipv4File, 1, orgs, chunk);
+  const v6 = ipv6File ? parseRanges(ipv6File, 4, orgs, chunk) : undefined;
   orgs.seal();
   const key4 = new Uint32Array(1);
   const key6 = new Uint32Array(4);

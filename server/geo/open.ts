@@ -3,8 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Reader } from 'maxmind';
 import { ConfigError } from '../../common/config-error.js';
-import { loadAsnTable, loadAsnTableSteps, type AsnTable } from './asn-table.js';
-import { deferredAsnTable, type DeferredAsn } from './deferred-asn.js';
+import { loadAsnTable, type AsnTable } from './asn-table.js';
 import { isSpecialPurpose } from './special.js';
 
 /** What the server knows about a source address; fields absent when the database has no answer. */
@@ -24,16 +23,6 @@ export interface Geo {
   lookup(ip: string): SourceGeo;
   /** The files in use, for the start-up log line and docs. */
   readonly sources: { country: string | null; asn: string | null };
-  /** The bundled ASN table still loading (openGeo's deferBundledAsn): step it when idle, stop it on shutdown. */
-  readonly pending?: Pick<DeferredAsn, 'step' | 'stop'>;
-}
-
-export interface OpenGeoOptions {
-  /**
-   * Load the bundled ASN table in steps (Geo.pending) rather than now: the server starts without parsing it. A
-   * configured asnDb is still read at once, so a bad one stops the start with its ConfigError.
-   */
-  deferBundledAsn?: { onLoaded(table: AsnTable, ms: number): void; onError(err: Error): void };
 }
 
 const require = createRequire(import.meta.url);
@@ -80,7 +69,7 @@ function openMmdb<T extends object>(file: string, what: string): Reader<T> {
  * naming it (the server does not start); the bundled files missing is not an error: `null` parts, logged by the caller.
  * GeoIP2/GeoLite2 Country and ASN MMDBs work as well as the bundled ones (their record shapes are read too).
  */
-export function openGeo(config: GeoConfig, options: OpenGeoOptions = {}): Geo | null {
+export function openGeo(config: GeoConfig): Geo | null {
   if (!config.enabled) return null;
   const bundled = bundledDatabases();
   const countryFile = config.countryDb ?? bundled.country;
@@ -88,7 +77,6 @@ export function openGeo(config: GeoConfig, options: OpenGeoOptions = {}): Geo | 
 
   let asn: ((ip: string) => { asn: number; org: string } | null) | null = null;
   let asnSource: string | null = null;
-  let pending: DeferredAsn | undefined;
   if (config.asnDb) {
     asnSource = config.asnDb;
     if (config.asnDb.endsWith('.mmdb')) {
@@ -103,18 +91,12 @@ export function openGeo(config: GeoConfig, options: OpenGeoOptions = {}): Geo | 
   } else if (bundled.asnV4) {
     asnSource = bundled.asnV4;
     const v4 = bundled.asnV4;
-    const v6 = bundled.asnV6 ?? undefined;
-    if (options.deferBundledAsn) {
-      const deferred = deferredAsnTable(() => loadAsnTableSteps(v4, v6), options.deferBundledAsn);
-      pending = deferred;
-      asn = (ip) => deferred.lookup(ip);
-    } else asn = tableLookup(() => loadAsnTable(v4, v6));
+    asn = tableLookup(() => loadAsnTable(v4, bundled.asnV6 ?? undefined));
   }
   if (!country && !asn) return null;
 
   return {
     sources: { country: countryFile ?? null, asn: asnSource },
-    ...(pending ? { pending } : {}),
     lookup(ip) {
       // Documentation, private, loopback, CGNAT and other special-purpose ranges have no place; the bundled
       // country data even maps 2001:db8::/32 to JP, so they are never looked up.

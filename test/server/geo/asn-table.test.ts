@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AsnTableError, forTests, loadAsnTable, loadAsnTableSteps } from '../../../server/geo/asn-table.js';
+import { AsnTableError, forTests, loadAsnTable } from '../../../server/geo/asn-table.js';
 import { bundledDatabases } from '../../../server/geo/open.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fw-asn-'));
@@ -59,19 +59,6 @@ describe('loadAsnTable', () => {
       const asn = (i * 7919) % 140_000;
       expect(table.lookup(v4Text(BigInt(i * 4)))).toEqual({ asn, org: `org ${asn}` });
     }
-  });
-
-  it('loads in steps, one per chunk read, to the same table as at once', () => {
-    const { asnV4, asnV6 } = bundledDatabases();
-    if (!asnV4) return; // without the bundled package there is no multi-chunk file to step through
-    const steps = loadAsnTableSteps(asnV4, asnV6 ?? undefined);
-    let count = 0;
-    let next = steps.next();
-    for (; !next.done; next = steps.next()) count++;
-    expect(count).toBeGreaterThan(10);
-    const whole = loadAsnTable(asnV4, asnV6 ?? undefined);
-    expect(next.value.ranges).toBe(whole.ranges);
-    for (const ip of ['8.8.8.8', '1.1.1.1', '2001:4860::1', '5.9.0.1']) expect(next.value.lookup(ip)).toEqual(whole.lookup(ip));
   });
 
   it('refuses a bad file with its name and line', () => {
