@@ -26,8 +26,6 @@ export interface SqliteOptions {
   forwarders?: readonly string[];
   /** Told of each database file (db, -wal, -shm) that group or other could read and that was set to 0600. */
   onTightened?: (file: Tightened) => void;
-  /** Tests: when the checkpoint worker starts (WAL size) and how often it checks (server/storage/checkpointer.ts). */
-  checkpoints?: { startBytes?: number; checkMs?: number };
 }
 
 function migrate(db: Database.Database): void {
@@ -66,7 +64,7 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
   // Checkpoints run on a worker, started once the WAL grows; the main connection checkpoints itself only past
   // ~400 MB of WAL.
   db.pragma('wal_autocheckpoint = 100000');
-  const checkpointer = new WalCheckpointer(file, options.onBackgroundError ?? (() => {}), options.checkpoints ?? {});
+  const checkpointer = new WalCheckpointer(file, options.onBackgroundError ?? (() => {}));
 
   const fleetKey = db.prepare("SELECT value FROM meta WHERE key = 'fleetKey'").pluck();
   const ingest = prepareIngest(db, options.forwarders ?? []);
