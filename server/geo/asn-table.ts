@@ -43,6 +43,18 @@ const RETURN = 0x0d;
  */
 function readDecimal(buf: Buffer, from: number, to: number, out: Uint32Array, at: number, limbs: number): boolean {
   if (to <= from) return false;
+  if (limbs === 1) {
+    // IPv4, most of the file: one number, exact in a double, no limb arithmetic.
+    let v = 0;
+    for (let p = from; p < to; p++) {
+      const digit = (buf[p] as number) - 0x30;
+      if (digit < 0 || digit > 9) return false;
+      v = v * 10 + digit;
+      if (v > 0xffffffff) return false;
+    }
+    out[at] = v;
+    return true;
+  }
   out.fill(0, at, at + limbs);
   for (let p = from; p < to; p++) {
     const digit = (buf[p] as number) - 0x30;
