@@ -23,8 +23,9 @@ export const v8TunedCommands: readonly string[] = ['run', 'diagnose', 'collect']
 
 /**
  * The server's setting: its young generation stays at its first size rather than growing to 16 MiB per semi-space
- * during the start's burst of allocation and staying that large while idle (~15 MiB of RSS). The optimising tiers
- * stay: the ingest is hot code. Measured beside the ingest benchmark (docs/BENCHMARKS.md).
+ * during the start's burst of allocation and staying that large while idle (10–20 MiB of RSS). The optimising tiers
+ * stay: the ingest is hot code. A short ingest-base run side by side showed no difference beyond its noise; the start
+ * pays more scavenges while the modules load (docs/BENCHMARKS.md, server start).
  */
 export const serverV8Flags = ['--semi-space-growth-factor=1'] as const;
 
