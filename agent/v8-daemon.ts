@@ -21,7 +21,20 @@ export function tuneV8ForDaemon(env: NodeJS.ProcessEnv = process.env): boolean {
  */
 export const v8TunedCommands: readonly string[] = ['run', 'diagnose', 'collect'];
 
+/**
+ * The server's setting: its young generation stays at its first size rather than growing to 16 MiB per semi-space
+ * during the start's burst of allocation and staying that large while idle (10–20 MiB of RSS). The optimising tiers
+ * stay: the ingest is hot code. A short ingest-base run side by side showed no difference beyond its noise; the start
+ * pays more scavenges while the modules load (docs/BENCHMARKS.md, server start).
+ */
+export const serverV8Flags = ['--semi-space-growth-factor=1'] as const;
+
 /** For the CLI's first argument; before the command's modules are compiled. */
 export function tuneV8ForCommand(command: string | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (command === 'server') {
+    if (env.FARMWATCH_V8_DEFAULTS === '1') return false;
+    for (const flag of serverV8Flags) setFlagsFromString(flag);
+    return true;
+  }
   return command !== undefined && v8TunedCommands.includes(command) && tuneV8ForDaemon(env);
 }

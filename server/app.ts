@@ -22,13 +22,14 @@ import { createAdminApp } from './dashboard/admin-listener.js';
 import { registerDashboard, type Dashboard } from './dashboard/index.js';
 import { unusedSocketCloser } from './unused-sockets.js';
 import { identifierKeyFromAdminToken, type ServerSecrets } from './secrets.js';
-import { openSqlite, type SqliteOptions } from './storage/sqlite.js';
-import { openPostgres } from './storage/pg.js';
+import type { SqliteOptions } from './storage/sqlite.js';
 import { postgresOf } from './config.js';
-import { createForwarders, forwarderNames } from './forwarders/index.js';
+import { forwarderNames } from './forwarders/config.js';
+import type { Forwarders } from './forwarders/index.js';
 import type { Storage } from './storage/types.js';
 import { hashToken } from './tokens.js';
 import { RateLimiter } from './limits/index.js';
+import { loadModule } from './lazy-module.js';
 
 export interface ServerOptions {
   config: ServerConfig;
@@ -78,17 +79,18 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
   // Before storage opens: a bad configured database stops the start with one line naming the file.
   const geo = startGeo(config, options.logger);
   const postgres = postgresOf(config);
+  // Only the configured engine's module is loaded: a SQLite server never compiles the PostgreSQL driver.
   const storage =
     options.storage ??
     (postgres
-      ? await openPostgres({
+      ? await (await loadModule('the PostgreSQL storage', () => import('./storage/pg.js'))).openPostgres({
           ...postgres,
           forwarders: forwarderNames(config.forwarders),
           onBackgroundError: (message) => options.logger.error({ message }, 'postgres background error'),
           // One replica runs the periodic jobs; this line says which (docs/postgres.md).
           onTimerLock: (held) => options.logger.info({ held }, held ? 'this replica runs the periodic jobs' : 'this replica no longer runs the periodic jobs'),
         })
-      : openSqlite(config.db, {
+      : (await loadModule('the SQLite storage', () => import('./storage/sqlite.js'))).openSqlite(config.db, {
           onBackgroundError: (message) => options.logger.error({ message }, 'sqlite checkpoint failed'),
           onTightened: ({ file, was }) => options.logger.warn({ file, was, now: '600' }, 'database file was readable by group or other; set to mode 0600'),
           forwarders: forwarderNames(config.forwarders),
@@ -96,7 +98,10 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
         }));
   const metrics = new Metrics();
   // Alert events leave through the outbox, off the ingest path (server/forwarders/).
-  const forwarders = createForwarders(config.forwarders, storage, options.logger, options.forwarderPollMs ? { pollMs: options.forwarderPollMs } : {});
+  // Their senders (HTTP, syslog, files) are loaded only when one is configured.
+  const forwarders: Forwarders = config.forwarders.length
+    ? (await loadModule('the forwarders', () => import('./forwarders/index.js'))).createForwarders(config.forwarders, storage, options.logger, options.forwarderPollMs ? { pollMs: options.forwarderPollMs } : {})
+    : { start() {}, stop: async () => {}, metricsText: async () => '' };
   metrics.sections.push(() => forwarders.metricsText());
   forwarders.start();
   const limiter = new RateLimiter(storage, now, options.logger);

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
@@ -46,5 +47,42 @@ export class Checkpointer {
     this.worker.postMessage('stop');
     await Promise.race([stopped, new Promise((r) => setTimeout(r, 2000).unref())]);
     await this.worker.terminate();
+  }
+}
+
+/**
+ * The Checkpointer, started once the WAL passes `startBytes` (SQLite's own default checkpoint size): an idle server,
+ * or one with a trickle of writes, does without the worker thread and its ~6 MiB. The WAL's size is read every
+ * `checkMs` (one stat). Once started the worker stays: the WAL file keeps its size after a checkpoint, and a server
+ * whose WAL grew once takes writes.
+ */
+export class WalCheckpointer {
+  private worker: Checkpointer | undefined;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(file: string, onError: (message: string) => void, options: { startBytes?: number; checkMs?: number; intervalMs?: number } = {}) {
+    const startBytes = options.startBytes ?? 4 * 1024 * 1024;
+    const check = () => {
+      let size = 0;
+      try {
+        size = statSync(`${file}-wal`).size;
+      } catch {
+        return; // no WAL yet
+      }
+      if (size < startBytes || this.worker) return;
+      this.worker = new Checkpointer(file, onError, options.intervalMs);
+      clearInterval(this.timer);
+    };
+    this.timer = setInterval(check, options.checkMs ?? 1000).unref();
+  }
+
+  /** Whether the worker runs (tests, metrics). */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.worker?.stop();
   }
 }

@@ -8,7 +8,7 @@ import { domainStore } from './store.js';
 import { outboxWriter } from '../forwarders/outbox.js';
 import { WalSync } from './wal-sync.js';
 import { createPrivateFile, sqliteFilesOf, tightenPrivateFiles, type Tightened } from './private-files.js';
-import { Checkpointer } from './checkpointer.js';
+import { WalCheckpointer } from './checkpointer.js';
 import type { Storage } from './types.js';
 import { sqliteDb } from '../db/sql/sqlite.js';
 
@@ -61,9 +61,10 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
   db.pragma('cache_size = -65536');
   migrate(db);
   const wal = durability === 'wal-fsync' ? new WalSync(`${file}-wal`) : undefined;
-  // Checkpoints run on a worker; the main connection checkpoints itself only past ~400 MB of WAL.
+  // Checkpoints run on a worker, started once the WAL grows; the main connection checkpoints itself only past
+  // ~400 MB of WAL.
   db.pragma('wal_autocheckpoint = 100000');
-  const checkpointer = new Checkpointer(file, options.onBackgroundError ?? (() => {}));
+  const checkpointer = new WalCheckpointer(file, options.onBackgroundError ?? (() => {}));
 
   const fleetKey = db.prepare("SELECT value FROM meta WHERE key = 'fleetKey'").pluck();
   const ingest = prepareIngest(db, options.forwarders ?? []);

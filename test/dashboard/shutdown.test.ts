@@ -23,12 +23,15 @@ describe('closing with a browser connected', () => {
     await new Promise((r) => setTimeout(r, 200));
     let answer = '';
     busy.on('data', (c: Buffer) => (answer += c.toString()));
+    // The answer is read when the server ends the connection: close() may resolve before the client has read it.
+    const ended = new Promise<void>((r) => busy.on('end', () => r()));
     const t0 = Date.now();
     const closed = s.close();
     await spareClosed;
     expect(busy.destroyed).toBe(false);
     busy.write(body.slice(5));
     await closed;
+    await ended;
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
     expect(answer).toMatch(/\r\nconnection: close\r\n/i);

@@ -34,6 +34,33 @@ describe('loadAsnTable', () => {
     expect(table.lookup('')).toBeNull();
   });
 
+  it('reads every organisation as the string path does: spaces, quotes, doubled quotes, non-ASCII ends, no name', () => {
+    const names = ['  Acme  ', '"Quoted, Inc."', ' "He said ""hi""" ', '"', '""', '"a""', '\u00a0Nbsp Corp\u00a0', 'Zürich AG', '株式会社', '\tTabbed\t', ''];
+    const lines = names.map((name, i) => `${i * 10},${i * 10 + 5},${100 + i},${name}`);
+    lines.push('200,205,999');
+    const table = loadAsnTable(csv('orgs.csv', `${lines.join('\n')}\n`));
+    names.forEach((name, i) => {
+      const field = Buffer.from(name);
+      expect(table.lookup(`0.0.0.${i * 10}`)).toEqual({ asn: 100 + i, org: forTests.decodeOrg(field, 0, field.length) });
+    });
+    expect(table.lookup('0.0.0.200')).toEqual({ asn: 999, org: '' });
+    expect(table.lookup('0.0.0.60')?.org).toBe('Nbsp Corp');
+    expect(table.lookup('0.0.0.20')?.org).toBe('He said "hi"');
+  });
+
+  it('keeps one name per ASN (the first) over more ASNs than its first table holds', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 150_000; i++) {
+      const asn = (i * 7919) % 140_000;
+      lines.push(`${i * 4},${i * 4 + 1},${asn},org ${asn}${i >= 140_000 ? ' again' : ''}`);
+    }
+    const table = loadAsnTable(csv('many.csv', `${lines.join('\n')}\n`));
+    for (const i of [0, 1, 65_537, 131_071, 139_999, 140_000, 149_999]) {
+      const asn = (i * 7919) % 140_000;
+      expect(table.lookup(v4Text(BigInt(i * 4)))).toEqual({ asn, org: `org ${asn}` });
+    }
+  });
+
   it('refuses a bad file with its name and line', () => {
     expect(() => loadAsnTable(csv('a.csv', '5,9,1,x\n1,2,1,y\n'))).toThrow(/a\.csv:2: ranges are not sorted/);
     expect(() => loadAsnTable(csv('b.csv', '1,2,1,x\n5,x9,1,y\n'))).toThrow(/b\.csv:2: bad address number/);
