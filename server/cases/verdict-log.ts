@@ -2,11 +2,12 @@ import { blindSpots } from '../../rules/blind-spots.js';
 import type { Finding } from '../../rules/types.js';
 import type { Report } from '../../schema/report.js';
 import type { ServerVerdict } from '../lifecycle/storage-types.js';
+import { own, run, runSteps, type Steps } from '../db/sql/steps.js';
 import type { SqlDb } from '../db/sql/types.js';
 
 /**
  * The server's verdict per report, beside the agent's: what the device page's breakdown, the blind-spot filter and a
- * case's timeline read. Written once per accepted report after its ingest, for both engines (storage.sql).
+ * case's timeline read. Written once per accepted report inside its ingest (recordVerdict), for both engines.
  */
 export interface StoredFinding {
   rule: string;
@@ -87,28 +88,38 @@ const toRow = (r: Row): VerdictRow => ({
   blind: parseList<string>(r.blind),
 });
 
+const sqlOf = {
+  insert: `INSERT INTO report_verdicts (report_id, device_id, received_ms, collected_at, source_ip, agent_score, agent_level, server_score, server_level, agent_findings, server_findings, blind)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (report_id) DO NOTHING`,
+  trim: `DELETE FROM report_verdicts WHERE device_id = ? AND received_ms < (SELECT received_ms FROM report_verdicts WHERE device_id = ? ORDER BY received_ms DESC LIMIT 1 OFFSET ${verdictsPerDevice - 1})`,
+};
+
+/**
+ * Once per accepted report, as steps of the ingest's own transaction (server/ingest/steps.ts): a report id already
+ * logged is left as it is, and the newest reports per device are kept. Both statements touch only the reporting
+ * device's own rows, so PostgreSQL's batched ingest runs them for a whole batch as one statement each.
+ */
+export function* recordVerdict(report: Report, verdict: ServerVerdict | undefined, receivedAt: Date, sourceIp: string | null): Steps<void> {
+  const server = verdict ?? { score: report.score, level: report.level, findings: report.findings };
+  // null: no snapshot travelled, so what the collectors saw is not known (not the same as "saw everything").
+  const sight = blindSpots(report.snapshot);
+  const blind = sight.known ? sight.blind : null;
+  yield* run(
+    sqlOf.insert,
+    [
+      report.reportId, report.deviceId, receivedAt.getTime(), report.collectedAt, sourceIp, report.score, report.level, server.score, server.level,
+      JSON.stringify(report.findings.slice(0, findingsKept).map(stored)), JSON.stringify(server.findings.slice(0, findingsKept).map(stored)), JSON.stringify(blind),
+    ],
+    { batch: { key: ['report_id'] } },
+  );
+  yield* run(sqlOf.trim, [report.deviceId, report.deviceId], own);
+}
+
 export function verdictLog(sql: SqlDb) {
   return {
-    /** Once per accepted report; a report id already logged is left as it is. Keeps the newest reports per device. */
+    /** The ingest's own steps (recordVerdict) in a transaction of their own: for a report stored another way. */
     async record(report: Report, verdict: ServerVerdict | undefined, receivedAt: Date, sourceIp: string | null): Promise<void> {
-      const server = verdict ?? { score: report.score, level: report.level, findings: report.findings };
-      // null: no snapshot travelled, so what the collectors saw is not known (not the same as "saw everything").
-      const sight = blindSpots(report.snapshot);
-      const blind = sight.known ? sight.blind : null;
-      await sql.transaction(async (tx) => {
-        await tx.run(
-          `INSERT INTO report_verdicts (report_id, device_id, received_ms, collected_at, source_ip, agent_score, agent_level, server_score, server_level, agent_findings, server_findings, blind)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (report_id) DO NOTHING`,
-          [
-            report.reportId, report.deviceId, receivedAt.getTime(), report.collectedAt, sourceIp, report.score, report.level, server.score, server.level,
-            JSON.stringify(report.findings.slice(0, findingsKept).map(stored)), JSON.stringify(server.findings.slice(0, findingsKept).map(stored)), JSON.stringify(blind),
-          ],
-        );
-        await tx.run(
-          `DELETE FROM report_verdicts WHERE device_id = ? AND received_ms < (SELECT received_ms FROM report_verdicts WHERE device_id = ? ORDER BY received_ms DESC LIMIT 1 OFFSET ${verdictsPerDevice - 1})`,
-          [report.deviceId, report.deviceId],
-        );
-      });
+      await sql.transaction((tx) => runSteps(tx, recordVerdict(report, verdict, receivedAt, sourceIp)));
     },
     /** The verdict of the device's latest report (the one the device row points at), or null. */
     async latest(deviceId: string): Promise<VerdictRow | null> {

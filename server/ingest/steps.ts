@@ -13,6 +13,7 @@ import { timesOf } from '../verdict/report-times.js';
 import { upsertAlertSteps, updateAlert, type ChangedStep } from './alerts.js';
 import { recentPresence } from './presence.js';
 import { reportRow } from './report-row.js';
+import { recordVerdict } from '../cases/verdict-log.js';
 
 export interface IngestStepsOptions {
   /** Forwarders whose outbox rows are written in the ingest's transaction. */
@@ -188,6 +189,8 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
     }
     // A report ends a silence: an indexed no-op unless a silent-agent alert is active for this device.
     for (const { id } of yield* all<{ id: number }>(sql.endSilence, [at, silentAgentRule.id, `device:${report.deviceId}`], own)) yield* changed(Number(id), 'update');
+    // The server's verdict beside the agent's (breakdown, blind spots, case timelines), in the report's own transaction.
+    yield* recordVerdict(report, verdict, item.receivedAt, item.sourceIp);
     return 'accepted';
   }
 

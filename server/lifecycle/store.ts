@@ -129,8 +129,12 @@ export function lifecycleStore(sql: SqlDb, hooks: LifecycleHooks = {}): Omit<Lif
       }));
     },
     async rotateToken(deviceId, tokenHash) {
-      // Authentication reads the token from the database on every replica: nothing cached to invalidate but SQLite's own.
-      const changed = (await sql.run("UPDATE devices SET token_hash = ? WHERE device_id = ? AND status = 'active' AND token_hash IS NOT NULL", [tokenHash, deviceId])).changes > 0;
+      // The change counter moves with the token: every replica's token cache drops the old one (server/storage/token-cache.ts).
+      const changed = await sql.transaction(async (tx) => {
+        if (!((await tx.run("UPDATE devices SET token_hash = ? WHERE device_id = ? AND status = 'active' AND token_hash IS NOT NULL", [tokenHash, deviceId])).changes > 0)) return false;
+        await bumpChanges(tx);
+        return true;
+      });
       if (changed) forgetTokens(deviceId);
       return durable(changed);
     },

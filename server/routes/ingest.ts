@@ -9,7 +9,6 @@ import { signatureParts, type SignatureParts } from '../lifecycle/report-signatu
 import type { DeviceAuth } from '../db/records.js';
 import { bearerToken, hashToken, sameSecret } from '../tokens.js';
 import { secretKeyOf } from '../limits/index.js';
-import { verdictLog } from '../cases/verdict-log.js';
 
 /** A report's body as the content-type parser leaves it: read, not yet parsed (that is part of its preparation). */
 export const deferredBody: unique symbol = Symbol('report body, parsed by its preparation');
@@ -24,7 +23,6 @@ function completeParts(parts: SignatureParts): Required<SignatureParts> {
 const deviceOf = new WeakMap<FastifyRequest, DeviceAuth>();
 
 export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const verdicts = verdictLog(ctx.storage.sql);
   const limiter = ctx.limits?.limiter;
   // Enrollment: a wrong secret counts against its address; every enrollment takes a token of its secret, so a
   // rollout of thousands behind one office address passes while guessing from any address is slowed.
@@ -90,9 +88,7 @@ export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
         return reply.code(200).send({ duplicate: true, policy: judged.policy });
       }
       ctx.metrics.accepted++;
-      // The verdict beside the agent's score, for the breakdown, blind spots and case timelines: a failure here is
-      // logged, never a refused report (the report itself is stored).
-      await verdicts.record(report, judged.guard.verdict, receivedAt, sourceIp).catch((err: unknown) => request.log.error({ err, reportId: report.reportId }, 'verdict log: not written'));
+      // The verdict log (server/cases/verdict-log.ts) was written in the ingest's own transaction.
       // The operator graph (server/graph/), after the commit: shared peers and peripherals across laptops.
       const graph = graphOf(ctx);
       await graph.observe(item, await guard.policyFor(report.deviceId)).catch((err: unknown) => {

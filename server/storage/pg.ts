@@ -7,6 +7,7 @@ import { outboxWriter } from '../forwarders/outbox.js';
 import { pgIngest } from './pg-ingest.js';
 import { migrations } from './migrations.js';
 import { TimerLock } from './pg-timer-lock.js';
+import { TokenCache } from './token-cache.js';
 import { pgDb } from '../db/sql/pg.js';
 import type { Storage } from './types.js';
 
@@ -78,12 +79,15 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
   let closed = false;
   const sql = pgDb(pool);
 
+  const lifecycle = lifecycleStore(sql, { forgetTokens: (deviceId) => tokens.forget(deviceId) });
+  // Checked against the change counter: a token rotated or revoked on another replica fails here within 250 ms.
+  const tokens = new TokenCache(() => lifecycle.changeCount());
+
   const storage: Storage = {
     sql,
-    ...lifecycleStore(sql),
+    ...lifecycle,
     ...dashboardStore(sql),
-    // No token cache here: a rotated or revoked token must fail on every replica at once.
-    ...domainStore(sql, outboxWriter(sql, options.forwarders ?? []), { closed: () => closed }),
+    ...domainStore(sql, outboxWriter(sql, options.forwarders ?? []), { closed: () => closed, tokens }),
     async fleetKey() {
       return fleetKey;
     },

@@ -9,6 +9,7 @@ import { outboxWriter } from '../forwarders/outbox.js';
 import { WalSync } from './wal-sync.js';
 import { createPrivateFile, sqliteFilesOf, tightenPrivateFiles, type Tightened } from './private-files.js';
 import { WalCheckpointer } from './checkpointer.js';
+import { TokenCache } from './token-cache.js';
 import type { Storage } from './types.js';
 import { sqliteDb } from '../db/sql/sqlite.js';
 
@@ -75,10 +76,8 @@ export function openSqlite(file: string, options: SqliteOptions = {}): Storage {
   };
   let closed = false;
   // Token hash → device id, so the hot path skips a lookup; a reset, rotation or new enrollment drops the device's entry.
-  const tokens = new Map<string, string>();
-  const forgetTokens = (deviceId: string) => {
-    for (const [key, id] of tokens) if (id === deviceId) tokens.delete(key);
-  };
+  const tokens = new TokenCache();
+  const forgetTokens = (deviceId: string) => tokens.forget(deviceId);
 
   // The async handle (domain modules written once) and the synchronous ingest path share one connection: the
   // ingest goes through sql.whenFree, so it never lands inside an open async transaction (sql/sqlite.ts).

@@ -4,6 +4,7 @@ import type { Finding } from '../../rules/types.js';
 import type { AlertChangedSql } from '../forwarders/outbox.js';
 import { toOutboxRow } from '../forwarders/outbox.js';
 import { byteOrder, forUpdate, inList, listParam, rowIdentity } from '../db/sql/dialect.js';
+import type { TokenCache } from './token-cache.js';
 import type { SqlDb } from '../db/sql/types.js';
 import { toAlert, toDeviceDetail, toSummary } from '../db/rows.js';
 import type { AlertStatus } from '../db/records.js';
@@ -19,10 +20,10 @@ export interface StoreHooks {
   /** Resolves once the commit is on disk (SQLite's WAL sync). */
   durable?: <T>(value: T) => Promise<T>;
   /**
-   * Token hash → device id, kept by a single-process engine (SQLite) so the hot path skips a lookup. PostgreSQL
-   * passes none: a rotated or revoked token must fail on every replica at once.
+   * Token hash → device id, so the hot path skips a lookup (./token-cache.ts); on PostgreSQL checked against the
+   * change counter, so that a rotated or revoked token fails on every replica within its recheck.
    */
-  tokens?: Map<string, string>;
+  tokens?: TokenCache;
   /** Whether the storage was closed: the outbox answers nothing after close (the dispatcher may still poll once). */
   closed?: () => boolean;
 }
@@ -59,16 +60,13 @@ export function domainStore(sql: SqlDb, changed: AlertChangedSql, hooks: StoreHo
     },
     async authenticate(tokenHash) {
       const key = tokens ? tokenHash.toString('base64') : '';
-      const cached = tokens?.get(key);
-      if (cached) return { deviceId: cached };
+      const cached = tokens ? await tokens.get(key) : undefined;
+      if (cached?.deviceId) return { deviceId: cached.deviceId };
       const row = await sql.get('SELECT device_id, token_hash FROM devices WHERE token_hash = ?', [tokenHash]);
       if (!row) return null;
       const stored = row.token_hash as Buffer;
       if (stored.length !== tokenHash.length || !timingSafeEqual(stored, tokenHash)) return null;
-      if (tokens) {
-        if (tokens.size >= 500_000) tokens.clear();
-        tokens.set(key, row.device_id as string);
-      }
+      if (tokens && cached) tokens.set(key, row.device_id as string, cached.generation);
       return { deviceId: row.device_id as string };
     },
     async listDevices({ limit, after }) {

@@ -9,7 +9,8 @@ import { numberPlaceholders, type SqlDb, type SqlRow } from './types.js';
  *
  * - SELECT: `SELECT b.batch_i, s.* FROM unnest(…) b CROSS JOIN LATERAL (<the select>) s` (FOR UPDATE included);
  * - UPDATE … WHERE … [RETURNING …]: `UPDATE … FROM unnest(…) b WHERE … RETURNING b.batch_i, …`;
- * - INSERT … VALUES (…) …: `INSERT … SELECT <the values> FROM unnest(…) b … RETURNING <key columns>`.
+ * - INSERT … VALUES (…) …: `INSERT … SELECT <the values> FROM unnest(…) b … RETURNING <key columns>`;
+ * - DELETE FROM t WHERE … [RETURNING …]: `DELETE FROM t USING unnest(…) b WHERE … RETURNING b.batch_i, …`.
  *
  * The parameters' types are PostgreSQL's own inference for the single statement (PREPARE, then
  * pg_prepared_statements.parameter_types), asked once per text per process: the batch casts each array to exactly
@@ -113,6 +114,17 @@ function lastKeyword(masked: string, word: string): number {
   return at;
 }
 
+/** The first `word` outside parentheses (not a subquery's), in masked text; -1 when there is none. */
+function topKeyword(masked: string, word: string): number {
+  for (const m of masked.matchAll(new RegExp(`\\b${word}\\b`, 'gi'))) {
+    const at = m.index ?? 0;
+    let depth = 0;
+    for (let i = 0; i < at; i++) depth += masked[i] === '(' ? 1 : masked[i] === ')' ? -1 : 0;
+    if (depth === 0) return at;
+  }
+  return -1;
+}
+
 /** The index of the `)` closing the `(` at `open`, in masked text. */
 function closing(masked: string, open: number): number {
   let depth = 0;
@@ -158,6 +170,18 @@ export function compile(op: 'all' | 'get' | 'run', sql: string, types: string[],
     const condition = returning > where ? body.slice(where, returning) : body.slice(where);
     const list = returning > where ? `, ${body.slice(returning + 'RETURNING'.length)}` : '';
     return { types, text: `${body.slice(0, where)} FROM ${from} ${condition} RETURNING batch.batch_i${list}` };
+  }
+  if (verb === 'DELETE' && !key) {
+    // The rows go with the batch row that matched them: `USING` the parameters, the condition as written (a subquery
+    // in it sees the batch row too).
+    const head = /^\s*DELETE\s+FROM\s+[\w.]+/i.exec(masked);
+    const where = topKeyword(masked, 'WHERE');
+    if (!head || where < 0) throw new Error(`batch form of a DELETE not written DELETE FROM t WHERE …: ${sql.slice(0, 80)}`);
+    if (where !== head[0].length + (/^\s*/.exec(masked.slice(head[0].length))?.[0].length ?? 0)) throw new Error(`batch form of a DELETE with an alias or USING: ${sql.slice(0, 80)}`);
+    const returning = topKeyword(masked, 'RETURNING');
+    const condition = returning > where ? body.slice(where, returning) : body.slice(where);
+    const list = returning > where ? `, ${body.slice(returning + 'RETURNING'.length)}` : '';
+    return { types, text: `${body.slice(0, head[0].length)} USING ${from} ${condition.trimEnd()} RETURNING batch.batch_i${list}` };
   }
   if (verb === 'INSERT' && key?.length) {
     const head = /^\s*INSERT\s+INTO\s+[\w.]+\s*\(/i.exec(masked);

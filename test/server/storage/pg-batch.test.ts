@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../../schema/report.js';
 import { pgIngest } from '../../../server/storage/pg-ingest.js';
 import { openPostgres } from '../../../server/storage/pg.js';
-import { compile } from '../../../server/db/sql/pg-batch.js';
+import { compile, pgBatcher } from '../../../server/db/sql/pg-batch.js';
 import type { IngestItem, IngestPolicy } from '../../../server/ingest/item.js';
 import type { Storage } from '../../../server/storage/types.js';
 import { pgSkipReason, pgUrl } from '../../helpers/engines.js';
@@ -46,7 +46,7 @@ async function dump(url: string): Promise<Record<string, string[]>> {
   await client.connect();
   try {
     const out: Record<string, string[]> = {};
-    for (const table of ['reports', 'devices', 'alerts', 'presence', 'fleet_counts', 'fleet_members', 'tool_devices', 'outbox', 'nonces']) {
+    for (const table of ['reports', 'devices', 'alerts', 'presence', 'fleet_counts', 'fleet_members', 'tool_devices', 'outbox', 'nonces', 'report_verdicts']) {
       const { rows } = await client.query(`SELECT * FROM ${table}`);
       out[table] = rows
         .map((r: Record<string, unknown>) => {
@@ -72,6 +72,37 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL ingest in batches', () =
     expect(upd.text).toBe("UPDATE t SET s = s || ' (x?)', n = batch.batch_p1  FROM unnest(CAST(? AS integer[]), CAST(? AS text[])) WITH ORDINALITY AS batch(batch_p1, batch_p2, batch_i) WHERE k = batch.batch_p2  RETURNING batch.batch_i,  id");
     const sel = compile('get', 'SELECT n FROM c WHERE key = ?', ['text']);
     expect(sel.text).toContain('CROSS JOIN LATERAL (SELECT n FROM c WHERE key = batch.batch_p1) AS s');
+    const del = compile('run', 'DELETE FROM t WHERE k = ? AND n < (SELECT n FROM t WHERE k = ? ORDER BY n DESC LIMIT 1 OFFSET 1)', ['text', 'text']);
+    expect(del.text).toBe(
+      'DELETE FROM t USING unnest(CAST(? AS text[]), CAST(? AS text[])) WITH ORDINALITY AS batch(batch_p1, batch_p2, batch_i) WHERE k = batch.batch_p1 AND n < (SELECT n FROM t WHERE k = batch.batch_p2 ORDER BY n DESC LIMIT 1 OFFSET 1) RETURNING batch.batch_i',
+    );
+    expect(compile('run', 'DELETE FROM t WHERE k = ? RETURNING n', ['text']).text).toMatch(/WHERE k = batch\.batch_p1 RETURNING batch\.batch_i,\s+n$/);
+    expect(() => compile('run', 'DELETE FROM t AS x WHERE x.k = ?', ['text'])).toThrow(/alias/);
+    expect(() => compile('run', 'DELETE FROM t', ['text'])).toThrow(/DELETE FROM t WHERE/);
+  });
+
+  it('deletes in one statement what the single statements delete one by one', async () => {
+    const url = await freshDatabase(pgUrl!);
+    const storage = await openPostgres({ url });
+    try {
+      const trim = 'DELETE FROM keep_newest WHERE k = ? AND n < (SELECT n FROM keep_newest WHERE k = ? ORDER BY n DESC LIMIT 1 OFFSET 2)';
+      const left = async (batched: boolean) =>
+        storage.sql.transaction(async (tx) => {
+          await tx.run('CREATE TEMP TABLE keep_newest (k TEXT, n INTEGER) ON COMMIT DROP');
+          for (const k of ['a', 'b', 'c']) for (let n = 0; n < (k === 'c' ? 2 : 6); n++) await tx.run('INSERT INTO keep_newest (k, n) VALUES (?, ?)', [k, n]);
+          const each = [['a', 'a'], ['c', 'c'], ['b', 'b']];
+          const changes: unknown[] = [];
+          if (batched) changes.push(...(await pgBatcher()(tx, 'run', trim, {}, each)));
+          else for (const p of each) changes.push({ changes: (await tx.run(trim, p)).changes });
+          const rows = await tx.all('SELECT k, n FROM keep_newest ORDER BY k, n');
+          return { changes, rows };
+        });
+      const one = await left(false);
+      expect(one.changes).toEqual([{ changes: 3 }, { changes: 0 }, { changes: 3 }]);
+      expect(await left(true)).toEqual(one);
+    } finally {
+      await storage.close();
+    }
   });
 
   // The batch: devices already known to the fleet (steady state), with a report sent twice, one report id sent by two
@@ -118,6 +149,8 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL ingest in batches', () =
       expect(stats.serialBatches).toBe(0);
       const [a, b] = await Promise.all(urls.map(dump));
       expect(a).toEqual(b);
+      // The verdict log too: written by the batch's own statements, the same rows as one report at a time.
+      expect(a!.report_verdicts!.length).toBe(devices.length + outcomes.filter((o) => o === 'accepted').length);
       expect(a!.alerts!.some((r) => r.includes('"fleet.colocation"') && r.includes('lap-00'))).toBe(true);
       expect(a!.alerts!.filter((r) => r.includes('fleet.silent-agent') && r.includes('"resolved"')).length).toBeGreaterThan(3);
 
