@@ -1,3 +1,4 @@
+import { oncePerTurn } from '../common/next-turn.js';
 import type { IngestItem, IngestOutcome, IngestPolicy } from './ingest/item.js';
 import type { Storage } from './storage/types.js';
 
@@ -30,7 +31,8 @@ export class IngestQueue {
   private pending: Pending[] = [];
   /** Reports handed to storage and not yet answered (committed, waiting for their fsync). */
   private inFlight = 0;
-  private scheduled = false;
+  /** Every request read in this turn joins one batch (../common/next-turn.ts). */
+  private readonly schedule = oncePerTurn(() => this.flush());
   private idle: (() => void)[] = [];
 
   constructor(
@@ -57,16 +59,6 @@ export class IngestQueue {
   drained(): Promise<void> {
     if (!this.depth) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
-  }
-
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    // setImmediate runs after the poll phase: every request read in this turn joins the batch.
-    setImmediate(() => {
-      this.scheduled = false;
-      this.flush();
-    });
   }
 
   /**

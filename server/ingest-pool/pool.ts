@@ -1,3 +1,4 @@
+import { oncePerTurn } from '../../common/next-turn.js';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
@@ -39,7 +40,8 @@ export interface PoolOptions {
 export class WorkerPool {
   private readonly handles: Handle[] = [];
   private queue: Task[] = [];
-  private scheduled = false;
+  /** Every report read in this turn goes out in one batch (../../common/next-turn.ts). */
+  private readonly schedule = oncePerTurn(() => this.flush());
   private nextId = 1;
   private closed = false;
   /** Reports prepared on a worker. */
@@ -176,16 +178,6 @@ export class WorkerPool {
       this.options.logger.error({ threadId: h.worker.threadId, code, tasks: lost.length }, 'ingest worker exited; its reports are prepared on the main thread');
     }
     for (const t of lost) t.resolve(this.options.inline(t.input));
-  }
-
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    // After the poll phase: every report read in this turn goes out in one batch.
-    setImmediate(() => {
-      this.scheduled = false;
-      this.flush();
-    });
   }
 
   private flush(): void {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,4 +104,15 @@ export async function getJson(url: string, path: string, headers: Record<string,
 export async function postJson(url: string, path: string, headers: Record<string, string> = admin) {
   const res = await fetch(`${url}${path}`, { method: 'POST', headers });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+/** Bodies a hostile or broken agent may send: any JSON, and valid reports with one field replaced by anything. */
+export function anyReportBody(base: Record<string, unknown>): fc.Arbitrary<string> {
+  return fc.oneof(
+    fc.json(),
+    fc.jsonValue().map((v) => JSON.stringify(v)),
+    fc.record({ key: fc.constantFrom(...Object.keys(base), 'identity', 'snapshot', 'extra'), value: fc.jsonValue() }).map(({ key, value }) =>
+      JSON.stringify({ ...base, reportId: crypto.randomUUID(), [key]: value }),
+    ),
+  );
 }
