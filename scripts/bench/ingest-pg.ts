@@ -181,10 +181,15 @@ try {
   // Sizing: what each root's last run stored, per report (reports table with TOAST and indexes; the whole database).
   for (const root of roots) {
     const client = new pg.Client({ connectionString: lastDb.get(root) });
+    // A connection the cluster drops (it stops when a step fails) is that step's error, not a crash of the benchmark.
+    client.on('error', (err) => process.stderr.write(`ingest-pg: sizing connection: ${err.message}\n`));
     await client.connect();
     await client.query('VACUUM ANALYZE');
+    // A build from before compact storage has no body_z column: its bodies are all in body.
+    const compact = (await client.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'reports' AND column_name = 'body_z'")).rowCount;
+    const bodyBytes = compact ? 'octet_length(body) + coalesce(octet_length(body_z), 0)' : 'octet_length(body)';
     const { rows } = await client.query<{ n: string; reports: string; database: string; body: string }>(
-      "SELECT count(*) AS n, pg_total_relation_size('reports') AS reports, pg_database_size(current_database()) AS database, avg(octet_length(body) + coalesce(octet_length(body_z), 0)) AS body FROM reports",
+      `SELECT count(*) AS n, pg_total_relation_size('reports') AS reports, pg_database_size(current_database()) AS database, avg(${bodyBytes}) AS body FROM reports`,
     );
     await client.end();
     const r = rows[0];
