@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { ChangeWatch } from '../db/change-watch.js';
 import type { DevicePolicy } from '../../schema/policy.js';
 import type { Report } from '../../schema/report.js';
 import { ClientError } from '../body.js';
@@ -37,41 +38,30 @@ export class Guard {
   private policy: PolicyRecord | undefined;
   private inventory = new Map<string, InventoryRow>();
   private readonly devices = new Map<string, Known>();
-  /** Moves whenever the caches are dropped: a read begun before must not store what it read. */
-  private generation = 0;
-  private seenChanges: number | undefined;
-  private checkedAt = -Infinity;
-  private checking: Promise<void> | undefined;
+  /** The caches' freshness against the change counter; its generation guards reads begun before a drop. */
+  private readonly watch: ChangeWatch;
 
-  constructor(private readonly ctx: ServerContext) {}
-
-  /** The caches, valid as of at most recheckMs ago (the monotonic clock: the server's own clock may be set by tests). */
-  private async fresh(): Promise<void> {
-    if (this.policy && performance.now() - this.checkedAt < recheckMs) return;
-    this.checking ??= this.check().finally(() => (this.checking = undefined));
-    await this.checking;
+  constructor(private readonly ctx: ServerContext) {
+    this.watch = new ChangeWatch(() => ctx.storage.changeCount(), async () => {
+      this.devices.clear();
+      await this.loadPolicy();
+    }, recheckMs);
   }
 
-  private async check(): Promise<void> {
-    const started = performance.now();
-    const changes = await this.ctx.storage.changeCount();
-    if (changes !== this.seenChanges || !this.policy) {
-      this.drop();
-      await this.loadPolicy();
-      this.seenChanges = changes;
-    }
-    this.checkedAt = started;
+  /** The caches, valid as of at most recheckMs ago. */
+  private fresh(): Promise<void> {
+    return this.watch.fresh(!this.policy);
   }
 
   private drop(): void {
-    this.generation++;
+    this.watch.invalidate();
     this.devices.clear();
   }
 
   private async loadPolicy(): Promise<PolicyRecord> {
-    const generation = this.generation;
+    const generation = this.watch.generation;
     const [policy, rows] = await Promise.all([this.ctx.storage.currentPolicy(), this.ctx.storage.inventory()]);
-    if (generation === this.generation || !this.policy) {
+    if (generation === this.watch.generation || !this.policy) {
       this.policy = policy;
       this.inventory = new Map(rows.map((r) => [r.key, r]));
       for (const known of this.devices.values()) delete known.policy;
@@ -86,7 +76,7 @@ export class Guard {
   }
 
   forget(deviceId: string): void {
-    this.generation++;
+    this.watch.invalidate();
     this.devices.delete(deviceId);
   }
 
@@ -94,7 +84,7 @@ export class Guard {
     await this.fresh();
     let known = this.devices.get(deviceId);
     if (!known) {
-      const generation = this.generation;
+      const generation = this.watch.generation;
       const security = await this.ctx.storage.deviceSecurity(deviceId);
       if (!security) throw new ClientError(401, 'unauthorized', 'unknown device');
       let key: KeyObject | null = null;
@@ -105,7 +95,7 @@ export class Guard {
       }
       known = { security, key };
       if (this.devices.size >= 200_000) this.devices.clear();
-      if (generation === this.generation) this.devices.set(deviceId, known);
+      if (generation === this.watch.generation) this.devices.set(deviceId, known);
     }
     return known;
   }

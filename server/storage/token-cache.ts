@@ -1,3 +1,5 @@
+import { ChangeWatch } from '../db/change-watch.js';
+
 /**
  * Token hash → device id, so the report route's authentication skips a lookup per report. Single-process (SQLite):
  * the lifecycle drops a device's entries when its token changes (`forget`). Replicas (PostgreSQL): also checked
@@ -7,49 +9,32 @@
  */
 export class TokenCache {
   private readonly devices = new Map<string, string>();
-  /** Moves whenever entries are dropped: a lookup begun before must not store what it read. */
-  private generation = 0;
-  private seenChanges: number | undefined;
-  private checkedAt = -Infinity;
-  private checking: Promise<void> | undefined;
+  private readonly watch: ChangeWatch;
 
   constructor(
-    private readonly changeCount?: () => Promise<number>,
-    private readonly recheckMs = 250,
+    changeCount?: () => Promise<number>,
+    recheckMs = 250,
     private readonly maxEntries = 500_000,
-  ) {}
+  ) {
+    this.watch = new ChangeWatch(changeCount, () => this.devices.clear(), recheckMs);
+  }
 
   /** The cached device of a token hash, valid as of at most recheckMs ago, and the generation to hand to set(). */
   async get(key: string): Promise<{ deviceId: string | undefined; generation: number }> {
-    // The monotonic clock: the server's own clock may be set by tests.
-    if (this.changeCount && performance.now() - this.checkedAt >= this.recheckMs) {
-      this.checking ??= this.check(this.changeCount).finally(() => (this.checking = undefined));
-      await this.checking;
-    }
-    return { deviceId: this.devices.get(key), generation: this.generation };
+    await this.watch.fresh();
+    return { deviceId: this.devices.get(key), generation: this.watch.generation };
   }
 
   /** What a lookup begun at `generation` found; dropped when entries were dropped meanwhile. */
   set(key: string, deviceId: string, generation: number): void {
-    if (generation !== this.generation) return;
+    if (generation !== this.watch.generation) return;
     if (this.devices.size >= this.maxEntries) this.devices.clear();
     this.devices.set(key, deviceId);
   }
 
   /** A device's token changed on this process: its entries go at once. */
   forget(deviceId: string): void {
-    this.generation++;
+    this.watch.invalidate();
     for (const [key, id] of this.devices) if (id === deviceId) this.devices.delete(key);
-  }
-
-  private async check(changeCount: () => Promise<number>): Promise<void> {
-    const started = performance.now();
-    const changes = await changeCount();
-    if (changes !== this.seenChanges) {
-      this.generation++;
-      this.devices.clear();
-      this.seenChanges = changes;
-    }
-    this.checkedAt = started;
   }
 }
