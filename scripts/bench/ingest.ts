@@ -17,13 +17,14 @@
  */
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { signedBytes, signatureHeaders } from '../../schema/signing.js';
 import { jsonSender, liftLimits, reportBody } from './ingest-load.js';
+import { statCpuUs } from './proc-cpu.js';
 
 const { values } = parseArgs({
   options: {
@@ -75,14 +76,9 @@ function mainCpuMsOf(pid: number | undefined): number {
   return pid === undefined ? NaN : statCpuMs(`/proc/${pid}/task/${pid}/stat`);
 }
 
+/** CPU ms of a /proc stat file; NaN where there is none (not Linux). */
 function statCpuMs(file: string): number {
-  try {
-    const stat = readFileSync(file, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-  } catch {
-    return NaN; // not Linux
-  }
+  return (statCpuUs(file) ?? NaN) / 1000;
 }
 
 async function startServer(name: string, workers: string | undefined): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void> }> {

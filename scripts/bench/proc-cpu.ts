@@ -3,10 +3,19 @@ import { readFileSync, readdirSync } from 'node:fs';
 
 const tickUs = 1e6 / 100; // USER_HZ is 100 on Linux
 
+/** utime + stime (µs) of a /proc stat file (a process's, or one thread's under task/), or null when it is gone. */
+export function statCpuUs(file: string): number | null {
+  return statOf(file)?.self ?? null;
+}
+
 /** utime, stime, cutime, cstime (µs) and the parent pid of `pid`, or null when it is gone. */
 function stat(pid: number): { self: number; children: number; ppid: number } | null {
+  return statOf(`/proc/${pid}/stat`);
+}
+
+function statOf(file: string): { self: number; children: number; ppid: number } | null {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const text = readFileSync(file, 'utf8');
     // Fields after the command name (which may hold spaces and parentheses): state is field 3.
     const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
     const n = (i: number) => Number(f[i - 3]);
