@@ -32,8 +32,9 @@ describe('ingest workers under load', () => {
     let sent = 0;
     let killed = 0;
     const statuses = new Map<number, number>();
-    // Every 100th report: its worker is killed just after the report was handed to the pool, so that it dies holding
-    // it (and whatever else that turn of the event loop brought); three times, the pool's floor bringing a new one.
+    // Every 100th report: its worker is killed just after the batch holding that report (and whatever else that turn
+    // of the event loop brought) is posted to it, so that it dies holding them; three times, the pool's floor bringing
+    // a new one. (Killed when the report is handed over, the worker may be gone before the batch is sent.)
     const pool = s.server.ingestPool;
     const prepare = pool.prepare.bind(pool);
     let handed = 0;
@@ -42,7 +43,11 @@ describe('ingest workers under load', () => {
       const worker = pool.workers()[0];
       if (++handed % 100 === 0 && handed < total && worker && pool.ready) {
         killed++;
-        void worker.terminate();
+        const post = worker.postMessage.bind(worker);
+        worker.postMessage = (message: unknown) => {
+          post(message);
+          void worker.terminate();
+        };
       }
       return answer;
     };
