@@ -73,7 +73,9 @@ const readSql = `SELECT r.collected_at, CAST(NULL AS BIGINT) AS collected_ms, r.
 
 /** The one read path of a stored report body: every reader (API, dashboard, case export, retention) goes through it. */
 export async function storedBody(sql: SqlDb, reportId: string): Promise<string | undefined> {
-  const row = await sql.get<ReadRow>(readSql, [reportId, heartbeatKey(sql, reportId) ?? null]);
+  // A heartbeat keeps its id in lower case (version 10's upper-case ones were moved over so): it answers with the id
+  // as asked, the one the device row names.
+  const row = await sql.get<ReadRow>(readSql, [reportId, heartbeatKey(sql, reportId.toLowerCase()) ?? null]);
   if (!row) return undefined;
   const own = ownBody(row.body, row.body_z);
   if (row.collected_ms === null) return own;
