@@ -168,7 +168,7 @@ export function domainStore(sql: SqlDb, changed: AlertChangedSql, hooks: StoreHo
       // heartbeats keep naming the same row, so none is rewritten: one row written per device whose unchanged run
       // crosses the cutoff.
       const edges = await sql.all<{ base: number | string; first: unknown }>(
-        'SELECT b.id AS base, (SELECT h.id FROM heartbeats h WHERE h.base = b.id ORDER BY h.received_ms LIMIT 1) AS first FROM reports b WHERE b.received_ms < ?',
+        'SELECT e.base, e.first FROM (SELECT b.id AS base, (SELECT h.id FROM heartbeats h WHERE h.base = b.id ORDER BY h.received_ms LIMIT 1) AS first FROM reports b WHERE b.received_ms < ?) e WHERE e.first IS NOT NULL',
         [cutoff],
       );
       for (const { base, first } of edges) {
