@@ -153,8 +153,16 @@ export function domainStore(sql: SqlDb, changed: AlertChangedSql, hooks: StoreHo
     async prune(before, presenceBefore) {
       let total = 0;
       const cutoff = before.getTime();
-      // A device's next report must not repeat a full row about to go: it is stored whole instead.
-      await sql.run('UPDATE devices SET facts_hash = NULL, facts_report_id = NULL WHERE (SELECT r.received_ms FROM reports r WHERE r.report_id = devices.facts_report_id) < ?', [cutoff]);
+      // A device's next report must not repeat a full row about to go: it is stored whole instead. Under the device's
+      // lock (the ingest's, PostgreSQL): a report being stored now that read the old row commits first, so its heartbeat
+      // is seen below, and none comes after. Only devices whose last full row crossed the cutoff since the last prune.
+      const stale = await sql.all<{ device_id: string }>('SELECT device_id FROM devices WHERE (SELECT r.received_ms FROM reports r WHERE r.report_id = devices.facts_report_id) < ?', [cutoff]);
+      for (const { device_id } of stale) {
+        await sql.transaction(async (tx) => {
+          await tx.lock(`device:${device_id}`);
+          await tx.run('UPDATE devices SET facts_hash = NULL, facts_report_id = NULL WHERE device_id = ? AND (SELECT r.received_ms FROM reports r WHERE r.report_id = devices.facts_report_id) < ?', [device_id, cutoff]);
+        });
+      }
       // Heartbeats first, so that none is ever left naming a deleted full row. They are found through their full rows
       // (received before them, so older than the cutoff too: reports_received, then one heartbeats_base range each).
       total += await inChunks(() =>
