@@ -63,19 +63,22 @@ interface ReadRow {
 }
 
 /**
- * A report's own row, else its heartbeat joined to the full row it names: one statement, one index probe each.
- * (A report id is in one of the two tables; should a hostile agent have reused another device's id across them in
- * one PostgreSQL batch, the full row answers.)
+ * A report's own row, else its heartbeat joined to the full row it names: one statement, one index probe each. A
+ * report id is in one of the two tables; the device is asked too, so that two colluding agents that got one id into
+ * both (the same id from two devices in one instant, on two replicas) never read as each other.
  */
-const readSql = `SELECT r.collected_at, CAST(NULL AS BIGINT) AS collected_ms, r.body, r.body_z, 0 AS o FROM reports r WHERE r.report_id = ?
-  UNION ALL SELECT CAST(NULL AS TEXT), h.collected_ms, b.body, b.body_z, 1 FROM heartbeats h JOIN reports b ON b.id = h.base WHERE h.id = ?
+const readSql = `SELECT r.collected_at, CAST(NULL AS BIGINT) AS collected_ms, r.body, r.body_z, 0 AS o FROM reports r WHERE r.report_id = ? AND r.device_id = ?
+  UNION ALL SELECT CAST(NULL AS TEXT), h.collected_ms, b.body, b.body_z, 1 FROM heartbeats h JOIN reports b ON b.id = h.base WHERE h.id = ? AND b.device_id = ?
   ORDER BY o LIMIT 1`;
 
-/** The one read path of a stored report body: every reader (API, dashboard, case export, retention) goes through it. */
-export async function storedBody(sql: SqlDb, reportId: string): Promise<string | undefined> {
+/**
+ * The one read path of a stored report body: every reader (API, dashboard, case export, retention) goes through it,
+ * with the report's device.
+ */
+export async function storedBody(sql: SqlDb, reportId: string, deviceId: string): Promise<string | undefined> {
   // A heartbeat keeps its id in lower case (version 10's upper-case ones were moved over so): it answers with the id
   // as asked, the one the device row names.
-  const row = await sql.get<ReadRow>(readSql, [reportId, heartbeatKey(sql, reportId.toLowerCase()) ?? null]);
+  const row = await sql.get<ReadRow>(readSql, [reportId, deviceId, heartbeatKey(sql, reportId.toLowerCase()) ?? null, deviceId]);
   if (!row) return undefined;
   const own = ownBody(row.body, row.body_z);
   if (row.collected_ms === null) return own;

@@ -95,7 +95,7 @@ export function domainStore(sql: SqlDb, changed: AlertChangedSql, hooks: StoreHo
       const r = await sql.get('SELECT * FROM devices WHERE device_id = ?', [deviceId]);
       if (!r) return null;
       const history = await reportHistory(sql, deviceId, historyLimit);
-      const latest = r.latest_report_id ? await storedBody(sql, r.latest_report_id as string) : undefined;
+      const latest = r.latest_report_id ? await storedBody(sql, r.latest_report_id as string, deviceId) : undefined;
       return toDeviceDetail(r, history, latest);
     },
     async listAlerts(status, page) {
@@ -175,15 +175,15 @@ export function domainStore(sql: SqlDb, changed: AlertChangedSql, hooks: StoreHo
       // first kept heartbeat (id, times, and its body as that heartbeat reads), and that heartbeat row goes. The later
       // heartbeats keep naming the same row, so none is rewritten: one row written per device whose unchanged run
       // crosses the cutoff.
-      const edges = await sql.all<{ base: number | string; first: unknown }>(
-        'SELECT e.base, e.first FROM (SELECT b.id AS base, (SELECT h.id FROM heartbeats h WHERE h.base = b.id ORDER BY h.received_ms LIMIT 1) AS first FROM reports b WHERE b.received_ms < ?) e WHERE e.first IS NOT NULL',
+      const edges = await sql.all<{ base: number | string; device_id: string; first: unknown }>(
+        'SELECT e.base, e.device_id, e.first FROM (SELECT b.id AS base, b.device_id, (SELECT h.id FROM heartbeats h WHERE h.base = b.id ORDER BY h.received_ms LIMIT 1) AS first FROM reports b WHERE b.received_ms < ?) e WHERE e.first IS NOT NULL',
         [cutoff],
       );
-      for (const { base, first } of edges) {
+      for (const { base, device_id, first } of edges) {
         const reportId = first == null ? undefined : reportIdOfKey(first);
         if (reportId === undefined) continue;
         const beat = await sql.get<{ received_ms: number | string; collected_ms: number | string }>('SELECT received_ms, collected_ms FROM heartbeats WHERE id = ?', [first]);
-        const body = await storedBody(sql, reportId);
+        const body = await storedBody(sql, reportId, device_id);
         if (!beat || body === undefined) continue;
         // (Not when a hostile agent got the same id into both tables: the row then stays until its heartbeats go.)
         total += await sql.transaction(async (tx) => {

@@ -132,7 +132,7 @@ describe.each(engines)('compact report storage (%s)', (name, engine: Engine) => 
     const offset = { ...again(changed, 8), collectedAt: at().toISOString().replace('Z', '+00:00') };
     await post(offset);
     expect(await kinds()).toEqual(['full', 'heartbeat', 'full', 'full', 'full']);
-    for (const r of [upper, offset]) expect(JSON.parse((await storedBody(reader.sql, r.reportId as string))!)).toEqual(r);
+    for (const r of [upper, offset]) expect(JSON.parse((await storedBody(reader.sql, r.reportId as string, device))!)).toEqual(r);
     await duplicate(upper);
 
     // The device's history lists every report, newest first, heartbeats with their full row's score.
@@ -141,6 +141,21 @@ describe.each(engines)('compact report storage (%s)', (name, engine: Engine) => 
     expect(history[3]).toMatchObject({ reportId: beat.reportId, score: first.score, collectedAt: beat.collectedAt });
     const two = (await getJson(s.url, `/api/v1/devices/${device}?history=2`)).body.history as { reportId: string }[];
     expect(two.map((h) => h.reportId)).toEqual([offset.reportId, upper.reportId]);
+  });
+
+  it('one id in both tables (two colluding agents on two replicas at once) reads as each device\'s own report', async () => {
+    const first = makeReport(device, {}, at());
+    await post(first);
+    const beat = again(first, 5);
+    await post(beat);
+    const other = makeReport('collude-2', { score: 99, level: 'critical' }, at());
+    // What the race would leave: the heartbeat's id also a full row of another device (no lookup could see both).
+    await reader.sql.run('INSERT INTO reports (report_id, device_id, collected_at, received_ms, score, level, source_ip, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+      beat.reportId, 'collude-2', other.collectedAt, s.clock.now.getTime(), 99, 'critical', '127.0.0.1', JSON.stringify({ ...other, reportId: beat.reportId }),
+    ]);
+    expect(JSON.parse((await storedBody(reader.sql, beat.reportId as string, device))!)).toEqual({ ...first, reportId: beat.reportId, collectedAt: beat.collectedAt });
+    expect((await reader.latestReport(device))?.score).toBe(first.score);
+    expect(JSON.parse((await storedBody(reader.sql, beat.reportId as string, 'collude-2'))!).score).toBe(99);
   });
 
   it('answers every read of a heartbeat with the full body, its own report id and collected-at put back', async () => {
@@ -288,7 +303,7 @@ describe.each(engines)('compact report storage (%s)', (name, engine: Engine) => 
     // No heartbeat names a row that is gone.
     expect(await reader.sql.all('SELECT h.base FROM heartbeats h LEFT JOIN reports b ON b.id = h.base WHERE b.id IS NULL')).toEqual([]);
     expect(await kinds()).toEqual(['full', 'heartbeat']);
-    const read = async (id: string) => JSON.parse((await storedBody(reader.sql, id))!) as Record<string, unknown>;
+    const read = async (id: string) => JSON.parse((await storedBody(reader.sql, id, device))!) as Record<string, unknown>;
     expect(await read(kept.reportId as string)).toEqual({ ...first, reportId: kept.reportId, collectedAt: kept.collectedAt });
     // The rest of the run reads the promoted row's facts, with its own id and time.
     expect(await read(later.reportId as string)).toEqual({ ...first, reportId: later.reportId, collectedAt: later.collectedAt });

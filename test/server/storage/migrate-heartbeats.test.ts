@@ -91,7 +91,7 @@ describe.each(engines)('migration 11 from version 10 data (%s)', (name, engine: 
     reader = name === 'postgres' ? await openPostgres({ url: db }) : openSqlite(db);
     const sql = reader.sql;
     const read = async (id: string) => {
-      const body = await storedBody(sql, id);
+      const body = await storedBody(sql, id, id === orphan ? 'mig-2' : 'mig-1');
       return body === undefined ? undefined : (JSON.parse(body) as Record<string, unknown>);
     };
     expect(await read(text.reportId as string)).toEqual(text);
