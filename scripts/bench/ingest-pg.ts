@@ -178,7 +178,7 @@ try {
     }
   }
 
-  // Sizing: what each root's last run stored, per report (reports table with TOAST and indexes; the whole database).
+  // Sizing: what each root's last run stored, per report (report tables with TOAST and indexes; the whole database).
   for (const root of roots) {
     const client = new pg.Client({ connectionString: lastDb.get(root) });
     // A connection the cluster drops (it stops when a step fails) is that step's error, not a crash of the benchmark.
@@ -188,8 +188,12 @@ try {
     // A build from before compact storage has no body_z column: its bodies are all in body.
     const compact = (await client.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'reports' AND column_name = 'body_z'")).rowCount;
     const bodyBytes = compact ? 'octet_length(body) + coalesce(octet_length(body_z), 0)' : 'octet_length(body)';
+    // Since schema version 11 an unchanged report is a row of `heartbeats`: counted, and its table sized, with the reports.
+    const narrow = (await client.query("SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'heartbeats'")).rowCount;
+    const beats = narrow ? " + (SELECT count(*) FROM heartbeats)" : '';
+    const beatBytes = narrow ? " + pg_total_relation_size('heartbeats')" : '';
     const { rows } = await client.query<{ n: string; reports: string; database: string; body: string }>(
-      `SELECT count(*) AS n, pg_total_relation_size('reports') AS reports, pg_database_size(current_database()) AS database, avg(${bodyBytes}) AS body FROM reports`,
+      `SELECT count(*)${beats} AS n, pg_total_relation_size('reports')${beatBytes} AS reports, pg_database_size(current_database()) AS database, avg(${bodyBytes}) AS body FROM reports`,
     );
     await client.end();
     const r = rows[0];

@@ -5,8 +5,9 @@
  * real `farmwatch server` on a fresh SQLite file (and, with --postgres, on a fresh database of a throwaway PostgreSQL
  * cluster), enrolls `--devices` laptops, and posts each laptop the sequence in order, cycle by cycle across the
  * laptops, over HTTP (ids and times made fresh, nothing else changed). Then it stops the server and measures what the
- * `reports` table and its indexes take: SQLite's pages (dbstat, after a checkpoint), PostgreSQL's
- * pg_total_relation_size (after VACUUM). A laptop-day is 288 reports (one every 5 minutes).
+ * reports take: the `reports` table, and `heartbeats` where the root has it (schema version 11), with their indexes:
+ * SQLite's pages (dbstat, after a checkpoint), PostgreSQL's pg_total_relation_size (after VACUUM). A laptop-day is
+ * 288 reports (one every 5 minutes).
  *
  *   npm run build && node dist/scripts/bench/report-bytes.js [--root DIR [--label TEXT]]... [--devices 20] [--postgres] [--findings 0..3]
  *
@@ -119,28 +120,39 @@ async function feed(url: string): Promise<number> {
   return accepted;
 }
 
-/** The `reports` table and its indexes in a SQLite file: pages (dbstat) after a checkpoint. */
+/** The report tables (`reports`, and `heartbeats` where there is one). */
+const reportTables = ['reports', 'heartbeats'];
+
+/** The report tables and their indexes in a SQLite file: pages (dbstat) after a checkpoint. */
 function sqliteBytes(file: string): { bytes: number; rows: number } {
   const db = new Database(file);
   try {
     db.pragma('wal_checkpoint(TRUNCATE)');
-    const names = (db.prepare("SELECT name FROM sqlite_master WHERE tbl_name = 'reports'").all() as { name: string }[]).map((r) => r.name);
+    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (${reportTables.map(() => '?').join(', ')})`).all(...reportTables) as { name: string }[]).map((r) => r.name);
+    const names = (db.prepare(`SELECT name FROM sqlite_master WHERE tbl_name IN (${tables.map(() => '?').join(', ')})`).all(...tables) as { name: string }[]).map((r) => r.name);
     const size = db.prepare(`SELECT coalesce(sum(pgsize), 0) AS bytes FROM dbstat WHERE name IN (${names.map(() => '?').join(', ')})`).get(...names) as { bytes: number };
-    const rows = (db.prepare('SELECT count(*) AS n FROM reports').get() as { n: number }).n;
+    const rows = tables.reduce((n, t) => n + (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n, 0);
     return { bytes: Number(size.bytes), rows };
   } finally {
     db.close();
   }
 }
 
-/** The `reports` table with its TOAST and indexes in PostgreSQL, after VACUUM. */
+/** The report tables with their TOAST and indexes in PostgreSQL, after VACUUM. */
 async function postgresBytes(url: string): Promise<{ bytes: number; rows: number }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query('VACUUM ANALYZE reports');
-    const { rows } = await client.query<{ n: string; bytes: string }>("SELECT count(*) AS n, pg_total_relation_size('reports') AS bytes FROM reports");
-    return { bytes: Number(rows[0]?.bytes ?? 0), rows: Number(rows[0]?.n ?? 0) };
+    const tables = (await client.query<{ t: string }>('SELECT tablename AS t FROM pg_tables WHERE schemaname = current_schema() AND tablename = ANY($1)', [reportTables])).rows.map((r) => r.t);
+    let bytes = 0;
+    let n = 0;
+    for (const t of tables) {
+      await client.query(`VACUUM ANALYZE ${t}`);
+      const { rows } = await client.query<{ n: string; bytes: string }>(`SELECT count(*) AS n, pg_total_relation_size('${t}') AS bytes FROM ${t}`);
+      bytes += Number(rows[0]?.bytes ?? 0);
+      n += Number(rows[0]?.n ?? 0);
+    }
+    return { bytes, rows: n };
   } finally {
     await client.end();
   }
@@ -202,7 +214,7 @@ try {
         bytesPerReport: Math.round(perReport), bytesPerLaptopDay: Math.round(perReport * reportsPerDay),
       };
       lines.push(line);
-      console.log(`${root.label} (${engine}): ${rows} reports of ${devices} laptops, ${bytes} B of reports table and indexes: ${line.bytesPerReport} B per report, ${(line.bytesPerLaptopDay / 1024).toFixed(1)} KiB per laptop-day (${((line.bytesPerLaptopDay * 1000) / 2 ** 20).toFixed(0)} MiB a day per 1,000 laptops)`);
+      console.log(`${root.label} (${engine}): ${rows} reports of ${devices} laptops, ${bytes} B of report tables and indexes: ${line.bytesPerReport} B per report, ${(line.bytesPerLaptopDay / 1024).toFixed(1)} KiB per laptop-day (${((line.bytesPerLaptopDay * 1000) / 2 ** 20).toFixed(0)} MiB a day per 1,000 laptops)`);
       console.log(JSON.stringify(line));
     }
   }

@@ -1,16 +1,16 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { SqlDb } from './sql/types.js';
+import { collectedAtOf, heartbeatKey } from './heartbeat-key.js';
 
 /**
- * Stored report bodies, and the ONE way back to the JSON the agent sent. A `reports` row holds its body in one of
- * three forms:
- *  - `body` text, as received: rows written before compaction (and nothing else writes it now);
- *  - `body_z`, the same text compressed (`body` is ''): a full row;
- *  - neither (`body` is '', `body_z` null) and `repeats` naming the full row of the same device whose facts it
- *    repeats: a heartbeat (server/ingest/report-row.ts). It answers with that row's body, its own report id and
- *    collected-at put back (the other per-cycle values, sentAt, nextReportBy and the agent's cycle costs, are the full
- *    row's).
- * A heartbeat with no full row left to read, or a body that does not decode, reads as absent, never as an error.
+ * Stored report bodies, and the ONE way back to the JSON the agent sent. A report is stored as one of:
+ *  - a `reports` row with its `body` text, as received: rows written before compaction (nothing writes it now);
+ *  - a `reports` row with `body_z`, the same text compressed (`body` is ''): a full row;
+ *  - a `heartbeats` row (server/ingest/report-row.ts): its report id, times and the `reports.id` of its device's full
+ *    row whose facts it repeats, no body. It answers with that row's body, its own report id and collected-at put
+ *    back (the other per-cycle values, sentAt, nextReportBy and the agent's cycle costs, are the full row's).
+ * Retention never leaves a heartbeat without its full row (server/storage/store.ts). A body that does not decode
+ * (or a row version 10 left as a heartbeat of nothing) reads as absent, never as an error.
  */
 
 /**
@@ -37,61 +37,50 @@ export function decompressBody(stored: Uint8Array): string | undefined {
   }
 }
 
-/** One row's own body, whichever form it is stored in; undefined for a heartbeat. */
+/** One row's own body, whichever form it is stored in; undefined when it has none. */
 function ownBody(body: string | null, bodyZ: Uint8Array | null): string | undefined {
   if (body) return body;
   return bodyZ ? decompressBody(bodyZ) : undefined;
 }
 
-export interface StoredBodyRow {
-  collected_at: string;
-  body: string | null;
-  body_z: Uint8Array | null;
-  base_body: string | null;
-  base_body_z: Uint8Array | null;
-}
-
-/** The columns `decodeStoredBody` reads, of a query `FROM reports r LEFT JOIN reports b ON b.report_id = r.repeats`. */
-export const storedBodyColumns = 'r.report_id, r.collected_at, r.body, r.body_z, b.body AS base_body, b.body_z AS base_body_z';
-
-/** Pure and total: the body as received (a heartbeat's rebuilt from its full row), or undefined when there is none. */
-export function decodeStoredBody(row: StoredBodyRow & { report_id: string }): string | undefined {
-  const own = ownBody(row.body, row.body_z);
-  if (own !== undefined) return own;
-  const base = ownBody(row.base_body, row.base_body_z);
-  if (base === undefined) return undefined;
+/** Pure and total: a heartbeat's body, from its full row's, with its own report id and collected-at. */
+export function heartbeatBody(base: string, reportId: string, collectedAt: string): string | undefined {
   try {
     const parsed = JSON.parse(base) as unknown;
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
     // Spread keeps the keys where they were: the same JSON as the report stored whole, but for the per-cycle values.
-    return JSON.stringify({ ...(parsed as Record<string, unknown>), reportId: row.report_id, collectedAt: row.collected_at });
+    return JSON.stringify({ ...(parsed as Record<string, unknown>), reportId, collectedAt });
   } catch {
     return undefined;
   }
 }
 
-interface ReadRow extends StoredBodyRow {
-  report_id: string;
-  device_id: string;
-  received_ms: number | string;
-  repeats: string | null;
+interface ReadRow {
+  collected_at: string | null;
+  collected_ms: number | string | null;
+  body: string | null;
+  body_z: Uint8Array | null;
 }
 
 /**
- * The one read path of a stored report body: every reader (API, dashboard, case export) goes through it. A heartbeat
- * whose full row retention removed (it made the first kept heartbeat a full row instead: server/storage/store.ts)
- * reads the device's newest full row received before it, one probe of reports_full: the facts are the same, since
- * any change in between would have been stored whole.
+ * A report's own row, else its heartbeat joined to the full row it names: one statement, one index probe each. A
+ * report id is in one of the two tables; the device is asked too, so that two colluding agents that got one id into
+ * both (the same id from two devices in one instant, on two replicas) never read as each other.
  */
-export async function storedBody(sql: SqlDb, reportId: string): Promise<string | undefined> {
-  const row = await sql.get<ReadRow>(`SELECT ${storedBodyColumns}, r.device_id, r.received_ms, r.repeats FROM reports r LEFT JOIN reports b ON b.report_id = r.repeats WHERE r.report_id = ?`, [reportId]);
+const readSql = `SELECT r.collected_at, CAST(NULL AS BIGINT) AS collected_ms, r.body, r.body_z, 0 AS o FROM reports r WHERE r.report_id = ? AND r.device_id = ?
+  UNION ALL SELECT CAST(NULL AS TEXT), h.collected_ms, b.body, b.body_z, 1 FROM heartbeats h JOIN reports b ON b.id = h.base WHERE h.id = ? AND b.device_id = ?
+  ORDER BY o LIMIT 1`;
+
+/**
+ * The one read path of a stored report body: every reader (API, dashboard, case export, retention) goes through it,
+ * with the report's device.
+ */
+export async function storedBody(sql: SqlDb, reportId: string, deviceId: string): Promise<string | undefined> {
+  // A heartbeat keeps its id in lower case (version 10's upper-case ones were moved over so): it answers with the id
+  // as asked, the one the device row names.
+  const row = await sql.get<ReadRow>(readSql, [reportId, deviceId, heartbeatKey(sql, reportId.toLowerCase()) ?? null, deviceId]);
   if (!row) return undefined;
-  // `body` is NOT NULL: a null base body means the full row is gone.
-  if (row.repeats !== null && row.base_body === null) {
-    const before = await sql.get<{ body_z: Uint8Array }>('SELECT body_z FROM reports WHERE device_id = ? AND received_ms <= ? AND body_z IS NOT NULL ORDER BY received_ms DESC LIMIT 1', [
-      row.device_id, Number(row.received_ms),
-    ]);
-    return decodeStoredBody({ ...row, base_body: null, base_body_z: before?.body_z ?? null });
-  }
-  return decodeStoredBody(row);
+  const own = ownBody(row.body, row.body_z);
+  if (row.collected_ms === null) return own;
+  return own === undefined ? undefined : heartbeatBody(own, reportId, collectedAtOf(row.collected_ms));
 }

@@ -13,6 +13,7 @@ import { timesOf } from '../verdict/report-times.js';
 import { upsertAlertSteps, updateAlert, type ChangedStep } from './alerts.js';
 import { recentPresence } from './presence.js';
 import { reportRow } from './report-row.js';
+import { heartbeatKey } from '../db/heartbeat-key.js';
 import { recordVerdict } from '../cases/verdict-log.js';
 
 export interface IngestStepsOptions {
@@ -48,13 +49,20 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
   const sql = {
     // The server's score and the source's country and ASN are known before the transaction: written with the row, so
     // that the row (body included) is written once, not updated twice more.
-    // The body columns come from ./report-row.ts: compressed, or a heartbeat naming the full row it repeats.
-    insertReport: `INSERT INTO reports (report_id, device_id, collected_at, received_ms, score, level, source_ip, body, body_z, repeats, server_score, server_level, source_country, source_asn)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (report_id) DO NOTHING`,
+    // The body columns come from ./report-row.ts: compressed, or no row here at all for a heartbeat (insertHeartbeat).
+    insertReport: `INSERT INTO reports (report_id, device_id, collected_at, received_ms, score, level, source_ip, body, body_z, server_score, server_level, source_country, source_asn)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (report_id) DO NOTHING`,
+    // A heartbeat: its id, the device's full row it repeats, its times; the rest is the full row's (server/db/report-body.ts).
+    insertHeartbeat: 'INSERT INTO heartbeats (id, base, received_ms, collected_ms) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
     // One read and one write of the device row per report: what the verdict (integrity) and intel (source, travel)
     // modules need of it is read here, and their columns are written with the ingest's own.
     // Read before the insert: the facts hash of the device's last full row decides whether this one is a heartbeat.
-    deviceBefore: 'SELECT last_collected_at, config_hash, code_hash, policy_version, integrity_agent_version, travel_country, travel_ms, clock_skew_s, facts_hash, facts_report_id FROM devices WHERE device_id = ?',
+    // It also tells whether the report id is stored already, in either table (a report is a full row or a heartbeat,
+    // each table's key alone cannot tell a resent report: it may be judged the other kind the second time).
+    deviceBefore: `SELECT last_collected_at, config_hash, code_hash, policy_version, integrity_agent_version, travel_country, travel_ms, clock_skew_s, facts_hash, facts_report_id,
+        (SELECT r.id FROM reports r WHERE r.report_id = devices.facts_report_id) AS facts_base,
+        (SELECT 1 FROM reports r WHERE r.report_id = ?) AS seen_full, (SELECT 1 FROM heartbeats h WHERE h.id = ?) AS seen_heartbeat
+      FROM devices WHERE device_id = ?`,
     // last_seen always moves; score, level and the latest report only follow a newer collection (spooled reports
     // arrive late), judged on the server's clock (`newest`, server/verdict/report-times.ts), never by the stated time.
     // Findings are read from that report's stored body when asked for: the device row stays small.
@@ -145,17 +153,23 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
     const { report } = item;
     const at = item.receivedAt.toISOString();
     const verdict = item.guard?.verdict;
-    const before = yield* get<DeviceBefore>(sql.deviceBefore, [report.deviceId], own);
-    const stored = reportRow(item, before);
-    const inserted = yield* run(sql.insertReport, [
-      report.reportId, report.deviceId, report.collectedAt, item.receivedAt.getTime(), report.score, report.level, item.sourceIp, stored.body, stored.bodyZ, stored.repeats,
-      verdict?.score ?? null, verdict?.level ?? null, item.source?.country ?? null, item.source?.asn ?? null,
-    ], { batch: { key: ['report_id'] } });
+    // An id stored as a heartbeat is looked up as one whatever its letter case (heartbeats keep lower-case ids).
+    const before = yield* get<DeviceBefore & Seen>(sql.deviceBefore, [report.reportId, heartbeatKey(dialect, report.reportId.toLowerCase()) ?? null, report.deviceId], own);
+    if (before && (before.seen_full != null || before.seen_heartbeat != null)) return 'duplicate';
+    const stored = reportRow(dialect, item, before);
+    const beat = stored.heartbeat;
+    const inserted = beat
+      ? yield* run(sql.insertHeartbeat, [beat.key, beat.base, item.receivedAt.getTime(), beat.collectedMs], { batch: { key: ['id'] } })
+      : yield* run(sql.insertReport, [
+          report.reportId, report.deviceId, report.collectedAt, item.receivedAt.getTime(), report.score, report.level, item.sourceIp, stored.body, stored.bodyZ,
+          verdict?.score ?? null, verdict?.level ?? null, item.source?.country ?? null, item.source?.asn ?? null,
+        ], { batch: { key: ['report_id'] } });
     if (inserted.changes === 0) return 'duplicate';
     const times = timesOf(item, before?.last_collected_at ?? null);
     const { judged, integrity } = yield* judge(item, at, before, times);
     yield* colocate(item, policy, at);
-    const row = inserted.rowid === undefined ? undefined : { rowid: inserted.rowid };
+    // A heartbeat has no reports row: intel's per-report findings go to the device row and the verdict log only.
+    const row = beat || inserted.rowid === undefined ? undefined : { rowid: inserted.rowid };
     const intelColumns = policy.intel ? yield* intel(item, policy.intel, at, upsertAlert, row, before) : null;
     // Flags as 1/0, not booleans: the same on both engines, and bound as given on SQLite's hot path.
     const n = times.newest ? 1 : 0;
@@ -211,6 +225,12 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
       yield* observeSkew(refusedSignature(deviceId, skewS, at), previous?.clock_skew_s ?? null);
     },
   };
+}
+
+/** Whether the report id is stored already (./steps.ts deviceBefore). */
+interface Seen {
+  seen_full: number | null;
+  seen_heartbeat: number | null;
 }
 
 /** The device update's parameters for the verdict's columns; null (not the newest report) leaves them as they are. */

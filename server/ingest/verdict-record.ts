@@ -20,6 +20,8 @@ export interface DeviceBefore {
   /** The device's last full report (./report-row.ts): a report with the same facts is stored as a heartbeat. */
   facts_hash: Uint8Array | null;
   facts_report_id: string | null;
+  /** That row's `reports.id`, while it is there. */
+  facts_base: number | string | null;
 }
 
 /** Integrity columns of the device row, written by the ingest's one device update; null when the report is not the newest. */

@@ -30,7 +30,7 @@ export function dashboardStore(sql: SqlDb): DashboardStorage {
     },
     async latestReport(deviceId) {
       const d = await sql.get<{ latest_report_id: string | null }>('SELECT latest_report_id FROM devices WHERE device_id = ?', [deviceId]);
-      const body = d?.latest_report_id ? await storedBody(sql, d.latest_report_id) : undefined;
+      const body = d?.latest_report_id ? await storedBody(sql, d.latest_report_id, deviceId) : undefined;
       if (body === undefined) return null;
       try {
         return JSON.parse(body) as Record<string, unknown>;

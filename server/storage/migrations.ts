@@ -18,6 +18,11 @@ export interface Migration {
   readonly postgres: string;
 }
 
+const hexGlob = (n: number) => '[0-9a-f]'.repeat(n);
+/** A UUID as text, lower case (SQLite GLOB) or either case (PostgreSQL ~*). */
+const uuidGlob = [8, 4, 4, 4, 12].map(hexGlob).join('-');
+const uuidRegex = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+
 export const migrations: readonly Migration[] = [
   {
     version: 1,
@@ -201,6 +206,91 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE reports ADD COLUMN body_z BYTEA, ADD COLUMN repeats TEXT;
       ALTER TABLE devices ADD COLUMN facts_hash BYTEA, ADD COLUMN facts_report_id TEXT;
       CREATE INDEX reports_full ON reports(device_id, received_ms) WHERE body_z IS NOT NULL;
+    `,
+  },
+  {
+    version: 11,
+    name: 'narrow heartbeats: a table of their own, 16-byte ids, integer times',
+    // Most reports repeat their device's last full row: such a heartbeat is now a row of `heartbeats` holding its
+    // report id (16 bytes), the `reports.id` of the full row it repeats and its two times as integer milliseconds,
+    // keyed on the id (replay is still a duplicate) with one index by full row (history, retention). `reports` gets an
+    // integer id to be named by (SQLite: the rowid kept as INTEGER PRIMARY KEY, so that VACUUM cannot renumber it), and
+    // loses `repeats` and reports_full. Version 10's heartbeats move over: their full row is the one named, or (when
+    // retention had removed it) the device's full row before them, as they were read. Values that would not read back
+    // as stored are written as they read: an upper-case id in lower case, a collected-at with an offset in UTC. A
+    // version 10 heartbeat with no full row left stays a body-less `reports` row (it read as absent, and still does).
+    sqlite: `
+      CREATE TABLE heartbeats (
+        id BLOB PRIMARY KEY,
+        base INTEGER NOT NULL,
+        received_ms INTEGER NOT NULL,
+        collected_ms INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO heartbeats (id, base, received_ms, collected_ms)
+        SELECT unhex(replace(lower(c.report_id), '-', '')), c.base, c.received_ms, CAST(round(unixepoch(c.collected_at, 'subsec') * 1000) AS INTEGER)
+        FROM (
+          SELECT r.report_id, r.received_ms, r.collected_at,
+            coalesce(
+              (SELECT b.rowid FROM reports b WHERE b.report_id = r.repeats AND b.repeats IS NULL),
+              (SELECT f.rowid FROM reports f WHERE f.device_id = r.device_id AND f.received_ms <= r.received_ms AND f.body_z IS NOT NULL ORDER BY f.received_ms DESC LIMIT 1)
+            ) AS base
+          FROM reports r WHERE r.repeats IS NOT NULL AND lower(r.report_id) GLOB '${uuidGlob}'
+        ) c
+        WHERE c.base IS NOT NULL AND unixepoch(c.collected_at, 'subsec') IS NOT NULL
+        ON CONFLICT (id) DO NOTHING;
+      CREATE TABLE reports_v11 (
+        id INTEGER PRIMARY KEY,
+        report_id TEXT NOT NULL UNIQUE,
+        device_id TEXT NOT NULL,
+        collected_at TEXT NOT NULL,
+        received_ms INTEGER NOT NULL,
+        score INTEGER NOT NULL,
+        level TEXT NOT NULL,
+        source_ip TEXT NOT NULL,
+        body TEXT NOT NULL,
+        source_country TEXT,
+        source_asn INTEGER,
+        server_findings TEXT,
+        server_score INTEGER,
+        server_level TEXT,
+        body_z BLOB
+      );
+      INSERT INTO reports_v11 (id, report_id, device_id, collected_at, received_ms, score, level, source_ip, body, source_country, source_asn, server_findings, server_score, server_level, body_z)
+        SELECT r.rowid, r.report_id, r.device_id, r.collected_at, r.received_ms, r.score, r.level, r.source_ip, r.body, r.source_country, r.source_asn, r.server_findings, r.server_score, r.server_level, r.body_z
+        FROM reports r
+        WHERE r.repeats IS NULL OR NOT EXISTS (SELECT 1 FROM heartbeats h WHERE h.id = unhex(replace(lower(r.report_id), '-', '')) AND h.received_ms = r.received_ms);
+      DROP TABLE reports;
+      ALTER TABLE reports_v11 RENAME TO reports;
+      CREATE INDEX reports_device ON reports(device_id, received_ms);
+      CREATE INDEX reports_received ON reports(received_ms);
+      CREATE INDEX heartbeats_base ON heartbeats(base, received_ms);
+    `,
+    postgres: `
+      ALTER TABLE reports ADD COLUMN id BIGINT GENERATED ALWAYS AS IDENTITY;
+      CREATE UNIQUE INDEX reports_id ON reports(id);
+      CREATE TABLE heartbeats (
+        id UUID PRIMARY KEY,
+        base BIGINT NOT NULL,
+        received_ms BIGINT NOT NULL,
+        collected_ms BIGINT NOT NULL
+      );
+      INSERT INTO heartbeats (id, base, received_ms, collected_ms)
+        SELECT c.report_id::uuid, c.base, c.received_ms, round(extract(epoch FROM c.collected_at::timestamptz) * 1000)::bigint
+        FROM (
+          SELECT r.report_id, r.received_ms, r.collected_at,
+            coalesce(
+              (SELECT b.id FROM reports b WHERE b.report_id = r.repeats AND b.repeats IS NULL),
+              (SELECT f.id FROM reports f WHERE f.device_id = r.device_id AND f.received_ms <= r.received_ms AND f.body_z IS NOT NULL ORDER BY f.received_ms DESC LIMIT 1)
+            ) AS base
+          FROM reports r WHERE r.repeats IS NOT NULL AND r.report_id ~* '${uuidRegex}'
+        ) c
+        WHERE c.base IS NOT NULL
+        ON CONFLICT (id) DO NOTHING;
+      DELETE FROM reports r USING heartbeats h
+        WHERE r.repeats IS NOT NULL AND h.id = (CASE WHEN r.report_id ~* '${uuidRegex}' THEN r.report_id::uuid END) AND h.received_ms = r.received_ms;
+      DROP INDEX reports_full;
+      ALTER TABLE reports DROP COLUMN repeats;
+      CREATE INDEX heartbeats_base ON heartbeats(base, received_ms);
     `,
   },
 ];

@@ -3,18 +3,34 @@ import { decideSilent, longestPromiseMs, silentAgentRule } from '../../rules/fle
 import type { Finding } from '../../rules/types.js';
 import type { AlertChangedSql } from '../forwarders/outbox.js';
 import { toOutboxRow } from '../forwarders/outbox.js';
-import { byteOrder, forUpdate, inList, listParam, rowIdentity } from '../db/sql/dialect.js';
+import { byteOrder, forUpdate, inList, listParam } from '../db/sql/dialect.js';
 import type { TokenCache } from './token-cache.js';
 import type { SqlDb } from '../db/sql/types.js';
 import { toAlert, toDeviceDetail, toSummary } from '../db/rows.js';
 import type { AlertStatus } from '../db/records.js';
 import { compressBody, storedBody } from '../db/report-body.js';
+import { reportHistory } from '../db/report-history.js';
+import { collectedAtOf, reportIdOfKey } from '../db/heartbeat-key.js';
 import type { Storage } from './types.js';
 
 type Row = Record<string, unknown>;
 
 /** Rows one retention statement deletes at most. */
 export const pruneChunk = 1000;
+
+/**
+ * Runs a chunk's DELETE until one deletes fewer than a chunk, yielding between them: a large prune never holds the
+ * writer (and the ingest behind it) for long. Returns the rows deleted.
+ */
+async function inChunks(chunk: () => Promise<{ changes: number }>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = (await chunk()).changes;
+    total += n;
+    if (n < pruneChunk) return total;
+    await new Promise((r) => setImmediate(r));
+  }
+}
 
 export interface StoreHooks {
   /** Resolves once the commit is on disk (SQLite's WAL sync). */
@@ -78,8 +94,8 @@ export function domainStore(sql: SqlDb, changed: AlertChangedSql, hooks: StoreHo
     async getDevice(deviceId, historyLimit) {
       const r = await sql.get('SELECT * FROM devices WHERE device_id = ?', [deviceId]);
       if (!r) return null;
-      const history = await sql.all('SELECT report_id, collected_at, received_ms, score, level FROM reports WHERE device_id = ? ORDER BY received_ms DESC LIMIT ?', [deviceId, historyLimit]);
-      const latest = r.latest_report_id ? await storedBody(sql, r.latest_report_id as string) : undefined;
+      const history = await reportHistory(sql, deviceId, historyLimit);
+      const latest = r.latest_report_id ? await storedBody(sql, r.latest_report_id as string, deviceId) : undefined;
       return toDeviceDetail(r, history, latest);
     },
     async listAlerts(status, page) {
@@ -136,33 +152,56 @@ export function domainStore(sql: SqlDb, changed: AlertChangedSql, hooks: StoreHo
     },
     async prune(before, presenceBefore) {
       let total = 0;
-      const id = rowIdentity(sql);
       const cutoff = before.getTime();
-      // A device's next report must not repeat a full row about to go: it is stored whole instead.
-      await sql.run('UPDATE devices SET facts_hash = NULL, facts_report_id = NULL WHERE (SELECT r.received_ms FROM reports r WHERE r.report_id = devices.facts_report_id) < ?', [cutoff]);
-      // A heartbeat never outlives the full row it repeats: where a device's first kept row is a heartbeat of a row
-      // about to go, it becomes a full row itself (its body as read now). Later heartbeats of the same run read it as
-      // their device's full row before them (./report-body.ts). One index probe per device, one row written per
-      // device whose unchanged run crosses the cutoff.
-      const edges = await sql.all<{ report_id: string }>(
-        `SELECT e.report_id FROM devices d
-           JOIN reports e ON e.report_id = (SELECT f.report_id FROM reports f WHERE f.device_id = d.device_id AND f.received_ms >= ? ORDER BY f.received_ms LIMIT 1)
-           LEFT JOIN reports b ON b.report_id = e.repeats
-         WHERE e.repeats IS NOT NULL AND (b.report_id IS NULL OR b.received_ms < ?)`,
-        [cutoff, cutoff],
+      // A device's next report must not repeat a full row about to go: it is stored whole instead. Under the device's
+      // lock (the ingest's, PostgreSQL): a report being stored now that read the old row commits first, so its heartbeat
+      // is seen below, and none comes after. Only devices whose last full row crossed the cutoff since the last prune.
+      const stale = await sql.all<{ device_id: string }>('SELECT device_id FROM devices WHERE (SELECT r.received_ms FROM reports r WHERE r.report_id = devices.facts_report_id) < ?', [cutoff]);
+      for (const { device_id } of stale) {
+        await sql.transaction(async (tx) => {
+          await tx.lock(`device:${device_id}`);
+          await tx.run('UPDATE devices SET facts_hash = NULL, facts_report_id = NULL WHERE device_id = ? AND (SELECT r.received_ms FROM reports r WHERE r.report_id = devices.facts_report_id) < ?', [device_id, cutoff]);
+        });
+      }
+      // Heartbeats first, so that none is ever left naming a deleted full row. They are found through their full rows
+      // (received before them, so older than the cutoff too: reports_received, then one heartbeats_base range each).
+      total += await inChunks(() =>
+        sql.run(
+          `DELETE FROM heartbeats WHERE id IN (SELECT h.id FROM reports b JOIN heartbeats h ON h.base = b.id WHERE b.received_ms < ? AND h.received_ms < ? LIMIT ${pruneChunk})`,
+          [cutoff, cutoff],
+        ),
       );
-      for (const { report_id } of edges) {
-        const body = await storedBody(sql, report_id);
-        if (body !== undefined) await sql.run('UPDATE reports SET body_z = ?, repeats = NULL WHERE report_id = ? AND repeats IS NOT NULL', [compressBody(body), report_id]);
+      // A full row older than the cutoff whose run of heartbeats goes on past it: the row takes the identity of its
+      // first kept heartbeat (id, times, and its body as that heartbeat reads), and that heartbeat row goes. The later
+      // heartbeats keep naming the same row, so none is rewritten: one row written per device whose unchanged run
+      // crosses the cutoff.
+      const edges = await sql.all<{ base: number | string; device_id: string; first: unknown }>(
+        'SELECT e.base, e.device_id, e.first FROM (SELECT b.id AS base, b.device_id, (SELECT h.id FROM heartbeats h WHERE h.base = b.id ORDER BY h.received_ms LIMIT 1) AS first FROM reports b WHERE b.received_ms < ?) e WHERE e.first IS NOT NULL',
+        [cutoff],
+      );
+      for (const { base, device_id, first } of edges) {
+        const reportId = first == null ? undefined : reportIdOfKey(first);
+        if (reportId === undefined) continue;
+        const beat = await sql.get<{ received_ms: number | string; collected_ms: number | string }>('SELECT received_ms, collected_ms FROM heartbeats WHERE id = ?', [first]);
+        const body = await storedBody(sql, reportId, device_id);
+        if (!beat || body === undefined) continue;
+        // (Not when a hostile agent got the same id into both tables: the row then stays until its heartbeats go.)
+        total += await sql.transaction(async (tx) => {
+          const moved = await tx.run("UPDATE reports SET report_id = ?, collected_at = ?, received_ms = ?, body = '', body_z = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM reports x WHERE x.report_id = ?)", [
+            reportId, collectedAtOf(beat.collected_ms), Number(beat.received_ms), compressBody(body), Number(base), reportId,
+          ]);
+          if (moved.changes) await tx.run('DELETE FROM heartbeats WHERE id = ?', [first]);
+          // The full row's own report is gone.
+          return moved.changes;
+        });
       }
-      // In chunks of at most pruneChunk rows, yielding between them: a large prune never holds the writer (and the
-      // ingest behind it) for long.
-      for (;;) {
-        const n = (await sql.run(`DELETE FROM reports WHERE ${id} IN (SELECT ${id} FROM reports WHERE received_ms < ? LIMIT ${pruneChunk})`, [cutoff])).changes;
-        total += n;
-        if (n < pruneChunk) break;
-        await new Promise((r) => setImmediate(r));
-      }
+      // Full rows, in chunks: one still named by a heartbeat (written while this prune ran) stays for the next prune.
+      total += await inChunks(() =>
+        sql.run(
+          `DELETE FROM reports WHERE id IN (SELECT r.id FROM reports r WHERE r.received_ms < ? AND NOT EXISTS (SELECT 1 FROM heartbeats h WHERE h.base = r.id) LIMIT ${pruneChunk})`,
+          [cutoff],
+        ),
+      );
       await sql.run('DELETE FROM presence WHERE last_seen_ms < ?', [presenceBefore.getTime()]);
       return total;
     },

@@ -33,8 +33,3 @@ export function inList(db: Pick<SqlDb, 'dialect'>, column: string): string {
 export function listParam(db: Pick<SqlDb, 'dialect'>, values: readonly unknown[]): unknown {
   return db.dialect === 'postgres' ? values : JSON.stringify(values);
 }
-
-/** A column naming a row physically, for chunked deletes (SQLite's rowid, PostgreSQL's ctid). */
-export function rowIdentity(db: SqlDb): string {
-  return db.dialect === 'postgres' ? 'ctid' : 'rowid';
-}

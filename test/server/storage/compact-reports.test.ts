@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgres } from '../../../server/storage/pg.js';
 import { openSqlite } from '../../../server/storage/sqlite.js';
 import { storedBody } from '../../../server/db/report-body.js';
+import { reportIdOfKey } from '../../../server/db/heartbeat-key.js';
 import { domainStore, pruneChunk } from '../../../server/storage/store.js';
 import type { SqlDb } from '../../../server/db/sql/types.js';
 import type { Storage } from '../../../server/storage/types.js';
@@ -13,6 +14,7 @@ interface Row {
   report_id: string;
   body: string;
   body_z: Uint8Array | null;
+  /** A heartbeat: the report id of the full row it names. */
   repeats: string | null;
 }
 
@@ -43,8 +45,16 @@ describe.each(engines)('compact report storage (%s)', (name, engine: Engine) => 
     expect(res.status, JSON.stringify(res.body)).toBe(202);
   }
   const at = () => new Date(s.clock.now.getTime() + 1000);
-  const rows = async (deviceId = device) =>
-    reader.sql.all<Row>('SELECT report_id, body, body_z, repeats FROM reports WHERE device_id = ? ORDER BY received_ms', [deviceId]);
+  /** The device's stored reports in the order received: its full rows and the heartbeats naming them. */
+  const rows = async (deviceId = device): Promise<Row[]> => {
+    const full = await reader.sql.all<Row & { received_ms: number }>('SELECT report_id, body, body_z, NULL AS repeats, received_ms FROM reports WHERE device_id = ?', [deviceId]);
+    const beats = await reader.sql.all<{ id: unknown; received_ms: number; repeats: string }>(
+      'SELECT h.id, h.received_ms, b.report_id AS repeats FROM heartbeats h JOIN reports b ON b.id = h.base WHERE b.device_id = ?',
+      [deviceId],
+    );
+    const all = [...full, ...beats.map((h) => ({ report_id: reportIdOfKey(h.id)!, body: '', body_z: null, repeats: h.repeats, received_ms: h.received_ms }))];
+    return all.sort((a, b) => Number(a.received_ms) - Number(b.received_ms)).map(({ received_ms: _, ...r }) => r);
+  };
   const kinds = async () => (await rows()).map((r) => (r.repeats ? 'heartbeat' : r.body_z ? 'full' : 'text'));
   /** The same facts again: new id and times, other cycle costs. */
   const again = (r: Record<string, unknown>, cpuMs: number) => ({ ...r, reportId: randomUUID(), collectedAt: at().toISOString(), sentAt: at().toISOString(), nextReportBy: new Date(at().getTime() + 330_000).toISOString(), agent: { ...(r.agent as object), health: { ...(r.agent as { health: object }).health, cpuMs, wallMs: cpuMs + 9, rssMiB: 60 + cpuMs / 10, forks: cpuMs % 3, maxEventLoopBlockMs: cpuMs % 7 } } });
@@ -76,6 +86,76 @@ describe.each(engines)('compact report storage (%s)', (name, engine: Engine) => 
       await post(again(current, 60));
     }
     expect(await kinds()).toEqual(['full', 'heartbeat', 'heartbeat', ...changes.flatMap(() => ['full', 'heartbeat'])]);
+  });
+
+  it('a heartbeat is a narrow row of its own: 16-byte id, the full row it names, integer times', async () => {
+    const first = makeReport(device, {}, at());
+    await post(first);
+    const beat = again(first, 5);
+    await post(beat);
+    const [row, ...more] = await reader.sql.all<Record<string, unknown>>('SELECT * FROM heartbeats');
+    expect(more).toEqual([]);
+    expect(Object.keys(row!).sort()).toEqual(['base', 'collected_ms', 'id', 'received_ms']);
+    if (name === 'sqlite') expect((row!.id as Buffer).length).toBe(16);
+    expect(reportIdOfKey(row!.id)).toBe(beat.reportId);
+    expect(Number(row!.collected_ms)).toBe(Date.parse(beat.collectedAt as string));
+    expect(Number(row!.received_ms)).toBe(s.clock.now.getTime());
+    const base = await reader.sql.get<{ report_id: string }>('SELECT report_id FROM reports WHERE id = ?', [Number(row!.base)]);
+    expect(base?.report_id).toBe(first.reportId);
+  });
+
+  it('a resent report is a duplicate, whichever table holds it and whatever it would be judged now', async () => {
+    const duplicate = async (r: Record<string, unknown>) => {
+      s.clock.now = new Date(s.clock.now.getTime() + 1000);
+      const res = await postReport(s.url, token, r);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect((res.body as { duplicate?: boolean }).duplicate).toBe(true);
+    };
+    const first = makeReport(device, {}, at());
+    await post(first);
+    const beat = again(first, 5);
+    await post(beat);
+    // The full row again: its facts are the device's last full row's, it would be a heartbeat now.
+    await duplicate(first);
+    await duplicate(beat);
+    // The facts change; the old heartbeat resent would now be stored whole.
+    const changed = { ...again(first, 6), score: 40 };
+    await post(changed);
+    await duplicate(beat);
+    // The same UUID in upper case is the same report.
+    await duplicate({ ...beat, reportId: (beat.reportId as string).toUpperCase() });
+    expect(await kinds()).toEqual(['full', 'heartbeat', 'full']);
+
+    // An id or a collected-at that would not read back as sent (upper case, an offset) is stored whole: read as sent.
+    const upper = { ...again(changed, 7), reportId: randomUUID().toUpperCase() };
+    await post(upper);
+    const offset = { ...again(changed, 8), collectedAt: at().toISOString().replace('Z', '+00:00') };
+    await post(offset);
+    expect(await kinds()).toEqual(['full', 'heartbeat', 'full', 'full', 'full']);
+    for (const r of [upper, offset]) expect(JSON.parse((await storedBody(reader.sql, r.reportId as string, device))!)).toEqual(r);
+    await duplicate(upper);
+
+    // The device's history lists every report, newest first, heartbeats with their full row's score.
+    const history = (await getJson(s.url, `/api/v1/devices/${device}?history=10`)).body.history as { reportId: string; score: number; collectedAt: string }[];
+    expect(history.map((h) => h.reportId)).toEqual([offset, upper, changed, beat, first].map((r) => r.reportId));
+    expect(history[3]).toMatchObject({ reportId: beat.reportId, score: first.score, collectedAt: beat.collectedAt });
+    const two = (await getJson(s.url, `/api/v1/devices/${device}?history=2`)).body.history as { reportId: string }[];
+    expect(two.map((h) => h.reportId)).toEqual([offset.reportId, upper.reportId]);
+  });
+
+  it('one id in both tables (two colluding agents on two replicas at once) reads as each device\'s own report', async () => {
+    const first = makeReport(device, {}, at());
+    await post(first);
+    const beat = again(first, 5);
+    await post(beat);
+    const other = makeReport('collude-2', { score: 99, level: 'critical' }, at());
+    // What the race would leave: the heartbeat's id also a full row of another device (no lookup could see both).
+    await reader.sql.run('INSERT INTO reports (report_id, device_id, collected_at, received_ms, score, level, source_ip, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+      beat.reportId, 'collude-2', other.collectedAt, s.clock.now.getTime(), 99, 'critical', '127.0.0.1', JSON.stringify({ ...other, reportId: beat.reportId }),
+    ]);
+    expect(JSON.parse((await storedBody(reader.sql, beat.reportId as string, device))!)).toEqual({ ...first, reportId: beat.reportId, collectedAt: beat.collectedAt });
+    expect((await reader.latestReport(device))?.score).toBe(first.score);
+    expect(JSON.parse((await storedBody(reader.sql, beat.reportId as string, 'collude-2'))!).score).toBe(99);
   });
 
   it('answers every read of a heartbeat with the full body, its own report id and collected-at put back', async () => {
@@ -200,6 +280,7 @@ describe.each(engines)('compact report storage (%s)', (name, engine: Engine) => 
       }
     });
     const deletes: number[] = [];
+    const beatDeletes: number[] = [];
     const counting: SqlDb = {
       dialect: reader.sql.dialect,
       all: (q, p) => reader.sql.all(q, p),
@@ -209,16 +290,20 @@ describe.each(engines)('compact report storage (%s)', (name, engine: Engine) => 
       async run(q, p) {
         const r = await reader.sql.run(q, p);
         if (q.startsWith('DELETE FROM reports')) deletes.push(r.changes);
+        if (q.startsWith('DELETE FROM heartbeats WHERE id IN')) beatDeletes.push(r.changes);
         return r;
       },
     };
     const store = domainStore(counting, async () => {});
-    // Everything older than the cutoff goes (the full row and the first heartbeat of this device, the other device's
-    // rows), in statements of at most a chunk each.
+    // Everything older than the cutoff goes (the full row's report and the first heartbeat of this device, the other
+    // device's rows), in statements of at most a chunk each; the full row itself stays as the first kept report.
     expect(await store.prune(new Date(cut), new Date(0))).toBe(n + 2);
-    expect(deletes).toEqual([pruneChunk, pruneChunk, n + 2 - 2 * pruneChunk]);
+    expect(deletes).toEqual([pruneChunk, pruneChunk, n - 2 * pruneChunk]);
+    expect(beatDeletes).toEqual([1]);
+    // No heartbeat names a row that is gone.
+    expect(await reader.sql.all('SELECT h.base FROM heartbeats h LEFT JOIN reports b ON b.id = h.base WHERE b.id IS NULL')).toEqual([]);
     expect(await kinds()).toEqual(['full', 'heartbeat']);
-    const read = async (id: string) => JSON.parse((await storedBody(reader.sql, id))!) as Record<string, unknown>;
+    const read = async (id: string) => JSON.parse((await storedBody(reader.sql, id, device))!) as Record<string, unknown>;
     expect(await read(kept.reportId as string)).toEqual({ ...first, reportId: kept.reportId, collectedAt: kept.collectedAt });
     // The rest of the run reads the promoted row's facts, with its own id and time.
     expect(await read(later.reportId as string)).toEqual({ ...first, reportId: later.reportId, collectedAt: later.collectedAt });
