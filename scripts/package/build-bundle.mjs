@@ -45,6 +45,9 @@ async function embeddedFiles() {
   for (const name of (await readdir(dir)).filter((n) => n.endsWith('.json')).sort()) {
     files[`dist/rules/catalogs/${name}`] = await readFile(join(dir, name), 'utf8');
   }
+  // The Intl answers of the Node building this (collectors/locale/intl-facts.ts): used where the same Node runs it.
+  const { buildIntlFacts } = await import(pathToFileURL(join(root, 'dist', 'collectors', 'locale', 'intl-facts-build.js')).href);
+  files['dist/collectors/locale/intl-facts.json'] = JSON.stringify(buildIntlFacts());
   return files;
 }
 
