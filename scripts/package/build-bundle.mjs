@@ -87,6 +87,16 @@ export default { ...fs, readFileSync };
 `;
 }
 
+// node:crypto for the agent's own modules, loaded at the first call: a bundle's imports are all required when it starts,
+// and crypto's ~14 internal modules cost ~10 ms and ~2 MiB of every command, where diagnose never calls it. A name not
+// listed here fails the build (esbuild: no matching export).
+const lazyCryptoNames = ['createHash', 'createHmac', 'createPrivateKey', 'createPublicKey', 'generateKeyPairSync', 'randomBytes', 'sign'];
+const lazyCryptoSource = `
+let loaded;
+const crypto = () => (loaded ??= require('node:crypto'));
+${lazyCryptoNames.map((n) => `export function ${n}(...args) { return crypto().${n}(...args); }`).join('\n')}
+`;
+
 const serverStubSource = (command) => `
 export async function main(_args, io) {
   io.stderr.write('farmwatch ${command}: the server is not part of the laptop build; install the farmwatch npm package on the server host (see docs/deployment.md)\\n');
@@ -199,6 +209,10 @@ function laptopPlugin(files) {
       b.onResolve({ filter: /^(node:)?fs$/ }, (args) =>
         isOwnSource(args.importer) ? { path: 'embedded-fs', namespace: 'farmwatch' } : undefined,
       );
+      b.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
+        isOwnSource(args.importer) ? { path: 'lazy-crypto', namespace: 'farmwatch' } : undefined,
+      );
+      b.onLoad({ filter: /^lazy-crypto$/, namespace: 'farmwatch' }, () => ({ contents: lazyCryptoSource, loader: 'js', resolveDir: root }));
       b.onResolve({ filter: /\/commands\/(server|demo)\.js$/ }, (args) =>
         isOwnSource(args.importer) ? { path: `${/(server|demo)\.js$/.exec(args.path)[1]}-stub`, namespace: 'farmwatch' } : undefined,
       );
