@@ -68,8 +68,6 @@ export function computeNameFacts(c: NamedCatalogs): NameFacts {
   };
 }
 
-const nameCount = (entries: readonly NamedEntry[]) => entries.reduce((n, e) => n + e.names.length, 0);
-
 /**
  * The facts written beside the compiled catalogs of `dir`, when they are there and fit these catalogs (one fact per
  * name); else undefined, and the compiler works them out.
@@ -77,8 +75,13 @@ const nameCount = (entries: readonly NamedEntry[]) => entries.reduce((n, e) => n
 export function readNameFacts(c: NamedCatalogs, dir: string | URL = compiledCatalogDir()): NameFacts | undefined {
   try {
     const raw = JSON.parse(readFileSync(join(dir instanceof URL ? fileURLToPath(dir) : dir, nameFactsFile), 'utf8')) as Partial<NameFacts>;
-    const fits = (facts: Partial<CatalogNameFacts> | undefined, entries: readonly NamedEntry[]) =>
-      Array.isArray(facts?.keys) && typeof facts.kinds === 'string' && facts.keys.length === nameCount(entries) && facts.kinds.length === facts.keys.length;
+    // One fact per name, and the first and last names' keys theirs: a cheap guard against facts of other catalogs.
+    const fits = (facts: Partial<CatalogNameFacts> | undefined, entries: readonly NamedEntry[]) => {
+      if (!Array.isArray(facts?.keys) || typeof facts.kinds !== 'string') return false;
+      const names = entries.flatMap((e) => e.names);
+      if (facts.keys.length !== names.length || facts.kinds.length !== names.length) return false;
+      return names.length === 0 || (facts.keys[0] === normaliseName(names[0]!.name) && facts.keys.at(-1) === normaliseName(names.at(-1)!.name));
+    };
     if (!Array.isArray(raw.commonKeys) || !fits(raw.remoteAccess, c.remoteAccess) || !fits(raw.vpn, c.vpn) || !fits(raw.softwareJigglers, c.softwareJigglers)) return undefined;
     return raw as NameFacts;
   } catch {

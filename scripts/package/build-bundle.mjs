@@ -16,6 +16,9 @@
 //   require('farmwatch:zod')): diagnose and collect check their data with generated shapes (schema/contract.ts) and
 //   never need it; a value those refuse, `farmwatch schema` and the daemon's report checks do.
 // - the build fails if any server code, fastify, better-sqlite3 or a native module (.node) got in.
+// - beside it, farmwatch.cjs.v8cache: V8's code cache of the agent's code, made by running the bundle's diagnose once
+//   here (writeCodeCache); the bundle uses it when it is this build's and V8 takes it (docs/deployment.md).
+// - node:crypto is loaded at its first call (lazyCryptoSource), not when the bundle starts.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -120,7 +123,7 @@ main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, en
 
 // The file node runs: answers --version at once, and compiles the agent (the esbuild output, held as a string) only for
 // a command. Parsing 1.4 MB of code costs more than the whole budget of `--version` (0.05 s over Node's own start).
-// The compiled code comes from the V8 code cache written beside it at build time (codeCacheFile), when that file is
+// The compiled code comes from the V8 code cache written beside it at build time (codeCacheSuffix), when that file is
 // the one built with this launcher (buildId) and V8 takes it (same V8 and flags); else V8 compiles as before. The cache
 // is never written at run time: a cache in a place the user can write would be a way to inject code.
 function launcherSource(agent, zod, version, legal, v8, buildId) {
@@ -193,6 +196,8 @@ require(bundle);
 
 function writeCodeCache(outfile, buildId) {
   const out = outfile + codeCacheSuffix;
+  // V8 takes a cache only under the flags it was made with: those the launcher sets for diagnose, even when the
+  // builder's own environment switches them off.
   execFileSync(process.execPath, ['-e', codeCacheDriver, outfile, out, buildId], {
     stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000, env: { ...process.env, FARMWATCH_V8_DEFAULTS: '' },
   });
@@ -264,11 +269,11 @@ export async function buildBundle(outDir = join(root, 'dist', 'bundle')) {
   const v8 = { flags: daemonV8Flags, commands: v8TunedCommands };
   // The id ties the code cache to this launcher: V8 itself checks only its version, its flags and the source's length.
   const buildId = `farmwatch-code-cache:${createHash('sha256').update(agent).digest('hex')}:`;
-  await writeFile(outfile, launcherSource(agent, zod, JSON.parse(files['package.json']).version, legal, v8, buildId), { mode: 0o755 });
-  const codeCache = writeCodeCache(outfile, buildId);
   const inputs = Object.keys(result.metafile.inputs).map((p) => relative(root, resolve(root, p)).split(sep).join('/'));
   const bad = inputs.filter((p) => forbidden.some((re) => re.test(p)));
   if (bad.length) throw new Error(`the laptop bundle must not contain server code or native modules: ${bad.join(', ')}`);
+  await writeFile(outfile, launcherSource(agent, zod, JSON.parse(files['package.json']).version, legal, v8, buildId), { mode: 0o755 });
+  const codeCache = writeCodeCache(outfile, buildId);
   await writeFile(join(outDir, 'inputs.json'), `${JSON.stringify(inputs.sort(), null, 2)}\n`);
   const { size } = await stat(outfile);
   return { outfile, codeCache, size, ms: Date.now() - started, inputs };

@@ -44,6 +44,9 @@ describe("the build's name facts (name-facts.json beside the compiled catalogs)"
     const facts = computeNameFacts(named());
     writeFileSync(join(dir, nameFactsFile), JSON.stringify({ ...facts, vpn: { ...facts.vpn, keys: facts.vpn.keys.slice(1) } }));
     expect(readNameFacts(named(), dir)).toBeUndefined();
+    const shifted = [...facts.remoteAccess.keys.slice(1), facts.remoteAccess.keys[0]!];
+    writeFileSync(join(dir, nameFactsFile), JSON.stringify({ ...facts, remoteAccess: { ...facts.remoteAccess, keys: shifted } }));
+    expect(readNameFacts(named(), dir)).toBeUndefined();
     writeFileSync(join(dir, nameFactsFile), '{ not json');
     expect(readNameFacts(named(), dir)).toBeUndefined();
     // The catalogs still compile: the facts are worked out instead.
