@@ -97,14 +97,22 @@ interface ProcessIntl {
 }
 
 /**
+ * What ICU read for this process: it reads the zone once (again only when TZ is assigned: Node resets it then) and the
+ * locale once, so a later change of /etc/localtime or of the variables is not Intl's answer (systemTimezone shows it).
+ */
+let icuRead: { tz: string | undefined; zone: string | undefined; locale: string | undefined } | undefined;
+
+/**
  * Intl's zone and locale for this process. Read from the OS as ICU reads them when that is exact (intl-free.ts, with
  * the build's recorded Intl answers): the same values, without loading ICU's data. Else from Intl.
  */
 async function processIntl(ctx: CollectContext, facts: IntlFacts | undefined): Promise<ProcessIntl> {
   if (facts && ctx.realPath) {
-    const localtime = ctx.env.TZ === undefined ? await ctx.realPath('/etc/localtime').catch(() => undefined) : undefined;
-    const timeZone = processZone(facts, ctx.env.TZ, localtime);
-    const locale = processLocale(facts, ctx.env);
+    if (!icuRead || icuRead.tz !== ctx.env.TZ) {
+      const localtime = ctx.env.TZ === undefined ? await ctx.realPath('/etc/localtime').catch(() => undefined) : undefined;
+      icuRead = { tz: ctx.env.TZ, zone: processZone(facts, ctx.env.TZ, localtime), locale: icuRead?.locale ?? processLocale(facts, ctx.env) };
+    }
+    const { zone: timeZone, locale } = icuRead;
     if (timeZone && locale) {
       return { timeZone, locale, utcOffsetMinutes: processOffsetMinutes, canonical: (z) => (Object.hasOwn(facts.zones, z) ? facts.zones[z]! : canonicalZone(z)) };
     }
