@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
-import { readFile, readdir, readlink } from 'node:fs/promises';
+import { readFile, readdir, readlink, realpath } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { isAbsoluteProgram } from './programs.js';
 import type { CollectContext, CollectOptions, ExecOptions } from './types.js';
@@ -59,6 +59,7 @@ export function createContext(init: RealContextInit): CollectContext {
     readFileBuffer: (path) => readFile(path, { signal: init.signal }),
     readDir: (path) => readdir(path),
     readLink: (path) => (kernelFile(path) ? syncRead(() => readlinkSync(path)) : readlink(path)),
+    realPath: (path) => realpath(path),
     now: () => new Date(),
     env: process.env,
     log: init.log,

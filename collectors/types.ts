@@ -34,6 +34,11 @@ export interface CollectContext {
   readDir(path: string): Promise<string[]>;
   /** Target of a symbolic link (readlink). */
   readLink(path: string): Promise<string>;
+  /**
+   * The path with every link resolved (realpath). Only the real machine's context has it: the locale collector then
+   * reads the zone as ICU does, for the process this runs in; without it, it asks Intl.
+   */
+  realPath?(path: string): Promise<string>;
   now(): Date;
   env: Readonly<Record<string, string | undefined>>;
   log: Logger;

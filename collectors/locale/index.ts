@@ -1,6 +1,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { platformSource } from '../platform.js';
 import type { Collector } from '../types.js';
+import { loadIntlFacts } from './intl-facts.js';
 import { contract } from '../../schema/contract.js';
 import type { Locale } from '../../schema/snapshot/locale.js';
 
@@ -10,7 +11,8 @@ export const locale: Collector<Locale> = { name: 'locale', schema: contract('loc
   prepare: async () => {
     await source.prepare();
     await yieldToLoop();
-    // ICU loads its time-zone and locale data on the first Intl call (~12 ms here): in its own turn, not in the first cycle.
-    Intl.DateTimeFormat().resolvedOptions();
+    // ICU loads its time-zone and locale data on the first Intl call (~12 ms here): in its own turn, not in the first
+    // cycle. Not at all on Linux with the build's recorded answers (intl-facts.ts), where the collector reads the OS.
+    if (process.platform !== 'linux' || !loadIntlFacts()) Intl.DateTimeFormat().resolvedOptions();
   },
 };

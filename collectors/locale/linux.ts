@@ -5,7 +5,9 @@ import type { CollectContext, CollectResult } from '../types.js';
 import {
   inputMethodsFromEnv, parseAssignments, parseFcitx5Profile, parseXorgKeyboard, posixToBcp47, xkbLayouts, zoneFromLocaltimeLink,
 } from './parse-config.js';
-import { resolveTimezone, utcOffsetMinutes } from './timezone.js';
+import { loadIntlFacts, type IntlFacts } from './intl-facts.js';
+import { processLocale, processOffsetMinutes, processZone } from './intl-free.js';
+import { canonicalZone, resolveTimezone, utcOffsetMinutes } from './timezone.js';
 import type { Locale } from '../../schema/snapshot/locale.js';
 
 async function tryRead(ctx: CollectContext, path: string, notes: string[]): Promise<string | undefined> {
@@ -87,10 +89,42 @@ async function userInputMethods(ctx: CollectContext, user: ConsoleUser, notes: s
   return { layouts, inputMethods };
 }
 
-export async function collect(ctx: CollectContext): Promise<CollectResult<Locale>> {
-  const notes: string[] = [];
+interface ProcessIntl {
+  timeZone: string;
+  locale: string;
+  utcOffsetMinutes(at: Date): number;
+  canonical(zone: string): string;
+}
+
+/**
+ * What ICU read for this process: it reads the zone once (again only when TZ is assigned: Node resets it then) and the
+ * locale once, so a later change of /etc/localtime or of the variables is not Intl's answer (systemTimezone shows it).
+ */
+let icuRead: { tz: string | undefined; zone: string | undefined; locale: string | undefined } | undefined;
+
+/**
+ * Intl's zone and locale for this process. Read from the OS as ICU reads them when that is exact (intl-free.ts, with
+ * the build's recorded Intl answers): the same values, without loading ICU's data. Else from Intl.
+ */
+async function processIntl(ctx: CollectContext, facts: IntlFacts | undefined): Promise<ProcessIntl> {
+  if (facts && ctx.realPath) {
+    if (!icuRead || icuRead.tz !== ctx.env.TZ) {
+      const localtime = ctx.env.TZ === undefined ? await ctx.realPath('/etc/localtime').catch(() => undefined) : undefined;
+      icuRead = { tz: ctx.env.TZ, zone: processZone(facts, ctx.env.TZ, localtime), locale: icuRead?.locale ?? processLocale(facts, ctx.env) };
+    }
+    const { zone: timeZone, locale } = icuRead;
+    if (timeZone && locale) {
+      return { timeZone, locale, utcOffsetMinutes: processOffsetMinutes, canonical: (z) => (Object.hasOwn(facts.zones, z) ? facts.zones[z]! : canonicalZone(z)) };
+    }
+  }
   const intl = Intl.DateTimeFormat().resolvedOptions();
-  const zone = resolveTimezone({ intlZone: intl.timeZone, envTz: ctx.env.TZ, ...(await systemZone(ctx, notes)) });
+  return { timeZone: intl.timeZone, locale: intl.locale, utcOffsetMinutes: (at) => utcOffsetMinutes(at, intl.timeZone), canonical: canonicalZone };
+}
+
+export async function collect(ctx: CollectContext, facts: IntlFacts | undefined = loadIntlFacts()): Promise<CollectResult<Locale>> {
+  const notes: string[] = [];
+  const intl = await processIntl(ctx, facts);
+  const zone = resolveTimezone({ intlZone: intl.timeZone, envTz: ctx.env.TZ, ...(await systemZone(ctx, notes)) }, intl.canonical);
   const sysLocale = await systemLocale(ctx, notes);
   // LANGUAGE (gettext's priority list) when set; else the one language of the locale.
   const fromLanguage = (ctx.env.LANGUAGE ?? '').split(':').map((l) => l.trim()).filter(Boolean);
@@ -101,7 +135,7 @@ export async function collect(ctx: CollectContext): Promise<CollectResult<Locale
     timezone: zone.timezone,
     timezoneSource: zone.timezoneSource,
     ...(zone.systemTimezone ? { systemTimezone: zone.systemTimezone } : {}),
-    utcOffsetMinutes: utcOffsetMinutes(ctx.now(), zone.timezone),
+    utcOffsetMinutes: intl.utcOffsetMinutes(ctx.now()),
     locale: intl.locale,
     ...(sysLocale ? { systemLocale: sysLocale } : {}),
     languages,

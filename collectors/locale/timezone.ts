@@ -26,16 +26,17 @@ export function canonicalZone(zone: string): string {
   }
 }
 
-export function resolveTimezone(f: ZoneFacts): ZoneReading {
+/** `canonical` spells a zone as Intl does: canonicalZone, or the build's recorded answers (intl-facts.ts). */
+export function resolveTimezone(f: ZoneFacts, canonical: (zone: string) => string = canonicalZone): ZoneReading {
   const system = f.localtimeZone ?? f.etcTimezone;
   const systemSource = f.localtimeZone ? '/etc/localtime' : f.etcTimezone ? '/etc/timezone' : undefined;
   const tz = f.envTz?.replace(/^:/, '').trim();
   const timezone = f.intlZone;
   let timezoneSource: string;
   if (tz) timezoneSource = 'TZ';
-  else if (systemSource && system && canonicalZone(system) === canonicalZone(timezone)) timezoneSource = systemSource;
+  else if (systemSource && system && canonical(system) === canonical(timezone)) timezoneSource = systemSource;
   else timezoneSource = 'Intl';
-  const differs = system !== undefined && canonicalZone(system) !== canonicalZone(timezone);
+  const differs = system !== undefined && canonical(system) !== canonical(timezone);
   return { timezone, timezoneSource, ...(differs ? { systemTimezone: system } : {}) };
 }
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { catalogFiles, type CatalogName } from './files.js';
+import { catalogFiles, type CatalogData, type CatalogName } from './files.js';
+import { computeNameFacts, nameFactsFile } from './name-facts.js';
 import { CatalogError, catalogDir } from './load.js';
 import { attackTechniquesCatalogSchema } from './schemas/attack-techniques.js';
 import { commonProgramsCatalogSchema } from './schemas/common-programs.js';
@@ -72,5 +73,14 @@ export function compileCatalogDir(src: string | URL = catalogDir(), out?: string
   const dir = out === undefined ? mkdtempSync(join(tmpdir(), 'farmwatch-catalogs-')) : toPath(out);
   mkdirSync(dir, { recursive: true });
   for (const [name, data] of parsed) writeFileSync(join(dir, catalogFiles[name].file), `${JSON.stringify(data)}\n`);
+  // What compiling the software catalogs works out for each name, once here rather than at every start.
+  const of = <N extends CatalogName>(name: N) => parsed.find(([n]) => n === name)![1] as CatalogData<N>;
+  const facts = computeNameFacts({
+    remoteAccess: of('remoteAccess').tools,
+    vpn: of('vpn').vpns,
+    softwareJigglers: of('softwareJigglers').tools,
+    commonPrograms: of('commonPrograms').programs,
+  });
+  writeFileSync(join(dir, nameFactsFile), `${JSON.stringify(facts)}\n`);
   return dir;
 }

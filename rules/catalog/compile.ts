@@ -3,6 +3,7 @@ import type { SoftwareItem } from '../../schema/snapshot/software.js';
 import { NameIndex, PathIndex, type NameHit } from './name-index.js';
 import { basename, normaliseName } from './normalise.js';
 import type { CatalogName } from './schemas/software-entry.js';
+import { nameFactAt, type CatalogNameFacts } from './name-facts.js';
 import { nameStrengths } from './strength.js';
 
 /** How a fact was matched, for the evidence. */
@@ -68,14 +69,19 @@ export class CompiledCatalog<E extends CatalogEntry> {
   private readonly bundles = new Map<string, NameHit>();
   private readonly paths = new PathIndex();
 
-  /** `common`: normalised names of common OS and application programs (a catalogued name among them is weak). */
-  constructor(readonly entries: readonly E[], common: ReadonlySet<string> = new Set()) {
+  /**
+   * `common`: normalised names of common OS and application programs (a catalogued name among them is weak).
+   * `facts`: each name's key and strength as the build worked them out (name-facts.ts), one per name in order.
+   */
+  constructor(readonly entries: readonly E[], common: ReadonlySet<string> = new Set(), facts?: CatalogNameFacts) {
     this.byId = new Map(entries.map((e) => [e.id, e]));
-    const strengthOf = nameStrengths(entries, common);
+    const strengthOf = facts ? undefined : nameStrengths(entries, common);
+    let i = 0;
     for (const e of entries) {
       for (const n of e.names) {
-        const { strength, common: isCommon } = strengthOf(n.name);
-        this.names.add(e.id, n.name, strength, n.uncertain ?? false, n.os, n.kind, isCommon);
+        const fact = facts ? nameFactAt(facts, i++) : undefined;
+        const { strength, common: isCommon } = fact ?? strengthOf!(n.name);
+        this.names.add(e.id, n.name, strength, n.uncertain ?? false, n.os, n.kind, isCommon, fact?.key);
       }
       for (const b of e.bundleIds) this.bundles.set(b.toLowerCase(), { id: e.id, name: b, strength: 'strong', unique: true, uncertain: false, catalogued: 'bundleId' });
       for (const p of e.paths) this.paths.add(e.id, p.path, p.uncertain ?? false);

@@ -1,7 +1,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { CompiledCatalog, InterfaceIndex } from './compile.js';
 import { loadCatalog, type CatalogData } from './files.js';
-import { commonProgramKeys } from './strength.js';
+import { computeNameFacts, readNameFacts } from './name-facts.js';
 import type { PortRange, RemoteTool } from './schemas/remote-access.js';
 import type { SoftwareJiggler } from './schemas/software-jigglers.js';
 import type { VpnClient } from './schemas/vpn.js';
@@ -49,7 +49,7 @@ export function compileCatalogs(dir?: string | URL): Catalogs {
   const vpn = loadCatalog('vpn', dir);
   const jig = loadCatalog('softwareJigglers', dir);
   const common = loadCatalog('commonPrograms', dir);
-  return compiled(ra, vpn, jig, common);
+  return compiled(ra, vpn, jig, common, dir);
 }
 
 function compiled(
@@ -57,15 +57,19 @@ function compiled(
   vpn: CatalogData<'vpn'>,
   jig: CatalogData<'softwareJigglers'>,
   common: CatalogData<'commonPrograms'>,
+  dir?: string | URL,
 ): Catalogs {
-  const commonNames = commonProgramKeys(common.programs);
+  const named = { remoteAccess: ra.tools, vpn: vpn.vpns, softwareJigglers: jig.tools, commonPrograms: common.programs };
+  // The build's name facts when they are there (name-facts.ts); else the same worked out here.
+  const facts = readNameFacts(named, dir) ?? computeNameFacts(named);
+  const commonNames = new Set(facts.commonKeys);
   return {
-    remoteAccess: new CompiledCatalog(ra.tools, commonNames),
+    remoteAccess: new CompiledCatalog(ra.tools, commonNames, facts.remoteAccess),
     commonPorts: new Set(ra.commonPorts),
     remoteControlPorts: ra.remoteControlPorts,
-    vpn: new CompiledCatalog(vpn.vpns, commonNames),
+    vpn: new CompiledCatalog(vpn.vpns, commonNames, facts.vpn),
     vpnInterfaces: new InterfaceIndex(vpn.vpns),
-    jigglers: new CompiledCatalog(jig.tools, commonNames),
+    jigglers: new CompiledCatalog(jig.tools, commonNames, facts.softwareJigglers),
   };
 }
 

@@ -45,8 +45,8 @@ export class NameIndex {
   private readonly patterns = new Map<string, Pattern[]>();
   private readonly loosePatterns: Pattern[] = [];
 
-  add(entryId: string, name: string, strength: 'strong' | 'weak', uncertain = false, os?: string, kind?: string, common = false): void {
-    const key = normaliseName(name);
+  /** `key`: normaliseName(name), when the caller has it already (the build's name facts). */
+  add(entryId: string, name: string, strength: 'strong' | 'weak', uncertain = false, os?: string, kind?: string, common = false, key = normaliseName(name)): void {
     if (key === '') return;
     const hit: NameHit = { id: entryId, name, strength: isGlob(key) ? 'weak' : strength, unique: true, uncertain, ...(common ? { common } : {}), ...(os ? { spellings: { [os]: [{ name, kind }] } } : {}) };
     if (isGlob(key)) {

@@ -8,6 +8,9 @@
  * sources; another root's laptop bundle is built only when missing (base-build.ts builds both, `{ bundle: true }`).
  * CPU is user + system of the process and the children it waited for, and peak RSS its largest, both from GNU time
  * (/usr/bin/time, getrusage of the child). Prints a table and one JSON line: rows carry the label of their root.
+ * Then compares `diagnose --json` of every build with the first root's npm bin, run back to back: the report must be the
+ * same apart from timings (collectedAt, durationMs, uptime); processes and connections are compared where both runs
+ * saw them (the machine's own churn: pids come and go, a postgres backend retitles itself, RTTs move).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -55,6 +58,58 @@ function processCount(): number {
   return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).length;
 }
 
+interface Report {
+  snapshot: Record<string, unknown> & { processes?: { pid: number }[]; network?: { connections?: Record<string, unknown>[] } };
+  [key: string]: unknown;
+}
+
+/** JSON with every object's keys sorted: the collectors finish, and are listed, in whatever order they finish. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
+/** The report without what differs from run to run on a still machine: timings, and the process and socket lists. */
+function steady(r: Report): { rest: unknown; processes: Map<number, string>; connections: Map<string, string> } {
+  const { collectedAt: _at, processes = [], collectors, host, network, ...snapshot } = r.snapshot as Report['snapshot'] & { collectedAt?: unknown; collectors?: Record<string, object>; host?: object };
+  const { connections = [], ...net } = network ?? {};
+  const timeless = Object.fromEntries(Object.entries(collectors ?? {}).map(([k, v]) => [k, { ...v, durationMs: undefined }]));
+  return {
+    rest: canonical({ ...r, snapshot: { ...snapshot, collectors: timeless, host: { ...host, uptimeSeconds: undefined }, network: net } }),
+    processes: new Map(processes.map((p) => [p.pid, JSON.stringify(p)])),
+    connections: new Map(connections.map((c) => [JSON.stringify([c.protocol, c.localAddress, c.localPort, c.remoteAddress, c.remotePort, c.state]), JSON.stringify(c)])),
+  };
+}
+
+function differing<K>(a: Map<K, string>, b: Map<K, string>): { both: number; differ: number } {
+  let both = 0;
+  let differ = 0;
+  for (const [k, v] of a) {
+    if (!b.has(k)) continue;
+    both++;
+    if (b.get(k) !== v) differ++;
+  }
+  return { both, differ };
+}
+
+/** diagnose --json of each case beside the first case's, run back to back. */
+async function compareReports(diagnoses: { label: string; args: string[] }[]) {
+  const out: { label: string; sameReport: boolean; processes: { both: number; differ: number }; connections: { both: number; differ: number } }[] = [];
+  const [first, ...rest] = diagnoses;
+  if (!first) return out;
+  process.stdout.write(`\ndiagnose --json against ${first.label}, run back to back (the same apart from timings; processes and connections where both saw them):\n`);
+  for (const c of rest) {
+    const json = async (args: string[]) => steady(JSON.parse((await run(process.execPath, [...args, '--json'], { cwd: scratch, timeout: 120_000, maxBuffer: 64 << 20 })).stdout) as Report);
+    const a = await json(first.args);
+    const b = await json(c.args);
+    const row = { label: c.label, sameReport: a.rest === b.rest, processes: differing(a.processes, b.processes), connections: differing(a.connections, b.connections) };
+    out.push(row);
+    process.stdout.write(`- ${c.label}: report ${row.sameReport ? 'the same' : 'DIFFERENT'}; processes in both ${row.processes.both}, differing ${row.processes.differ}; connections in both ${row.connections.both}, differing ${row.connections.differ}\n`);
+  }
+  return out;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const scratch = mkdtempSync(join(tmpdir(), 'farmwatch-bench-cli-'));
 const extra: ChildProcess[] = [];
@@ -96,7 +151,8 @@ try {
   for (const r of rows) {
     process.stdout.write(`| ${r.label} | ${r.cpuS.toFixed(2)} | ${r.id === 'node' ? '' : (r.cpuS - nodeCpu).toFixed(2)} | ${r.rssMiB} |\n`);
   }
-  process.stdout.write(`${JSON.stringify({ processes, runs, roots: roots.map((r) => ({ label: r.label, root: r.dir, commit: r.commit?.slice(0, 12) })), nodeCpuS: nodeCpu, rows })}\n`);
+  const compared = await compareReports(cases.filter((c) => c.id.endsWith(':diagnose')));
+  process.stdout.write(`${JSON.stringify({ processes, runs, roots: roots.map((r) => ({ label: r.label, root: r.dir, commit: r.commit?.slice(0, 12) })), nodeCpuS: nodeCpu, rows, compared })}\n`);
 } finally {
   for (const p of extra) p.kill();
   rmSync(scratch, { recursive: true, force: true });

@@ -16,7 +16,12 @@
 //   require('farmwatch:zod')): diagnose and collect check their data with generated shapes (schema/contract.ts) and
 //   never need it; a value those refuse, `farmwatch schema` and the daemon's report checks do.
 // - the build fails if any server code, fastify, better-sqlite3 or a native module (.node) got in.
+// - beside it, farmwatch.cjs.v8cache: V8's code cache of the agent's code, made by running the bundle's diagnose once
+//   here (writeCodeCache); the bundle uses it when it is this build's and V8 takes it (docs/deployment.md).
+// - node:crypto is loaded at its first call (lazyCryptoSource), not when the bundle starts.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -43,6 +48,9 @@ async function embeddedFiles() {
   for (const name of (await readdir(dir)).filter((n) => n.endsWith('.json')).sort()) {
     files[`dist/rules/catalogs/${name}`] = await readFile(join(dir, name), 'utf8');
   }
+  // The Intl answers of the Node building this (collectors/locale/intl-facts.ts): used where the same Node runs it.
+  const { buildIntlFacts } = await import(pathToFileURL(join(root, 'dist', 'collectors', 'locale', 'intl-facts-build.js')).href);
+  files['dist/collectors/locale/intl-facts.json'] = JSON.stringify(buildIntlFacts());
   return files;
 }
 
@@ -82,6 +90,16 @@ export default { ...fs, readFileSync };
 `;
 }
 
+// node:crypto for the agent's own modules, loaded at the first call: a bundle's imports are all required when it starts,
+// and crypto's ~14 internal modules cost ~10 ms and ~2 MiB of every command, where diagnose never calls it. A name not
+// listed here fails the build (esbuild: no matching export).
+const lazyCryptoNames = ['createHash', 'createHmac', 'createPrivateKey', 'createPublicKey', 'generateKeyPairSync', 'randomBytes', 'sign'];
+const lazyCryptoSource = `
+let loaded;
+const crypto = () => (loaded ??= require('node:crypto'));
+${lazyCryptoNames.map((n) => `export function ${n}(...args) { return crypto().${n}(...args); }`).join('\n')}
+`;
+
 const serverStubSource = (command) => `
 export async function main(_args, io) {
   io.stderr.write('farmwatch ${command}: the server is not part of the laptop build; install the farmwatch npm package on the server host (see docs/deployment.md)\\n');
@@ -105,7 +123,10 @@ main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, en
 
 // The file node runs: answers --version at once, and compiles the agent (the esbuild output, held as a string) only for
 // a command. Parsing 1.4 MB of code costs more than the whole budget of `--version` (0.05 s over Node's own start).
-function launcherSource(agent, zod, version, legal, v8) {
+// The compiled code comes from the V8 code cache written beside it at build time (codeCacheSuffix), when that file is
+// the one built with this launcher (buildId) and V8 takes it (same V8 and flags); else V8 compiles as before. The cache
+// is never written at run time: a cache in a place the user can write would be a way to inject code.
+function launcherSource(agent, zod, version, legal, v8, buildId) {
   const comments = legal.trim() ? `\n/* Third-party licence notices of the code above:\n\n${legal.replaceAll('*/', '* /')}\n*/\n` : '';
   return `#!/usr/bin/env node
 // farmwatch laptop agent, bundled by scripts/package/build-bundle.mjs; third-party licence notices at the end of the file.
@@ -127,9 +148,24 @@ if (command === '--version' || command === '-v') {
     }
     return zodModule.exports;
   }, require);
-  vm.compileFunction(agent(), ['exports', 'require', 'module', '__filename', '__dirname'], { filename: __filename })(
-    exports, agentRequire, module, __filename, __dirname,
-  );
+  const script = new vm.Script(agentWrapped(), { filename: __filename, cachedData: codeCache() });
+  // The build (scripts/package/build-bundle.mjs) asks for the compiled script, to write its code cache after a run.
+  const builder = globalThis[Symbol.for('farmwatch.bundle.script')];
+  if (typeof builder === 'function') builder(script);
+  script.runInThisContext()(exports, agentRequire, module, __filename, __dirname);
+}
+function codeCache() {
+  const id = ${JSON.stringify(buildId)};
+  try {
+    const data = require('node:fs').readFileSync(__filename + ${JSON.stringify(codeCacheSuffix)});
+    if (data.length > id.length && data.toString('latin1', 0, id.length) === id) return data.subarray(id.length);
+  } catch {
+    // No cache beside this file (a copy of the bundle alone, the single executable): V8 compiles the code.
+  }
+  return undefined;
+}
+function agentWrapped() {
+  return '(function (exports, require, module, __filename, __dirname) {' + agent() + '\\n})';
 }
 function agent() {
   return ${JSON.stringify(agent)};
@@ -138,6 +174,35 @@ function zod() {
   return ${JSON.stringify(zod)};
 }
 ${comments}`;
+}
+
+/** The code cache's file name: the bundle's name and this suffix. */
+export const codeCacheSuffix = '.v8cache';
+
+// Run in a child node at build time: loads the bundle as `farmwatch diagnose` would run it (with the command's V8
+// settings), lets the run compile the code it needs, then writes the script's code cache, prefixed by the build id.
+const codeCacheDriver = `
+const { writeFileSync } = require('node:fs');
+const [bundle, out, id] = process.argv.slice(1);
+let script;
+globalThis[Symbol.for('farmwatch.bundle.script')] = (s) => { script = s; };
+process.argv = [process.argv[0], bundle, 'diagnose', '--json'];
+process.on('exit', () => {
+  if (!script) { process.stderr.write('the bundle did not hand over its script\\n'); process.exitCode = 1; return; }
+  writeFileSync(out, Buffer.concat([Buffer.from(id, 'latin1'), script.createCachedData()]));
+});
+require(bundle);
+`;
+
+function writeCodeCache(outfile, buildId) {
+  const out = outfile + codeCacheSuffix;
+  // V8 takes a cache only under the flags it was made with: those the launcher sets for diagnose, even when the
+  // builder's own environment switches them off.
+  execFileSync(process.execPath, ['-e', codeCacheDriver, outfile, out, buildId], {
+    stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000, env: { ...process.env, FARMWATCH_V8_DEFAULTS: '' },
+  });
+  if (!existsSync(out)) throw new Error('the code cache was not written');
+  return out;
 }
 
 function laptopPlugin(files) {
@@ -149,6 +214,10 @@ function laptopPlugin(files) {
       b.onResolve({ filter: /^(node:)?fs$/ }, (args) =>
         isOwnSource(args.importer) ? { path: 'embedded-fs', namespace: 'farmwatch' } : undefined,
       );
+      b.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
+        isOwnSource(args.importer) ? { path: 'lazy-crypto', namespace: 'farmwatch' } : undefined,
+      );
+      b.onLoad({ filter: /^lazy-crypto$/, namespace: 'farmwatch' }, () => ({ contents: lazyCryptoSource, loader: 'js', resolveDir: root }));
       b.onResolve({ filter: /\/commands\/(server|demo)\.js$/ }, (args) =>
         isOwnSource(args.importer) ? { path: `${/(server|demo)\.js$/.exec(args.path)[1]}-stub`, namespace: 'farmwatch' } : undefined,
       );
@@ -198,13 +267,16 @@ export async function buildBundle(outDir = join(root, 'dist', 'bundle')) {
   const legal = result.outputFiles.find((f) => f.path.endsWith('.LEGAL.txt'))?.text ?? '';
   const { daemonV8Flags, v8TunedCommands } = await import(pathToFileURL(join(root, 'dist', 'agent', 'v8-daemon.js')).href);
   const v8 = { flags: daemonV8Flags, commands: v8TunedCommands };
-  await writeFile(outfile, launcherSource(agent, zod, JSON.parse(files['package.json']).version, legal, v8), { mode: 0o755 });
+  // The id ties the code cache to this launcher: V8 itself checks only its version, its flags and the source's length.
+  const buildId = `farmwatch-code-cache:${createHash('sha256').update(agent).digest('hex')}:`;
   const inputs = Object.keys(result.metafile.inputs).map((p) => relative(root, resolve(root, p)).split(sep).join('/'));
   const bad = inputs.filter((p) => forbidden.some((re) => re.test(p)));
   if (bad.length) throw new Error(`the laptop bundle must not contain server code or native modules: ${bad.join(', ')}`);
+  await writeFile(outfile, launcherSource(agent, zod, JSON.parse(files['package.json']).version, legal, v8, buildId), { mode: 0o755 });
+  const codeCache = writeCodeCache(outfile, buildId);
   await writeFile(join(outDir, 'inputs.json'), `${JSON.stringify(inputs.sort(), null, 2)}\n`);
   const { size } = await stat(outfile);
-  return { outfile, size, ms: Date.now() - started, inputs };
+  return { outfile, codeCache, size, ms: Date.now() - started, inputs };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

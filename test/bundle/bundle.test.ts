@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,4 +71,56 @@ describe('the laptop bundle (dist/bundle/farmwatch.cjs)', () => {
     expect(inputs.filter((p) => /^server\/|fastify|better-sqlite3|\.node$/.test(p))).toEqual([]);
     expect(readFileSync(bundle, 'utf8')).not.toMatch(/require\("(better-sqlite3|fastify)"\)/);
   });
+});
+
+// The V8 code cache written beside the bundle at build time: used when it is this build's and V8 takes it, else the
+// bundle compiles its code as without it; the output is the same either way.
+describe('the laptop bundle with its code cache (farmwatch.cjs.v8cache)', () => {
+  // Runs the bundle as `node farmwatch.cjs ARGS` would, and reports whether V8 took the cache (the build's own hook).
+  const checker = `
+let script;
+globalThis[Symbol.for('farmwatch.bundle.script')] = (s) => { script = s; };
+process.argv = [process.argv[0], ...process.argv.slice(2)];
+process.on('exit', () => process.stderr.write('cachedDataRejected=' + (script ? script.cachedDataRejected : 'no script') + '\\n'));
+require(process.argv[1]);
+`;
+  const copy = (name: string, cache?: Buffer) => {
+    const dir = join(runDir, name);
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(buildDir, 'farmwatch.cjs'), join(dir, 'farmwatch.cjs'));
+    if (cache) writeFileSync(join(dir, 'farmwatch.cjs.v8cache'), cache);
+    return join(dir, 'farmwatch.cjs');
+  };
+  const checked = (file: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const check = join(runDir, 'check-cache.cjs');
+    if (!existsSync(check)) writeFileSync(check, checker);
+    return runIn(runDir, '/usr/bin/env', [...Object.entries(env).map(([k, v]) => `${k}=${v}`), process.execPath, check, file, ...args]);
+  };
+
+  it('is built beside the bundle, taken by V8, and gives the same output as compiling without it', async () => {
+    const cache = readFileSync(join(buildDir, 'farmwatch.cjs.v8cache'));
+    const withCache = copy('with-cache', cache);
+    const without = copy('without-cache');
+    // A cache under another build's id is not used: V8 itself would check only the source's length, not its bytes.
+    const otherBuild = copy('other-build', Buffer.concat([Buffer.from('farmwatch-code-cache:0000:', 'latin1'), cache.subarray(cache.indexOf(':', 21) + 1)]));
+    const { file } = scenarioSnapshot('anydesk-astrill-pyongyang', runDir);
+    const args = ['diagnose', '--json', '--from', file];
+    const runs = {
+      cached: await checked(withCache, args),
+      uncached: await checked(without, args),
+      otherBuild: await checked(otherBuild, args),
+      // Other V8 flags than the cache was made with: V8 refuses it, the bundle compiles.
+      otherFlags: await checked(withCache, args, { FARMWATCH_V8_DEFAULTS: '1' }),
+    };
+    expect(runs.cached.stderr).toContain('cachedDataRejected=false');
+    expect(runs.uncached.stderr).toContain('cachedDataRejected=undefined');
+    expect(runs.otherBuild.stderr).toContain('cachedDataRejected=undefined');
+    expect(runs.otherFlags.stderr).toContain('cachedDataRejected=true');
+    for (const r of Object.values(runs)) expect(r.code).toBe(0);
+    const findings = JSON.parse(runs.cached.stdout) as { findings: unknown[] };
+    expect(findings.findings.length).toBeGreaterThan(0);
+    expect(runs.uncached.stdout).toBe(runs.cached.stdout);
+    expect(runs.otherBuild.stdout).toBe(runs.cached.stdout);
+    expect(runs.otherFlags.stdout).toBe(runs.cached.stdout);
+  }, 60_000);
 });

@@ -52,6 +52,9 @@ describe.skipIf(posixShell === false)('scripts/package/install/linux/install.sh 
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
     expect(readFileSync(exe())).toEqual(readFileSync(bundle));
     expect(mode(exe())).toBe(0o755);
+    // The bundle's code cache, built beside it, goes beside the agent (the bundle reads `<its path>.v8cache`).
+    expect(readFileSync(`${exe()}.v8cache`)).toEqual(readFileSync(`${bundle}.v8cache`));
+    expect(mode(`${exe()}.v8cache`)).toBe(0o644);
     expect(lstatSync(join(root, 'usr', 'bin', 'farmwatch')).isSymbolicLink()).toBe(true);
     expect(readlinkSync(join(root, 'usr', 'bin', 'farmwatch'))).toBe('/opt/farmwatch/farmwatch');
     const unit = join(root, 'etc', 'systemd', 'system', 'farmwatch.service');
@@ -78,6 +81,8 @@ describe.skipIf(posixShell === false)('scripts/package/install/linux/install.sh 
     const upgrade = await install('--binary', newer, '--server', 'https://b.example.com');
     expect(upgrade.code, upgrade.stderr).toBe(0);
     expect(upgrade.stdout).toMatch(/upgraded .* config kept/);
+    // A binary with no code cache beside it: the old one's is removed, not left to a bundle it was not built with.
+    expect(existsSync(`${exe()}.v8cache`)).toBe(false);
     expect(readFileSync(exe())).toEqual(readFileSync(newer));
     expect(existsSync(`${exe()}.new`)).toBe(false);
     expect(readFileSync(config(), 'utf8')).toBe('{ "intervalSec": 600 }\n');

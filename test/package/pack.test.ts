@@ -38,7 +38,10 @@ describe('npm pack', () => {
     expect(list.some((f) => /^rules\/catalogs\/[^/]+\.json$/.test(f))).toBe(true);
     // The form the runtime reads: validated by the build (prepare), one compiled file per catalog source.
     const sources = list.filter((f) => /^rules\/catalogs\/[^/]+\.json$/.test(f)).map((f) => f.slice('rules/catalogs/'.length));
-    expect(list.filter((f) => f.startsWith('dist/rules/catalogs/')).map((f) => f.slice('dist/rules/catalogs/'.length)).sort()).toEqual(sources.sort());
+    // Beside them, what the build worked out for the software catalogs' names (rules/catalog/name-facts.ts).
+    expect(list.filter((f) => f.startsWith('dist/rules/catalogs/')).map((f) => f.slice('dist/rules/catalogs/'.length)).sort()).toEqual([...sources, 'name-facts.json'].sort());
+    // And the record of how the build's Node names zones and locales (collectors/locale/intl-facts.ts).
+    expect(list).toContain('dist/collectors/locale/intl-facts.json');
   });
 
   it('ships no benchmark, soak, eval tool, screenshot tool, build or catalog tool, test or test helper', async () => {

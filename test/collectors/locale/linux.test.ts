@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { buildIntlFacts } from '../../../collectors/locale/intl-facts-build.js';
 import { collect } from '../../../collectors/locale/linux.js';
 import { localeSchema } from '../../../schema/snapshot/locale.js';
 import { fakeContext, fixture } from '../../helpers/fake-context.js';
@@ -40,6 +41,28 @@ describe('locale (Linux) over fake files', () => {
     expect(r.data.keyboardLayouts).toEqual([]);
     expect(r.data.languages).toEqual([Intl.DateTimeFormat().resolvedOptions().locale]);
     expect(r.notes?.join(' ')).toContain('no keyboard layout configured');
+  });
+});
+
+describe('locale (Linux) with the build\'s Intl record, read as ICU reads it', () => {
+  it('reads the zone once, as ICU does: a later /etc/localtime is the OS zone, not the process\'s; TZ assigned is read again', async () => {
+    const facts = buildIntlFacts();
+    let real = '/usr/share/zoneinfo/Europe/Berlin';
+    const machine = (env: Record<string, string>, link: string) => ({
+      ...fakeContext({ env: { LANG: 'de_DE.UTF-8', ...env }, links: { '/etc/localtime': link } }),
+      realPath: async () => real,
+    });
+    const first = await collect(machine({}, '/usr/share/zoneinfo/Europe/Berlin'), facts);
+    if (first.status !== 'ok') throw new Error(JSON.stringify(first));
+    expect(first.data).toMatchObject({ timezone: 'Europe/Berlin', timezoneSource: '/etc/localtime', locale: 'de-DE' });
+    expect(first.data.systemTimezone).toBeUndefined();
+    real = '/usr/share/zoneinfo/Asia/Tokyo';
+    const moved = await collect(machine({}, '/usr/share/zoneinfo/Asia/Tokyo'), facts);
+    if (moved.status !== 'ok') throw new Error(JSON.stringify(moved));
+    expect(moved.data).toMatchObject({ timezone: 'Europe/Berlin', timezoneSource: 'Intl', systemTimezone: 'Asia/Tokyo' });
+    const assigned = await collect(machine({ TZ: 'Asia/Seoul' }, '/usr/share/zoneinfo/Asia/Tokyo'), facts);
+    if (assigned.status !== 'ok') throw new Error(JSON.stringify(assigned));
+    expect(assigned.data).toMatchObject({ timezone: 'Asia/Seoul', timezoneSource: 'TZ', systemTimezone: 'Asia/Tokyo', locale: 'de-DE' });
   });
 });
 

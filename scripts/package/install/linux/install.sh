@@ -86,6 +86,12 @@ fi
 if [ "$action" != unchanged ]; then
   cp "$binary" "$exe.new" && chmod 0755 "$exe.new" && mv -f "$exe.new" "$exe" || { rm -f "$exe.new"; die 1 "cannot write $exe"; }
 fi
+# The bundle's V8 code cache, built with it (farmwatch.cjs.v8cache): installed beside it, or an old one removed.
+if [ -f "$binary.v8cache" ]; then
+  cp "$binary.v8cache" "$exe.v8cache.new" && chmod 0644 "$exe.v8cache.new" && mv -f "$exe.v8cache.new" "$exe.v8cache" || { rm -f "$exe.v8cache.new"; die 1 "cannot write $exe.v8cache"; }
+else
+  rm -f "$exe.v8cache"
+fi
 ln -sfn /opt/farmwatch/farmwatch "$root/usr/bin/farmwatch" || die 1 "cannot link /usr/bin/farmwatch"
 version=$("$exe" --version 2>/dev/null) || die 1 "$exe does not run (the bundle needs node >= 20 in PATH)"
 

@@ -89,6 +89,12 @@ if [ "$action" != unchanged ]; then
   mv -f "$exe.new" "$exe" || die 1 "cannot write $exe"
 fi
 ln -sfn "/Library/Application Support/farmwatch/farmwatch" "$root/usr/local/bin/farmwatch" || die 1 "cannot link /usr/local/bin/farmwatch"
+# The bundle's V8 code cache, built with it (farmwatch.cjs.v8cache): installed beside it, or an old one removed.
+if [ -f "$binary.v8cache" ]; then
+  cp "$binary.v8cache" "$exe.v8cache.new" && chmod 0644 "$exe.v8cache.new" && mv -f "$exe.v8cache.new" "$exe.v8cache" || { rm -f "$exe.v8cache.new"; die 1 "cannot write $exe.v8cache"; }
+else
+  rm -f "$exe.v8cache"
+fi
 version=$("$exe" --version 2>/dev/null) || die 1 "$exe does not run (the bundle needs node >= 20 in PATH)"
 
 config_action=kept

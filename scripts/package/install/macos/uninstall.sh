@@ -33,7 +33,7 @@ home="$root/Library/Application Support/farmwatch"
 if [ "$live" = 1 ]; then launchctl bootout "system/$label" >/dev/null 2>&1 || true; fi
 rm -f "$root/Library/LaunchDaemons/$label.plist" "$root/etc/newsyslog.d/farmwatch.conf" || die 1 "cannot remove the plist"
 if [ -L "$root/usr/local/bin/farmwatch" ]; then rm -f "$root/usr/local/bin/farmwatch" || die 1 "cannot remove /usr/local/bin/farmwatch"; fi
-rm -f "$home/farmwatch" || die 1 "cannot remove $home/farmwatch"
+rm -f "$home/farmwatch" "$home/farmwatch.v8cache" || die 1 "cannot remove $home/farmwatch"
 kept="config and state kept (--purge removes them)"
 if [ "$purge" = 1 ]; then
   rm -rf "$home" "$root/Library/Logs/farmwatch" || die 1 "cannot remove $home"
