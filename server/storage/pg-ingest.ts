@@ -51,8 +51,8 @@ export function pgIngest(pool: pg.Pool, forwarders: readonly string[], options: 
     for (let attempt = 1; ; attempt++) {
       const client = await pool.connect();
       try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) k', [keys]);
+        // One round trip: BEGIN and the locks as one simple query (no parameters there: the keys go as a quoted literal).
+        await client.query(keys.length ? `BEGIN; SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(${client.escapeLiteral(textArray(keys))}::text[]) k` : 'BEGIN');
         const value = await fn(pgClientDb(client));
         await client.query('COMMIT');
         return value;
@@ -142,4 +142,13 @@ export function pgIngest(pool: pg.Pool, forwarders: readonly string[], options: 
     await inTransaction([], (tx) => runSteps(tx, steps.skewRefused(deviceId, skewS, at)));
   };
   return Object.assign(ingest, { skewRefused, stats });
+}
+
+/**
+ * A PostgreSQL array literal of texts, each element quoted and `"` and `\\` escaped (a device id is the agent's: any
+ * character). NUL, which no PostgreSQL text holds, is refused rather than cut off where the wire protocol would.
+ */
+export function textArray(values: readonly string[]): string {
+  if (values.some((v) => v.includes('\0'))) throw new Error('a lock key with a NUL character');
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../../schema/report.js';
-import { pgIngest } from '../../../server/storage/pg-ingest.js';
+import { pgIngest, textArray } from '../../../server/storage/pg-ingest.js';
 import { openPostgres } from '../../../server/storage/pg.js';
 import { compile, pgBatcher } from '../../../server/db/sql/pg-batch.js';
 import type { IngestItem, IngestPolicy } from '../../../server/ingest/item.js';
@@ -166,6 +166,29 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL ingest in batches', () =
       expect(await dump(urls[0]!)).toEqual(await dump(urls[1]!));
     } finally {
       await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it('locks devices whose ids carry quotes, backslashes, braces and commas (the locks go as a quoted literal)', async () => {
+    const url = await freshDatabase(pgUrl!);
+    const storage = await openPostgres({ url });
+    try {
+      const hostile = ['lap-"00', "lap-'01", 'lap-\\02', 'lap-{03},', 'lap-04\'); SELECT 1; --', 'lap-\\"05\\', 'lap-NULL', 'lap- 07 '];
+      expect((await storage.sql.get<{ a: string[] }>(`SELECT ${pg.escapeLiteral(textArray(hostile))}::text[] AS a`))?.a).toEqual(hostile);
+      expect(() => textArray(['lap-\0'])).toThrow(/NUL/);
+      for (const [i, d] of hostile.entries()) await storage.enroll({ deviceId: d, hostname: `h${i}`, platform: 'linux', agentVersion: '0.1.0', tokenHash: Buffer.alloc(32, 100 + i), at: new Date(t0 - 3_600_000) });
+      reportSeq = 5000;
+      // Known to the fleet first (a first report moves the fleet counts), then one batch of all of them side by side.
+      for (const [i, d] of hostile.entries()) await storage.ingest([{ ...item('lap-00', i, 'gw-h'), report: { ...item('lap-00', i, 'gw-h').report, deviceId: d } }], policy);
+      const batch = hostile.map((d, i) => {
+        const it = item('lap-00', 60_000 + i, 'gw-h');
+        return { ...it, report: { ...it.report, deviceId: d } };
+      });
+      expect(await storage.ingest(batch, policy)).toEqual(hostile.map(() => 'accepted'));
+      const stored = await storage.sql.all<{ device_id: string }>('SELECT DISTINCT device_id FROM reports ORDER BY device_id');
+      expect(stored.map((r) => r.device_id).sort()).toEqual([...hostile].sort());
+    } finally {
+      await storage.close();
     }
   });
 
