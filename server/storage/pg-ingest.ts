@@ -11,9 +11,12 @@ const retryable = new Set(['40P01', '40001', '23505']);
 
 export interface PgIngestOptions {
   /**
-   * Batches in flight at once on this replica. Calls that arrive while that many run wait and go together as one
-   * batch: a batch costs about as many round trips as one report (its statements are multi-row), so fewer, larger
-   * batches are what makes the ingest fast. Two: one is being written while the next one is being answered.
+   * Batches in flight at once on this replica (config `database.ingestBatches`). Calls that arrive while that many
+   * run wait and go together as one batch: a batch costs about as many round trips as one report (its statements are
+   * multi-row), so fewer, larger batches are what makes the ingest fast. One by default: measured under load
+   * (scripts/bench/ingest-pg.ts), a second batch in flight halves each batch, doubles the round trips and
+   * PostgreSQL's CPU per report, and two replicas then take fewer reports than one. More helps only where the round
+   * trip to PostgreSQL, not CPU, is what a batch waits on.
    */
   concurrency?: number;
   /** The most reports one batch takes from waiting calls. */
@@ -42,7 +45,7 @@ interface Call {
 export function pgIngest(pool: pg.Pool, forwarders: readonly string[], options: PgIngestOptions = {}) {
   const steps = ingestSteps({ dialect: 'postgres' }, { forwarders, ownsDatabase: false });
   const runBatch = pgBatcher();
-  const concurrency = Math.max(1, options.concurrency ?? 2);
+  const concurrency = Math.max(1, options.concurrency ?? 1);
   const maxBatch = Math.max(1, options.maxBatch ?? 2_000);
   const stats = { batches: 0, reports: 0, serialBatches: 0 };
 

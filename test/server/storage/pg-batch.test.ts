@@ -231,5 +231,16 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL ingest in batches', () =
       expect(batched).toBeLessThan(3);
       expect(batched).toBeLessThan(oneByOne / 5);
     });
+
+    it('keeps one batch in flight by default: calls that arrive meanwhile go together as the next one', async () => {
+      const ingest = pgIngest(pool, []);
+      const outcomes = await Promise.all(devices.map((d, i) => ingest([item(d, 240_000 + i, 'gw-office')], policy)));
+      expect(outcomes.flat()).toEqual(devices.map(() => 'accepted'));
+      // The first call starts alone; the eleven that arrived while it ran are the second batch.
+      expect(ingest.stats.batches).toBe(2);
+      const two = pgIngest(pool, [], { concurrency: 2 });
+      await Promise.all(devices.map((d, i) => two([item(d, 300_000 + i, 'gw-office')], policy)));
+      expect(two.stats.batches).toBe(3);
+    });
   });
 });
