@@ -74,8 +74,8 @@ export function pgIngest(pool: pg.Pool, forwarders: readonly string[], options: 
     }
   }
 
-  /** One batch in one transaction: side by side, or one by one when `serial` says so. */
-  const run = async (items: readonly IngestItem[], policy: IngestPolicy): Promise<IngestOutcome[]> => {
+  /** One batch in one transaction: side by side, or one by one when `serial` says so (then `onSerial` is told). */
+  const run = async (items: readonly IngestItem[], policy: IngestPolicy, onSerial?: () => void): Promise<IngestOutcome[]> => {
     const devices = [...new Set(items.map((i) => `device:${i.report.deviceId}`))].sort();
     // In order of arrival (stable): the order the batch's result is equal to (lockstep.ts).
     const order = items.map((_, k) => k).sort((a, b) => items[a]!.receivedAt.getTime() - items[b]!.receivedAt.getTime() || a - b);
@@ -89,6 +89,7 @@ export function pgIngest(pool: pg.Pool, forwarders: readonly string[], options: 
           if (err instanceof NotSerial) {
             serial = true;
             stats.serialBatches++;
+            onSerial?.();
           }
           throw err;
         });
@@ -103,11 +104,15 @@ export function pgIngest(pool: pg.Pool, forwarders: readonly string[], options: 
     return outcomes;
   };
 
-  // Calls wait while `concurrency` batches run, and the waiting ones go together (in order) as the next batch.
+  // Calls wait while `concurrency` batches run, and the waiting ones go together (in order) as the next batch. A batch
+  // that fell back to one report at a time (a fleet count moved: devices or tools new to the fleet, as in a rollout)
+  // costs its round trips per report and shares none, so it gives its place back: the next batch need not wait for
+  // it. At most twice `concurrency` batches are in flight all the same.
   const waiting: Call[] = [];
   let running = 0;
+  let inFlight = 0;
   const pump = (): void => {
-    while (running < concurrency && waiting.length) {
+    while (running < concurrency && inFlight < 2 * concurrency && waiting.length) {
       const calls = [waiting.shift()!];
       let count = calls[0]!.items.length;
       while (waiting.length && waiting[0]!.policy === calls[0]!.policy && count + waiting[0]!.items.length <= maxBatch) {
@@ -115,15 +120,24 @@ export function pgIngest(pool: pg.Pool, forwarders: readonly string[], options: 
         calls.push(waiting.shift()!);
       }
       running++;
-      void runCalls(calls).finally(() => {
+      inFlight++;
+      let holds = true;
+      const release = (): void => {
+        if (!holds) return;
+        holds = false;
         running--;
         pump();
+      };
+      void runCalls(calls, release).finally(() => {
+        inFlight--;
+        if (holds) release();
+        else pump();
       });
     }
   };
-  const runCalls = async (calls: Call[]): Promise<void> => {
+  const runCalls = async (calls: Call[], onSerial: () => void): Promise<void> => {
     try {
-      const outcomes = await run(calls.flatMap((c) => c.items), calls[0]!.policy);
+      const outcomes = await run(calls.flatMap((c) => c.items), calls[0]!.policy, onSerial);
       let at = 0;
       for (const c of calls) {
         c.resolve(outcomes.slice(at, at + c.items.length));

@@ -242,5 +242,24 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL ingest in batches', () =
       await Promise.all(devices.map((d, i) => two([item(d, 300_000 + i, 'gw-office')], policy)));
       expect(two.stats.batches).toBe(3);
     });
+
+    it('lets the next batch start while one runs a report at a time (a tool new to the fleet inside it)', async () => {
+      const ingest = pgIngest(pool, []);
+      const done: string[] = [];
+      // Eight reports naming a tool the fleet has not seen: the first one's count moves after the others read it.
+      const rollout = ingest(devices.slice(0, 8).map((d, i) => item(d, 360_000 + i, 'gw-office', { tool: 'tool-new-to-the-fleet' })), policy).then((o) => {
+        done.push('rollout');
+        return o;
+      });
+      const steady = ingest([item('lap-11', 360_100, 'gw-office')], policy).then((o) => {
+        done.push('steady');
+        return o;
+      });
+      expect(await rollout).toEqual(devices.slice(0, 8).map(() => 'accepted'));
+      expect(await steady).toEqual(['accepted']);
+      expect(ingest.stats.serialBatches).toBe(1);
+      // Eight reports one by one take far longer than one steady report: it did not wait behind them.
+      expect(done).toEqual(['steady', 'rollout']);
+    });
   });
 });
