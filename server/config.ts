@@ -31,6 +31,7 @@ export const serverConfigSchema = z.strictObject({
     .strictObject({
       url: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL, e.g. "postgres://farmwatch:secret@db.internal:5432/farmwatch"'),
       poolSize: z.number().int().min(1).max(200).default(10).describe('Connections per replica'),
+      ingestBatches: z.number().int().min(1).max(16).default(1).describe('Ingest batches in flight per replica (reports that arrive meanwhile go together as the next batch)'),
     })
     .optional()
     .describe('PostgreSQL: several `farmwatch server` replicas may share it'),
@@ -85,9 +86,9 @@ export type ServerConfig = z.infer<typeof serverConfigSchema>;
 const postgresUrl = /^postgres(ql)?:\/\//;
 
 /** The PostgreSQL the config names (a `database` block, or `db` as a postgres:// URL), or null for SQLite. */
-export function postgresOf(config: Pick<ServerConfig, 'db' | 'database'>): { url: string; poolSize: number } | null {
+export function postgresOf(config: Pick<ServerConfig, 'db' | 'database'>): { url: string; poolSize: number; ingestBatches: number } | null {
   if (config.database) return config.database;
-  return postgresUrl.test(config.db) ? { url: config.db, poolSize: 10 } : null;
+  return postgresUrl.test(config.db) ? { url: config.db, poolSize: 10, ingestBatches: 1 } : null;
 }
 
 /** The database for logs: a URL without its password. */

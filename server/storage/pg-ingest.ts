@@ -11,9 +11,12 @@ const retryable = new Set(['40P01', '40001', '23505']);
 
 export interface PgIngestOptions {
   /**
-   * Batches in flight at once on this replica. Calls that arrive while that many run wait and go together as one
-   * batch: a batch costs about as many round trips as one report (its statements are multi-row), so fewer, larger
-   * batches are what makes the ingest fast. Two: one is being written while the next one is being answered.
+   * Batches in flight at once on this replica (config `database.ingestBatches`). Calls that arrive while that many
+   * run wait and go together as one batch: a batch costs about as many round trips as one report (its statements are
+   * multi-row), so fewer, larger batches are what makes the ingest fast. One by default: measured under load
+   * (scripts/bench/ingest-pg.ts), a second batch in flight halves each batch, doubles the round trips and
+   * PostgreSQL's CPU per report, and two replicas then take fewer reports than one. More helps only where the round
+   * trip to PostgreSQL, not CPU, is what a batch waits on.
    */
   concurrency?: number;
   /** The most reports one batch takes from waiting calls. */
@@ -42,7 +45,7 @@ interface Call {
 export function pgIngest(pool: pg.Pool, forwarders: readonly string[], options: PgIngestOptions = {}) {
   const steps = ingestSteps({ dialect: 'postgres' }, { forwarders, ownsDatabase: false });
   const runBatch = pgBatcher();
-  const concurrency = Math.max(1, options.concurrency ?? 2);
+  const concurrency = Math.max(1, options.concurrency ?? 1);
   const maxBatch = Math.max(1, options.maxBatch ?? 2_000);
   const stats = { batches: 0, reports: 0, serialBatches: 0 };
 
@@ -51,8 +54,8 @@ export function pgIngest(pool: pg.Pool, forwarders: readonly string[], options: 
     for (let attempt = 1; ; attempt++) {
       const client = await pool.connect();
       try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) k', [keys]);
+        // One round trip: BEGIN and the locks as one simple query (no parameters there: the keys go as a quoted literal).
+        await client.query(keys.length ? `BEGIN; SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(${client.escapeLiteral(textArray(keys))}::text[]) k` : 'BEGIN');
         const value = await fn(pgClientDb(client));
         await client.query('COMMIT');
         return value;
@@ -71,8 +74,8 @@ export function pgIngest(pool: pg.Pool, forwarders: readonly string[], options: 
     }
   }
 
-  /** One batch in one transaction: side by side, or one by one when `serial` says so. */
-  const run = async (items: readonly IngestItem[], policy: IngestPolicy): Promise<IngestOutcome[]> => {
+  /** One batch in one transaction: side by side, or one by one when `serial` says so (then `onSerial` is told). */
+  const run = async (items: readonly IngestItem[], policy: IngestPolicy, onSerial?: () => void): Promise<IngestOutcome[]> => {
     const devices = [...new Set(items.map((i) => `device:${i.report.deviceId}`))].sort();
     // In order of arrival (stable): the order the batch's result is equal to (lockstep.ts).
     const order = items.map((_, k) => k).sort((a, b) => items[a]!.receivedAt.getTime() - items[b]!.receivedAt.getTime() || a - b);
@@ -86,6 +89,7 @@ export function pgIngest(pool: pg.Pool, forwarders: readonly string[], options: 
           if (err instanceof NotSerial) {
             serial = true;
             stats.serialBatches++;
+            onSerial?.();
           }
           throw err;
         });
@@ -100,11 +104,15 @@ export function pgIngest(pool: pg.Pool, forwarders: readonly string[], options: 
     return outcomes;
   };
 
-  // Calls wait while `concurrency` batches run, and the waiting ones go together (in order) as the next batch.
+  // Calls wait while `concurrency` batches run, and the waiting ones go together (in order) as the next batch. A batch
+  // that fell back to one report at a time (a fleet count moved: devices or tools new to the fleet, as in a rollout)
+  // costs its round trips per report and shares none, so it gives its place back: the next batch need not wait for
+  // it. At most twice `concurrency` batches are in flight all the same.
   const waiting: Call[] = [];
   let running = 0;
+  let inFlight = 0;
   const pump = (): void => {
-    while (running < concurrency && waiting.length) {
+    while (running < concurrency && inFlight < 2 * concurrency && waiting.length) {
       const calls = [waiting.shift()!];
       let count = calls[0]!.items.length;
       while (waiting.length && waiting[0]!.policy === calls[0]!.policy && count + waiting[0]!.items.length <= maxBatch) {
@@ -112,15 +120,24 @@ export function pgIngest(pool: pg.Pool, forwarders: readonly string[], options: 
         calls.push(waiting.shift()!);
       }
       running++;
-      void runCalls(calls).finally(() => {
+      inFlight++;
+      let holds = true;
+      const release = (): void => {
+        if (!holds) return;
+        holds = false;
         running--;
         pump();
+      };
+      void runCalls(calls, release).finally(() => {
+        inFlight--;
+        if (holds) release();
+        else pump();
       });
     }
   };
-  const runCalls = async (calls: Call[]): Promise<void> => {
+  const runCalls = async (calls: Call[], onSerial: () => void): Promise<void> => {
     try {
-      const outcomes = await run(calls.flatMap((c) => c.items), calls[0]!.policy);
+      const outcomes = await run(calls.flatMap((c) => c.items), calls[0]!.policy, onSerial);
       let at = 0;
       for (const c of calls) {
         c.resolve(outcomes.slice(at, at + c.items.length));
@@ -142,4 +159,13 @@ export function pgIngest(pool: pg.Pool, forwarders: readonly string[], options: 
     await inTransaction([], (tx) => runSteps(tx, steps.skewRefused(deviceId, skewS, at)));
   };
   return Object.assign(ingest, { skewRefused, stats });
+}
+
+/**
+ * A PostgreSQL array literal of texts, each element quoted and `"` and `\\` escaped (a device id is the agent's: any
+ * character). NUL, which no PostgreSQL text holds, is refused rather than cut off where the wire protocol would.
+ */
+export function textArray(values: readonly string[]): string {
+  if (values.some((v) => v.includes('\0'))) throw new Error('a lock key with a NUL character');
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }

@@ -15,6 +15,8 @@ export interface PostgresOptions {
   url: string;
   /** Connections per replica (ingest batches run in parallel on them). */
   poolSize?: number;
+  /** Ingest batches in flight on this replica (pg-ingest.ts `concurrency`); default 1. */
+  ingestBatches?: number;
   forwarders?: readonly string[];
   /** Where a lost timer-lock connection or a pool error is reported. */
   onBackgroundError?: (message: string) => void;
@@ -73,7 +75,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Storage> {
     await pool.end().catch(() => {});
     throw err;
   }
-  const ingest = pgIngest(pool, options.forwarders ?? []);
+  const ingest = pgIngest(pool, options.forwarders ?? [], { concurrency: Math.min(options.ingestBatches ?? 1, Math.max(1, (options.poolSize ?? 10) - 1)) });
   const timerLock = new TimerLock(options.url, report, options.onTimerLock);
   const fleetKey = (await pool.query<{ value: string }>("SELECT value FROM meta WHERE key = 'fleetKey'")).rows[0]?.value ?? '';
   let closed = false;

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../../schema/report.js';
-import { pgIngest } from '../../../server/storage/pg-ingest.js';
+import { pgIngest, textArray } from '../../../server/storage/pg-ingest.js';
 import { openPostgres } from '../../../server/storage/pg.js';
 import { compile, pgBatcher } from '../../../server/db/sql/pg-batch.js';
 import type { IngestItem, IngestPolicy } from '../../../server/ingest/item.js';
@@ -171,6 +171,29 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL ingest in batches', () =
     }
   });
 
+  it('locks devices whose ids carry quotes, backslashes, braces and commas (the locks go as a quoted literal)', async () => {
+    const url = await freshDatabase(pgUrl!);
+    const storage = await openPostgres({ url });
+    try {
+      const hostile = ['lap-"00', "lap-'01", 'lap-\\02', 'lap-{03},', 'lap-04\'); SELECT 1; --', 'lap-\\"05\\', 'lap-NULL', 'lap- 07 '];
+      expect((await storage.sql.get<{ a: string[] }>(`SELECT ${pg.escapeLiteral(textArray(hostile))}::text[] AS a`))?.a).toEqual(hostile);
+      expect(() => textArray(['lap-\0'])).toThrow(/NUL/);
+      for (const [i, d] of hostile.entries()) await storage.enroll({ deviceId: d, hostname: `h${i}`, platform: 'linux', agentVersion: '0.1.0', tokenHash: Buffer.alloc(32, 100 + i), at: new Date(t0 - 3_600_000) });
+      reportSeq = 5000;
+      // Known to the fleet first (a first report moves the fleet counts), then one batch of all of them side by side.
+      for (const [i, d] of hostile.entries()) await storage.ingest([{ ...item('lap-00', i, 'gw-h'), report: { ...item('lap-00', i, 'gw-h').report, deviceId: d } }], policy);
+      const batch = hostile.map((d, i) => {
+        const it = item('lap-00', 60_000 + i, 'gw-h');
+        return { ...it, report: { ...it.report, deviceId: d } };
+      });
+      expect(await storage.ingest(batch, policy)).toEqual(hostile.map(() => 'accepted'));
+      const stored = await storage.sql.all<{ device_id: string }>('SELECT DISTINCT device_id FROM reports ORDER BY device_id');
+      expect(stored.map((r) => r.device_id).sort()).toEqual([...hostile].sort());
+    } finally {
+      await storage.close();
+    }
+  });
+
   describe('round trips', () => {
     let url: string;
     let pool: pg.Pool;
@@ -209,6 +232,36 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL ingest in batches', () =
       console.log(`pg queries per report: one by one ${oneByOne.toFixed(2)}, in one batch of ${devices.length} ${batched.toFixed(2)}`);
       expect(batched).toBeLessThan(3);
       expect(batched).toBeLessThan(oneByOne / 5);
+    });
+
+    it('keeps one batch in flight by default: calls that arrive meanwhile go together as the next one', async () => {
+      const ingest = pgIngest(pool, []);
+      const outcomes = await Promise.all(devices.map((d, i) => ingest([item(d, 240_000 + i, 'gw-office')], policy)));
+      expect(outcomes.flat()).toEqual(devices.map(() => 'accepted'));
+      // The first call starts alone; the eleven that arrived while it ran are the second batch.
+      expect(ingest.stats.batches).toBe(2);
+      const two = pgIngest(pool, [], { concurrency: 2 });
+      await Promise.all(devices.map((d, i) => two([item(d, 300_000 + i, 'gw-office')], policy)));
+      expect(two.stats.batches).toBe(3);
+    });
+
+    it('lets the next batch start while one runs a report at a time (a tool new to the fleet inside it)', async () => {
+      const ingest = pgIngest(pool, []);
+      const done: string[] = [];
+      // Eight reports naming a tool the fleet has not seen: the first one's count moves after the others read it.
+      const rollout = ingest(devices.slice(0, 8).map((d, i) => item(d, 360_000 + i, 'gw-office', { tool: 'tool-new-to-the-fleet' })), policy).then((o) => {
+        done.push('rollout');
+        return o;
+      });
+      const steady = ingest([item('lap-11', 360_100, 'gw-office')], policy).then((o) => {
+        done.push('steady');
+        return o;
+      });
+      expect(await rollout).toEqual(devices.slice(0, 8).map(() => 'accepted'));
+      expect(await steady).toEqual(['accepted']);
+      expect(ingest.stats.serialBatches).toBe(1);
+      // Eight reports one by one take far longer than one steady report: it did not wait behind them.
+      expect(done).toEqual(['steady', 'rollout']);
     });
   });
 });
