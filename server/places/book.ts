@@ -21,6 +21,7 @@ import type { PolicyRecord } from '../policy/schema.js';
 import { toAlert } from '../db/rows.js';
 import type { SqlDb } from '../db/sql/types.js';
 import type { IngestItem } from '../ingest/item.js';
+import { GradeCache, needsRegrade, type AlertStamp, type InputChanges } from './grade-cache.js';
 import { localTime } from './local-time.js';
 
 /** The fleet alerts whose severity is graded here (rules/fleet/grade.ts). */
@@ -82,6 +83,9 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
   let policyVersion = -1;
   let chain: Promise<void> = Promise.resolve();
   let lastPruneMs = 0;
+  const cache = new GradeCache();
+  /** Each device's server findings as last read here, and the member evidence they give (JSON of the rule ids). */
+  const serverEvidence = new Map<string, { raw: string | null; rules: string }>();
 
   for (const r of await sql.all<{ place: string; role: string | null }>('SELECT place, role FROM places')) seen.set(r.place, (r.role as PlaceRole | null) ?? null);
 
@@ -146,7 +150,8 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
     if (days.size > 200_000) for (const [k, e] of days) if (!e.dirty) days.delete(k);
   }
 
-  async function flush(): Promise<void> {
+  /** Writes what `before` gathered; returns the places whose presence days and the devices whose evidence it wrote. */
+  async function flush(): Promise<InputChanges> {
     const placesNow = newPlaces;
     const evidenceNow = newEvidence;
     newPlaces = [];
@@ -157,7 +162,8 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
       e.writtenLastMs = e.lastMs;
       e.writtenNight = e.night;
     }
-    if (!placesNow.length && !evidenceNow.size && !dirty.length) return;
+    const written = { places: new Set(dirty.map((e) => e.place)), devices: new Set(evidenceNow.keys()) };
+    if (!placesNow.length && !evidenceNow.size && !dirty.length) return written;
     await sql.transaction(async (tx) => {
       for (const p of placesNow) {
         await tx.run('INSERT INTO places (place, role, origin, first_seen_ms, first_source_ip) VALUES (?, ?, ?, ?, ?) ON CONFLICT (place) DO NOTHING', [
@@ -179,6 +185,24 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
         ]);
       }
     });
+    return written;
+  }
+
+  /** The devices among `ids` whose server findings give other member evidence than when last read here (or were never read). */
+  async function serverEvidenceChanged(ids: readonly string[]): Promise<string[]> {
+    const out: string[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      for (const r of await sql.all<{ device_id: string; server_findings: string | null }>(`SELECT device_id, server_findings FROM devices WHERE device_id IN (${inList(chunk.length)})`, chunk)) {
+        const was = serverEvidence.get(r.device_id);
+        if (was && was.raw === r.server_findings) continue;
+        const rules = r.server_findings ? JSON.stringify(memberEvidenceOf(JSON.parse(r.server_findings) as { rule: string }[])) : '[]';
+        if (serverEvidence.size >= 200_000) serverEvidence.clear();
+        serverEvidence.set(r.device_id, { raw: r.server_findings, rules });
+        if (was?.rules !== rules) out.push(r.device_id);
+      }
+    }
+    return out;
   }
 
   const inList = (n: number) => Array.from({ length: n }, () => '?').join(', ');
@@ -201,7 +225,7 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
     place: r.place, deviceId: r.device_id, day: r.day, firstMs: Number(r.first_ms), lastMs: Number(r.last_ms), night: Number(r.night) > 0,
   });
 
-  async function gradeOfAlert(rule: string, members: readonly string[], evidence: Record<string, unknown>, cutoff: string): Promise<FleetGrade> {
+  async function gradeOfAlert(rule: string, members: readonly string[], evidence: Record<string, unknown>, cutoff: string): Promise<{ grade: FleetGrade; places: string[] }> {
     let places: string[];
     if (rule === 'fleet.colocation' && Array.isArray(evidence.places)) places = (evidence.places as Place[]).map(clusterKey);
     else {
@@ -214,46 +238,71 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
         : [];
       places = rows.filter((r) => Number(r.n) >= 2).map((r) => r.place);
     }
+    places = places.slice(0, 20);
     const presence: PresenceDay[] = [];
-    for (const place of places.slice(0, 20)) {
+    for (const place of places) {
       const rows = await sql.all<{ place: string; device_id: string; day: string; first_ms: unknown; last_ms: unknown; night: unknown }>(
         'SELECT place, device_id, day, first_ms, last_ms, night FROM place_days WHERE place = ? AND day >= ? LIMIT 5000',
         [place, cutoff],
       );
       presence.push(...rows.map(toDay));
     }
-    return gradeFleet(members, presence, await memberEvidence(members), policy);
+    return { grade: gradeFleet(members, presence, await memberEvidence(members), policy), places };
   }
 
-  async function regrade(items: readonly IngestItem[]): Promise<void> {
-    const ids = [...new Set(items.map((i) => i.report.deviceId))];
-    if (!ids.length) return;
+  type AlertRow = Record<string, unknown> & { id: number; rule: string; severity: string; device_ids: string; evidence: string; updated_at: string };
+
+  /**
+   * Grades again the open fleet alerts whose inputs may have changed. Colocation alerts: every open one is listed by
+   * its stamp (./grade-cache.ts), and read whole and graded only when its row, one of its inputs or the scope changed
+   * since this replica graded it. Fingerprint and neighbour pairs: those of the batch's devices, every pass (they are
+   * keyed by one member, so another replica's change at the other member would not reach a cache here; they are small).
+   */
+  async function regrade(ids: readonly string[], written: InputChanges): Promise<void> {
     const now = options.now();
-    const cutoff = new Date(now.getTime() - policy.lookbackDays * 86_400_000).toISOString().slice(0, 10);
-    type AlertRow = Record<string, unknown> & { id: number; rule: string; severity: string; device_ids: string; evidence: string };
-    const rows: AlertRow[] = await sql.all<AlertRow>("SELECT * FROM alerts WHERE rule = ? AND status <> 'resolved'", ['fleet.colocation']);
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      rows.push(
-        ...(await sql.all<AlertRow>(`SELECT * FROM alerts WHERE rule IN (?, ?) AND alert_key IN (${inList(chunk.length)}) AND status <> 'resolved'`, [
-          'fleet.shared-fingerprint', 'fleet.neighbor-devices', ...chunk.map((id) => `device:${id}`),
-        ])),
-      );
+    const nowMs = now.getTime();
+    const cutoff = new Date(nowMs - policy.lookbackDays * 86_400_000).toISOString().slice(0, 10);
+    cache.scopeTo(`${policyVersion}\n${cutoff}`);
+    const changes: InputChanges = { places: written.places, devices: new Set([...written.devices, ...(await serverEvidenceChanged(ids))]) };
+    const stamps = await sql.all<AlertStamp>("SELECT id, updated_at, severity, device_ids FROM alerts WHERE rule = ? AND status <> 'resolved'", ['fleet.colocation']);
+    cache.keepOnly(new Set(stamps.map((s) => Number(s.id))));
+    const due: number[] = [];
+    for (const stamp of stamps) {
+      const entry = cache.get(Number(stamp.id));
+      if (needsRegrade(entry, stamp, changes, nowMs, cache.trustMs)) due.push(Number(stamp.id));
+      else if (entry && !grades.has(entry.membersKey)) grades.set(entry.membersKey, entry.grade);
+    }
+    const rows: AlertRow[] = [];
+    for (let i = 0; i < due.length; i += 500) {
+      const chunk = due.slice(i, i + 500);
+      rows.push(...(await sql.all<AlertRow>(`SELECT * FROM alerts WHERE id IN (${inList(chunk.length)}) AND status <> 'resolved'`, chunk)));
     }
     const mine = new Set(ids);
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const pairs = await sql.all<AlertRow>(`SELECT * FROM alerts WHERE rule IN (?, ?) AND alert_key IN (${inList(chunk.length)}) AND status <> 'resolved'`, [
+        'fleet.shared-fingerprint', 'fleet.neighbor-devices', ...chunk.map((id) => `device:${id}`),
+      ]);
+      rows.push(...pairs.filter((row) => (JSON.parse(row.device_ids) as string[]).some((m) => mine.has(m))));
+    }
     for (const row of rows) {
+      const id = Number(row.id);
       const members = JSON.parse(row.device_ids) as string[];
-      if (!members.some((m) => mine.has(m))) continue;
       const evidence = JSON.parse(row.evidence) as Record<string, unknown>;
-      const grade = await gradeOfAlert(row.rule, members, evidence, cutoff);
-      grades.set(membersKey(members), grade);
+      const { grade, places } = await gradeOfAlert(row.rule, members, evidence, cutoff);
+      const key = membersKey(members);
+      grades.set(key, grade);
       if (grades.size > 50_000) grades.clear();
       const was = evidence.grade as FleetGrade | undefined;
-      if (row.severity === grade.severity && JSON.stringify(was?.reasons) === JSON.stringify(grade.reasons)) continue;
-      const at = now.toISOString();
-      const next = JSON.stringify({ ...evidence, grade });
-      const changed = await sql.run("UPDATE alerts SET severity = ?, evidence = ?, updated_at = ? WHERE id = ? AND status <> 'resolved'", [grade.severity, next, at, row.id]);
-      if (changed.changes && row.severity !== grade.severity) await forward({ ...row, severity: grade.severity, evidence: next, updated_at: at }, now);
+      let stamp = { updatedAt: String(row.updated_at), severity: row.severity };
+      if (row.severity !== grade.severity || JSON.stringify(was?.reasons) !== JSON.stringify(grade.reasons)) {
+        const at = now.toISOString();
+        const next = JSON.stringify({ ...evidence, grade });
+        const changed = await sql.run("UPDATE alerts SET severity = ?, evidence = ?, updated_at = ? WHERE id = ? AND status <> 'resolved'", [grade.severity, next, at, id]);
+        if (changed.changes && row.severity !== grade.severity) await forward({ ...row, severity: grade.severity, evidence: next, updated_at: at }, now);
+        stamp = { updatedAt: at, severity: grade.severity };
+      }
+      if (row.rule === 'fleet.colocation') cache.set(id, { ...stamp, deviceIds: row.device_ids, members, places, membersKey: key, grade, gradedMs: nowMs });
     }
   }
 
@@ -285,25 +334,28 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
    * its size, and on PostgreSQL each is a round trip, so one pass per batch would bound the ingest. A failure is
    * logged, never the ingest's.
    */
-  let waiting: IngestItem[] = [];
+  let waiting = new Set<string>();
   let waiters: (() => void)[] = [];
   async function pass(): Promise<void> {
-    const items = waiting;
+    const ids = [...waiting];
     const done = waiters;
-    waiting = [];
+    waiting = new Set();
     waiters = [];
     try {
       await loadPolicy();
-      await flush();
-      await regrade(items);
+      const written = await flush();
+      if (ids.length || written.places.size || written.devices.size) await regrade(ids, written);
       await prune();
     } catch (err) {
+      // What this pass wrote may not be graded: grade everything again next time rather than trust the cache.
+      cache.clear();
       options.logger.error({ err }, 'places: presence or fleet grading failed');
     }
     for (const resolve of done) resolve();
   }
+  /** Only the batch's device ids wait for the pass: what `before` needed of the reports it has taken already. */
   function after(items: readonly IngestItem[]): Promise<void> {
-    for (const item of items) waiting.push(item);
+    for (const item of items) waiting.add(item.report.deviceId);
     const told = new Promise<void>((resolve) => waiters.push(resolve));
     if (waiters.length === 1) chain = chain.then(pass);
     return told;
