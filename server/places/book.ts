@@ -53,6 +53,12 @@ export interface PlaceBookOptions {
   logger: Logger;
 }
 
+/** A device's row as a places pass reads it: its server findings (JSON) and its stored own evidence (JSON rule ids). */
+interface StoredDevice {
+  serverFindings: string | null;
+  rules: string | null;
+}
+
 /** A presence day as held in memory, with what was last written of it. */
 interface DayEntry extends PresenceDay {
   writtenLastMs: number;
@@ -67,7 +73,8 @@ const rewriteAfterMs = 30 * 60_000;
  * Places the company declares (policy `places`) or the server learns (a router or access point first seen from an
  * officeNetworks source), presence per local day, each device's own evidence, and the severity of fleet alerts graded
  * from them. Written once against storage.sql. `before` runs in memory ahead of the ingest transaction (so the places it
- * learns are exempt in that same batch); `after` writes what it gathered and re-grades the batch's fleet alerts.
+ * learns are exempt in that same batch); `after` writes what it gathered and re-grades the fleet alerts whose inputs
+ * changed, after the batch's reports were answered (server/ingest-queue.ts).
  */
 export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
   const isOfficeSource = networkMatcher(options.officeNetworks);
@@ -76,7 +83,6 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
   const declared = new Map<string, { role: DeclaredRole; label?: string | undefined }>();
   const grades = new Map<string, FleetGrade>();
   const days = new Map<string, DayEntry>();
-  const evidenceOf = new Map<string, string>();
   let newPlaces: { place: string; role: PlaceRole | null; ms: number; ip: string }[] = [];
   let newEvidence = new Map<string, { rules: string; ms: number }>();
   let policy: FleetGradePolicy = defaultFleetGradePolicy;
@@ -141,19 +147,22 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
         e.night ||= night;
         if (e.lastMs - e.writtenLastMs >= rewriteAfterMs || e.night !== e.writtenNight || e.firstMs < e.writtenLastMs - 86_400_000) e.dirty = true;
       }
+      // The newest per device; written only where the stored one differs (flush), whoever wrote that one.
       const rules = JSON.stringify(memberEvidenceOf(report.findings));
-      if (evidenceOf.get(report.deviceId) !== rules) {
-        evidenceOf.set(report.deviceId, rules);
-        newEvidence.set(report.deviceId, { rules, ms });
-      }
+      const had = newEvidence.get(report.deviceId);
+      if (!had || had.ms <= ms) newEvidence.set(report.deviceId, { rules, ms });
     }
     if (days.size > 200_000) for (const [k, e] of days) if (!e.dirty) days.delete(k);
   }
 
-  /** Writes what `before` gathered; returns the places whose presence days and the devices whose evidence it wrote. */
-  async function flush(): Promise<InputChanges> {
+  /**
+   * Writes what `before` gathered; returns the places whose presence days and the devices whose evidence it wrote.
+   * `stored`: the devices' rows as read at the start of this pass. A device's evidence is written when it differs from
+   * the stored one: not from what this replica last wrote, since another replica may have written it since.
+   */
+  async function flush(stored: ReadonlyMap<string, StoredDevice>): Promise<InputChanges> {
     const placesNow = newPlaces;
-    const evidenceNow = newEvidence;
+    const evidenceNow = new Map([...newEvidence].filter(([deviceId, ev]) => stored.get(deviceId)?.rules !== ev.rules));
     newPlaces = [];
     newEvidence = new Map();
     const dirty = [...days.values()].filter((e) => e.dirty);
@@ -188,19 +197,30 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
     return written;
   }
 
-  /** The devices among `ids` whose server findings give other member evidence than when last read here (or were never read). */
-  async function serverEvidenceChanged(ids: readonly string[]): Promise<string[]> {
-    const out: string[] = [];
+  /** The server findings and stored own evidence of these devices: one read per 500 devices a pass. */
+  async function storedDevices(ids: readonly string[]): Promise<Map<string, StoredDevice>> {
+    const out = new Map<string, StoredDevice>();
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
-      for (const r of await sql.all<{ device_id: string; server_findings: string | null }>(`SELECT device_id, server_findings FROM devices WHERE device_id IN (${inList(chunk.length)})`, chunk)) {
-        const was = serverEvidence.get(r.device_id);
-        if (was && was.raw === r.server_findings) continue;
-        const rules = r.server_findings ? JSON.stringify(memberEvidenceOf(JSON.parse(r.server_findings) as { rule: string }[])) : '[]';
-        if (serverEvidence.size >= 200_000) serverEvidence.clear();
-        serverEvidence.set(r.device_id, { raw: r.server_findings, rules });
-        if (was?.rules !== rules) out.push(r.device_id);
-      }
+      const rows = await sql.all<{ device_id: string; server_findings: string | null; rules: string | null }>(
+        `SELECT d.device_id, d.server_findings, e.rules FROM devices d LEFT JOIN device_evidence e ON e.device_id = d.device_id WHERE d.device_id IN (${inList(chunk.length)})`,
+        chunk,
+      );
+      for (const r of rows) out.set(r.device_id, { serverFindings: r.server_findings, rules: r.rules });
+    }
+    return out;
+  }
+
+  /** The devices whose server findings give other member evidence than when last read here (or were never read). */
+  function serverEvidenceChanged(stored: ReadonlyMap<string, StoredDevice>): string[] {
+    const out: string[] = [];
+    for (const [deviceId, { serverFindings: raw }] of stored) {
+      const was = serverEvidence.get(deviceId);
+      if (was && was.raw === raw) continue;
+      const rules = raw ? JSON.stringify(memberEvidenceOf(JSON.parse(raw) as { rule: string }[])) : '[]';
+      if (serverEvidence.size >= 200_000) serverEvidence.clear();
+      serverEvidence.set(deviceId, { raw, rules });
+      if (was?.rules !== rules) out.push(deviceId);
     }
     return out;
   }
@@ -258,12 +278,12 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
    * since this replica graded it. Fingerprint and neighbour pairs: those of the batch's devices, every pass (they are
    * keyed by one member, so another replica's change at the other member would not reach a cache here; they are small).
    */
-  async function regrade(ids: readonly string[], written: InputChanges): Promise<void> {
+  async function regrade(ids: readonly string[], written: InputChanges, stored: ReadonlyMap<string, StoredDevice>): Promise<void> {
     const now = options.now();
     const nowMs = now.getTime();
     const cutoff = new Date(nowMs - policy.lookbackDays * 86_400_000).toISOString().slice(0, 10);
     cache.scopeTo(`${policyVersion}\n${cutoff}`);
-    const changes: InputChanges = { places: written.places, devices: new Set([...written.devices, ...(await serverEvidenceChanged(ids))]) };
+    const changes: InputChanges = { places: written.places, devices: new Set([...written.devices, ...serverEvidenceChanged(stored)]) };
     const stamps = await sql.all<AlertStamp>("SELECT id, updated_at, severity, device_ids FROM alerts WHERE rule = ? AND status <> 'resolved'", ['fleet.colocation']);
     cache.keepOnly(new Set(stamps.map((s) => Number(s.id))));
     const due: number[] = [];
@@ -331,8 +351,9 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
   /**
    * Runs after the batch committed; one pass at a time, in batch order. Batches that commit while a pass runs go
    * together in the next pass (one flush and one re-grade for all of them): a pass costs a few statements whatever
-   * its size, and on PostgreSQL each is a round trip, so one pass per batch would bound the ingest. A failure is
-   * logged, never the ingest's.
+   * its size, and on PostgreSQL each is a round trip, so one pass per batch would bound the ingest. The reports are
+   * answered before it: the queue counts them until it is done, so a pass slower than the ingest fills the queue and
+   * the ingest refuses (429) rather than letting it grow. A failure is logged, never the ingest's.
    */
   let waiting = new Set<string>();
   let waiters: (() => void)[] = [];
@@ -343,8 +364,9 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
     waiters = [];
     try {
       await loadPolicy();
-      const written = await flush();
-      if (ids.length || written.places.size || written.devices.size) await regrade(ids, written);
+      const stored = await storedDevices([...new Set([...ids, ...newEvidence.keys()])]);
+      const written = await flush(stored);
+      if (ids.length || written.places.size || written.devices.size) await regrade(ids, written, stored);
       await prune();
     } catch (err) {
       // What this pass wrote may not be graded: grade everything again next time rather than trust the cache.
