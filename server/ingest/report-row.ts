@@ -26,8 +26,9 @@ const sameBytes = (a: Uint8Array | null, b: Uint8Array): boolean => a !== null &
  * report id and a pointer, no body. Any other (a change, the first report, a body that is no JSON object) is stored
  * whole, compressed. The hash is the server's, of the body as received (never one the agent sends).
  */
-export function reportRow(item: Pick<IngestItem, 'body'>, before: FactsBefore | undefined): ReportRow {
-  const hash = factsHash(item.body);
+export function reportRow(item: Pick<IngestItem, 'body' | 'factsHash'>, before: FactsBefore | undefined): ReportRow {
+  // Hashed where the body was parsed already (the report's preparation), else here.
+  const hash = item.factsHash !== undefined ? item.factsHash : factsHash(item.body);
   if (hash && before?.facts_report_id && sameBytes(before.facts_hash, hash)) return { body: '', bodyZ: null, repeats: before.facts_report_id, factsHash: null };
   return { body: '', bodyZ: compressBody(item.body), repeats: null, factsHash: hash };
 }
