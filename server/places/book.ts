@@ -284,8 +284,9 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
     const cutoff = new Date(nowMs - policy.lookbackDays * 86_400_000).toISOString().slice(0, 10);
     cache.scopeTo(`${policyVersion}\n${cutoff}`);
     const changes: InputChanges = { places: written.places, devices: new Set([...written.devices, ...serverEvidenceChanged(stored)]) };
-    const stamps = await sql.all<AlertStamp>("SELECT id, updated_at, severity, device_ids FROM alerts WHERE rule = ? AND status <> 'resolved'", ['fleet.colocation']);
-    cache.keepOnly(new Set(stamps.map((s) => Number(s.id))));
+    const stamps = await sql.all<AlertStamp>("SELECT id, updated_at, severity, length(device_ids) AS members_chars FROM alerts WHERE rule = ? AND status <> 'resolved'", ['fleet.colocation']);
+    const stampOf = new Map(stamps.map((s) => [Number(s.id), s]));
+    cache.keepOnly(new Set(stampOf.keys()));
     const due: number[] = [];
     for (const stamp of stamps) {
       const entry = cache.get(Number(stamp.id));
@@ -322,7 +323,9 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
         if (changed.changes && row.severity !== grade.severity) await forward({ ...row, severity: grade.severity, evidence: next, updated_at: at }, now);
         stamp = { updatedAt: at, severity: grade.severity };
       }
-      if (row.rule === 'fleet.colocation') cache.set(id, { ...stamp, deviceIds: row.device_ids, members, places, membersKey: key, grade, gradedMs: nowMs });
+      // The member list's length as the stamp read it: should the row have changed since, the next pass sees it differ.
+      const listed = stampOf.get(id);
+      if (row.rule === 'fleet.colocation' && listed) cache.set(id, { ...stamp, membersChars: Number(listed.members_chars), members, places, membersKey: key, grade, gradedMs: nowMs });
     }
   }
 

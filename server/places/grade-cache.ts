@@ -16,19 +16,22 @@ import type { FleetGrade } from '../../rules/fleet/index.js';
  * and its pass, a pass that failed), no grade is trusted longer than `trustMs`.
  */
 
-/** The cheap columns of an open colocation alert, read every pass instead of the full rows. */
+/**
+ * The cheap columns of an open colocation alert, read every pass instead of the full rows: its time and severity, and
+ * the length of its member list (a member list only grows; the length guards against two writes in one millisecond).
+ */
 export interface AlertStamp {
   id: number;
   updated_at: string;
   severity: string;
-  device_ids: string;
+  members_chars: number | string;
 }
 
 export interface GradedEntry {
   /** The stamp the grade was computed from (after this replica's own write of the grade, if it wrote one). */
   updatedAt: string;
   severity: string;
-  deviceIds: string;
+  membersChars: number;
   members: readonly string[];
   /** clusterKey of each place whose presence the grade read. */
   places: readonly string[];
@@ -46,7 +49,7 @@ export interface InputChanges {
 /** Pure: whether grading the alert again could give another answer than `entry`. */
 export function needsRegrade(entry: GradedEntry | undefined, stamp: AlertStamp, changes: InputChanges, nowMs: number, trustMs: number): boolean {
   if (!entry) return true;
-  if (entry.updatedAt !== stamp.updated_at || entry.severity !== stamp.severity || entry.deviceIds !== stamp.device_ids) return true;
+  if (entry.updatedAt !== stamp.updated_at || entry.severity !== stamp.severity || entry.membersChars !== Number(stamp.members_chars)) return true;
   if (nowMs - entry.gradedMs >= trustMs || nowMs < entry.gradedMs) return true;
   if (entry.places.some((p) => changes.places.has(p))) return true;
   return entry.members.some((m) => changes.devices.has(m));
