@@ -83,6 +83,8 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
   const declared = new Map<string, { role: DeclaredRole; label?: string | undefined }>();
   const grades = new Map<string, FleetGrade>();
   const days = new Map<string, DayEntry>();
+  /** The entries of `days` to write: a pass looks at these, not at every day held. */
+  const dirtyDays = new Set<DayEntry>();
   let newPlaces: { place: string; role: PlaceRole | null; ms: number; ip: string }[] = [];
   let newEvidence = new Map<string, { rules: string; ms: number }>();
   let policy: FleetGradePolicy = defaultFleetGradePolicy;
@@ -139,13 +141,18 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
         const key = `${clusterKey(place)}\n${report.deviceId}\n${day}`;
         const e = days.get(key);
         if (!e) {
-          days.set(key, { place: clusterKey(place), deviceId: report.deviceId, day, firstMs: ms, lastMs: ms, night, writtenLastMs: ms, writtenNight: night, dirty: true });
+          const entry = { place: clusterKey(place), deviceId: report.deviceId, day, firstMs: ms, lastMs: ms, night, writtenLastMs: ms, writtenNight: night, dirty: true };
+          days.set(key, entry);
+          dirtyDays.add(entry);
           continue;
         }
         e.firstMs = Math.min(e.firstMs, ms);
         e.lastMs = Math.max(e.lastMs, ms);
         e.night ||= night;
-        if (e.lastMs - e.writtenLastMs >= rewriteAfterMs || e.night !== e.writtenNight || e.firstMs < e.writtenLastMs - 86_400_000) e.dirty = true;
+        if (e.lastMs - e.writtenLastMs >= rewriteAfterMs || e.night !== e.writtenNight || e.firstMs < e.writtenLastMs - 86_400_000) {
+          e.dirty = true;
+          dirtyDays.add(e);
+        }
       }
       // The newest per device; written only where the stored one differs (flush), whoever wrote that one.
       const rules = JSON.stringify(memberEvidenceOf(report.findings));
@@ -165,7 +172,8 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
     const evidenceNow = new Map([...newEvidence].filter(([deviceId, ev]) => stored.get(deviceId)?.rules !== ev.rules));
     newPlaces = [];
     newEvidence = new Map();
-    const dirty = [...days.values()].filter((e) => e.dirty);
+    const dirty = [...dirtyDays];
+    dirtyDays.clear();
     for (const e of dirty) {
       e.dirty = false;
       e.writtenLastMs = e.lastMs;
