@@ -117,6 +117,7 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
     relayNetworks: config.relayNetworks,
     forwarders: forwarderNames(config.forwarders),
     currentPolicy: () => storage.currentPolicy(),
+    changeCount: () => storage.changeCount(),
     now,
     logger: options.logger,
   });

@@ -18,6 +18,7 @@ import {
 } from '../../rules/fleet/index.js';
 import { networkMatcher } from '../network-match.js';
 import type { PolicyRecord } from '../policy/schema.js';
+import { ChangeWatch } from '../db/change-watch.js';
 import { toAlert } from '../db/rows.js';
 import type { SqlDb } from '../db/sql/types.js';
 import type { IngestItem } from '../ingest/item.js';
@@ -49,6 +50,11 @@ export interface PlaceBookOptions {
   /** Forwarder names: a re-grade that changes an alert's severity is forwarded like any other change. */
   forwarders: readonly string[];
   currentPolicy: () => Promise<PolicyRecord>;
+  /**
+   * The database's change counter (moved with every policy change, on any replica): the policy is read again only
+   * when it moved (asked at most every 250 ms), not every pass. Absent: only refresh() reads it again.
+   */
+  changeCount?: () => Promise<number>;
   now: () => Date;
   logger: Logger;
 }
@@ -108,8 +114,14 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
     gradeOf: (deviceIds) => grades.get(membersKey(deviceIds)),
   };
 
+  const policyWatch = new ChangeWatch(options.changeCount, () => undefined);
+  let policyGeneration = -1;
   async function loadPolicy(): Promise<void> {
+    await policyWatch.fresh();
+    if (policyGeneration === policyWatch.generation) return;
+    const generation = policyWatch.generation;
     const record = await options.currentPolicy();
+    policyGeneration = generation;
     if (record.version === policyVersion) return;
     policyVersion = record.version;
     declared.clear();
@@ -418,6 +430,7 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
     list,
     /** After a policy PUT: read it before the next batch. */
     async refresh(): Promise<void> {
+      policyWatch.invalidate();
       policyVersion = -1;
       await loadPolicy();
     },

@@ -4,6 +4,7 @@ import type { FleetGrade } from '../../rules/fleet/index.js';
 import { needsRegrade, type AlertStamp, type GradedEntry } from '../../server/places/grade-cache.js';
 import { engines } from '../helpers/engines.js';
 import { cleanup, enroll, getJson, makeReport, postReport, startServer, type Running } from './helpers.js';
+import { adminSend } from './lifecycle/signed.js';
 
 /**
  * The places pass grades a fleet.colocation alert again only when its row or one of its inputs changed since this
@@ -51,7 +52,7 @@ interface AlertBody {
 
 // Several replicas on PostgreSQL: two servers on one database, each with its own places pass and grade cache.
 describe.each(engines)('fleet grades follow their inputs (%s)', (name, engine) => {
-  it('a member evidence written on one replica and removed on the other re-grades the cluster; presence days re-grade it', async () => {
+  it('a member evidence written on one replica and removed on the other re-grades the cluster; so do presence days and a policy change', async () => {
     const db = await engine.db();
     const config = { db, trustedProxies: ['127.0.0.1', '::1'] };
     const a = await startServer(config);
@@ -113,6 +114,14 @@ describe.each(engines)('fleet grades follow their inputs (%s)', (name, engine) =
       graded = await cluster(b);
       expect(graded.severity).toBe('high');
       expect(graded.reasons[0]).toMatch(/^co-present on 3 days and 2 nights/);
+
+      // A policy change on a (four days now make a cluster persistent) reaches b's pass within its 250 ms recheck.
+      expect((await adminSend(a.url, 'PUT', '/api/v1/policy', { fleetGrade: { persistDays: 4 } })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 300));
+      await post(b, [2]);
+      graded = await cluster(a);
+      expect(graded.severity).toBe('medium');
+      expect(graded.reasons[0]).toMatch(/not persistent \(needs 4 days/);
     } finally {
       await a.close();
       if (b !== a) await b.close();
