@@ -79,6 +79,7 @@ export class IngestQueue {
   }
 
   private async commit(batch: Pending[]): Promise<void> {
+    let accepted: IngestItem[];
     try {
       const items = batch.map((p) => p.item);
       this.hooks.before?.(items);
@@ -88,8 +89,7 @@ export class IngestQueue {
         if (outcome) p.resolve(outcome);
         else p.reject(new Error('storage returned fewer outcomes than reports'));
       });
-      // After the answers: the batch stays counted in `depth` (and `drained()` waits) until the hook is done.
-      await this.hooks.after?.(items.filter((_, i) => outcomes[i] === 'accepted')).catch(() => undefined);
+      accepted = items.filter((_, i) => outcomes[i] === 'accepted');
     } catch (err) {
       if (batch.length === 1) {
         batch[0]?.reject(err);
@@ -97,6 +97,13 @@ export class IngestQueue {
       }
       // One bad report must not fail its neighbours: retry each alone.
       for (const p of batch) await this.commit([p]);
+      return;
+    }
+    // After the answers: the batch stays counted in `depth` (and `drained()` waits) until the hook is done.
+    try {
+      await this.hooks.after?.(accepted);
+    } catch {
+      // The hook logs its own failures; the reports are stored and answered.
     }
   }
 }
