@@ -304,27 +304,41 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
     const cutoff = new Date(nowMs - policy.lookbackDays * 86_400_000).toISOString().slice(0, 10);
     cache.scopeTo(`${policyVersion}\n${cutoff}`);
     const changes: InputChanges = { places: written.places, devices: new Set([...written.devices, ...serverEvidenceChanged(stored)]) };
-    const stamps = await sql.all<AlertStamp>("SELECT id, updated_at, severity, length(device_ids) AS members_chars FROM alerts WHERE rule = ? AND status <> 'resolved'", ['fleet.colocation']);
-    const stampOf = new Map(stamps.map((s) => [Number(s.id), s]));
+    // One statement lists the open colocation alerts and the batch's devices' pairs by their stamps (a UNION keeps
+    // each part on the active-alert index); a second reads whole only the rows to grade.
+    const stamps: (AlertStamp & { rule: string })[] = [];
+    const stampColumns = 'SELECT id, rule, updated_at, severity, length(device_ids) AS members_chars FROM alerts';
+    for (let i = 0; i === 0 || i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const parts: string[] = [];
+      const params: unknown[] = [];
+      if (i === 0) {
+        parts.push(`${stampColumns} WHERE rule = ? AND status <> 'resolved'`);
+        params.push('fleet.colocation');
+      }
+      if (chunk.length) {
+        parts.push(`${stampColumns} WHERE rule IN (?, ?) AND alert_key IN (${inList(chunk.length)}) AND status <> 'resolved'`);
+        params.push('fleet.shared-fingerprint', 'fleet.neighbor-devices', ...chunk.map((id) => `device:${id}`));
+      }
+      stamps.push(...(await sql.all<AlertStamp & { rule: string }>(parts.join(' UNION ALL '), params)));
+    }
+    const colocation = stamps.filter((s) => s.rule === 'fleet.colocation');
+    const stampOf = new Map(colocation.map((s) => [Number(s.id), s]));
     cache.keepOnly(new Set(stampOf.keys()));
-    const due: number[] = [];
-    for (const stamp of stamps) {
+    const due: number[] = stamps.filter((s) => s.rule !== 'fleet.colocation').map((s) => Number(s.id));
+    for (const stamp of colocation) {
       const entry = cache.get(Number(stamp.id));
       if (needsRegrade(entry, stamp, changes, nowMs, cache.trustMs)) due.push(Number(stamp.id));
       else if (entry && !grades.has(entry.membersKey)) grades.set(entry.membersKey, entry.grade);
     }
+    const mine = new Set(ids);
     const rows: AlertRow[] = [];
     for (let i = 0; i < due.length; i += 500) {
       const chunk = due.slice(i, i + 500);
-      rows.push(...(await sql.all<AlertRow>(`SELECT * FROM alerts WHERE id IN (${inList(chunk.length)}) AND status <> 'resolved'`, chunk)));
-    }
-    const mine = new Set(ids);
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      const pairs = await sql.all<AlertRow>(`SELECT * FROM alerts WHERE rule IN (?, ?) AND alert_key IN (${inList(chunk.length)}) AND status <> 'resolved'`, [
-        'fleet.shared-fingerprint', 'fleet.neighbor-devices', ...chunk.map((id) => `device:${id}`),
-      ]);
-      rows.push(...pairs.filter((row) => (JSON.parse(row.device_ids) as string[]).some((m) => mine.has(m))));
+      for (const row of await sql.all<AlertRow>(`SELECT * FROM alerts WHERE id IN (${inList(chunk.length)}) AND status <> 'resolved'`, chunk)) {
+        // A pair is graded when one of its members reported here, as before.
+        if (row.rule === 'fleet.colocation' || (JSON.parse(row.device_ids) as string[]).some((m) => mine.has(m))) rows.push(row);
+      }
     }
     for (const row of rows) {
       const id = Number(row.id);
