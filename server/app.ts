@@ -64,6 +64,11 @@ export interface FarmwatchServer {
   runPrune(): Promise<number>;
   /** The report workers (server/ingest-pool/): their number and threads. */
   ingestPool: IngestPool;
+  /**
+   * Resolves once every report submitted so far is committed and the places pass that follows its answer (presence
+   * days, fleet grades: server/places/) is done: a report is answered at its commit, its fleet grade comes just after.
+   */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -112,6 +117,7 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
     relayNetworks: config.relayNetworks,
     forwarders: forwarderNames(config.forwarders),
     currentPolicy: () => storage.currentPolicy(),
+    changeCount: () => storage.changeCount(),
     now,
     logger: options.logger,
   });
@@ -273,6 +279,7 @@ export async function createServer(options: ServerOptions): Promise<FarmwatchSer
     runSilenceCheck,
     runPrune,
     ingestPool,
+    settled: () => queue.drained(),
     close() {
       closing ??= (async () => {
         stopped = true;

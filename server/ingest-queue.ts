@@ -14,22 +14,24 @@ interface Pending {
 }
 
 /**
- * Group commit: reports that arrive in the same turn of the event loop are written in one transaction,
- * and each request is answered after that commit. Bounded: past `maxPending` waiting reports a new one is
- * refused (429) rather than queued, so memory and latency stay bounded under overload.
- */
-/**
- * Work around each batch (server/places/): `before` runs in memory ahead of the transaction, `after` once it committed
- * and before the requests are answered. A failing `after` is the hook's to log; the ingest stands.
+ * Work around each batch (server/places/): `before` runs in memory ahead of the transaction, `after` once it committed.
+ * The requests are answered at the commit, not after `after`: what it does (presence, fleet grades) follows the
+ * answer. A failing `after` is the hook's to log; the ingest stands.
  */
 export interface IngestHooks {
   before?(items: readonly IngestItem[]): void;
   after?(items: readonly IngestItem[]): Promise<void>;
 }
 
+/**
+ * Group commit: reports that arrive in the same turn of the event loop are written in one transaction,
+ * and each request is answered after that commit. Bounded: past `maxPending` reports not yet done (waiting, being
+ * written, or committed and answered but their `after` hook still running) a new one is refused (429) rather than
+ * queued, so memory and latency stay bounded under overload, also when the hook is slower than the ingest.
+ */
 export class IngestQueue {
   private pending: Pending[] = [];
-  /** Reports handed to storage and not yet answered (committed, waiting for their fsync). */
+  /** Reports handed to storage and not yet done: being written, or committed and waiting for their `after` hook. */
   private inFlight = 0;
   /** Every request read in this turn joins one batch (../common/next-turn.ts). */
   private readonly schedule = oncePerTurn(() => this.flush());
@@ -55,7 +57,7 @@ export class IngestQueue {
     });
   }
 
-  /** Resolves once every report submitted so far is committed (used at shutdown). */
+  /** Resolves once every report submitted so far is committed and its `after` hook done (shutdown, tests). */
   drained(): Promise<void> {
     if (!this.depth) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
@@ -77,16 +79,17 @@ export class IngestQueue {
   }
 
   private async commit(batch: Pending[]): Promise<void> {
+    let accepted: IngestItem[];
     try {
       const items = batch.map((p) => p.item);
       this.hooks.before?.(items);
       const outcomes = await this.storage.ingest(items, this.policy);
-      await this.hooks.after?.(items.filter((_, i) => outcomes[i] === 'accepted'));
       batch.forEach((p, i) => {
         const outcome = outcomes[i];
         if (outcome) p.resolve(outcome);
         else p.reject(new Error('storage returned fewer outcomes than reports'));
       });
+      accepted = items.filter((_, i) => outcomes[i] === 'accepted');
     } catch (err) {
       if (batch.length === 1) {
         batch[0]?.reject(err);
@@ -94,6 +97,13 @@ export class IngestQueue {
       }
       // One bad report must not fail its neighbours: retry each alone.
       for (const p of batch) await this.commit([p]);
+      return;
+    }
+    // After the answers: the batch stays counted in `depth` (and `drained()` waits) until the hook is done.
+    try {
+      await this.hooks.after?.(accepted);
+    } catch {
+      // The hook logs its own failures; the reports are stored and answered.
     }
   }
 }

@@ -44,10 +44,8 @@ export const verdictsPerDevice = 200;
 const findingsKept = 100;
 const evidenceChars = 4000;
 
-function stored(f: Finding): StoredFinding {
-  let evidence: Record<string, unknown> = f.evidence && typeof f.evidence === 'object' ? f.evidence : {};
-  const text = JSON.stringify(evidence) ?? '{}';
-  if (text.length > evidenceChars) evidence = { cut: `evidence of ${text.length} characters, not kept here: see the report` };
+/** A finding as stored, but its evidence (written by evidenceText). */
+function storedHead(f: Finding): Omit<StoredFinding, 'evidence'> {
   return {
     rule: String(f.rule).slice(0, 128),
     title: String(f.title).slice(0, 300),
@@ -59,8 +57,27 @@ function stored(f: Finding): StoredFinding {
     ...(f.suppressed === true ? { suppressed: true } : {}),
     ...(typeof f.suppressedBy === 'string' ? { suppressedBy: f.suppressedBy.slice(0, 300) } : {}),
     ...(Array.isArray(f.attack) ? { attack: f.attack.slice(0, 10).map((a) => String(a).slice(0, 20)) } : {}),
-    evidence,
   };
+}
+
+/** The stored JSON of a finding's evidence: written once (its length decides whether it is kept), once per object. */
+function evidenceText(f: Finding, texts: WeakMap<object, string>): string {
+  const evidence: Record<string, unknown> = f.evidence && typeof f.evidence === 'object' ? f.evidence : {};
+  let text = texts.get(evidence);
+  if (text === undefined) {
+    text = JSON.stringify(evidence) ?? '{}';
+    if (text.length > evidenceChars) text = JSON.stringify({ cut: `evidence of ${text.length} characters, not kept here: see the report` });
+    texts.set(evidence, text);
+  }
+  return text;
+}
+
+/**
+ * The stored JSON of a list of findings (StoredFinding[], evidence last), written without a second pass over any
+ * evidence: the agent's and the server's lists share most evidence objects (the server re-judges the agent's findings).
+ */
+export function storedFindingsJson(findings: readonly Finding[], texts: WeakMap<object, string> = new WeakMap()): string {
+  return `[${findings.slice(0, findingsKept).map((f) => `${JSON.stringify(storedHead(f)).slice(0, -1)},"evidence":${evidenceText(f, texts)}}`).join(',')}]`;
 }
 
 type Row = Record<string, unknown>;
@@ -104,11 +121,12 @@ export function* recordVerdict(report: Report, verdict: ServerVerdict | undefine
   // null: no snapshot travelled, so what the collectors saw is not known (not the same as "saw everything").
   const sight = blindSpots(report.snapshot);
   const blind = sight.known ? sight.blind : null;
+  const texts = new WeakMap<object, string>();
   yield* run(
     sqlOf.insert,
     [
       report.reportId, report.deviceId, receivedAt.getTime(), report.collectedAt, sourceIp, report.score, report.level, server.score, server.level,
-      JSON.stringify(report.findings.slice(0, findingsKept).map(stored)), JSON.stringify(server.findings.slice(0, findingsKept).map(stored)), JSON.stringify(blind),
+      storedFindingsJson(report.findings, texts), storedFindingsJson(server.findings, texts), JSON.stringify(blind),
     ],
     { batch: { key: ['report_id'] } },
   );

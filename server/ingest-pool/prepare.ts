@@ -4,6 +4,7 @@ import { reportSchema, type Report } from '../../schema/report.js';
 import { ClientError, parseJson } from '../body.js';
 import { parsePublicKey, verifyReportSignature, type SignatureParts } from '../lifecycle/report-signature.js';
 import { identifierRekeyer, rekeyReportBody } from '../rekey-identifiers.js';
+import { factsHashOf } from '../ingest/report-facts.js';
 
 /**
  * A report's CPU work that needs no database, in the order the route has always answered it: the JSON (depth, parse),
@@ -32,8 +33,8 @@ export type Prepared =
   | { kind: 'refused'; refusal: Refusal }
   /** The signature verified (when the device has a key) but the report does not match the schema. */
   | { kind: 'invalid'; refusal: Refusal }
-  /** `body` is the re-keyed report as stored; `report` its schema-checked form. */
-  | { kind: 'ok'; report: Report; body: string }
+  /** `body` is the re-keyed report as stored; `report` its schema-checked form; `factsHash` the facts hash of `body`. */
+  | { kind: 'ok'; report: Report; body: string; factsHash: Uint8Array | null }
   /** Our own fault (a bug, an unparsable stored key): a 500 for this request. */
   | { kind: 'fault'; message: string };
 
@@ -72,7 +73,7 @@ export function reportPreparer(identifierKey: Buffer, maxKeys = 10_000): (input:
       const received = rekeyReportBody(value, rekey);
       const parsed = reportSchema.safeParse(received);
       if (!parsed.success) return { kind: 'invalid', refusal: { status: 400, code: 'invalid_report', message: 'the report does not match the v1 schema', issues: issuesOf(parsed.error) } };
-      return { kind: 'ok', report: parsed.data, body: JSON.stringify(received) };
+      return { kind: 'ok', report: parsed.data, body: JSON.stringify(received), factsHash: factsHashOf(received) };
     } catch (err) {
       return { kind: 'fault', message: err instanceof Error ? err.message : String(err) };
     }

@@ -32,7 +32,10 @@ export function preparedOf(value: unknown): Prepared | null {
       return isRefusal(value.refusal) ? (value as Prepared) : null;
     case 'ok': {
       const report = value.report;
-      const ok = typeof value.body === 'string' && isObject(report) && typeof report.deviceId === 'string' && typeof report.reportId === 'string' && Array.isArray(report.findings);
+      const hash = value.factsHash;
+      const ok =
+        typeof value.body === 'string' && isObject(report) && typeof report.deviceId === 'string' && typeof report.reportId === 'string' && Array.isArray(report.findings) &&
+        (hash === null || (hash instanceof Uint8Array && hash.length === 32));
       return ok ? (value as Prepared) : null;
     }
     case 'fault':

@@ -9,6 +9,8 @@ export interface IngestItem {
   report: Report;
   /** The body as received (decompressed): stored as is, so unknown fields are kept. */
   body: string;
+  /** factsHash of `body` (./report-facts.ts), computed where the body was parsed; absent, the ingest hashes the body. */
+  factsHash?: Buffer | null | undefined;
   sourceIp: string;
   sourceIsOffice: boolean;
   receivedAt: Date;

@@ -35,6 +35,16 @@ export function reportFacts(report: Record<string, unknown>): Record<string, unk
   return facts;
 }
 
+/**
+ * SHA-256 of the facts of a received report, from the value its stored body is the JSON of (the report preparation
+ * has it parsed: ../ingest-pool/prepare.ts); null when it is not a JSON object. The same as factsHash of that body:
+ * JSON text written by JSON.stringify parses back to a value that writes the same text.
+ */
+export function factsHashOf(value: unknown): Buffer | null {
+  if (!isObject(value)) return null;
+  return createHash('sha256').update(JSON.stringify(reportFacts(value))).digest();
+}
+
 /** SHA-256 of the facts of a received body (JSON text); null when the body is not a JSON object. */
 export function factsHash(body: string): Buffer | null {
   let parsed: unknown;
@@ -43,6 +53,5 @@ export function factsHash(body: string): Buffer | null {
   } catch {
     return null;
   }
-  if (!isObject(parsed)) return null;
-  return createHash('sha256').update(JSON.stringify(reportFacts(parsed))).digest();
+  return factsHashOf(parsed);
 }

@@ -38,8 +38,9 @@ const sameBytes = (a: Uint8Array | null, b: Uint8Array): boolean => a !== null &
  * an id or collected-at that would not read back as sent: server/db/heartbeat-key.ts) is stored whole, compressed.
  * The hash is the server's, of the body as received (never one the agent sends).
  */
-export function reportRow(db: Pick<SqlDb, 'dialect'>, item: Pick<IngestItem, 'body' | 'report'>, before: FactsBefore | undefined): ReportRow {
-  const hash = factsHash(item.body);
+export function reportRow(db: Pick<SqlDb, 'dialect'>, item: Pick<IngestItem, 'body' | 'report' | 'factsHash'>, before: FactsBefore | undefined): ReportRow {
+  // Hashed where the body was parsed already (the report's preparation), else here.
+  const hash = item.factsHash !== undefined ? item.factsHash : factsHash(item.body);
   const base = before?.facts_base;
   if (hash && base != null && before?.facts_report_id && sameBytes(before.facts_hash, hash)) {
     const key = heartbeatKey(db, item.report.reportId);

@@ -18,9 +18,11 @@ import {
 } from '../../rules/fleet/index.js';
 import { networkMatcher } from '../network-match.js';
 import type { PolicyRecord } from '../policy/schema.js';
+import { ChangeWatch } from '../db/change-watch.js';
 import { toAlert } from '../db/rows.js';
 import type { SqlDb } from '../db/sql/types.js';
 import type { IngestItem } from '../ingest/item.js';
+import { GradeCache, needsRegrade, type AlertStamp, type InputChanges } from './grade-cache.js';
 import { localTime } from './local-time.js';
 
 /** The fleet alerts whose severity is graded here (rules/fleet/grade.ts). */
@@ -48,8 +50,19 @@ export interface PlaceBookOptions {
   /** Forwarder names: a re-grade that changes an alert's severity is forwarded like any other change. */
   forwarders: readonly string[];
   currentPolicy: () => Promise<PolicyRecord>;
+  /**
+   * The database's change counter (moved with every policy change, on any replica): the policy is read again only
+   * when it moved (asked at most every 250 ms), not every pass. Absent: only refresh() reads it again.
+   */
+  changeCount?: () => Promise<number>;
   now: () => Date;
   logger: Logger;
+}
+
+/** A device's row as a places pass reads it: its server findings (JSON) and its stored own evidence (JSON rule ids). */
+interface StoredDevice {
+  serverFindings: string | null;
+  rules: string | null;
 }
 
 /** A presence day as held in memory, with what was last written of it. */
@@ -66,7 +79,8 @@ const rewriteAfterMs = 30 * 60_000;
  * Places the company declares (policy `places`) or the server learns (a router or access point first seen from an
  * officeNetworks source), presence per local day, each device's own evidence, and the severity of fleet alerts graded
  * from them. Written once against storage.sql. `before` runs in memory ahead of the ingest transaction (so the places it
- * learns are exempt in that same batch); `after` writes what it gathered and re-grades the batch's fleet alerts.
+ * learns are exempt in that same batch); `after` writes what it gathered and re-grades the fleet alerts whose inputs
+ * changed, after the batch's reports were answered (server/ingest-queue.ts).
  */
 export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
   const isOfficeSource = networkMatcher(options.officeNetworks);
@@ -75,13 +89,17 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
   const declared = new Map<string, { role: DeclaredRole; label?: string | undefined }>();
   const grades = new Map<string, FleetGrade>();
   const days = new Map<string, DayEntry>();
-  const evidenceOf = new Map<string, string>();
+  /** The entries of `days` to write: a pass looks at these, not at every day held. */
+  const dirtyDays = new Set<DayEntry>();
   let newPlaces: { place: string; role: PlaceRole | null; ms: number; ip: string }[] = [];
   let newEvidence = new Map<string, { rules: string; ms: number }>();
   let policy: FleetGradePolicy = defaultFleetGradePolicy;
   let policyVersion = -1;
   let chain: Promise<void> = Promise.resolve();
   let lastPruneMs = 0;
+  const cache = new GradeCache();
+  /** Each device's server findings as last read here, and the member evidence they give (JSON of the rule ids). */
+  const serverEvidence = new Map<string, { raw: string | null; rules: string }>();
 
   for (const r of await sql.all<{ place: string; role: string | null }>('SELECT place, role FROM places')) seen.set(r.place, (r.role as PlaceRole | null) ?? null);
 
@@ -96,8 +114,14 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
     gradeOf: (deviceIds) => grades.get(membersKey(deviceIds)),
   };
 
+  const policyWatch = new ChangeWatch(options.changeCount, () => undefined);
+  let policyGeneration = -1;
   async function loadPolicy(): Promise<void> {
+    await policyWatch.fresh();
+    if (policyGeneration === policyWatch.generation) return;
+    const generation = policyWatch.generation;
     const record = await options.currentPolicy();
+    policyGeneration = generation;
     if (record.version === policyVersion) return;
     policyVersion = record.version;
     declared.clear();
@@ -129,35 +153,46 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
         const key = `${clusterKey(place)}\n${report.deviceId}\n${day}`;
         const e = days.get(key);
         if (!e) {
-          days.set(key, { place: clusterKey(place), deviceId: report.deviceId, day, firstMs: ms, lastMs: ms, night, writtenLastMs: ms, writtenNight: night, dirty: true });
+          const entry = { place: clusterKey(place), deviceId: report.deviceId, day, firstMs: ms, lastMs: ms, night, writtenLastMs: ms, writtenNight: night, dirty: true };
+          days.set(key, entry);
+          dirtyDays.add(entry);
           continue;
         }
         e.firstMs = Math.min(e.firstMs, ms);
         e.lastMs = Math.max(e.lastMs, ms);
         e.night ||= night;
-        if (e.lastMs - e.writtenLastMs >= rewriteAfterMs || e.night !== e.writtenNight || e.firstMs < e.writtenLastMs - 86_400_000) e.dirty = true;
+        if (e.lastMs - e.writtenLastMs >= rewriteAfterMs || e.night !== e.writtenNight || e.firstMs < e.writtenLastMs - 86_400_000) {
+          e.dirty = true;
+          dirtyDays.add(e);
+        }
       }
+      // The newest per device; written only where the stored one differs (flush), whoever wrote that one.
       const rules = JSON.stringify(memberEvidenceOf(report.findings));
-      if (evidenceOf.get(report.deviceId) !== rules) {
-        evidenceOf.set(report.deviceId, rules);
-        newEvidence.set(report.deviceId, { rules, ms });
-      }
+      const had = newEvidence.get(report.deviceId);
+      if (!had || had.ms <= ms) newEvidence.set(report.deviceId, { rules, ms });
     }
     if (days.size > 200_000) for (const [k, e] of days) if (!e.dirty) days.delete(k);
   }
 
-  async function flush(): Promise<void> {
+  /**
+   * Writes what `before` gathered; returns the places whose presence days and the devices whose evidence it wrote.
+   * `stored`: the devices' rows as read at the start of this pass. A device's evidence is written when it differs from
+   * the stored one: not from what this replica last wrote, since another replica may have written it since.
+   */
+  async function flush(stored: ReadonlyMap<string, StoredDevice>): Promise<InputChanges> {
     const placesNow = newPlaces;
-    const evidenceNow = newEvidence;
+    const evidenceNow = new Map([...newEvidence].filter(([deviceId, ev]) => stored.get(deviceId)?.rules !== ev.rules));
     newPlaces = [];
     newEvidence = new Map();
-    const dirty = [...days.values()].filter((e) => e.dirty);
+    const dirty = [...dirtyDays];
+    dirtyDays.clear();
     for (const e of dirty) {
       e.dirty = false;
       e.writtenLastMs = e.lastMs;
       e.writtenNight = e.night;
     }
-    if (!placesNow.length && !evidenceNow.size && !dirty.length) return;
+    const written = { places: new Set(dirty.map((e) => e.place)), devices: new Set(evidenceNow.keys()) };
+    if (!placesNow.length && !evidenceNow.size && !dirty.length) return written;
     await sql.transaction(async (tx) => {
       for (const p of placesNow) {
         await tx.run('INSERT INTO places (place, role, origin, first_seen_ms, first_source_ip) VALUES (?, ?, ?, ?, ?) ON CONFLICT (place) DO NOTHING', [
@@ -179,6 +214,35 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
         ]);
       }
     });
+    return written;
+  }
+
+  /** The server findings and stored own evidence of these devices: one read per 500 devices a pass. */
+  async function storedDevices(ids: readonly string[]): Promise<Map<string, StoredDevice>> {
+    const out = new Map<string, StoredDevice>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const rows = await sql.all<{ device_id: string; server_findings: string | null; rules: string | null }>(
+        `SELECT d.device_id, d.server_findings, e.rules FROM devices d LEFT JOIN device_evidence e ON e.device_id = d.device_id WHERE d.device_id IN (${inList(chunk.length)})`,
+        chunk,
+      );
+      for (const r of rows) out.set(r.device_id, { serverFindings: r.server_findings, rules: r.rules });
+    }
+    return out;
+  }
+
+  /** The devices whose server findings give other member evidence than when last read here (or were never read). */
+  function serverEvidenceChanged(stored: ReadonlyMap<string, StoredDevice>): string[] {
+    const out: string[] = [];
+    for (const [deviceId, { serverFindings: raw }] of stored) {
+      const was = serverEvidence.get(deviceId);
+      if (was && was.raw === raw) continue;
+      const rules = raw ? JSON.stringify(memberEvidenceOf(JSON.parse(raw) as { rule: string }[])) : '[]';
+      if (serverEvidence.size >= 200_000) serverEvidence.clear();
+      serverEvidence.set(deviceId, { raw, rules });
+      if (was?.rules !== rules) out.push(deviceId);
+    }
+    return out;
   }
 
   const inList = (n: number) => Array.from({ length: n }, () => '?').join(', ');
@@ -201,7 +265,7 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
     place: r.place, deviceId: r.device_id, day: r.day, firstMs: Number(r.first_ms), lastMs: Number(r.last_ms), night: Number(r.night) > 0,
   });
 
-  async function gradeOfAlert(rule: string, members: readonly string[], evidence: Record<string, unknown>, cutoff: string): Promise<FleetGrade> {
+  async function gradeOfAlert(rule: string, members: readonly string[], evidence: Record<string, unknown>, cutoff: string): Promise<{ grade: FleetGrade; places: string[] }> {
     let places: string[];
     if (rule === 'fleet.colocation' && Array.isArray(evidence.places)) places = (evidence.places as Place[]).map(clusterKey);
     else {
@@ -214,46 +278,88 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
         : [];
       places = rows.filter((r) => Number(r.n) >= 2).map((r) => r.place);
     }
+    places = places.slice(0, 20);
     const presence: PresenceDay[] = [];
-    for (const place of places.slice(0, 20)) {
+    for (const place of places) {
       const rows = await sql.all<{ place: string; device_id: string; day: string; first_ms: unknown; last_ms: unknown; night: unknown }>(
         'SELECT place, device_id, day, first_ms, last_ms, night FROM place_days WHERE place = ? AND day >= ? LIMIT 5000',
         [place, cutoff],
       );
       presence.push(...rows.map(toDay));
     }
-    return gradeFleet(members, presence, await memberEvidence(members), policy);
+    return { grade: gradeFleet(members, presence, await memberEvidence(members), policy), places };
   }
 
-  async function regrade(items: readonly IngestItem[]): Promise<void> {
-    const ids = [...new Set(items.map((i) => i.report.deviceId))];
-    if (!ids.length) return;
+  type AlertRow = Record<string, unknown> & { id: number; rule: string; severity: string; device_ids: string; evidence: string; updated_at: string };
+
+  /**
+   * Grades again the open fleet alerts whose inputs may have changed. Colocation alerts: every open one is listed by
+   * its stamp (./grade-cache.ts), and read whole and graded only when its row, one of its inputs or the scope changed
+   * since this replica graded it. Fingerprint and neighbour pairs: those of the batch's devices, every pass (they are
+   * keyed by one member, so another replica's change at the other member would not reach a cache here; they are small).
+   */
+  async function regrade(ids: readonly string[], written: InputChanges, stored: ReadonlyMap<string, StoredDevice>): Promise<void> {
     const now = options.now();
-    const cutoff = new Date(now.getTime() - policy.lookbackDays * 86_400_000).toISOString().slice(0, 10);
-    type AlertRow = Record<string, unknown> & { id: number; rule: string; severity: string; device_ids: string; evidence: string };
-    const rows: AlertRow[] = await sql.all<AlertRow>("SELECT * FROM alerts WHERE rule = ? AND status <> 'resolved'", ['fleet.colocation']);
-    for (let i = 0; i < ids.length; i += 500) {
+    const nowMs = now.getTime();
+    const cutoff = new Date(nowMs - policy.lookbackDays * 86_400_000).toISOString().slice(0, 10);
+    cache.scopeTo(`${policyVersion}\n${cutoff}`);
+    const changes: InputChanges = { places: written.places, devices: new Set([...written.devices, ...serverEvidenceChanged(stored)]) };
+    // One statement lists the open colocation alerts and the batch's devices' pairs by their stamps (a UNION keeps
+    // each part on the active-alert index); a second reads whole only the rows to grade.
+    const stamps: (AlertStamp & { rule: string })[] = [];
+    const stampColumns = 'SELECT id, rule, updated_at, severity, length(device_ids) AS members_chars FROM alerts';
+    for (let i = 0; i === 0 || i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
-      rows.push(
-        ...(await sql.all<AlertRow>(`SELECT * FROM alerts WHERE rule IN (?, ?) AND alert_key IN (${inList(chunk.length)}) AND status <> 'resolved'`, [
-          'fleet.shared-fingerprint', 'fleet.neighbor-devices', ...chunk.map((id) => `device:${id}`),
-        ])),
-      );
+      const parts: string[] = [];
+      const params: unknown[] = [];
+      if (i === 0) {
+        parts.push(`${stampColumns} WHERE rule = ? AND status <> 'resolved'`);
+        params.push('fleet.colocation');
+      }
+      if (chunk.length) {
+        parts.push(`${stampColumns} WHERE rule IN (?, ?) AND alert_key IN (${inList(chunk.length)}) AND status <> 'resolved'`);
+        params.push('fleet.shared-fingerprint', 'fleet.neighbor-devices', ...chunk.map((id) => `device:${id}`));
+      }
+      stamps.push(...(await sql.all<AlertStamp & { rule: string }>(parts.join(' UNION ALL '), params)));
+    }
+    const colocation = stamps.filter((s) => s.rule === 'fleet.colocation');
+    const stampOf = new Map(colocation.map((s) => [Number(s.id), s]));
+    cache.keepOnly(new Set(stampOf.keys()));
+    const due: number[] = stamps.filter((s) => s.rule !== 'fleet.colocation').map((s) => Number(s.id));
+    for (const stamp of colocation) {
+      const entry = cache.get(Number(stamp.id));
+      if (needsRegrade(entry, stamp, changes, nowMs, cache.trustMs)) due.push(Number(stamp.id));
+      else if (entry && !grades.has(entry.membersKey)) grades.set(entry.membersKey, entry.grade);
     }
     const mine = new Set(ids);
+    const rows: AlertRow[] = [];
+    for (let i = 0; i < due.length; i += 500) {
+      const chunk = due.slice(i, i + 500);
+      for (const row of await sql.all<AlertRow>(`SELECT * FROM alerts WHERE id IN (${inList(chunk.length)}) AND status <> 'resolved'`, chunk)) {
+        // A pair is graded when one of its members reported here, as before.
+        if (row.rule === 'fleet.colocation' || (JSON.parse(row.device_ids) as string[]).some((m) => mine.has(m))) rows.push(row);
+      }
+    }
     for (const row of rows) {
+      const id = Number(row.id);
       const members = JSON.parse(row.device_ids) as string[];
-      if (!members.some((m) => mine.has(m))) continue;
       const evidence = JSON.parse(row.evidence) as Record<string, unknown>;
-      const grade = await gradeOfAlert(row.rule, members, evidence, cutoff);
-      grades.set(membersKey(members), grade);
+      const { grade, places } = await gradeOfAlert(row.rule, members, evidence, cutoff);
+      const key = membersKey(members);
+      grades.set(key, grade);
       if (grades.size > 50_000) grades.clear();
       const was = evidence.grade as FleetGrade | undefined;
-      if (row.severity === grade.severity && JSON.stringify(was?.reasons) === JSON.stringify(grade.reasons)) continue;
-      const at = now.toISOString();
-      const next = JSON.stringify({ ...evidence, grade });
-      const changed = await sql.run("UPDATE alerts SET severity = ?, evidence = ?, updated_at = ? WHERE id = ? AND status <> 'resolved'", [grade.severity, next, at, row.id]);
-      if (changed.changes && row.severity !== grade.severity) await forward({ ...row, severity: grade.severity, evidence: next, updated_at: at }, now);
+      let stamp = { updatedAt: String(row.updated_at), severity: row.severity };
+      if (row.severity !== grade.severity || JSON.stringify(was?.reasons) !== JSON.stringify(grade.reasons)) {
+        const at = now.toISOString();
+        const next = JSON.stringify({ ...evidence, grade });
+        const changed = await sql.run("UPDATE alerts SET severity = ?, evidence = ?, updated_at = ? WHERE id = ? AND status <> 'resolved'", [grade.severity, next, at, id]);
+        if (changed.changes && row.severity !== grade.severity) await forward({ ...row, severity: grade.severity, evidence: next, updated_at: at }, now);
+        stamp = { updatedAt: at, severity: grade.severity };
+      }
+      // The member list's length as the stamp read it: should the row have changed since, the next pass sees it differ.
+      const listed = stampOf.get(id);
+      if (row.rule === 'fleet.colocation' && listed) cache.set(id, { ...stamp, membersChars: Number(listed.members_chars), members, places, membersKey: key, grade, gradedMs: nowMs });
     }
   }
 
@@ -282,28 +388,33 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
   /**
    * Runs after the batch committed; one pass at a time, in batch order. Batches that commit while a pass runs go
    * together in the next pass (one flush and one re-grade for all of them): a pass costs a few statements whatever
-   * its size, and on PostgreSQL each is a round trip, so one pass per batch would bound the ingest. A failure is
-   * logged, never the ingest's.
+   * its size, and on PostgreSQL each is a round trip, so one pass per batch would bound the ingest. The reports are
+   * answered before it: the queue counts them until it is done, so a pass slower than the ingest fills the queue and
+   * the ingest refuses (429) rather than letting it grow. A failure is logged, never the ingest's.
    */
-  let waiting: IngestItem[] = [];
+  let waiting = new Set<string>();
   let waiters: (() => void)[] = [];
   async function pass(): Promise<void> {
-    const items = waiting;
+    const ids = [...waiting];
     const done = waiters;
-    waiting = [];
+    waiting = new Set();
     waiters = [];
     try {
       await loadPolicy();
-      await flush();
-      await regrade(items);
+      const stored = await storedDevices([...new Set([...ids, ...newEvidence.keys()])]);
+      const written = await flush(stored);
+      if (ids.length || written.places.size || written.devices.size) await regrade(ids, written, stored);
       await prune();
     } catch (err) {
+      // What this pass wrote may not be graded: grade everything again next time rather than trust the cache.
+      cache.clear();
       options.logger.error({ err }, 'places: presence or fleet grading failed');
     }
     for (const resolve of done) resolve();
   }
+  /** Only the batch's device ids wait for the pass: what `before` needed of the reports it has taken already. */
   function after(items: readonly IngestItem[]): Promise<void> {
-    for (const item of items) waiting.push(item);
+    for (const item of items) waiting.add(item.report.deviceId);
     const told = new Promise<void>((resolve) => waiters.push(resolve));
     if (waiters.length === 1) chain = chain.then(pass);
     return told;
@@ -333,6 +444,7 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
     list,
     /** After a policy PUT: read it before the next batch. */
     async refresh(): Promise<void> {
+      policyWatch.invalidate();
       policyVersion = -1;
       await loadPolicy();
     },

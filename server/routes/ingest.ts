@@ -76,6 +76,8 @@ export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const item = {
         report,
         body: prepared.body,
+        // A Buffer from this thread, a Uint8Array from a worker's message: the same bytes either way.
+        factsHash: prepared.factsHash && Buffer.from(prepared.factsHash.buffer, prepared.factsHash.byteOffset, prepared.factsHash.byteLength),
         sourceIp,
         sourceIsOffice: ctx.isOffice(sourceIp),
         source: ctx.geo?.lookup(sourceIp),

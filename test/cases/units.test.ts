@@ -3,7 +3,9 @@ import { blindSpots } from '../../rules/blind-spots.js';
 import { renderEvidence } from '../../rules/evidence/index.js';
 import { scoreBreakdown } from '../../server/cases/breakdown.js';
 import { caseTimeline } from '../../server/cases/timeline.js';
-import type { VerdictRow } from '../../server/cases/verdict-log.js';
+import fc from 'fast-check';
+import type { Finding } from '../../rules/types.js';
+import { storedFindingsJson, type VerdictRow } from '../../server/cases/verdict-log.js';
 
 describe('blind spots', () => {
   it('names the hardware collectors that returned nothing, and why, instead of calling them a success', () => {
@@ -81,5 +83,51 @@ describe('score breakdown and timeline', () => {
     expect(t.map((e) => e.kind)).toEqual(['score', 'score', 'place']);
     expect(t[1]).toMatchObject({ text: 'score 0 → 90 (critical)', added: ['An IP-KVM is attached'] });
     expect(t[2]?.text).toBe('reported from 10.0.0.2 (was 10.0.0.1)');
+  });
+});
+
+describe('the verdict log writes findings', () => {
+  /** The stored form, written the plain way: a copy of the finding's fields, its evidence cut past 4000 characters. */
+  const reference = (f: Finding) => {
+    let evidence: Record<string, unknown> = f.evidence && typeof f.evidence === 'object' ? f.evidence : {};
+    const text = JSON.stringify(evidence) ?? '{}';
+    if (text.length > 4000) evidence = { cut: `evidence of ${text.length} characters, not kept here: see the report` };
+    return {
+      rule: String(f.rule).slice(0, 128),
+      title: String(f.title).slice(0, 300),
+      severity: String(f.severity),
+      confidence: Number.isFinite(f.confidence) ? f.confidence : 0,
+      ...(typeof f.weight === 'number' && Number.isFinite(f.weight) ? { weight: f.weight } : {}),
+      ...(typeof f.group === 'string' ? { group: f.group.slice(0, 64) } : {}),
+      ...(typeof f.subject === 'string' ? { subject: f.subject.slice(0, 300) } : {}),
+      ...(f.suppressed === true ? { suppressed: true } : {}),
+      ...(typeof f.suppressedBy === 'string' ? { suppressedBy: f.suppressedBy.slice(0, 300) } : {}),
+      ...(Array.isArray(f.attack) ? { attack: f.attack.slice(0, 10).map((a) => String(a).slice(0, 20)) } : {}),
+      evidence,
+    };
+  };
+
+  it('as the plain JSON of their stored form, an evidence shared by two findings or two lists alike', () => {
+    const finding = fc.record(
+      {
+        rule: fc.string(), title: fc.string({ maxLength: 400 }), severity: fc.string(), confidence: fc.oneof(fc.double(), fc.constant(Number.NaN)),
+        weight: fc.double(), group: fc.string({ maxLength: 80 }), subject: fc.string(), suppressed: fc.boolean(), suppressedBy: fc.string(),
+        attack: fc.array(fc.string({ maxLength: 30 }), { maxLength: 12 }),
+        evidence: fc.oneof(fc.dictionary(fc.string(), fc.jsonValue()), fc.constant({ big: 'x'.repeat(4100) })),
+      },
+      { requiredKeys: ['rule', 'title', 'severity', 'confidence'] },
+    ) as unknown as fc.Arbitrary<Finding>;
+    fc.assert(
+      fc.property(fc.array(finding, { maxLength: 6 }), (list) => {
+        // The server's list re-judges the agent's: new finding objects around the same evidence objects.
+        const judged = list.map((f) => ({ ...f, suppressed: !f.suppressed }));
+        const texts = new WeakMap<object, string>();
+        expect(storedFindingsJson(list, texts)).toBe(JSON.stringify(list.map(reference)));
+        expect(storedFindingsJson(judged, texts)).toBe(JSON.stringify(judged.map(reference)));
+      }),
+      { numRuns: 300 },
+    );
+    const many = Array.from({ length: 120 }, (_, i) => ({ rule: `r${i}`, title: 't', severity: 'low', confidence: 1, evidence: {} }) as Finding);
+    expect(JSON.parse(storedFindingsJson(many))).toHaveLength(100);
   });
 });

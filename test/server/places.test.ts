@@ -49,11 +49,14 @@ describe.each(engines)('what each setting exempts (%s)', (_name, engine) => {
       },
     };
   }
-  const alertsOf = async (s: Running, ids: readonly string[]) =>
-    ((await getJson(s.url, '/api/v1/alerts?limit=500')).body.alerts as AlertBody[]).filter(
+  // The fleet grade follows the answer to a report (server/places/): wait for it before reading severities.
+  const alertsOf = async (s: Running, ids: readonly string[]) => {
+    await s.server.settled();
+    return ((await getJson(s.url, '/api/v1/alerts?limit=500')).body.alerts as AlertBody[]).filter(
       // The partial snapshot these reports carry opens agent.* alerts of its own: not this file's business.
       (a) => (a.rule.startsWith('fleet.') || a.rule.startsWith('geo.')) && a.deviceIds.some((d) => ids.includes(d)),
     );
+  };
   const rulesOf = (alerts: readonly AlertBody[]) => [...new Set(alerts.map((a) => a.rule))].sort();
   const places = async (s: Running) => (await getJson(s.url, '/api/v1/places')).body.places as { kind: string; value: string; role: string | null; origin: string }[];
   const run = (config: Record<string, unknown>, body: (s: Running) => Promise<void>) => async () => {

@@ -6,6 +6,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { WorkerPool } from '../../../server/ingest-pool/pool.js';
 import type { PrepareInput, Prepared } from '../../../server/ingest-pool/prepare.js';
 import { preparedOf } from '../../../server/ingest-pool/protocol.js';
+import { reportPreparer } from '../../../server/ingest-pool/prepare.js';
+import { factsHash } from '../../../server/ingest/report-facts.js';
+import fc from 'fast-check';
+import { anyReportBody, makeReport } from '../helpers.js';
 import { cleanup } from '../helpers.js';
 import { waitFor } from './pool-helpers.js';
 
@@ -71,11 +75,31 @@ describe('the ingest pool with a worker that misbehaves', () => {
 
 describe('preparedOf: the re-check of a worker answer', () => {
   it('believes only the shapes the route reads', () => {
-    const ok = { kind: 'ok', report: { deviceId: 'd', reportId: 'r', findings: [] }, body: '{}' };
+    const ok = { kind: 'ok', report: { deviceId: 'd', reportId: 'r', findings: [] }, body: '{}', factsHash: null };
     expect(preparedOf(ok)).toBe(ok);
-    for (const bad of [null, 1, 'ok', [], { kind: 'ok' }, { ...ok, body: {} }, { ...ok, report: { ...ok.report, deviceId: 7 } }, { kind: 'refused', refusal: { status: 500, code: 'x', message: 'y' } }, { kind: 'refused', refusal: { status: 401.5, code: 'x', message: 'y' } }, { kind: 'invalid' }, { kind: 'fault' }, { kind: 'other' }]) {
+    // The facts hash crosses threads as a Uint8Array (a Buffer is one): 32 bytes, or null.
+    const hashed = { ...ok, factsHash: new Uint8Array(32) };
+    expect(preparedOf(hashed)).toBe(hashed);
+    for (const bad of [null, 1, 'ok', [], { kind: 'ok' }, { ...ok, body: {} }, { ...ok, factsHash: undefined }, { ...ok, factsHash: 'ab'.repeat(32) }, { ...ok, factsHash: new Uint8Array(31) }, { ...ok, report: { ...ok.report, deviceId: 7 } }, { kind: 'refused', refusal: { status: 500, code: 'x', message: 'y' } }, { kind: 'refused', refusal: { status: 401.5, code: 'x', message: 'y' } }, { kind: 'invalid' }, { kind: 'fault' }, { kind: 'other' }]) {
       expect(preparedOf(bad)).toBeNull();
     }
     expect(preparedOf({ kind: 'invalid', refusal: { status: 400, code: 'invalid_report', message: 'm', issues: [] } })).not.toBeNull();
+  });
+});
+
+describe('the facts hash of a prepared report', () => {
+  it('is the facts hash of the body it stores, for any body the schema takes', () => {
+    const prepare = reportPreparer(Buffer.alloc(32, 7));
+    const base = makeReport('d-1', { identity: { timezone: 'UTC', gatewayMac: 'a'.repeat(64), wifiBssid: 'b'.repeat(64) }, agent: { version: '0.1.0', configHash: 'abc', health: { cpuMs: 5, rssMiB: 40 } } });
+    const check = (text: string, mustTake = false) => {
+      const prepared = prepare({ text, publicKey: null, signature: {} });
+      if (mustTake) expect(prepared.kind).toBe('ok');
+      if (prepared.kind !== 'ok') return;
+      expect(prepared.factsHash && Buffer.from(prepared.factsHash).toString('hex')).toBe(factsHash(prepared.body)?.toString('hex'));
+    };
+    check(JSON.stringify(base), true);
+    // An own "__proto__" key, an integer-like key (written first), numbers and characters JSON spells more than one way.
+    check(`{"__proto__":{"x":1},"1":"n","extra":[-0,1e21,1.50,"\\u00e9\\u2028"],${JSON.stringify(base).slice(1)}`, true);
+    fc.assert(fc.property(anyReportBody(base), (text) => check(text)), { numRuns: 300 });
   });
 });
