@@ -1,22 +1,22 @@
 #!/usr/bin/env node
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
  * The laptop's commands run from dist/cli/bundle/farmwatch.cjs (the laptop bundle with its build-time code cache,
- * built by scripts/package/build-bin.mjs: one file instead of ~250 modules), while it was built beside this main.js;
+ * built by scripts/package/build-bin.mjs: one file instead of ~250 modules) unless it is older than this main.js;
  * `server` and `demo` run from the tsc output, as does everything when the bundle is missing or stale (a tsc build
- * alone, or one run after the bundle was built).
+ * alone, or one run after the bundle was built). Modification times, not a record of them: npm packs every file with
+ * one fixed time, so an installed package has equal times and runs its bundle.
  */
 function bundle(command: string | undefined): string | undefined {
   if (command === 'server' || command === 'demo') return undefined;
   try {
-    const builtFor = JSON.parse(readFileSync(new URL('./bundle/built-for.json', import.meta.url), 'utf8')) as { mainMtimeMs?: unknown };
-    if (builtFor.mainMtimeMs !== statSync(new URL('./main.js', import.meta.url)).mtimeMs) return undefined;
     const file = fileURLToPath(new URL('./bundle/farmwatch.cjs', import.meta.url));
-    return statSync(file).isFile() ? file : undefined;
+    const built = statSync(file);
+    return built.isFile() && built.mtimeMs >= statSync(new URL('./main.js', import.meta.url)).mtimeMs ? file : undefined;
   } catch {
     return undefined;
   }

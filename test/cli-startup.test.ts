@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -100,17 +100,37 @@ describe('farmwatch diagnose start-up', { timeout: 120_000 }, () => {
     expect(zod(r).length).toBeGreaterThan(0);
   });
 
-  it('runs the tsc output when the bundle is older than it, still without zod for diagnose', async () => {
-    // A package whose dist/ (a copy) has a bundle built for another main.js; the rest is this checkout's.
-    const stale = join(dir, 'stale');
-    mkdirSync(stale);
-    for (const f of ['package.json', 'node_modules', 'rules']) symlinkSync(join(root, f), join(stale, f));
-    await run('/bin/cp', ['-r', join(root, 'dist'), join(stale, 'dist')], { timeout: 60_000 });
-    writeFileSync(join(stale, 'dist', 'cli', 'bundle', 'built-for.json'), JSON.stringify({ mainMtimeMs: 1 }));
-    const result = await run(process.execPath, ['--import', register, join(stale, 'dist', 'cli', 'cli.js'), 'diagnose', '--json'], { encoding: 'utf8', timeout: 60_000, maxBuffer: 16 << 20 });
-    const modules = result.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice('LOADED '.length));
+  it('runs the tsc output when the bundle is older than it (a tsc run after the build), still without zod for diagnose', async () => {
+    const stale = await copyOfPackage('stale');
+    utimesSync(join(stale, 'dist', 'cli', 'bundle', 'farmwatch.cjs'), new Date(1_000_000), new Date(1_000_000));
+    utimesSync(join(stale, 'dist', 'cli', 'main.js'), new Date(2_000_000), new Date(2_000_000));
+    const modules = await loadedBy(stale);
     expect(modules.some((m) => m.endsWith('/cli/bundle/farmwatch.cjs'))).toBe(false);
     expect(modules).toContain(pathToFileURL(join(stale, 'dist', 'cli', 'main.js')).href);
     expect(modules.filter((m) => m.includes('/node_modules/zod/'))).toEqual([]);
   });
+
+  it('runs the bundle when both have the same time, as npm packs every file (an installed package)', async () => {
+    const packed = await copyOfPackage('packed');
+    const npmTime = new Date('1985-10-26T08:15:00Z');
+    for (const f of [join('bundle', 'farmwatch.cjs'), 'main.js']) utimesSync(join(packed, 'dist', 'cli', f), npmTime, npmTime);
+    const modules = await loadedBy(packed);
+    expect(modules).toContain(join(packed, 'dist', 'cli', 'bundle', 'farmwatch.cjs'));
+    expect(modules).not.toContain(pathToFileURL(join(packed, 'dist', 'cli', 'main.js')).href);
+  });
 });
+
+/** A package at dir/name whose dist/ is a copy of this checkout's (the rest linked to it). */
+async function copyOfPackage(name: string): Promise<string> {
+  const pkg = join(dir, name);
+  mkdirSync(pkg);
+  for (const f of ['package.json', 'node_modules', 'rules']) symlinkSync(join(root, f), join(pkg, f));
+  await run('/bin/cp', ['-r', join(root, 'dist'), join(pkg, 'dist')], { timeout: 60_000 });
+  return pkg;
+}
+
+/** What `diagnose --json` of the package's bin loads (it must succeed). */
+async function loadedBy(pkg: string): Promise<string[]> {
+  const result = await run(process.execPath, ['--import', register, join(pkg, 'dist', 'cli', 'cli.js'), 'diagnose', '--json'], { encoding: 'utf8', timeout: 60_000, maxBuffer: 16 << 20 });
+  return result.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice('LOADED '.length));
+}

@@ -5,7 +5,7 @@
 // loading ~250 modules one by one, or compiling the bundle without its cache, costs a large part of `farmwatch
 // diagnose`'s 0.25 s CPU budget (docs/BENCHMARKS.md). The server's commands run from the tsc output, so one process
 // never mixes the two copies of a module.
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBundle } from './build-bundle.mjs';
@@ -15,8 +15,7 @@ export const binBundleDir = join(root, 'dist', 'cli', 'bundle');
 
 export async function buildBin() {
   const started = Date.now();
-  const tscMain = join(root, 'dist', 'cli', 'main.js');
-  const { mtimeMs } = await stat(tscMain).catch(() => {
+  await stat(join(root, 'dist', 'cli', 'main.js')).catch(() => {
     throw new Error('dist/cli/main.js is missing: run tsc -p tsconfig.json first');
   });
   // Built beside and moved in whole: a bin starting meanwhile finds the old bundle or none (and runs the tsc output),
@@ -24,9 +23,8 @@ export async function buildBin() {
   const building = join(dirname(binBundleDir), `.bundle-build-${process.pid}`);
   await rm(building, { recursive: true, force: true });
   try {
+    // Written after dist/cli/main.js: cli.js runs it while it is not older than main.js (a later tsc run makes it stale).
     await buildBundle(building, { listInputs: false });
-    // cli.js uses the bundle only while dist/cli/main.js is the one it was built beside (a later tsc run makes it stale).
-    await writeFile(join(building, 'built-for.json'), `${JSON.stringify({ mainMtimeMs: mtimeMs })}\n`);
     await rm(binBundleDir, { recursive: true, force: true });
     await rename(building, binBundleDir).catch((err) => {
       // Another build of the same tree got there between the two steps: its bundle is as good as this one.

@@ -48,7 +48,6 @@ describe('npm pack', () => {
   it("ships the bin's laptop bundle with its build-time code cache, and nothing else in its folder", async () => {
     const list = await files;
     expect(list.filter((f) => f.startsWith('dist/cli/bundle/')).sort()).toEqual([
-      'dist/cli/bundle/built-for.json',
       'dist/cli/bundle/farmwatch.cjs',
       'dist/cli/bundle/farmwatch.cjs.v8cache',
     ]);
