@@ -7,12 +7,13 @@ import { fileURLToPath } from 'node:url';
 /**
  * The laptop's commands run from dist/cli/bundle/farmwatch.cjs (the laptop bundle with its build-time code cache,
  * built by scripts/package/build-bin.mjs: one file instead of ~250 modules) unless it is older than this main.js;
- * `server` and `demo` run from the tsc output, as does everything when the bundle is missing or stale (a tsc build
- * alone, or one run after the bundle was built). Modification times, not a record of them: npm packs every file with
- * one fixed time, so an installed package has equal times and runs its bundle.
+ * `server`, `demo` and `--version` run from the tsc output, as does everything when the bundle is missing or stale (a
+ * tsc build alone, or one run after the bundle was built). Modification times, not a record of them: npm packs every
+ * file with one fixed time, so an installed package has equal times and runs its bundle.
  */
 function bundle(command: string | undefined): string | undefined {
-  if (command === 'server' || command === 'demo') return undefined;
+  // `--version` too: the tsc output answers it from a few small modules, cheaper than reading the 1.5 MB bundle.
+  if (command === 'server' || command === 'demo' || command === '--version' || command === '-v') return undefined;
   try {
     const file = fileURLToPath(new URL('./bundle/farmwatch.cjs', import.meta.url));
     const built = statSync(file);
