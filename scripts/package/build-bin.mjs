@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Part of `npm run build` (and `prepare`): the laptop bundle (scripts/package/build-bundle.mjs, one CommonJS file and
 // its build-time V8 code cache) built into the package as dist/cli/bundle/. dist/cli/cli.js runs it for every command
-// but `server`, `demo` and `--version`, and falls back to the tsc output (dist/cli/main.js) when it is missing or older than it:
-// loading ~250 modules one by one, or compiling the bundle without its cache, costs a large part of `farmwatch
-// diagnose`'s 0.25 s CPU budget (docs/BENCHMARKS.md). The server's commands run from the tsc output, so one process
-// never mixes the two copies of a module.
+// but `server`, `demo` and `--version`, and falls back to the tsc output (dist/cli/main.js) when it is missing or older
+// than it: loading ~250 modules one by one, or compiling the bundle without its cache, costs a large part of
+// `farmwatch diagnose`'s 0.25 s CPU budget (docs/BENCHMARKS.md). The server's commands run from the tsc output, so one
+// process never mixes the two copies of a module.
 import { rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
