@@ -26,8 +26,16 @@ export function useBundledCode(file: string, kind: 'bundle' | 'executable'): voi
 }
 
 /**
+ * Called instead by the bundle's entry when the npm package's bin runs it (dist/cli/bundle/): the hash stays the
+ * package's, which covers the bundle too, so it is the same whichever of the bundle and the tsc output runs a command.
+ */
+export function usePackageCode(root: string): void {
+  bundled = { kind: 'package', root };
+}
+
+/**
  * The folder holding common/, schema/, … of the running code: the package's dist/ when this file runs from it (from
- * its tsc output, or from the npm bin's bundle in dist/cli/bundle/, which the walk of dist/cli/ covers), else the
+ * its tsc output; the npm bin's bundle in dist/cli/bundle/ says so with usePackageCode), else the
  * package root (the sources, in development).
  */
 function codeRoot(file = fileURLToPath(import.meta.url)): string {

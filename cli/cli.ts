@@ -1,25 +1,39 @@
 #!/usr/bin/env node
-import { readFileSync, statSync } from 'node:fs';
-import { tuneV8ForCommand } from '../agent/v8-daemon.js';
+import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
- * The laptop's commands run from dist/cli/bundle/ (scripts/package/build-bin.mjs: a few files instead of ~250
- * modules), while it was built beside this main.js; `server` and `demo` run from the tsc output, as does everything
- * when the bundle is missing or stale (run from a tsc build alone).
+ * The laptop's commands run from dist/cli/bundle/farmwatch.cjs (the laptop bundle with its build-time code cache,
+ * built by scripts/package/build-bin.mjs: one file instead of ~250 modules) unless it is older than this main.js;
+ * `server`, `demo` and `--version` run from the tsc output, as does everything when the bundle is missing or stale (a
+ * tsc build alone, or one run after the bundle was built). Modification times, not a record of them: npm packs every
+ * file with one fixed time, so an installed package has equal times and runs its bundle.
  */
-function bundled(command: string | undefined): boolean {
-  if (command === 'server' || command === 'demo') return false;
+function bundle(command: string | undefined): string | undefined {
+  // `--version` too: the tsc output answers it from a few small modules, cheaper than reading the 1.5 MB bundle.
+  if (command === 'server' || command === 'demo' || command === '--version' || command === '-v') return undefined;
   try {
-    const builtFor = JSON.parse(readFileSync(new URL('./bundle/built-for.json', import.meta.url), 'utf8')) as { mainMtimeMs?: unknown };
-    return builtFor.mainMtimeMs === statSync(new URL('./main.js', import.meta.url)).mtimeMs;
+    const file = fileURLToPath(new URL('./bundle/farmwatch.cjs', import.meta.url));
+    const built = statSync(file);
+    return built.isFile() && built.mtimeMs >= statSync(new URL('./main.js', import.meta.url)).mtimeMs ? file : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-// The V8 settings of the daemon and the one-shot commands must be in place before their modules are compiled: so main
-// is imported afterwards.
-tuneV8ForCommand(process.argv[2]);
-const { main } = await import(bundled(process.argv[2]) ? './bundle/main.js' : './main.js');
-
-process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+const bundled = bundle(process.argv[2]);
+if (bundled) {
+  // The bundle reads the command from process.argv, sets V8's settings for it, runs it and sets the exit code. Told
+  // where the package's code is, it hashes that (agent/code-hash.ts) rather than itself alone.
+  (globalThis as Record<symbol, unknown>)[Symbol.for('farmwatch.bin.packageDist')] = dirname(dirname(fileURLToPath(import.meta.url)));
+  createRequire(import.meta.url)(bundled);
+} else {
+  // The V8 settings of the daemon and the one-shot commands must be in place before their modules are compiled: so
+  // main is imported afterwards.
+  const { tuneV8ForCommand } = await import('../agent/v8-daemon.js');
+  tuneV8ForCommand(process.argv[2]);
+  const { main } = await import('./main.js');
+  process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+}

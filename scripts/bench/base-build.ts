@@ -23,8 +23,9 @@ export interface BaseBuild {
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 
 /**
- * The npm bin's bundle of the package root `root` (dist/cli/bundle/, scripts/package/build-bin.mjs), as `npm run build`
- * makes it; a tree from before that script has none, and its bin runs its tsc output.
+ * The npm bin's bundle of the package root `root` (dist/cli/bundle/, scripts/package/build-bin.mjs: the laptop bundle
+ * and its code cache; ES module chunks in older trees), as `npm run build` makes it; a tree from before that script has
+ * none, and its bin runs its tsc output.
  */
 export function buildBinBundle(root: string): void {
   const builder = join(root, 'scripts', 'package', 'build-bin.mjs');

@@ -4,7 +4,7 @@
  * every `--root DIR [--label TEXT]` (roots.ts; `npm run bench` passes this checkout and its base build), at about
  * TARGET processes on the machine. Without --root: this checkout only.
  *   npm run build && node dist/scripts/bench/cli.js [--root DIR [--label TEXT]]... [--runs 5] [--processes 400]
- * This checkout's bundles (the laptop's, and the npm bin's dist/cli/bundle/) are rebuilt first so that they match its
+ * This checkout's bundles (the laptop's, and the npm bin's copy of it in dist/cli/bundle/) are rebuilt first so that they match its
  * sources; another root's laptop bundle is built only when missing (base-build.ts builds both, `{ bundle: true }`).
  * CPU is user + system of the process and the children it waited for, and peak RSS its largest, both from GNU time
  * (/usr/bin/time, getrusage of the child). Prints a table and one JSON line: rows carry the label of their root.

@@ -108,13 +108,18 @@ export async function main(_args, io) {
 `;
 
 // The code hash covers the file that runs: this bundle (__filename of the CommonJS file), or in the single
-// executable (where __filename is the executable) the executable, which holds this bundle as its injected blob.
+// executable (where __filename is the executable) the executable, which holds this bundle as its injected blob. Run by
+// the npm package's bin (dist/cli/cli.js, which names its dist/ folder in binPackageDist), the package's code, which
+// holds this bundle: the same hash as when the bin runs the tsc output.
+export const binPackageDist = 'farmwatch.bin.packageDist';
 const entrySource = `
-import { useBundledCode } from './agent/code-hash.ts';
+import { useBundledCode, usePackageCode } from './agent/code-hash.ts';
 import { main } from './cli/main.ts';
 let inSea = false;
 try { inSea = require('node:sea').isSea(); } catch { /* Node without node:sea: not a single executable */ }
-useBundledCode(inSea ? process.execPath : __filename, inSea ? 'executable' : 'bundle');
+const packageDist = globalThis[Symbol.for(${JSON.stringify(binPackageDist)})];
+if (typeof packageDist === 'string') usePackageCode(packageDist);
+else useBundledCode(inSea ? process.execPath : __filename, inSea ? 'executable' : 'bundle');
 main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
   (code) => { process.exitCode = code; },
   (err) => { process.stderr.write(String(err && err.stack || err) + '\\n'); process.exitCode = 1; },
@@ -231,7 +236,11 @@ function laptopPlugin(files) {
   };
 }
 
-export async function buildBundle(outDir = join(root, 'dist', 'bundle')) {
+/**
+ * Builds the bundle and its code cache into outDir (dist/bundle/ for laptops; scripts/package/build-bin.mjs builds the
+ * npm package's copy into dist/cli/bundle/). `listInputs: false` leaves out inputs.json (the list of bundled sources).
+ */
+export async function buildBundle(outDir = join(root, 'dist', 'bundle'), { listInputs = true } = {}) {
   const started = Date.now();
   const files = await embeddedFiles();
   const outfile = join(outDir, 'farmwatch.cjs');
@@ -274,7 +283,7 @@ export async function buildBundle(outDir = join(root, 'dist', 'bundle')) {
   if (bad.length) throw new Error(`the laptop bundle must not contain server code or native modules: ${bad.join(', ')}`);
   await writeFile(outfile, launcherSource(agent, zod, JSON.parse(files['package.json']).version, legal, v8, buildId), { mode: 0o755 });
   const codeCache = writeCodeCache(outfile, buildId);
-  await writeFile(join(outDir, 'inputs.json'), `${JSON.stringify(inputs.sort(), null, 2)}\n`);
+  if (listInputs) await writeFile(join(outDir, 'inputs.json'), `${JSON.stringify(inputs.sort(), null, 2)}\n`);
   const { size } = await stat(outfile);
   return { outfile, codeCache, size, ms: Date.now() - started, inputs };
 }

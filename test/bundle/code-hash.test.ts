@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, getJson, secrets, startServer, type Running } from '../server/helpers.js';
+import { computeCodeHash } from '../../agent/code-hash.js';
 import { repoRoot, runIn } from './run-isolated.js';
 
 // The shipped laptop build is one file: its code hash must be the hash of that file, not of source folders that
@@ -72,4 +73,28 @@ describe('the code hash of the laptop bundle', () => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.evidence).toMatchObject({ changed: ['code'], previousCodeHash: before, codeHash: after });
   }, 120_000);
+});
+
+describe("the code hash of the npm bin's bundle", () => {
+  it("is the package's hash, which covers the bundle: the same whichever of the bundle and the tsc output runs", async () => {
+    const built = await runIn(repoRoot, process.execPath, [join(repoRoot, 'scripts', 'package', 'build-bin.mjs')], 300_000);
+    expect(built.code, built.stderr).toBe(0);
+    const binDir = mkdtempSync(join(tmpdir(), 'farmwatch-codehash-bin-'));
+    try {
+      writeFileSync(join(binDir, 'secret'), secrets.enrollSecret, { mode: 0o600 });
+      writeFileSync(join(binDir, 'agent.json'), JSON.stringify({ stateDir: join(binDir, 'state'), deviceId: 'bin-hash-1', server: { url: server.url } }));
+      const bin = (...args: string[]) => runIn(binDir, process.execPath, [join(repoRoot, 'dist', 'cli', 'cli.js'), ...args, '--config', join(binDir, 'agent.json')]);
+      const enrolled = await bin('enroll', '--server', server.url, '--secret-file', join(binDir, 'secret'));
+      expect(enrolled.code, enrolled.stderr).toBe(0);
+      const ran = await bin('run', '--once');
+      expect(ran.code, ran.stderr).toBe(0);
+      const dist = join(repoRoot, 'dist');
+      expect(ran.stderr).toContain(`"codeSource":${JSON.stringify({ kind: 'package', root: dist })}`);
+      const reported = ((await getJson(server.url, '/api/v1/devices/bin-hash-1')).body.standing as Standing).codeHash;
+      const expected = await computeCodeHash({ kind: 'package', root: dist });
+      expect(expected.ok && expected.hash).toBe(reported);
+    } finally {
+      rmSync(binDir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

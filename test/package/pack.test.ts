@@ -28,7 +28,8 @@ async function packed(): Promise<string[]> {
 }
 
 describe('npm pack', () => {
-  const files = packed();
+  // The bin's bundle as `npm run build` and `prepare` leave it (npm test's tsc run makes an earlier one stale).
+  const files = run(process.execPath, [join(root, 'scripts', 'package', 'build-bin.mjs')], { cwd: root, timeout: 300_000 }).then(packed);
 
   it('ships the product: the bin, the schema export, the collectors, the server, the catalogs, the docs', async () => {
     const list = await files;
@@ -42,6 +43,14 @@ describe('npm pack', () => {
     expect(list.filter((f) => f.startsWith('dist/rules/catalogs/')).map((f) => f.slice('dist/rules/catalogs/'.length)).sort()).toEqual([...sources, 'name-facts.json'].sort());
     // And the record of how the build's Node names zones and locales (collectors/locale/intl-facts.ts).
     expect(list).toContain('dist/collectors/locale/intl-facts.json');
+  });
+
+  it("ships the bin's laptop bundle with its build-time code cache, and nothing else in its folder", async () => {
+    const list = await files;
+    expect(list.filter((f) => f.startsWith('dist/cli/bundle/')).sort()).toEqual([
+      'dist/cli/bundle/farmwatch.cjs',
+      'dist/cli/bundle/farmwatch.cjs.v8cache',
+    ]);
   });
 
   it('ships no benchmark, soak, eval tool, screenshot tool, build or catalog tool, test or test helper', async () => {
