@@ -50,7 +50,7 @@ export class Metrics {
     for (const a of stats.alertsByRuleStatus) out.push(`farmwatch_alerts{rule="${escape(a.rule)}",status="${escape(a.status)}"} ${a.count}`);
     family('farmwatch_devices', 'gauge', 'Enrolled devices by the level of their latest report');
     for (const [level, n] of Object.entries(stats.devicesByLevel)) out.push(`farmwatch_devices{level="${escape(level)}"} ${n}`);
-    family('farmwatch_ingest_queue_depth', 'gauge', 'Reports waiting for the next group commit');
+    family('farmwatch_ingest_queue_depth', 'gauge', 'Reports waiting for or inside a group commit, or answered and waiting for the places pass');
     out.push(`farmwatch_ingest_queue_depth ${queueDepth}`);
     family('farmwatch_ingest_duration_seconds', 'histogram', 'Ingest latency, request to answer');
     let cumulative = 0;
