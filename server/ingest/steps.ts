@@ -35,6 +35,8 @@ export interface IngestStepsOptions {
  * SQLite's single writer): a place when a device arrives at it (so one cluster is one alert), and one lock for joining
  * a cluster of another place.
  */
+const findingRules: ReadonlySet<string> = new Set(deviceAlertRules);
+
 export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStepsOptions) {
   const outbox = outboxSteps(dialect, options.forwarders);
   const changed: ChangedStep = function* (alertId, kind, before) {
@@ -101,8 +103,9 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
     activeCluster: `SELECT id, device_ids FROM alerts WHERE rule = ? AND alert_key = ? AND status <> 'resolved'${forUpdate(dialect)}`,
     // Open clusters are few (each is a farm): read only when a place first reaches minDevices.
     openClusters: `SELECT id, device_ids, evidence FROM alerts WHERE rule = ? AND status <> 'resolved'${forUpdate(dialect)}`,
-    // The device's open finding alerts, for the per-device cap: one probe of the active-alert index per rule.
-    openFindingAlerts: `SELECT rule FROM alerts WHERE rule IN (${deviceAlertRules.map(() => '?').join(', ')}) AND alert_key = ? AND status <> 'resolved'`,
+    // The device's open alerts, for the per-device cap: one probe of the active alerts by key (a handful of rows), the
+    // finding rules picked here; a probe per rule of (rule, key) costs a list of every endpoint rule per report.
+    openDeviceAlerts: `SELECT rule FROM alerts WHERE alert_key = ? AND status <> 'resolved'`,
     endSilence: "UPDATE alerts SET status = 'resolved', updated_at = ?, summary = summary || ' (reported again)' WHERE rule = ? AND alert_key = ? AND status <> 'resolved' RETURNING id",
   };
 
@@ -196,7 +199,7 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
     if (drafts.length) {
       // The device's open finding alerts, for the per-device cap (on PostgreSQL the device's advisory lock keeps replicas apart).
       const key = `device:${report.deviceId}`;
-      const open = new Set((yield* all<{ rule: string }>(sql.openFindingAlerts, [...deviceAlertRules, key], own)).map((r) => r.rule));
+      const open = new Set((yield* all<{ rule: string }>(sql.openDeviceAlerts, [key], own)).map((r) => r.rule).filter((rule) => findingRules.has(rule)));
       const { write, withheld } = boundDeviceAlerts(drafts, open, item.guard?.maxOpenAlertsPerDevice);
       for (const d of write) yield* upsertAlert(d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at);
       if (withheld.length) afterCommit.push(() => item.guard?.onAlertsWithheld?.(withheld.length));
