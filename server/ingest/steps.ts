@@ -10,7 +10,7 @@ import { clockSkewRecord } from './clock-skew-record.js';
 import { refusedSignature } from '../verdict/clock-skew.js';
 import { guardRecord, type DeviceBefore, type IntegrityColumns } from './verdict-record.js';
 import { timesOf } from '../verdict/report-times.js';
-import { upsertAlertSteps, updateAlert, type ChangedStep } from './alerts.js';
+import { activeColumns, upsertAlertSteps, updateAlert, type ActiveAlert, type ChangedStep } from './alerts.js';
 import { recentPresence } from './presence.js';
 import { reportRow } from './report-row.js';
 import { heartbeatKey } from '../db/heartbeat-key.js';
@@ -103,9 +103,9 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
     activeCluster: `SELECT id, device_ids FROM alerts WHERE rule = ? AND alert_key = ? AND status <> 'resolved'${forUpdate(dialect)}`,
     // Open clusters are few (each is a farm): read only when a place first reaches minDevices.
     openClusters: `SELECT id, device_ids, evidence FROM alerts WHERE rule = ? AND status <> 'resolved'${forUpdate(dialect)}`,
-    // The device's open alerts, for the per-device cap: one probe of the active alerts by key (a handful of rows), the
-    // finding rules picked here; a probe per rule of (rule, key) costs a list of every endpoint rule per report.
-    openDeviceAlerts: `SELECT rule FROM alerts WHERE alert_key = ? AND status <> 'resolved'`,
+    // The device's open alerts, for the per-device cap and as the active rows its finding alerts update: one probe of
+    // the active alerts by key (a handful of rows), the finding rules picked here, rather than a probe per rule.
+    openDeviceAlerts: `SELECT rule, ${activeColumns} FROM alerts WHERE alert_key = ? AND status <> 'resolved'${forUpdate(dialect)}`,
     endSilence: "UPDATE alerts SET status = 'resolved', updated_at = ?, summary = summary || ' (reported again)' WHERE rule = ? AND alert_key = ? AND status <> 'resolved' RETURNING id",
   };
 
@@ -199,9 +199,10 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
     if (drafts.length) {
       // The device's open finding alerts, for the per-device cap (on PostgreSQL the device's advisory lock keeps replicas apart).
       const key = `device:${report.deviceId}`;
-      const open = new Set((yield* all<{ rule: string }>(sql.openDeviceAlerts, [key], own)).map((r) => r.rule).filter((rule) => findingRules.has(rule)));
-      const { write, withheld } = boundDeviceAlerts(drafts, open, item.guard?.maxOpenAlertsPerDevice);
-      for (const d of write) yield* upsertAlert(d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at);
+      const open = new Map<string, ActiveAlert>();
+      for (const r of yield* all<ActiveAlert & { rule: string }>(sql.openDeviceAlerts, [key], own)) if (findingRules.has(r.rule)) open.set(r.rule, r);
+      const { write, withheld } = boundDeviceAlerts(drafts, new Set(open.keys()), item.guard?.maxOpenAlertsPerDevice);
+      for (const d of write) yield* upsertAlert(d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at, open.get(d.rule) ?? null);
       if (withheld.length) afterCommit.push(() => item.guard?.onAlertsWithheld?.(withheld.length));
     }
     // A report ends a silence: an indexed no-op unless a silent-agent alert is active for this device.
