@@ -103,8 +103,8 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
     activeCluster: `SELECT id, device_ids FROM alerts WHERE rule = ? AND alert_key = ? AND status <> 'resolved'${forUpdate(dialect)}`,
     // Open clusters are few (each is a farm): read only when a place first reaches minDevices.
     openClusters: `SELECT id, device_ids, evidence FROM alerts WHERE rule = ? AND status <> 'resolved'${forUpdate(dialect)}`,
-    // The device's open alerts, for the per-device cap and as the active rows its finding alerts update: one probe of
-    // the active alerts by key (a handful of rows), the finding rules picked here, rather than a probe per rule.
+    // The device's open alerts by key (a handful of rows): the finding rules and a silence picked here, rather than a
+    // probe of (rule, key) per endpoint rule and another for the silence.
     openDeviceAlerts: `SELECT rule, ${activeColumns} FROM alerts WHERE alert_key = ? AND status <> 'resolved'${forUpdate(dialect)}`,
     endSilence: "UPDATE alerts SET status = 'resolved', updated_at = ?, summary = summary || ' (reported again)' WHERE rule = ? AND alert_key = ? AND status <> 'resolved' RETURNING id",
   };
@@ -195,18 +195,23 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
       stored.factsHash ? 1 : 0, report.reportId,
       report.deviceId,
     ], own);
+    // The device's open alerts, one probe: the per-device cap and the active rows its finding alerts update, and
+    // whether a silence is open (on PostgreSQL the device's advisory lock keeps replicas apart).
+    const key = `device:${report.deviceId}`;
+    const open = new Map<string, ActiveAlert>();
+    let silent = false;
+    for (const r of yield* all<ActiveAlert & { rule: string }>(sql.openDeviceAlerts, [key], own)) {
+      if (findingRules.has(r.rule)) open.set(r.rule, r);
+      if (r.rule === silentAgentRule.id) silent = true;
+    }
     const drafts = deviceAlertDrafts(judged);
     if (drafts.length) {
-      // The device's open finding alerts, for the per-device cap (on PostgreSQL the device's advisory lock keeps replicas apart).
-      const key = `device:${report.deviceId}`;
-      const open = new Map<string, ActiveAlert>();
-      for (const r of yield* all<ActiveAlert & { rule: string }>(sql.openDeviceAlerts, [key], own)) if (findingRules.has(r.rule)) open.set(r.rule, r);
       const { write, withheld } = boundDeviceAlerts(drafts, new Set(open.keys()), item.guard?.maxOpenAlertsPerDevice);
       for (const d of write) yield* upsertAlert(d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at, open.get(d.rule) ?? null);
       if (withheld.length) afterCommit.push(() => item.guard?.onAlertsWithheld?.(withheld.length));
     }
-    // A report ends a silence: an indexed no-op unless a silent-agent alert is active for this device.
-    for (const { id } of yield* all<{ id: number }>(sql.endSilence, [at, silentAgentRule.id, `device:${report.deviceId}`], own)) yield* changed(Number(id), 'update');
+    // A report ends a silence.
+    if (silent) for (const { id } of yield* all<{ id: number }>(sql.endSilence, [at, silentAgentRule.id, key], own)) yield* changed(Number(id), 'update');
     // The server's verdict beside the agent's (breakdown, blind spots, case timelines), in the report's own transaction.
     yield* recordVerdict(report, verdict, item.receivedAt, item.sourceIp);
     return 'accepted';
