@@ -4,6 +4,10 @@ import { get, own, run, type Steps } from '../db/sql/steps.js';
 import type { SqlDb } from '../db/sql/types.js';
 import { alertUnchanged } from '../db/rows.js';
 
+/** What an upsert reads of the active alert of its (rule, key): not the evidence, rewritten and never read here (a few KB). */
+export const activeColumns = 'id, device_ids, status, severity, summary';
+export type ActiveAlert = { id: number; device_ids: string; status: string; severity: string; summary: string };
+
 /** Told when an alert changed, in the same transaction (the forwarder outbox). */
 export type ChangedStep = (alertId: number, kind: 'new' | 'update', before?: AlertBefore) => Steps<void>;
 
@@ -13,13 +17,16 @@ export type ChangedStep = (alertId: number, kind: 'new' | 'update', before?: Ale
  * instead. On SQLite the single writer makes the first try the only one.
  */
 export function upsertAlertSteps(dialect: Pick<SqlDb, 'dialect'>, changed: ChangedStep) {
-  // Not the evidence: it is rewritten, never read, here (a device alert's evidence is a few KB).
-  const active = `SELECT id, device_ids, status, severity, summary FROM alerts WHERE rule = ? AND alert_key = ? AND status <> 'resolved'${forUpdate(dialect)}`;
-  return function* upsertAlert(rule: string, key: string, severity: string, deviceIds: string[], summary: string, evidence: unknown, at: string): Steps<void> {
+  const active = `SELECT ${activeColumns} FROM alerts WHERE rule = ? AND alert_key = ? AND status <> 'resolved'${forUpdate(dialect)}`;
+  /**
+   * `known`: the active row as the caller has just read it in this transaction (locked likewise on PostgreSQL), or null
+   * when it read that there is none: the first try does not read it again.
+   */
+  return function* upsertAlert(rule: string, key: string, severity: string, deviceIds: string[], summary: string, evidence: unknown, at: string, known?: ActiveAlert | null): Steps<void> {
     // An alert keyed to a device is written by that device's reports only: its read may be batched (sql/steps.ts Batch).
     const options = key.startsWith('device:') ? own : undefined;
     for (let tries = 0; tries < 3; tries++) {
-      const row = yield* get<{ id: number; device_ids: string; status: string; severity: string; summary: string }>(active, [rule, key], options);
+      const row = tries === 0 && known !== undefined ? known ?? undefined : yield* get<ActiveAlert>(active, [rule, key], options);
       if (row) {
         if (alertUnchanged(row, severity, summary, deviceIds)) return;
         yield* updateAlert(severity, deviceIds, summary, evidence, at, row.id);

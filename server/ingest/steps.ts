@@ -10,7 +10,7 @@ import { clockSkewRecord } from './clock-skew-record.js';
 import { refusedSignature } from '../verdict/clock-skew.js';
 import { guardRecord, type DeviceBefore, type IntegrityColumns } from './verdict-record.js';
 import { timesOf } from '../verdict/report-times.js';
-import { upsertAlertSteps, updateAlert, type ChangedStep } from './alerts.js';
+import { activeColumns, upsertAlertSteps, updateAlert, type ActiveAlert, type ChangedStep } from './alerts.js';
 import { recentPresence } from './presence.js';
 import { reportRow } from './report-row.js';
 import { heartbeatKey } from '../db/heartbeat-key.js';
@@ -35,6 +35,8 @@ export interface IngestStepsOptions {
  * SQLite's single writer): a place when a device arrives at it (so one cluster is one alert), and one lock for joining
  * a cluster of another place.
  */
+const findingRules: ReadonlySet<string> = new Set(deviceAlertRules);
+
 export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStepsOptions) {
   const outbox = outboxSteps(dialect, options.forwarders);
   const changed: ChangedStep = function* (alertId, kind, before) {
@@ -101,8 +103,9 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
     activeCluster: `SELECT id, device_ids FROM alerts WHERE rule = ? AND alert_key = ? AND status <> 'resolved'${forUpdate(dialect)}`,
     // Open clusters are few (each is a farm): read only when a place first reaches minDevices.
     openClusters: `SELECT id, device_ids, evidence FROM alerts WHERE rule = ? AND status <> 'resolved'${forUpdate(dialect)}`,
-    // The device's open finding alerts, for the per-device cap: one probe of the active-alert index per rule.
-    openFindingAlerts: `SELECT rule FROM alerts WHERE rule IN (${deviceAlertRules.map(() => '?').join(', ')}) AND alert_key = ? AND status <> 'resolved'`,
+    // The device's open alerts by key (a handful of rows): the finding rules and a silence picked here, rather than a
+    // probe of (rule, key) per endpoint rule and another for the silence.
+    openDeviceAlerts: `SELECT rule, ${activeColumns} FROM alerts WHERE alert_key = ? AND status <> 'resolved'${forUpdate(dialect)}`,
     endSilence: "UPDATE alerts SET status = 'resolved', updated_at = ?, summary = summary || ' (reported again)' WHERE rule = ? AND alert_key = ? AND status <> 'resolved' RETURNING id",
   };
 
@@ -192,17 +195,23 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
       stored.factsHash ? 1 : 0, report.reportId,
       report.deviceId,
     ], own);
+    // The device's open alerts, one probe: the per-device cap and the active rows its finding alerts update, and
+    // whether a silence is open (on PostgreSQL the device's advisory lock keeps replicas apart).
+    const key = `device:${report.deviceId}`;
+    const open = new Map<string, ActiveAlert>();
+    let silent = false;
+    for (const r of yield* all<ActiveAlert & { rule: string }>(sql.openDeviceAlerts, [key], own)) {
+      if (findingRules.has(r.rule)) open.set(r.rule, r);
+      if (r.rule === silentAgentRule.id) silent = true;
+    }
     const drafts = deviceAlertDrafts(judged);
     if (drafts.length) {
-      // The device's open finding alerts, for the per-device cap (on PostgreSQL the device's advisory lock keeps replicas apart).
-      const key = `device:${report.deviceId}`;
-      const open = new Set((yield* all<{ rule: string }>(sql.openFindingAlerts, [...deviceAlertRules, key], own)).map((r) => r.rule));
-      const { write, withheld } = boundDeviceAlerts(drafts, open, item.guard?.maxOpenAlertsPerDevice);
-      for (const d of write) yield* upsertAlert(d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at);
+      const { write, withheld } = boundDeviceAlerts(drafts, new Set(open.keys()), item.guard?.maxOpenAlertsPerDevice);
+      for (const d of write) yield* upsertAlert(d.rule, key, d.severity, [report.deviceId], d.summary, d.evidence, at, open.get(d.rule) ?? null);
       if (withheld.length) afterCommit.push(() => item.guard?.onAlertsWithheld?.(withheld.length));
     }
-    // A report ends a silence: an indexed no-op unless a silent-agent alert is active for this device.
-    for (const { id } of yield* all<{ id: number }>(sql.endSilence, [at, silentAgentRule.id, `device:${report.deviceId}`], own)) yield* changed(Number(id), 'update');
+    // A report ends a silence.
+    if (silent) for (const { id } of yield* all<{ id: number }>(sql.endSilence, [at, silentAgentRule.id, key], own)) yield* changed(Number(id), 'update');
     // The server's verdict beside the agent's (breakdown, blind spots, case timelines), in the report's own transaction.
     yield* recordVerdict(report, verdict, item.receivedAt, item.sourceIp);
     return 'accepted';

@@ -293,4 +293,10 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX heartbeats_base ON heartbeats(base, received_ms);
     `,
   },
+  {
+    version: 12,
+    name: "a device's open alerts by key: one probe for the ingest's per-device alert cap",
+    sqlite: "CREATE INDEX alerts_key_active ON alerts(alert_key) WHERE status <> 'resolved';",
+    postgres: "CREATE INDEX alerts_key_active ON alerts(alert_key) WHERE status <> 'resolved';",
+  },
 ];
