@@ -87,7 +87,8 @@ describe('farmwatch diagnose start-up', { timeout: 120_000 }, () => {
     expect(zod(r)).toEqual([]);
     expect(r.modules.length).toBeGreaterThan(5);
     expect(files(r)).toEqual([pathToFileURL(cli).href, bundle]);
-    expect(r.compiled).toEqual([{ file: bundle, cache: 'taken' }]);
+    // The bundle's agent code, compiled once under its fixed script name (scripts/package/build-bundle.mjs), the cache taken.
+    expect(r.compiled).toEqual([{ file: 'farmwatch.cjs', cache: 'taken' }]);
   });
 
   it('loads zod for a config its shape refuses, and says what is wrong as zod does (exit 2)', async () => {

@@ -153,7 +153,9 @@ if (command === '--version' || command === '-v') {
     }
     return zodModule.exports;
   }, require);
-  const script = new vm.Script(agentWrapped(), { filename: __filename, cachedData: codeCache() });
+  // One name wherever the file sits: a script taken from the code cache keeps the name it was compiled under at
+  // build time, so stacks would name the build's directory; this way they read alike with the cache and without.
+  const script = new vm.Script(agentWrapped(), { filename: 'farmwatch.cjs', cachedData: codeCache() });
   // The build (scripts/package/build-bundle.mjs) asks for the compiled script, to write its code cache after a run.
   const builder = globalThis[Symbol.for('farmwatch.bundle.script')];
   if (typeof builder === 'function') builder(script);

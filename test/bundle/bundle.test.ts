@@ -123,4 +123,24 @@ require(process.argv[1]);
     expect(runs.otherBuild.stdout).toBe(runs.cached.stdout);
     expect(runs.otherFlags.stdout).toBe(runs.cached.stdout);
   }, 60_000);
+
+  it("names the same file in an internal error's stack with the cache as without it (never the build's directory)", async () => {
+    const cache = readFileSync(join(buildDir, 'farmwatch.cjs.v8cache'));
+    const withCache = copy('stack-with-cache', cache);
+    const without = copy('stack-without-cache');
+    // Output that fails for a reason other than a closed pipe is an internal error, printed with its stack.
+    const failing = join(runDir, 'failing-stdout.cjs');
+    writeFileSync(failing, `process.stdout.write = () => { throw new TypeError('stdout refused'); };\n`);
+    const run = (file: string) => runIn(runDir, process.execPath, ['--require', failing, file, 'diagnose', '--json']);
+    const cached = await run(withCache);
+    const uncached = await run(without);
+    const frames = (stderr: string) => [...stderr.matchAll(/\(([^()]*farmwatch\.cjs[^():]*)/g)].map((m) => m[1]);
+    for (const r of [cached, uncached]) {
+      expect(r.stderr).toContain('internal error');
+      expect(r.stderr).toContain('stdout refused');
+    }
+    expect(frames(cached.stderr).length).toBeGreaterThan(0);
+    expect(frames(cached.stderr)).toEqual(frames(uncached.stderr));
+    expect(cached.stderr).not.toContain(buildDir);
+  }, 60_000);
 });
