@@ -16,12 +16,13 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import { buildBinBundle, buildBundle } from './base-build.js';
 import { benchRoots, rootOptions } from './roots.js';
+import { benchArgs } from './args.js';
 
 const run = promisify(execFile);
-const parsed = parseArgs({
+const parsed = benchArgs({
   options: { ...rootOptions, runs: { type: 'string', default: '5' }, processes: { type: 'string', default: '400' } },
   tokens: true,
 });

@@ -6,10 +6,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
+import { benchArgs } from './args.js';
 
 const run = promisify(execFile);
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, processes: { type: 'string', default: '400' } } });
+const { values } = benchArgs({ options: { runs: { type: 'string', default: '5' }, processes: { type: 'string', default: '400' } } });
 const runs = Number(values.runs);
 const target = Number(values.processes);
 const worker = fileURLToPath(new URL('./collect-worker.js', import.meta.url));

@@ -13,13 +13,13 @@ import { createServer as createHttp } from 'node:http';
 import { createServer as createNet, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { createServer } from '../../server/app.js';
 import { parseServerConfig } from '../../server/config.js';
 import { liftLimits } from './ingest-load.js';
+import { benchArgs } from './args.js';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '20' }, rounds: { type: 'string', default: '2' } } });
+const { values } = benchArgs({ options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '20' }, rounds: { type: 'string', default: '2' } } });
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const secrets = { enrollSecret: 'bench-enroll-secret-0123456789', adminToken: 'bench-admin-token-0123456789' };

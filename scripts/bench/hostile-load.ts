@@ -15,14 +15,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { honestReport, hostilePolicy, hostileSecrets, loadSeeds, send, type Device } from '../eval/hostile/harness.js';
 import { mutatorOf, newReportId } from '../eval/hostile/tamperings.js';
 import { ensureKeyPair, loadSigner } from '../../agent/signing.js';
 import type { DevicePolicy } from '../../schema/policy.js';
 import { benchLimits, jsonSender } from './ingest-load.js';
+import { benchArgs } from './args.js';
 
-const { values } = parseArgs({
+const { values } = benchArgs({
   options: {
     seconds: { type: 'string', default: '15' },
     reports: { type: 'string', default: '3000' },

@@ -12,10 +12,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { benchRoots, rootOptions } from './roots.js';
+import { benchArgs } from './args.js';
 
-const parsed = parseArgs({ options: { ...rootOptions, rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '6' } }, tokens: true });
+const parsed = benchArgs({ options: { ...rootOptions, rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '6' } }, tokens: true });
 const { values } = parsed;
 const rounds = Math.max(1, Math.min(9, Number(values.rounds) || 1));
 const seconds = Number(values.seconds);

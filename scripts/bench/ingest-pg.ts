@@ -21,15 +21,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { freshDatabase, startPgCluster } from '../../test/helpers/pg-cluster.js';
 import { jsonSender, liftLimits, reportBody } from './ingest-load.js';
 import { startCountingProxy } from './pg-proxy.js';
 import { clusterCpuUs, postmasterPid, processCpuUs } from './proc-cpu.js';
 import { benchRoots, rootOptions, type BenchRoot } from './roots.js';
+import { benchArgs } from './args.js';
 
-const parsed = parseArgs({
+const parsed = benchArgs({
   options: {
     ...rootOptions,
     seconds: { type: 'string', default: '10' },

@@ -21,12 +21,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { signedBytes, signatureHeaders } from '../../schema/signing.js';
 import { jsonSender, liftLimits, reportBody } from './ingest-load.js';
 import { statCpuUs } from './proc-cpu.js';
+import { benchArgs } from './args.js';
 
-const { values } = parseArgs({
+const { values } = benchArgs({
   options: {
     mix: { type: 'string', default: 'a' },
     seconds: { type: 'string', default: '10' },

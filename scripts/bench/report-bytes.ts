@@ -23,7 +23,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { newReportId } from '../../agent/report-id.js';
@@ -32,8 +31,9 @@ import { factsHash } from '../../server/ingest/report-facts.js';
 import { compressBody } from '../../server/db/report-body.js';
 import { benchRoots, rootOptions } from './roots.js';
 import { finding, liftLimits } from './ingest-load.js';
+import { benchArgs } from './args.js';
 
-const parsed = parseArgs({
+const parsed = benchArgs({
   options: { ...rootOptions, devices: { type: 'string', default: '20' }, postgres: { type: 'boolean', default: false }, findings: { type: 'string', default: '0' } },
   tokens: true,
 });

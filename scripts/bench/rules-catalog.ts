@@ -1,15 +1,21 @@
 /**
  * Benchmark (not a test): compiling the catalogs, and evaluating a 400-process, 250-socket snapshot against all
  * endpoint rules. Budget: compile ≤ 50 ms; evaluate ≤ 2 ms. Prints the median of N runs.
- * Run: npm run build && node dist/scripts/bench/rules-catalog.js [runs]
+ * Run: npm run build && node dist/scripts/bench/rules-catalog.js [--runs N]  (N alone, as before, works too)
  */
 import { performance } from 'node:perf_hooks';
 import type { Snapshot } from '../../schema/snapshot/index.js';
 import { compileCatalogs } from '../../rules/catalog/index.js';
 import { evaluateSnapshot } from '../../rules/index.js';
 import type { RuleContext } from '../../rules/types.js';
+import { benchArgs } from './args.js';
 
-const runs = Number(process.argv[2] ?? 50);
+const { values, positionals } = benchArgs({ options: { runs: { type: 'string', default: '50' } }, allowPositionals: true });
+const runs = Number(positionals[0] ?? values.runs);
+if (!Number.isInteger(runs) || runs < 1) {
+  process.stderr.write(`rules-catalog: runs must be a whole number of at least 1, not ${JSON.stringify(positionals[0] ?? values.runs)}\n`);
+  process.exit(2);
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -14,17 +14,17 @@ import { relative } from 'node:path';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { benchmarkDoc, soakBegin, soakEnd, type StepResult } from './doc.js';
 import { pgBinDir } from '../../test/helpers/pg-cluster.js';
 import { buildBase } from './base-build.js';
 import { thisRoot } from './roots.js';
+import { benchArgs } from './args.js';
 
 // 5623a85: the last commit before the CLI loaded per command (and the bundle answered --version without compiling the
 // agent), and before the storage domain layer (the ingest budget is within 10 % of it). Full id: an abbreviation can
 // become ambiguous as the history grows.
 const defaultBase = '5623a8597073616e56126fa6d28f39ac4a930a16';
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, base: { type: 'string', default: defaultBase } } });
+const { values } = benchArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, base: { type: 'string', default: defaultBase } } });
 const quick = values.quick;
 const docPath = values.out ?? fileURLToPath(new URL('../../../docs/BENCHMARKS.md', import.meta.url));
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));

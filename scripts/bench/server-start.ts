@@ -10,10 +10,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { benchRoots, rootOptions } from './roots.js';
+import { benchArgs } from './args.js';
 
-const parsed = parseArgs({ options: { ...rootOptions, runs: { type: 'string', default: '3' }, idle: { type: 'string', default: '10' } }, tokens: true });
+const parsed = benchArgs({ options: { ...rootOptions, runs: { type: 'string', default: '3' }, idle: { type: 'string', default: '10' } }, tokens: true });
 const { values } = parsed;
 const roots = benchRoots(parsed);
 const runs = Number(values.runs);

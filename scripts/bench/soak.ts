@@ -12,10 +12,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { soakBegin, soakEnd } from './doc.js';
+import { benchArgs } from './args.js';
 
-const { values } = parseArgs({
+const { values } = benchArgs({
   options: {
     minutes: { type: 'string', default: '10' },
     processes: { type: 'string', default: '300' },

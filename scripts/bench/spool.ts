@@ -10,13 +10,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { Reporter } from '../../agent/reporter.js';
 import { Spool } from '../../agent/spool.js';
 import type { Report } from '../../schema/report.js';
+import { benchArgs } from './args.js';
 
-const { values } = parseArgs({ options: { reports: { type: 'string', default: '500' } } });
+const { values } = benchArgs({ options: { reports: { type: 'string', default: '500' } } });
 const count = Number(values.reports);
 const log = pino({ level: 'silent' });
 
