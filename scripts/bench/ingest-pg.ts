@@ -35,6 +35,8 @@ const parsed = benchArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
     devices: { type: 'string', default: '200' },
+    // PostgreSQL batches in flight per replica (config database.ingestBatches); unset, each build's default.
+    'ingest-batches': { type: 'string' },
   },
   tokens: true,
 });
@@ -43,6 +45,11 @@ const roots = benchRoots(parsed);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const deviceCount = Number(values.devices);
+const ingestBatches = values['ingest-batches'] === undefined ? undefined : Number(values['ingest-batches']);
+if (ingestBatches !== undefined && !(Number.isInteger(ingestBatches) && ingestBatches >= 1 && ingestBatches <= 16)) {
+  process.stderr.write(`ingest-pg: --ingest-batches takes a whole number from 1 to 16, not ${JSON.stringify(values['ingest-batches'])}\n`);
+  process.exit(2);
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'fw-bench-pg-'));
 const secrets = { enrollSecret: 'bench-enroll-secret-0123456789', adminToken: 'bench-admin-token-0123456789' };
@@ -50,7 +57,9 @@ const send = jsonSender(connections);
 
 async function startServer(root: BenchRoot, db: string, name: string): Promise<{ url: string; child: ChildProcess }> {
   const config = join(dir, `${name}.json`);
-  writeFileSync(config, JSON.stringify({ ...secrets, db, log: { level: 'warn' } }));
+  // A build older than database.ingestBatches refuses the key: the option is for builds that have it.
+  const database = ingestBatches !== undefined && db.startsWith('postgres') ? { database: { url: db, ingestBatches } } : { db };
+  writeFileSync(config, JSON.stringify({ ...secrets, ...database, log: { level: 'warn' } }));
   // FARMWATCH_BENCH_NODE_ARGS (e.g. --cpu-prof) passes flags to the server processes when profiling them.
   const nodeArgs = (process.env.FARMWATCH_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, join(root.dir, 'dist', 'cli', 'cli.js'), 'server', '--config', config, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
