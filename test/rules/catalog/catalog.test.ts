@@ -1,30 +1,29 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { compileCatalogDir } from '../../../rules/catalog/build.js';
 import { catalogs, compileCatalogs, CatalogError } from '../../../rules/catalog/index.js';
 import { normaliseName } from '../../../rules/catalog/normalise.js';
 import { packageRoot } from '../../../common/version.js';
 import { proc } from '../../helpers/snapshot.js';
 
+/** Every temporary directory of this file, removed after it. */
+const scratch = mkdtempSync(join(tmpdir(), 'fw-cat-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
 const root = packageRoot();
-const reference = (name: string): unknown => JSON.parse(readFileSync(join(root, '..', 'shared', 'reference', name), 'utf8'));
+/** LOLRMM's tool list (name and defining yaml of each), kept as a fixture with its source: test/fixtures/catalogs/. */
+const lolrmm = (JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'catalogs', 'lolrmm-tools.json'), 'utf8')) as { tools: { name: string; source_file: string }[] }).tools;
 const raw = JSON.parse(readFileSync(join(root, 'rules', 'catalogs', 'remote-access.json'), 'utf8')) as { tools: { id: string; name: string; source: string; names: { name: string; source?: string }[] }[] };
 
 describe('remote-access catalog', () => {
   it('holds every one of the 319 LOLRMM tools, each citing its LOLRMM yaml', () => {
-    let lolrmm: { name: string; source_file: string }[];
-    try {
-      lolrmm = reference('rmm-tools.json') as typeof lolrmm;
-    } catch {
-      lolrmm = [];
-    }
     const sources = raw.tools.map((t) => t.source).join('\n');
     const yamlFiles = [...sources.matchAll(/LOLRMM, Apache-2\.0\) (yaml\/[^;\n]+?\.ya?ml)/g)].map((m) => m[1]);
     expect(new Set(yamlFiles).size).toBe(319);
-    // Where the shared reference is beside the work tree, check names one by one too.
-    for (const t of lolrmm) expect(yamlFiles).toContain(t.source_file.split(':')[1]);
+    expect(lolrmm).toHaveLength(319);
+    for (const t of lolrmm) expect(yamlFiles, t.name).toContain(t.source_file.split(':')[1]);
   });
 
   it('gives every entry a source, and loads and validates', () => {
@@ -64,7 +63,7 @@ describe('remote-access catalog', () => {
   });
 
   it('rejects a bad catalog file with an error naming the field', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fw-cat-'));
+    const dir = mkdtempSync(join(scratch, 'catalogs-'));
     for (const f of readdirSync(join(root, 'rules', 'catalogs'))) writeFileSync(join(dir, f), readFileSync(join(root, 'rules', 'catalogs', f)));
     const broken = structuredClone(raw) as { tools: { source?: string }[] };
     delete broken.tools[3]!.source;

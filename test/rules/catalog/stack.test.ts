@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { compileCatalogs } from '../../../rules/catalog/index.js';
 import { catalogFiles, loadCatalog, type CatalogName } from '../../../rules/catalog/files.js';
 import { compileCatalogDir } from '../../../rules/catalog/build.js';
@@ -9,6 +9,10 @@ import { CatalogError, catalogDir } from '../../../rules/catalog/load.js';
 import { loadDeviceCatalogs } from '../../../rules/device/catalogs.js';
 
 const names = Object.keys(catalogFiles) as CatalogName[];
+
+/** Every temporary directory of this file, removed after it. */
+const scratch = mkdtempSync(join(tmpdir(), 'fw-stack-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('one catalog stack', () => {
   it('knows every file under rules/catalogs/, each with its schema, and every shipped file validates', () => {
@@ -20,7 +24,7 @@ describe('one catalog stack', () => {
   it('refuses a bad source of any catalog at build time with the one CatalogError, naming the file', () => {
     for (const name of names) {
       const { file } = catalogFiles[name];
-      const src = mkdtempSync(join(tmpdir(), 'fw-stack-src-'));
+      const src = mkdtempSync(join(scratch, 'src-'));
       for (const n of names) writeFileSync(join(src, catalogFiles[n].file), readFileSync(join(catalogDir(), catalogFiles[n].file)));
       // The catalog's main list (or map) replaced by a number.
       const shape: { arrays: readonly string[]; objects?: readonly string[] } = catalogFiles[name].shape;
@@ -32,7 +36,7 @@ describe('one catalog stack', () => {
   });
 
   it('refuses a corrupt compiled file of any catalog at run time with the one CatalogError, naming the file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fw-stack-'));
+    const dir = mkdtempSync(join(scratch, 'compiled-'));
     for (const name of names) {
       const { file } = catalogFiles[name];
       writeFileSync(join(dir, file), '{"about": 1}');
@@ -48,7 +52,7 @@ describe('one catalog stack', () => {
   });
 
   it('the compiled form is the validated source: what the build writes is what the schemas parse', () => {
-    const out = compileCatalogDir();
+    const out = compileCatalogDir(undefined, join(scratch, 'compiled'));
     for (const name of names) expect(loadCatalog(name, out), name).toEqual(loadCatalog(name));
   });
 });

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { catalogFiles as allCatalogFiles } from '../../../rules/catalog/files.js';
 import { compileCatalogDir } from '../../../rules/catalog/build.js';
 import { CatalogError } from '../../../rules/catalog/load.js';
@@ -16,11 +16,15 @@ const catalogFiles = {
 };
 import { macHasPrefix, matchUsb, normalizeMac } from '../../../rules/device/match.js';
 
+/** Every temporary directory of this file, removed after it. */
+const scratch = mkdtempSync(join(tmpdir(), 'fw-catalogs-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
 const shipped = join(import.meta.dirname, '..', '..', '..', 'rules', 'catalogs');
 
 /** A copy of the shipped catalogs in a temp dir, with one file replaced. */
 function catalogDirWith(file: string, text: string): URL {
-  const dir = mkdtempSync(join(tmpdir(), 'fw-catalogs-'));
+  const dir = mkdtempSync(join(scratch, 'catalogs-'));
   for (const f of readdirSync(shipped)) writeFileSync(join(dir, f), readFileSync(join(shipped, f)));
   writeFileSync(join(dir, file), text);
   // Validated as the build validates the shipped ones, then loaded by the one loader.
