@@ -8,6 +8,7 @@ export default defineConfig({
     // End-to-end tests start real processes and servers; two cores cannot run many at once.
     maxWorkers: 2,
     // A throwaway PostgreSQL cluster when it is installed: the storage tests run on both engines.
-    globalSetup: ['test/helpers/catalogs-global-setup.ts', 'test/helpers/pg-global-setup.ts'],
+    // One temporary folder for the run's databases, removed at its end.
+    globalSetup: ['test/helpers/scratch-global-setup.ts', 'test/helpers/catalogs-global-setup.ts', 'test/helpers/pg-global-setup.ts'],
   },
 });

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { chromiumMissing, launchChromium, type Browser } from '../helpers/chromium.js';
 import { cleanup, enroll, makeReport, postReport, secrets } from '../server/helpers.js';
 import { hostile, seedFleet, startDashboardServer, type Seeded } from './helpers.js';
@@ -84,7 +84,9 @@ describe.skipIf(missing !== undefined)(`cases in a real browser${missing ? ` (sk
       // Export: one HTML file, which opens on its own with nothing fetched and no error.
       const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), page.click('#export', { timeout: 10_000 })]);
       expect(download.suggestedFilename()).toMatch(/^farmwatch-case-\d+\.html$/);
-      const path = join(mkdtempSync(join(tmpdir(), 'fw-export-')), download.suggestedFilename());
+      const scratch = mkdtempSync(join(tmpdir(), 'fw-export-'));
+      onTestFinished(() => rmSync(scratch, { recursive: true, force: true }));
+      const path = join(scratch, download.suggestedFilename());
       await download.saveAs(path);
       const file = readFileSync(path, 'utf8');
       expect(file).toContain('<h2>Timeline</h2>');

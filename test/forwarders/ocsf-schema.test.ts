@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { attackTechnique } from '../../rules/catalog/attack-techniques.js';
 import { ocsfVersion, toOcsf } from '../../server/forwarders/ocsf.js';
 import { ocsfFileSender } from '../../server/forwarders/ocsf-file.js';
@@ -86,7 +86,9 @@ describe('OCSF events against the official 1.5.0 schema', () => {
 
   it('the ocsf-file and ocsf-http forwarders deliver valid events for every rule', async () => {
     const events = everyRuleEvents();
-    const path = join(mkdtempSync(join(tmpdir(), 'fw-ocsf-')), 'ocsf.jsonl');
+    const scratch = mkdtempSync(join(tmpdir(), 'fw-ocsf-'));
+    onTestFinished(() => rmSync(scratch, { recursive: true, force: true }));
+    const path = join(scratch, 'ocsf.jsonl');
     const file = ocsfFileSender(path, '0.1.0');
     const receiver = await httpReceiver();
     const http = ocsfHttpSender(`${receiver.url}/ocsf`, {}, '0.1.0');

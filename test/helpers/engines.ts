@@ -19,7 +19,8 @@ export const pgUrl = process.env.FARMWATCH_TEST_PG_URL;
 export const pgSkipReason =
   pgUrl || process.env.CI ? undefined : 'PostgreSQL engine skipped: FARMWATCH_TEST_PG_URL is unset and no PostgreSQL is installed (apt-get install -y postgresql)';
 
-const sqlite: Engine = { name: 'sqlite', db: async () => join(mkdtempSync(join(tmpdir(), 'fw-engine-')), 'farmwatch.db') };
+// Under the run's folder (./scratch-global-setup.ts), removed when the run ends.
+const sqlite: Engine = { name: 'sqlite', db: async () => join(mkdtempSync(join(process.env.FARMWATCH_TEST_SCRATCH ?? tmpdir(), 'fw-engine-')), 'farmwatch.db') };
 const postgres: Engine = {
   name: 'postgres',
   db: async () => {

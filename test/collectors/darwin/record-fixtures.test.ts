@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ioregHidSystem } from '../../../collectors/activity/darwin.js';
 import { ioregClcd, ioregDisplayConnect, ioregShim } from '../../../collectors/displays/darwin.js';
 import { ioregClamshell, ioregPlatform, pmsetBatt } from '../../../collectors/host/darwin.js';
@@ -63,7 +63,9 @@ describe('record-fixtures anonymisation (its sed program, run by the real sed)',
   it('masks serials, UUIDs and MACs past the OUI, and leaves IPv6 addresses alone', () => {
     const program = /cat >>"\$script" <<'SED'\n([\s\S]*?)\nSED\n/.exec(script)?.[1];
     expect(program).toBeDefined();
-    const file = join(mkdtempSync(join(tmpdir(), 'fw-anon-')), 'anon.sed');
+    const scratch = mkdtempSync(join(tmpdir(), 'fw-anon-'));
+    onTestFinished(() => rmSync(scratch, { recursive: true, force: true }));
+    const file = join(scratch, 'anon.sed');
     writeFileSync(file, `${program}\n`);
     const input = [
       '    "IOPlatformSerialNumber" = "C02ABC123XYZ"',

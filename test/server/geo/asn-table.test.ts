@@ -1,11 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { AsnTableError, forTests, loadAsnTable } from '../../../server/geo/asn-table.js';
 import { bundledDatabases } from '../../../server/geo/open.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fw-asn-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const csv = (name: string, text: string) => {
   const file = join(dir, name);
   writeFileSync(file, text);
