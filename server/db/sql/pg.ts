@@ -5,25 +5,16 @@ type Queryable = pg.Pool | pg.PoolClient;
 
 /** SqlDb over a pg pool; a transaction takes one pooled connection for its whole length. */
 export function pgDb(pool: pg.Pool): SqlDb {
-  const converted = new Map<string, string>();
-  const text = (sql: string): string => {
-    let t = converted.get(sql);
-    if (t === undefined) {
-      t = numberPlaceholders(sql);
-      converted.set(sql, t);
-    }
-    return t;
-  };
   const on = (q: Queryable): SqlDb => ({
     dialect: 'postgres',
     async all<T = SqlRow>(sql: string, params: readonly unknown[] = []) {
-      return (await q.query(text(sql), params as unknown[])).rows as T[];
+      return (await q.query(numbered(sql), params as unknown[])).rows as T[];
     },
     async get<T = SqlRow>(sql: string, params: readonly unknown[] = []) {
-      return (await q.query(text(sql), params as unknown[])).rows[0] as T | undefined;
+      return (await q.query(numbered(sql), params as unknown[])).rows[0] as T | undefined;
     },
     async run(sql: string, params: readonly unknown[] = []) {
-      return { changes: (await q.query(text(sql), params as unknown[])).rowCount ?? 0 };
+      return { changes: (await q.query(numbered(sql), params as unknown[])).rowCount ?? 0 };
     },
     async transaction<T>(fn: (tx: SqlDb) => Promise<T>): Promise<T> {
       const client = await pool.connect();
@@ -77,16 +68,20 @@ export function pgClientDb(client: pg.PoolClient | pg.Pool): SqlDb {
   return db;
 }
 
+const numberedTexts = new Map<string, string>();
+/** `?` → `$n`, remembered per query text (the texts are the program's own, a bounded set). */
+function numbered(sql: string): string {
+  let t = numberedTexts.get(sql);
+  if (t === undefined) numberedTexts.set(sql, (t = numberPlaceholders(sql)));
+  return t;
+}
+
 /** Past this many texts a new one runs unnamed: a text built from data must not grow every connection without end. */
 const maxNamed = 1_000;
-const preparedTexts = new Map<string, { text: string; name?: string }>();
-/** `?` → `$n` and the statement's name, remembered per query text (the texts are the program's own, a bounded set). */
+const statementNames = new Map<string, string>();
+/** The statement's text and, for the first maxNamed texts, its name (the same on every connection). */
 function prepared(sql: string): { text: string; name?: string } {
-  let p = preparedTexts.get(sql);
-  if (p === undefined) {
-    const text = numberPlaceholders(sql);
-    p = preparedTexts.size < maxNamed ? { text, name: `farmwatch_${preparedTexts.size + 1}` } : { text };
-    if (p.name) preparedTexts.set(sql, p);
-  }
-  return p;
+  let name = statementNames.get(sql);
+  if (name === undefined && statementNames.size < maxNamed) statementNames.set(sql, (name = `farmwatch_${statementNames.size + 1}`));
+  return name === undefined ? { text: numbered(sql) } : { text: numbered(sql), name };
 }
