@@ -6,8 +6,8 @@
  * machine. PostgreSQL is a throwaway cluster (test/helpers/pg-cluster.ts) with fsync on, as in production.
  *
  * Measured from outside the server, so that a base commit without counters is measured alike:
- * - round trips per report: the servers reach PostgreSQL through a counting proxy (pg-proxy.ts: every Sync and
- *   simple Query the client sends);
+ * - round trips per report: a hook loaded into each server process counts every Sync and simple Query it writes to
+ *   PostgreSQL (pg-wire-count.ts; no proxy in the way, which would slow every round trip);
  * - CPU per report: the server processes (all threads, /proc/PID/stat) and the PostgreSQL cluster (postmaster and
  *   its backends), over the load only (enrollment excluded).
  * Also the bytes one stored report takes in PostgreSQL (table, TOAST and indexes), for sizing.
@@ -20,11 +20,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { freshDatabase, startPgCluster } from '../../test/helpers/pg-cluster.js';
 import { jsonSender, liftLimits, reportBody } from './ingest-load.js';
-import { startCountingProxy } from './pg-proxy.js';
+import { wireCountRequest, type WireCounts } from './pg-wire-count.js';
 import { clusterCpuUs, postmasterPid, processCpuUs } from './proc-cpu.js';
 import { benchRoots, rootOptions, type BenchRoot } from './roots.js';
 import { benchArgs } from './args.js';
@@ -51,6 +52,7 @@ if (ingestBatches !== undefined && !(Number.isInteger(ingestBatches) && ingestBa
   process.exit(2);
 }
 
+const here = dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fw-bench-pg-'));
 const secrets = { enrollSecret: 'bench-enroll-secret-0123456789', adminToken: 'bench-admin-token-0123456789' };
 const send = jsonSender(connections);
@@ -62,7 +64,13 @@ async function startServer(root: BenchRoot, db: string, name: string): Promise<{
   writeFileSync(config, JSON.stringify({ ...secrets, ...database, log: { level: 'warn' } }));
   // FARMWATCH_BENCH_NODE_ARGS (e.g. --cpu-prof) passes flags to the server processes when profiling them.
   const nodeArgs = (process.env.FARMWATCH_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(root.dir, 'dist', 'cli', 'cli.js'), 'server', '--config', config, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // On PostgreSQL, the wire counter (this checkout's, whatever the build measured) and an IPC channel to ask it.
+  const counting = db.startsWith('postgres');
+  const hook = counting ? ['--import', pathToFileURL(join(here, 'pg-wire-count.js')).href] : [];
+  const child = spawn(process.execPath, [...nodeArgs, ...hook, join(root.dir, 'dist', 'cli', 'cli.js'), 'server', '--config', config, '--port', '0'], {
+    stdio: counting ? ['ignore', 'pipe', 'inherit', 'ipc'] : ['ignore', 'pipe', 'inherit'],
+    env: counting ? { ...process.env, FARMWATCH_BENCH_PG_PORT: new URL(db).port || '5432' } : process.env,
+  });
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (c: Buffer) => {
       const m = /listening on (http:\/\/\S+)/.exec(c.toString());
@@ -81,9 +89,25 @@ const stop = (child: ChildProcess) =>
   });
 
 interface Meter {
-  start(): void;
+  start(): Promise<void>;
   /** Figures since start(), per accepted report. */
-  stop(accepted: number): Record<string, number>;
+  stop(accepted: number): Promise<Record<string, number>>;
+}
+
+/** Round trips to PostgreSQL so far, summed over `children` (pg-wire-count.ts, through each one's IPC channel). */
+async function roundTrips(children: ChildProcess[]): Promise<number> {
+  const each = await Promise.all(children.map((child) => new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('ingest-pg: a server did not answer the round-trip count in 5 s')), 5_000);
+    const onMessage = (m: { pgWireCount?: WireCounts }) => {
+      if (!m.pgWireCount) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(m.pgWireCount.roundTrips);
+    };
+    child.on('message', onMessage);
+    child.send(wireCountRequest);
+  })));
+  return each.reduce((a, b) => a + b, 0);
 }
 
 /** Enrolls the devices through the first replica, sends each one report, then fires reports for `seconds`, connection i to replica i mod n. */
@@ -116,14 +140,14 @@ async function load(urls: string[], label: Record<string, unknown>, meter: Meter
       statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
     }
   }
-  meter.start();
+  await meter.start();
   const started = performance.now();
   await Promise.all(Array.from({ length: connections }, (_, w) => worker(w)));
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]?.toFixed(1));
   const accepted = statuses.get(202) ?? 0;
-  const figures = meter.stop(accepted);
+  const figures = await meter.stop(accepted);
   const result = {
     ...label, connections, devices: deviceCount, seconds: Math.round(elapsed * 10) / 10, accepted,
     reportsPerSec: Math.round(accepted / elapsed), statuses: Object.fromEntries(statuses), p50Ms: pct(50), p90Ms: pct(90), p99Ms: pct(99), ...figures,
@@ -135,30 +159,31 @@ async function load(urls: string[], label: Record<string, unknown>, meter: Meter
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** Server CPU of `pids`; with `pgPid`, PostgreSQL's CPU and the proxy's round trips too. */
-function meterOf(pids: number[], pgPid?: number, proxy?: Awaited<ReturnType<typeof startCountingProxy>>): Meter {
+/** Server CPU of `children`; with `pgPid`, PostgreSQL's CPU and the servers' round trips to it too. */
+function meterOf(children: ChildProcess[], pgPid?: number): Meter {
   let server = 0;
   let cluster = 0;
   let trips = 0;
-  const serverCpu = () => pids.reduce((sum, pid) => sum + processCpuUs(pid), 0);
+  const serverCpu = () => children.reduce((sum, child) => sum + processCpuUs(child.pid!), 0);
   return {
-    start() {
+    async start() {
+      if (pgPid) trips = await roundTrips(children);
       server = serverCpu();
       cluster = pgPid ? clusterCpuUs(pgPid) : 0;
-      trips = proxy?.counts().roundTrips ?? 0;
     },
-    stop(accepted) {
+    async stop(accepted) {
       const per = (x: number) => (accepted ? x / accepted : 0);
       const out: Record<string, number> = { serverCpuUsPerReport: Math.round(per(serverCpu() - server)) };
-      if (pgPid) out.pgCpuUsPerReport = Math.round(per(clusterCpuUs(pgPid) - cluster));
-      if (proxy) out.roundTripsPerReport = round(per(proxy.counts().roundTrips - trips));
+      if (pgPid) {
+        out.pgCpuUsPerReport = Math.round(per(clusterCpuUs(pgPid) - cluster));
+        out.roundTripsPerReport = round(per((await roundTrips(children)) - trips));
+      }
       return out;
     },
   };
 }
 
 const cluster = await startPgCluster({ durable: true });
-const proxy = await startCountingProxy(cluster.url);
 const pgPid = postmasterPid(cluster.dataDir);
 const children: ChildProcess[] = [];
 try {
@@ -174,15 +199,15 @@ try {
         // SQLite first, on this same machine, same load: the figure beside which PostgreSQL's are read.
         const s = await startServer(root, join(dir, `bench-${roots.indexOf(root)}.db`), `sqlite-${roots.indexOf(root)}`);
         children.push(s.child);
-        lines.push(await load([s.url], label, meterOf([s.child.pid!])));
+        lines.push(await load([s.url], label, meterOf([s.child])));
         await stop(s.child);
         continue;
       }
       const db = await freshDatabase(cluster.url);
       lastDb.set(root, db);
-      const servers = await Promise.all(Array.from({ length: config.replicas }, (_, i) => startServer(root, proxy.via(db), `pg-${config.replicas}-${i}`)));
+      const servers = await Promise.all(Array.from({ length: config.replicas }, (_, i) => startServer(root, db, `pg-${config.replicas}-${i}`)));
       children.push(...servers.map((s) => s.child));
-      lines.push(await load(servers.map((s) => s.url), label, meterOf(servers.map((s) => s.child.pid!), pgPid, proxy)));
+      lines.push(await load(servers.map((s) => s.url), label, meterOf(servers.map((s) => s.child), pgPid)));
       await Promise.all(servers.map((s) => stop(s.child)));
     }
   }
@@ -221,7 +246,6 @@ try {
 } finally {
   send.close();
   await Promise.all(children.map(stop));
-  await proxy.close();
   await cluster.stop();
   rmSync(dir, { recursive: true, force: true });
 }
