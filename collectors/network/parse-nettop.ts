@@ -29,7 +29,7 @@ function endpoint(text: string, family: 4 | 6): { address: string; port: number 
 
 /** "182.41 ms" → 182.41; "1.2 s" → 1200; "" or "-" → undefined. */
 export function nettopDurationMs(text: string | undefined): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s)?\s*$/.exec(text ?? '');
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(us|\u00b5s|ms|s)?\s*$/.exec(text ?? '');
   if (!m) return undefined;
   const n = Number(m[1]);
   const unit = m[2] ?? 'ms';

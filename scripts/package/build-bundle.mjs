@@ -4,15 +4,15 @@
 // no node_modules. CommonJS because Node 20's single-executable support (scripts/package/build-sea.mjs) runs CommonJS only.
 //
 // What is special about it:
-// - the file holds the agent's code as a string and compiles it only when a command runs: `--version` answers without
-//   it (see launcherSource).
+// - the file holds the agent's code in a comment and compiles it only when a command runs: `--version` answers without
+//   it (see launcherSource; a comment costs Node's compile of the file least, and comes back without a copy).
 // - the catalogs (validated and compiled to dist/rules/catalogs/*.json here) and the package version are read at run time with readFileSync next to
 //   import.meta.url. The bundle has no such files, so the project's own modules get a `node:fs` whose readFileSync
 //   answers from an embedded, read-only copy under a virtual root (and falls through to the real disk elsewhere).
 //   The sources stay as they are: the non-bundled path reads the files from disk as before.
 // - `farmwatch server` and `farmwatch demo` (which runs a server) are replaced by a stub that says the server is not
 //   part of the laptop build.
-// - zod is its own string, compiled only when a module that needs it runs (the agent's code asks for it as
+// - zod is its own comment, compiled only when a module that needs it runs (the agent's code asks for it as
 //   require('farmwatch:zod')): diagnose and collect check their data with generated shapes (schema/contract.ts) and
 //   never need it; a value those refuse, `farmwatch schema` and the daemon's report checks do.
 // - the build fails if any server code, fastify, better-sqlite3 or a native module (.node) got in.
@@ -86,7 +86,8 @@ export function readFileSync(p, options) {
   const encoding = typeof options === 'string' ? options : options?.encoding;
   return encoding ? text : Buffer.from(text, 'utf8');
 }
-export default { ...fs, readFileSync };
+// Not a spread of fs: that reads every getter, and fs.ReadStream's loads Node's stream modules (~4 ms) on every start.
+export default Object.create(fs, { readFileSync: { value: readFileSync, enumerable: true } });
 `;
 }
 
@@ -126,12 +127,27 @@ main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, en
 );
 `;
 
-// The file node runs: answers --version at once, and compiles the agent (the esbuild output, held as a string) only for
+// Stands for the end of a block comment (star, slash) in the code the launcher holds in comments: U+0001 is a control
+// character esbuild's ASCII output never holds raw.
+const starSlashStandIn = '*\u0001/';
+
+// Code to be held in a block comment (launcherSource's commentText): each comment end replaced, and whether there was one.
+function asComment(code) {
+  if (code.includes(starSlashStandIn)) throw new Error('the bundled code holds U+0001, the stand-in for a comment end in the launcher: choose another');
+  const escaped = code.includes('*/');
+  return { text: escaped ? code.replaceAll('*/', starSlashStandIn) : code, escaped };
+}
+
+// The file node runs: answers --version at once, and compiles the agent (the esbuild output, held in a comment) only for
 // a command. Parsing 1.4 MB of code costs more than the whole budget of `--version` (0.05 s over Node's own start).
 // The compiled code comes from the V8 code cache written beside it at build time (codeCacheSuffix), when that file is
 // the one built with this launcher (buildId) and V8 takes it (same V8 and flags); else V8 compiles as before. The cache
 // is never written at run time: a cache in a place the user can write would be a way to inject code.
 function launcherSource(agent, zod, version, legal, v8, buildId) {
+  const payload = {
+    agent: asComment(`(function (exports, require, module, __filename, __dirname) {${agent}\n})`),
+    zod: asComment(zod),
+  };
   const comments = legal.trim() ? `\n/* Third-party licence notices of the code above:\n\n${legal.replaceAll('*/', '* /')}\n*/\n` : '';
   return `#!/usr/bin/env node
 // farmwatch laptop agent, bundled by scripts/package/build-bundle.mjs; third-party licence notices at the end of the file.
@@ -172,14 +188,21 @@ function codeCache() {
   return undefined;
 }
 function agentWrapped() {
-  return '(function (exports, require, module, __filename, __dirname) {' + agent() + '\\n})';
-}
-function agent() {
-  return ${JSON.stringify(agent)};
+  return commentText(agentSource, ${payload.agent.escaped});
 }
 function zod() {
-  return ${JSON.stringify(zod)};
+  return commentText(zodSource, ${payload.zod.escaped});
 }
+// The code as a comment in a function that never runs: Node's compile of this file skips it like any comment (a string
+// literal of the same code was scanned twice, escape by escape, and copied), and Function.prototype.toString hands it
+// back as a slice of the file's text, without a copy. A comment end in the code is written as ${JSON.stringify(starSlashStandIn)}.
+function commentText(fn, escaped) {
+  const text = Function.prototype.toString.call(fn);
+  const body = text.slice(text.indexOf('/*') + 2, text.lastIndexOf('*/'));
+  return escaped ? body.replaceAll(${JSON.stringify(starSlashStandIn)}, '*/') : body;
+}
+function agentSource() {/*${payload.agent.text}*/}
+function zodSource() {/*${payload.zod.text}*/}
 ${comments}`;
 }
 

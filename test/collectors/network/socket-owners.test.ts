@@ -5,7 +5,7 @@ const denied = () => Object.assign(new Error('EACCES: permission denied'), { cod
 const gone = () => Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
 
 /** An in-memory /proc: pid → { fds: fd → link target | an error }. */
-function fakeProc(table: Record<string, { name?: string; fds: Record<string, string> | Error }>): ProcFds & { linkCalls: number } {
+function fakeProc(table: Record<string, { name?: string; fds: Record<string, string | Error> | Error }>): ProcFds & { linkCalls: number } {
   const proc = {
     linkCalls: 0,
     pids: () => Object.keys(table),
@@ -17,8 +17,9 @@ function fakeProc(table: Record<string, { name?: string; fds: Record<string, str
     },
     link: (pid: string, fd: string) => {
       proc.linkCalls++;
-      const t = (table[pid]?.fds as Record<string, string>)[fd];
+      const t = (table[pid]?.fds as Record<string, string | Error>)[fd];
       if (t === undefined) throw gone();
+      if (t instanceof Error) throw t;
       return t;
     },
     name: (pid: string) => table[pid]?.name,
@@ -41,6 +42,19 @@ describe('findSocketOwners', () => {
       ]),
     );
     expect(owners.deniedProcesses).toBe(1);
+    expect(owners.walkedAll).toBe(true);
+  });
+
+  it('reads no more links of a process after one is refused (listed fd table, links refused: a sandbox init)', async () => {
+    const refusing = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [String(i), denied()]));
+    const proc = fakeProc({
+      '1': { fds: refusing },
+      '900': { name: 'anydesk', fds: { '3': 'socket:[200]' } },
+    });
+    const owners = await findSocketOwners(new Set([200, 300]), proc);
+    expect(owners.byInode).toEqual(new Map([[200, { pid: 900, process: 'anydesk' }]]));
+    expect(proc.linkCalls).toBe(2);
+    expect(owners.deniedProcesses).toBe(0);
     expect(owners.walkedAll).toBe(true);
   });
 

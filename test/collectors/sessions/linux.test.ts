@@ -48,4 +48,14 @@ describe('sessions (Linux)', () => {
     expect(r).toMatchObject({ status: 'ok', data: { sessions: [] } });
     if (r.status === 'ok') expect(r.notes?.[0]).toContain('no logind');
   });
+
+  it('lists no session, without forking who, when logind runs but holds no session (its folder empty or only .ref FIFOs)', async () => {
+    for (const entries of [[], ['2.ref']]) {
+      const ctx = fakeContext({ commands: { who: fixture('linux', 'who-jc-centos77.txt') }, dirs: { '/run/systemd/sessions': entries } });
+      const r = await collect(ctx);
+      expect(ctx.execCalls).toEqual([]);
+      expect(r).toMatchObject({ status: 'ok', data: { sessions: [] } });
+      if (r.status === 'ok') expect(r.notes?.[0]).toMatch(/no logind|logind lists no session/);
+    }
+  });
 });
