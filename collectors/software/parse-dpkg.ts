@@ -26,30 +26,54 @@ export function parseDpkgStatus(text: string, seen: Set<string> = new Set()): Dp
       problems.push(`dpkg stanza skipped: no ${name ? 'Status' : 'Package'} (${JSON.stringify(first)})`);
       return;
     }
-    if (status.split(/\s+/).join(' ') !== 'install ok installed') return;
+    if (status !== 'install ok installed' && status.split(/\s+/).join(' ') !== 'install ok installed') return;
     if (!version) problems.push(`dpkg package ${name} has no Version`);
     const key = `${name}\0${version ?? ''}`;
     if (seen.has(key)) return; // the same package for two architectures (multiarch)
     seen.add(key);
     items.push({ name, ...(version ? { version } : {}), source: 'dpkg' });
   };
+  // Lines are looked at in place: only a stanza's first line and the three fields are cut out (a desktop's file is
+  // 20,000+ lines, mostly descriptions; a string per line was most of the parse's time and garbage).
   let start = 0;
   while (start <= text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+    const lineEnd = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    const lineStart = start;
     start = end + 1;
-    if (line.trim() === '') { finish(); continue; }
-    const c = line.charCodeAt(0);
-    if (c === 32 || c === 9) continue; // continuation of a multi-line field
-    s.first ??= line.slice(0, 40);
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const key = line.slice(0, colon).toLowerCase();
-    if (key === 'package') s.package = line.slice(colon + 1).trim();
-    else if (key === 'status') s.status = line.slice(colon + 1).trim();
-    else if (key === 'version') s.version = line.slice(colon + 1).trim();
+    const c = text.charCodeAt(lineStart);
+    // Most lines are told apart by their first one or two characters; blank() only for the rest.
+    if (!(c > 32 && c < 127)) {
+      const next = text.charCodeAt(lineStart + 1);
+      if (lineStart + 1 < lineEnd && next > 32 && next < 127 && (c === 32 || c === 9)) continue; // continuation
+      if (blank(text, lineStart, lineEnd)) { finish(); continue; }
+      if (c === 32 || c === 9) continue; // continuation of a multi-line field
+    }
+    s.first ??= text.slice(lineStart, Math.min(lineStart + 40, lineEnd));
+    const colon = text.indexOf(':', lineStart);
+    if (colon <= lineStart || colon >= lineEnd) continue;
+    // Lower-casing never shortens a string: a key longer than "package" cannot be one of the three.
+    if (colon - lineStart > 7) continue;
+    const key = text.slice(lineStart, colon).toLowerCase();
+    if (key === 'package') s.package = text.slice(colon + 1, lineEnd).trim();
+    else if (key === 'status') s.status = text.slice(colon + 1, lineEnd).trim();
+    else if (key === 'version') s.version = text.slice(colon + 1, lineEnd).trim();
   }
   finish();
   return { items, problems };
+}
+
+/** The line is empty or whitespace only, as String.prototype.trim sees it. */
+function blank(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!trimmed(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/** ECMAScript WhiteSpace and LineTerminator: what trim() removes. */
+function trimmed(c: number): boolean {
+  return (
+    c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
 }

@@ -172,9 +172,14 @@ if (command === '--version' || command === '-v') {
   // One name wherever the file sits: a script taken from the code cache keeps the name it was compiled under at
   // build time, so stacks would name the build's directory; this way they read alike with the cache and without.
   const script = new vm.Script(agentWrapped(), { filename: 'farmwatch.cjs', cachedData: codeCache() });
-  // The build (scripts/package/build-bundle.mjs) asks for the compiled script, to write its code cache after a run.
+  // The build (scripts/package/build-bundle.mjs) asks for the compiled script, to write its code cache after a run: under
+  // the flags it was compiled with, those V8 checks when it takes the cache.
   const builder = globalThis[Symbol.for('farmwatch.bundle.script')];
   if (typeof builder === 'function') builder(script);
+  // The one-shot commands' settings once the code is compiled (agent/v8-daemon.ts, relaxV8ForOneShot).
+  else if (${JSON.stringify(v8.afterCommands)}.includes(command) && process.env.FARMWATCH_V8_DEFAULTS !== '1') {
+    for (const flag of ${JSON.stringify(v8.after)}) require('node:v8').setFlagsFromString(flag);
+  }
   script.runInThisContext()(exports, agentRequire, module, __filename, __dirname);
 }
 function codeCache() {
@@ -299,8 +304,8 @@ export async function buildBundle(outDir = join(root, 'dist', 'bundle'), { listI
   });
   const zod = zodBuild.outputFiles[0].text;
   const legal = result.outputFiles.find((f) => f.path.endsWith('.LEGAL.txt'))?.text ?? '';
-  const { daemonV8Flags, v8TunedCommands } = await import(pathToFileURL(join(root, 'dist', 'agent', 'v8-daemon.js')).href);
-  const v8 = { flags: daemonV8Flags, commands: v8TunedCommands };
+  const { daemonV8Flags, v8TunedCommands, oneShotV8Flags, oneShotCommands } = await import(pathToFileURL(join(root, 'dist', 'agent', 'v8-daemon.js')).href);
+  const v8 = { flags: daemonV8Flags, commands: v8TunedCommands, after: oneShotV8Flags, afterCommands: oneShotCommands };
   // The id ties the code cache to this launcher: V8 itself checks only its version, its flags and the source's length.
   const buildId = `farmwatch-code-cache:${createHash('sha256').update(agent).digest('hex')}:`;
   const inputs = Object.keys(result.metafile.inputs).map((p) => relative(root, resolve(root, p)).split(sep).join('/'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tuneV8ForCommand } from '../../agent/v8-daemon.js';
+import { relaxV8ForOneShot, tuneV8ForCommand } from '../../agent/v8-daemon.js';
 
 // Applying a flag here sets it in this test worker too: only the server's (a young generation that does not grow),
 // harmless to the tests around it; the daemon's --lite-mode is left out for that reason.
@@ -12,5 +12,11 @@ describe('tuneV8ForCommand', () => {
   it('FARMWATCH_V8_DEFAULTS=1 leaves V8 as it is, for the server too', () => {
     expect(tuneV8ForCommand('server', { FARMWATCH_V8_DEFAULTS: '1' })).toBe(false);
     expect(tuneV8ForCommand('run', { FARMWATCH_V8_DEFAULTS: '1' })).toBe(false);
+  });
+
+  it('relaxes V8 only for the one-shot commands, after their code is compiled, and never under FARMWATCH_V8_DEFAULTS=1', () => {
+    for (const command of ['run', 'server', 'enroll', 'schema', '--help', undefined]) expect(relaxV8ForOneShot(command, {})).toBe(false);
+    expect(relaxV8ForOneShot('diagnose', { FARMWATCH_V8_DEFAULTS: '1' })).toBe(false);
+    expect(relaxV8ForOneShot('collect', { FARMWATCH_V8_DEFAULTS: '1' })).toBe(false);
   });
 });
