@@ -2,8 +2,18 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The package root (the folder holding package.json), walking up from this file in src or dist. */
-export function packageRoot(from: string = fileURLToPath(import.meta.url)): string {
+let ownRoot: string | undefined;
+
+/**
+ * The package root (the folder holding package.json), walking up from this file in src or dist. This file's own is
+ * looked up once: every catalog load asks, and each step up is a failed read (a thrown error).
+ */
+export function packageRoot(from?: string): string {
+  if (from === undefined) return (ownRoot ??= findPackageRoot(fileURLToPath(import.meta.url)));
+  return findPackageRoot(from);
+}
+
+function findPackageRoot(from: string): string {
   let dir = dirname(from);
   for (let i = 0; i < 8; i++) {
     try {
