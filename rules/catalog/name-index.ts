@@ -48,8 +48,12 @@ export class NameIndex {
   /** `key`: normaliseName(name), when the caller has it already (the build's name facts). */
   add(entryId: string, name: string, strength: 'strong' | 'weak', uncertain = false, os?: string, kind?: string, common = false, key = normaliseName(name)): void {
     if (key === '') return;
-    const hit: NameHit = { id: entryId, name, strength: isGlob(key) ? 'weak' : strength, unique: true, uncertain, ...(common ? { common } : {}), ...(os ? { spellings: { [os]: [{ name, kind }] } } : {}) };
-    if (isGlob(key)) {
+    const glob = isGlob(key);
+    // Built field by field in the order the spread form had (no temporary objects: ~1,300 names per start).
+    const hit: NameHit = { id: entryId, name, strength: glob ? 'weak' : strength, unique: true, uncertain };
+    if (common) hit.common = common;
+    if (os) hit.spellings = { [os]: [{ name, kind }] };
+    if (glob) {
       const literal = key.slice(0, key.search(/[*?]/));
       const pattern = { re: globToRegExp(key), hit };
       if (literal.length >= PREFIX) push(this.patterns, literal.slice(0, PREFIX), pattern);
@@ -74,7 +78,8 @@ export class NameIndex {
   /** Marks names listed by several entries as not unique; call once after the last add(). */
   seal(): this {
     for (const hits of this.exact.values()) {
-      if (new Set(hits.map((h) => h.id)).size > 1) for (const h of hits) h.unique = false;
+      const first = hits[0]!.id;
+      if (hits.length > 1 && hits.some((h) => h.id !== first)) for (const h of hits) h.unique = false;
     }
     return this;
   }
