@@ -62,6 +62,18 @@ function processKeys(p: Process): ProcessKey[] {
   return out;
 }
 
+// The same, for software items (hundreds of packages, matched against each catalog).
+const softwareMemo = new WeakMap<SoftwareItem, { key: string; base: string | undefined }>();
+
+function softwareKeys(item: SoftwareItem): { key: string; base: string | undefined } {
+  let keys = softwareMemo.get(item);
+  if (!keys) {
+    keys = { key: normaliseName(item.name), base: item.path ? normaliseName(item.path) : undefined };
+    softwareMemo.set(item, keys);
+  }
+  return keys;
+}
+
 /** A catalog compiled once: names, bundle ids and install paths in Maps; matchers for processes and software items. */
 export class CompiledCatalog<E extends CatalogEntry> {
   readonly byId: ReadonlyMap<string, E>;
@@ -107,7 +119,7 @@ export class CompiledCatalog<E extends CatalogEntry> {
   /** An installed package, app bundle, service or unit: by name (systemd instance "x@y" also as "x@"), bundle id and path. */
   matchSoftware(item: SoftwareItem): CatalogHit[] {
     const out: CatalogHit[] = [];
-    const key = normaliseName(item.name);
+    const { key, base } = softwareKeys(item);
     for (const h of this.names.lookupKey(key)) out.push({ ...h, by: 'name', value: item.name });
     const at = key.indexOf('@');
     if (at > 0) {
@@ -119,8 +131,7 @@ export class CompiledCatalog<E extends CatalogEntry> {
       const h = b ? this.bundles.get(b.toLowerCase()) : undefined;
       if (h) out.push({ ...h, by: 'bundleId', value: b as string });
     }
-    if (item.path) {
-      const base = normaliseName(item.path);
+    if (item.path && base !== undefined) {
       if (base !== key) for (const h of this.names.lookupKey(base)) out.push({ ...h, by: 'path', value: item.path });
       for (const h of this.paths.lookup(item.path)) out.push({ ...h, by: 'path', value: item.path });
     }

@@ -124,6 +124,7 @@ export class PathIndex {
 
   /** Entries whose install directory holds this path (the path itself or any ancestor). */
   lookup(raw: string): NameHit[] {
+    if (this.dirs.size === 0 && this.globs.length === 0) return []; // a catalog without install paths
     let p = normalisePath(raw);
     const out: NameHit[] = [];
     for (let i = 0; i < 12 && p.length > 0; i++) {
