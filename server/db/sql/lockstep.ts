@@ -78,17 +78,19 @@ export async function runLockstep<T>(tx: SqlDb, jobs: readonly Job<T>[], runBatc
   for (;;) {
     while (cursor < n && done[cursor]) cursor++;
     if (cursor === n) return results;
-    const ready = new Map<string, number[]>();
+    // By text, then op: a key joined of the two would be a new long string, hashed again, per step per round.
+    const ready = new Map<string, Map<string, number[]>>();
     for (let k = cursor; k < n; k++) {
       const s = pending[k];
       if (!batched(s)) continue;
-      const key = `${s.op}\u0000${s.sql}`;
-      const list = ready.get(key);
+      let ops = ready.get(s.sql);
+      if (!ops) ready.set(s.sql, (ops = new Map()));
+      const list = ops.get(s.op);
       if (list) list.push(k);
-      else ready.set(key, [k]);
+      else ops.set(s.op, [k]);
     }
     if (ready.size) {
-      for (const ks of ready.values()) {
+      for (const ks of [...ready.values()].flatMap((ops) => [...ops.values()])) {
         const first = pending[ks[0]!] as Batched;
         const values = await runBatch(tx, first.op, first.sql, first.batch, ks.map((k) => (pending[k] as Batched).params));
         for (const [j, k] of ks.entries()) {

@@ -69,14 +69,14 @@ async function dump(url: string): Promise<Record<string, string[]>> {
 describe.skipIf(pgSkipReason !== undefined)('PostgreSQL ingest in batches', () => {
   it('derives multi-row statements from the single ones', () => {
     const ins = compile('run', 'INSERT INTO t (a, b) VALUES (?, ?) ON CONFLICT DO NOTHING', ['text', 'bigint'], ['a']);
-    expect(ins.text).toBe('INSERT INTO t (a, b) SELECT batch.batch_p1, batch.batch_p2 FROM unnest(CAST(? AS text[]), CAST(? AS bigint[])) WITH ORDINALITY AS batch(batch_p1, batch_p2, batch_i)  ON CONFLICT DO NOTHING RETURNING a');
+    expect(ins.text).toBe('INSERT INTO t (a, b) SELECT batch.batch_p1, batch.batch_p2 FROM ROWS FROM (json_to_recordset(CAST(? AS json)) AS ("1" text, "2" bigint)) WITH ORDINALITY AS batch(batch_p1, batch_p2, batch_i)  ON CONFLICT DO NOTHING RETURNING a');
     const upd = compile('all', "UPDATE t SET s = s || ' (x?)', n = ? WHERE k = ? RETURNING id", ['integer', 'text']);
-    expect(upd.text).toBe("UPDATE t SET s = s || ' (x?)', n = batch.batch_p1  FROM unnest(CAST(? AS integer[]), CAST(? AS text[])) WITH ORDINALITY AS batch(batch_p1, batch_p2, batch_i) WHERE k = batch.batch_p2  RETURNING batch.batch_i,  id");
+    expect(upd.text).toBe(`UPDATE t SET s = s || ' (x?)', n = batch.batch_p1  FROM ROWS FROM (json_to_recordset(CAST(? AS json)) AS ("1" integer, "2" text)) WITH ORDINALITY AS batch(batch_p1, batch_p2, batch_i) WHERE k = batch.batch_p2  RETURNING batch.batch_i,  id`);
     const sel = compile('get', 'SELECT n FROM c WHERE key = ?', ['text']);
     expect(sel.text).toContain('CROSS JOIN LATERAL (SELECT n FROM c WHERE key = batch.batch_p1) AS s');
     const del = compile('run', 'DELETE FROM t WHERE k = ? AND n < (SELECT n FROM t WHERE k = ? ORDER BY n DESC LIMIT 1 OFFSET 1)', ['text', 'text']);
     expect(del.text).toBe(
-      'DELETE FROM t USING unnest(CAST(? AS text[]), CAST(? AS text[])) WITH ORDINALITY AS batch(batch_p1, batch_p2, batch_i) WHERE k = batch.batch_p1 AND n < (SELECT n FROM t WHERE k = batch.batch_p2 ORDER BY n DESC LIMIT 1 OFFSET 1) RETURNING batch.batch_i',
+      'DELETE FROM t USING ROWS FROM (json_to_recordset(CAST(? AS json)) AS ("1" text, "2" text)) WITH ORDINALITY AS batch(batch_p1, batch_p2, batch_i) WHERE k = batch.batch_p1 AND n < (SELECT n FROM t WHERE k = batch.batch_p2 ORDER BY n DESC LIMIT 1 OFFSET 1) RETURNING batch.batch_i',
     );
     expect(compile('run', 'DELETE FROM t WHERE k = ? RETURNING n', ['text']).text).toMatch(/WHERE k = batch\.batch_p1 RETURNING batch\.batch_i,\s+n$/);
     expect(() => compile('run', 'DELETE FROM t AS x WHERE x.k = ?', ['text'])).toThrow(/alias/);
