@@ -29,6 +29,21 @@ export const v8TunedCommands: readonly string[] = ['run', 'diagnose', 'collect']
  */
 export const serverV8Flags = ['--semi-space-growth-factor=1'] as const;
 
+/**
+ * The server once it listens: V8's own growth of the young generation again (its default factor), so that the start's
+ * burst leaves it small but an ingest under load lets it grow. Held at its first size (1 MiB per semi-space) under
+ * load, PostgreSQL's ingest, whose reports wait for their batch's round trips with their objects alive, scavenged
+ * about every millisecond, each copying the reports in flight: ~16 % of its main thread (docs/BENCHMARKS.md). V8
+ * shrinks it again when the allocation rate falls (idle).
+ */
+export const serverListeningV8Flags = ['--semi-space-growth-factor=2'] as const;
+
+export function tuneV8ForListeningServer(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.FARMWATCH_V8_DEFAULTS === '1') return false;
+  for (const flag of serverListeningV8Flags) setFlagsFromString(flag);
+  return true;
+}
+
 /** For the CLI's first argument; before the command's modules are compiled. */
 export function tuneV8ForCommand(command: string | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
   if (command === 'server') {
