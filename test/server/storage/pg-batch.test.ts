@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../../schema/report.js';
 import { pgIngest, textArray } from '../../../server/storage/pg-ingest.js';
 import { openPostgres } from '../../../server/storage/pg.js';
-import { compile, pgBatcher } from '../../../server/db/sql/pg-batch.js';
+import { compile, jsonRows, pgBatcher } from '../../../server/db/sql/pg-batch.js';
 import type { IngestItem, IngestPolicy } from '../../../server/ingest/item.js';
 import type { Storage } from '../../../server/storage/types.js';
 import { pgSkipReason, pgUrl } from '../../helpers/engines.js';
@@ -81,6 +81,34 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL ingest in batches', () =
     expect(compile('run', 'DELETE FROM t WHERE k = ? RETURNING n', ['text']).text).toMatch(/WHERE k = batch\.batch_p1 RETURNING batch\.batch_i,\s+n$/);
     expect(() => compile('run', 'DELETE FROM t AS x WHERE x.k = ?', ['text'])).toThrow(/alias/);
     expect(() => compile('run', 'DELETE FROM t', ['text'])).toThrow(/DELETE FROM t WHERE/);
+  });
+
+  it('binds every kind of value through the json parameter as the single statement binds it', async () => {
+    expect(jsonRows(3, [['a', null, 1], [undefined, true, 2n]])).toBe('[{"1":"a","3":1},{"2":1,"3":2}]');
+    const url = await freshDatabase(pgUrl!);
+    const storage = await openPostgres({ url });
+    try {
+      const insert = 'INSERT INTO bind_probe (k, t, n, b, z) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING';
+      const values: unknown[][] = [
+        [1, 'plain', 42, true, Buffer.from([0, 1, 0xfe, 0xff])],
+        [2, 'quote " backslash \\ brace {} comma , NULL', -9_007_199_254_740_991, false, Buffer.alloc(0)],
+        [3, 'emoji 🖥️ and a lone surrogate \ud800 and \u2028', 9_007_199_254_740_991n, null, null],
+        [4, "json {\"a\":1} and 'single' and \\x00", null, undefined, new Uint8Array([92, 120])],
+        [5, '', 0, 1, Buffer.from('\\x41')],
+      ];
+      const stored = async (batched: boolean) =>
+        storage.sql.transaction(async (tx) => {
+          await tx.run('CREATE TEMP TABLE bind_probe (k INTEGER PRIMARY KEY, t TEXT, n BIGINT, b INTEGER, z BYTEA) ON COMMIT DROP');
+          if (batched) await pgBatcher()(tx, 'run', insert, { key: ['k'] }, values);
+          else for (const v of values) await tx.run(insert, v.map((x) => (typeof x === 'boolean' ? (x ? 1 : 0) : x)));
+          return tx.all('SELECT k, t, n, b, z FROM bind_probe ORDER BY k');
+        });
+      const one = await stored(false);
+      expect(one).toHaveLength(values.length);
+      expect(await stored(true)).toEqual(one);
+    } finally {
+      await storage.close();
+    }
   });
 
   it('deletes in one statement what the single statements delete one by one', async () => {
