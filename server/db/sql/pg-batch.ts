@@ -85,7 +85,7 @@ interface Compiled {
 /**
  * The steps' parameters as one json array of objects keyed "1" … "n" (a null is left out: json_to_recordset reads a
  * missing key as null). Each value as the single statement would bind it through node-postgres: booleans as 1/0,
- * bytes as bytea's hex text, a Date as its instant, another object as its JSON text, a lone surrogate as U+FFFD
+ * bytes as bytea's hex text, a Date as its instant, an array as a json array, another object as its JSON text, a lone surrogate as U+FFFD
  * (what node-postgres's UTF-8 encoding of the text makes of it; PostgreSQL's json refuses it escaped).
  */
 export function jsonRows(n: number, rows: readonly (readonly unknown[])[]): string {
@@ -122,6 +122,8 @@ function jsonValue(v: unknown): string | undefined {
       if (v === null) return undefined;
       if (ArrayBuffer.isView(v)) return `"\\\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}"`;
       if (v instanceof Date) return JSON.stringify(v.toISOString());
+      // A list (an array parameter): a json array, which json_to_recordset reads into the array type.
+      if (Array.isArray(v)) return `[${v.map((x) => jsonValue(x) ?? 'null').join(',')}]`;
       return JSON.stringify(wellFormed(JSON.stringify(v)));
     default:
       return JSON.stringify(wellFormed(String(v)));
