@@ -17,8 +17,10 @@ export interface Job<T> {
   steps: Steps<T>;
 }
 
-type Batched = Extract<Step, { op: 'all' | 'get' | 'run' }> & { batch: Batch };
+type Batched = Extract<Step, { op: 'all' | 'get' | 'run' | 'each' }> & { batch: Batch };
 const batched = (s: Step | undefined): s is Batched => s !== undefined && s.op !== 'call' && s.op !== 'lock' && s.batch !== undefined;
+/** The statement's op: an `each` step's parameter sets go into the statement beside the single steps'. */
+const opOf = (s: Batched): 'all' | 'get' | 'run' => (s.op === 'each' ? s.step : s.op);
 
 /**
  * The batched driver: the jobs' (reports') generators in lockstep, on one transaction. Every round, the pending steps
@@ -85,25 +87,46 @@ export async function runLockstep<T>(tx: SqlDb, jobs: readonly Job<T>[], runBatc
       if (!batched(s)) continue;
       let ops = ready.get(s.sql);
       if (!ops) ready.set(s.sql, (ops = new Map()));
-      const list = ops.get(s.op);
+      const list = ops.get(opOf(s));
       if (list) list.push(k);
-      else ops.set(s.op, [k]);
+      else ops.set(opOf(s), [k]);
     }
     if (ready.size) {
       for (const ks of [...ready.values()].flatMap((ops) => [...ops.values()])) {
         const first = pending[ks[0]!] as Batched;
-        const values = await runBatch(tx, first.op, first.sql, first.batch, ks.map((k) => (pending[k] as Batched).params));
-        for (const [j, k] of ks.entries()) {
+        // One row of the statement per parameter set: a single step's one, an `each` step's several (`owner` says whose).
+        const owner: number[] = [];
+        const params: (readonly unknown[])[] = [];
+        for (const k of ks) {
+          const s = pending[k] as Batched;
+          if (s.op === 'each') for (const p of s.each) owner.push(k), params.push(p);
+          else owner.push(k), params.push(s.params);
+        }
+        const values = await runBatch(tx, opOf(first), first.sql, first.batch, params);
+        const sets = new Map<number, unknown[]>();
+        for (const [j, k] of owner.entries()) {
           const v = values[j];
+          if ((pending[k] as Batched).op === 'each') {
+            // runEach refuses an INSERT key: nothing of an `each` step is left for the next statement.
+            if (v === deferred) throw new Error('an each step deferred by its batch form');
+            const got = sets.get(k);
+            if (got) got.push(v);
+            else sets.set(k, [v]);
+            continue;
+          }
           if (v === deferred) continue;
           if (first.batch.reads) readBy.set(first.batch.reads, Math.max(readBy.get(first.batch.reads) ?? -1, k));
           advance(k, jobs[k]!.steps.next(v));
+        }
+        for (const [k, got] of sets) {
+          if (first.batch.reads) readBy.set(first.batch.reads, Math.max(readBy.get(first.batch.reads) ?? -1, k));
+          advance(k, jobs[k]!.steps.next(got));
         }
       }
       continue;
     }
     const step = pending[cursor]!;
-    if (step.op !== 'call' && step.op !== 'lock' && step.writes && (readBy.get(step.writes) ?? -1) > cursor) {
+    if ((step.op === 'all' || step.op === 'get' || step.op === 'run') && step.writes && (readBy.get(step.writes) ?? -1) > cursor) {
       throw new NotSerial(`${step.writes} written by report ${cursor + 1} after a later report of the batch read it`);
     }
     advance(cursor, jobs[cursor]!.steps.next(await runStep(tx, step)));
