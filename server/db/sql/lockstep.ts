@@ -42,6 +42,8 @@ const opOf = (s: Batched): 'all' | 'get' | 'run' => (s.op === 'each' ? s.step : 
  *   job has read it, the swap would change what that job read, so the driver throws NotSerial and the caller runs the
  *   batch one job at a time instead (in steady state nothing writes the counts: they move when a device or a tool is
  *   new to the fleet).
+ * An `each` step (several parameter sets of one statement, on rows of the job's own device that no other of its sets
+ * touches) is its sets run in any order, so each set is such a step too and they go in the statement side by side.
  * Two INSERT steps with the same key never share a statement (pg-batch.ts defers the later one). One report id sent
  * by two devices is the one case where the serial order is not the jobs' own: when the later job's device is free
  * first, its insert wins and the earlier job ends as 'duplicate' at its first step, which is the serial order with
