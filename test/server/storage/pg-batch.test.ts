@@ -4,6 +4,8 @@ import type { Report } from '../../../schema/report.js';
 import { pgIngest, textArray } from '../../../server/storage/pg-ingest.js';
 import { openPostgres } from '../../../server/storage/pg.js';
 import { compile, jsonRows, pgBatcher } from '../../../server/db/sql/pg-batch.js';
+import { runLockstep, type BatchRunner } from '../../../server/db/sql/lockstep.js';
+import { own, run, runEach, type Steps } from '../../../server/db/sql/steps.js';
 import type { IngestItem, IngestPolicy } from '../../../server/ingest/item.js';
 import type { Storage } from '../../../server/storage/types.js';
 import { pgSkipReason, pgUrl } from '../../helpers/engines.js';
@@ -106,6 +108,37 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL ingest in batches', () =
       const one = await stored(false);
       expect(one).toHaveLength(values.length);
       expect(await stored(true)).toEqual(one);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it("puts an each step's parameter sets into the statement beside the other reports' steps", async () => {
+    const url = await freshDatabase(pgUrl!);
+    const storage = await openPostgres({ url });
+    try {
+      const touch = 'UPDATE each_probe SET n = n + 1 WHERE k = ?';
+      const got = await storage.sql.transaction(async (tx) => {
+        await tx.run('CREATE TEMP TABLE each_probe (k TEXT PRIMARY KEY, n INTEGER) ON COMMIT DROP');
+        await tx.run("INSERT INTO each_probe (k, n) VALUES ('a', 0), ('b', 0), ('c', 0)");
+        const batcher = pgBatcher();
+        let statements = 0;
+        const counted: BatchRunner = (...args) => {
+          statements++;
+          return batcher(...args);
+        };
+        function* first(): Steps<number[]> {
+          return (yield* runEach(touch, [['a'], ['missing'], ['b']], own)).map((r) => r.changes);
+        }
+        function* second(): Steps<number[]> {
+          return [(yield* run(touch, ['c'], own)).changes];
+        }
+        const out = await runLockstep(tx, [{ group: 'd1', steps: first() }, { group: 'd2', steps: second() }], counted);
+        return { out, statements, rows: await tx.all('SELECT k, n FROM each_probe ORDER BY k') };
+      });
+      expect(got.out).toEqual([[1, 0, 1], [1]]);
+      expect(got.statements).toBe(1);
+      expect(got.rows).toEqual([{ k: 'a', n: 1 }, { k: 'b', n: 1 }, { k: 'c', n: 1 }]);
     } finally {
       await storage.close();
     }
