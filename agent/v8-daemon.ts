@@ -48,6 +48,21 @@ export function relaxV8ForOneShot(command: string | undefined, env: NodeJS.Proce
 }
 
 /**
+ * The server once it listens: V8's own growth of the young generation again (its default factor), so that the start's
+ * burst leaves it small but an ingest under load lets it grow. Held at its first size (1 MiB per semi-space) under
+ * load, PostgreSQL's ingest, whose reports wait for their batch's round trips with their objects alive, scavenged
+ * about every millisecond, each copying the reports in flight: ~16 % of its main thread (docs/BENCHMARKS.md). V8
+ * shrinks it again when the allocation rate falls (idle).
+ */
+export const serverListeningV8Flags = ['--semi-space-growth-factor=2'] as const;
+
+export function tuneV8ForListeningServer(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.FARMWATCH_V8_DEFAULTS === '1') return false;
+  for (const flag of serverListeningV8Flags) setFlagsFromString(flag);
+  return true;
+}
+
+/**
  * For the CLI's first argument; before the command's modules are compiled. The tsc output has no code cache to match:
  * a one-shot command's settings are all set here.
  */

@@ -54,6 +54,8 @@ export async function main(args: string[], io: Io): Promise<number> {
   const tick = Number(io.env.FARMWATCH_TIMER_TICK_MS ?? '');
   const server = await createServer({ config, secrets, logger: log, ...(tick > 0 ? { silenceCheckMs: tick, pruneMs: tick } : {}) });
   const address = await server.listen();
+  // Started: the young generation may grow with the load from here (agent/v8-daemon.ts).
+  (await import('../../agent/v8-daemon.js')).tuneV8ForListeningServer(io.env);
   log.info({ address, db: describeDb(config) }, 'farmwatch server listening');
   // One line on stdout, so scripts and tests learn the address (and the port when 0 was asked).
   io.stdout.write(`farmwatch server listening on ${address}\n`);

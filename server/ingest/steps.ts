@@ -3,7 +3,7 @@ import { boundDeviceAlerts, deviceAlertDrafts, deviceAlertRules } from '../devic
 import { outboxSteps } from '../forwarders/outbox.js';
 import { intelSteps, type IntelColumns } from '../geo/intel.js';
 import { byteOrder, forUpdate, larger } from '../db/sql/dialect.js';
-import { all, get, lock, own, run, type Steps } from '../db/sql/steps.js';
+import { all, get, lock, own, run, runEach, type Steps } from '../db/sql/steps.js';
 import type { SqlDb } from '../db/sql/types.js';
 import type { IngestItem, IngestOutcome, IngestPolicy } from './item.js';
 import { clockSkewRecord } from './clock-skew-record.js';
@@ -95,7 +95,8 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
         facts_hash = CASE WHEN ? = 1 THEN ? ELSE facts_hash END,
         facts_report_id = CASE WHEN ? = 1 THEN ? ELSE facts_report_id END
       WHERE device_id = ?`,
-    // Steady state: one statement per place. It changes a row only when the device was already there within the window.
+    // Steady state: one statement per place (all of a report's places in one round trip on PostgreSQL). It changes a row
+    // only when the device was already there within the window.
     touchPresence: `UPDATE presence SET last_seen_ms = ${larger(dialect, 'last_seen_ms', 'CAST(? AS BIGINT)')} WHERE kind = ? AND place = ? AND device_id = ? AND last_seen_ms >= ?`,
     upsertPresence: `INSERT INTO presence (kind, place, device_id, last_seen_ms) VALUES (?, ?, ?, ?)
        ON CONFLICT (kind, place, device_id) DO UPDATE SET last_seen_ms = ${larger(dialect, 'presence.last_seen_ms', 'excluded.last_seen_ms')}`,
@@ -114,13 +115,15 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
     const windowMs = policy.colocation.windowHours * 3_600_000;
     const windowStart = now - windowMs;
     const { report } = item;
-    for (const place of placesOf({ sourceIp: item.sourceIp, sourceIsOffice: item.sourceIsOffice, gatewayMac: report.identity.gatewayMac, wifiBssid: report.identity.wifiBssid, asn: item.source?.asn, known: policy.colocation.known })) {
+    const places = placesOf({ sourceIp: item.sourceIp, sourceIsOffice: item.sourceIsOffice, gatewayMac: report.identity.gatewayMac, wifiBssid: report.identity.wifiBssid, asn: item.source?.asn, known: policy.colocation.known })
       // Written here a moment ago: a member within the window, so the cluster cannot have grown; nothing to read or write.
-      if (presence?.fresh(place.kind, place.value, report.deviceId, now, windowMs)) continue;
-      // Already a member within the window: the cluster cannot have grown, nothing else to read.
-      const touched = (yield* run(sql.touchPresence, [now, place.kind, place.value, report.deviceId, windowStart], own)).changes;
+      .filter((place) => !presence?.fresh(place.kind, place.value, report.deviceId, now, windowMs));
+    // Every place's row touched at once (each its own row: the order does not matter; on PostgreSQL one round trip).
+    const touched = yield* runEach(sql.touchPresence, places.map((place) => [now, place.kind, place.value, report.deviceId, windowStart]), own);
+    for (const [i, place] of places.entries()) {
       presence?.wrote(place.kind, place.value, report.deviceId, now);
-      if (touched) continue;
+      // Already a member within the window: the cluster cannot have grown, nothing else to read.
+      if (touched[i]!.changes) continue;
       // A device arrives at a place: from here to commit, no other replica changes this place's members or alert.
       yield* lock(`place:${place.kind}:${place.value}`);
       yield* run(sql.upsertPresence, [place.kind, place.value, report.deviceId, now]);

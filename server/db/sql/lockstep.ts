@@ -17,8 +17,10 @@ export interface Job<T> {
   steps: Steps<T>;
 }
 
-type Batched = Extract<Step, { op: 'all' | 'get' | 'run' }> & { batch: Batch };
+type Batched = Extract<Step, { op: 'all' | 'get' | 'run' | 'each' }> & { batch: Batch };
 const batched = (s: Step | undefined): s is Batched => s !== undefined && s.op !== 'call' && s.op !== 'lock' && s.batch !== undefined;
+/** The statement's op: an `each` step's parameter sets go into the statement beside the single steps'. */
+const opOf = (s: Batched): 'all' | 'get' | 'run' => (s.op === 'each' ? s.step : s.op);
 
 /**
  * The batched driver: the jobs' (reports') generators in lockstep, on one transaction. Every round, the pending steps
@@ -40,6 +42,8 @@ const batched = (s: Step | undefined): s is Batched => s !== undefined && s.op !
  *   job has read it, the swap would change what that job read, so the driver throws NotSerial and the caller runs the
  *   batch one job at a time instead (in steady state nothing writes the counts: they move when a device or a tool is
  *   new to the fleet).
+ * An `each` step (several parameter sets of one statement, on rows of the job's own device that no other of its sets
+ * touches) is its sets run in any order, so each set is such a step too and they go in the statement side by side.
  * Two INSERT steps with the same key never share a statement (pg-batch.ts defers the later one). One report id sent
  * by two devices is the one case where the serial order is not the jobs' own: when the later job's device is free
  * first, its insert wins and the earlier job ends as 'duplicate' at its first step, which is the serial order with
@@ -78,30 +82,53 @@ export async function runLockstep<T>(tx: SqlDb, jobs: readonly Job<T>[], runBatc
   for (;;) {
     while (cursor < n && done[cursor]) cursor++;
     if (cursor === n) return results;
-    const ready = new Map<string, number[]>();
+    // By text, then op: a key joined of the two would be a new long string, hashed again, per step per round.
+    const ready = new Map<string, Map<string, number[]>>();
     for (let k = cursor; k < n; k++) {
       const s = pending[k];
       if (!batched(s)) continue;
-      const key = `${s.op}\u0000${s.sql}`;
-      const list = ready.get(key);
+      let ops = ready.get(s.sql);
+      if (!ops) ready.set(s.sql, (ops = new Map()));
+      const list = ops.get(opOf(s));
       if (list) list.push(k);
-      else ready.set(key, [k]);
+      else ops.set(opOf(s), [k]);
     }
     if (ready.size) {
-      for (const ks of ready.values()) {
+      for (const ks of [...ready.values()].flatMap((ops) => [...ops.values()])) {
         const first = pending[ks[0]!] as Batched;
-        const values = await runBatch(tx, first.op, first.sql, first.batch, ks.map((k) => (pending[k] as Batched).params));
-        for (const [j, k] of ks.entries()) {
+        // One row of the statement per parameter set: a single step's one, an `each` step's several (`owner` says whose).
+        const owner: number[] = [];
+        const params: (readonly unknown[])[] = [];
+        for (const k of ks) {
+          const s = pending[k] as Batched;
+          if (s.op === 'each') for (const p of s.each) owner.push(k), params.push(p);
+          else owner.push(k), params.push(s.params);
+        }
+        const values = await runBatch(tx, opOf(first), first.sql, first.batch, params);
+        const sets = new Map<number, unknown[]>();
+        for (const [j, k] of owner.entries()) {
           const v = values[j];
+          if ((pending[k] as Batched).op === 'each') {
+            // runEach refuses an INSERT key: nothing of an `each` step is left for the next statement.
+            if (v === deferred) throw new Error('an each step deferred by its batch form');
+            const got = sets.get(k);
+            if (got) got.push(v);
+            else sets.set(k, [v]);
+            continue;
+          }
           if (v === deferred) continue;
           if (first.batch.reads) readBy.set(first.batch.reads, Math.max(readBy.get(first.batch.reads) ?? -1, k));
           advance(k, jobs[k]!.steps.next(v));
+        }
+        for (const [k, got] of sets) {
+          if (first.batch.reads) readBy.set(first.batch.reads, Math.max(readBy.get(first.batch.reads) ?? -1, k));
+          advance(k, jobs[k]!.steps.next(got));
         }
       }
       continue;
     }
     const step = pending[cursor]!;
-    if (step.op !== 'call' && step.op !== 'lock' && step.writes && (readBy.get(step.writes) ?? -1) > cursor) {
+    if ((step.op === 'all' || step.op === 'get' || step.op === 'run') && step.writes && (readBy.get(step.writes) ?? -1) > cursor) {
       throw new NotSerial(`${step.writes} written by report ${cursor + 1} after a later report of the batch read it`);
     }
     advance(cursor, jobs[cursor]!.steps.next(await runStep(tx, step)));

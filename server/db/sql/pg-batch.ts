@@ -3,22 +3,27 @@ import { numberPlaceholders, type SqlDb, type SqlRow } from './types.js';
 
 /**
  * PostgreSQL's batch forms, derived from the single statement (server/db/sql/steps.ts `Batch`), so that the
- * ingest's SQL stays written once: N steps of one text become one statement over
- * `unnest(?::t1[], …, ?::tn[]) WITH ORDINALITY AS b(batch_p1, …, batch_pn, batch_i)`, each `?` of the text
- * replaced by its column, and the result split back by `batch_i` (an INSERT's by its key columns):
+ * ingest's SQL stays written once: N steps of one text become one statement over the rows of ONE json parameter,
+ * `ROWS FROM (json_to_recordset(?::json) AS ("1" t1, …, "n" tn)) WITH ORDINALITY AS b(batch_p1, …, batch_pn, batch_i)`,
+ * each `?` of the text replaced by its column, and the result split back by `batch_i` (an INSERT's by its key columns):
  *
- * - SELECT: `SELECT b.batch_i, s.* FROM unnest(…) b CROSS JOIN LATERAL (<the select>) s` (FOR UPDATE included);
- * - UPDATE … WHERE … [RETURNING …]: `UPDATE … FROM unnest(…) b WHERE … RETURNING b.batch_i, …`;
- * - INSERT … VALUES (…) …: `INSERT … SELECT <the values> FROM unnest(…) b … RETURNING <key columns>`;
- * - DELETE FROM t WHERE … [RETURNING …]: `DELETE FROM t USING unnest(…) b WHERE … RETURNING b.batch_i, …`.
+ * - SELECT: `SELECT b.batch_i, s.* FROM <the rows> b CROSS JOIN LATERAL (<the select>) s` (FOR UPDATE included);
+ * - UPDATE … WHERE … [RETURNING …]: `UPDATE … FROM <the rows> b WHERE … RETURNING b.batch_i, …`;
+ * - INSERT … VALUES (…) …: `INSERT … SELECT <the values> FROM <the rows> b … RETURNING <key columns>`;
+ * - DELETE FROM t WHERE … [RETURNING …]: `DELETE FROM t USING <the rows> b WHERE … RETURNING b.batch_i, …`.
  *
  * The parameters' types are PostgreSQL's own inference for the single statement (PREPARE, then
- * pg_prepared_statements.parameter_types), asked once per text per process: the batch casts each array to exactly
- * what the single statement would have bound.
+ * pg_prepared_statements.parameter_types), asked once per text per process: each column is read from the json as
+ * exactly what the single statement would have bound. One json text per statement, not one array per parameter:
+ * node-postgres wrote an array literal per parameter element by element (each escaped twice, a string each), a large
+ * part of the ingest's CPU and garbage on PostgreSQL; here each text is escaped once, by the native JSON.stringify.
+ * PostgreSQL estimates the rows at 100 (it cannot see into the json): the statements joined on a key still run as a
+ * nested loop over the key's index (seen with EXPLAIN at 60,000 presence rows).
  */
 export function pgBatcher(): BatchRunner {
   const types = new Map<string, string[]>();
-  const compiled = new Map<string, Compiled>();
+  // By text, then by op and key: the texts are long constants (their hash is kept), a key built of them per call is not.
+  const compiled = new Map<string, Map<string, Compiled>>();
   let probes = 0;
 
   async function typesOf(tx: SqlDb, sql: string): Promise<string[]> {
@@ -34,9 +39,11 @@ export function pgBatcher(): BatchRunner {
   }
 
   return async function runBatch(tx, op, sql, batch, each) {
-    const key = `${op}\u0000${batch.key?.join(',') ?? ''}\u0000${sql}`;
-    let c = compiled.get(key);
-    if (!c) compiled.set(key, (c = compile(op, sql, await typesOf(tx, sql), batch.key)));
+    let forms = compiled.get(sql);
+    if (!forms) compiled.set(sql, (forms = new Map()));
+    const key = batch.key ? `${op}\u0000${batch.key.join(',')}` : op;
+    let c = forms.get(key);
+    if (!c) forms.set(key, (c = compile(op, sql, await typesOf(tx, sql), batch.key)));
     // Two steps with the same INSERT key never share a statement: the later one waits and then meets the row.
     const taken: number[] = [];
     const out: (unknown | typeof deferred)[] = each.map(() => deferred);
@@ -49,8 +56,7 @@ export function pgBatcher(): BatchRunner {
       }
       taken.push(k);
     }
-    const columns = c.types.map((_, p) => taken.map((k) => bindable(each[k]![p])));
-    const rows = await tx.all<SqlRow>(c.text, columns);
+    const rows = await tx.all<SqlRow>(c.text, [jsonRows(c.types.length, taken.map((k) => each[k]!))]);
     const byStep = new Map<number, SqlRow[]>(taken.map((k) => [k, []]));
     if (c.keyParams) {
       const stepOf = new Map(taken.map((k) => [c!.keyParams!.map((p) => String(each[k]![p])).join('\u0000'), k]));
@@ -78,9 +84,57 @@ interface Compiled {
   keyParams?: number[];
 }
 
-/** node-postgres writes a JS array as a PostgreSQL array literal; booleans as 1/0 like the single statements bind them. */
-function bindable(v: unknown): unknown {
-  return typeof v === 'boolean' ? (v ? 1 : 0) : v === undefined ? null : v;
+/**
+ * The steps' parameters as one json array of objects keyed "1" … "n" (a null is left out: json_to_recordset reads a
+ * missing key as null). Each value as the single statement would bind it through node-postgres: booleans as 1/0,
+ * bytes as bytea's hex text, a Date as its instant, an array as a json array, another object as its JSON text, a lone surrogate as U+FFFD
+ * (what node-postgres's UTF-8 encoding of the text makes of it; PostgreSQL's json refuses it escaped).
+ */
+export function jsonRows(n: number, rows: readonly (readonly unknown[])[]): string {
+  let out = '[';
+  for (let r = 0; r < rows.length; r++) {
+    const params = rows[r]!;
+    out += r ? ',{' : '{';
+    let sep = '';
+    for (let p = 0; p < n; p++) {
+      const v = jsonValue(params[p]);
+      if (v === undefined) continue;
+      out += `${sep}"${p + 1}":${v}`;
+      sep = ',';
+    }
+    out += '}';
+  }
+  return `${out}]`;
+}
+
+function jsonValue(v: unknown): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(wellFormed(v));
+    case 'number':
+      // NaN and the infinities as the text node-postgres would send (json has no such numbers).
+      return Number.isFinite(v) ? String(v) : `"${String(v)}"`;
+    case 'boolean':
+      return v ? '1' : '0';
+    case 'bigint':
+      return String(v);
+    case 'undefined':
+      return undefined;
+    case 'object':
+      if (v === null) return undefined;
+      if (ArrayBuffer.isView(v)) return `"\\\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}"`;
+      if (v instanceof Date) return JSON.stringify(v.toISOString());
+      // A list (an array parameter): a json array, which json_to_recordset reads into the array type.
+      if (Array.isArray(v)) return `[${v.map((x) => jsonValue(x) ?? 'null').join(',')}]`;
+      return JSON.stringify(wellFormed(JSON.stringify(v)));
+    default:
+      return JSON.stringify(wellFormed(String(v)));
+  }
+}
+
+type Utf16 = string & { isWellFormed(): boolean; toWellFormed(): string };
+function wellFormed(s: string): string {
+  return (s as Utf16).isWellFormed() ? s : (s as Utf16).toWellFormed();
 }
 
 /** Quoted text blanked out (same length), so that keywords and `?` are found outside strings only. */
@@ -156,7 +210,7 @@ export function compile(op: 'all' | 'get' | 'run', sql: string, types: string[],
   const n = types.length;
   if (!n) throw new Error(`batch form of a statement without parameters: ${sql.slice(0, 80)}`);
   const cols = types.map((_, k) => `batch_p${k + 1}`).join(', ');
-  const from = `unnest(${types.map((t) => `CAST(? AS ${t}[])`).join(', ')}) WITH ORDINALITY AS batch(${cols}, batch_i)`;
+  const from = `ROWS FROM (json_to_recordset(CAST(? AS json)) AS (${types.map((t, k) => `"${k + 1}" ${t}`).join(', ')})) WITH ORDINALITY AS batch(${cols}, batch_i)`;
   const body = replacePlaceholders(sql.trim(), (k) => `batch.batch_p${k}`);
   const masked = mask(body);
   const verb = /^\s*(\w+)/.exec(masked)?.[1]?.toUpperCase();

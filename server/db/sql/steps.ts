@@ -11,7 +11,13 @@ export type Step =
   /** SqlDb.lock: an advisory lock on PostgreSQL, nothing on SQLite's single writer. */
   | { op: 'lock'; key: string }
   /** A call into code of the driver's own kind (a synchronous SQLite writer, or an async one on PostgreSQL). */
-  | { op: 'call'; sync: () => unknown; async: () => Promise<unknown> };
+  | { op: 'call'; sync: () => unknown; async: () => Promise<unknown> }
+  /**
+   * One statement for several parameter sets of one report, whose order among themselves does not matter (each
+   * touches its own rows): the results in the order of `each`. With a batch form (no INSERT key), PostgreSQL's
+   * batched driver runs them with the other reports' in one multi-row statement: one round trip, not one per set.
+   */
+  | { op: 'each'; step: 'all' | 'get' | 'run'; sql: string; each: readonly (readonly unknown[])[]; batch?: Batch };
 export type Steps<T> = Generator<Step, T, unknown>;
 
 /**
@@ -47,6 +53,12 @@ export function* get<T = SqlRow>(sql: string, params: readonly unknown[] = [], o
 export function* run(sql: string, params: readonly unknown[] = [], options?: StepOptions): Steps<SqlRun & { rowid?: number | bigint }> {
   return (yield { op: 'run', sql, params, ...options }) as SqlRun & { rowid?: number | bigint };
 }
+/** `run` for each parameter set, in any order among themselves (Step `each`); the results in the order given. */
+export function* runEach(sql: string, each: readonly (readonly unknown[])[], options?: { batch?: Batch }): Steps<SqlRun[]> {
+  if (options?.batch?.key) throw new Error('runEach: no batch form with an INSERT key');
+  if (!each.length) return [];
+  return (yield { op: 'each', step: 'run', sql, each, ...options }) as SqlRun[];
+}
 export function* lock(key: string): Steps<void> {
   yield { op: 'lock', key };
 }
@@ -79,7 +91,10 @@ export function syncDriver(db: Database.Database): <T>(steps: Steps<T>) => T {
       let value: unknown;
       if (step.op === 'call') value = step.sync();
       else if (step.op === 'lock') value = undefined;
-      else {
+      else if (step.op === 'each') {
+        const { s } = prepare(step.sql);
+        value = step.each.map((params) => ({ changes: s.run(...bind(params)).changes }));
+      } else {
         const { s, reader } = prepare(step.sql);
         const params = bind(step.params);
         if (step.op === 'run') {
@@ -97,6 +112,7 @@ export function syncDriver(db: Database.Database): <T>(steps: Steps<T>) => T {
 /** One step on a SqlDb (inside its transaction), as the asynchronous drivers run it. */
 export function runStep(tx: SqlDb, step: Step): Promise<unknown> {
   if (step.op === 'call') return step.async();
+  if (step.op === 'each') return runEachOn(tx, step.sql, step.each);
   if (step.op === 'lock') return tx.lock(step.key);
   if (step.op === 'run') return tx.run(step.sql, step.params);
   if (step.op === 'all') return tx.all(step.sql, step.params);
@@ -108,4 +124,10 @@ export async function runSteps<T>(tx: SqlDb, steps: Steps<T>): Promise<T> {
   let next = steps.next();
   while (!next.done) next = steps.next(await runStep(tx, next.value));
   return next.value;
+}
+
+async function runEachOn(tx: SqlDb, sql: string, each: readonly (readonly unknown[])[]): Promise<SqlRun[]> {
+  const out: SqlRun[] = [];
+  for (const params of each) out.push(await tx.run(sql, params));
+  return out;
 }

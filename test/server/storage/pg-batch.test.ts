@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../../schema/report.js';
 import { pgIngest, textArray } from '../../../server/storage/pg-ingest.js';
 import { openPostgres } from '../../../server/storage/pg.js';
-import { compile, pgBatcher } from '../../../server/db/sql/pg-batch.js';
+import { compile, jsonRows, pgBatcher } from '../../../server/db/sql/pg-batch.js';
+import { runLockstep, type BatchRunner } from '../../../server/db/sql/lockstep.js';
+import { own, run, runEach, type Steps } from '../../../server/db/sql/steps.js';
 import type { IngestItem, IngestPolicy } from '../../../server/ingest/item.js';
 import type { Storage } from '../../../server/storage/types.js';
 import { pgSkipReason, pgUrl } from '../../helpers/engines.js';
@@ -69,18 +71,77 @@ async function dump(url: string): Promise<Record<string, string[]>> {
 describe.skipIf(pgSkipReason !== undefined)('PostgreSQL ingest in batches', () => {
   it('derives multi-row statements from the single ones', () => {
     const ins = compile('run', 'INSERT INTO t (a, b) VALUES (?, ?) ON CONFLICT DO NOTHING', ['text', 'bigint'], ['a']);
-    expect(ins.text).toBe('INSERT INTO t (a, b) SELECT batch.batch_p1, batch.batch_p2 FROM unnest(CAST(? AS text[]), CAST(? AS bigint[])) WITH ORDINALITY AS batch(batch_p1, batch_p2, batch_i)  ON CONFLICT DO NOTHING RETURNING a');
+    expect(ins.text).toBe('INSERT INTO t (a, b) SELECT batch.batch_p1, batch.batch_p2 FROM ROWS FROM (json_to_recordset(CAST(? AS json)) AS ("1" text, "2" bigint)) WITH ORDINALITY AS batch(batch_p1, batch_p2, batch_i)  ON CONFLICT DO NOTHING RETURNING a');
     const upd = compile('all', "UPDATE t SET s = s || ' (x?)', n = ? WHERE k = ? RETURNING id", ['integer', 'text']);
-    expect(upd.text).toBe("UPDATE t SET s = s || ' (x?)', n = batch.batch_p1  FROM unnest(CAST(? AS integer[]), CAST(? AS text[])) WITH ORDINALITY AS batch(batch_p1, batch_p2, batch_i) WHERE k = batch.batch_p2  RETURNING batch.batch_i,  id");
+    expect(upd.text).toBe(`UPDATE t SET s = s || ' (x?)', n = batch.batch_p1  FROM ROWS FROM (json_to_recordset(CAST(? AS json)) AS ("1" integer, "2" text)) WITH ORDINALITY AS batch(batch_p1, batch_p2, batch_i) WHERE k = batch.batch_p2  RETURNING batch.batch_i,  id`);
     const sel = compile('get', 'SELECT n FROM c WHERE key = ?', ['text']);
     expect(sel.text).toContain('CROSS JOIN LATERAL (SELECT n FROM c WHERE key = batch.batch_p1) AS s');
     const del = compile('run', 'DELETE FROM t WHERE k = ? AND n < (SELECT n FROM t WHERE k = ? ORDER BY n DESC LIMIT 1 OFFSET 1)', ['text', 'text']);
     expect(del.text).toBe(
-      'DELETE FROM t USING unnest(CAST(? AS text[]), CAST(? AS text[])) WITH ORDINALITY AS batch(batch_p1, batch_p2, batch_i) WHERE k = batch.batch_p1 AND n < (SELECT n FROM t WHERE k = batch.batch_p2 ORDER BY n DESC LIMIT 1 OFFSET 1) RETURNING batch.batch_i',
+      'DELETE FROM t USING ROWS FROM (json_to_recordset(CAST(? AS json)) AS ("1" text, "2" text)) WITH ORDINALITY AS batch(batch_p1, batch_p2, batch_i) WHERE k = batch.batch_p1 AND n < (SELECT n FROM t WHERE k = batch.batch_p2 ORDER BY n DESC LIMIT 1 OFFSET 1) RETURNING batch.batch_i',
     );
     expect(compile('run', 'DELETE FROM t WHERE k = ? RETURNING n', ['text']).text).toMatch(/WHERE k = batch\.batch_p1 RETURNING batch\.batch_i,\s+n$/);
     expect(() => compile('run', 'DELETE FROM t AS x WHERE x.k = ?', ['text'])).toThrow(/alias/);
     expect(() => compile('run', 'DELETE FROM t', ['text'])).toThrow(/DELETE FROM t WHERE/);
+  });
+
+  it('binds every kind of value through the json parameter as the single statement binds it', async () => {
+    expect(jsonRows(3, [['a', null, 1], [undefined, true, 2n]])).toBe('[{"1":"a","3":1},{"2":1,"3":2}]');
+    const url = await freshDatabase(pgUrl!);
+    const storage = await openPostgres({ url });
+    try {
+      const insert = 'INSERT INTO bind_probe (k, t, n, b, z) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING';
+      const values: unknown[][] = [
+        [1, 'plain', 42, true, Buffer.from([0, 1, 0xfe, 0xff])],
+        [2, 'quote " backslash \\ brace {} comma , NULL', -9_007_199_254_740_991, false, Buffer.alloc(0)],
+        [3, 'emoji 🖥️ and a lone surrogate \ud800 and \u2028', 9_007_199_254_740_991n, null, null],
+        [4, "json {\"a\":1} and 'single' and \\x00", null, undefined, new Uint8Array([92, 120])],
+        [5, '', 0, 1, Buffer.from('\\x41')],
+      ];
+      const stored = async (batched: boolean) =>
+        storage.sql.transaction(async (tx) => {
+          await tx.run('CREATE TEMP TABLE bind_probe (k INTEGER PRIMARY KEY, t TEXT, n BIGINT, b INTEGER, z BYTEA) ON COMMIT DROP');
+          if (batched) await pgBatcher()(tx, 'run', insert, { key: ['k'] }, values);
+          else for (const v of values) await tx.run(insert, v.map((x) => (typeof x === 'boolean' ? (x ? 1 : 0) : x)));
+          return tx.all('SELECT k, t, n, b, z FROM bind_probe ORDER BY k');
+        });
+      const one = await stored(false);
+      expect(one).toHaveLength(values.length);
+      expect(await stored(true)).toEqual(one);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it("puts an each step's parameter sets into the statement beside the other reports' steps", async () => {
+    const url = await freshDatabase(pgUrl!);
+    const storage = await openPostgres({ url });
+    try {
+      const touch = 'UPDATE each_probe SET n = n + 1 WHERE k = ?';
+      const got = await storage.sql.transaction(async (tx) => {
+        await tx.run('CREATE TEMP TABLE each_probe (k TEXT PRIMARY KEY, n INTEGER) ON COMMIT DROP');
+        await tx.run("INSERT INTO each_probe (k, n) VALUES ('a', 0), ('b', 0), ('c', 0)");
+        const batcher = pgBatcher();
+        let statements = 0;
+        const counted: BatchRunner = (...args) => {
+          statements++;
+          return batcher(...args);
+        };
+        function* first(): Steps<number[]> {
+          return (yield* runEach(touch, [['a'], ['missing'], ['b']], own)).map((r) => r.changes);
+        }
+        function* second(): Steps<number[]> {
+          return [(yield* run(touch, ['c'], own)).changes];
+        }
+        const out = await runLockstep(tx, [{ group: 'd1', steps: first() }, { group: 'd2', steps: second() }], counted);
+        return { out, statements, rows: await tx.all('SELECT k, n FROM each_probe ORDER BY k') };
+      });
+      expect(got.out).toEqual([[1, 0, 1], [1]]);
+      expect(got.statements).toBe(1);
+      expect(got.rows).toEqual([{ k: 'a', n: 1 }, { k: 'b', n: 1 }, { k: 'c', n: 1 }]);
+    } finally {
+      await storage.close();
+    }
   });
 
   it('deletes in one statement what the single statements delete one by one', async () => {
@@ -248,8 +309,8 @@ describe.skipIf(pgSkipReason !== undefined)('PostgreSQL ingest in batches', () =
     it('lets the next batch start while one runs a report at a time (a tool new to the fleet inside it)', async () => {
       const ingest = pgIngest(pool, []);
       const done: string[] = [];
-      // Eight reports naming a tool the fleet has not seen: the first one's count moves after the others read it.
-      const rollout = ingest(devices.slice(0, 8).map((d, i) => item(d, 360_000 + i, 'gw-office', { tool: 'tool-new-to-the-fleet' })), policy).then((o) => {
+      // The first of eight reports names a tool the fleet has not seen: its count moves after the seven others read theirs.
+      const rollout = ingest(devices.slice(0, 8).map((d, i) => item(d, 360_000 + i, 'gw-office', i === 0 ? { tool: 'tool-new-to-the-fleet' } : {})), policy).then((o) => {
         done.push('rollout');
         return o;
       });
