@@ -16,6 +16,7 @@ import type { SqlDb } from '../db/sql/types.js';
 import type { Report } from '../../schema/report.js';
 import type { SourceGeo } from './open.js';
 import type { IntelPolicy } from './policy.js';
+import type { FleetMemo } from './fleet-memo.js';
 
 /** What intelligence reads of one ingested report (the ingest's IngestItem is one; named here so geo/ stays below it). */
 export interface IntelItem {
@@ -50,22 +51,36 @@ export type TravelBefore = { travel_country: string | null; travel_ms: number | 
  * report (here) and the device (by the caller, from the returned columns), and each opens or updates one alert per
  * (device, rule).
  */
-export function intelSteps(dialect: Pick<SqlDb, 'dialect'>) {
+export function intelSteps(dialect: Pick<SqlDb, 'dialect'>, memo?: FleetMemo) {
   const zones = countryZones();
   const hosting = hostingAsns();
-  const count = function* (key: string): Steps<number> {
-    return Number((yield* get<{ n: number }>('SELECT n FROM fleet_counts WHERE key = ?', [key], { batch: { reads: 'fleet_counts' } }))?.n ?? 0);
+  const count = function* (key: string, afterCommit: (() => void)[]): Steps<number> {
+    const known = memo?.count(key);
+    if (known !== undefined) return known;
+    const n = Number((yield* get<{ n: number }>('SELECT n FROM fleet_counts WHERE key = ?', [key], { batch: { reads: 'fleet_counts' } }))?.n ?? 0);
+    memo?.countRead(key, n, afterCommit);
+    return n;
   };
-  const bump = (key: string) => run('INSERT INTO fleet_counts (key, n) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET n = fleet_counts.n + 1', [key], { writes: 'fleet_counts' });
+  const bump = (key: string) => {
+    memo?.bumped(key);
+    return run('INSERT INTO fleet_counts (key, n) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET n = fleet_counts.n + 1', [key], { writes: 'fleet_counts' });
+  };
+  /** Inserts an insert-only row (DO NOTHING when there); true when it went in. A row the memo knows is not asked again. */
+  function* insertOnce(key: string, sql: string, params: unknown[], batchKey: string[], afterCommit: (() => void)[]): Steps<boolean> {
+    if (memo?.hasRow(key)) return false;
+    const changes = (yield* run(sql, params, { batch: { key: batchKey } })).changes;
+    memo?.rowStored(key, afterCommit);
+    return changes > 0;
+  }
 
-  function* fleetFindings(item: IntelItem, policy: IntelPolicy, atMs: number): Steps<{ finding: Finding; deviceIds: string[] }[]> {
+  function* fleetFindings(item: IntelItem, policy: IntelPolicy, atMs: number, afterCommit: (() => void)[]): Steps<{ finding: Finding; deviceIds: string[] }[]> {
     const { report } = item;
     const out: { finding: Finding; deviceIds: string[] }[] = [];
-    if ((yield* run('INSERT INTO fleet_members (device_id) VALUES (?) ON CONFLICT DO NOTHING', [report.deviceId], { batch: { key: ['device_id'] } })).changes) yield* bump('devices');
-    const fleet = yield* count('devices');
+    if (yield* insertOnce(`member\u0000${report.deviceId}`, 'INSERT INTO fleet_members (device_id) VALUES (?) ON CONFLICT DO NOTHING', [report.deviceId], ['device_id'], afterCommit)) yield* bump('devices');
+    const fleet = yield* count('devices', afterCommit);
     for (const tool of remoteToolsOf(report.findings).slice(0, 50)) {
-      if ((yield* run('INSERT INTO tool_devices (tool, device_id) VALUES (?, ?) ON CONFLICT DO NOTHING', [tool, report.deviceId], { batch: { key: ['tool', 'device_id'] } })).changes) yield* bump(`tool:${tool}`);
-      const finding = rareTool(tool, yield* count(`tool:${tool}`), fleet, policy.rareTool);
+      if (yield* insertOnce(`tool\u0000${tool}\u0000${report.deviceId}`, 'INSERT INTO tool_devices (tool, device_id) VALUES (?, ?) ON CONFLICT DO NOTHING', [tool, report.deviceId], ['tool', 'device_id'], afterCommit)) yield* bump(`tool:${tool}`);
+      const finding = rareTool(tool, yield* count(`tool:${tool}`, afterCommit), fleet, policy.rareTool);
       if (finding) out.push({ finding, deviceIds: [report.deviceId] });
     }
     const identity = report.identity as typeof report.identity & { selfMacs?: string[] };
@@ -107,9 +122,12 @@ export function intelSteps(dialect: Pick<SqlDb, 'dialect'>) {
 
   /**
    * `row`: how the caller names the report's row (SQLite's ingest knows its rowid, one lookup less than the key);
-   * `before`: the device's travel fix when the caller already read the device row.
+   * `before`: the device's travel fix when the caller already read the device row; `afterCommit`: what to run once the
+   * transaction committed (the memo learns there).
    */
-  return function* intel(item: IntelItem, policy: IntelPolicy, at: string, upsertAlert: UpsertAlertStep, row?: { rowid: number | bigint }, before?: TravelBefore): Steps<IntelColumns> {
+  return function* intel(
+    item: IntelItem, policy: IntelPolicy, at: string, upsertAlert: UpsertAlertStep, row?: { rowid: number | bigint }, before?: TravelBefore, afterCommit: (() => void)[] = [],
+  ): Steps<IntelColumns> {
     const { report } = item;
     const atMs = item.receivedAt.getTime();
     const geo = item.source ?? {};
@@ -128,7 +146,7 @@ export function intelSteps(dialect: Pick<SqlDb, 'dialect'>) {
       for (const f of geoFindings) if (f) results.push({ finding: f, deviceIds: [report.deviceId] });
       travelCountry = facts.country ?? null;
     }
-    results.push(...(yield* fleetFindings(item, policy, atMs)));
+    results.push(...(yield* fleetFindings(item, policy, atMs, afterCommit)));
 
     const findings = results.map((r) => r.finding);
     const json = findings.length ? JSON.stringify(findings) : null;

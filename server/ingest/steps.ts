@@ -2,6 +2,7 @@ import { clusterKey, clusterToJoin, colocationRule, decideCluster, joinCluster, 
 import { boundDeviceAlerts, deviceAlertDrafts, deviceAlertRules } from '../device-alerts.js';
 import { outboxSteps } from '../forwarders/outbox.js';
 import { intelSteps, type IntelColumns } from '../geo/intel.js';
+import { fleetMemo } from '../geo/fleet-memo.js';
 import { byteOrder, forUpdate, larger } from '../db/sql/dialect.js';
 import { all, get, lock, own, run, type Steps } from '../db/sql/steps.js';
 import type { SqlDb } from '../db/sql/types.js';
@@ -21,7 +22,8 @@ export interface IngestStepsOptions {
   forwarders: readonly string[];
   /**
    * The database is this process's alone (SQLite: one server per file), so a presence row it wrote a moment ago is
-   * what the file holds and need not be rewritten (./presence.ts). Never with replicas.
+   * what the file holds and need not be rewritten (./presence.ts), and intel's fleet rows and counts it knows need not be
+   * asked again (../geo/fleet-memo.ts). Never with replicas.
    */
   ownsDatabase: boolean;
 }
@@ -45,7 +47,7 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
   const upsertAlert = upsertAlertSteps(dialect, changed);
   const observeSkew = clockSkewRecord(dialect, upsertAlert, changed);
   const judge = guardRecord(upsertAlert, observeSkew);
-  const intel = intelSteps(dialect);
+  const intel = intelSteps(dialect, options.ownsDatabase ? fleetMemo() : undefined);
   const presence = options.ownsDatabase ? recentPresence() : null;
 
   const sql = {
@@ -173,7 +175,7 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
     yield* colocate(item, policy, at);
     // A heartbeat has no reports row: intel's per-report findings go to the device row and the verdict log only.
     const row = beat || inserted.rowid === undefined ? undefined : { rowid: inserted.rowid };
-    const intelColumns = policy.intel ? yield* intel(item, policy.intel, at, upsertAlert, row, before) : null;
+    const intelColumns = policy.intel ? yield* intel(item, policy.intel, at, upsertAlert, row, before, afterCommit) : null;
     // Flags as 1/0, not booleans: the same on both engines, and bound as given on SQLite's hot path.
     const n = times.newest ? 1 : 0;
     const c = integrity;
