@@ -44,20 +44,20 @@ export const verdictsPerDevice = 200;
 const findingsKept = 100;
 const evidenceChars = 4000;
 
-/** A finding as stored, but its evidence (written by evidenceText). */
-function storedHead(f: Finding): Omit<StoredFinding, 'evidence'> {
-  return {
-    rule: String(f.rule).slice(0, 128),
-    title: String(f.title).slice(0, 300),
-    severity: String(f.severity),
-    confidence: Number.isFinite(f.confidence) ? f.confidence : 0,
-    ...(typeof f.weight === 'number' && Number.isFinite(f.weight) ? { weight: f.weight } : {}),
-    ...(typeof f.group === 'string' ? { group: f.group.slice(0, 64) } : {}),
-    ...(typeof f.subject === 'string' ? { subject: f.subject.slice(0, 300) } : {}),
-    ...(f.suppressed === true ? { suppressed: true } : {}),
-    ...(typeof f.suppressedBy === 'string' ? { suppressedBy: f.suppressedBy.slice(0, 300) } : {}),
-    ...(Array.isArray(f.attack) ? { attack: f.attack.slice(0, 10).map((a) => String(a).slice(0, 20)) } : {}),
-  };
+/**
+ * The JSON of a finding as stored (StoredFinding), but its evidence and closing brace (written by evidenceText):
+ * written as text, member by member in StoredFinding's order, without an object per finding on the ingest's path.
+ */
+function storedHeadJson(f: Finding): string {
+  const confidence = Number.isFinite(f.confidence) ? f.confidence : 0;
+  let out = `{"rule":${JSON.stringify(String(f.rule).slice(0, 128))},"title":${JSON.stringify(String(f.title).slice(0, 300))},"severity":${JSON.stringify(String(f.severity))},"confidence":${JSON.stringify(confidence)}`;
+  if (typeof f.weight === 'number' && Number.isFinite(f.weight)) out += `,"weight":${JSON.stringify(f.weight)}`;
+  if (typeof f.group === 'string') out += `,"group":${JSON.stringify(f.group.slice(0, 64))}`;
+  if (typeof f.subject === 'string') out += `,"subject":${JSON.stringify(f.subject.slice(0, 300))}`;
+  if (f.suppressed === true) out += ',"suppressed":true';
+  if (typeof f.suppressedBy === 'string') out += `,"suppressedBy":${JSON.stringify(f.suppressedBy.slice(0, 300))}`;
+  if (Array.isArray(f.attack)) out += `,"attack":${JSON.stringify(f.attack.slice(0, 10).map((a) => String(a).slice(0, 20)))}`;
+  return out;
 }
 
 /** The stored JSON of a finding's evidence: written once (its length decides whether it is kept), once per object. */
@@ -77,7 +77,13 @@ function evidenceText(f: Finding, texts: WeakMap<object, string>): string {
  * evidence: the agent's and the server's lists share most evidence objects (the server re-judges the agent's findings).
  */
 export function storedFindingsJson(findings: readonly Finding[], texts: WeakMap<object, string> = new WeakMap()): string {
-  return `[${findings.slice(0, findingsKept).map((f) => `${JSON.stringify(storedHead(f)).slice(0, -1)},"evidence":${evidenceText(f, texts)}}`).join(',')}]`;
+  let out = '';
+  const n = Math.min(findings.length, findingsKept);
+  for (let i = 0; i < n; i++) {
+    const f = findings[i] as Finding;
+    out += `${i ? ',' : ''}${storedHeadJson(f)},"evidence":${evidenceText(f, texts)}}`;
+  }
+  return `[${out}]`;
 }
 
 type Row = Record<string, unknown>;
