@@ -16,6 +16,7 @@ import type { SqlDb } from '../db/sql/types.js';
 import type { Report } from '../../schema/report.js';
 import type { SourceGeo } from './open.js';
 import type { IntelPolicy } from './policy.js';
+import type { FleetMemo } from './fleet-memo.js';
 
 /** What intelligence reads of one ingested report (the ingest's IngestItem is one; named here so geo/ stays below it). */
 export interface IntelItem {
@@ -50,28 +51,53 @@ export type TravelBefore = { travel_country: string | null; travel_ms: number | 
  * report (here) and the device (by the caller, from the returned columns), and each opens or updates one alert per
  * (device, rule).
  */
-export function intelSteps(dialect: Pick<SqlDb, 'dialect'>) {
+export function intelSteps(dialect: Pick<SqlDb, 'dialect'>, memo?: FleetMemo) {
   const zones = countryZones();
   const hosting = hostingAsns();
-  // The counts a report's rules need, in one read (on PostgreSQL one round trip less per tool).
+  // The counts a report's rules need, in one read (on PostgreSQL one round trip less per tool); those the memo knows
+  // are not asked.
   const readCounts = `SELECT key, n FROM fleet_counts WHERE ${inList(dialect, 'key')}`;
-  const counts = function* (keys: readonly string[]): Steps<Map<string, number>> {
-    const rows = yield* all<{ key: string; n: number }>(readCounts, [listParam(dialect, keys)], { batch: { reads: 'fleet_counts' } });
-    return new Map(rows.map((r) => [r.key, Number(r.n)]));
+  const counts = function* (keys: readonly string[], afterCommit: (() => void)[]): Steps<Map<string, number>> {
+    const out = new Map<string, number>();
+    const unknown: string[] = [];
+    for (const key of keys) {
+      const known = memo?.count(key);
+      if (known === undefined) unknown.push(key);
+      else out.set(key, known);
+    }
+    if (!unknown.length) return out;
+    const rows = yield* all<{ key: string; n: number }>(readCounts, [listParam(dialect, unknown)], { batch: { reads: 'fleet_counts' } });
+    const read = new Map(rows.map((r) => [r.key, Number(r.n)]));
+    for (const key of unknown) {
+      const n = read.get(key) ?? 0;
+      memo?.countRead(key, n, afterCommit);
+      out.set(key, n);
+    }
+    return out;
   };
-  const bump = (key: string) => run('INSERT INTO fleet_counts (key, n) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET n = fleet_counts.n + 1', [key], { writes: 'fleet_counts' });
+  const bump = (key: string, afterCommit: (() => void)[]) => {
+    memo?.bumped(key, afterCommit);
+    return run('INSERT INTO fleet_counts (key, n) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET n = fleet_counts.n + 1', [key], { writes: 'fleet_counts' });
+  };
+  /** Inserts an insert-only row (DO NOTHING when there); true when it went in. A row the memo knows is not asked again. */
+  function* insertOnce(key: string, sql: string, params: unknown[], batchKey: string[], afterCommit: (() => void)[]): Steps<boolean> {
+    if (memo?.hasRow(key)) return false;
+    const changes = (yield* run(sql, params, { batch: { key: batchKey } })).changes;
+    memo?.rowStored(key, afterCommit);
+    return changes > 0;
+  }
 
-  function* fleetFindings(item: IntelItem, policy: IntelPolicy, atMs: number): Steps<{ finding: Finding; deviceIds: string[] }[]> {
+  function* fleetFindings(item: IntelItem, policy: IntelPolicy, atMs: number, afterCommit: (() => void)[]): Steps<{ finding: Finding; deviceIds: string[] }[]> {
     const { report } = item;
     const out: { finding: Finding; deviceIds: string[] }[] = [];
-    if ((yield* run('INSERT INTO fleet_members (device_id) VALUES (?) ON CONFLICT DO NOTHING', [report.deviceId], { batch: { key: ['device_id'] } })).changes) yield* bump('devices');
+    if (yield* insertOnce(`member\u0000${report.deviceId}`, 'INSERT INTO fleet_members (device_id) VALUES (?) ON CONFLICT DO NOTHING', [report.deviceId], ['device_id'], afterCommit)) yield* bump('devices', afterCommit);
     const tools = remoteToolsOf(report.findings).slice(0, 50);
     for (const tool of tools) {
-      if ((yield* run('INSERT INTO tool_devices (tool, device_id) VALUES (?, ?) ON CONFLICT DO NOTHING', [tool, report.deviceId], { batch: { key: ['tool', 'device_id'] } })).changes) yield* bump(`tool:${tool}`);
+      if (yield* insertOnce(`tool\u0000${tool}\u0000${report.deviceId}`, 'INSERT INTO tool_devices (tool, device_id) VALUES (?, ?) ON CONFLICT DO NOTHING', [tool, report.deviceId], ['tool', 'device_id'], afterCommit)) yield* bump(`tool:${tool}`, afterCommit);
     }
     // Read once every count is moved: each key is this report's own to move (the fleet's by its membership, a tool's by
     // its row), so each reads as it would right after its own move.
-    const n = yield* counts(['devices', ...tools.map((t) => `tool:${t}`)]);
+    const n = yield* counts(['devices', ...tools.map((t) => `tool:${t}`)], afterCommit);
     const fleet = n.get('devices') ?? 0;
     for (const tool of tools) {
       const finding = rareTool(tool, n.get(`tool:${tool}`) ?? 0, fleet, policy.rareTool);
@@ -116,9 +142,12 @@ export function intelSteps(dialect: Pick<SqlDb, 'dialect'>) {
 
   /**
    * `row`: how the caller names the report's row (SQLite's ingest knows its rowid, one lookup less than the key);
-   * `before`: the device's travel fix when the caller already read the device row.
+   * `before`: the device's travel fix when the caller already read the device row; `afterCommit`: what to run once the
+   * transaction committed (the memo learns there).
    */
-  return function* intel(item: IntelItem, policy: IntelPolicy, at: string, upsertAlert: UpsertAlertStep, row?: { rowid: number | bigint }, before?: TravelBefore): Steps<IntelColumns> {
+  return function* intel(
+    item: IntelItem, policy: IntelPolicy, at: string, upsertAlert: UpsertAlertStep, row?: { rowid: number | bigint }, before?: TravelBefore, afterCommit: (() => void)[] = [],
+  ): Steps<IntelColumns> {
     const { report } = item;
     const atMs = item.receivedAt.getTime();
     const geo = item.source ?? {};
@@ -137,7 +166,7 @@ export function intelSteps(dialect: Pick<SqlDb, 'dialect'>) {
       for (const f of geoFindings) if (f) results.push({ finding: f, deviceIds: [report.deviceId] });
       travelCountry = facts.country ?? null;
     }
-    results.push(...(yield* fleetFindings(item, policy, atMs)));
+    results.push(...(yield* fleetFindings(item, policy, atMs, afterCommit)));
 
     const findings = results.map((r) => r.finding);
     const json = findings.length ? JSON.stringify(findings) : null;

@@ -4,7 +4,7 @@ import { reportSchema, type Report } from '../../schema/report.js';
 import { ClientError, parseJson } from '../body.js';
 import { parsePublicKey, verifyReportSignature, type SignatureParts } from '../lifecycle/report-signature.js';
 import { identifierRekeyer, rekeyReportBody } from '../rekey-identifiers.js';
-import { factsHashOf } from '../ingest/report-facts.js';
+import { bodyAndFactsHash } from '../ingest/report-facts.js';
 
 /**
  * A report's CPU work that needs no database, in the order the route has always answered it: the JSON (depth, parse),
@@ -73,7 +73,7 @@ export function reportPreparer(identifierKey: Buffer, maxKeys = 10_000): (input:
       const received = rekeyReportBody(value, rekey);
       const parsed = reportSchema.safeParse(received);
       if (!parsed.success) return { kind: 'invalid', refusal: { status: 400, code: 'invalid_report', message: 'the report does not match the v1 schema', issues: issuesOf(parsed.error) } };
-      return { kind: 'ok', report: parsed.data, body: JSON.stringify(received), factsHash: factsHashOf(received) };
+      return { kind: 'ok', report: parsed.data, ...bodyAndFactsHash(received) };
     } catch (err) {
       return { kind: 'fault', message: err instanceof Error ? err.message : String(err) };
     }

@@ -45,6 +45,31 @@ export function factsHashOf(value: unknown): Buffer | null {
   return createHash('sha256').update(JSON.stringify(reportFacts(value))).digest();
 }
 
+/**
+ * The stored body of a received report (exactly `JSON.stringify(value)`) and its facts hash (exactly
+ * `factsHashOf(value)`), each top-level value serialised once for both: the facts are the body's members but the
+ * volatile ones, in the same order. Only `agent` (small) is written twice, its health without the volatile costs. A
+ * value that is not a plain JSON object (not what JSON.parse gives) takes the two separate paths.
+ */
+export function bodyAndFactsHash(value: unknown): { body: string; factsHash: Buffer | null } {
+  if (!isObject(value) || typeof value.toJSON === 'function') return { body: JSON.stringify(value), factsHash: factsHashOf(value) };
+  let body = '';
+  let facts = '';
+  for (const k of Object.keys(value)) {
+    const v = value[k];
+    const text = JSON.stringify(v) as string | undefined;
+    // JSON.stringify leaves out a member whose value it cannot write (undefined, a function).
+    if (text === undefined) continue;
+    const member = `${JSON.stringify(k)}:${text}`;
+    body += body ? `,${member}` : member;
+    let fact: string | null = member;
+    if (typeof v === 'string' && (volatileTop as readonly string[]).includes(k)) fact = null;
+    else if (k === 'agent' && isObject(v) && isObject(v.health)) fact = `${JSON.stringify(k)}:${JSON.stringify(reportFacts({ agent: v }).agent)}`;
+    if (fact !== null) facts += facts ? `,${fact}` : fact;
+  }
+  return { body: `{${body}}`, factsHash: createHash('sha256').update(`{${facts}}`).digest() };
+}
+
 /** SHA-256 of the facts of a received body (JSON text); null when the body is not a JSON object. */
 export function factsHash(body: string): Buffer | null {
   let parsed: unknown;

@@ -2,6 +2,7 @@ import { clusterKey, clusterToJoin, colocationRule, decideCluster, joinCluster, 
 import { boundDeviceAlerts, deviceAlertDrafts, deviceAlertRules } from '../device-alerts.js';
 import { outboxSteps } from '../forwarders/outbox.js';
 import { intelSteps, type IntelColumns } from '../geo/intel.js';
+import { fleetMemo } from '../geo/fleet-memo.js';
 import { byteOrder, forUpdate, larger } from '../db/sql/dialect.js';
 import { all, get, lock, own, run, runEach, type Steps } from '../db/sql/steps.js';
 import type { SqlDb } from '../db/sql/types.js';
@@ -14,14 +15,15 @@ import { activeColumns, upsertAlertSteps, updateAlert, type ActiveAlert, type Ch
 import { recentPresence } from './presence.js';
 import { reportRow } from './report-row.js';
 import { heartbeatKey } from '../db/heartbeat-key.js';
-import { recordVerdict } from '../cases/verdict-log.js';
+import { findingsEncoder, recordVerdict } from '../cases/verdict-log.js';
 
 export interface IngestStepsOptions {
   /** Forwarders whose outbox rows are written in the ingest's transaction. */
   forwarders: readonly string[];
   /**
    * The database is this process's alone (SQLite: one server per file), so a presence row it wrote a moment ago is
-   * what the file holds and need not be rewritten (./presence.ts). Never with replicas.
+   * what the file holds and need not be rewritten (./presence.ts), and intel's fleet rows and counts it knows need not be
+   * asked again (../geo/fleet-memo.ts). Never with replicas.
    */
   ownsDatabase: boolean;
 }
@@ -45,8 +47,9 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
   const upsertAlert = upsertAlertSteps(dialect, changed);
   const observeSkew = clockSkewRecord(dialect, upsertAlert, changed);
   const judge = guardRecord(upsertAlert, observeSkew);
-  const intel = intelSteps(dialect);
+  const intel = intelSteps(dialect, options.ownsDatabase ? fleetMemo() : undefined);
   const presence = options.ownsDatabase ? recentPresence() : null;
+  const encodeFindings = findingsEncoder(dialect.dialect);
 
   const sql = {
     // The server's score and the source's country and ASN are known before the transaction: written with the row, so
@@ -176,7 +179,7 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
     yield* colocate(item, policy, at);
     // A heartbeat has no reports row: intel's per-report findings go to the device row and the verdict log only.
     const row = beat || inserted.rowid === undefined ? undefined : { rowid: inserted.rowid };
-    const intelColumns = policy.intel ? yield* intel(item, policy.intel, at, upsertAlert, row, before) : null;
+    const intelColumns = policy.intel ? yield* intel(item, policy.intel, at, upsertAlert, row, before, afterCommit) : null;
     // Flags as 1/0, not booleans: the same on both engines, and bound as given on SQLite's hot path.
     const n = times.newest ? 1 : 0;
     const c = integrity;
@@ -216,7 +219,7 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
     // A report ends a silence.
     if (silent) for (const { id } of yield* all<{ id: number }>(sql.endSilence, [at, silentAgentRule.id, key], own)) yield* changed(Number(id), 'update');
     // The server's verdict beside the agent's (breakdown, blind spots, case timelines), in the report's own transaction.
-    yield* recordVerdict(report, verdict, item.receivedAt, item.sourceIp);
+    yield* recordVerdict(report, verdict, item.receivedAt, item.sourceIp, encodeFindings);
     return 'accepted';
   }
 

@@ -5,7 +5,8 @@ import { scoreBreakdown } from '../../server/cases/breakdown.js';
 import { caseTimeline } from '../../server/cases/timeline.js';
 import fc from 'fast-check';
 import type { Finding } from '../../rules/types.js';
-import { storedFindingsJson, type VerdictRow } from '../../server/cases/verdict-log.js';
+import { findingsEncoder, storedFindingsJson, type VerdictRow } from '../../server/cases/verdict-log.js';
+import { decompressBody } from '../../server/db/report-body.js';
 
 describe('blind spots', () => {
   it('names the hardware collectors that returned nothing, and why, instead of calling them a success', () => {
@@ -129,5 +130,30 @@ describe('the verdict log writes findings', () => {
     );
     const many = Array.from({ length: 120 }, (_, i) => ({ rule: `r${i}`, title: 't', severity: 'low', confidence: 1, evidence: {} }) as Finding);
     expect(JSON.parse(storedFindingsJson(many))).toHaveLength(100);
+  });
+});
+
+describe('findingsEncoder', () => {
+  it('deflates on SQLite (decoded the same), reusing the last pair of a device; text as is on PostgreSQL', () => {
+    const sqlite = findingsEncoder('sqlite', 2);
+    const a = '[{"rule":"a","evidence":{"x":"' + 'y'.repeat(500) + '"}}]';
+    const b = '[{"rule":"b","evidence":{}}]';
+    const [az, bz] = sqlite('d1', a, b) as [Buffer, Buffer];
+    expect(decompressBody(az)).toBe(a);
+    expect(decompressBody(bz)).toBe(b);
+    expect(az.length).toBeLessThan(a.length / 4);
+    // The same lists again (new strings, same text): the same stored bytes, not deflated again.
+    const again = sqlite('d1', `${a}`, `${b}`);
+    expect(again[0]).toBe(az);
+    expect(again[1]).toBe(bz);
+    // Another device, and a changed list: each its own.
+    const [, cz] = sqlite('d2', a, a) as [Buffer, Buffer];
+    expect(decompressBody(cz)).toBe(a);
+    const [dz] = sqlite('d1', b, b) as [Buffer, Buffer];
+    expect(decompressBody(dz)).toBe(b);
+    // Past its bound the oldest device is forgotten, never a wrong pair.
+    sqlite('d3', b, a);
+    expect(decompressBody(sqlite('d1', a, b)[0] as Buffer)).toBe(a);
+    expect(findingsEncoder('postgres')('d1', a, b)).toEqual([a, b]);
   });
 });

@@ -60,6 +60,22 @@ describe.each(engines)('cases and the verdict log (%s)', (name, engine) => {
       expect((await log.latest('lap-1'))?.reportId).toBe('r2');
       expect([...(await log.blindDevices('usb'))]).toEqual(['lap-1']);
       expect((await log.topFindingOf(['lap-1'])).get('lap-1')).toBe('KVM');
+
+      // The stored form: deflated on SQLite (read back the same), text on PostgreSQL; a row written as text (before
+      // SQLite deflated the lists) reads as it did.
+      const stored = await storage.sql.get<{ agent_findings: unknown; server_findings: unknown }>('SELECT agent_findings, server_findings FROM report_verdicts WHERE report_id = ?', ['r2']);
+      if (name === 'sqlite') expect(stored?.agent_findings).toBeInstanceOf(Uint8Array);
+      else expect(typeof stored?.agent_findings).toBe('string');
+      const text = JSON.stringify([{ rule: 'old.rule', title: 'Old', severity: 'low', confidence: 1, evidence: { a: 1 } }]);
+      await storage.sql.run(
+        `INSERT INTO report_verdicts (report_id, device_id, received_ms, collected_at, source_ip, agent_score, agent_level, server_score, server_level, agent_findings, server_findings, blind)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ['r3', 'lap-1', Date.parse('2026-01-01T02:00:00.000Z'), '2026-01-01T02:00:00.000Z', null, 1, 'low', 1, 'low', text, text, 'null'],
+      );
+      const after = await log.history('lap-1');
+      expect(after.map((h) => h.reportId)).toEqual(['r1', 'r2', 'r3']);
+      expect(after[2]?.agentFindings).toEqual(JSON.parse(text));
+      expect(after[1]?.agentFindings).toEqual(history[1]?.agentFindings);
     } finally {
       await storage.close();
     }
