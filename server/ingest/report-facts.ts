@@ -22,15 +22,26 @@ const volatileHealth = ['cpuMs', 'wallMs', 'rssMiB', 'forks', 'maxEventLoopBlock
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A volatile top-level member: left out of the facts. */
+const dropped = Symbol('volatile');
+
+/** Pure: a top-level member's fact: `dropped` when volatile, else the value, or (the agent) a copy without the cycle's costs. */
+function factOf(key: string, value: unknown): unknown {
+  if (typeof value === 'string' && (volatileTop as readonly string[]).includes(key)) return dropped;
+  if (key !== 'agent' || !isObject(value) || !isObject(value.health)) return value;
+  const health: Record<string, unknown> = { ...value.health };
+  for (const k of volatileHealth) if (typeof health[k] === 'number') delete health[k];
+  return { ...value, health };
+}
+
 /** Pure: the report's facts (a copy; the input is not changed). */
 export function reportFacts(report: Record<string, unknown>): Record<string, unknown> {
   const facts: Record<string, unknown> = { ...report };
-  for (const k of volatileTop) if (typeof facts[k] === 'string') delete facts[k];
-  const agent = facts.agent;
-  if (isObject(agent) && isObject(agent.health)) {
-    const health: Record<string, unknown> = { ...agent.health };
-    for (const k of volatileHealth) if (typeof health[k] === 'number') delete health[k];
-    facts.agent = { ...agent, health };
+  for (const k of Object.keys(report)) {
+    const fact = factOf(k, report[k]);
+    // Only the agent's member is replaced (a key the spread defined as its own: no `__proto__` setter reached).
+    if (fact === dropped) delete facts[k];
+    else if (!Object.is(fact, report[k])) facts[k] = fact;
   }
   return facts;
 }
@@ -47,8 +58,8 @@ export function factsHashOf(value: unknown): Buffer | null {
 
 /**
  * The stored body of a received report (exactly `JSON.stringify(value)`) and its facts hash (exactly
- * `factsHashOf(value)`), each top-level value serialised once for both: the facts are the body's members but the
- * volatile ones, in the same order. Only `agent` (small) is written twice, its health without the volatile costs. A
+ * `factsHashOf(value)`), each top-level value serialised once for both: the facts are the body's members (factOf) but
+ * the volatile ones, in the same order. Only `agent` (small) is written twice, its health without the volatile costs. A
  * value that is not a plain JSON object (not what JSON.parse gives) takes the two separate paths.
  */
 export function bodyAndFactsHash(value: unknown): { body: string; factsHash: Buffer | null } {
@@ -60,12 +71,10 @@ export function bodyAndFactsHash(value: unknown): { body: string; factsHash: Buf
     const text = JSON.stringify(v) as string | undefined;
     // JSON.stringify leaves out a member whose value it cannot write (undefined, a function).
     if (text === undefined) continue;
-    const member = `${JSON.stringify(k)}:${text}`;
-    body += body ? `,${member}` : member;
-    let fact: string | null = member;
-    if (typeof v === 'string' && (volatileTop as readonly string[]).includes(k)) fact = null;
-    else if (k === 'agent' && isObject(v) && isObject(v.health)) fact = `${JSON.stringify(k)}:${JSON.stringify(reportFacts({ agent: v }).agent)}`;
-    if (fact !== null) facts += facts ? `,${fact}` : fact;
+    const name = JSON.stringify(k);
+    body += `${body ? ',' : ''}${name}:${text}`;
+    const fact = factOf(k, v);
+    if (fact !== dropped) facts += `${facts ? ',' : ''}${name}:${fact === v ? text : JSON.stringify(fact)}`;
   }
   return { body: `{${body}}`, factsHash: createHash('sha256').update(`{${facts}}`).digest() };
 }
