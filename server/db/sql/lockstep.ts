@@ -19,8 +19,8 @@ export interface Job<T> {
 
 type Batched = Extract<Step, { op: 'all' | 'get' | 'run' | 'each' }> & { batch: Batch };
 const batched = (s: Step | undefined): s is Batched => s !== undefined && s.op !== 'call' && s.op !== 'lock' && s.batch !== undefined;
-/** The statement's op: an `each` step's parameter sets go into the statement beside the single steps'. */
-const opOf = (s: Batched): 'all' | 'get' | 'run' => (s.op === 'each' ? s.step : s.op);
+/** The statement's op: an `each` step is a write, its parameter sets go into the statement beside the single `run` steps'. */
+const opOf = (s: Batched): 'all' | 'get' | 'run' => (s.op === 'each' ? 'run' : s.op);
 
 /**
  * The batched driver: the jobs' (reports') generators in lockstep, on one transaction. Every round, the pending steps

@@ -13,11 +13,11 @@ export type Step =
   /** A call into code of the driver's own kind (a synchronous SQLite writer, or an async one on PostgreSQL). */
   | { op: 'call'; sync: () => unknown; async: () => Promise<unknown> }
   /**
-   * One statement for several parameter sets of one report, whose order among themselves does not matter (each
+   * One write (`run`) for several parameter sets of one report, whose order among themselves does not matter (each
    * touches its own rows): the results in the order of `each`. With a batch form (no INSERT key), PostgreSQL's
    * batched driver runs them with the other reports' in one multi-row statement: one round trip, not one per set.
    */
-  | { op: 'each'; step: 'all' | 'get' | 'run'; sql: string; each: readonly (readonly unknown[])[]; batch?: Batch };
+  | { op: 'each'; sql: string; each: readonly (readonly unknown[])[]; batch?: Batch };
 export type Steps<T> = Generator<Step, T, unknown>;
 
 /**
@@ -57,7 +57,7 @@ export function* run(sql: string, params: readonly unknown[] = [], options?: Ste
 export function* runEach(sql: string, each: readonly (readonly unknown[])[], options?: { batch?: Batch }): Steps<SqlRun[]> {
   if (options?.batch?.key) throw new Error('runEach: no batch form with an INSERT key');
   if (!each.length) return [];
-  return (yield { op: 'each', step: 'run', sql, each, ...options }) as SqlRun[];
+  return (yield { op: 'each', sql, each, ...options }) as SqlRun[];
 }
 export function* lock(key: string): Steps<void> {
   yield { op: 'lock', key };
