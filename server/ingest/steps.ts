@@ -21,8 +21,7 @@ export interface IngestStepsOptions {
   /** Forwarders whose outbox rows are written in the ingest's transaction. */
   forwarders: readonly string[];
   /**
-   * The database is this process's alone (SQLite: one server per file), so a presence row it wrote a moment ago is
-   * what the file holds and need not be rewritten (./presence.ts), and intel's fleet rows and counts it knows need not be
+   * The database is this process's alone (SQLite: one server per file), so intel's fleet counts it knows need not be
    * asked again (../geo/fleet-memo.ts). Never with replicas.
    */
   ownsDatabase: boolean;
@@ -47,8 +46,9 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
   const upsertAlert = upsertAlertSteps(dialect, changed);
   const observeSkew = clockSkewRecord(dialect, upsertAlert, changed);
   const judge = guardRecord(upsertAlert, observeSkew);
-  const intel = intelSteps(dialect, options.ownsDatabase ? fleetMemo() : undefined);
-  const presence = options.ownsDatabase ? recentPresence() : null;
+  const intel = intelSteps(dialect, fleetMemo({ counts: options.ownsDatabase }));
+  // A presence row this process committed a moment ago need not be written again, on either engine (./presence.ts).
+  const presence = recentPresence();
   const encodeFindings = findingsEncoder(dialect.dialect);
 
   const sql = {
@@ -113,18 +113,19 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
     endSilence: "UPDATE alerts SET status = 'resolved', updated_at = ?, summary = summary || ' (reported again)' WHERE rule = ? AND alert_key = ? AND status <> 'resolved' RETURNING id",
   };
 
-  function* colocate(item: IngestItem, policy: IngestPolicy, at: string): Steps<void> {
+  function* colocate(item: IngestItem, policy: IngestPolicy, at: string, afterCommit: (() => void)[]): Steps<void> {
     const now = item.receivedAt.getTime();
     const windowMs = policy.colocation.windowHours * 3_600_000;
     const windowStart = now - windowMs;
     const { report } = item;
     const places = placesOf({ sourceIp: item.sourceIp, sourceIsOffice: item.sourceIsOffice, gatewayMac: report.identity.gatewayMac, wifiBssid: report.identity.wifiBssid, asn: item.source?.asn, known: policy.colocation.known })
       // Written here a moment ago: a member within the window, so the cluster cannot have grown; nothing to read or write.
-      .filter((place) => !presence?.fresh(place.kind, place.value, report.deviceId, now, windowMs));
+      .filter((place) => !presence.fresh(place.kind, place.value, report.deviceId, now, windowMs));
     // Every place's row touched at once (each its own row: the order does not matter; on PostgreSQL one round trip).
     const touched = yield* runEach(sql.touchPresence, places.map((place) => [now, place.kind, place.value, report.deviceId, windowStart]), own);
+    // Remembered once committed: a rolled-back batch leaves nothing to skip.
+    if (places.length) afterCommit.push(() => { for (const place of places) presence.wrote(place.kind, place.value, report.deviceId, now); });
     for (const [i, place] of places.entries()) {
-      presence?.wrote(place.kind, place.value, report.deviceId, now);
       // Already a member within the window: the cluster cannot have grown, nothing else to read.
       if (touched[i]!.changes) continue;
       // A device arrives at a place: from here to commit, no other replica changes this place's members or alert.
@@ -176,7 +177,7 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
     if (inserted.changes === 0) return 'duplicate';
     const times = timesOf(item, before?.last_collected_at ?? null);
     const { judged, integrity } = yield* judge(item, at, before, times);
-    yield* colocate(item, policy, at);
+    yield* colocate(item, policy, at, afterCommit);
     // A heartbeat has no reports row: intel's per-report findings go to the device row and the verdict log only.
     const row = beat || inserted.rowid === undefined ? undefined : { rowid: inserted.rowid };
     const intelColumns = policy.intel ? yield* intel(item, policy.intel, at, upsertAlert, row, before, afterCommit) : null;
