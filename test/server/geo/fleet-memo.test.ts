@@ -62,7 +62,7 @@ describe('fleet memo', () => {
   }
 
   it('leaves the same rows, counts and findings as asking every time, and learns nothing from a rolled-back transaction', () => {
-    const memo = fleetMemo();
+    const memo = fleetMemo({ counts: true });
     const withMemo = intelSteps({ dialect: 'sqlite' }, memo);
     expect(ingest(withMemo, ['a', 'b'], true)).toHaveLength(2);
     expect(counts()).toEqual({});
@@ -89,11 +89,24 @@ describe('fleet memo', () => {
   });
 });
 
+describe('fleet memo with replicas (counts not kept)', () => {
+  it('knows committed rows but never a count: another replica may have bumped it', () => {
+    const memo = fleetMemo({ counts: false });
+    const tx: (() => void)[] = [];
+    memo.rowStored('member\u0000a', tx);
+    memo.countRead('devices', 5, tx);
+    expect(memo.hasRow('member\u0000a')).toBe(false);
+    tx.forEach((told) => told());
+    expect(memo.hasRow('member\u0000a')).toBe(true);
+    expect(memo.count('devices')).toBeUndefined();
+  });
+});
+
 describe('fleet memo counts within one transaction', () => {
   const commit = (afterCommit: (() => void)[]) => afterCommit.forEach((told) => told());
 
   it('keeps the last operation on a key at the commit: a bump after a read forgets the count', () => {
-    const memo = fleetMemo();
+    const memo = fleetMemo({ counts: true });
     const tx: (() => void)[] = [];
     memo.countRead('tool:anydesk', 5, tx);
     memo.bumped('tool:anydesk', tx);
@@ -102,7 +115,7 @@ describe('fleet memo counts within one transaction', () => {
   });
 
   it('a read after a bump is remembered (it already counts the bump)', () => {
-    const memo = fleetMemo();
+    const memo = fleetMemo({ counts: true });
     const tx: (() => void)[] = [];
     memo.countRead('devices', 5, tx);
     memo.bumped('devices', tx);
@@ -112,7 +125,7 @@ describe('fleet memo counts within one transaction', () => {
   });
 
   it('learns nothing before the commit', () => {
-    const memo = fleetMemo();
+    const memo = fleetMemo({ counts: true });
     memo.countRead('devices', 5, []);
     expect(memo.count('devices')).toBeUndefined();
   });
