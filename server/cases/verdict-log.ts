@@ -92,12 +92,12 @@ export function storedFindingsJson(findings: readonly Finding[], texts: WeakMap<
 /**
  * How the two findings lists are stored, on both engines: deflated (server/db/report-body.ts's format), in the
  * engine's container for bytes in a TEXT column (bytesInText: a BLOB on SQLite, base64 text on PostgreSQL). A mix-a
- * verdict row's ~3.4 KB of JSON per list took a 4 KB SQLite page of its own, two thirds of the WAL an ingest commit
- * wrote (measured: 28 of 42 pages a 16-report batch), ~400 B deflated; on PostgreSQL the ~7 KB of text a row was
- * escaped into the batch's json parameter by the server and compressed by TOAST (pglz) in the backend, the ingest's
- * costliest statement. A device that keeps reporting the same findings sends the same lists: each device's last pair
- * is kept with its stored form, so a steady report deflates nothing (a cache of a pure function: a rolled-back
- * transaction leaves it true). Rows written before as JSON text read as they are (listText).
+ * verdict row's ~3.4 KB of JSON took a 4 KB SQLite page of its own, two thirds of the WAL an ingest commit wrote
+ * (measured: 28 of 42 pages a 16-report batch); on PostgreSQL the server escaped that text into the batch's json
+ * parameter and the backend compressed it (TOAST, pglz): the ingest's costliest statement. Deflated it is ~670 B
+ * (~890 B as base64, under the TOAST threshold). A device that keeps reporting the same findings sends the same lists:
+ * each device's last pair is kept with its stored form, so a steady report deflates nothing (a cache of a pure
+ * function: a rolled-back transaction leaves it true). Rows written before as JSON text read as they are (listText).
  */
 export function findingsEncoder(dialect: SqlDb['dialect'], maxDevices = 2_000): (deviceId: string, agent: string, server: string) => [unknown, unknown] {
   const stored = (text: string) => bytesInText({ dialect }, compressBody(text));
