@@ -7,7 +7,12 @@ import { randomInt } from 'node:crypto';
  *
  * - a draw of the server's own CSPRNG, 1 in `oneIn`: nothing the agent chooses (report ids, timing, how many reports)
  *   enters it, so it can neither predict nor steer which of its reports trim, only send more reports, each of which
- *   trims with the same chance;
+ *   trims with the same chance. One draw per turn of the event loop (until its microtasks run), shared by every report
+ *   that asks in it: the reports of a batch ask in one turn (SQLite's whole batch, each round of PostgreSQL's
+ *   lockstep), so a batch trims as a whole or not at all. A batch that does not trim sends no DELETE (with a draw per
+ *   report, a batch of 40 would nearly always hold one that trims), and no report's extra step puts the next report
+ *   of its device in the batch a round behind the others (server/db/sql/lockstep.ts starts it once the one before
+ *   has ended), which would split their later statements in two;
  * - a bound that holds whatever the draws: a device that has had `atMost` - 1 reports without a committed trim (in
  *   this process) trims at the next one, and a device this process does not know (its first report since the start,
  *   or one forgotten past `maxDevices`) trims at once.
@@ -22,7 +27,7 @@ export interface TrimOptions {
   oneIn?: number;
   /** A device trims at the latest at this report after its last committed trim (default 32). */
   atMost?: number;
-  /** The draw (tests force it): true to trim. Default: the CSPRNG, 1 in `oneIn`. */
+  /** The draw (tests force it): true to trim. Default: the CSPRNG, 1 in `oneIn`, once per turn (turnDraw). */
   draw?: () => boolean;
   /** Devices whose count is kept; a device forgotten past it trims at its next report (default 20,000). */
   maxDevices?: number;
@@ -38,7 +43,7 @@ export interface VerdictTrims {
 export function verdictTrims(options: TrimOptions = {}): VerdictTrims {
   const oneIn = Math.max(1, Math.floor(options.oneIn ?? 8));
   const atMost = Math.max(1, Math.floor(options.atMost ?? 32));
-  const draw = options.draw ?? (() => randomInt(oneIn) === 0);
+  const draw = options.draw ?? turnDraw(oneIn);
   const maxDevices = Math.max(1, options.maxDevices ?? 20_000);
   const since = new Map<string, number>();
   return {
@@ -55,5 +60,19 @@ export function verdictTrims(options: TrimOptions = {}): VerdictTrims {
       const n = since.get(deviceId);
       if (n !== undefined) since.set(deviceId, Math.max(0, n - covered));
     },
+  };
+}
+
+/** A CSPRNG draw, 1 in `oneIn`, taken once per turn of the event loop and the same for every call until it ends. */
+export function turnDraw(oneIn: number): () => boolean {
+  let drawn: boolean | undefined;
+  return () => {
+    if (drawn === undefined) {
+      drawn = randomInt(oneIn) === 0;
+      queueMicrotask(() => {
+        drawn = undefined;
+      });
+    }
+    return drawn;
   };
 }
