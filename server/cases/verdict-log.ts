@@ -5,6 +5,8 @@ import type { ServerVerdict } from '../lifecycle/storage-types.js';
 import { own, run, runSteps, type Steps } from '../db/sql/steps.js';
 import type { SqlDb } from '../db/sql/types.js';
 import { compressBody, decompressBody } from '../db/report-body.js';
+import { bytesInText, bytesOfText } from '../db/sql/dialect.js';
+import { verdictTrims, type TrimOptions, type VerdictTrims } from './verdict-trim.js';
 
 /**
  * The server's verdict per report, beside the agent's: what the device page's breakdown, the blind-spot filter and a
@@ -88,21 +90,23 @@ export function storedFindingsJson(findings: readonly Finding[], texts: WeakMap<
 }
 
 /**
- * How the two findings lists are stored. PostgreSQL: as text (TOAST compresses long values itself). SQLite: deflated
- * (server/db/report-body.ts's format, a BLOB in the TEXT column; rows written before read as text): a mix-a verdict row
- * of ~3.4 KB of JSON took a 4 KB page of its own, two thirds of the WAL an ingest commit wrote (measured: 28 of 42
- * pages a 16-report batch), ~400 B deflated. A device that keeps reporting the same findings sends the same lists:
- * each device's last pair is kept with its deflated form, so a steady report deflates nothing (a cache of a pure
- * function: a rolled-back transaction leaves it true).
+ * How the two findings lists are stored, on both engines: deflated (server/db/report-body.ts's format), in the
+ * engine's container for bytes in a TEXT column (bytesInText: a BLOB on SQLite, base64 text on PostgreSQL). A mix-a
+ * verdict row's ~3.4 KB of JSON took a 4 KB SQLite page of its own, two thirds of the WAL an ingest commit wrote
+ * (measured: 28 of 42 pages a 16-report batch); on PostgreSQL the server escaped that text into the batch's json
+ * parameter and the backend compressed it (TOAST, pglz): the ingest's costliest statement. Deflated it is ~670 B
+ * (~890 B as base64, under the TOAST threshold). A device that keeps reporting the same findings sends the same lists:
+ * each device's last pair is kept with its stored form, so a steady report deflates nothing (a cache of a pure
+ * function: a rolled-back transaction leaves it true). Rows written before as JSON text read as they are (listText).
  */
 export function findingsEncoder(dialect: SqlDb['dialect'], maxDevices = 2_000): (deviceId: string, agent: string, server: string) => [unknown, unknown] {
-  if (dialect === 'postgres') return (_deviceId, agent, server) => [agent, server];
-  const last = new Map<string, { agent: string; agentZ: Buffer; server: string; serverZ: Buffer }>();
+  const stored = (text: string) => bytesInText({ dialect }, compressBody(text));
+  const last = new Map<string, { agent: string; agentZ: unknown; server: string; serverZ: unknown }>();
   return (deviceId, agent, server) => {
     let kept = last.get(deviceId);
     if (!kept || kept.agent !== agent || kept.server !== server) {
-      const agentZ = kept?.agent === agent ? kept.agentZ : kept?.server === agent ? kept.serverZ : compressBody(agent);
-      const serverZ = server === agent ? agentZ : kept?.server === server ? kept.serverZ : compressBody(server);
+      const agentZ = kept?.agent === agent ? kept.agentZ : kept?.server === agent ? kept.serverZ : stored(agent);
+      const serverZ = server === agent ? agentZ : kept?.server === server ? kept.serverZ : stored(server);
       if (!kept && last.size >= maxDevices) last.delete(last.keys().next().value as string);
       last.set(deviceId, (kept = { agent, agentZ, server, serverZ }));
     }
@@ -110,20 +114,29 @@ export function findingsEncoder(dialect: SqlDb['dialect'], maxDevices = 2_000): 
   };
 }
 
-/** A stored findings list (text, or deflated on SQLite: findingsEncoder) as its JSON text; undefined when it does not decode. */
-const listText = (stored: unknown): string | undefined => (stored instanceof Uint8Array ? decompressBody(stored) : String(stored));
+/**
+ * Pure and total: a stored findings list as its JSON text, undefined when it does not decode. A JSON list always
+ * starts with `[`, base64 never does: text that starts so is a row written before the lists were deflated.
+ */
+export function listText(stored: unknown): string | undefined {
+  if (typeof stored === 'string' && stored.startsWith('[')) return stored;
+  const bytes = bytesOfText(stored);
+  return bytes ? decompressBody(bytes) : undefined;
+}
 
 type Row = Record<string, unknown>;
-const parseList = <T>(stored: unknown): T[] => {
+/** Pure and total: a JSON list, [] for anything else. */
+const jsonList = <T>(text: unknown): T[] => {
+  if (typeof text !== 'string') return [];
   try {
-    const text = listText(stored);
-    if (text === undefined) return [];
     const v: unknown = JSON.parse(text);
     return Array.isArray(v) ? (v as T[]) : [];
   } catch {
     return [];
   }
 };
+/** Pure and total: a stored findings list (listText), [] for anything that is not one (garbage, a cut value). */
+export const parseList = <T>(stored: unknown): T[] => jsonList<T>(listText(stored));
 
 const toRow = (r: Row): VerdictRow => ({
   reportId: String(r.report_id),
@@ -137,7 +150,7 @@ const toRow = (r: Row): VerdictRow => ({
   serverLevel: String(r.server_level),
   agentFindings: parseList<StoredFinding>(r.agent_findings),
   serverFindings: parseList<StoredFinding>(r.server_findings),
-  blind: parseList<string>(r.blind),
+  blind: jsonList<string>(r.blind),
 });
 
 const sqlOf = {
@@ -146,20 +159,33 @@ const sqlOf = {
   trim: `DELETE FROM report_verdicts WHERE device_id = ? AND received_ms < (SELECT received_ms FROM report_verdicts WHERE device_id = ? ORDER BY received_ms DESC LIMIT 1 OFFSET ${verdictsPerDevice - 1})`,
 };
 
+/** What recordVerdict keeps between reports, one per ingest: the lists' memo and which reports trim (./verdict-trim.ts). */
+export interface VerdictWriter {
+  encode: ReturnType<typeof findingsEncoder>;
+  trims: VerdictTrims;
+}
+
+export function verdictWriter(dialect: SqlDb['dialect'], trim?: TrimOptions): VerdictWriter {
+  return { encode: findingsEncoder(dialect), trims: verdictTrims(trim) };
+}
+
 /**
  * Once per accepted report, as steps of the ingest's own transaction (server/ingest/steps.ts): a report id already
- * logged is left as it is, and the newest reports per device are kept. Both statements touch only the reporting
- * device's own rows, so PostgreSQL's batched ingest runs them for a whole batch as one statement each.
+ * logged is left as it is; now and then (./verdict-trim.ts) the device's rows are cut back to the newest
+ * `verdictsPerDevice`, and every reader asks for the newest 200 at most, so the rows between two trims are never
+ * shown. Both statements touch only the reporting device's own rows, so PostgreSQL's batched ingest runs them for a
+ * whole batch as one statement each, and a batch in which no report trims sends no trim. `afterCommit` is called by
+ * the caller once the transaction committed.
  */
 export function* recordVerdict(
-  report: Report, verdict: ServerVerdict | undefined, receivedAt: Date, sourceIp: string | null, encode: ReturnType<typeof findingsEncoder>,
+  report: Report, verdict: ServerVerdict | undefined, receivedAt: Date, sourceIp: string | null, writer: VerdictWriter, afterCommit: (() => void)[],
 ): Steps<void> {
   const server = verdict ?? { score: report.score, level: report.level, findings: report.findings };
   // null: no snapshot travelled, so what the collectors saw is not known (not the same as "saw everything").
   const sight = blindSpots(report.snapshot);
   const blind = sight.known ? sight.blind : null;
   const texts = new WeakMap<object, string>();
-  const [agentFindings, serverFindings] = encode(report.deviceId, storedFindingsJson(report.findings, texts), storedFindingsJson(server.findings, texts));
+  const [agentFindings, serverFindings] = writer.encode(report.deviceId, storedFindingsJson(report.findings, texts), storedFindingsJson(server.findings, texts));
   yield* run(
     sqlOf.insert,
     [
@@ -168,15 +194,21 @@ export function* recordVerdict(
     ],
     { batch: { key: ['report_id'] } },
   );
+  const covered = writer.trims.due(report.deviceId);
+  if (!covered) return;
   yield* run(sqlOf.trim, [report.deviceId, report.deviceId], own);
+  const deviceId = report.deviceId;
+  afterCommit.push(() => writer.trims.trimmed(deviceId, covered));
 }
 
-export function verdictLog(sql: SqlDb) {
-  const encode = findingsEncoder(sql.dialect);
+export function verdictLog(sql: SqlDb, trim?: TrimOptions) {
+  const writer = verdictWriter(sql.dialect, trim);
   return {
     /** The ingest's own steps (recordVerdict) in a transaction of their own: for a report stored another way. */
     async record(report: Report, verdict: ServerVerdict | undefined, receivedAt: Date, sourceIp: string | null): Promise<void> {
-      await sql.transaction((tx) => runSteps(tx, recordVerdict(report, verdict, receivedAt, sourceIp, encode)));
+      const afterCommit: (() => void)[] = [];
+      await sql.transaction((tx) => runSteps(tx, recordVerdict(report, verdict, receivedAt, sourceIp, writer, afterCommit)));
+      for (const told of afterCommit) told();
     },
     /** The verdict of the device's latest report (the one the device row points at), or null. */
     async latest(deviceId: string): Promise<VerdictRow | null> {
@@ -218,7 +250,7 @@ export function verdictLog(sql: SqlDb) {
         `SELECT d.device_id, v.blind FROM devices d JOIN report_verdicts v ON v.report_id = d.latest_report_id WHERE d.device_id IN (${ids.map(() => '?').join(', ')})`,
         ids,
       );
-      for (const r of rows) out.set(String(r.device_id), r.blind === 'null' ? null : parseList<string>(r.blind));
+      for (const r of rows) out.set(String(r.device_id), r.blind === 'null' ? null : jsonList<string>(r.blind));
       return out;
     },
   };

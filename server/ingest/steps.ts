@@ -15,7 +15,7 @@ import { activeColumns, upsertAlertSteps, updateAlert, type ActiveAlert, type Ch
 import { recentPresence } from './presence.js';
 import { reportRow } from './report-row.js';
 import { heartbeatKey } from '../db/heartbeat-key.js';
-import { findingsEncoder, recordVerdict } from '../cases/verdict-log.js';
+import { recordVerdict, verdictWriter } from '../cases/verdict-log.js';
 
 export interface IngestStepsOptions {
   /** Forwarders whose outbox rows are written in the ingest's transaction. */
@@ -49,7 +49,7 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
   const intel = intelSteps(dialect, fleetMemo({ counts: options.ownsDatabase }));
   // A presence row this process committed a moment ago need not be written again, on either engine (./presence.ts).
   const presence = recentPresence();
-  const encodeFindings = findingsEncoder(dialect.dialect);
+  const verdicts = verdictWriter(dialect.dialect);
 
   const sql = {
     // The server's score and the source's country and ASN are known before the transaction: written with the row, so
@@ -220,7 +220,7 @@ export function ingestSteps(dialect: Pick<SqlDb, 'dialect'>, options: IngestStep
     // A report ends a silence.
     if (silent) for (const { id } of yield* all<{ id: number }>(sql.endSilence, [at, silentAgentRule.id, key], own)) yield* changed(Number(id), 'update');
     // The server's verdict beside the agent's (breakdown, blind spots, case timelines), in the report's own transaction.
-    yield* recordVerdict(report, verdict, item.receivedAt, item.sourceIp, encodeFindings);
+    yield* recordVerdict(report, verdict, item.receivedAt, item.sourceIp, verdicts, afterCommit);
     return 'accepted';
   }
 

@@ -5,7 +5,7 @@ import { scoreBreakdown } from '../../server/cases/breakdown.js';
 import { caseTimeline } from '../../server/cases/timeline.js';
 import fc from 'fast-check';
 import type { Finding } from '../../rules/types.js';
-import { findingsEncoder, storedFindingsJson, type VerdictRow } from '../../server/cases/verdict-log.js';
+import { findingsEncoder, listText, storedFindingsJson, type VerdictRow } from '../../server/cases/verdict-log.js';
 import { decompressBody } from '../../server/db/report-body.js';
 
 describe('blind spots', () => {
@@ -134,7 +134,7 @@ describe('the verdict log writes findings', () => {
 });
 
 describe('findingsEncoder', () => {
-  it('deflates on SQLite (decoded the same), reusing the last pair of a device; text as is on PostgreSQL', () => {
+  it('deflates on both engines (decoded the same), reusing the last pair of a device: bytes on SQLite, base64 text on PostgreSQL', () => {
     const sqlite = findingsEncoder('sqlite', 2);
     const a = '[{"rule":"a","evidence":{"x":"' + 'y'.repeat(500) + '"}}]';
     const b = '[{"rule":"b","evidence":{}}]';
@@ -154,6 +154,10 @@ describe('findingsEncoder', () => {
     // Past its bound the oldest device is forgotten, never a wrong pair.
     sqlite('d3', b, a);
     expect(decompressBody(sqlite('d1', a, b)[0] as Buffer)).toBe(a);
-    expect(findingsEncoder('postgres')('d1', a, b)).toEqual([a, b]);
+    const postgres = findingsEncoder('postgres');
+    const [ap, bp] = postgres('d1', a, b) as [string, string];
+    expect(ap).toBe(az.toString('base64'));
+    expect([listText(ap), listText(bp)]).toEqual([a, b]);
+    expect(postgres('d1', `${a}`, `${b}`)[0]).toBe(ap);
   });
 });

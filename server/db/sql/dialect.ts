@@ -33,3 +33,23 @@ export function inList(db: Pick<SqlDb, 'dialect'>, column: string): string {
 export function listParam(db: Pick<SqlDb, 'dialect'>, values: readonly unknown[]): unknown {
   return db.dialect === 'postgres' ? values : JSON.stringify(values);
 }
+
+/**
+ * Bytes kept in a TEXT column: a BLOB on SQLite (a column takes a value of any type), base64 text on PostgreSQL (its
+ * TEXT takes valid UTF-8 only). bytesOfText reads either back.
+ */
+export function bytesInText(db: Pick<SqlDb, 'dialect'>, bytes: Buffer): Buffer | string {
+  return db.dialect === 'postgres' ? bytes.toString('base64') : bytes;
+}
+
+const base64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * Total: the bytes bytesInText stored, from either engine's row (a BLOB reads as bytes, base64 as text); undefined
+ * for a value that is neither (text that is not base64: Buffer.from would skip what it cannot read, not refuse it).
+ */
+export function bytesOfText(stored: unknown): Uint8Array | undefined {
+  if (stored instanceof Uint8Array) return stored;
+  if (typeof stored !== 'string' || stored.length % 4 !== 0 || !base64.test(stored)) return undefined;
+  return Buffer.from(stored, 'base64');
+}
