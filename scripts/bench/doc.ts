@@ -84,7 +84,12 @@ export function benchmarkDoc(input: DocInput): string {
     { what: 'rule catalogs: compile (median)', figure: num(catalog.compileMedianMs), unit: ' ms', budget: 50, atMost: true, step: step('rules-catalog') },
     { what: 'rule catalogs: evaluate fresh snapshots (median)', figure: num(catalog.evaluateMedianMs), unit: ' ms', budget: 2, atMost: true, step: step('rules-catalog') },
     { what: 'server ingest, mix a: reports/s', figure: num(ingestA.reportsPerSec), unit: '', budget: 5000, atMost: false, step: step('ingest-a') },
-    { what: 'server ingest (SQLite), reports/s this commit / base commit, same run', figure: num(step('ingest-base')?.json.find((j) => j.ratio !== undefined)?.ratio), unit: '×', budget: 0.9, atMost: false, step: step('ingest-base') },
+    // Against the base (npm run bench: the commit before the scale work): not below it.
+    { what: `server ingest (SQLite), reports/s this commit / ${baseRatio(step('ingest-base'), 1).of}, same run`, figure: baseRatio(step('ingest-base'), 1).ratio, unit: '×', budget: 1, atMost: false, step: step('ingest-base') },
+    // Against the storage base (the commit before the storage domain layer): within 10 %.
+    ...(baseRatio(step('ingest-base'), 2).ratio === undefined
+      ? []
+      : [{ what: `server ingest (SQLite), reports/s this commit / ${baseRatio(step('ingest-base'), 2).of}, same run`, figure: baseRatio(step('ingest-base'), 2).ratio, unit: '×', budget: 0.9, atMost: false, step: step('ingest-base') }]),
     { what: 'server ingest, mix a: p99 latency', figure: num(ingestA.p99Ms), unit: ' ms', budget: 50, atMost: true, step: step('ingest-a') },
     ...(['sqlite', 'postgres'] as const).map((engine) => ({
       what: `server storage (${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}): bytes per laptop-day of a real agent's reports, this commit / base commit, same run`,
@@ -261,17 +266,28 @@ const ingestProse = [
   'device row per report, and the report row written once (the server\'s score and the source country go in with it).',
 ];
 
-/** scripts/bench/ingest-base.ts: SQLite ingest of this commit beside the base commit, in the same run. */
+/**
+ * ingest-base's ratio of the first root to the root at `root` (1: the base, 2: the storage base), with that root's
+ * label; a run from before the `root` field gave one ratio, the base's.
+ */
+function baseRatio(step: StepResult | undefined, root: number): { ratio: number | undefined; of: string } {
+  const line = step?.json.find((j) => j.ratio !== undefined && (j.root === root || (j.root === undefined && root === 1)));
+  const of = Array.isArray(line?.of) ? String(line.of[1]) : root === 1 ? 'base commit' : 'storage base commit';
+  return { ratio: num(line?.ratio), of };
+}
+
+/** scripts/bench/ingest-base.ts: SQLite ingest of this commit beside the base commits, in the same run. */
 export function baseSection(step: StepResult | undefined): string[] {
-  const out = ['## SQLite ingest beside the base commit', ''];
+  const out = ['## SQLite ingest beside the base commits', ''];
   const roots = (step?.json ?? []).filter((j) => typeof j.label === 'string');
   if (!step || !roots.length) return [...out, 'Not run.', ''];
-  const ratio = num(step.json.find((j) => j.ratio !== undefined)?.ratio);
   const list = (v: unknown) => (Array.isArray(v) ? v.map((x) => fmt(num(x))).join(', ') : '');
   out.push(
-    'scripts/bench/ingest-base.ts runs mix a against each root it is given (`npm run bench`: this checkout, and the base',
-    'commit built once in a temp git worktree by scripts/bench/base-build.ts) alternately, each with its own ingest',
-    'benchmark, so that the machine\'s load falls on all alike.',
+    'scripts/bench/ingest-base.ts runs mix a against each root it is given (`npm run bench`: this checkout; the base,',
+    'the commit before the scale work; and the storage base, the commit before the storage domain layer, each built once',
+    'in a temp git worktree by scripts/bench/base-build.ts) round robin, each with its own ingest benchmark, so that the',
+    'machine\'s load falls on all alike. Since the storage base, other work added per-report steps to the ingest (the',
+    'verdict log, learned places, the operator graph); the scale work started from the base with those in place.',
     `Command: \`${step.command}\`.`,
     '',
     `| | ${roots.map((j) => String(j.label)).join(' | ')} |`,
@@ -281,7 +297,11 @@ export function baseSection(step: StepResult | undefined): string[] {
     `| server CPU per report, median | ${roots.map((j) => `${fmt(num(j.cpuUsPerReport))} µs`).join(' | ')} |`,
     '',
   );
-  if (roots.length >= 2) out.push(`${String(roots[0]!.label)} / ${String(roots[1]!.label)}: ${ratio ?? 'n/a'} (budget: ≥ 0.9) — ${ratio === undefined ? 'n/a' : ratio >= 0.9 ? 'PASS' : 'OVER'}.`, '');
+  for (const [root, budget] of [[1, 1], [2, 0.9]] as const) {
+    if (roots.length <= root) continue;
+    const { ratio } = baseRatio(step, root);
+    out.push(`${String(roots[0]!.label)} / ${String(roots[root]!.label)}: ${ratio ?? 'n/a'} (budget: ≥ ${budget}) — ${ratio === undefined ? 'n/a' : ratio >= budget ? 'PASS' : 'OVER'}.`, '');
+  }
   out.push('```', ...step.text, '```', '');
   return out;
 }

@@ -3,7 +3,7 @@
  * `npm run bench` passes this checkout and its base build, base-build.ts) runs its own dist/scripts/bench/ingest.js
  * mix a, round robin (this, base, this, base, …), so that a change in machine load falls on all of them. Without
  * --root: this checkout only (no ratio). Prints each round, one JSON line per root (medians and every round) and,
- * with two roots or more, last, one JSON line with the ratio first root / second root of reports/s.
+ * with two roots or more, last, one JSON line per other root with the ratio first root / that root of reports/s.
  *
  *   npm run build && node dist/scripts/bench/ingest-base.js [--root DIR [--label TEXT]]... [--rounds 3] [--seconds 6]
  * To keep edits to this checkout out of a long measurement, pass builds of both commits instead of `--root .`
@@ -70,7 +70,9 @@ const medians = roots.map((r, k) => {
   console.log(JSON.stringify(m));
   return m;
 });
-if (medians.length >= 2) {
-  const [first, second] = [medians[0]!, medians[1]!];
-  console.log(JSON.stringify({ ratio: Math.round((first.reportsPerSec / second.reportsPerSec) * 1000) / 1000, of: [first.label, second.label] }));
+// The first root beside each other one: `root` is the other's position among the roots (1 = the second).
+const first = medians[0]!;
+for (const [k, other] of medians.entries()) {
+  if (k === 0) continue;
+  console.log(JSON.stringify({ ratio: Math.round((first.reportsPerSec / other.reportsPerSec) * 1000) / 1000, of: [first.label, other.label], root: k }));
 }

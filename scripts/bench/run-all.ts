@@ -2,11 +2,12 @@
  * `npm run bench`: every benchmark as a child process, one after the other, each under a time bound; reads the JSON
  * line(s) each one prints and WRITES docs/BENCHMARKS.md (machine, commands, medians, ratios, budget, PASS/OVER).
  * The soak section of that file (between the soak markers, written by `npm run soak -- --record`) is kept as is.
- *   npm run bench [-- --quick] [-- --base REV] [-- --out FILE]
+ *   npm run bench [-- --quick] [-- --base REV] [-- --storage-base REV] [-- --out FILE]
  *   (--quick: fewer runs, shorter ingest; for a smoke check, not for the record. --base: the commit the benchmarks
  *   that compare measure beside this checkout in the same run, built once here (base-build.ts) and passed to each as
- *   `--root <this checkout> --label 'this commit' --root <base build> --label REV`; default 5623a85, the last commit
- *   before the CLI loaded per command and before the storage domain layer.)
+ *   `--root <this checkout> --label 'this commit' --root <base build> --label REV`; default b7e5bc9, the commit before
+ *   the scale work. --storage-base: a second commit the SQLite ingest alone is measured beside, in the same rounds;
+ *   default 5623a85, the commit before the storage domain layer.)
  * Exit code 0 when every benchmark ran (a figure over budget is reported, not an error); 1 when one failed to run.
  */
 import { spawn } from 'node:child_process';
@@ -20,11 +21,22 @@ import { buildBase } from './base-build.js';
 import { thisRoot } from './roots.js';
 import { benchArgs } from './args.js';
 
-// 5623a85: the last commit before the CLI loaded per command (and the bundle answered --version without compiling the
-// agent), and before the storage domain layer (the ingest budget is within 10 % of it). Full id: an abbreviation can
-// become ambiguous as the history grows.
-const defaultBase = '5623a8597073616e56126fa6d28f39ac4a930a16';
-const { values } = benchArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, base: { type: 'string', default: defaultBase } } });
+// b7e5bc9: the commit before the scale work (PostgreSQL in batches, compact storage, the lean server, the ingest
+// workers): each of its branches forked there, so "before" in the PostgreSQL, storage, start and SQLite rows is that
+// commit. 5623a85: the commit before the storage domain layer (and before the CLI loaded per command); the SQLite
+// ingest is also measured beside it, its budget being within 10 % of it. Full ids: an abbreviation can become
+// ambiguous as the history grows.
+const defaultBase = 'b7e5bc97d528f00b952825667a0ec7dca61d0d67';
+const defaultStorageBase = '5623a8597073616e56126fa6d28f39ac4a930a16';
+const shortOf: Record<string, string> = { [defaultBase]: 'b7e5bc9', [defaultStorageBase]: '5623a85' };
+const { values } = benchArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    base: { type: 'string', default: defaultBase },
+    'storage-base': { type: 'string', default: defaultStorageBase },
+  },
+});
 const quick = values.quick;
 const docPath = values.out ?? fileURLToPath(new URL('../../../docs/BENCHMARKS.md', import.meta.url));
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
@@ -36,6 +48,8 @@ export interface Step {
   timeoutMs: number;
   /** Measures every `--root` it is given side by side: run with this checkout and the --base build. */
   compares?: boolean;
+  /** Also given the --storage-base build, as a third root. */
+  alsoStorageBase?: boolean;
 }
 
 const steps: Step[] = [
@@ -45,9 +59,9 @@ const steps: Step[] = [
   { id: 'evaluate', script: 'evaluate.js', args: ['--runs', quick ? '300' : '2000'], timeoutMs: 60_000 },
   { id: 'rules-catalog', script: 'rules-catalog.js', args: [], timeoutMs: 60_000 },
   { id: 'ingest-a', script: 'ingest.js', args: ['--mix', 'a', '--seconds', quick ? '3' : '6', '--runs', quick ? '1' : '3'], timeoutMs: 120_000 },
-  // SQLite ingest of this commit beside the base, alternately in this run: with the default base (the commit before
-  // the storage domain layer) it must stay within 10 % (docs/BENCHMARKS.md).
-  { id: 'ingest-base', script: 'ingest-base.js', args: ['--rounds', quick ? '1' : '5', '--seconds', quick ? '3' : '6'], timeoutMs: 15 * 60_000, compares: true },
+  // SQLite ingest of this commit beside the base and the storage base, alternately in this run: not below the commit
+  // before the scale work, and within 10 % of the commit before the storage domain layer (docs/BENCHMARKS.md).
+  { id: 'ingest-base', script: 'ingest-base.js', args: ['--rounds', quick ? '1' : '5', '--seconds', quick ? '3' : '6'], timeoutMs: 20 * 60_000, compares: true, alsoStorageBase: true },
   // The report workers off, auto and one, side by side in one run, on signed reports (docs/server.md, Ingest workers).
   { id: 'ingest-workers', script: 'ingest.js', args: ['--mix', 'a', '--signed', '--workers', 'off,auto,1', '--warmup', '5', '--seconds', quick ? '3' : '6', '--runs', quick ? '1' : '3'], timeoutMs: 240_000 },
   { id: 'ingest-b', script: 'ingest.js', args: ['--mix', 'b', '--seconds', quick ? '3' : '10'], timeoutMs: 90_000 },
@@ -124,17 +138,31 @@ const machine = {
 };
 process.stderr.write(`bench: ${machine.cpu}, ${machine.cores} cores, load ${machine.loadAtStart}\n`);
 
-const baseRev = values.base === defaultBase ? '5623a85' : values.base;
+const baseRev = shortOf[values.base] ?? values.base;
+const storageRev = shortOf[values['storage-base']] ?? values['storage-base'];
 process.stderr.write(`bench: building ${baseRev} for comparison (its bundle too) …\n`);
 const base = buildBase(values.base, { bundle: true });
 const baseLabel = `${baseRev} (${base.commit.slice(0, 10)})`;
+process.stderr.write(`bench: building ${storageRev} for the SQLite ingest comparison …\n`);
+let storageBase: ReturnType<typeof buildBase>;
+try {
+  storageBase = buildBase(values['storage-base']);
+} catch (err) {
+  base.remove();
+  throw err;
+}
+const storageLabel = `${storageRev} (${storageBase.commit.slice(0, 10)})`;
 const results: StepResult[] = [];
 try {
   for (const step of steps) {
     process.stderr.write(`bench: ${step.id} …`);
-    const roots = (here: string, there: string) => ['--root', here, '--label', 'this commit', '--root', there, '--label', baseLabel];
+    const quote = (a: string) => (a.includes(' ') ? `'${a}'` : a);
+    const roots = (here: string, there: string, storage: string) => [
+      '--root', here, '--label', 'this commit', '--root', there, '--label', baseLabel,
+      ...(step.alsoStorageBase ? ['--root', storage, '--label', storageLabel] : []),
+    ];
     const r = step.compares
-      ? await runStep({ ...step, args: [...step.args, ...roots(thisRoot, base.root)] }, [...step.args, ...roots(relative(process.cwd(), thisRoot) || '.', `<build of ${baseRev}>`).map((a) => (a.includes(' ') ? `'${a}'` : a))])
+      ? await runStep({ ...step, args: [...step.args, ...roots(thisRoot, base.root, storageBase.root)] }, [...step.args, ...roots(relative(process.cwd(), thisRoot) || '.', `<build of ${baseRev}>`, `<build of ${storageRev}>`).map(quote)])
       : await runStep(step);
     process.stderr.write(` ${r.code === 0 ? 'done' : `exit ${r.code ?? r.signal}`} in ${r.seconds} s (load before ${r.loadBefore})\n`);
     if (r.code !== 0 && r.stderrTail) process.stderr.write(`${r.stderrTail}\n`);
@@ -142,6 +170,7 @@ try {
   }
 } finally {
   base.remove();
+  storageBase.remove();
 }
 const previous = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '';
 const b = previous.indexOf(soakBegin);
