@@ -3,7 +3,8 @@ import { randomInt } from 'node:crypto';
 /**
  * Which reports trim their device's verdict log back to the newest rows kept (./verdict-log.ts). Trimming at every
  * report cost a statement per report (on PostgreSQL 18-26 µs of its execution per report, measured with
- * pg_stat_statements, and a round trip per batch) that deletes at most one row; a report that does not trim sends no trim statement at all. Two rules decide:
+ * pg_stat_statements, and a round trip per batch) that deletes at most one row; a report that does not trim sends no
+ * trim statement at all. Two rules decide:
  *
  * - a draw of the server's own CSPRNG, 1 in `oneIn`: nothing the agent chooses (report ids, timing, how many reports)
  *   enters it, so it can neither predict nor steer which of its reports trim, only send more reports, each of which

@@ -34,7 +34,7 @@ export function recentPresence(maxEntries = 50_000) {
       }
       writtenAt.set(k, now);
     },
-    /** Rows remembered (for tests and metrics). */
+    /** Rows remembered (read by the tests). */
     get size(): number {
       return writtenAt.size;
     },
