@@ -178,12 +178,19 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
    * Writes what `before` gathered; returns the places whose presence days and the devices whose evidence it wrote.
    * `stored`: the devices' rows as read at the start of this pass. A device's evidence is written when it differs from
    * the stored one: not from what this replica last wrote, since another replica may have written it since.
+   * `asked`: the devices whose rows were read. A device `before` added while that read was on its way (the ingest goes
+   * on meanwhile) waits for the next pass, which reads its row: written unread, every busy pass would rewrite a batch
+   * of unchanged evidence and re-grade every cluster of those devices.
    */
-  async function flush(stored: ReadonlyMap<string, StoredDevice>): Promise<InputChanges> {
+  async function flush(stored: ReadonlyMap<string, StoredDevice>, asked: ReadonlySet<string>): Promise<InputChanges> {
     const placesNow = newPlaces;
-    const evidenceNow = new Map([...newEvidence].filter(([deviceId, ev]) => stored.get(deviceId)?.rules !== ev.rules));
+    const evidenceNow = new Map<string, { rules: string; ms: number }>();
+    for (const [deviceId, ev] of newEvidence) {
+      if (!asked.has(deviceId)) continue;
+      newEvidence.delete(deviceId);
+      if (stored.get(deviceId)?.rules !== ev.rules) evidenceNow.set(deviceId, ev);
+    }
     newPlaces = [];
-    newEvidence = new Map();
     const dirty = [...dirtyDays];
     dirtyDays.clear();
     for (const e of dirty) {
@@ -401,8 +408,9 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
     waiters = [];
     try {
       await loadPolicy();
-      const stored = await storedDevices([...new Set([...ids, ...newEvidence.keys()])]);
-      const written = await flush(stored);
+      const asked = new Set([...ids, ...newEvidence.keys()]);
+      const stored = await storedDevices([...asked]);
+      const written = await flush(stored, asked);
       if (ids.length || written.places.size || written.devices.size) await regrade(ids, written, stored);
       await prune();
     } catch (err) {

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { openPlaceBook } from '../../server/places/book.js';
+import type { SqlDb } from '../../server/db/sql/types.js';
+import type { IngestItem } from '../../server/ingest/item.js';
+import { openPostgres } from '../../server/storage/pg.js';
+import { openSqlite } from '../../server/storage/sqlite.js';
+import type { Report } from '../../schema/report.js';
+import { engines } from '../helpers/engines.js';
+
+/**
+ * A places pass writes a device's own evidence (device_evidence) only where it differs from the stored row it read at
+ * the start of the pass. The ingest goes on while that read is on its way: a device whose report arrives meanwhile
+ * must wait for the next pass's read, not be written blind (which, under load, rewrote a batch of unchanged evidence
+ * every pass and re-graded every cluster of those devices).
+ */
+const remote = { rule: 'remote-access.running', title: 'AnyDesk is running', severity: 'high', confidence: 0.95, subject: 'anydesk', evidence: {} };
+
+function item(deviceId: string, at: Date, findings: unknown[]): IngestItem {
+  const report = {
+    reportId: '0190f0a0-0000-7000-8000-000000000000',
+    deviceId,
+    agentVersion: '0.1.0',
+    collectedAt: at.toISOString(),
+    score: 50,
+    level: 'medium',
+    findings,
+    identity: { timezone: 'America/Chicago', gatewayMac: 'a'.repeat(64), wifiBssid: 'b'.repeat(64) },
+  } as unknown as Report;
+  return { report, body: '{}', sourceIp: '73.15.20.1', sourceIsOffice: false, receivedAt: at };
+}
+
+/** The storage's SqlDb, counting evidence writes, with its reads of device rows held until `release` is called. */
+function watched(sql: SqlDb) {
+  const writes: string[] = [];
+  let hold: Promise<void> | undefined;
+  let release = () => {};
+  let reading = () => {};
+  const readStarted = new Promise<void>((resolve) => (reading = resolve));
+  const db: SqlDb = {
+    ...sql,
+    async all(text, params = []) {
+      if (hold && text.includes('LEFT JOIN device_evidence')) {
+        reading();
+        await hold;
+      }
+      return sql.all(text, params);
+    },
+    async run(text, params = []) {
+      if (text.startsWith('INSERT INTO device_evidence')) writes.push(String(params[0]));
+      return sql.run(text, params);
+    },
+    // A pass writes inside a transaction: counted on its handle too.
+    transaction: (fn) =>
+      sql.transaction((tx) =>
+        fn({
+          ...tx,
+          async run(text, params = []) {
+            if (text.startsWith('INSERT INTO device_evidence')) writes.push(String(params[0]));
+            return tx.run(text, params);
+          },
+        }),
+      ),
+  };
+  return {
+    db,
+    writes,
+    holdReads() {
+      hold = new Promise<void>((resolve) => (release = resolve));
+      return readStarted;
+    },
+    release: () => {
+      hold = undefined;
+      release();
+    },
+  };
+}
+
+describe.each(engines)('places pass, device evidence (%s)', (name, engine) => {
+  it('a device reported during the pass read is compared in the next pass, never written blind', async () => {
+    const file = await engine.db();
+    const storage = name === 'postgres' ? await openPostgres({ url: file }) : openSqlite(file);
+    try {
+      const at = new Date('2026-11-02T15:00:00Z');
+      for (const id of ['lap-1', 'lap-2']) {
+        await storage.sql.run('INSERT INTO devices (device_id, hostname, platform, agent_version, token_hash, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)', [id, id, 'linux', '0.1.0', `hash-${id}`, at.toISOString()]);
+      }
+      const w = watched(storage.sql);
+      const book = await openPlaceBook(w.db, {
+        officeNetworks: [], relayNetworks: [], forwarders: [], now: () => at, logger: pino({ level: 'silent' }),
+        currentPolicy: () => storage.currentPolicy(),
+      });
+
+      // Both devices' evidence stored once.
+      const first = [item('lap-1', at, [remote]), item('lap-2', at, [remote])];
+      book.before(first);
+      await book.after(first);
+      expect(w.writes.sort()).toEqual(['lap-1', 'lap-2']);
+      w.writes.length = 0;
+
+      // lap-1 reports again (same evidence): its pass reads the rows, held. Meanwhile lap-2 reports, same evidence too.
+      const again = [item('lap-1', new Date(at.getTime() + 1_000), [remote])];
+      book.before(again);
+      const reading = w.holdReads();
+      const pass = book.after(again);
+      await reading;
+      const meanwhile = [item('lap-2', new Date(at.getTime() + 2_000), [remote])];
+      book.before(meanwhile);
+      const next = book.after(meanwhile);
+      w.release();
+      await pass;
+      await next;
+      // Unchanged evidence: nothing written, neither in the held pass nor in the next one that read lap-2's row.
+      expect(w.writes).toEqual([]);
+
+      // A change is still written, once.
+      const changed = [item('lap-2', new Date(at.getTime() + 3_000), [])];
+      book.before(changed);
+      await book.after(changed);
+      expect(w.writes).toEqual(['lap-2']);
+      const row = await storage.sql.get<{ rules: string }>('SELECT rules FROM device_evidence WHERE device_id = ?', ['lap-2']);
+      expect(row?.rules).toBe('[]');
+    } finally {
+      await storage.close();
+    }
+  });
+});
