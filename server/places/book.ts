@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import {
   clusterKey,
@@ -57,6 +58,8 @@ export interface PlaceBookOptions {
   changeCount?: () => Promise<number>;
   now: () => Date;
   logger: Logger;
+  /** Under a stream of batches, a pass starts at least this long after the one before ended (default 100 ms). */
+  streamGapMs?: number;
 }
 
 /** A device's row as a places pass reads it: its server findings (JSON) and its stored own evidence (JSON rule ids). */
@@ -398,14 +401,22 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
    * its size, and on PostgreSQL each is a round trip, so one pass per batch would bound the ingest. The reports are
    * answered before it: the queue counts them until it is done, so a pass slower than the ingest fills the queue and
    * the ingest refuses (429) rather than letting it grow. A failure is logged, never the ingest's.
+   *
+   * A batch that commits while a pass runs is part of a stream: its pass starts `streamGapMs` after that one ends, and
+   * takes every batch committed meanwhile. So under load a replica runs a handful of passes a second, whatever its
+   * batch size (two replicas make batches half as large, and would otherwise run twice the passes per report); a
+   * batch after a quiet moment is passed at once.
    */
   let waiting = new Set<string>();
   let waiters: (() => void)[] = [];
+  let passing = false;
+  const streamGapMs = options.streamGapMs ?? 100;
   async function pass(): Promise<void> {
     const ids = [...waiting];
     const done = waiters;
     waiting = new Set();
     waiters = [];
+    passing = true;
     try {
       await loadPolicy();
       const asked = new Set([...ids, ...newEvidence.keys()]);
@@ -418,13 +429,14 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
       cache.clear();
       options.logger.error({ err }, 'places: presence or fleet grading failed');
     }
+    passing = false;
     for (const resolve of done) resolve();
   }
   /** Only the batch's device ids wait for the pass: what `before` needed of the reports it has taken already. */
   function after(items: readonly IngestItem[]): Promise<void> {
     for (const item of items) waiting.add(item.report.deviceId);
     const told = new Promise<void>((resolve) => waiters.push(resolve));
-    if (waiters.length === 1) chain = chain.then(pass);
+    if (waiters.length === 1) chain = passing ? chain.then(() => delay(streamGapMs)).then(pass) : chain.then(pass);
     return told;
   }
 

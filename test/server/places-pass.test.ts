@@ -9,7 +9,7 @@ import type { Report } from '../../schema/report.js';
 import { engines } from '../helpers/engines.js';
 
 /**
- * A places pass writes a device's own evidence (device_evidence) only where it differs from the stored row it read at
+ * The places pass (server/places/book.ts), run after each committed batch. A places pass writes a device's own evidence (device_evidence) only where it differs from the stored row it read at
  * the start of the pass. The ingest goes on while that read is on its way: a device whose report arrives meanwhile
  * must wait for the next pass's read, not be written blind (which, under load, rewrote a batch of unchanged evidence
  * every pass and re-graded every cluster of those devices).
@@ -33,6 +33,8 @@ function item(deviceId: string, at: Date, findings: unknown[]): IngestItem {
 /** The storage's SqlDb, counting evidence writes, with its reads of device rows held until `release` is called. */
 function watched(sql: SqlDb) {
   const writes: string[] = [];
+  /** When each read of device rows (one per pass) began. */
+  const reads: number[] = [];
   let hold: Promise<void> | undefined;
   let release = () => {};
   let reading = () => {};
@@ -40,6 +42,7 @@ function watched(sql: SqlDb) {
   const db: SqlDb = {
     ...sql,
     async all(text, params = []) {
+      if (text.includes('LEFT JOIN device_evidence')) reads.push(performance.now());
       if (hold && text.includes('LEFT JOIN device_evidence')) {
         reading();
         await hold;
@@ -65,6 +68,7 @@ function watched(sql: SqlDb) {
   return {
     db,
     writes,
+    reads,
     holdReads() {
       hold = new Promise<void>((resolve) => (release = resolve));
       return readStarted;
@@ -76,7 +80,7 @@ function watched(sql: SqlDb) {
   };
 }
 
-describe.each(engines)('places pass, device evidence (%s)', (name, engine) => {
+describe.each(engines)('places pass (%s)', (name, engine) => {
   it('a device reported during the pass read is compared in the next pass, never written blind', async () => {
     const file = await engine.db();
     const storage = name === 'postgres' ? await openPostgres({ url: file }) : openSqlite(file);
@@ -120,6 +124,55 @@ describe.each(engines)('places pass, device evidence (%s)', (name, engine) => {
       expect(w.writes).toEqual(['lap-2']);
       const row = await storage.sql.get<{ rules: string }>('SELECT rules FROM device_evidence WHERE device_id = ?', ['lap-2']);
       expect(row?.rules).toBe('[]');
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('a stream of batches: the pass after a running one waits a moment and takes every batch committed meanwhile', async () => {
+    const file = await engine.db();
+    const storage = name === 'postgres' ? await openPostgres({ url: file }) : openSqlite(file);
+    try {
+      const at = new Date('2026-11-02T15:00:00Z');
+      const ids = ['lap-1', 'lap-2', 'lap-3', 'lap-4'];
+      for (const id of ids) {
+        await storage.sql.run('INSERT INTO devices (device_id, hostname, platform, agent_version, token_hash, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)', [id, id, 'linux', '0.1.0', `hash-${id}`, at.toISOString()]);
+      }
+      const w = watched(storage.sql);
+      const book = await openPlaceBook(w.db, {
+        officeNetworks: [], relayNetworks: [], forwarders: [], now: () => at, logger: pino({ level: 'silent' }),
+        currentPolicy: () => storage.currentPolicy(),
+        streamGapMs: 1_000,
+      });
+      const batch = (id: string, k: number) => {
+        const items = [item(id, new Date(at.getTime() + k * 1_000), [remote])];
+        book.before(items);
+        return book.after(items);
+      };
+      // A quiet moment: the pass runs at once.
+      await batch('lap-1', 0);
+      expect(w.reads).toHaveLength(1);
+
+      // A pass held mid-way; three batches commit meanwhile.
+      const reading = w.holdReads();
+      const first = batch('lap-1', 1);
+      await reading;
+      const meanwhile = [batch('lap-2', 2), batch('lap-3', 3), batch('lap-4', 4)];
+      w.release();
+      await first;
+      const firstEnded = performance.now();
+      await Promise.all(meanwhile);
+      // One more pass for the three, begun no sooner than the gap after the held one ended.
+      expect(w.reads).toHaveLength(3);
+      expect(w.reads[2]! - firstEnded).toBeGreaterThanOrEqual(990);
+      const stored = await storage.sql.all<{ device_id: string }>('SELECT device_id FROM device_evidence ORDER BY device_id');
+      expect(stored.map((r) => r.device_id)).toEqual(ids);
+
+      // Quiet again: at once.
+      const before = performance.now();
+      await batch('lap-2', 5);
+      expect(w.reads).toHaveLength(4);
+      expect(w.reads[3]! - before).toBeLessThan(1_000);
     } finally {
       await storage.close();
     }
