@@ -12,10 +12,11 @@
  *   its backends), over the load only (enrollment excluded).
  * Also the bytes one stored report takes in PostgreSQL (table, TOAST and indexes), for sizing.
  *
- *   npm run build && node dist/scripts/bench/ingest-pg.js [--root DIR [--label TEXT]]... [--seconds 10] [--connections 50] [--devices 200]
+ *   npm run build && node dist/scripts/bench/ingest-pg.js [--root DIR [--label TEXT]]... [--seconds 10] [--connections 50] [--devices 200] [--rounds 1]
  *
- * Prints one JSON line per root and configuration, one with the storage figures per root, and one with the ratios of
- * the first root (read by scripts/bench/run-all.ts).
+ * Prints one JSON line per root, configuration and round, one with the storage figures per root, and one with the
+ * ratios of the first root (read by scripts/bench/run-all.ts): with --rounds N, the medians of the N rounds' ratios,
+ * each round's runs side by side (these figures move by a fifth from one run to the next on two shared cores).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,6 +37,9 @@ const parsed = benchArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
     devices: { type: 'string', default: '200' },
+    // Rounds of the three configurations for the first root (the others run once): its ratios are the medians of
+    // each round's, read side by side in that round.
+    rounds: { type: 'string', default: '1' },
     // PostgreSQL batches in flight per replica (config database.ingestBatches); unset, each build's default.
     'ingest-batches': { type: 'string' },
   },
@@ -47,6 +51,11 @@ const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const deviceCount = Number(values.devices);
 const ingestBatches = values['ingest-batches'] === undefined ? undefined : Number(values['ingest-batches']);
+const rounds = Number(values.rounds);
+if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 10)) {
+  process.stderr.write(`ingest-pg: --rounds takes a whole number from 1 to 10, not ${JSON.stringify(values.rounds)}\n`);
+  process.exit(2);
+}
 if (ingestBatches !== undefined && !(Number.isInteger(ingestBatches) && ingestBatches >= 1 && ingestBatches <= 16)) {
   process.stderr.write(`ingest-pg: --ingest-batches takes a whole number from 1 to 16, not ${JSON.stringify(values['ingest-batches'])}\n`);
   process.exit(2);
@@ -192,12 +201,13 @@ try {
   const lastDb = new Map<BenchRoot, string>();
   const configs = [{ engine: 'sqlite', replicas: 1 }, { engine: 'postgres', replicas: 1 }, { engine: 'postgres', replicas: 2 }] as const;
   // Each configuration for every root before the next configuration: a change in machine load falls on all alike.
-  for (const config of configs) {
-    for (const root of roots) {
-      const label = { label: root.label, commit: root.commit?.slice(0, 12), ...config };
+  // Further rounds run the first root's three configurations again, in the same order.
+  for (let round = 1; round <= rounds; round++) for (const config of configs) {
+    for (const root of round === 1 ? roots : roots.slice(0, 1)) {
+      const label = { label: root.label, commit: root.commit?.slice(0, 12), ...config, ...(rounds > 1 ? { round } : {}) };
       if (config.engine === 'sqlite') {
         // SQLite first, on this same machine, same load: the figure beside which PostgreSQL's are read.
-        const s = await startServer(root, join(dir, `bench-${roots.indexOf(root)}.db`), `sqlite-${roots.indexOf(root)}`);
+        const s = await startServer(root, join(dir, `bench-${roots.indexOf(root)}-${round}.db`), `sqlite-${roots.indexOf(root)}`);
         children.push(s.child);
         lines.push(await load([s.url], label, meterOf([s.child])));
         await stop(s.child);
@@ -240,9 +250,20 @@ try {
   }
   for (const line of [...lines, ...storage]) console.log(JSON.stringify(line));
   const first = roots[0]!.label;
-  const of = (engine: string, replicas: number) => lines.find((l) => l.label === first && l.engine === engine && l.replicas === replicas)?.reportsPerSec as number | undefined;
+  const of = (engine: string, replicas: number, r: number) =>
+    lines.find((l) => l.label === first && l.engine === engine && l.replicas === replicas && (rounds === 1 || l.round === r))?.reportsPerSec as number | undefined;
   const ratio = (a?: number, b?: number) => (a !== undefined && b ? round(a / b, 3) : undefined);
-  console.log(JSON.stringify({ ratios: true, label: first, pg1OverSqlite: ratio(of('postgres', 1), of('sqlite', 1)), pg2OverPg1: ratio(of('postgres', 2), of('postgres', 1)) }));
+  // Each round's ratios come from runs minutes apart at most; the medians over rounds are the figures.
+  const each = Array.from({ length: rounds }, (_, i) => ({ pg1OverSqlite: ratio(of('postgres', 1, i + 1), of('sqlite', 1, i + 1)), pg2OverPg1: ratio(of('postgres', 2, i + 1), of('postgres', 1, i + 1)) }));
+  const median = (xs: (number | undefined)[]) => {
+    const v = xs.filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+    return v.length ? (v.length % 2 ? v[(v.length - 1) / 2] : round((v[v.length / 2 - 1]! + v[v.length / 2]!) / 2, 3)) : undefined;
+  };
+  console.log(JSON.stringify({
+    ratios: true, label: first, rounds,
+    pg1OverSqlite: median(each.map((e) => e.pg1OverSqlite)), pg2OverPg1: median(each.map((e) => e.pg2OverPg1)),
+    ...(rounds > 1 ? { byRound: each } : {}),
+  }));
 } finally {
   send.close();
   await Promise.all(children.map(stop));
