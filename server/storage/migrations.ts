@@ -308,14 +308,17 @@ export const migrations: readonly Migration[] = [
     // (PostgreSQL 13+; bigint keys, no INCLUDE) grows by a 6-byte heap pointer each. SQLite has no deduplication:
     // received_ms stays last, so its index still walks a full row's heartbeats in time order. Readers order by
     // (received_ms / 3600000, received_ms), the same order as received_ms, with the same text on both engines
-    // (server/db/report-history.ts, the storage's prune). The index is rebuilt once at upgrade.
+    // (server/db/report-history.ts, the storage's prune). The index is rebuilt once at upgrade; on PostgreSQL the new
+    // one is built before the old one goes, so that reads (older replicas still serving) wait only for the drop at the
+    // end, not for the build (writes to heartbeats wait for the build either way). SQLite cannot rename an index.
     sqlite: `
       DROP INDEX heartbeats_base;
       CREATE INDEX heartbeats_base ON heartbeats(base, received_ms / 3600000, received_ms);
     `,
     postgres: `
+      CREATE INDEX heartbeats_base_hour ON heartbeats(base, (received_ms / 3600000));
       DROP INDEX heartbeats_base;
-      CREATE INDEX heartbeats_base ON heartbeats(base, (received_ms / 3600000));
+      ALTER INDEX heartbeats_base_hour RENAME TO heartbeats_base;
     `,
   },
 ];
