@@ -311,6 +311,8 @@ export const migrations: readonly Migration[] = [
     // (server/db/report-history.ts, the storage's prune). The index is rebuilt once at upgrade; on PostgreSQL the new
     // one is built before the old one goes, so that reads (older replicas still serving) wait only for the drop at the
     // end, not for the build (writes to heartbeats wait for the build either way). SQLite cannot rename an index.
+    // ANALYZE gives the planner the index expression's statistics at once: without them, until autovacuum's next
+    // ANALYZE, PostgreSQL may read a full row's heartbeats by bitmap and sort them all instead of by the index's hours.
     sqlite: `
       DROP INDEX heartbeats_base;
       CREATE INDEX heartbeats_base ON heartbeats(base, received_ms / 3600000, received_ms);
@@ -319,6 +321,7 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX heartbeats_base_hour ON heartbeats(base, (received_ms / 3600000));
       DROP INDEX heartbeats_base;
       ALTER INDEX heartbeats_base_hour RENAME TO heartbeats_base;
+      ANALYZE heartbeats;
     `,
   },
 ];

@@ -2,36 +2,42 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPostgres } from '../../../server/storage/pg.js';
 import { openSqlite } from '../../../server/storage/sqlite.js';
-import { heartbeatKey } from '../../../server/db/heartbeat-key.js';
 import { hourOfMs } from '../../../server/db/heartbeat-order.js';
 import { newestHeartbeatsSql } from '../../../server/db/report-history.js';
 import { firstKeptHeartbeatsSql, pruneHeartbeatsSql } from '../../../server/storage/store.js';
 import type { SqlDb } from '../../../server/db/sql/types.js';
 import type { Storage } from '../../../server/storage/types.js';
 import { engines, type Engine } from '../../helpers/engines.js';
+import { atVersion, type Exec } from './at-version.js';
 
-const bases = 20;
-const beatsPerBase = 250;
-const beatEveryMs = 3 * 60_000; // 250 heartbeats 3 minutes apart: 12.5 hours of each full row
-const rowEveryMs = 2 * 3_600_000; // a full row every 2 hours: 40 hours of reports, as a retention cutoff meets them
+const hour = 3_600_000;
 const t0 = Date.UTC(2026, 0, 5, 8, 17);
+/** Full rows as a retention cutoff meets them: one of a laptop whose facts have not changed for six weeks (12,000
+ *  heartbeats 5 minutes apart from 30 days before t0), then 20 more, 2 hours apart, each followed by 250 heartbeats 3
+ *  minutes apart (12.5 hours). Inserted in this order into a new database, their `reports.id`s are 1 to 21. */
+const rows = [
+  { at: t0 - 30 * 24 * hour, beats: 12_000, every: 5 * 60_000 },
+  ...Array.from({ length: 20 }, (_, d) => ({ at: t0 + d * 2 * hour, beats: 250, every: 3 * 60_000 })),
+];
+const longBase = 1;
+const shortBase = 9;
+/** As a daily retention run meets them: the long-lived row is older, and its first day of heartbeats. */
+const cutoff = t0 - 29 * 24 * hour;
 
-/** A realistic heartbeats table: `bases` full rows, each followed by its heartbeats over many hours. */
-async function fill(sql: SqlDb): Promise<number[]> {
-  const ids: number[] = [];
-  for (let d = 0; d < bases; d++) {
-    const at = t0 + d * rowEveryMs;
-    await sql.run("INSERT INTO reports (report_id, device_id, collected_at, received_ms, score, level, source_ip, body) VALUES (?, ?, ?, ?, 0, 'none', '127.0.0.1', '')", [
-      randomUUID(), `plan-${d}`, new Date(at).toISOString(), at,
+async function fill(exec: Exec, sqlite: boolean): Promise<void> {
+  for (const [d, row] of rows.entries()) {
+    await exec("INSERT INTO reports (report_id, device_id, collected_at, received_ms, score, level, source_ip, body) VALUES (?, ?, ?, ?, 0, 'none', '127.0.0.1', '')", [
+      randomUUID(), `plan-${d}`, new Date(row.at).toISOString(), row.at,
     ]);
-    const row = await sql.get<{ id: number | string }>('SELECT id FROM reports WHERE device_id = ?', [`plan-${d}`]);
-    const base = Number(row?.id);
-    ids.push(base);
-    const values: unknown[] = [];
-    for (let i = 1; i <= beatsPerBase; i++) values.push(heartbeatKey(sql, randomUUID()), base, at + i * beatEveryMs, at + i * beatEveryMs - 5);
-    await sql.run(`INSERT INTO heartbeats (id, base, received_ms, collected_ms) VALUES ${Array.from({ length: beatsPerBase }, () => '(?, ?, ?, ?)').join(', ')}`, values);
+    for (let from = 1; from <= row.beats; from += 250) {
+      const values: unknown[] = [];
+      for (let i = from; i < from + 250 && i <= row.beats; i++) {
+        const id = randomUUID();
+        values.push(sqlite ? Buffer.from(id.replace(/-/g, ''), 'hex') : id, d + 1, row.at + i * row.every, row.at + i * row.every - 5);
+      }
+      await exec(`INSERT INTO heartbeats (id, base, received_ms, collected_ms) VALUES ${Array.from({ length: values.length / 4 }, () => '(?, ?, ?, ?)').join(', ')}`, values);
+    }
   }
-  return ids;
 }
 
 /** The plan of a statement, one line per node (PostgreSQL's EXPLAIN, SQLite's EXPLAIN QUERY PLAN details). */
@@ -40,50 +46,68 @@ async function plan(sql: SqlDb, statement: string, params: unknown[]): Promise<s
   return (await sql.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${statement}`, params)).map((r) => r.detail);
 }
 
+/** Every ordered or ranged read of a full row's heartbeats, planned on `sql`, asserted to go through heartbeats_base in order. */
+async function expectIndexedInOrder(sql: SqlDb): Promise<void> {
+  expect((await sql.all<{ id: number | string }>('SELECT id FROM reports ORDER BY id')).map((r) => Number(r.id))).toEqual(rows.map((_, i) => i + 1));
+  const plans = {
+    history: await plan(sql, newestHeartbeatsSql, [shortBase, 20]),
+    historyOfLongRun: await plan(sql, newestHeartbeatsSql, [longBase, 20]),
+    firstKept: await plan(sql, firstKeptHeartbeatsSql, [cutoff]),
+    prune: await plan(sql, pruneHeartbeatsSql, [cutoff, hourOfMs(cutoff), cutoff]),
+  };
+  for (const [query, lines] of Object.entries(plans)) {
+    const text = `${query}:\n${lines.join('\n')}`;
+    if (sql.dialect === 'postgres') {
+      // Heartbeats are reached only through an index (heartbeats_base by full row, the primary key by id)...
+      expect(lines.filter((l) => /\bScan\b.* on heartbeats\b/.test(l) && !/Index Scan( Backward)? using heartbeats_(base|pkey) on heartbeats\b/.test(l)), text).toEqual([]);
+      // ...and nothing sorts whole: a sort is incremental, within each indexed hour.
+      expect(lines.filter((l) => /^\s*(->\s+)?Sort\s*$/.test(l)), text).toEqual([]);
+      for (const [i, l] of lines.entries()) if (/Incremental Sort/.test(l)) expect(lines[i + 2], text).toMatch(/Presorted Key: \(\((h\.|h_\d\.)?received_ms \/ 3600000\)\)$/);
+    } else {
+      expect(lines.filter((l) => /TEMP B-TREE/.test(l)), text).toEqual([]);
+      expect(lines.filter((l) => /^(SCAN|SEARCH) (heartbeats|h)\b/.test(l) && !/^SEARCH (heartbeats|h) USING (COVERING INDEX heartbeats_base|INDEX heartbeats_base|PRIMARY KEY) /.test(l)), text).toEqual([]);
+    }
+  }
+  if (sql.dialect === 'postgres') {
+    const history = /Limit\n\s+->  Incremental Sort\n.*\n.*\n\s+->  Index Scan Backward using heartbeats_base on heartbeats\n\s+Index Cond: \(base = /;
+    expect(plans.history.join('\n')).toMatch(history);
+    expect(plans.historyOfLongRun.join('\n')).toMatch(history);
+    expect(plans.firstKept.filter((l) => /Index Scan using heartbeats_base on heartbeats h/.test(l)).length).toBeGreaterThan(0);
+    expect(plans.prune.join('\n')).toMatch(/Index Scan using heartbeats_base on heartbeats h\n\s+Index Cond: \(\(base = b\.id\) AND \(\(received_ms \/ 3600000\) <= /);
+  } else {
+    expect(plans.history).toEqual(['SEARCH heartbeats USING INDEX heartbeats_base (base=?)']);
+    expect(plans.historyOfLongRun).toEqual(['SEARCH heartbeats USING INDEX heartbeats_base (base=?)']);
+    expect(plans.firstKept.filter((l) => l === 'SEARCH h USING COVERING INDEX heartbeats_base (base=?)').length).toBeGreaterThan(0);
+    expect(plans.prune).toContain('SEARCH h USING COVERING INDEX heartbeats_base (base=? AND <expr><?)');
+  }
+}
+
 // Every read of a full row's heartbeats by time goes through heartbeats_base in its order: PostgreSQL with an
-// Incremental Sort within each indexed hour (or none), SQLite walking the index as stored; never a scan of the whole
-// table, nor a sort of all of a full row's heartbeats. A change of query text or index that loses this fails here.
+// Incremental Sort within each indexed hour, SQLite walking the index as stored; never a scan of the whole table, nor
+// a sort of all of a full row's heartbeats (a six-week run is 12,000). A change of query text or index that loses this
+// fails here.
 describe.each(engines)('heartbeat reads use heartbeats_base in order (%s)', (name, engine: Engine) => {
   let storage: Storage | undefined;
   afterEach(async () => {
     await storage?.close();
     storage = undefined;
   });
+  const open = async (db: string) => (storage = name === 'postgres' ? await openPostgres({ url: db }) : openSqlite(db));
 
-  it('plans every ordered or ranged heartbeat read on the index', async () => {
-    const db = await engine.db();
-    storage = name === 'postgres' ? await openPostgres({ url: db }) : openSqlite(db);
-    const sql = storage.sql;
-    const ids = await fill(sql);
-    // PostgreSQL plans on statistics, as autovacuum keeps them; SQLite runs unanalyzed, as the server leaves it.
+  it('on a database kept analyzed (PostgreSQL: as autovacuum keeps it; SQLite: never, as the server leaves it)', async () => {
+    const sql = (await open(await engine.db())).sql;
+    await fill((q, p) => sql.run(q, p).then(() => undefined), name === 'sqlite');
     if (name === 'postgres') await sql.run('ANALYZE');
-    const cutoff = t0 + 3 * 3_600_000; // two full rows older, their heartbeats partly
-    const plans = {
-      history: await plan(sql, newestHeartbeatsSql, [ids[7], 20]),
-      firstKept: await plan(sql, firstKeptHeartbeatsSql, [cutoff]),
-      prune: await plan(sql, pruneHeartbeatsSql, [cutoff, hourOfMs(cutoff), cutoff]),
-    };
-    for (const [query, lines] of Object.entries(plans)) {
-      const text = `${query}:\n${lines.join('\n')}`;
-      if (name === 'postgres') {
-        // Heartbeats are reached only through an index (heartbeats_base by full row, the primary key by id)...
-        expect(lines.filter((l) => /\bScan\b.* on heartbeats\b/.test(l) && !/Index Scan( Backward)? using heartbeats_(base|pkey) on heartbeats\b/.test(l)), text).toEqual([]);
-        // ...and nothing sorts whole: a sort is incremental, within each indexed hour.
-        expect(lines.filter((l) => /^\s*(->\s+)?Sort\s*$/.test(l)), text).toEqual([]);
-        for (const [i, l] of lines.entries()) if (/Incremental Sort/.test(l)) expect(lines[i + 2], text).toMatch(/Presorted Key: \(\((h\.|h_\d\.)?received_ms \/ 3600000\)\)$/);
-      } else {
-        expect(lines.filter((l) => /TEMP B-TREE/.test(l)), text).toEqual([]);
-        expect(lines.filter((l) => /^(SCAN|SEARCH) (heartbeats|h)\b/.test(l) && !/^SEARCH (heartbeats|h) USING (COVERING INDEX heartbeats_base|INDEX heartbeats_base|PRIMARY KEY) /.test(l)), text).toEqual([]);
-      }
-    }
-    if (name === 'postgres') {
-      expect(plans.history.join('\n')).toMatch(/Limit\n\s+->  Incremental Sort\n.*\n.*\n\s+->  Index Scan Backward using heartbeats_base on heartbeats\n\s+Index Cond: \(base = /);
-      expect(plans.firstKept.filter((l) => /Index Scan using heartbeats_base on heartbeats h/.test(l)).length).toBeGreaterThan(0);
-      expect(plans.prune.join('\n')).toMatch(/Index Scan using heartbeats_base on heartbeats h\n\s+Index Cond: \(\(base = b\.id\) AND \(\(received_ms \/ 3600000\) <= /);
-    } else {
-      expect(plans.history).toEqual(['SEARCH heartbeats USING INDEX heartbeats_base (base=?)']);
-      expect(plans.firstKept.filter((l) => l === 'SEARCH h USING COVERING INDEX heartbeats_base (base=?)').length).toBeGreaterThan(0);
-      expect(plans.prune).toContain('SEARCH h USING COVERING INDEX heartbeats_base (base=? AND <expr><?)');
-    }
+    await expectIndexedInOrder(sql);
+  });
+
+  it('right after the upgrade from version 12, before any other ANALYZE', async () => {
+    const db = await engine.db();
+    const v12 = await atVersion(name, db, 12);
+    await fill(v12.exec, name === 'sqlite');
+    // Statistics as autovacuum kept them under version 12: none yet for the rebuilt index's expression.
+    if (name === 'postgres') await v12.exec('ANALYZE');
+    await v12.close();
+    await expectIndexedInOrder((await open(db)).sql);
   });
 });

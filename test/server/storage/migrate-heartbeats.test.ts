@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { migrations } from '../../../server/storage/migrations.js';
 import { openPostgres } from '../../../server/storage/pg.js';
 import { openSqlite } from '../../../server/storage/sqlite.js';
 import { compressBody, storedBody } from '../../../server/db/report-body.js';
@@ -10,38 +7,8 @@ import { factsHash } from '../../../server/ingest/report-facts.js';
 import { hashToken } from '../../../server/tokens.js';
 import type { Storage } from '../../../server/storage/types.js';
 import { engines, type Engine } from '../../helpers/engines.js';
+import { atVersion } from './at-version.js';
 import { cleanup, makeReport, postReport, startServer, type Running } from '../helpers.js';
-
-type Exec = (sql: string, params?: unknown[]) => Promise<void>;
-
-/** A database as `version` left it: every migration up to it applied, by the engine's own runner's steps. */
-async function atVersion(name: string, db: string, version: number): Promise<{ exec: Exec; close: () => Promise<void> }> {
-  const upTo10 = migrations.filter((m) => m.version <= version);
-  const ddl = 'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)';
-  if (name === 'sqlite') {
-    const d = new Database(db);
-    d.exec(ddl);
-    for (const m of upTo10) {
-      d.exec(m.sqlite);
-      d.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
-    }
-    return { exec: async (q, p = []) => void d.prepare(q).run(...p), close: async () => void d.close() };
-  }
-  const c = new pg.Client({ connectionString: db });
-  await c.connect();
-  await c.query(ddl);
-  for (const m of upTo10) {
-    await c.query(m.postgres);
-    await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
-  }
-  return {
-    exec: async (q, p = []) => {
-      let i = 0;
-      await c.query(q.replace(/\?/g, () => `$${++i}`), p);
-    },
-    close: () => c.end(),
-  };
-}
 
 // Version 10 kept heartbeats as `reports` rows naming their full row in `repeats`; version 11 moves them to the narrow
 // table. Every read answers as before (but for the letter case of an upper-case id in the history, and the time zone
