@@ -7,9 +7,10 @@
  * laptops, over HTTP (ids and times made fresh, nothing else changed). Then it stops the server and measures what the
  * reports take: the `reports` table, and `heartbeats` where the root has it (schema version 11), with their indexes:
  * SQLite's pages (dbstat, after a checkpoint), PostgreSQL's pg_total_relation_size (after VACUUM). A laptop-day is
- * 288 reports (one every 5 minutes).
+ * 288 reports (one every 5 minutes). 100 laptops by default: with fewer, the tables' fixed pages (free space maps,
+ * visibility maps, index metapages: ~200 KB a database, not per laptop-day) weigh in the figure (a third at 20).
  *
- *   npm run build && node dist/scripts/bench/report-bytes.js [--root DIR [--label TEXT]]... [--devices 20] [--postgres] [--findings 0..3]
+ *   npm run build && node dist/scripts/bench/report-bytes.js [--root DIR [--label TEXT]]... [--devices 100] [--postgres] [--findings 0..3]
  *
  * --findings N adds the first N findings of the ingest benchmark's mix a (AnyDesk running, a time zone, a VPN; ingest-load.ts)
  * to every report of the sequence, the same in every cycle: a laptop with something to report (bodies of about 2 KB).
@@ -34,7 +35,7 @@ import { finding, liftLimits } from './ingest-load.js';
 import { benchArgs } from './args.js';
 
 const parsed = benchArgs({
-  options: { ...rootOptions, devices: { type: 'string', default: '20' }, postgres: { type: 'boolean', default: false }, findings: { type: 'string', default: '0' } },
+  options: { ...rootOptions, devices: { type: 'string', default: '100' }, postgres: { type: 'boolean', default: false }, findings: { type: 'string', default: '0' } },
   tokens: true,
 });
 const { values } = parsed;

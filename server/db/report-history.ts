@@ -1,5 +1,6 @@
 import type { SqlDb } from './sql/types.js';
 import { collectedAtOf, reportIdOfKey } from './heartbeat-key.js';
+import { heartbeatOrder } from './heartbeat-order.js';
 
 /** One report of a device's history, as the device detail lists it (server/db/rows.ts). */
 export type HistoryRow = {
@@ -11,6 +12,9 @@ export type HistoryRow = {
 };
 
 type FullRow = HistoryRow & { id: number | string };
+
+/** A full row's newest heartbeats, newest first, through heartbeats_base: [base, limit]. Exported for the plan test. */
+export const newestHeartbeatsSql = `SELECT id, received_ms, collected_ms FROM heartbeats WHERE base = ? ORDER BY ${heartbeatOrder('received_ms', 'DESC')} LIMIT ?`;
 
 /**
  * A device's newest `limit` reports, full rows and heartbeats together, newest first: the one read of a device's
@@ -25,7 +29,7 @@ export async function reportHistory(sql: SqlDb, deviceId: string, limit: number)
   const out: HistoryRow[] = [];
   for (const f of fulls) {
     const beats = await sql.all<{ id: unknown; received_ms: number | string; collected_ms: number | string }>(
-      'SELECT id, received_ms, collected_ms FROM heartbeats WHERE base = ? ORDER BY received_ms DESC LIMIT ?',
+      newestHeartbeatsSql,
       [Number(f.id), limit],
     );
     for (const b of beats) {

@@ -299,4 +299,29 @@ export const migrations: readonly Migration[] = [
     sqlite: "CREATE INDEX alerts_key_active ON alerts(alert_key) WHERE status <> 'resolved';",
     postgres: "CREATE INDEX alerts_key_active ON alerts(alert_key) WHERE status <> 'resolved';",
   },
+  {
+    version: 13,
+    name: 'heartbeats indexed by full row and hour: one deduplicated key per hour on PostgreSQL',
+    // A device's heartbeats enter heartbeats_base at one point each (its full row's newest end), so under
+    // (base, received_ms) PostgreSQL's leaf pages split half and half and stay half full (~50 B a heartbeat). Keyed on
+    // the hour instead, the heartbeats of one full row and hour are one key whose posting list B-tree deduplication
+    // (PostgreSQL 13+; bigint keys, no INCLUDE) grows by a 6-byte heap pointer each. SQLite has no deduplication:
+    // received_ms stays last, so its index still walks a full row's heartbeats in time order. Readers order by
+    // (received_ms / 3600000, received_ms), the same order as received_ms, with the same text on both engines
+    // (server/db/report-history.ts, the storage's prune). The index is rebuilt once at upgrade; on PostgreSQL the new
+    // one is built before the old one goes, so that reads (older replicas still serving) wait only for the drop at the
+    // end, not for the build (writes to heartbeats wait for the build either way). SQLite cannot rename an index.
+    // ANALYZE gives the planner the index expression's statistics at once: without them, until autovacuum's next
+    // ANALYZE, PostgreSQL may read a full row's heartbeats by bitmap and sort them all instead of by the index's hours.
+    sqlite: `
+      DROP INDEX heartbeats_base;
+      CREATE INDEX heartbeats_base ON heartbeats(base, received_ms / 3600000, received_ms);
+    `,
+    postgres: `
+      CREATE INDEX heartbeats_base_hour ON heartbeats(base, (received_ms / 3600000));
+      DROP INDEX heartbeats_base;
+      ALTER INDEX heartbeats_base_hour RENAME TO heartbeats_base;
+      ANALYZE heartbeats;
+    `,
+  },
 ];

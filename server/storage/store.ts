@@ -11,12 +11,20 @@ import type { AlertStatus } from '../db/records.js';
 import { compressBody, storedBody } from '../db/report-body.js';
 import { reportHistory } from '../db/report-history.js';
 import { collectedAtOf, reportIdOfKey } from '../db/heartbeat-key.js';
+import { heartbeatHour, heartbeatOrder, hourOfMs } from '../db/heartbeat-order.js';
 import type { Storage } from './types.js';
 
 type Row = Record<string, unknown>;
 
 /** Rows one retention statement deletes at most. */
 export const pruneChunk = 1000;
+
+// The prune's reads of heartbeats by time, through heartbeats_base (server/db/heartbeat-order.ts); exported for the
+// test that asserts their plans on both engines.
+/** A chunk of heartbeats older than the cutoff, found through their full rows: [cutoff, hourOfMs(cutoff), cutoff]. */
+export const pruneHeartbeatsSql = `DELETE FROM heartbeats WHERE id IN (SELECT h.id FROM reports b JOIN heartbeats h ON h.base = b.id WHERE b.received_ms < ? AND ${heartbeatHour('h.received_ms')} <= ? AND h.received_ms < ? LIMIT ${pruneChunk})`;
+/** Each full row older than the cutoff with the first of its heartbeats still kept: [cutoff]. */
+export const firstKeptHeartbeatsSql = `SELECT e.base, e.device_id, e.first FROM (SELECT b.id AS base, b.device_id, (SELECT h.id FROM heartbeats h WHERE h.base = b.id ORDER BY ${heartbeatOrder('h.received_ms', 'ASC')} LIMIT 1) AS first FROM reports b WHERE b.received_ms < ?) e WHERE e.first IS NOT NULL`;
 
 /**
  * Runs a chunk's DELETE until one deletes fewer than a chunk, yielding between them: a large prune never holds the
@@ -164,21 +172,16 @@ export function domainStore(sql: SqlDb, changed: AlertChangedSql, hooks: StoreHo
         });
       }
       // Heartbeats first, so that none is ever left naming a deleted full row. They are found through their full rows
-      // (received before them, so older than the cutoff too: reports_received, then one heartbeats_base range each).
+      // (received before them, so older than the cutoff too: reports_received, then one heartbeats_base range each, up to
+      // the cutoff's hour).
       total += await inChunks(() =>
-        sql.run(
-          `DELETE FROM heartbeats WHERE id IN (SELECT h.id FROM reports b JOIN heartbeats h ON h.base = b.id WHERE b.received_ms < ? AND h.received_ms < ? LIMIT ${pruneChunk})`,
-          [cutoff, cutoff],
-        ),
+        sql.run(pruneHeartbeatsSql, [cutoff, hourOfMs(cutoff), cutoff]),
       );
       // A full row older than the cutoff whose run of heartbeats goes on past it: the row takes the identity of its
       // first kept heartbeat (id, times, and its body as that heartbeat reads), and that heartbeat row goes. The later
       // heartbeats keep naming the same row, so none is rewritten: one row written per device whose unchanged run
       // crosses the cutoff.
-      const edges = await sql.all<{ base: number | string; device_id: string; first: unknown }>(
-        'SELECT e.base, e.device_id, e.first FROM (SELECT b.id AS base, b.device_id, (SELECT h.id FROM heartbeats h WHERE h.base = b.id ORDER BY h.received_ms LIMIT 1) AS first FROM reports b WHERE b.received_ms < ?) e WHERE e.first IS NOT NULL',
-        [cutoff],
-      );
+      const edges = await sql.all<{ base: number | string; device_id: string; first: unknown }>(firstKeptHeartbeatsSql, [cutoff]);
       for (const { base, device_id, first } of edges) {
         const reportId = first == null ? undefined : reportIdOfKey(first);
         if (reportId === undefined) continue;

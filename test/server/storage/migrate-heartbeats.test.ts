@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { migrations } from '../../../server/storage/migrations.js';
 import { openPostgres } from '../../../server/storage/pg.js';
 import { openSqlite } from '../../../server/storage/sqlite.js';
 import { compressBody, storedBody } from '../../../server/db/report-body.js';
@@ -10,38 +7,8 @@ import { factsHash } from '../../../server/ingest/report-facts.js';
 import { hashToken } from '../../../server/tokens.js';
 import type { Storage } from '../../../server/storage/types.js';
 import { engines, type Engine } from '../../helpers/engines.js';
+import { atVersion } from './at-version.js';
 import { cleanup, makeReport, postReport, startServer, type Running } from '../helpers.js';
-
-type Exec = (sql: string, params?: unknown[]) => Promise<void>;
-
-/** A database as version 10 left it: every migration up to 10 applied, by the engine's own runner's steps. */
-async function atVersion10(name: string, db: string): Promise<{ exec: Exec; close: () => Promise<void> }> {
-  const upTo10 = migrations.filter((m) => m.version <= 10);
-  const ddl = 'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)';
-  if (name === 'sqlite') {
-    const d = new Database(db);
-    d.exec(ddl);
-    for (const m of upTo10) {
-      d.exec(m.sqlite);
-      d.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
-    }
-    return { exec: async (q, p = []) => void d.prepare(q).run(...p), close: async () => void d.close() };
-  }
-  const c = new pg.Client({ connectionString: db });
-  await c.connect();
-  await c.query(ddl);
-  for (const m of upTo10) {
-    await c.query(m.postgres);
-    await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
-  }
-  return {
-    exec: async (q, p = []) => {
-      let i = 0;
-      await c.query(q.replace(/\?/g, () => `$${++i}`), p);
-    },
-    close: () => c.end(),
-  };
-}
 
 // Version 10 kept heartbeats as `reports` rows naming their full row in `repeats`; version 11 moves them to the narrow
 // table. Every read answers as before (but for the letter case of an upper-case id in the history, and the time zone
@@ -59,7 +26,7 @@ describe.each(engines)('migration 11 from version 10 data (%s)', (name, engine: 
 
   it('moves heartbeats to their own table and reads every report as before', async () => {
     const db = await engine.db();
-    const v10 = await atVersion10(name, db);
+    const v10 = await atVersion(name, db, 10);
     const token = `token-${randomUUID()}`;
     const t0 = Date.now() - 60_000;
     const iso = (ms: number) => new Date(ms).toISOString();
@@ -134,5 +101,69 @@ describe.each(engines)('migration 11 from version 10 data (%s)', (name, engine: 
     }
     reader = name === 'postgres' ? await openPostgres({ url: db }) : openSqlite(db);
     expect(Number((await reader.sql.get<{ n: number }>('SELECT count(*) AS n FROM heartbeats'))?.n)).toBe(4);
+  });
+});
+
+// Version 13 keys heartbeats_base on the hour (server/db/heartbeat-order.ts): a version-12 database's heartbeats get
+// the index rebuilt and read back as before, newest first across hour boundaries, and retention cuts them at the same
+// millisecond.
+describe.each(engines)('migration 13 from version 12 data (%s)', (name, engine: Engine) => {
+  let reader: Storage | undefined;
+  afterEach(async () => {
+    await reader?.close();
+    reader = undefined;
+  });
+
+  it('rebuilds heartbeats_base and reads the same history, newest first across hours', async () => {
+    const db = await engine.db();
+    const v12 = await atVersion(name, db, 12);
+    const hour = 3_600_000;
+    const h10 = Date.UTC(2026, 0, 5, 10); // 10:00 UTC
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const full1 = makeReport('hb-13', { score: 30, level: 'medium' }, new Date(h10 + 58 * 60_000));
+    const full2 = makeReport('hb-13', { score: 55, level: 'high' }, new Date(h10 + hour + 45 * 60_000));
+    const insertFull = 'INSERT INTO reports (report_id, device_id, collected_at, received_ms, score, level, source_ip, body, body_z) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
+    await v12.exec(insertFull, [full1.reportId, 'hb-13', full1.collectedAt, h10 + 58 * 60_000, 30, 'medium', '127.0.0.1', '', compressBody(JSON.stringify(full1))]);
+    await v12.exec(insertFull, [full2.reportId, 'hb-13', full2.collectedAt, h10 + hour + 45 * 60_000, 55, 'high', '127.0.0.1', '', compressBody(JSON.stringify(full2))]);
+    await v12.exec('INSERT INTO devices (device_id, hostname, platform, agent_version, enrolled_at) VALUES (?, ?, ?, ?, ?)', ['hb-13', 'hb-13.local', 'linux', '0.1.0', iso(h10)]);
+    // Several heartbeats in one hour, neighbours across 11:00 and 12:00 a millisecond apart, and two full rows' runs.
+    const times1 = [58 * 60_000 + 30_000, hour - 60_000, hour - 1, hour, hour + 1, hour + 30 * 60_000].map((t) => h10 + t);
+    const times2 = [hour + 50 * 60_000, 2 * hour - 1, 2 * hour, 2 * hour + 60_000].map((t) => h10 + t);
+    const ids = new Map<number, string>();
+    const beats = async (base: string, times: number[]) => {
+      for (const t of [...times].reverse()) {
+        const id = randomUUID();
+        ids.set(t, id);
+        const key = name === 'sqlite' ? Buffer.from(id.replace(/-/g, ''), 'hex') : id;
+        await v12.exec('INSERT INTO heartbeats (id, base, received_ms, collected_ms) SELECT ?, id, ?, ? FROM reports WHERE report_id = ?', [key, t, t - 7, base]);
+      }
+    };
+    await beats(full1.reportId as string, times1);
+    await beats(full2.reportId as string, times2);
+    await v12.close();
+
+    reader = name === 'postgres' ? await openPostgres({ url: db }) : openSqlite(db);
+    const sql = reader.sql;
+    const index = name === 'postgres'
+      ? (await sql.get<{ def: string }>("SELECT indexdef AS def FROM pg_indexes WHERE indexname = 'heartbeats_base'"))?.def
+      : (await sql.get<{ def: string }>("SELECT sql AS def FROM sqlite_master WHERE name = 'heartbeats_base'"))?.def;
+    expect(index).toMatch(name === 'postgres' ? /\(base, \(\(received_ms \/ 3600000\)\)\)$/ : /\(base, received_ms \/ 3600000, received_ms\)$/);
+
+    const expected = [
+      ...[...times2].reverse().map((t) => [ids.get(t), t, 55, iso(t - 7)]),
+      [full2.reportId, h10 + hour + 45 * 60_000, 55, full2.collectedAt],
+      ...[...times1].reverse().map((t) => [ids.get(t), t, 30, iso(t - 7)]),
+      [full1.reportId, h10 + 58 * 60_000, 30, full1.collectedAt],
+    ];
+    const history = async (limit: number) => (await reader?.getDevice('hb-13', limit))?.history.map((h) => [h.reportId, Date.parse(h.receivedAt), h.score, h.collectedAt]);
+    expect(await history(20)).toEqual(expected);
+    // A limit that ends inside an hour takes the newest of it.
+    for (const limit of [1, 3, 4, 7, 9]) expect(await history(limit), `limit ${limit}`).toEqual(expected.slice(0, limit));
+    expect(JSON.parse((await storedBody(sql, ids.get(h10 + hour) as string, 'hb-13')) ?? 'null')).toEqual({ ...full1, reportId: ids.get(h10 + hour), collectedAt: iso(h10 + hour - 7) });
+
+    // Retention at 11:00:00.001 (inside the hour) removes 11:00:00.000 and what came before, and keeps 11:00:00.001,
+    // which takes over full1's row.
+    await reader.prune(new Date(h10 + hour + 1), new Date(0));
+    expect(await history(20)).toEqual([...expected.slice(0, 6), [ids.get(h10 + hour + 1), h10 + hour + 1, 30, iso(h10 + hour + 1 - 7)]]);
   });
 });
