@@ -148,6 +148,11 @@ describe.each(engines)('migration 13 from version 12 data (%s)', (name, engine: 
       ? (await sql.get<{ def: string }>("SELECT indexdef AS def FROM pg_indexes WHERE indexname = 'heartbeats_base'"))?.def
       : (await sql.get<{ def: string }>("SELECT sql AS def FROM sqlite_master WHERE name = 'heartbeats_base'"))?.def;
     expect(index).toMatch(name === 'postgres' ? /\(base, \(\(received_ms \/ 3600000\)\)\)$/ : /\(base, received_ms \/ 3600000, received_ms\)$/);
+    if (name === 'postgres') {
+      // Time-ordered ids fill the id index from its right end: its splits leave the left page full.
+      const options = await sql.get<{ o: string[] | null }>("SELECT reloptions AS o FROM pg_class WHERE relname = 'heartbeats_pkey'");
+      expect(options?.o).toEqual(['fillfactor=100']);
+    }
 
     const expected = [
       ...[...times2].reverse().map((t) => [ids.get(t), t, 55, iso(t - 7)]),
