@@ -156,6 +156,8 @@ async function load(urls: string[], label: Record<string, unknown>, meter: Meter
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]?.toFixed(1));
   const accepted = statuses.get(202) ?? 0;
+  // A run that stored nothing (refused tokens, a server that failed) is a broken benchmark, not a figure of 0.
+  if (!accepted) throw new Error(`ingest-pg: ${String(label.label)} ${String(label.engine)} ×${String(label.replicas)} accepted no report (statuses ${JSON.stringify(Object.fromEntries(statuses))})`);
   const figures = await meter.stop(accepted);
   const result = {
     ...label, connections, devices: deviceCount, seconds: Math.round(elapsed * 10) / 10, accepted,
