@@ -365,10 +365,9 @@ export function reportBytesSection(step: StepResult | undefined): string[] {
     'Where the bytes go: a heartbeat is a row of its own narrow table (a 16-byte report id, the integer id of the full',
     'row it repeats, two integer times) with an entry in its primary key and one in heartbeats_base (by full row and',
     'hour, for history and retention; on PostgreSQL, B-tree deduplication keeps one key per full row and hour and a',
-    '6-byte pointer per heartbeat: about 15 B a heartbeat, against 51 B for the index by full row and time before schema',
-    'version 13). Run at 100 laptops (6,000 reports): the fixed pages of each table and index (free space and visibility',
-    'maps, metapages, ~200 KB a database, not per laptop-day) are a third of the figure at 20. Measured at 20 and 100',
-    'laptops (schema version 13), each report more costs about 92 B on SQLite and 125 B on PostgreSQL.',
+    '6-byte pointer per heartbeat). Run at 100 laptops: each table\'s and index\'s fixed pages (free space and visibility',
+    'maps, metapages) are the same for any number of laptops and weigh more in the figure the fewer there are.',
+    'docs/postgres.md gives the sizes per index and the cost of each report more, measured with their commands.',
     '',
   );
   if (cpu) out.push(`What the ingest adds per report (this commit, in the benchmark's process): the facts hash ${fmt(num(cpu.factsHashUs), ' µs')}, the compression of a full row ${fmt(num(cpu.compressUs), ' µs')} (${fmt(num(cpu.bodyBytes), ' B')} → ${fmt(num(cpu.compressedBytes), ' B')}).`, '');

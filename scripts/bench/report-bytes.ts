@@ -8,7 +8,8 @@
  * reports take: the `reports` table, and `heartbeats` where the root has it (schema version 11), with their indexes:
  * SQLite's pages (dbstat, after a checkpoint), PostgreSQL's pg_total_relation_size (after VACUUM). A laptop-day is
  * 288 reports (one every 5 minutes). 100 laptops by default: with fewer, the tables' fixed pages (free space maps,
- * visibility maps, index metapages: ~200 KB a database, not per laptop-day) weigh in the figure (a third at 20).
+ * visibility maps, index metapages: ~150 KB a PostgreSQL database, not per laptop-day) weigh in the figure (two fifths
+ * of PostgreSQL's at 20 laptops, schema version 12).
  *
  *   npm run build && node dist/scripts/bench/report-bytes.js [--root DIR [--label TEXT]]... [--devices 100] [--postgres] [--findings 0..3]
  *

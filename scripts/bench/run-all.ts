@@ -77,7 +77,7 @@ const steps: Step[] = [
   { id: 'hostile-properties', script: '../eval/hostile.js', args: ['--runs', quick ? '50' : '300', '--seed', '42', '--json'], timeoutMs: 10 * 60_000 },
   // Bytes stored per laptop-day on a real agent's report sequence, this commit beside the base (both engines when
   // PostgreSQL is installed). At 100 laptops: at 20, the tables' fixed pages (free space maps, visibility maps, index
-  // metapages, ~200 KB a database) were a third of the figure, and they are not per laptop-day.
+  // metapages, ~150 KB a PostgreSQL database) were two fifths of its figure, and they are not per laptop-day.
   { id: 'report-bytes', script: 'report-bytes.js', args: ['--devices', quick ? '5' : '100', ...(pgBinDir() ? ['--postgres'] : [])], timeoutMs: 10 * 60_000, compares: true },
   // Server start time and idle RSS with the bundled geolocation data.
   { id: 'server-start', script: 'server-start.js', args: ['--runs', quick ? '1' : '3', '--idle', quick ? '5' : '10'], timeoutMs: 240_000, compares: true },
