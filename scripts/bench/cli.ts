@@ -20,6 +20,7 @@ import { promisify } from 'node:util';
 import { buildBinBundle, buildBundle } from './base-build.js';
 import { benchRoots, rootOptions } from './roots.js';
 import { benchArgs } from './args.js';
+import { median } from './median.js';
 
 const run = promisify(execFile);
 const parsed = benchArgs({
@@ -111,7 +112,6 @@ async function compareReports(diagnoses: { label: string; args: string[] }[]) {
   return out;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const scratch = mkdtempSync(join(tmpdir(), 'farmwatch-bench-cli-'));
 const extra: ChildProcess[] = [];
 try {

@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { benchArgs } from './args.js';
+import { median } from './median.js';
 
 const run = promisify(execFile);
 const { values } = benchArgs({ options: { runs: { type: 'string', default: '5' }, processes: { type: 'string', default: '400' } } });
@@ -26,7 +27,6 @@ for (let n = processCount(); n < target; n++) extra.push(spawn('sleep', ['600'],
 await new Promise((r) => setTimeout(r, 500));
 const processes = processCount();
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const modes = ['lean', 'lean-same', 'naive'] as const;
 const samples: Record<(typeof modes)[number], Sample[]> = { lean: [], 'lean-same': [], naive: [] };
 try {

@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchRoots, rootOptions } from './roots.js';
 import { benchArgs } from './args.js';
+import { median } from './median.js';
 
 const parsed = benchArgs({ options: { ...rootOptions, rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '6' } }, tokens: true });
 const { values } = parsed;
@@ -52,7 +53,6 @@ function ingest(dir: string): Promise<Run> {
   });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 const samples = roots.map(() => [] as Run[]);
 for (let i = 0; i < rounds; i++) {

@@ -30,6 +30,7 @@ import { wireCountRequest, type WireCounts } from './pg-wire-count.js';
 import { clusterCpuUs, postmasterPid, processCpuUs } from './proc-cpu.js';
 import { benchRoots, rootOptions, type BenchRoot } from './roots.js';
 import { benchArgs } from './args.js';
+import { median } from './median.js';
 
 const parsed = benchArgs({
   options: {
@@ -257,13 +258,13 @@ try {
   const ratio = (a?: number, b?: number) => (a !== undefined && b ? round(a / b, 3) : undefined);
   // Each round's ratios come from runs minutes apart at most; the medians over rounds are the figures.
   const each = Array.from({ length: rounds }, (_, i) => ({ pg1OverSqlite: ratio(of('postgres', 1, i + 1), of('sqlite', 1, i + 1)), pg2OverPg1: ratio(of('postgres', 2, i + 1), of('postgres', 1, i + 1)) }));
-  const median = (xs: (number | undefined)[]) => {
-    const v = xs.filter((x): x is number => x !== undefined).sort((a, b) => a - b);
-    return v.length ? (v.length % 2 ? v[(v.length - 1) / 2] : round((v[v.length / 2 - 1]! + v[v.length / 2]!) / 2, 3)) : undefined;
+  const middle = (xs: (number | undefined)[]) => {
+    const known = xs.filter((x): x is number => x !== undefined);
+    return known.length ? median(known) : undefined;
   };
   console.log(JSON.stringify({
     ratios: true, label: first, rounds,
-    pg1OverSqlite: median(each.map((e) => e.pg1OverSqlite)), pg2OverPg1: median(each.map((e) => e.pg2OverPg1)),
+    pg1OverSqlite: middle(each.map((e) => e.pg1OverSqlite)), pg2OverPg1: middle(each.map((e) => e.pg2OverPg1)),
     ...(rounds > 1 ? { byRound: each } : {}),
   }));
 } finally {

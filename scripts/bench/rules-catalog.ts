@@ -9,17 +9,13 @@ import { compileCatalogs } from '../../rules/catalog/index.js';
 import { evaluateSnapshot } from '../../rules/index.js';
 import type { RuleContext } from '../../rules/types.js';
 import { benchArgs } from './args.js';
+import { median } from './median.js';
 
 const { values, positionals } = benchArgs({ options: { runs: { type: 'string', default: '50' } }, allowPositionals: true });
 const runs = Number(positionals[0] ?? values.runs);
 if (!Number.isInteger(runs) || runs < 1) {
   process.stderr.write(`rules-catalog: runs must be a whole number of at least 1, not ${JSON.stringify(positionals[0] ?? values.runs)}\n`);
   process.exit(2);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? NaN;
 }
 
 const ordinary = ['systemd', 'bash', 'sshd', 'gnome-shell', 'Xwayland', 'pipewire', 'firefox', 'code', 'node', 'python3', 'dbus-daemon', 'kworker/0:1', 'chrome', 'slack', 'docker', 'containerd'];

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchRoots, rootOptions } from './roots.js';
 import { benchArgs } from './args.js';
+import { median } from './median.js';
 
 const parsed = benchArgs({ options: { ...rootOptions, runs: { type: 'string', default: '3' }, idle: { type: 'string', default: '10' } }, tokens: true });
 const { values } = parsed;
@@ -19,7 +20,6 @@ const roots = benchRoots(parsed);
 const runs = Number(values.runs);
 const idleMs = Number(values.idle) * 1000;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

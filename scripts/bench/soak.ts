@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { soakBegin, soakEnd } from './doc.js';
 import { benchArgs } from './args.js';
+import { median } from './median.js';
 
 const { values } = benchArgs({
   options: {
@@ -125,7 +126,6 @@ function slope(points: readonly [number, number][]): number {
   return den === 0 ? 0 : num / den;
 }
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 async function adminGet(url: string, token: string): Promise<unknown> {
