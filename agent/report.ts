@@ -33,11 +33,19 @@ export interface BuildReportInput {
  * in `identity` and inside the snapshot. A report over `report.maxBytes` is trimmed to fit, snapshot bulk first,
  * and marked `truncated`; only when the snapshot must go whole does `snapshotOmitted` say so.
  */
+/** A snapshot's collected-at in milliseconds, or now where it is no time (the id then carries the build time). */
+const collectedAtMs = (collectedAt: string): number => {
+  const ms = Date.parse(collectedAt);
+  return Number.isFinite(ms) ? ms : Date.now();
+};
+
 export function buildReport(input: BuildReportInput): Report {
   const now = (input.now ?? new Date()).toISOString();
   const { evaluation, config } = input;
   const report: Report = {
-    reportId: newReportId(),
+    // Stamped with the collection time, not the send: the server reads a repeated report's collected-at back from its
+    // id instead of storing it again (server/db/heartbeat-key.ts).
+    reportId: newReportId(collectedAtMs(input.snapshot.collectedAt)),
     deviceId: input.deviceId,
     agentVersion: input.agentVersion,
     collectedAt: input.snapshot.collectedAt,

@@ -8,7 +8,7 @@ export function stoppingReport(last: Report, now: Date): Report {
   const { snapshot: _snapshot, ...rest } = last;
   return {
     ...rest,
-    reportId: newReportId(),
+    reportId: newReportId(now.getTime()),
     collectedAt: now.toISOString(),
     sentAt: now.toISOString(),
     agent: { ...last.agent, stopping: true },

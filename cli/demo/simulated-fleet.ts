@@ -109,7 +109,7 @@ export async function seedSimulatedFleet(options: SimulatedFleetOptions): Promis
       const at = new Date(now - offset).toISOString();
       const { score, level } = scoreFindings(findings);
       const report: Report = {
-        reportId: newReportId(),
+        reportId: newReportId(now - offset), // stamped with the collection time, as agents do
         deviceId: device.deviceId,
         agentVersion: 'simulated',
         collectedAt: at,

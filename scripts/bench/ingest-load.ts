@@ -58,7 +58,7 @@ export const finding = (i: number) => ({
 export function reportBody(deviceId: string, snapshot?: unknown): string {
   const now = new Date();
   return JSON.stringify({
-    reportId: newReportId(), // as agents send them (agent/report-id.ts)
+    reportId: newReportId(now.getTime()), // as agents send them: stamped with the collection time (agent/report.ts)
     deviceId,
     agentVersion: '0.1.0',
     collectedAt: now.toISOString(),

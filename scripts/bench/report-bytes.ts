@@ -58,13 +58,17 @@ const secrets = { enrollSecret: 'bench-enroll-secret-0123456789', adminToken: 'b
 const dir = mkdtempSync(join(tmpdir(), 'fw-bench-bytes-'));
 const children: ChildProcess[] = [];
 
-/** Report `i` of the sequence as laptop `deviceId` sends it now: a fresh id as the agent makes them (time-ordered), fresh times (their spacing kept), the same facts. */
+/**
+ * Report `i` of the sequence as laptop `deviceId` sends it now: fresh times (their spacing kept), a fresh id as the
+ * agent makes them (time-ordered, stamped with the collection time: agent/report.ts; the recording's agent stamped the
+ * time it built the report), the same facts.
+ */
 function reportNow(i: number, deviceId: string): string {
   const r = sequence[i]!;
   const now = Date.now();
   const collected = Date.parse(r.collectedAt as string);
   const shift = (t: unknown) => new Date(Date.parse(t as string) - collected + now - 50).toISOString();
-  return JSON.stringify({ ...r, reportId: newReportId(now), deviceId, collectedAt: shift(r.collectedAt), sentAt: shift(r.sentAt), nextReportBy: shift(r.nextReportBy) });
+  return JSON.stringify({ ...r, reportId: newReportId(now - 50), deviceId, collectedAt: shift(r.collectedAt), sentAt: shift(r.sentAt), nextReportBy: shift(r.nextReportBy) });
 }
 
 async function startServer(root: string, db: string, name: string): Promise<{ url: string; child: ChildProcess }> {

@@ -32,4 +32,20 @@ export function collectedMs(collectedAt: string): number | undefined {
   return back.toISOString() === collectedAt ? ms : undefined;
 }
 
-export const collectedAtOf = (ms: number | string): string => new Date(Number(ms)).toISOString();
+/** The time a canonical report id begins with: its first 48 bits, as a UUID version 7 holds milliseconds. */
+const idMs = (reportId: string): number => parseInt(reportId.slice(0, 8) + reportId.slice(9, 13), 16);
+
+/**
+ * Pure and total: the `collected_ms` a heartbeat stores (version 14). Agents stamp a report's id with its collection
+ * time (agent/report.ts), so for them it is NULL, which takes no bytes: the time is read back from the id. Any other
+ * value (an older agent's id, made when the report was built) is stored as it is.
+ */
+export function storedCollectedMs(reportId: string, ms: number): number | null {
+  return canonicalUuid.test(reportId) && idMs(reportId) === ms ? null : ms;
+}
+
+/** Pure and total: a heartbeat's collected-at, from its stored `collected_ms` and its report id. */
+export function collectedAtOf(reportId: string, stored: number | string | null): string {
+  const ms = stored === null ? idMs(reportId) : Number(stored);
+  return new Date(Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? ms : 0).toISOString();
+}

@@ -60,6 +60,8 @@ interface ReadRow {
   collected_ms: number | string | null;
   body: string | null;
   body_z: Uint8Array | null;
+  /** 0: the report's own row; 1: its heartbeat (whose collected_ms may be NULL, read from its id). */
+  o: number | string;
 }
 
 /**
@@ -81,6 +83,6 @@ export async function storedBody(sql: SqlDb, reportId: string, deviceId: string)
   const row = await sql.get<ReadRow>(readSql, [reportId, deviceId, heartbeatKey(sql, reportId.toLowerCase()) ?? null, deviceId]);
   if (!row) return undefined;
   const own = ownBody(row.body, row.body_z);
-  if (row.collected_ms === null) return own;
-  return own === undefined ? undefined : heartbeatBody(own, reportId, collectedAtOf(row.collected_ms));
+  if (Number(row.o) === 0) return own;
+  return own === undefined ? undefined : heartbeatBody(own, reportId, collectedAtOf(reportId, row.collected_ms));
 }

@@ -28,13 +28,13 @@ export async function reportHistory(sql: SqlDb, deviceId: string, limit: number)
   const fulls = await sql.all<FullRow>('SELECT id, report_id, collected_at, received_ms, score, level FROM reports WHERE device_id = ? ORDER BY received_ms DESC LIMIT ?', [deviceId, limit]);
   const out: HistoryRow[] = [];
   for (const f of fulls) {
-    const beats = await sql.all<{ id: unknown; received_ms: number | string; collected_ms: number | string }>(
+    const beats = await sql.all<{ id: unknown; received_ms: number | string; collected_ms: number | string | null }>(
       newestHeartbeatsSql,
       [Number(f.id), limit],
     );
     for (const b of beats) {
       const reportId = reportIdOfKey(b.id);
-      if (reportId !== undefined) out.push({ report_id: reportId, collected_at: collectedAtOf(b.collected_ms), received_ms: Number(b.received_ms), score: f.score, level: f.level });
+      if (reportId !== undefined) out.push({ report_id: reportId, collected_at: collectedAtOf(reportId, b.collected_ms), received_ms: Number(b.received_ms), score: f.score, level: f.level });
     }
     out.push({ report_id: f.report_id, collected_at: f.collected_at, received_ms: Number(f.received_ms), score: f.score, level: f.level });
     if (out.length >= limit) break;

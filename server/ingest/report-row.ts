@@ -1,6 +1,6 @@
 import type { IngestItem } from './item.js';
 import { compressBody } from '../db/report-body.js';
-import { collectedMs, heartbeatKey } from '../db/heartbeat-key.js';
+import { collectedMs, heartbeatKey, storedCollectedMs } from '../db/heartbeat-key.js';
 import type { SqlDb } from '../db/sql/types.js';
 import { factsHash } from './report-facts.js';
 
@@ -16,7 +16,8 @@ export interface FactsBefore {
 export interface HeartbeatRow {
   key: Buffer | string;
   base: number;
-  collectedMs: number;
+  /** NULL where the id holds it (server/db/heartbeat-key.ts). */
+  collectedMs: number | null;
 }
 
 /** How one report is stored, and what the device row keeps of it. */
@@ -45,7 +46,7 @@ export function reportRow(db: Pick<SqlDb, 'dialect'>, item: Pick<IngestItem, 'bo
   if (hash && base != null && before?.facts_report_id && sameBytes(before.facts_hash, hash)) {
     const key = heartbeatKey(db, item.report.reportId);
     const collected = collectedMs(item.report.collectedAt);
-    if (key !== undefined && collected !== undefined) return { body: '', bodyZ: null, heartbeat: { key, base: Number(base), collectedMs: collected }, factsHash: null };
+    if (key !== undefined && collected !== undefined) return { body: '', bodyZ: null, heartbeat: { key, base: Number(base), collectedMs: storedCollectedMs(item.report.reportId, collected) }, factsHash: null };
   }
   return { body: '', bodyZ: compressBody(item.body), heartbeat: null, factsHash: hash };
 }

@@ -185,13 +185,13 @@ export function domainStore(sql: SqlDb, changed: AlertChangedSql, hooks: StoreHo
       for (const { base, device_id, first } of edges) {
         const reportId = first == null ? undefined : reportIdOfKey(first);
         if (reportId === undefined) continue;
-        const beat = await sql.get<{ received_ms: number | string; collected_ms: number | string }>('SELECT received_ms, collected_ms FROM heartbeats WHERE id = ?', [first]);
+        const beat = await sql.get<{ received_ms: number | string; collected_ms: number | string | null }>('SELECT received_ms, collected_ms FROM heartbeats WHERE id = ?', [first]);
         const body = await storedBody(sql, reportId, device_id);
         if (!beat || body === undefined) continue;
         // (Not when a hostile agent got the same id into both tables: the row then stays until its heartbeats go.)
         total += await sql.transaction(async (tx) => {
           const moved = await tx.run("UPDATE reports SET report_id = ?, collected_at = ?, received_ms = ?, body = '', body_z = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM reports x WHERE x.report_id = ?)", [
-            reportId, collectedAtOf(beat.collected_ms), Number(beat.received_ms), compressBody(body), Number(base), reportId,
+            reportId, collectedAtOf(reportId, beat.collected_ms), Number(beat.received_ms), compressBody(body), Number(base), reportId,
           ]);
           if (moved.changes) await tx.run('DELETE FROM heartbeats WHERE id = ?', [first]);
           // The full row's own report is gone.

@@ -98,6 +98,14 @@ describe('buildReport', () => {
     expect(always.identity.gatewayMac).toBe(hmac('aa:bb:cc:0d:0e:0f'));
   });
 
+  it("stamps the report id with the snapshot's collection time, which the server reads back from a repeated report's id", () => {
+    const at = { ...snapshot(net), collectedAt: '2026-03-04T05:06:07.089Z' };
+    const report = buildReport({ ...base, snapshot: at, evaluation: evaluation(), config: parseConfig({}), now: new Date('2026-03-04T05:06:09.500Z') });
+    expect(Number.parseInt(report.reportId.replace(/-/g, '').slice(0, 12), 16)).toBe(Date.parse(at.collectedAt));
+    expect(report.collectedAt).toBe(at.collectedAt);
+    expect(report.sentAt).toBe('2026-03-04T05:06:09.500Z');
+  });
+
   it('trims a snapshot that would push the report over the body limit, and says what it cut', () => {
     const huge = snapshot(net);
     huge.errors = Array.from({ length: 12_000 }, (_, i) => ({ collector: 'processes', code: 'failed' as const, message: `error ${i} ${'x'.repeat(80)}` }));

@@ -4,6 +4,7 @@ import { openPostgres } from '../../../server/storage/pg.js';
 import { openSqlite } from '../../../server/storage/sqlite.js';
 import { storedBody } from '../../../server/db/report-body.js';
 import { reportIdOfKey } from '../../../server/db/heartbeat-key.js';
+import { newReportId } from '../../../agent/report-id.js';
 import { domainStore, pruneChunk } from '../../../server/storage/store.js';
 import type { SqlDb } from '../../../server/db/sql/types.js';
 import type { Storage } from '../../../server/storage/types.js';
@@ -59,6 +60,12 @@ describe.each(engines)('compact report storage (%s)', (name, engine: Engine) => 
   /** The same facts again: new id and times, other cycle costs. */
   const again = (r: Record<string, unknown>, cpuMs: number) => ({ ...r, reportId: randomUUID(), collectedAt: at().toISOString(), sentAt: at().toISOString(), nextReportBy: new Date(at().getTime() + 330_000).toISOString(), agent: { ...(r.agent as object), health: { ...(r.agent as { health: object }).health, cpuMs, wallMs: cpuMs + 9, rssMiB: 60 + cpuMs / 10, forks: cpuMs % 3, maxEventLoopBlockMs: cpuMs % 7 } } });
 
+  /** The same facts again, its id stamped with its collection time as agents stamp them (agent/report.ts). */
+  const stamped = (r: Record<string, unknown>, cpuMs: number) => {
+    const next = again(r, cpuMs);
+    return { ...next, reportId: newReportId(Date.parse(next.collectedAt)) };
+  };
+
   it('stores an unchanged report as a heartbeat and every change as a full row', async () => {
     const first = makeReport(device, { snapshot: { schemaVersion: 1, os: { name: 'linux' } } }, at());
     await post(first);
@@ -102,6 +109,26 @@ describe.each(engines)('compact report storage (%s)', (name, engine: Engine) => 
     expect(Number(row!.received_ms)).toBe(s.clock.now.getTime());
     const base = await reader.sql.get<{ report_id: string }>('SELECT report_id FROM reports WHERE id = ?', [Number(row!.base)]);
     expect(base?.report_id).toBe(first.reportId);
+  });
+
+  it('a heartbeat whose id carries its collection time (as agents stamp them) stores no collected_ms, and reads back the same', async () => {
+    const first = makeReport(device, {}, at());
+    await post(first);
+    const beat = stamped(first, 5);
+    await post(beat);
+    // An id stamped a few milliseconds away from its collected-at (an older agent's) keeps its time in the row.
+    const older = { ...again(first, 6), reportId: newReportId(at().getTime() - 40) };
+    await post(older);
+    const stored = await reader.sql.all<{ id: unknown; collected_ms: number | string | null }>('SELECT id, collected_ms FROM heartbeats ORDER BY received_ms');
+    expect(stored.map((r) => [reportIdOfKey(r.id), r.collected_ms === null ? null : Number(r.collected_ms)])).toEqual([
+      [beat.reportId, null],
+      [older.reportId, Date.parse(older.collectedAt)],
+    ]);
+    for (const r of [beat, older]) expect(JSON.parse((await storedBody(reader.sql, r.reportId, device))!)).toEqual({ ...first, reportId: r.reportId, collectedAt: r.collectedAt });
+    // Asked in upper case, as the same report.
+    expect(JSON.parse((await storedBody(reader.sql, beat.reportId.toUpperCase(), device))!).collectedAt).toBe(beat.collectedAt);
+    const history = (await getJson(s.url, `/api/v1/devices/${device}?history=5`)).body.history as { reportId: string; collectedAt: string }[];
+    expect(history.map((h) => [h.reportId, h.collectedAt])).toEqual([older, beat, first].map((r) => [r.reportId, r.collectedAt]));
   });
 
   it('a resent report is a duplicate, whichever table holds it and whatever it would be judged now', async () => {
@@ -265,8 +292,8 @@ describe.each(engines)('compact report storage (%s)', (name, engine: Engine) => 
     await post(first);
     await post(again(first, 1));
     const cut = s.clock.now.getTime() + 500;
-    const kept = again(first, 2);
-    await post(kept); // the first row past the cutoff: a heartbeat of a full row that goes
+    const kept = stamped(first, 2);
+    await post(kept); // the first row past the cutoff: a heartbeat of a full row that goes (its time in its id)
     const later = again(first, 3);
     await post(later); // a heartbeat of the same run
     // Old rows of another device, more than a chunk of them, as a server before compaction left them.

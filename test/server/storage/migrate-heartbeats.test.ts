@@ -8,6 +8,7 @@ import { hashToken } from '../../../server/tokens.js';
 import type { Storage } from '../../../server/storage/types.js';
 import { engines, type Engine } from '../../helpers/engines.js';
 import { atVersion } from './at-version.js';
+import { newReportId } from '../../../agent/report-id.js';
 import { cleanup, makeReport, postReport, startServer, type Running } from '../helpers.js';
 
 // Version 10 kept heartbeats as `reports` rows naming their full row in `repeats`; version 11 moves them to the narrow
@@ -170,5 +171,45 @@ describe.each(engines)('migration 13 from version 12 data (%s)', (name, engine: 
     // which takes over full1's row.
     await reader.prune(new Date(h10 + hour + 1), new Date(0));
     expect(await history(20)).toEqual([...expected.slice(0, 6), [ids.get(h10 + hour + 1), h10 + hour + 1, 30, iso(h10 + hour + 1 - 7)]]);
+  });
+});
+
+// Version 14 lets a heartbeat's collected_ms be NULL (read from its id: server/db/heartbeat-key.ts). A version-13
+// database keeps its heartbeats as they were, with their index, and takes NULLs afterwards.
+describe.each(engines)('migration 14 from version 13 data (%s)', (name, engine: Engine) => {
+  let reader: Storage | undefined;
+  afterEach(async () => {
+    await reader?.close();
+    reader = undefined;
+  });
+
+  it('keeps every heartbeat and its collected time, and then stores a stamped one without it', async () => {
+    const db = await engine.db();
+    const v13 = await atVersion(name, db, 13);
+    const t0 = Date.UTC(2026, 0, 5, 10);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const full = makeReport('hb-14', { score: 30, level: 'medium' }, new Date(t0));
+    await v13.exec('INSERT INTO reports (report_id, device_id, collected_at, received_ms, score, level, source_ip, body, body_z) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+      full.reportId, 'hb-14', full.collectedAt, t0, 30, 'medium', '127.0.0.1', '', compressBody(JSON.stringify(full)),
+    ]);
+    await v13.exec('INSERT INTO devices (device_id, hostname, platform, agent_version, enrolled_at) VALUES (?, ?, ?, ?, ?)', ['hb-14', 'hb-14.local', 'linux', '0.1.0', iso(t0)]);
+    const key = (id: string) => (name === 'sqlite' ? Buffer.from(id.replace(/-/g, ''), 'hex') : id);
+    const old = [randomUUID(), randomUUID()];
+    for (const [i, id] of old.entries()) {
+      await v13.exec('INSERT INTO heartbeats (id, base, received_ms, collected_ms) SELECT ?, id, ?, ? FROM reports WHERE report_id = ?', [key(id), t0 + (i + 1) * 1000, t0 + (i + 1) * 1000 - 7, full.reportId]);
+    }
+    await v13.close();
+
+    reader = name === 'postgres' ? await openPostgres({ url: db }) : openSqlite(db);
+    const sql = reader.sql;
+    if (name === 'sqlite') {
+      expect((await sql.get<{ def: string }>("SELECT sql AS def FROM sqlite_master WHERE name = 'heartbeats_base'"))?.def).toMatch(/\(base, received_ms \/ 3600000, received_ms\)$/);
+      expect((await sql.get<{ def: string }>("SELECT sql AS def FROM sqlite_master WHERE name = 'heartbeats'"))?.def).toMatch(/WITHOUT ROWID$/);
+    }
+    const stamped = newReportId(t0 + 2500);
+    await sql.run('INSERT INTO heartbeats (id, base, received_ms, collected_ms) SELECT ?, id, ?, NULL FROM reports WHERE report_id = ?', [key(stamped), t0 + 3000, full.reportId]);
+    const history = (await reader.getDevice('hb-14', 10))?.history.map((h) => [h.reportId, h.collectedAt]);
+    expect(history).toEqual([[stamped, iso(t0 + 2500)], [old[1], iso(t0 + 2000 - 7)], [old[0], iso(t0 + 1000 - 7)], [full.reportId, full.collectedAt]]);
+    expect(JSON.parse((await storedBody(sql, stamped, 'hb-14')) ?? 'null')).toEqual({ ...full, reportId: stamped, collectedAt: iso(t0 + 2500) });
   });
 });
