@@ -28,17 +28,17 @@ export interface BuildReportInput {
   policy?: DevicePolicy | undefined;
 }
 
-/**
- * One report for the wire (`POST /api/v1/reports`, docs/api.md). `sentAt` is set again at each send. Place identifiers are HMACs,
- * in `identity` and inside the snapshot. A report over `report.maxBytes` is trimmed to fit, snapshot bulk first,
- * and marked `truncated`; only when the snapshot must go whole does `snapshotOmitted` say so.
- */
 /** A snapshot's collected-at in milliseconds, or now where it is no time (the id then carries the build time). */
 const collectedAtMs = (collectedAt: string): number => {
   const ms = Date.parse(collectedAt);
   return Number.isFinite(ms) ? ms : Date.now();
 };
 
+/**
+ * One report for the wire (`POST /api/v1/reports`, docs/api.md). `sentAt` is set again at each send. Place identifiers are HMACs,
+ * in `identity` and inside the snapshot. A report over `report.maxBytes` is trimmed to fit, snapshot bulk first,
+ * and marked `truncated`; only when the snapshot must go whole does `snapshotOmitted` say so.
+ */
 export function buildReport(input: BuildReportInput): Report {
   const now = (input.now ?? new Date()).toISOString();
   const { evaluation, config } = input;
