@@ -363,7 +363,8 @@ export function reportBytesSection(step: StepResult | undefined): string[] {
   for (const r of step.json.filter((j) => j.ratio !== undefined)) out.push(`${String(r.engine)}: ${(r.of as string[]).join(' / ')} = ${fmt(num(r.ratio))} (target ≤ 0.1).`, '');
   out.push(
     'Where the bytes go: a heartbeat is a row of its own narrow table (a 16-byte report id, the integer id of the full',
-    'row it repeats, two integer times) with an entry in its primary key and one in heartbeats_base (by full row and',
+    'row it repeats, its received time, and its collected time where the id does not carry it: schema version 14) with',
+    'an entry in its primary key and one in heartbeats_base (by full row and',
     'hour, for history and retention; on PostgreSQL, B-tree deduplication keeps one key per full row and hour and a',
     '6-byte pointer per heartbeat). Run at 100 laptops: each table\'s and index\'s fixed pages (free space and visibility',
     'maps, metapages) are the same for any number of laptops and weigh more in the figure the fewer there are.',
