@@ -68,7 +68,8 @@ const steps: Step[] = [
   // SQLite, PostgreSQL × 1 and × 2 replicas under the same load, this commit beside the base: reports/s, PostgreSQL
   // round trips and CPU (server and PostgreSQL) per report, bytes per stored report (skipped without PostgreSQL).
   // This checkout's three configurations run five times (the base's once): its ratios are the medians of the rounds'
-  // (one round's × 2 / × 1 moves between 0.85 and 1.2 on two shared cores; five rounds take about 3.5 minutes).
+  // (one round's × 2 / × 1 moved between 0.73 and 1.14 in one day on two shared cores; five rounds and the base's take
+  // about 4.5 minutes).
   ...(pgBinDir() ? [{ id: 'ingest-pg', script: 'ingest-pg.js', args: ['--seconds', quick ? '3' : '10', '--rounds', quick ? '1' : '5'], timeoutMs: 15 * 60_000, compares: true }] : []),
   { id: 'spool', script: 'spool.js', args: ['--reports', quick ? '100' : '500'], timeoutMs: 90_000 },
   { id: 'network', script: 'network.js', args: ['--load', '--cycles', quick ? '3' : '10'], timeoutMs: 90_000 },
