@@ -53,7 +53,6 @@ function ingest(dir: string): Promise<Run> {
   });
 }
 
-
 const samples = roots.map(() => [] as Run[]);
 for (let i = 0; i < rounds; i++) {
   const line: string[] = [];

@@ -20,7 +20,6 @@ const roots = benchRoots(parsed);
 const runs = Number(values.runs);
 const idleMs = Number(values.idle) * 1000;
 
-
 function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 102.4) / 10 : NaN;
