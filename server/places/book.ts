@@ -402,21 +402,23 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
    * answered before it: the queue counts them until it is done, so a pass slower than the ingest fills the queue and
    * the ingest refuses (429) rather than letting it grow. A failure is logged, never the ingest's.
    *
-   * A batch that commits while a pass runs is part of a stream: its pass starts `streamGapMs` after that one ends, and
-   * takes every batch committed meanwhile. So under load a replica runs a handful of passes a second, whatever its
-   * batch size (two replicas make batches half as large, and would otherwise run twice the passes per report); a
-   * batch after a quiet moment is passed at once.
+   * A batch that commits while a pass runs, or less than `streamGapMs` after one ended, is part of a stream: its pass
+   * starts `streamGapMs` after the last one ended, and takes every batch committed meanwhile. So under load a replica
+   * runs at most a handful of passes a second, whatever its batch size (a pass takes a couple of milliseconds, so
+   * most batches commit between passes, not during one: spaced only after a running pass, there was a pass per
+   * batch, and two replicas, whose batches are half as large, ran twice the passes per report); a batch after a
+   * quiet moment is passed at once.
    */
   let waiting = new Set<string>();
   let waiters: (() => void)[] = [];
-  let passing = false;
+  /** When the last pass ended (performance.now()), so that the next begins no sooner than the gap after it. */
+  let lastEnded = Number.NEGATIVE_INFINITY;
   const streamGapMs = options.streamGapMs ?? 100;
   async function pass(): Promise<void> {
     const ids = [...waiting];
     const done = waiters;
     waiting = new Set();
     waiters = [];
-    passing = true;
     try {
       await loadPolicy();
       const asked = new Set([...ids, ...newEvidence.keys()]);
@@ -429,14 +431,20 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
       cache.clear();
       options.logger.error({ err }, 'places: presence or fleet grading failed');
     }
-    passing = false;
+    lastEnded = performance.now();
     for (const resolve of done) resolve();
   }
   /** Only the batch's device ids wait for the pass: what `before` needed of the reports it has taken already. */
   function after(items: readonly IngestItem[]): Promise<void> {
     for (const item of items) waiting.add(item.report.deviceId);
     const told = new Promise<void>((resolve) => waiters.push(resolve));
-    if (waiters.length === 1) chain = passing ? chain.then(() => delay(streamGapMs)).then(pass) : chain.then(pass);
+    if (waiters.length === 1) {
+      // Within the gap after a pass (or while one runs): a stream, this pass waits out the rest of the gap.
+      chain = chain.then(() => {
+        const wait = lastEnded + streamGapMs - performance.now();
+        return wait > 0 ? delay(wait).then(pass) : pass();
+      });
+    }
     return told;
   }
 

@@ -129,7 +129,7 @@ describe.each(engines)('places pass (%s)', (name, engine) => {
     }
   });
 
-  it('a stream of batches: the pass after a running one waits a moment and takes every batch committed meanwhile', async () => {
+  it('a stream of batches: a pass begins no sooner than the gap after the last one ended, and takes every batch committed meanwhile', async () => {
     const file = await engine.db();
     const storage = name === 'postgres' ? await openPostgres({ url: file }) : openSqlite(file);
     try {
@@ -138,11 +138,12 @@ describe.each(engines)('places pass (%s)', (name, engine) => {
       for (const id of ids) {
         await storage.sql.run('INSERT INTO devices (device_id, hostname, platform, agent_version, token_hash, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)', [id, id, 'linux', '0.1.0', `hash-${id}`, at.toISOString()]);
       }
+      const gap = 500;
       const w = watched(storage.sql);
       const book = await openPlaceBook(w.db, {
         officeNetworks: [], relayNetworks: [], forwarders: [], now: () => at, logger: pino({ level: 'silent' }),
         currentPolicy: () => storage.currentPolicy(),
-        streamGapMs: 1_000,
+        streamGapMs: gap,
       });
       const batch = (id: string, k: number) => {
         const items = [item(id, new Date(at.getTime() + k * 1_000), [remote])];
@@ -150,29 +151,39 @@ describe.each(engines)('places pass (%s)', (name, engine) => {
         return book.after(items);
       };
       // A quiet moment: the pass runs at once.
+      let asked = performance.now();
       await batch('lap-1', 0);
       expect(w.reads).toHaveLength(1);
+      expect(w.reads[0]! - asked).toBeLessThan(gap);
+
+      // A batch committed just after a pass ended (the usual case under load: a pass is short, batches come
+      // between passes): its pass waits out the gap.
+      let ended = performance.now();
+      await batch('lap-2', 1);
+      expect(w.reads).toHaveLength(2);
+      expect(w.reads[1]! - ended).toBeGreaterThanOrEqual(gap - 10);
 
       // A pass held mid-way; three batches commit meanwhile.
       const reading = w.holdReads();
-      const first = batch('lap-1', 1);
+      const held = batch('lap-1', 2);
       await reading;
-      const meanwhile = [batch('lap-2', 2), batch('lap-3', 3), batch('lap-4', 4)];
+      const meanwhile = [batch('lap-2', 3), batch('lap-3', 4), batch('lap-4', 5)];
       w.release();
-      await first;
-      const firstEnded = performance.now();
+      await held;
+      ended = performance.now();
       await Promise.all(meanwhile);
       // One more pass for the three, begun no sooner than the gap after the held one ended.
-      expect(w.reads).toHaveLength(3);
-      expect(w.reads[2]! - firstEnded).toBeGreaterThanOrEqual(990);
+      expect(w.reads).toHaveLength(4);
+      expect(w.reads[3]! - ended).toBeGreaterThanOrEqual(gap - 10);
       const stored = await storage.sql.all<{ device_id: string }>('SELECT device_id FROM device_evidence ORDER BY device_id');
       expect(stored.map((r) => r.device_id)).toEqual(ids);
 
-      // Quiet again: at once.
-      const before = performance.now();
-      await batch('lap-2', 5);
-      expect(w.reads).toHaveLength(4);
-      expect(w.reads[3]! - before).toBeLessThan(1_000);
+      // Quiet again (the gap has passed): at once.
+      await new Promise((resolve) => setTimeout(resolve, gap));
+      asked = performance.now();
+      await batch('lap-2', 6);
+      expect(w.reads).toHaveLength(5);
+      expect(w.reads[4]! - asked).toBeLessThan(gap);
     } finally {
       await storage.close();
     }
