@@ -20,7 +20,8 @@ interface Pending {
  */
 export interface IngestHooks {
   before?(items: readonly IngestItem[]): void;
-  after?(items: readonly IngestItem[]): Promise<void>;
+  /** `streaming`: other reports were waiting for, or inside, a transaction when this batch committed. */
+  after?(items: readonly IngestItem[], context: { streaming: boolean }): Promise<void>;
 }
 
 /**
@@ -33,6 +34,8 @@ export class IngestQueue {
   private pending: Pending[] = [];
   /** Reports handed to storage and not yet done: being written, or committed and waiting for their `after` hook. */
   private inFlight = 0;
+  /** Reports handed to storage whose transaction has not ended yet. */
+  private writing = 0;
   /** Every request read in this turn joins one batch (../common/next-turn.ts). */
   private readonly schedule = oncePerTurn(() => this.flush());
   private idle: (() => void)[] = [];
@@ -83,7 +86,8 @@ export class IngestQueue {
     try {
       const items = batch.map((p) => p.item);
       this.hooks.before?.(items);
-      const outcomes = await this.storage.ingest(items, this.policy);
+      this.writing += batch.length;
+      const outcomes = await this.storage.ingest(items, this.policy).finally(() => (this.writing -= batch.length));
       batch.forEach((p, i) => {
         const outcome = outcomes[i];
         if (outcome) p.resolve(outcome);
@@ -101,7 +105,7 @@ export class IngestQueue {
     }
     // After the answers: the batch stays counted in `depth` (and `drained()` waits) until the hook is done.
     try {
-      await this.hooks.after?.(accepted);
+      await this.hooks.after?.(accepted, { streaming: this.pending.length + this.writing > 0 });
     } catch {
       // The hook logs its own failures; the reports are stored and answered.
     }

@@ -402,15 +402,17 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
    * answered before it: the queue counts them until it is done, so a pass slower than the ingest fills the queue and
    * the ingest refuses (429) rather than letting it grow. A failure is logged, never the ingest's.
    *
-   * A batch that commits while a pass runs, or less than `streamGapMs` after one ended, is part of a stream: its pass
-   * starts `streamGapMs` after the last one ended, and takes every batch committed meanwhile. So under load a replica
-   * runs at most a handful of passes a second, whatever its batch size (a pass takes a couple of milliseconds, so
-   * most batches commit between passes, not during one: spaced only after a running pass, there was a pass per
-   * batch, and two replicas, whose batches are half as large, ran twice the passes per report); a batch after a
-   * quiet moment is passed at once.
+   * A batch that commits while a pass runs, or while more reports are on their way (waiting for a transaction or
+   * inside one), is part of a stream: its pass starts `streamGapMs` after the last one ended, and takes every batch
+   * committed meanwhile. So under load a replica runs at most a handful of passes a second, whatever its batch size
+   * (a pass takes a couple of milliseconds, so most batches commit between passes, not during one: spaced only after
+   * a running pass, there was a pass per batch, and two replicas, whose batches are half as large, ran twice the
+   * passes per report). A batch with nothing behind it is passed at once, so one report's places are listed as soon
+   * as it is.
    */
   let waiting = new Set<string>();
   let waiters: (() => void)[] = [];
+  let passing = false;
   /** When the last pass ended (performance.now()), so that the next begins no sooner than the gap after it. */
   let lastEnded = Number.NEGATIVE_INFINITY;
   const streamGapMs = options.streamGapMs ?? 100;
@@ -419,6 +421,7 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
     const done = waiters;
     waiting = new Set();
     waiters = [];
+    passing = true;
     try {
       await loadPolicy();
       const asked = new Set([...ids, ...newEvidence.keys()]);
@@ -431,17 +434,22 @@ export async function openPlaceBook(sql: SqlDb, options: PlaceBookOptions) {
       cache.clear();
       options.logger.error({ err }, 'places: presence or fleet grading failed');
     }
+    passing = false;
     lastEnded = performance.now();
     for (const resolve of done) resolve();
   }
-  /** Only the batch's device ids wait for the pass: what `before` needed of the reports it has taken already. */
-  function after(items: readonly IngestItem[]): Promise<void> {
+  /**
+   * Only the batch's device ids wait for the pass: what `before` needed of the reports it has taken already.
+   * `streaming`: more reports were on their way when this batch committed (server/ingest-queue.ts).
+   */
+  function after(items: readonly IngestItem[], context: { streaming: boolean } = { streaming: false }): Promise<void> {
     for (const item of items) waiting.add(item.report.deviceId);
     const told = new Promise<void>((resolve) => waiters.push(resolve));
     if (waiters.length === 1) {
-      // Within the gap after a pass (or while one runs): a stream, this pass waits out the rest of the gap.
+      // Part of a stream: this pass waits out the rest of the gap after the last one.
+      const spaced = context.streaming || passing;
       chain = chain.then(() => {
-        const wait = lastEnded + streamGapMs - performance.now();
+        const wait = spaced ? lastEnded + streamGapMs - performance.now() : 0;
         return wait > 0 ? delay(wait).then(pass) : pass();
       });
     }

@@ -52,4 +52,36 @@ describe('ingest queue: the after hook follows the answer', () => {
       cleanup(dir);
     }
   });
+  it('tells the after hook whether more reports were on their way when the batch committed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fw-queue-'));
+    const storage = await openSqlite(join(dir, 'farmwatch.db'));
+    try {
+      const at = new Date();
+      await storage.enroll({ deviceId: 'q-1', hostname: 'q-1', platform: 'linux', agentVersion: '0.1.0', tokenHash: Buffer.alloc(32, 1), at });
+      const item = (): IngestItem => {
+        const body = makeReport('q-1', {}, at);
+        return { report: reportSchema.parse(body), body: JSON.stringify(body), sourceIp: '198.51.100.7', sourceIsOffice: false, receivedAt: at };
+      };
+      // The real storage, its transactions held until the test opens the gate: a second batch is inside one when the first commits.
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const held = { ...storage, ingest: async (items: readonly IngestItem[], policy: Parameters<typeof storage.ingest>[1]) => (await gate, storage.ingest(items, policy)) };
+      const told: boolean[] = [];
+      const queue = new IngestQueue(held, { colocation: { minDevices: 3, windowHours: 24 } }, 100, undefined, {
+        after: async (_items, { streaming }) => void told.push(streaming),
+      });
+      const first = queue.submit(item());
+      await new Promise((resolve) => setImmediate(resolve));
+      const second = queue.submit(item());
+      await new Promise((resolve) => setImmediate(resolve));
+      open();
+      expect(await Promise.all([first, second])).toEqual(['accepted', 'accepted']);
+      await queue.drained();
+      // The first committed with the second inside its transaction; nothing followed the second.
+      expect(told).toEqual([true, false]);
+    } finally {
+      await storage.close();
+      cleanup(dir);
+    }
+  });
 });

@@ -145,10 +145,10 @@ describe.each(engines)('places pass (%s)', (name, engine) => {
         currentPolicy: () => storage.currentPolicy(),
         streamGapMs: gap,
       });
-      const batch = (id: string, k: number) => {
+      const batch = (id: string, k: number, streaming = false) => {
         const items = [item(id, new Date(at.getTime() + k * 1_000), [remote])];
         book.before(items);
-        return book.after(items);
+        return book.after(items, { streaming });
       };
       // A quiet moment: the pass runs at once.
       let asked = performance.now();
@@ -156,12 +156,18 @@ describe.each(engines)('places pass (%s)', (name, engine) => {
       expect(w.reads).toHaveLength(1);
       expect(w.reads[0]! - asked).toBeLessThan(gap);
 
-      // A batch committed just after a pass ended (the usual case under load: a pass is short, batches come
-      // between passes): its pass waits out the gap.
+      // A batch committed with more reports on their way, just after a pass ended (the usual case under load: a pass
+      // is short, batches come between passes): its pass waits out the gap.
       let ended = performance.now();
-      await batch('lap-2', 1);
+      await batch('lap-2', 1, true);
       expect(w.reads).toHaveLength(2);
       expect(w.reads[1]! - ended).toBeGreaterThanOrEqual(gap - 10);
+
+      // The same with nothing behind it (one report, as an agent or a test sends it): at once.
+      asked = performance.now();
+      await batch('lap-3', 1.5);
+      expect(w.reads).toHaveLength(3);
+      expect(w.reads[2]! - asked).toBeLessThan(gap);
 
       // A pass held mid-way; three batches commit meanwhile.
       const reading = w.holdReads();
@@ -173,17 +179,17 @@ describe.each(engines)('places pass (%s)', (name, engine) => {
       ended = performance.now();
       await Promise.all(meanwhile);
       // One more pass for the three, begun no sooner than the gap after the held one ended.
-      expect(w.reads).toHaveLength(4);
-      expect(w.reads[3]! - ended).toBeGreaterThanOrEqual(gap - 10);
+      expect(w.reads).toHaveLength(5);
+      expect(w.reads[4]! - ended).toBeGreaterThanOrEqual(gap - 10);
       const stored = await storage.sql.all<{ device_id: string }>('SELECT device_id FROM device_evidence ORDER BY device_id');
       expect(stored.map((r) => r.device_id)).toEqual(ids);
 
-      // Quiet again (the gap has passed): at once.
+      // Quiet again (the gap has passed): at once, even with more on the way.
       await new Promise((resolve) => setTimeout(resolve, gap));
       asked = performance.now();
-      await batch('lap-2', 6);
-      expect(w.reads).toHaveLength(5);
-      expect(w.reads[4]! - asked).toBeLessThan(gap);
+      await batch('lap-2', 6, true);
+      expect(w.reads).toHaveLength(6);
+      expect(w.reads[5]! - asked).toBeLessThan(gap);
     } finally {
       await storage.close();
     }
