@@ -8,18 +8,24 @@ import { IngestQueue, OverloadedError } from '../../server/ingest-queue.js';
 import { openSqlite } from '../../server/storage/sqlite.js';
 import { cleanup, makeReport } from './helpers.js';
 
+/** A real SQLite file with one enrolled device, and that device's reports as the queue takes them. */
+async function enrolledStorage() {
+  const dir = mkdtempSync(join(tmpdir(), 'fw-queue-'));
+  const storage = await openSqlite(join(dir, 'farmwatch.db'));
+  const at = new Date();
+  await storage.enroll({ deviceId: 'q-1', hostname: 'q-1', platform: 'linux', agentVersion: '0.1.0', tokenHash: Buffer.alloc(32, 1), at });
+  const item = (): IngestItem => {
+    const body = makeReport('q-1', {}, at);
+    return { report: reportSchema.parse(body), body: JSON.stringify(body), sourceIp: '198.51.100.7', sourceIsOffice: false, receivedAt: at };
+  };
+  return { dir, storage, item };
+}
+
 /** A real SQLite storage and the queue in front of it, with an `after` hook the test lets finish when it wants. */
 describe('ingest queue: the after hook follows the answer', () => {
   it('answers at the commit, counts the batch until its hook is done (bounded, drained) and then lets it go', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fw-queue-'));
-    const storage = await openSqlite(join(dir, 'farmwatch.db'));
+    const { dir, storage, item } = await enrolledStorage();
     try {
-      const at = new Date();
-      await storage.enroll({ deviceId: 'q-1', hostname: 'q-1', platform: 'linux', agentVersion: '0.1.0', tokenHash: Buffer.alloc(32, 1), at });
-      const item = (): IngestItem => {
-        const body = makeReport('q-1', {}, at);
-        return { report: reportSchema.parse(body), body: JSON.stringify(body), sourceIp: '198.51.100.7', sourceIsOffice: false, receivedAt: at };
-      };
       let release!: () => void;
       const hookDone = new Promise<void>((resolve) => (release = resolve));
       const seen: string[][] = [];
@@ -52,16 +58,10 @@ describe('ingest queue: the after hook follows the answer', () => {
       cleanup(dir);
     }
   });
+
   it('tells the after hook whether more reports were on their way when the batch committed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fw-queue-'));
-    const storage = await openSqlite(join(dir, 'farmwatch.db'));
+    const { dir, storage, item } = await enrolledStorage();
     try {
-      const at = new Date();
-      await storage.enroll({ deviceId: 'q-1', hostname: 'q-1', platform: 'linux', agentVersion: '0.1.0', tokenHash: Buffer.alloc(32, 1), at });
-      const item = (): IngestItem => {
-        const body = makeReport('q-1', {}, at);
-        return { report: reportSchema.parse(body), body: JSON.stringify(body), sourceIp: '198.51.100.7', sourceIsOffice: false, receivedAt: at };
-      };
       // The real storage, its transactions held until the test opens the gate: a second batch is inside one when the first commits.
       let open!: () => void;
       const gate = new Promise<void>((resolve) => (open = resolve));
